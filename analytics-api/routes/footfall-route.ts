@@ -1,0 +1,32 @@
+/** GET /api/v1/sites/:site/footfall: unique visitors and visits per hour over a time range. */
+import { Hono } from 'hono';
+import { validator } from 'hono/validator';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { RevisitConfig } from '../../common/config.ts';
+import { footfallQuerySchema } from '../../schemas/index.ts';
+import { queryFootfallByHour } from '../../reports/index.ts';
+import { apiError } from '../api-error.ts';
+import { siteForTenant, type AuthVariables } from '../middleware/require-api-key.ts';
+
+export function footfallRoute(config: RevisitConfig, clickhouse: ClickHouseClient) {
+  return new Hono<{ Variables: AuthVariables }>().get(
+    '/sites/:site/footfall',
+    validator('query', (value, c) => {
+      const parsed = footfallQuerySchema.safeParse(value);
+      if (!parsed.success) {
+        const details = parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
+        return apiError(c, 400, 'bad_request', 'invalid query parameters', details);
+      }
+      return parsed.data;
+    }),
+    async (c) => {
+      const siteId = c.req.param('site');
+      const site = siteForTenant(config.sites, siteId, c.get('tenant'));
+      if (site === 'not_found') return apiError(c, 404, 'unknown_site', `no site "${siteId}"`);
+      if (site === 'forbidden') return apiError(c, 403, 'forbidden', `site "${siteId}" belongs to another tenant`);
+      const { from, to } = c.req.valid('query');
+      const report = await queryFootfallByHour(clickhouse, { siteId, fromMs: from, toMs: to, visitGapMs: config.visits.visitGapMs });
+      return c.json({ site: siteId, from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...report });
+    },
+  );
+}

@@ -1,0 +1,57 @@
+/** Loads the configuration once: optional JSON file, then environment overrides, checked by the schema. */
+import { readFileSync } from 'node:fs';
+import { configSchema, type RevisitConfig, type RevisitConfigInput } from '../schemas/config.schema.ts';
+
+export type { RevisitConfig };
+
+/** Raised when the configuration is invalid; lists every problem, one per line. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The environment variables Revisit reads, and where each lands in the config. */
+function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, any> = {};
+  if (env.REVISIT_DATA_DIR) out.dataDir = env.REVISIT_DATA_DIR;
+  if (env.REVISIT_KAFKA_BROKERS) out.kafka = { brokers: env.REVISIT_KAFKA_BROKERS.split(',').map((b) => b.trim()) };
+  if (env.REVISIT_CLICKHOUSE_URL) out.clickhouse = { url: env.REVISIT_CLICKHOUSE_URL, password: env.REVISIT_CLICKHOUSE_PASSWORD };
+  if (env.REVISIT_REDIS_URL) out.redis = { url: env.REVISIT_REDIS_URL };
+  if (env.REVISIT_API_PORT) out.api = { port: Number(env.REVISIT_API_PORT) };
+  if (env.REVISIT_MATCH_MIN_COSINE) out.matching = { matchMinCosine: Number(env.REVISIT_MATCH_MIN_COSINE) };
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    out[k] = isObject(v) && isObject(out[k]) ? merge(out[k] as Record<string, unknown>, v) : v;
+  }
+  return out;
+}
+
+/**
+ * Builds the config from (lowest first) the file named by `REVISIT_CONFIG`, the environment,
+ * and explicit overrides (CLI flags, tests). Throws ConfigError listing every invalid field.
+ */
+export function loadConfig(overrides: RevisitConfigInput = {}, env: NodeJS.ProcessEnv = process.env): RevisitConfig {
+  let fileConfig: Record<string, unknown> = {};
+  if (env.REVISIT_CONFIG) {
+    try {
+      fileConfig = JSON.parse(readFileSync(env.REVISIT_CONFIG, 'utf8'));
+    } catch (err) {
+      throw new ConfigError(`cannot read config file ${env.REVISIT_CONFIG}: ${(err as Error).message}`);
+    }
+  }
+  const raw = merge(merge(fileConfig, fromEnv(env)), overrides as Record<string, unknown>);
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

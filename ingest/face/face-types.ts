@@ -1,0 +1,30 @@
+/** Types at the boundary of the face pipeline: decoded pixels in, embeddings out. */
+
+/** Decoded pixels, RGB interleaved, 8 bits per channel. Lives only in camera-worker memory. */
+export interface RgbImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export interface FaceBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** One face found in one image, reduced to what may leave the pipeline. */
+export interface EmbeddedFace {
+  box: FaceBox;
+  /** Detector confidence, 0..1. */
+  detectorScore: number;
+  /** Eye centres, nose tip, mouth corners in image pixels. */
+  landmarks5: Array<[number, number]>;
+  /** L2-normalised embedding (512-d for the default model). */
+  embedding: Float32Array;
+  /** 0..1, higher is better: face size, sharpness and detector score combined. */
+  quality: number;
+  /** p(live) from the liveness model, 0..1; present only when asked for (uncalibrated). */
+  liveness?: number;
+}

@@ -1,0 +1,91 @@
+/** The Kafka-facing step: decode a batch, assign identities per site, then save to the registry and the sinks. */
+import type { DeliveredBatch } from '../common/bus/bus.ts';
+import type { Logger } from '../common/logger.ts';
+import { batchSeconds, observationsTotal } from '../common/metrics.ts';
+import { ContractError, decodeFaceObservation, type FaceObservation, type MessageLimits, type Sighting } from '../schemas/index.ts';
+import type { Identity, IdentityStore, ProcessedObservation } from '../identity-registry/index.ts';
+import { assignIdentity, toSighting } from './match/assign-identity.ts';
+import type { MatchPolicy } from './match/match-observation.ts';
+import type { SiteStateCache } from './site-state.ts';
+import type { DeadLetter, DeadLetterSink } from './sinks/dead-letter-sink.ts';
+import type { SightingSink } from './sinks/clickhouse-sighting-sink.ts';
+
+export interface BatchHandlerDeps {
+  limits: MessageLimits;
+  policy: MatchPolicy;
+  sites: SiteStateCache;
+  store: IdentityStore;
+  sightings: SightingSink;
+  deadLetters: DeadLetterSink;
+  logger: Logger;
+}
+
+function groupBySite(observations: FaceObservation[]): Map<string, FaceObservation[]> {
+  const out = new Map<string, FaceObservation[]>();
+  for (const obs of observations) {
+    const list = out.get(obs.siteId) ?? [];
+    list.push(obs);
+    out.set(obs.siteId, list);
+  }
+  return out;
+}
+
+/** Assigns one site's observations; a redelivered observation reuses its first assignment. */
+async function assignSite(deps: BatchHandlerDeps, siteId: string, observations: FaceObservation[]): Promise<Sighting[]> {
+  const state = await deps.sites.get(siteId);
+  const earlier = await deps.store.findProcessed(siteId, observations.map((o) => o.observationId));
+  const changed = new Map<string, Identity>();
+  const processed = new Map<string, ProcessedObservation>();
+  const sightings: Sighting[] = [];
+  observations.forEach((obs, i) => {
+    const before = earlier[i] ?? processed.get(obs.observationId);
+    if (before) {
+      observationsTotal.inc({ outcome: 'redelivered' });
+      sightings.push(toSighting(obs, before.identityId, before.similarity, before.isNewIdentity));
+      return;
+    }
+    const { identity, sighting } = assignIdentity(state, obs, deps.policy);
+    observationsTotal.inc({ outcome: sighting.isNewIdentity ? 'new_identity' : 'matched' });
+    changed.set(identity.identityId, identity);
+    processed.set(obs.observationId, {
+      observationId: obs.observationId,
+      identityId: identity.identityId,
+      similarity: sighting.similarity,
+      isNewIdentity: sighting.isNewIdentity,
+    });
+    sightings.push(sighting);
+  });
+  try {
+    await deps.store.save(siteId, [...changed.values()], [...processed.values()]);
+  } catch (err) {
+    // The in-memory state already holds this batch; the redelivery must start from the registry.
+    deps.sites.invalidate(siteId);
+    throw err;
+  }
+  return sightings;
+}
+
+/** Builds the bus handler. It throws on sink failures so the bus redelivers; bad messages never throw. */
+export function createObservationBatchHandler(deps: BatchHandlerDeps) {
+  return async (batch: DeliveredBatch): Promise<void> => {
+    const stopTimer = batchSeconds.startTimer();
+    const valid: FaceObservation[] = [];
+    const rejected: DeadLetter[] = [];
+    for (const message of batch.messages) {
+      try {
+        valid.push(decodeFaceObservation(message.value, deps.limits));
+      } catch (err) {
+        if (!(err instanceof ContractError)) throw err;
+        rejected.push({ topic: batch.topic, message, reasonCode: err.code, reason: err.message });
+      }
+    }
+    const sightings: Sighting[] = [];
+    for (const [siteId, observations] of groupBySite(valid)) {
+      sightings.push(...(await assignSite(deps, siteId, observations)));
+    }
+    await deps.sightings.write(sightings);
+    await deps.deadLetters.write(rejected);
+    observationsTotal.inc({ outcome: 'rejected' }, rejected.length);
+    stopTimer();
+  };
+}

@@ -1,0 +1,10 @@
+/** reid-worker: the matching engine. Per-site FAISS index, assignment, sinks, and the bus consumer. */
+export { startReidWorker, messageLimits, type ReidWorkerDeps } from './start-reid-worker.ts';
+export { createObservationBatchHandler, type BatchHandlerDeps } from './handle-observation-batch.ts';
+export { assignIdentity, type Assignment } from './match/assign-identity.ts';
+export { matchObservation, type MatchDecision, type MatchPolicy } from './match/match-observation.ts';
+export { updateCentroid } from './match/update-centroid.ts';
+export { FaissSiteIndex, type Neighbour } from './index/faiss-site-index.ts';
+export { SiteState, SiteStateCache } from './site-state.ts';
+export { ClickHouseSightingSink, type SightingSink } from './sinks/clickhouse-sighting-sink.ts';
+export { DeadLetterSink, type DeadLetter } from './sinks/dead-letter-sink.ts';

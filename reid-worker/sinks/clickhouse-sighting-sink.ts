@@ -1,0 +1,31 @@
+/** Writes sightings to ClickHouse. Idempotent: the table replaces rows by observation id. */
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Sighting } from '../../schemas/index.ts';
+
+export interface SightingSink {
+  write(sightings: Sighting[]): Promise<void>;
+}
+
+export class ClickHouseSightingSink implements SightingSink {
+  constructor(private readonly client: ClickHouseClient) {}
+
+  async write(sightings: Sighting[]): Promise<void> {
+    if (sightings.length === 0) return;
+    await this.client.insert({
+      table: 'sightings',
+      format: 'JSONEachRow',
+      values: sightings.map((s) => ({
+        observation_id: s.observationId,
+        site_id: s.siteId,
+        camera_id: s.cameraId,
+        identity_id: s.identityId,
+        t_start: s.tStartMs,
+        t_end: s.tEndMs,
+        similarity: s.similarity,
+        is_new_identity: s.isNewIdentity ? 1 : 0,
+        quality: s.quality,
+        model_id: s.modelId,
+      })),
+    });
+  }
+}

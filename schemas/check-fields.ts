@@ -1,0 +1,47 @@
+/** Field checks shared by every message contract, and the error they raise. */
+
+/** Why a message was rejected: a stable code for dead letters and metrics, and a readable message. */
+export class ContractError extends Error {
+  /** Bad data never becomes good by retrying. */
+  readonly retriable = false;
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ContractError';
+  }
+}
+
+export interface MessageLimits {
+  embeddingDim: number;
+  maxMessageBytes: number;
+  isKnownSite: (siteId: string) => boolean;
+}
+
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+/** Embeddings are L2-normalised by the producer; float32 rounding stays well inside this. */
+const NORM_TOLERANCE = 1e-3;
+
+export function checkId(field: string, value: string): void {
+  if (!ID_PATTERN.test(value)) {
+    throw new ContractError('bad_id', `${field} must be 1-128 characters of [A-Za-z0-9._:-], got ${JSON.stringify(value.slice(0, 40))}`);
+  }
+}
+
+export function checkTimes(tStartMs: number, tEndMs: number): void {
+  if (!Number.isSafeInteger(tStartMs) || tStartMs <= 0) throw new ContractError('bad_time', `t_start_ms must be a positive epoch ms, got ${tStartMs}`);
+  if (!Number.isSafeInteger(tEndMs) || tEndMs < tStartMs) throw new ContractError('bad_time', `t_end_ms (${tEndMs}) must be ≥ t_start_ms (${tStartMs})`);
+}
+
+export function checkEmbedding(embedding: ArrayLike<number>, dim: number): void {
+  if (embedding.length !== dim) throw new ContractError('bad_dimension', `embedding must have ${dim} values, got ${embedding.length}`);
+  let sq = 0;
+  for (let i = 0; i < embedding.length; i++) {
+    const v = embedding[i];
+    if (!Number.isFinite(v)) throw new ContractError('non_finite', `embedding[${i}] is ${v}`);
+    sq += v * v;
+  }
+  const norm = Math.sqrt(sq);
+  if (Math.abs(norm - 1) > NORM_TOLERANCE) throw new ContractError('not_normalised', `embedding norm is ${norm.toFixed(4)}, expected 1`);
+}

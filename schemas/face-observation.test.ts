@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ContractError, decodeFaceObservation, encodeFaceObservation, type FaceObservation, type MessageLimits } from './index.ts';
+
+const limits: MessageLimits = { embeddingDim: 8, maxMessageBytes: 1024, isKnownSite: (s) => s === 'store-1' };
+
+function unit(dim: number, seed = 1): Float32Array {
+  const v = Float32Array.from({ length: dim }, (_, i) => Math.sin(seed * (i + 1)));
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
+}
+
+function observation(over: Partial<FaceObservation> = {}): FaceObservation {
+  return {
+    observationId: 'obs-1',
+    siteId: 'store-1',
+    cameraId: 'entrance',
+    trackId: 't1',
+    tStartMs: 1_764_000_000_000,
+    tEndMs: 1_764_000_001_500,
+    embedding: unit(8),
+    quality: 0.75, // exact in float32, as the wire carries it
+    modelId: 'faceplugin-fr-feature',
+    modelVersion: '0.0.1',
+    cannotLinkTrackIds: ['t2'],
+    ...over,
+  };
+}
+
+function rejects(fn: () => unknown, code: string) {
+  assert.throws(fn, (err: unknown) => err instanceof ContractError && err.code === code && err.retriable === false);
+}
+
+test('an observation survives encode and decode unchanged', () => {
+  const obs = observation();
+  const back = decodeFaceObservation(encodeFaceObservation(obs, limits), limits);
+  assert.deepEqual({ ...back, embedding: Array.from(back.embedding) }, { ...obs, embedding: Array.from(obs.embedding) });
+});
+
+test('wrong dimension, NaN and non-normalised embeddings are rejected', () => {
+  rejects(() => encodeFaceObservation(observation({ embedding: unit(7) }), limits), 'bad_dimension');
+  const nan = unit(8);
+  nan[3] = Number.NaN;
+  rejects(() => encodeFaceObservation(observation({ embedding: nan }), limits), 'non_finite');
+  rejects(() => encodeFaceObservation(observation({ embedding: unit(8).map((x) => x * 2) }), limits), 'not_normalised');
+});
+
+test('unknown sites, bad ids, times and quality are rejected', () => {
+  rejects(() => encodeFaceObservation(observation({ siteId: 'store-9' }), limits), 'unknown_site');
+  rejects(() => encodeFaceObservation(observation({ cameraId: '' }), limits), 'bad_id');
+  rejects(() => encodeFaceObservation(observation({ tEndMs: 1 }), limits), 'bad_time');
+  rejects(() => encodeFaceObservation(observation({ quality: 1.5 }), limits), 'bad_quality');
+});
+
+test('garbage bytes and oversized messages are rejected on decode', () => {
+  rejects(() => decodeFaceObservation(Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0x0f]), limits), 'malformed');
+  rejects(() => decodeFaceObservation(new Uint8Array(2048), limits), 'too_large');
+  rejects(() => encodeFaceObservation(observation(), { ...limits, maxMessageBytes: 64 }), 'too_large');
+});
+
+test('a decoded message is validated too: a producer that skipped checks is still caught', () => {
+  const tooBig = { ...limits, embeddingDim: 8 };
+  const bytes = encodeFaceObservation(observation(), tooBig);
+  rejects(() => decodeFaceObservation(bytes, { ...limits, embeddingDim: 16 }), 'bad_dimension');
+  rejects(() => decodeFaceObservation(bytes, { ...limits, isKnownSite: () => false }), 'unknown_site');
+});

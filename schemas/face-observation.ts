@@ -1,0 +1,64 @@
+/** FaceObservation: the contract of the face-observations topic, encoded and validated in one place. */
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { FaceObservationSchema, type FaceObservation as FaceObservationMessage } from './gen/revisit/v1/face_observation_pb.ts';
+import { checkEmbedding, checkId, checkTimes, ContractError, type MessageLimits } from './check-fields.ts';
+
+/** A face observation in memory: the generated message type with numbers and a Float32Array. */
+export type FaceObservation = Omit<FaceObservationMessage, '$typeName' | '$unknown' | 'tStartMs' | 'tEndMs' | 'embedding'> & {
+  tStartMs: number;
+  tEndMs: number;
+  embedding: Float32Array;
+};
+
+/** Checks every field; throws ContractError naming the first problem. */
+export function validateFaceObservation(obs: FaceObservation, limits: MessageLimits): FaceObservation {
+  checkId('observation_id', obs.observationId);
+  checkId('site_id', obs.siteId);
+  if (!limits.isKnownSite(obs.siteId)) throw new ContractError('unknown_site', `unknown site "${obs.siteId}"`);
+  checkId('camera_id', obs.cameraId);
+  checkId('track_id', obs.trackId);
+  checkId('model_id', obs.modelId);
+  checkTimes(obs.tStartMs, obs.tEndMs);
+  checkEmbedding(obs.embedding, limits.embeddingDim);
+  if (!Number.isFinite(obs.quality) || obs.quality < 0 || obs.quality > 1) {
+    throw new ContractError('bad_quality', `quality must be within 0..1, got ${obs.quality}`);
+  }
+  if (obs.cannotLinkTrackIds.length > 256) throw new ContractError('too_many_cannot_links', 'at most 256 cannot-link track ids');
+  return obs;
+}
+
+/** Validates, then encodes to protobuf bytes. Producers call this so bad data never reaches the topic. */
+export function encodeFaceObservation(obs: FaceObservation, limits: MessageLimits): Uint8Array {
+  validateFaceObservation(obs, limits);
+  const bytes = toBinary(
+    FaceObservationSchema,
+    create(FaceObservationSchema, {
+      ...obs,
+      tStartMs: BigInt(obs.tStartMs),
+      tEndMs: BigInt(obs.tEndMs),
+      embedding: Array.from(obs.embedding),
+    }),
+  );
+  if (bytes.length > limits.maxMessageBytes) {
+    throw new ContractError('too_large', `message of ${bytes.length} bytes exceeds ${limits.maxMessageBytes}`);
+  }
+  return bytes;
+}
+
+/** Decodes and validates bytes from the topic; throws ContractError with a reason code. */
+export function decodeFaceObservation(bytes: Uint8Array, limits: MessageLimits): FaceObservation {
+  if (bytes.length > limits.maxMessageBytes) {
+    throw new ContractError('too_large', `message of ${bytes.length} bytes exceeds ${limits.maxMessageBytes}`);
+  }
+  let msg: FaceObservationMessage;
+  try {
+    msg = fromBinary(FaceObservationSchema, bytes);
+  } catch (err) {
+    throw new ContractError('malformed', `not a FaceObservation: ${(err as Error).message}`);
+  }
+  const { $typeName: _t, $unknown: _u, ...fields } = msg;
+  return validateFaceObservation(
+    { ...fields, tStartMs: Number(msg.tStartMs), tEndMs: Number(msg.tEndMs), embedding: Float32Array.from(msg.embedding) },
+    limits,
+  );
+}
