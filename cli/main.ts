@@ -1,0 +1,29 @@
+/** The `revisit` command line: one entry point for every service and tool. */
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../common/config.ts';
+import { demoCommand } from './commands/demo-command.ts';
+import { ingestCommand } from './commands/ingest-command.ts';
+import { migrateCommand } from './commands/migrate-command.ts';
+import { modelsCommand } from './commands/models-command.ts';
+import { serveCommand } from './commands/serve-command.ts';
+import { workerCommand } from './commands/worker-command.ts';
+
+const program = new Command('revisit')
+  .description('Anonymous visitor analytics from ordinary CCTV')
+  .showHelpAfterError()
+  .addCommand(demoCommand())
+  .addCommand(ingestCommand())
+  .addCommand(workerCommand())
+  .addCommand(serveCommand())
+  .addCommand(migrateCommand())
+  .addCommand(modelsCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  // Expected failures (bad config, missing source) get one clear line, not a stack trace.
+  const message = err instanceof ConfigError || err instanceof Error ? err.message : String(err);
+  process.stderr.write(`revisit: ${message}\n`);
+  process.exit(1);
+}

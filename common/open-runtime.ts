@@ -1,0 +1,59 @@
+/** The composition root: bus, ClickHouse, Redis and the identity store, embedded or distributed per config. */
+import { join, resolve } from 'node:path';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { createKafkaBus } from './bus/kafka-bus.ts';
+import { createMemoryBus } from './bus/memory-bus.ts';
+import type { Bus } from './bus/bus.ts';
+import { createClickHouseClient } from './clickhouse/create-clickhouse-client.ts';
+import type { RevisitConfig } from './config.ts';
+import { startLocalRedis } from './redis/local-redis-server.ts';
+import { applyMigrations } from '../schemas/index.ts';
+import { loadCentroidCipher, RedisIdentityStore, type IdentityStore } from '../identity-registry/index.ts';
+
+export interface Runtime {
+  config: RevisitConfig;
+  bus: Bus;
+  clickhouse: ClickHouseClient;
+  store: IdentityStore;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens every shared connection. Unset Kafka → in-process bus; unset ClickHouse URL → embedded
+ * chdb; unset Redis URL → a private redis-server with an append-only file under dataDir.
+ */
+export async function openRuntime(config: RevisitConfig): Promise<Runtime> {
+  const closers: Array<() => Promise<unknown>> = [];
+  try {
+    const clickhouse = await createClickHouseClient(config);
+    closers.push(() => clickhouse.close());
+    await applyMigrations(clickhouse);
+
+    let redisUrl = config.redis.url;
+    if (!redisUrl) {
+      const local = await startLocalRedis({ dir: resolve(join(config.dataDir, 'redis')), appendOnly: true });
+      closers.push(() => local.stop());
+      redisUrl = local.url;
+    }
+    const store = new RedisIdentityStore({ url: redisUrl, cipher: loadCentroidCipher(config) });
+    closers.unshift(() => store.close());
+
+    const bus = config.kafka
+      ? createKafkaBus({ brokers: config.kafka.brokers, clientId: 'revisit', numPartitions: config.kafka.partitions })
+      : createMemoryBus();
+    closers.unshift(() => bus.close());
+
+    return {
+      config,
+      bus,
+      clickhouse,
+      store,
+      close: async () => {
+        for (const close of closers) await close();
+      },
+    };
+  } catch (err) {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,36 @@
+/** Turns an embedded face into the FaceObservation that leaves the camera worker: no pixels, no box. */
+import { randomUUID } from 'node:crypto';
+import { manifest } from '../models/index.ts';
+import type { FaceObservation } from '../schemas/index.ts';
+import type { EmbeddedFace } from './face/index.ts';
+
+const featureModel = manifest.models.find((m) => m.role === 'feature')!;
+/** Embeddings of different models never match: the worker can tell them apart by these. */
+export const MODEL_ID = featureModel.name.replace(/\.onnx$/, '');
+export const MODEL_VERSION = `${manifest.source.package}@${manifest.source.version}`;
+
+export interface ObservationContext {
+  siteId: string;
+  cameraId: string;
+  trackId: string;
+  tStartMs: number;
+  tEndMs: number;
+  /** Other tracks seen at the same time: certainly other people. */
+  cannotLinkTrackIds?: string[];
+}
+
+export function buildObservation(face: EmbeddedFace, ctx: ObservationContext): FaceObservation {
+  return {
+    observationId: randomUUID(),
+    siteId: ctx.siteId,
+    cameraId: ctx.cameraId,
+    trackId: ctx.trackId,
+    tStartMs: ctx.tStartMs,
+    tEndMs: ctx.tEndMs,
+    embedding: face.embedding,
+    quality: face.quality,
+    modelId: MODEL_ID,
+    modelVersion: MODEL_VERSION,
+    cannotLinkTrackIds: ctx.cannotLinkTrackIds ?? [],
+  };
+}
