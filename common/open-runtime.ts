@@ -35,7 +35,7 @@ export async function openRuntime(config: RevisitConfig): Promise<Runtime> {
       closers.push(() => local.stop());
       redisUrl = local.url;
     }
-    const store = new RedisIdentityStore({ url: redisUrl, cipher: loadCentroidCipher(config) });
+    const store = new RedisIdentityStore({ url: redisUrl, cipher: loadCentroidCipher(config), keyPrefix: config.redis.keyPrefix });
     closers.unshift(() => store.close());
 
     const bus = config.kafka

@@ -1,5 +1,4 @@
 /** Ingests still images: each face found becomes one observation on the bus; unreadable files are skipped and counted. */
-import { basename } from 'node:path';
 import type { FaceObservation } from '../schemas/index.ts';
 import { decodeImage, type FacePipeline } from './face/index.ts';
 import { buildObservation } from './build-observation.ts';
@@ -30,7 +29,8 @@ export async function ingestImages(pipeline: FacePipeline, publisher: Observatio
       const faces = await pipeline.embedFaces(await decodeImage(file));
       if (faces.length === 0) summary.skipped.push({ file, reason: 'no face found' });
       const t = opts.timeOf?.(file, i) ?? Date.now();
-      const tracks = faces.map((_, k) => `${basename(file)}#${k}`);
+      // Track ids are ids, not file names (which may hold any character).
+      const tracks = faces.map((_, k) => `image-${i}-face-${k}`);
       observations = faces.map((face, k) =>
         buildObservation(face, {
           siteId: opts.siteId,

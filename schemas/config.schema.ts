@@ -39,8 +39,11 @@ export const configSchema = z.object({
     })
     .default({ username: 'default', password: '', database: 'default' }),
   redis: z
-    .object({ url: z.string().optional().describe('Unset: a local redis-server under dataDir') })
-    .default({}),
+    .object({
+      url: z.string().optional().describe('Unset: a local redis-server under dataDir'),
+      keyPrefix: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('rv').describe('Prefix of every key, so deployments can share a server'),
+    })
+    .default({ keyPrefix: 'rv' }),
   encryption: z
     .object({
       /** kid → base64 32-byte AES-256 key. Unset: a key generated once into dataDir/keys.json. */
