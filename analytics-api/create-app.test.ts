@@ -1,0 +1,101 @@
+// The API in-process (app.request) against embedded ClickHouse with known sightings.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClickHouseClient, type ClickHouseClient } from '../common/clickhouse/create-clickhouse-client.ts';
+import { loadConfig, type RevisitConfig } from '../common/config.ts';
+import { applyMigrations } from '../schemas/index.ts';
+import { ClickHouseSightingSink } from '../reid-worker/index.ts';
+import { createApp, hashApiKey } from './index.ts';
+
+const KEY_A = 'key-of-tenant-a';
+const KEY_B = 'key-of-tenant-b';
+const T0 = Date.parse('2026-11-02T09:00:00Z');
+const MIN = 60_000;
+
+let dir: string;
+let clickhouse: ClickHouseClient;
+let config: RevisitConfig;
+let app: ReturnType<typeof createApp>;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'revisit-api-'));
+  config = loadConfig(
+    {
+      dataDir: dir,
+      sites: [
+        { id: 'a-1', name: 'A one', tenant: 'a' },
+        { id: 'b-1', name: 'B one', tenant: 'b' },
+      ],
+      api: { keys: [{ tenant: 'a', sha256: hashApiKey(KEY_A) }, { tenant: 'b', sha256: hashApiKey(KEY_B) }] },
+    },
+    {},
+  );
+  clickhouse = await createClickHouseClient(config);
+  await applyMigrations(clickhouse);
+  const sighting = (id: string, identityId: string, t: number) => ({
+    observationId: id, siteId: 'a-1', cameraId: 'entrance', identityId, tStartMs: t, tEndMs: t, similarity: 0.8, isNewIdentity: false, quality: 0.9, modelId: 'm',
+  });
+  const sink = new ClickHouseSightingSink(clickhouse);
+  // p1: one visit 09:00-09:20, p2: two visits (09:10, then 11:00 after a 110 min gap).
+  await sink.write([sighting('o1', 'p1', T0), sighting('o2', 'p1', T0 + 20 * MIN), sighting('o3', 'p2', T0 + 10 * MIN), sighting('o4', 'p2', T0 + 120 * MIN)]);
+  await sink.write([sighting('o1', 'p1', T0)]); // a redelivery must not count twice
+  app = createApp({ config, clickhouse });
+});
+
+after(async () => {
+  await clickhouse.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const footfall = (site: string, query: string, key?: string) =>
+  app.request(`/api/v1/sites/${site}/footfall?${query}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+
+test('footfall per hour: unique visitors and visits, redeliveries not doubled', async () => {
+  const res = await footfall('a-1', 'from=2026-11-02&to=2026-11-03', KEY_A);
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.deepEqual(body.hours, [
+    { hour: '2026-11-02T09:00:00Z', uniqueVisitors: 2, visits: 2 },
+    { hour: '2026-11-02T11:00:00Z', uniqueVisitors: 1, visits: 1 },
+  ]);
+  assert.equal(body.uniqueVisitors, 2);
+  assert.equal(body.visits, 3);
+});
+
+test('a visit already running at "from" is not counted again', async () => {
+  const body = await (await footfall('a-1', 'from=2026-11-02T09:15:00Z&to=2026-11-02T10:00:00Z', KEY_A)).json();
+  assert.equal(body.uniqueVisitors, 1);
+  assert.equal(body.visits, 0);
+});
+
+test('401 without a key or with an unknown key, 403 for another tenant, 404 for an unknown site', async () => {
+  for (const [res, status, code] of [
+    [await footfall('a-1', 'from=2026-11-02&to=2026-11-03'), 401, 'unauthenticated'],
+    [await footfall('a-1', 'from=2026-11-02&to=2026-11-03', 'nope'), 401, 'unauthenticated'],
+    [await footfall('a-1', 'from=2026-11-02&to=2026-11-03', KEY_B), 403, 'forbidden'],
+    [await footfall('zz', 'from=2026-11-02&to=2026-11-03', KEY_A), 404, 'unknown_site'],
+  ] as const) {
+    assert.equal(res.status, status);
+    assert.equal((await res.json()).error.code, code);
+  }
+});
+
+test('bad ranges are 400 with details', async () => {
+  for (const query of ['from=2026-11-03&to=2026-11-02', 'from=yesterday&to=2026-11-02', 'to=2026-11-02', 'from=2024-01-01&to=2026-01-01']) {
+    const res = await footfall('a-1', query, KEY_A);
+    assert.equal(res.status, 400, query);
+    const body = await res.json();
+    assert.equal(body.error.code, 'bad_request');
+    assert.ok(Array.isArray(body.error.details) && body.error.details.length > 0);
+  }
+});
+
+test('health, readiness and Prometheus metrics answer without a key', async () => {
+  assert.deepEqual(await (await app.request('/healthz')).json(), { status: 'ok' });
+  assert.equal((await app.request('/readyz')).status, 200);
+  const metrics = await (await app.request('/metrics')).text();
+  assert.match(metrics, /revisit_http_requests_total/);
+});
