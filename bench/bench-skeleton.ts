@@ -1,0 +1,93 @@
+/** Per-stage throughput of the walking skeleton on the embedded defaults, with a plain-JS baseline for matching. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../common/config.ts';
+import { openRuntime } from '../common/open-runtime.ts';
+import { buildObservation, decodeImage, FacePipeline, listImageFiles, ObservationPublisher, type EmbeddedFace, type RgbImage } from '../ingest/index.ts';
+import { FaissSiteIndex, messageLimits, startReidWorker } from '../reid-worker/index.ts';
+import { decodeFaceObservation, encodeFaceObservation } from '../schemas/index.ts';
+import { facesDir } from '../test/harness/faces-dir.ts';
+import { printTable, timeIt, type Row } from './print-table.ts';
+
+const DIM = 512;
+
+function randomUnit(dim: number): Float32Array {
+  const v = Float32Array.from({ length: dim }, () => Math.random() - 0.5);
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
+}
+
+/** The baseline: a brute-force cosine scan in plain JS over the same centroids. */
+function jsFlatSearch(centroids: Float32Array[], q: Float32Array): number {
+  let best = -2;
+  let at = -1;
+  for (let i = 0; i < centroids.length; i++) {
+    const c = centroids[i];
+    let dot = 0;
+    for (let d = 0; d < DIM; d++) dot += c[d] * q[d];
+    if (dot > best) (best = dot), (at = i);
+  }
+  return at;
+}
+
+async function benchMatching(rows: Row[]): Promise<void> {
+  for (const n of [1_000, 10_000]) {
+    const centroids = Array.from({ length: n }, () => randomUnit(DIM));
+    const index = new FaissSiteIndex(DIM);
+    centroids.forEach((c, i) => index.upsert(`id-${i}`, c));
+    const queries = Array.from({ length: 200 }, () => randomUnit(DIM));
+    const faiss = await timeIt(() => queries.forEach((q) => index.search(q, 2)));
+    const js = await timeIt(() => queries.forEach((q) => jsFlatSearch(centroids, q)));
+    rows.push({ stage: `match, FAISS flat, ${n} identities`, 'items/s': queries.length / faiss, 'baseline items/s': queries.length / js, 'x baseline': js / faiss, baseline: 'plain-JS scan' });
+  }
+}
+
+export async function benchSkeleton(): Promise<void> {
+  const files = listImageFiles(facesDir('faces94_subset')).slice(0, 40);
+  const rows: Row[] = [];
+
+  let images: RgbImage[] = [];
+  const tDecode = await timeIt(async () => (images = await Promise.all(files.map((f) => decodeImage(f)))));
+  rows.push({ stage: 'decode image (sharp)', 'items/s': files.length / tDecode });
+
+  const pipeline = await FacePipeline.load();
+  const faces: EmbeddedFace[] = [];
+  const tEmbed = await timeIt(async () => {
+    for (const img of images) faces.push(...(await pipeline.embedFaces(img, { maxFaces: 1 })));
+  });
+  rows.push({ stage: 'detect + landmarks + align + embed', 'items/s': faces.length / tEmbed });
+  await pipeline.close();
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'revisit-bench-'));
+  const config = loadConfig({ dataDir }, {});
+  const limits = messageLimits(config);
+  const siteId = config.sites[0].id;
+  const observations = Array.from({ length: 2000 }, (_, i) => {
+    const face = faces[i % faces.length];
+    return buildObservation({ ...face, embedding: i < faces.length ? face.embedding : randomUnit(DIM) }, { siteId, cameraId: 'c', trackId: `t${i}`, tStartMs: 1.7e12 + i * 1000, tEndMs: 1.7e12 + i * 1000 });
+  });
+  let encoded: Uint8Array[] = [];
+  const tEncode = await timeIt(() => (encoded = observations.map((o) => encodeFaceObservation(o, limits))));
+  const tDecodeMsg = await timeIt(() => encoded.forEach((b) => decodeFaceObservation(b, limits)));
+  rows.push({ stage: 'validate + encode observation', 'items/s': observations.length / tEncode });
+  rows.push({ stage: 'decode + validate observation', 'items/s': observations.length / tDecodeMsg });
+
+  await benchMatching(rows);
+
+  const runtime = await openRuntime(config);
+  const worker = await startReidWorker(runtime);
+  const publisher = new ObservationPublisher(runtime.bus, config.topics.observations, limits);
+  const tWorker = await timeIt(async () => {
+    for (let i = 0; i < observations.length; i += 100) await publisher.publish(observations.slice(i, i + 100));
+    await worker.drain();
+  });
+  rows.push({ stage: 'bus → re-id → Redis + ClickHouse', 'items/s': observations.length / tWorker });
+  await worker.stop();
+  await runtime.close();
+  rmSync(dataDir, { recursive: true, force: true });
+
+  const slowest = Math.min(...rows.filter((r) => !String(r.stage).startsWith('match')).map((r) => Number(r['items/s'])));
+  rows.push({ stage: 'whole pipeline (bounded by the slowest stage)', 'items/s': slowest });
+  printTable('Walking skeleton, embedded defaults: observations (or images) per second, 1 process', rows);
+}
