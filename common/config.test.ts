@@ -32,3 +32,9 @@ test('an invalid configuration lists every bad field', () => {
   );
   assert.throws(() => loadConfig({}, { REVISIT_CONFIG: '/no/such/file.json' }), /cannot read config file/);
 });
+
+test('the compose deployment config file is valid', () => {
+  const c = loadConfig({}, { REVISIT_CONFIG: new URL('../config/revisit.json', import.meta.url).pathname });
+  assert.equal(c.sites[0].timezone, 'Europe/Berlin');
+  assert.ok(c.kafka);
+});

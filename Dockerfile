@@ -1,0 +1,21 @@
+# Revisit services image: one image, the command picks the service (worker, serve, ingest).
+FROM node:20-bookworm-slim AS build
+RUN apt-get update && apt-get install -y --no-install-recommends \
+      libfaiss-dev libopenblas0-pthread python3 make g++ ca-certificates \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY . .
+RUN bash scripts/build-faiss.sh && node --import tsx models/fetch-models.ts
+
+FROM node:20-bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends \
+      libfaiss-dev libopenblas0-pthread ffmpeg \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY --from=build --chown=node:node /app /app
+USER node
+ENV NODE_ENV=production OMP_NUM_THREADS=1 LOG_LEVEL=info
+ENTRYPOINT ["node", "bin/revisit.js"]
+CMD ["--help"]
