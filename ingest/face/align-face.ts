@@ -1,0 +1,104 @@
+/** Aligns a face to the ArcFace 112×112 template by a 5-point similarity transform. */
+import type { RgbImage } from './face-types.ts';
+import { sampleBilinear } from './resample-region.ts';
+
+/** The standard ArcFace (insightface) 5-point template for 112×112 crops. */
+export const ARCFACE_TEMPLATE: ReadonlyArray<readonly [number, number]> = [
+  [38.2946, 51.6963],
+  [73.5318, 51.5014],
+  [56.0252, 71.7366],
+  [41.5493, 92.3655],
+  [70.7299, 92.2041],
+];
+
+/** Aligned crop size. */
+export const ALIGNED_SIZE = 112;
+
+/** Similarity transform x' = a·x − b·y + tx, y' = b·x + a·y + ty. */
+export interface Similarity {
+  a: number;
+  b: number;
+  tx: number;
+  ty: number;
+}
+
+/**
+ * Eye centres, nose tip, mouth corners from the 68 points (0-based iBUG indices, as the
+ * package's JS takes them): mean of 37,38,40,41 and of 43,44,46,47; 30; mean of 48&60 and 54&64.
+ */
+export function fivePoints(landmarks68: Float32Array): Array<[number, number]> {
+  const mean = (...idx: number[]): [number, number] => [
+    idx.reduce((s, i) => s + landmarks68[2 * i], 0) / idx.length,
+    idx.reduce((s, i) => s + landmarks68[2 * i + 1], 0) / idx.length,
+  ];
+  return [mean(37, 38, 40, 41), mean(43, 44, 46, 47), mean(30), mean(48, 60), mean(54, 64)];
+}
+
+/**
+ * Least-squares similarity (rotation, uniform scale, translation; no reflection) mapping `src`
+ * onto `dst` — Umeyama's estimate, which in 2-D has this closed form. A 3-point affine (the
+ * package's JS) costs ~9 points of LFW accuracy.
+ */
+export function estimateSimilarity(
+  src: ReadonlyArray<readonly [number, number]>,
+  dst: ReadonlyArray<readonly [number, number]>,
+): Similarity {
+  const n = src.length;
+  const msx = src.reduce((s, p) => s + p[0], 0) / n;
+  const msy = src.reduce((s, p) => s + p[1], 0) / n;
+  const mdx = dst.reduce((s, p) => s + p[0], 0) / n;
+  const mdy = dst.reduce((s, p) => s + p[1], 0) / n;
+  let dot = 0;
+  let cross = 0;
+  let norm = 0;
+  for (let i = 0; i < n; i++) {
+    const sx = src[i][0] - msx;
+    const sy = src[i][1] - msy;
+    const dx = dst[i][0] - mdx;
+    const dy = dst[i][1] - mdy;
+    dot += sx * dx + sy * dy;
+    cross += sx * dy - sy * dx;
+    norm += sx * sx + sy * sy;
+  }
+  if (norm === 0) throw new Error('degenerate landmarks: all points coincide');
+  const a = dot / norm;
+  const b = cross / norm;
+  return { a, b, tx: mdx - (a * msx - b * msy), ty: mdy - (b * msx + a * msy) };
+}
+
+/**
+ * Warps the face to 112×112 (bilinear, black outside the image, as cv2.warpAffine) and returns
+ * the crop as 8-bit-range RGB interleaved floats, for the feature model and quality checks.
+ */
+export function warpAligned(image: RgbImage, points5: ReadonlyArray<readonly [number, number]>): Float32Array {
+  const { a, b, tx, ty } = estimateSimilarity(points5, ARCFACE_TEMPLATE);
+  // Inverse of [[a,-b],[b,a]] is [[a,b],[-b,a]] / (a²+b²).
+  const det = a * a + b * b;
+  const out = new Float32Array(ALIGNED_SIZE * ALIGNED_SIZE * 3);
+  for (let v = 0; v < ALIGNED_SIZE; v++) {
+    for (let u = 0; u < ALIGNED_SIZE; u++) {
+      const du = u - tx;
+      const dv = v - ty;
+      const x = (a * du + b * dv) / det;
+      const y = (-b * du + a * dv) / det;
+      sampleBilinear(image, x, y, out, (v * ALIGNED_SIZE + u) * 3);
+    }
+  }
+  return out;
+}
+
+/**
+ * The feature model's input: CHW planes in B,G,R order, (px − 127) / 128. B,G,R is the order the
+ * model was trained on through OpenCV; together with the landmark crop it is worth ~0.7 points of
+ * LFW accuracy over the package's R,G,B.
+ */
+export function toFeatureTensor(aligned: Float32Array): Float32Array {
+  const plane = ALIGNED_SIZE * ALIGNED_SIZE;
+  const out = new Float32Array(3 * plane);
+  for (let i = 0; i < plane; i++) {
+    out[i] = (aligned[3 * i + 2] - 127) / 128;
+    out[plane + i] = (aligned[3 * i + 1] - 127) / 128;
+    out[2 * plane + i] = (aligned[3 * i] - 127) / 128;
+  }
+  return out;
+}

@@ -1,0 +1,57 @@
+/** Scores how useful a face is for re-identification, 0..1, from size, sharpness and detector score. */
+import { ALIGNED_SIZE } from './align-face.ts';
+
+/** The three ingredients of the quality score, each 0..1. */
+export interface QualityParts {
+  size: number;
+  sharpness: number;
+  detector: number;
+}
+
+/**
+ * Faces whose box side reaches the aligned crop's 112 px get full size marks: below that the
+ * crop is upsampled and detail is invented, not seen.
+ */
+const FULL_SIZE_PX = ALIGNED_SIZE;
+/**
+ * Variance of the Laplacian of the aligned grey crop at which sharpness scores 0.5; 100 is the
+ * usual blur-detection threshold on 8-bit images, and the 112 px crop normalises face scale.
+ */
+const HALF_SHARPNESS = 100;
+
+/**
+ * quality = geometric mean of
+ *   size      = min(1, boxSide / 112),
+ *   sharpness = v / (v + 100), v = variance of the 4-neighbour Laplacian over the crop's central
+ *               80×80 (skipping the black corners the warp leaves for faces near the frame edge),
+ *   detector  = the detector's face probability;
+ * a geometric mean so that any one bad ingredient pulls the score down.
+ */
+export function assessQuality(aligned: Float32Array, boxSide: number, detectorScore: number): { quality: number; parts: QualityParts } {
+  const size = Math.max(0, Math.min(1, boxSide / FULL_SIZE_PX));
+  const v = laplacianVariance(aligned);
+  const sharpness = v / (v + HALF_SHARPNESS);
+  const detector = Math.max(0, Math.min(1, detectorScore));
+  return { quality: Math.cbrt(size * sharpness * detector), parts: { size, sharpness, detector } };
+}
+
+function laplacianVariance(aligned: Float32Array): number {
+  const n = ALIGNED_SIZE;
+  const grey = new Float32Array(n * n);
+  for (let i = 0; i < n * n; i++) grey[i] = 0.299 * aligned[3 * i] + 0.587 * aligned[3 * i + 1] + 0.114 * aligned[3 * i + 2];
+  const margin = 16;
+  let sum = 0;
+  let sumSq = 0;
+  let count = 0;
+  for (let y = margin; y < n - margin; y++) {
+    for (let x = margin; x < n - margin; x++) {
+      const i = y * n + x;
+      const lap = grey[i - 1] + grey[i + 1] + grey[i - n] + grey[i + n] - 4 * grey[i];
+      sum += lap;
+      sumSq += lap * lap;
+      count++;
+    }
+  }
+  const mean = sum / count;
+  return sumSq / count - mean * mean;
+}

@@ -1,0 +1,44 @@
+/** Scores whether a detected face is a live person (not a print or screen) with fr_liveness.onnx. */
+import type { DetectedFace } from './detect-faces.ts';
+import type { RgbImage } from './face-types.ts';
+import { Tensor, type InferenceSession } from './onnx-session.ts';
+import { resampleRegion } from './resample-region.ts';
+
+const SIZE = 128;
+/** Context around the face the model was trained with (the package's scale_value). */
+const CONTEXT_SCALE = 2.7;
+
+/**
+ * p(live), 0..1. Follows the package: the box is made square (side = box height), scaled ×2.7
+ * around its centre but never beyond the image, shifted back inside the frame, resized to
+ * 128×128, raw 0..255 values, CHW in B,G,R order (which lifts real photos' median p(live) to
+ * 0.999), softmax, class 0 = live. Uncalibrated: measure before dropping faces on it.
+ */
+export async function estimateLiveness(
+  session: InferenceSession,
+  image: RgbImage,
+  face: DetectedFace,
+): Promise<number> {
+  const boxSide = face.y2 - face.y1;
+  const scale = Math.min(CONTEXT_SCALE, (image.height - 1) / boxSide, (image.width - 1) / boxSide);
+  const side = boxSide * scale;
+  const left = clamp((face.x1 + face.x2) / 2 - side / 2, 0, image.width - 1 - side);
+  const top = clamp((face.y1 + face.y2) / 2 - side / 2, 0, image.height - 1 - side);
+  const rgb = resampleRegion(image, left, top, side, side, SIZE, SIZE);
+  const plane = SIZE * SIZE;
+  const input = new Float32Array(3 * plane);
+  for (let i = 0; i < plane; i++) {
+    input[i] = rgb[3 * i + 2];
+    input[plane + i] = rgb[3 * i + 1];
+    input[2 * plane + i] = rgb[3 * i];
+  }
+  const out = await session.run({ input: new Tensor('float32', input, [1, 3, SIZE, SIZE]) });
+  const logits = Array.from(out.output.data as Float32Array);
+  const max = Math.max(...logits);
+  const exps = logits.map((l) => Math.exp(l - max));
+  return exps[0] / exps.reduce((s, e) => s + e, 0);
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(hi, v));
+}

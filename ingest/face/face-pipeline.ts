@@ -1,0 +1,136 @@
+/** The face pipeline: detect → 68 landmarks → 5-point alignment → embedding (+ quality, liveness). */
+import { fetchModels, modelPath, type ModelRole } from '../../models/index.ts';
+import { fivePoints, warpAligned } from './align-face.ts';
+import { assessQuality } from './assess-quality.ts';
+import { detectFaces, type DetectOptions, type DetectedFace } from './detect-faces.ts';
+import { embedFace } from './embed-face.ts';
+import { estimateLandmarks } from './estimate-landmarks.ts';
+import { estimateLiveness } from './estimate-liveness.ts';
+import type { EmbeddedFace, RgbImage } from './face-types.ts';
+import { createSession, type InferenceSession } from './onnx-session.ts';
+import { padImage } from './pad-image.ts';
+import { pickPrimaryFace } from './pick-primary-face.ts';
+
+/** Options for FacePipeline.load. */
+export interface PipelineOptions {
+  /** Model file per role; defaults to models/onnx/ from the manifest. */
+  modelFiles?: Partial<Record<ModelRole, string>>;
+  /** Fetch missing models first (needs the npm registry). Default false: fail with a clear message. */
+  fetch?: boolean;
+  /** Load the liveness model now rather than on first use. */
+  liveness?: boolean;
+}
+
+/** Options for one image. */
+export interface EmbedOptions extends DetectOptions {
+  /** Also compute `liveness` (one more model run per face). */
+  liveness?: boolean;
+  /** Keep only the largest N faces (after sorting by size). */
+  maxFaces?: number;
+}
+
+/**
+ * Border added on every side of a tight crop, as a fraction of its long side. The detector was
+ * trained on scenes, not on frames filled by a face: on ORL's 92×112 shots it misses 15 of 400
+ * faces unpadded, and the faces it finds give 1.9 % EER; padded by 0.25 (or 0.5) it finds all
+ * 400 and the EER drops to 0.5 %.
+ */
+const TIGHT_CROP_PAD = 0.25;
+
+/** Loads the four ONNX models once and turns images into embedded faces. */
+export class FacePipeline {
+  private livenessSession: InferenceSession | null = null;
+
+  private constructor(
+    private readonly detect: InferenceSession,
+    private readonly landmark: InferenceSession,
+    private readonly feature: InferenceSession,
+    private readonly modelFiles: Partial<Record<ModelRole, string>>,
+  ) {}
+
+  /** Opens the model sessions (one thread each). */
+  static async load(opts: PipelineOptions = {}): Promise<FacePipeline> {
+    if (opts.fetch) await fetchModels();
+    const file = (role: ModelRole): string => opts.modelFiles?.[role] ?? modelPath(role);
+    const [detect, landmark, feature] = await Promise.all([
+      createSession(file('detect')),
+      createSession(file('landmark')),
+      createSession(file('feature')),
+    ]);
+    const pipeline = new FacePipeline(detect, landmark, feature, { liveness: file('liveness') });
+    if (opts.liveness) await pipeline.livenessModel();
+    return pipeline;
+  }
+
+  /** Every face in the image, largest first. Pixels stay in memory; nothing is logged. */
+  async embedFaces(image: RgbImage, opts: EmbedOptions = {}): Promise<EmbeddedFace[]> {
+    const detections = await detectFaces(this.detect, image, opts);
+    detections.sort((a, b) => area(b) - area(a));
+    const kept = opts.maxFaces === undefined ? detections : detections.slice(0, opts.maxFaces);
+    const faces: EmbeddedFace[] = [];
+    for (const detection of kept) faces.push(await this.embedDetection(image, detection, opts));
+    return faces;
+  }
+
+  /** The one face a single-subject photo is about (see pickPrimaryFace), or null when none is found. */
+  async embedPrimaryFace(image: RgbImage, opts: EmbedOptions = {}): Promise<EmbeddedFace | null> {
+    return pickPrimaryFace(await this.embedFaces(image, opts)) ?? null;
+  }
+
+  /**
+   * For images that are already a tight face crop (a face filling the frame, like ORL's 92×112
+   * shots, or crops posted by an integrating application): detects on the image padded with a
+   * replicated border (TIGHT_CROP_PAD), and falls back to the unpadded image if that finds
+   * nothing. Coordinates are returned in the original image's frame. Returns the primary face or null.
+   */
+  async embedTightCrop(image: RgbImage, opts: EmbedOptions = {}): Promise<EmbeddedFace | null> {
+    const pad = Math.round(TIGHT_CROP_PAD * Math.max(image.width, image.height));
+    const padded = await this.embedPrimaryFace(padImage(image, pad), opts);
+    if (!padded) return this.embedPrimaryFace(image, opts);
+    return unpad(padded, pad, image);
+  }
+
+  /** Releases the ONNX sessions. */
+  async close(): Promise<void> {
+    const sessions = [this.detect, this.landmark, this.feature, this.livenessSession];
+    await Promise.all(sessions.map((s) => s?.release()));
+    this.livenessSession = null;
+  }
+
+  private async embedDetection(image: RgbImage, d: DetectedFace, opts: EmbedOptions): Promise<EmbeddedFace> {
+    const landmarks68 = await estimateLandmarks(this.landmark, image, d);
+    const landmarks5 = fivePoints(landmarks68);
+    const aligned = warpAligned(image, landmarks5);
+    const embedding = await embedFace(this.feature, aligned);
+    const { quality } = assessQuality(aligned, Math.sqrt(area(d)), d.score);
+    const face: EmbeddedFace = { box: clipBox(d, image), detectorScore: d.score, landmarks5, embedding, quality };
+    if (opts.liveness) face.liveness = await estimateLiveness(await this.livenessModel(), image, d);
+    return face;
+  }
+
+  private async livenessModel(): Promise<InferenceSession> {
+    this.livenessSession ??= await createSession(this.modelFiles.liveness ?? modelPath('liveness'));
+    return this.livenessSession;
+  }
+}
+
+function area(d: DetectedFace): number {
+  return (d.x2 - d.x1) * (d.y2 - d.y1);
+}
+
+function clipBox(d: DetectedFace, image: RgbImage): EmbeddedFace['box'] {
+  const x = Math.max(0, d.x1);
+  const y = Math.max(0, d.y1);
+  return { x, y, width: Math.min(image.width, d.x2) - x, height: Math.min(image.height, d.y2) - y };
+}
+
+/** Moves a face found on the padded image back into the original image's frame. */
+function unpad(face: EmbeddedFace, pad: number, image: RgbImage): EmbeddedFace {
+  const { x, y, width, height } = face.box;
+  const shifted = { x1: x - pad, y1: y - pad, x2: x + width - pad, y2: y + height - pad, score: face.detectorScore };
+  return {
+    ...face,
+    box: clipBox(shifted, image),
+    landmarks5: face.landmarks5.map(([lx, ly]) => [lx - pad, ly - pad] as [number, number]),
+  };
+}

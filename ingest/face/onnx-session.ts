@@ -1,0 +1,23 @@
+/** Creates ONNX Runtime sessions tuned for a small CPU box. */
+import { access } from 'node:fs/promises';
+import * as ort from 'onnxruntime-node';
+
+export type { InferenceSession } from 'onnxruntime-node';
+export { Tensor } from 'onnxruntime-node';
+
+/**
+ * Opens a CPU session with one intra-op and one inter-op thread: four sessions with default
+ * threading spin against each other on 2 cores (measured 3× slower); scale with processes instead.
+ */
+export async function createSession(modelFile: string): Promise<ort.InferenceSession> {
+  try {
+    await access(modelFile);
+  } catch {
+    throw new Error(`model file ${modelFile} is missing: run \`node --import tsx models/fetch-models.ts\``);
+  }
+  return ort.InferenceSession.create(modelFile, {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+  });
+}
