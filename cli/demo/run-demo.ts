@@ -61,7 +61,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     bar.start(plan.sightings.length, 0, { faces, rate: '0' });
     for (const [i, s] of plan.sightings.entries()) {
       const person = people[s.person];
-      const [face] = await pipeline.embedFaces(await augmentFace(person.photo, person.box, random), { maxFaces: 1 });
+      const face = await pipeline.embedPrimaryFace(await augmentFace(person.photo, person.box, random));
       if (face) {
         faces++;
         const trackId = `${s.cameraId}-${i}`;
