@@ -1,21 +1,8 @@
 /** Measures the real ONNX face pipeline on labelled faces: verification EER and basic invariants. */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { facesDir, labelledImages } from '../../test/harness/faces-dir.ts';
 import { FacePipeline, decodeImage, equalErrorRate, scorePairs, type EmbeddedFace, type RgbImage } from './index.ts';
-
-const FACES_DIR = process.env.REVISIT_FACES_DIR ?? fileURLToPath(new URL('../../../shared/faces', import.meta.url));
-
-/** `<set>/<identity>/<file>` → [path, identity], sorted for determinism. */
-function listSet(set: string): Array<[string, string]> {
-  const dir = join(FACES_DIR, set);
-  assert.ok(existsSync(dir), `face set missing: ${dir} (set REVISIT_FACES_DIR)`);
-  return readdirSync(dir)
-    .sort()
-    .flatMap((person) => readdirSync(join(dir, person)).sort().map((f): [string, string] => [join(dir, person, f), person]));
-}
 
 async function embedSet(
   set: string,
@@ -23,7 +10,7 @@ async function embedSet(
 ): Promise<{ embeddings: Float32Array[]; labels: string[]; msPerImage: number }> {
   const embeddings: Float32Array[] = [];
   const labels: string[] = [];
-  const files = listSet(set);
+  const files = labelledImages(set);
   const start = performance.now();
   for (const [file, person] of files) {
     const face = await embed(await decodeImage(file));
@@ -42,7 +29,7 @@ describe('FacePipeline on real faces', () => {
   after(() => pipeline.close());
 
   test('an embedded face has a 512-d unit embedding, a box in the image and sane landmarks', async () => {
-    const image = await decodeImage(listSet('deepface')[0][0]);
+    const image = await decodeImage(labelledImages('deepface')[0][0]);
     const faces = await pipeline.embedFaces(image);
     assert.ok(faces.length >= 1);
     for (let i = 1; i < faces.length; i++) {
@@ -66,14 +53,14 @@ describe('FacePipeline on real faces', () => {
   });
 
   test('unreadable input fails with an error naming the file and the reason', async () => {
-    const missing = join(FACES_DIR, 'no-such-dir', 'nope.jpg');
+    const missing = facesDir('no-such-dir', 'nope.jpg');
     await assert.rejects(decodeImage(missing), (err: Error) => err.message.includes(missing) && /ENOENT/.test(err.message));
     await assert.rejects(decodeImage(Buffer.from('this is not an image'), { name: 'upload-42' }), /cannot decode image upload-42: /);
     await assert.rejects(decodeImage(Buffer.from('P5\n92 112\n255\n\x00\x01')), /cannot decode image <buffer>: truncated PGM data/);
   });
 
   test('PGM faces decode to RGB at their own size', async () => {
-    const image = await decodeImage(listSet('orl')[0][0]);
+    const image = await decodeImage(labelledImages('orl')[0][0]);
     assert.deepEqual([image.width, image.height, image.data.length], [92, 112, 92 * 112 * 3]);
   });
 

@@ -17,3 +17,11 @@ export function personImages(set: string, person: string): string[] {
   const dir = facesDir(set, person);
   return readdirSync(dir).sort().map((f) => join(dir, f));
 }
+
+/** Every image of a set as [path, person], sorted for determinism. */
+export function labelledImages(set: string): Array<[string, string]> {
+  const dir = facesDir(set);
+  return readdirSync(dir)
+    .sort()
+    .flatMap((person) => readdirSync(join(dir, person)).sort().map((f): [string, string] => [join(dir, person, f), person]));
+}
