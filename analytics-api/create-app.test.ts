@@ -35,13 +35,14 @@ before(async () => {
   );
   clickhouse = await createClickHouseClient(config);
   await applyMigrations(clickhouse);
-  const sighting = (id: string, identityId: string, t: number) => ({
-    observationId: id, siteId: 'a-1', cameraId: 'entrance', identityId, tStartMs: t, tEndMs: t, similarity: 0.8, isNewIdentity: false, quality: 0.9, modelId: 'm',
+  const sighting = (id: string, identityId: string, t: number, label = '') => ({
+    observationId: id, siteId: 'a-1', cameraId: 'entrance', identityId, tStartMs: t, tEndMs: t, similarity: 0.8, isNewIdentity: false, quality: 0.9, modelId: 'm', label,
   });
   const sink = new ClickHouseSightingSink(clickhouse);
   // p1: one visit 09:00-09:20, p2: two visits (09:10, then 11:00 after a 110 min gap).
   await sink.write([sighting('o1', 'p1', T0), sighting('o2', 'p1', T0 + 20 * MIN), sighting('o3', 'p2', T0 + 10 * MIN), sighting('o4', 'p2', T0 + 120 * MIN)]);
   await sink.write([sighting('o1', 'p1', T0)]); // a redelivery must not count twice
+  await sink.write([sighting('o5', 'staff-1', T0, 'staff')]); // staff never count
   app = createApp({ config, clickhouse });
 });
 
@@ -53,7 +54,7 @@ after(async () => {
 const footfall = (site: string, query: string, key?: string) =>
   app.request(`/api/v1/sites/${site}/footfall?${query}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
 
-test('footfall per hour: unique visitors and visits, redeliveries not doubled', async () => {
+test('footfall per hour: unique visitors and visits, redeliveries not doubled, staff excluded', async () => {
   const res = await footfall('a-1', 'from=2026-11-02&to=2026-11-03', KEY_A);
   assert.equal(res.status, 200);
   const body = await res.json();

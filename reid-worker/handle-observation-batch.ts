@@ -15,7 +15,8 @@ export interface BatchHandlerDeps {
   policy: MatchPolicy;
   sites: SiteStateCache;
   store: IdentityStore;
-  sightings: SightingSink;
+  /** Written in order after the registry; the batch is committed only when all succeeded. */
+  sinks: SightingSink[];
   deadLetters: DeadLetterSink;
   logger: Logger;
 }
@@ -83,7 +84,7 @@ export function createObservationBatchHandler(deps: BatchHandlerDeps) {
     for (const [siteId, observations] of groupBySite(valid)) {
       sightings.push(...(await assignSite(deps, siteId, observations)));
     }
-    await deps.sightings.write(sightings);
+    for (const sink of deps.sinks) await sink.write(sightings);
     await deps.deadLetters.write(rejected);
     observationsTotal.inc({ outcome: 'rejected' }, rejected.length);
     stopTimer();

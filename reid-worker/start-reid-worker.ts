@@ -36,7 +36,7 @@ export async function startReidWorker({ config, bus, store, clickhouse }: ReidWo
     policy: { matchMinCosine: config.matching.matchMinCosine },
     sites,
     store,
-    sightings: new ClickHouseSightingSink(clickhouse),
+    sinks: [new ClickHouseSightingSink(clickhouse)],
     deadLetters: new DeadLetterSink(bus, config.topics.deadLetters, clickhouse, logger),
     logger,
   });

@@ -57,5 +57,6 @@ export function toSighting(obs: FaceObservation, identityId: string, similarity:
     isNewIdentity,
     quality: obs.quality,
     modelId: obs.modelId,
+    label: '',
   };
 }

@@ -2,6 +2,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Sighting } from '../../schemas/index.ts';
 
+/** Where sightings go after assignment; every sink must be idempotent by observation id. */
 export interface SightingSink {
   write(sightings: Sighting[]): Promise<void>;
 }
@@ -25,6 +26,7 @@ export class ClickHouseSightingSink implements SightingSink {
         is_new_identity: s.isNewIdentity ? 1 : 0,
         quality: s.quality,
         model_id: s.modelId,
+        label: s.label,
       })),
     });
   }

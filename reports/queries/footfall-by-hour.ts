@@ -34,7 +34,7 @@ const VISIT_STARTS = `
            lagInFrame(toUnixTimestamp64Milli(t_start), 1, toInt64(0))
              OVER (PARTITION BY identity_id ORDER BY t_start ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS prev_ms
     FROM sightings FINAL
-    WHERE site_id = {site:String}
+    WHERE site_id = {site:String} AND label = ''
       AND t_start >= fromUnixTimestamp64Milli({from:Int64} - {gap:Int64}, 'UTC')
       AND t_start < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
   )

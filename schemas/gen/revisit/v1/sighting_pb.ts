@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file revisit/v1/sighting.proto.
  */
 export const file_revisit_v1_sighting: GenFile = /*@__PURE__*/
-  fileDesc("ChlyZXZpc2l0L3YxL3NpZ2h0aW5nLnByb3RvEgpyZXZpc2l0LnYxItEBCghTaWdodGluZxIWCg5vYnNlcnZhdGlvbl9pZBgBIAEoCRIPCgdzaXRlX2lkGAIgASgJEhEKCWNhbWVyYV9pZBgDIAEoCRITCgtpZGVudGl0eV9pZBgEIAEoCRISCgp0X3N0YXJ0X21zGAUgASgDEhAKCHRfZW5kX21zGAYgASgDEhIKCnNpbWlsYXJpdHkYByABKAISFwoPaXNfbmV3X2lkZW50aXR5GAggASgIEg8KB3F1YWxpdHkYCSABKAISEAoIbW9kZWxfaWQYCiABKAliBnByb3RvMw");
+  fileDesc("ChlyZXZpc2l0L3YxL3NpZ2h0aW5nLnByb3RvEgpyZXZpc2l0LnYxIuABCghTaWdodGluZxIWCg5vYnNlcnZhdGlvbl9pZBgBIAEoCRIPCgdzaXRlX2lkGAIgASgJEhEKCWNhbWVyYV9pZBgDIAEoCRITCgtpZGVudGl0eV9pZBgEIAEoCRISCgp0X3N0YXJ0X21zGAUgASgDEhAKCHRfZW5kX21zGAYgASgDEhIKCnNpbWlsYXJpdHkYByABKAISFwoPaXNfbmV3X2lkZW50aXR5GAggASgIEg8KB3F1YWxpdHkYCSABKAISEAoIbW9kZWxfaWQYCiABKAkSDQoFbGFiZWwYCyABKAliBnByb3RvMw");
 
 /**
  * @generated from message revisit.v1.Sighting
@@ -72,6 +72,14 @@ export type Sighting = Message<"revisit.v1.Sighting"> & {
    * @generated from field: string model_id = 10;
    */
   modelId: string;
+
+  /**
+   * Empty for a visitor; the enrolment group (e.g. "staff") when the face matched an exclusion
+   * list. Labelled sightings never count as footfall.
+   *
+   * @generated from field: string label = 11;
+   */
+  label: string;
 };
 
 /**
