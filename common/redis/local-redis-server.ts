@@ -1,81 +1,138 @@
-/** Runs a private redis-server for the embedded default (and for tests): loopback, free port, own data dir. */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { Redis } from 'ioredis';
+/** Runs a private redis-server: the embedded default's registry, and the tests' real Redis. */
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { findFreePort } from '../process/find-free-port.ts';
+import { spawnTethered, type TetheredProcess } from '../process/spawn-tethered.ts';
 
-export interface LocalRedisServer {
-  url: string;
-  port: number;
-  dir: string;
-  /** Stops the server; with `save`, persists first (append-only file). */
-  stop(): Promise<void>;
-  /** Stops and starts again on the same port and data dir (what a Redis restart looks like to clients). */
-  restart(): Promise<void>;
-}
+const START_TIMEOUT_MS = 10_000;
+const STOP_GRACE_MS = 5_000;
 
 export interface LocalRedisOptions {
+  /** Data directory (append-only file, log). */
   dir: string;
-  /** Persist through an append-only file, so identities survive a restart. */
+  /** Persist through an append-only file so identities survive a restart. */
   appendOnly?: boolean;
-  port?: number;
+  /** fsync every write instead of every second: survives even a SIGKILL (tests of crashes). */
+  fsyncAlways?: boolean;
+  /** Remove `dir` on stop and if this process dies (temporary servers). */
+  removeDirOnStop?: boolean;
 }
 
-async function freePort(): Promise<number> {
+export interface LocalRedisServer {
+  /** `redis://127.0.0.1:<port>` */
+  url: string;
+  port: number;
+  /**
+   * Stops and starts the server on the same port and data dir. `crash: true` kills it with
+   * SIGKILL (a power cut); otherwise it shuts down cleanly. With `appendOnly` the data survives.
+   */
+  restart(options?: { crash?: boolean }): Promise<void>;
+  /** Shuts down cleanly (an append-only file is flushed). */
+  stop(): Promise<void>;
+}
+
+/** Starts Debian's redis-server on a free loopback port and resolves once it answers PING. */
+export async function startLocalRedis(options: LocalRedisOptions): Promise<LocalRedisServer> {
+  const { dir } = options;
+  mkdirSync(dir, { recursive: true });
+  const port = await findFreePort();
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--daemonize', 'no', '--dir', dir, '--logfile', join(dir, 'redis.log')];
+  args.push(...(options.appendOnly ? ['--appendonly', 'yes', '--appendfsync', options.fsyncAlways ? 'always' : 'everysec'] : ['--appendonly', 'no']));
+  const cleanupDir = options.removeDirOnStop ? dir : undefined;
+
+  let server: TetheredProcess | undefined;
+  // A normal exit without stop(): don't leave a server behind.
+  const onExit = () => {
+    server?.kill();
+    if (cleanupDir) rmSync(cleanupDir, { recursive: true, force: true });
+  };
+  process.on('exit', onExit);
+
+  const launch = async () => {
+    // The tether stops the server if this process dies in any way, even by SIGKILL.
+    server = spawnTethered('redis-server', args, { logFd: 'ignore', cleanupDir });
+    try {
+      await waitForPing(server, port);
+    } catch (error) {
+      const log = readTail(join(dir, 'redis.log'));
+      await shutdown(true);
+      throw new Error(`redis-server did not start on port ${port}: ${(error as Error).message} (is redis-server installed? run scripts/setup.sh)\n--- redis log tail ---\n${log}`);
+    }
+  };
+  const shutdown = async (crash: boolean) => {
+    const running = server;
+    server = undefined;
+    if (!running?.running()) return;
+    if (crash) {
+      running.kill();
+      await running.exited;
+      return;
+    }
+    // SHUTDOWN flushes the append-only file; the server closes the connection without a reply.
+    await command(port, ['SHUTDOWN']).catch(() => undefined);
+    await Promise.race([running.exited, sleep(STOP_GRACE_MS)]);
+    await running.stop(STOP_GRACE_MS);
+  };
+
+  try {
+    await launch();
+  } catch (error) {
+    process.off('exit', onExit);
+    if (cleanupDir) rmSync(cleanupDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    async restart({ crash = false } = {}) {
+      await shutdown(crash);
+      await launch();
+    },
+    async stop() {
+      process.off('exit', onExit);
+      await shutdown(false);
+      if (cleanupDir) rmSync(cleanupDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitForPing(server: TetheredProcess, port: number): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (!server.running()) throw new Error(await server.exited);
+    // While loading a big AOF the server answers -LOADING: only +PONG means ready.
+    if ((await command(port, ['PING']).catch(() => '')) === '+PONG') return;
+    await sleep(20);
+  }
+  throw new Error(`no PONG within ${START_TIMEOUT_MS} ms`);
+}
+
+/** Sends one RESP command and resolves with the first reply line (no client library needed). */
+function command(port: number, parts: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
+    const socket = connect(port, '127.0.0.1');
+    let reply = '';
+    socket.setTimeout(1000, () => socket.destroy(new Error('timeout')));
+    socket.once('error', reject);
+    socket.on('data', (chunk) => {
+      reply += chunk.toString('utf8');
+      const end = reply.indexOf('\r\n');
+      if (end >= 0) {
+        socket.end();
+        resolve(reply.slice(0, end));
+      }
     });
+    socket.once('close', () => reject(new Error('connection closed without a reply')));
+    socket.write(`*${parts.length}\r\n${parts.map((p) => `$${Buffer.byteLength(p)}\r\n${p}\r\n`).join('')}`);
   });
 }
 
-async function waitForPing(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}: ${log()}`);
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => undefined); // refused connections are expected until the server is up
-    try {
-      await probe.connect();
-      if ((await probe.ping()) === 'PONG') return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    } finally {
-      probe.disconnect();
-    }
+function readTail(path: string, lines = 20): string {
+  try {
+    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
   }
-  throw new Error(`redis-server did not answer within 10 s: ${log()}`);
-}
-
-/** Starts redis-server (Debian's binary on PATH). Throws with its output if it cannot start. */
-export async function startLocalRedis(options: LocalRedisOptions): Promise<LocalRedisServer> {
-  mkdirSync(options.dir, { recursive: true });
-  const port = options.port ?? (await freePort());
-  const url = `redis://127.0.0.1:${port}`;
-  let child: ChildProcess;
-  let output = '';
-
-  const start = async () => {
-    output = '';
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', options.dir, '--save', '', '--daemonize', 'no'];
-    args.push('--appendonly', options.appendOnly ? 'yes' : 'no');
-    child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.on('error', (err) => (output += `\n${err.message}`));
-    child.stdout!.on('data', (d) => (output = (output + d).slice(-4000)));
-    child.stderr!.on('data', (d) => (output = (output + d).slice(-4000)));
-    await waitForPing(url, child, () => output || '(no output; is redis-server installed? run npm run setup)');
-  };
-
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM'); // redis-server saves the AOF and exits cleanly on SIGTERM
-    await exited;
-  };
-
-  await start();
-  return { url, port, dir: options.dir, stop, restart: async () => (await stop(), await start()) };
 }

@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '../../common/config.ts';
 import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
 import { create, toBinary } from '@bufbuild/protobuf';
-import { decodeImage, FacePipeline, ingestImages, ObservationPublisher } from '../../ingest/index.ts';
+import { decodeImage, FacePipeline, ingestImages, MODEL_ID, ObservationPublisher } from '../../ingest/index.ts';
 import { messageLimits, startReidWorker } from '../../reid-worker/index.ts';
 import type { Subscription } from '../../common/bus/bus.ts';
 import { encodeFaceObservation } from '../../schemas/index.ts';
@@ -112,7 +112,7 @@ test('malformed messages go to dead letters with a reason and the stream goes on
   nan[7] = Number.NaN;
   const now = Date.now();
   const valid = encodeFaceObservation(
-    { observationId: 'good-after-bad', siteId: SITE, cameraId: 'cam-x', trackId: 't', tStartMs: now, tEndMs: now, embedding: good.embedding, quality: 0.5, modelId: 'm', modelVersion: '1', cannotLinkTrackIds: [] },
+    { observationId: 'good-after-bad', siteId: SITE, cameraId: 'cam-x', trackId: 't', tStartMs: now, tEndMs: now, embedding: good.embedding, quality: 0.5, modelId: MODEL_ID, modelVersion: '1', cannotLinkTrackIds: [] },
     messageLimits(runtime.config),
   );
   await runtime.bus.publish(runtime.config.topics.observations, [

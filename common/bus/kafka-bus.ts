@@ -1,0 +1,285 @@
+/** The Kafka implementation of the bus: the only module in Revisit that imports kafkajs. */
+import { Kafka, Partitioners, logLevel as KafkaLogLevel, type Admin, type EachBatchPayload, type LogEntry } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createLogger, type Logger } from '../logger.ts';
+import type { BatchHandler, Bus, DeliveredBatch, OutgoingMessage, SubscribeOptions, Subscription } from './bus.ts';
+
+export interface KafkaBusOptions {
+  /** Bootstrap `host:port` addresses. */
+  brokers: string[];
+  clientId: string;
+  /** kafkajs's own log level, routed into our logger (default 'warn'). */
+  logLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
+  /** Partitions of the topics this bus creates on first use (default 4). */
+  numPartitions?: number;
+  /** Pause before a batch whose handler failed is delivered again (default 1000 ms). */
+  retryBackoffMs?: number;
+  /** Longest the broker may hold a fetch open waiting for data: the idle delivery latency (default 250 ms). */
+  maxWaitTimeMs?: number;
+  /** drain() rejects after this long, naming the lagging partitions (default 60 s). */
+  drainTimeoutMs?: number;
+}
+
+const LOG_LEVELS = {
+  nothing: KafkaLogLevel.NOTHING,
+  error: KafkaLogLevel.ERROR,
+  warn: KafkaLogLevel.WARN,
+  info: KafkaLogLevel.INFO,
+  debug: KafkaLogLevel.DEBUG,
+} as const;
+
+/** How often a running handler tells the coordinator it is alive; kafkajs throttles to heartbeatInterval. */
+const HEARTBEAT_EVERY_MS = 1000;
+const DRAIN_POLL_MS = 100;
+const EMPTY = new Uint8Array(0);
+
+/**
+ * A bus on a Kafka cluster. Topics are created on first use with `numPartitions`; messages are
+ * keyed (Revisit keys by site) and partitioned by Kafka's default murmur2 partitioner, so the
+ * Java clients and kafkajs agree on where a site lives.
+ *
+ * Delivery: one consumer per subscription, `eachBatch` with auto-commit off. A partition's batch
+ * is committed (last offset + 1) only after the handler resolves. If the handler throws, the
+ * consumer seeks back to the batch's first offset (with auto-commit off, kafkajs's seek commits
+ * nothing), waits `retryBackoffMs` and the same messages come again; the partition does not move
+ * on until the handler succeeds, so a poison message must be dead-lettered by the handler.
+ * Batches are handled one at a time (kafkajs's default `partitionsConsumedConcurrently: 1`).
+ */
+export function createKafkaBus(options: KafkaBusOptions): Bus {
+  const logger = createLogger('kafka-bus');
+  const numPartitions = options.numPartitions ?? 4;
+  const retryBackoffMs = options.retryBackoffMs ?? 1000;
+  const maxWaitTimeInMs = options.maxWaitTimeMs ?? 250;
+  const drainTimeoutMs = options.drainTimeoutMs ?? 60_000;
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    logLevel: LOG_LEVELS[options.logLevel ?? 'warn'],
+    logCreator: () => logEntryTo(logger),
+  });
+
+  const topicsReady = new Map<string, Promise<void>>();
+  const subscriptions = new Set<Subscription>();
+  const producer = lazyConnected(() =>
+    kafka.producer({
+      // Explicit Java-compatible partitioner; also silences kafkajs's partitioner-change warning.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // Idempotent with one request in flight: the broker drops duplicated retries, and retries
+      // cannot reorder a site's messages. Retries are unbounded: ingest blocks rather than drops.
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    }),
+  );
+  const admin = lazyConnected(() => kafka.admin());
+
+  const ensureTopic = (topic: string): Promise<void> => {
+    let ready = topicsReady.get(topic);
+    if (!ready) {
+      ready = admin
+        .get()
+        .then((a) => a.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true }))
+        .then(() => undefined);
+      // A failed creation is retried on the next use rather than remembered.
+      ready.catch(() => topicsReady.delete(topic));
+      topicsReady.set(topic, ready);
+    }
+    return ready;
+  };
+
+  return {
+    async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
+      if (messages.length === 0) return;
+      await ensureTopic(topic);
+      await (await producer.get()).send({
+        topic,
+        acks: -1,
+        messages: messages.map((m) => ({ key: m.key, value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength) })),
+      });
+    },
+
+    async subscribe(subscribeOptions: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
+      await ensureTopic(subscribeOptions.topic);
+      const subscription = await startConsumer(kafka, subscribeOptions, handler, { logger, retryBackoffMs, maxWaitTimeInMs });
+      const { topic, groupId } = subscribeOptions;
+      const tracked: Subscription = {
+        drain: async () => drainGroup(await admin.get(), topic, groupId, drainTimeoutMs),
+        stop: async () => {
+          subscriptions.delete(tracked);
+          await subscription.stop();
+        },
+      };
+      subscriptions.add(tracked);
+      return tracked;
+    },
+
+    async close(): Promise<void> {
+      await Promise.all([...subscriptions].map((s) => s.stop()));
+      await Promise.all([producer.disconnect(), admin.disconnect()]);
+    },
+  };
+}
+
+/**
+ * Resolves once a Kafka cluster answers a metadata request; rejects at the first failure
+ * (callers poll). Used by the test harness to know a fresh broker is up.
+ */
+export async function pingKafka(brokers: string[]): Promise<void> {
+  const kafka = new Kafka({ clientId: 'revisit-ping', brokers, logLevel: KafkaLogLevel.NOTHING, connectionTimeout: 1000, retry: { retries: 0 } });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+interface ConsumerSettings {
+  logger: Logger;
+  retryBackoffMs: number;
+  maxWaitTimeInMs: number;
+}
+
+async function startConsumer(
+  kafka: Kafka,
+  { topic, groupId, onAssigned }: SubscribeOptions,
+  handler: BatchHandler,
+  { logger, retryBackoffMs, maxWaitTimeInMs }: ConsumerSettings,
+): Promise<{ stop(): Promise<void> }> {
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs });
+  const stopping = new AbortController();
+  const assignment = assignmentGate(onAssigned, logger);
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => assignment.assign(payload.memberAssignment[topic] ?? []));
+
+  const eachBatch = async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
+    if (batch.isEmpty() || !isRunning() || isStale()) return;
+    const { partition } = batch;
+    const delivered: DeliveredBatch = {
+      topic,
+      partition,
+      messages: batch.messages.map((m) => ({ key: m.key?.toString('utf8') ?? '', value: m.value ?? EMPTY, partition, offset: m.offset })),
+    };
+    const first = delivered.messages[0].offset;
+    const last = delivered.messages[delivered.messages.length - 1].offset;
+    // A handler that runs longer than the session timeout must not get its partitions taken away.
+    const beat = setInterval(() => heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
+    try {
+      await assignment.ready();
+      await handler(delivered);
+    } catch (error) {
+      logger.warn({ err: error, topic, partition, offset: first }, 'batch handler failed: the batch will be delivered again');
+      consumer.seek({ topic, partition, offset: first });
+      await sleep(retryBackoffMs, undefined, { signal: stopping.signal }).catch(() => undefined);
+      return;
+    } finally {
+      clearInterval(beat);
+    }
+    // The payload's commit, not consumer.commitOffsets(): the latter silently skips the commit
+    // once stop() has begun, and the batch in hand when stopping would be handled twice.
+    // A failed commit (e.g. a rebalance meanwhile) throws into kafkajs, which rejoins; whoever
+    // owns the partition next gets this batch again, which idempotent sinks absorb.
+    await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(last) + 1n).toString() }] }] });
+    resolveOffset(last);
+  };
+
+  await consumer.connect();
+  try {
+    // A new group starts at the beginning: observations published before the first worker came up count.
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+  } catch (error) {
+    await consumer.disconnect();
+    throw error;
+  }
+  return {
+    async stop() {
+      stopping.abort();
+      // Waits for the batch in hand, then leaves the group so its partitions move on at once.
+      await consumer.disconnect();
+    },
+  };
+}
+
+/**
+ * Runs `onAssigned` for each new assignment and holds batches until it has finished, so a worker
+ * never sees a site's messages before it has rebuilt that site's state. A failure is retried with
+ * the next batch.
+ */
+function assignmentGate(onAssigned: SubscribeOptions['onAssigned'], logger: Logger) {
+  let partitions: number[] = [];
+  let pending: Promise<void> | undefined;
+  const ready = (): Promise<void> => {
+    pending ??= Promise.resolve()
+      .then(() => onAssigned?.(partitions))
+      .catch((error: unknown) => {
+        pending = undefined;
+        throw error;
+      });
+    return pending;
+  };
+  return {
+    ready,
+    assign(assigned: number[]) {
+      partitions = [...assigned].sort((a, b) => a - b);
+      pending = undefined;
+      ready().catch((error: unknown) => logger.warn({ err: error, partitions }, 'onAssigned failed: retried before the next batch'));
+    },
+  };
+}
+
+async function drainGroup(admin: Admin, topic: string, groupId: string, timeoutMs: number): Promise<void> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const lagging = ends.filter(({ partition, high, low }) => {
+      const offset = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+      // No commit yet means the group would start from the earliest offset.
+      return BigInt(offset === '-1' ? low : offset) < BigInt(high);
+    });
+    if (lagging.length === 0) return;
+    if (Date.now() > deadline) {
+      const detail = lagging.map((p) => `${p.partition}<${p.high}`).join(', ');
+      throw new Error(`drain of ${topic} for group ${groupId} timed out after ${timeoutMs} ms (lagging: ${detail})`);
+    }
+    await sleep(DRAIN_POLL_MS);
+  }
+}
+
+/** A client connected on first use; a failed connect is retried on the next use. */
+function lazyConnected<T extends { connect(): Promise<void>; disconnect(): Promise<void> }>(create: () => T) {
+  let client: Promise<T> | undefined;
+  return {
+    get(): Promise<T> {
+      client ??= (async () => {
+        const c = create();
+        await c.connect();
+        return c;
+      })().catch((error: unknown) => {
+        client = undefined;
+        throw error;
+      });
+      return client;
+    },
+    async disconnect(): Promise<void> {
+      const pending = client;
+      client = undefined;
+      if (pending) await (await pending).disconnect();
+    },
+  };
+}
+
+function logEntryTo(logger: Logger) {
+  return ({ namespace, level, log }: LogEntry): void => {
+    const { message, timestamp: _timestamp, ...fields } = log;
+    const entry = { kafkajs: namespace, ...fields };
+    // kafkajs logs every error response of a broker at ERROR, even the ones it retries (a fresh
+    // coordinator "loading", a leader election): a real failure reaches the caller as a rejection.
+    if (namespace === 'Connection' && message.startsWith('Response ')) logger.debug(entry, message);
+    else if (level === KafkaLogLevel.ERROR) logger.error(entry, message);
+    else if (level === KafkaLogLevel.WARN) logger.warn(entry, message);
+    else if (level === KafkaLogLevel.INFO) logger.info(entry, message);
+    else logger.debug(entry, message);
+  };
+}
