@@ -25,7 +25,9 @@ fi
 lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ "$(cat node_modules/.revisit-lock-sha256 2>/dev/null)" != "$lock_sum" ]; then
   say "installing npm dependencies"
-  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  # `npm install`, not `npm ci`: chdb lists optional engines for other platforms that the registry
+  # does not serve, so the lock file cannot name them and `npm ci` refuses it as out of sync.
+  npm install --ignore-scripts --no-audit --no-fund --loglevel=error
   echo "$lock_sum" > node_modules/.revisit-lock-sha256
 fi
 
