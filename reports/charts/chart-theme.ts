@@ -1,0 +1,25 @@
+/** Shared look of every chart, on screen and in PDF: one palette, readable type, no chart junk. */
+import type { TopLevelSpec } from 'vega-lite';
+
+export const PALETTE = { visitors: '#2563eb', visits: '#93c5fd', new: '#10b981', returning: '#f59e0b', neutral: '#64748b' };
+
+const CONFIG = {
+  font: 'DejaVu Sans, Helvetica, Arial, sans-serif',
+  view: { stroke: null },
+  axis: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal', gridColor: '#e5e7eb', domainColor: '#9ca3af', tickColor: '#9ca3af' },
+  legend: { labelFontSize: 11, titleFontSize: 11, orient: 'bottom' },
+  title: { fontSize: 14, anchor: 'start', fontWeight: 'bold', color: '#111827', subtitleColor: '#6b7280', subtitleFontSize: 11 },
+  background: 'white',
+} as const;
+
+/** Adds the theme, a title and a size to a chart body. Width 'container' lets the dashboard resize it. */
+export function themed(title: string, subtitle: string, body: Record<string, unknown>, size: { width?: number | 'container'; height?: number } = {}): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: title, subtitle },
+    width: size.width ?? 'container',
+    height: size.height ?? 220,
+    config: CONFIG,
+    ...body,
+  } as TopLevelSpec;
+}
