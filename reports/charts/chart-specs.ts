@@ -10,11 +10,19 @@ export interface ChartSize {
   height?: number;
 }
 
-/** Visitors and visits per period: bars for visits, a line for unique visitors. */
+/** Hours of a single day read better as "09:00" than as "2026-11-02 09:00". */
+function periodLabels(f: FootfallByPeriod): (period: string) => string {
+  const days = new Set(f.buckets.map((b) => b.period.slice(0, 10)));
+  const hourly = f.buckets.every((b) => b.period.length === 16);
+  return hourly && days.size === 1 ? (p) => p.slice(11) : (p) => p;
+}
+
+/** Unique visitors and visits per period, side by side. */
 export function footfallChart(f: FootfallByPeriod, periodLabel: string, size?: ChartSize): TopLevelSpec {
+  const label = periodLabels(f);
   const values = f.buckets.flatMap((b) => [
-    { period: b.period, measure: 'visits', value: b.visits },
-    { period: b.period, measure: 'unique visitors', value: b.visitors },
+    { period: label(b.period), measure: 'visits', value: b.visits },
+    { period: label(b.period), measure: 'unique visitors', value: b.visitors },
   ]);
   return themed(`Footfall by ${periodLabel}`, `${f.totals.visitors} unique visitors, ${f.totals.visits} visits`, {
     data: { values },
@@ -30,9 +38,10 @@ export function footfallChart(f: FootfallByPeriod, periodLabel: string, size?: C
 
 /** New against returning visits per period, stacked. */
 export function newVsReturningChart(f: FootfallByPeriod, periodLabel: string, size?: ChartSize): TopLevelSpec {
+  const label = periodLabels(f);
   const values = f.buckets.flatMap((b) => [
-    { period: b.period, kind: 'new', visits: b.newVisits },
-    { period: b.period, kind: 'returning', visits: b.returningVisits },
+    { period: label(b.period), kind: 'new', visits: b.newVisits },
+    { period: label(b.period), kind: 'returning', visits: b.returningVisits },
   ]);
   const share = f.totals.visits ? Math.round((100 * f.totals.returningVisits) / f.totals.visits) : 0;
   return themed('New and returning visits', `${share} % of visits were returning visitors (by ${periodLabel})`, {

@@ -1,0 +1,36 @@
+// The digest PDF, checked the way a reader would: pages, the words and numbers on them, ink on the page.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { buildDigestPdf, summarizeChanges } from './index.ts';
+import { digestFixture } from './digest-fixture.ts';
+
+test('the digest has the headline, the summary, charts on every page, definitions and page numbers', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'revisit-digest-'));
+  const pdf = join(dir, 'digest.pdf');
+  writeFileSync(pdf, await buildDigestPdf(digestFixture()));
+  const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))?.[1]);
+  assert.ok(pages >= 2 && pages <= 4, `${pages} pages`);
+  const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+  for (const expected of ['Visitor digest · Store One', 'Monday, 2 November 2026', '132', '140', '27 %', '12.6 min', '+10 % vs previous', 'Footfall by hour', 'Dwell time', 'Top paths', 'Busiest hours', 'Definitions', 'rules-v1-3f2a', `page ${pages} of ${pages}`]) {
+    assert.ok(text.includes(expected), `missing "${expected}"`);
+  }
+  execFileSync('pdftoppm', ['-png', '-r', '40', pdf, join(dir, 'page')]);
+  for (let i = 1; i <= pages; i++) {
+    const { channels } = await sharp(readFileSync(join(dir, `page-${i}.png`))).stats();
+    assert.ok(channels[0].mean < 250, `page ${i} is not blank (mean red ${channels[0].mean.toFixed(1)})`);
+  }
+});
+
+test('the summary says what went up and down in plain words', () => {
+  const lines = summarizeChanges(digestFixture());
+  assert.equal(lines[0], '132 unique visitors, up 10 % on the day before (120).');
+  assert.ok(lines.includes('Returning visitors made 27 % of visits (up 5 points).'));
+  assert.ok(lines.includes('The busiest hour was 17:00–18:00 with 17 visits.'));
+  const quiet = { ...digestFixture(), headline: { ...digestFixture().headline, visitors: { value: 5, previous: 0 } } };
+  assert.match(summarizeChanges(quiet)[0], /no data for the day before/);
+});

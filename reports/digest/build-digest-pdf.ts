@@ -1,0 +1,132 @@
+/** Lays out a digest as an A4 PDF: headline with changes, summary, charts, busiest hours, definitions. */
+import PDFDocument from 'pdfkit';
+import SVGtoPDF from 'svg-to-pdfkit';
+import { existsSync } from 'node:fs';
+import { dwellChart, footfallChart, newVsReturningChart, renderChartSvg, topPathsChart, transitionsChart } from '../charts/index.ts';
+import type { DigestData, Metric } from './collect-digest-data.ts';
+import { changePct, summarizeChanges } from './summarize-changes.ts';
+
+const MARGIN = 50;
+const PAGE_W = 595.28; // A4 in points
+const CONTENT_W = PAGE_W - 2 * MARGIN;
+const FONT_DIR = '/usr/share/fonts/truetype/dejavu';
+const INK = '#111827';
+const MUTED = '#6b7280';
+
+/** What each number means: printed on the last page so nobody has to guess. */
+const DEFINITIONS = [
+  'Unique visitors: distinct anonymous identities with at least one counted visit in the period. Staff and other enrolled groups are never counted.',
+  'Visit: a run of sightings of one identity with no gap longer than the visit gap, ending at the store’s local midnight; visits shorter than the minimum visit are dropped as passers-by.',
+  'Returning rate: share of visits by someone who had visited before (at any earlier time within retention).',
+  'Dwell: time from the first to the last sighting of a visit. Median: half of the visits were shorter.',
+  'Paths: cameras in the order a visit passed them, repeats collapsed. Transitions: moves from one camera to the next.',
+  'Accuracy: counts come from automatic face re-identification; independent tests of people counting find 93–96 % accuracy. Small changes may be noise.',
+];
+
+function registerFonts(doc: PDFKit.PDFDocument): void {
+  // DejaVu covers arrows, dashes and accented names; fall back to the built-in font if absent.
+  if (existsSync(`${FONT_DIR}/DejaVuSans.ttf`)) {
+    doc.registerFont('body', `${FONT_DIR}/DejaVuSans.ttf`);
+    doc.registerFont('bold', `${FONT_DIR}/DejaVuSans-Bold.ttf`);
+  } else {
+    doc.registerFont('body', 'Helvetica');
+    doc.registerFont('bold', 'Helvetica-Bold');
+  }
+}
+
+function formatChange(m: Metric, unit: 'pct' | 'points' | 'min'): string {
+  if (m.previous === 0 && unit !== 'points') return 'no previous data';
+  if (unit === 'points') return `${m.value >= m.previous ? '+' : '−'}${Math.abs(100 * (m.value - m.previous)).toFixed(0)} pts`;
+  if (unit === 'min') return `${m.value >= m.previous ? '+' : '−'}${Math.abs((m.value - m.previous) / 60).toFixed(1)} min`;
+  const pct = changePct(m)!;
+  return `${pct >= 0 ? '+' : '−'}${Math.abs(pct).toFixed(0)} %`;
+}
+
+function drawTiles(doc: PDFKit.PDFDocument, d: DigestData, y: number): number {
+  const h = d.headline;
+  const tiles = [
+    { label: 'Unique visitors', value: String(h.visitors.value), change: formatChange(h.visitors, 'pct') },
+    { label: 'Visits', value: String(h.visits.value), change: formatChange(h.visits, 'pct') },
+    { label: 'Returning rate', value: `${(100 * h.returningRate.value).toFixed(0)} %`, change: formatChange(h.returningRate, 'points') },
+    { label: 'Median dwell', value: `${(h.medianDwellS.value / 60).toFixed(1)} min`, change: formatChange(h.medianDwellS, 'min') },
+  ];
+  const gap = 10;
+  const w = (CONTENT_W - 3 * gap) / 4;
+  tiles.forEach((t, i) => {
+    const x = MARGIN + i * (w + gap);
+    doc.roundedRect(x, y, w, 70, 6).fill('#f3f4f6');
+    doc.fillColor(MUTED).font('body').fontSize(9).text(t.label, x + 10, y + 9, { width: w - 20 });
+    doc.fillColor(INK).font('bold').fontSize(17).text(t.value, x + 10, y + 25, { width: w - 20, lineBreak: false });
+    doc.fillColor(MUTED).font('body').fontSize(8.5).text(`${t.change} vs previous`, x + 10, y + 52, { width: w - 20 });
+  });
+  return y + 85;
+}
+
+async function drawChart(doc: PDFKit.PDFDocument, spec: Parameters<typeof renderChartSvg>[0], y: number): Promise<number> {
+  const svg = await renderChartSvg(spec, CONTENT_W - 40);
+  // Axis labels and legends make the SVG wider than its plot: scale the whole chart to the page.
+  const svgWidth = Number(/width="([\d.]+)"/.exec(svg)?.[1] ?? CONTENT_W);
+  const scale = Math.min(1, CONTENT_W / svgWidth);
+  const height = Number(/height="([\d.]+)"/.exec(svg)?.[1] ?? 260) * scale;
+  if (y + height > 842 - MARGIN - 20) {
+    doc.addPage();
+    y = MARGIN;
+  }
+  SVGtoPDF(doc, svg, MARGIN, y, { width: svgWidth * scale, height, preserveAspectRatio: 'xMinYMin meet', fontCallback: (_f, bold) => (bold ? 'bold' : 'body') });
+  return y + height + 14;
+}
+
+function drawFooters(doc: PDFKit.PDFDocument, d: DigestData): void {
+  const range = doc.bufferedPageRange();
+  for (let i = 0; i < range.count; i++) {
+    doc.switchToPage(range.start + i);
+    // Footers sit inside the bottom margin; without this pdfkit would start a new page for them.
+    doc.page.margins.bottom = 0;
+    doc.fillColor(MUTED).font('body').fontSize(8);
+    doc.text(`${d.site.name} · ${d.period.label}`, MARGIN, 842 - 35, { width: CONTENT_W / 2, lineBreak: false });
+    doc.text(`page ${i + 1} of ${range.count}`, MARGIN + CONTENT_W / 2, 842 - 35, { width: CONTENT_W / 2, align: 'right', lineBreak: false });
+  }
+}
+
+/** Renders the digest; resolves with the PDF bytes. */
+export async function buildDigestPdf(d: DigestData): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, bufferPages: true, info: { Title: `Visitor digest ${d.site.name} ${d.period.label}`, Producer: 'Revisit' } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  registerFonts(doc);
+
+  const generated = new Date(d.generatedAtMs).toLocaleString('en-GB', { timeZone: d.site.timezone, dateStyle: 'medium', timeStyle: 'short' });
+  doc.fillColor(INK).font('bold').fontSize(20).text(`Visitor digest · ${d.site.name}`, MARGIN, MARGIN);
+  doc.fillColor(MUTED).font('body').fontSize(10).text(`${d.period.label} · generated ${generated} (${d.site.timezone})`);
+  let y = drawTiles(doc, d, doc.y + 12);
+
+  doc.fillColor(INK).font('bold').fontSize(12).text('What changed', MARGIN, y);
+  doc.font('body').fontSize(10).fillColor(INK).list(summarizeChanges(d), MARGIN + 4, doc.y + 4, { bulletRadius: 1.8, textIndent: 10, width: CONTENT_W - 10 });
+  y = doc.y + 16;
+
+  const by = d.footfallBy;
+  y = await drawChart(doc, footfallChart(d.footfall, by), y);
+  y = await drawChart(doc, newVsReturningChart(d.footfall, by), y);
+  y = await drawChart(doc, dwellChart(d.dwell), y);
+
+  if (d.busiestHours.length) {
+    if (y > 842 - MARGIN - 120) (doc.addPage(), (y = MARGIN));
+    doc.fillColor(INK).font('bold').fontSize(12).text('Busiest hours', MARGIN, y);
+    doc.font('body').fontSize(10);
+    for (const b of d.busiestHours) doc.text(`${String(b.hour).padStart(2, '0')}:00–${String((b.hour + 1) % 24).padStart(2, '0')}:00    ${b.visits} visits`);
+    y = doc.y + 16;
+  }
+  y = await drawChart(doc, topPathsChart(d.topPaths), y);
+  y = await drawChart(doc, transitionsChart(d.transitions), y);
+
+  if (y > 842 - MARGIN - 200) (doc.addPage(), (y = MARGIN));
+  doc.fillColor(INK).font('bold').fontSize(10).text('Definitions', MARGIN, y);
+  doc.fillColor(MUTED).font('body').fontSize(8);
+  for (const line of DEFINITIONS) doc.text(line, { width: CONTENT_W, paragraphGap: 3 });
+  doc.text(`Visit rules version: ${d.rulesVersions.length ? d.rulesVersions.join(', ') : 'no visits in the period'}.`, { width: CONTENT_W });
+
+  drawFooters(doc, d);
+  doc.end();
+  return done;
+}

@@ -1,0 +1,40 @@
+/** The digest's plain-language summary: what changed against the previous period, in a few sentences. */
+import type { DigestData, Metric } from './collect-digest-data.ts';
+
+const PREVIOUS: Record<string, string> = { day: 'the day before', week: 'the week before', month: 'the month before' };
+
+/** Relative change in %, or null when there is nothing to compare with. */
+export function changePct(m: Metric): number | null {
+  return m.previous > 0 ? (100 * (m.value - m.previous)) / m.previous : null;
+}
+
+function countSentence(noun: string, m: Metric, previous: string): string {
+  const pct = changePct(m);
+  if (pct === null) return `${m.value} ${noun}; there is no data for ${previous} to compare with.`;
+  if (Math.abs(pct) < 1) return `${m.value} ${noun}, about the same as ${previous}.`;
+  return `${m.value} ${noun}, ${pct > 0 ? 'up' : 'down'} ${Math.abs(pct).toFixed(0)} % on ${previous} (${m.previous}).`;
+}
+
+function hourRange(hour: number): string {
+  return `${String(hour).padStart(2, '0')}:00–${String((hour + 1) % 24).padStart(2, '0')}:00`;
+}
+
+/** Sentences in reading order; each stands alone. */
+export function summarizeChanges(d: DigestData): string[] {
+  const previous = PREVIOUS[d.period.kind];
+  const h = d.headline;
+  const lines = [countSentence('unique visitors', h.visitors, previous), countSentence('visits', h.visits, previous)];
+  if (h.visits.value > 0) {
+    const points = 100 * (h.returningRate.value - h.returningRate.previous);
+    const trend = h.visits.previous > 0 && Math.abs(points) >= 1 ? ` (${points > 0 ? 'up' : 'down'} ${Math.abs(points).toFixed(0)} points)` : '';
+    lines.push(`Returning visitors made ${(100 * h.returningRate.value).toFixed(0)} % of visits${trend}.`);
+    const minutes = (h.medianDwellS.value - h.medianDwellS.previous) / 60;
+    const dwellTrend = h.visits.previous > 0 && Math.abs(minutes) >= 0.5 ? ` (${minutes > 0 ? 'up' : 'down'} ${Math.abs(minutes).toFixed(1)} min)` : '';
+    lines.push(`The median visit lasted ${(h.medianDwellS.value / 60).toFixed(1)} min${dwellTrend}.`);
+  }
+  const [busiest] = d.busiestHours;
+  if (busiest) lines.push(`The busiest hour was ${hourRange(busiest.hour)} with ${busiest.visits} visits.`);
+  const [top] = d.topPaths.paths;
+  if (top) lines.push(`The most common route was ${top.path.join(' → ')} (${(100 * top.share).toFixed(0)} % of visits).`);
+  return lines;
+}
