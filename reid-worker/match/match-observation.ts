@@ -1,18 +1,38 @@
-/** The assignment decision for one observation: join the nearest identity or mint a new one. */
+/** The assignment decision for one observation: join the nearest identity, mint a new one, or defer. */
 import type { Neighbour } from '../index/faiss-site-index.ts';
+import { effectiveThreshold, resolvePolicy, type MatchPolicy } from './match-policy.ts';
 
-export interface MatchPolicy {
-  /** At or above this cosine similarity a face joins an identity (calibrated on ../shared/faces). */
-  matchMinCosine: number;
-}
+export type { MatchPolicy } from './match-policy.ts';
 
-export type MatchDecision = { kind: 'matched'; identityId: string; similarity: number } | { kind: 'new' };
+/** Why a decision was deferred: the face is too poor to trust, or two identities claim it. */
+export type DeferReason = 'low_quality' | 'ambiguous';
 
-/** Pure: the nearest neighbours (most similar first) and the policy decide. */
-export function matchObservation(neighbours: Neighbour[], policy: MatchPolicy): MatchDecision {
-  const best = neighbours[0];
-  if (best && best.similarity >= policy.matchMinCosine) {
-    return { kind: 'matched', identityId: best.identityId, similarity: best.similarity };
+/**
+ * `deferred` observations get an identity now (the sighting needs one) but never move a centroid:
+ * `identityId` is a provisional join, or null for a provisional new identity that the next
+ * re-clustering pass re-checks (see planMerges). `runnerUpId` is the other claimant of an
+ * ambiguous face: a hint that the two may be one person.
+ */
+export type MatchDecision =
+  | { kind: 'matched'; identityId: string; similarity: number }
+  | { kind: 'new' }
+  | { kind: 'deferred'; reason: DeferReason; identityId: string | null; similarity: number; runnerUpId?: string };
+
+/**
+ * Pure: the nearest neighbours (most similar first, identities the face cannot be already removed)
+ * and the policy decide. `quality` is the observation's 0..1 quality (1 when unknown).
+ */
+export function matchObservation(neighbours: Neighbour[], policy: MatchPolicy, quality = 1): MatchDecision {
+  const p = resolvePolicy(policy);
+  const threshold = effectiveThreshold(p, quality);
+  const [best, second] = neighbours;
+  const lowQuality = quality < p.deferBelowQuality;
+  if (!best || best.similarity < threshold) {
+    return lowQuality ? { kind: 'deferred', reason: 'low_quality', identityId: null, similarity: best?.similarity ?? 0 } : { kind: 'new' };
   }
-  return { kind: 'new' };
+  if (second && second.similarity >= threshold && best.similarity - second.similarity < p.ambiguityMargin) {
+    return { kind: 'deferred', reason: 'ambiguous', identityId: best.identityId, similarity: best.similarity, runnerUpId: second.identityId };
+  }
+  if (lowQuality) return { kind: 'deferred', reason: 'low_quality', identityId: best.identityId, similarity: best.similarity };
+  return { kind: 'matched', identityId: best.identityId, similarity: best.similarity };
 }

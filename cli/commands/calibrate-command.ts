@@ -1,0 +1,60 @@
+/** `revisit calibrate`: the ROC/threshold table of a labelled face folder, to choose matching.matchMinCosine. */
+import { Command } from 'commander';
+import { equalErrorRate, scorePairs } from '../../ingest/face/measure-eer.ts';
+import { bestThreshold, sweepThresholds } from '../../reid-worker/eval/sweep-thresholds.ts';
+import { printTable } from '../../bench/print-table.ts';
+import { embedWithProgress, parseNumber } from './eval-reid-command.ts';
+
+interface CalibrateOptions {
+  faces: string;
+  seeds: number;
+  json?: boolean;
+}
+
+/** Above this many faces impostor pairs are sampled: all pairs of 2,000 faces are 2 million dot products. */
+const ALL_PAIRS_UP_TO = 2_000;
+const THRESHOLDS = Array.from({ length: 13 }, (_, i) => Math.round((0.25 + 0.025 * i) * 1000) / 1000);
+
+export function calibrateCommand(): Command {
+  return new Command('calibrate')
+    .description(
+      'Embed a labelled folder (one sub-folder per person) and print, per cosine threshold, the false accept and false reject ' +
+        'rates of single comparisons and the BCubed F1 and count error of whole re-id runs (naive floor and engine)',
+    )
+    .requiredOption('--faces <dir>', 'folder with one sub-folder of images per person')
+    .option('--seeds <n>', 'sighting orders averaged per threshold', parseNumber(1, 100, true), 5)
+    .option('--json', 'print one JSON object instead of the table')
+    .action(async (opts: CalibrateOptions) => {
+      const { faces, skipped } = await embedWithProgress(opts.faces);
+      if (faces.length < 2) throw new Error(`need at least two usable faces in ${opts.faces} (${skipped.length} images skipped)`);
+      const stride = Math.max(1, Math.ceil((faces.length * faces.length) / (ALL_PAIRS_UP_TO * ALL_PAIRS_UP_TO)));
+      const pairs = scorePairs(
+        faces.map((f) => f.embedding),
+        faces.map((f) => f.person),
+        (i, j) => (i + j) % stride === 0,
+      );
+      if (pairs.genuine.length === 0 || pairs.impostor.length === 0) throw new Error('calibration needs at least two people and two photos of one person');
+      const eer = equalErrorRate(pairs);
+      const rows = sweepThresholds(faces, pairs, THRESHOLDS, Array.from({ length: opts.seeds }, (_, i) => i + 1));
+      const best = bestThreshold(rows);
+      if (opts.json) {
+        console.log(JSON.stringify({ faces: faces.length, skipped: skipped.length, genuine_pairs: pairs.genuine.length, impostor_pairs: pairs.impostor.length, eer, best_threshold: best.threshold, rows }));
+        return;
+      }
+      printTable(
+        `${faces.length} faces (${skipped.length} skipped), ${pairs.genuine.length} genuine / ${pairs.impostor.length} impostor pairs; re-id runs averaged over ${opts.seeds} orders`,
+        rows.map((r) => ({
+          threshold: r.threshold.toFixed(3),
+          'FAR %': 100 * r.far,
+          'FRR %': 100 * r.frr,
+          'TAR %': 100 * (1 - r.frr),
+          'naive BCubed F1': r.naiveBcubedF1.toFixed(4),
+          'naive count err %': r.naiveCountErrorPct,
+          'engine BCubed F1': r.engineBcubedF1.toFixed(4),
+          'engine count err %': r.engineCountErrorPct,
+        })),
+      );
+      console.log(`\nEER ${(100 * eer.eer).toFixed(2)} % at cosine ${eer.threshold.toFixed(3)}`);
+      console.log(`best engine BCubed F1 at matchMinCosine ${best.threshold} (F1 ${best.engineBcubedF1.toFixed(4)}, count error ${best.engineCountErrorPct.toFixed(2)} %)`);
+    });
+}

@@ -1,0 +1,114 @@
+/** `revisit eval reid`: re-identification quality on a labelled face folder, through the real pipeline and engine. */
+import { Command, InvalidArgumentError } from 'commander';
+import { loadConfig } from '../../common/config.ts';
+import { FacePipeline } from '../../ingest/face/index.ts';
+import { comparePolicies, policyVariants } from '../../reid-worker/eval/compare-policies.ts';
+import { embedLabelledFolder, type LabelledFaces } from '../../reid-worker/eval/embed-labelled-folder.ts';
+import type { ClusteringScores } from '../../reid-worker/eval/measure-clustering.ts';
+import { replaySightings } from '../../reid-worker/eval/replay-sightings.ts';
+import { naivePolicy, resolvePolicy } from '../../reid-worker/match/match-policy.ts';
+import { printTable } from '../../bench/print-table.ts';
+import { createProgressBar, ratePerSecond } from '../progress-bar.ts';
+
+interface EvalReidOptions {
+  faces: string;
+  seed: number;
+  json?: boolean;
+  threshold?: number;
+  naive?: boolean;
+  compare?: boolean;
+  ablation?: boolean;
+}
+
+/** Seeds averaged by --ablation: one order can flatter or punish a rule by luck. */
+const ABLATION_SEEDS = 5;
+
+export function parseNumber(min: number, max: number, integer = false) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+      throw new InvalidArgumentError(`expected ${integer ? 'an integer' : 'a number'} within ${min}..${max}`);
+    }
+    return n;
+  };
+}
+
+/** Embeds every labelled image with a progress bar on stderr. */
+export async function embedWithProgress(dir: string): Promise<LabelledFaces> {
+  const pipeline = await FacePipeline.load();
+  const bar = createProgressBar('embed', 'images');
+  const started = Date.now();
+  let begun = false;
+  try {
+    return await embedLabelledFolder(pipeline, dir, (done, total, faces) => {
+      if (!begun) bar.start(total, 0, { faces: 0, rate: '0' });
+      begun = true;
+      bar.update(done, { faces, rate: ratePerSecond(done, started) });
+    });
+  } finally {
+    bar.stop();
+    await pipeline.close();
+  }
+}
+
+function percent(x: number): string {
+  return `${(100 * x).toFixed(2)} %`;
+}
+
+function printScores(title: string, s: ClusteringScores): void {
+  console.log(title);
+  console.log(`  identities        true ${s.true_ids}, created ${s.created_ids}`);
+  console.log(`  pairwise          precision ${percent(s.pairwise_precision)}, recall ${percent(s.pairwise_recall)}, F1 ${percent(s.pairwise_f1)}`);
+  console.log(`  BCubed            precision ${percent(s.bcubed_precision)}, recall ${percent(s.bcubed_recall)}, F1 ${percent(s.bcubed_f1)}`);
+  console.log(`  count error       ${s.count_error_pct >= 0 ? '+' : ''}${s.count_error_pct.toFixed(2)} % unique visitors`);
+}
+
+export function evalReidCommand(): Command {
+  return new Command('reid')
+    .description(
+      'Run every image of a labelled folder (one sub-folder per person) through the face pipeline and the re-id engine, ' +
+        'as sightings on random cameras in a seeded order, and score the identities against the truth',
+    )
+    .requiredOption('--faces <dir>', 'folder with one sub-folder of images per person')
+    .option('--seed <n>', 'seed of the sighting order and cameras', parseNumber(0, 2 ** 32 - 1, true), 1)
+    .option('--threshold <cosine>', 'match threshold (default: matching.matchMinCosine from config)', parseNumber(-1, 1))
+    .option('--json', 'print one JSON object instead of text')
+    .option('--naive', 'score the naive floor (threshold only, running mean) instead of the engine')
+    .option('--compare', 'also score the naive floor on the same run (JSON: under "naive")')
+    .option('--ablation', `print each rule's effect against the naive floor, averaged over ${ABLATION_SEEDS} seeds`)
+    .action(async (opts: EvalReidOptions) => {
+      const threshold = opts.threshold ?? loadConfig().matching.matchMinCosine;
+      const { faces, skipped } = await embedWithProgress(opts.faces);
+      if (faces.length === 0) throw new Error(`no usable faces in ${opts.faces} (${skipped.length} images skipped)`);
+      const policy = opts.naive ? naivePolicy(threshold) : resolvePolicy({ matchMinCosine: threshold });
+      const { scores, merges, deferred } = replaySightings(faces, { seed: opts.seed, policy });
+      const naive = opts.compare ? replaySightings(faces, { seed: opts.seed, policy: naivePolicy(threshold) }).scores : undefined;
+      const ablation = opts.ablation
+        ? comparePolicies(faces, policyVariants(threshold), Array.from({ length: ABLATION_SEEDS }, (_, i) => opts.seed + i))
+        : undefined;
+      if (opts.json) {
+        const report = { ...scores, images: faces.length + skipped.length, skipped: skipped.length, skipped_images: skipped, threshold, seed: opts.seed, policy: opts.naive ? 'naive' : 'engine', merges, deferred, naive, ablation };
+        console.log(JSON.stringify(report));
+        return;
+      }
+      console.log(`${faces.length + skipped.length} images, ${faces.length} faces, ${skipped.length} skipped; threshold ${threshold}, seed ${opts.seed}`);
+      for (const s of skipped) console.log(`  skipped ${s.file}: ${s.reason}`);
+      printScores(opts.naive ? 'naive floor' : `engine (${merges} merges, ${deferred} deferred)`, scores);
+      if (naive) printScores('naive floor, same order', naive);
+      if (ablation) {
+        printTable(
+          `Each rule against the naive floor, threshold ${threshold}, mean of seeds ${opts.seed}..${opts.seed + ABLATION_SEEDS - 1}`,
+          ablation.map(({ name, scores: s }) => ({
+            policy: name,
+            'BCubed P': s.bcubed_precision.toFixed(4),
+            'BCubed R': s.bcubed_recall.toFixed(4),
+            'BCubed F1': s.bcubed_f1.toFixed(4),
+            'pairwise F1': s.pairwise_f1.toFixed(4),
+            'ids created': s.created_ids,
+            'count error %': s.count_error_pct,
+            merges: s.merges,
+          })),
+        );
+      }
+    });
+}

@@ -1,0 +1,60 @@
+/** The assignment policy's knobs, their measured defaults, and the naive floor they are measured against. */
+
+/**
+ * How observations join identities. Only `matchMinCosine` is required (it comes from config);
+ * every other rule has a default chosen by `revisit eval reid` on ../shared/faces (see
+ * docs/calibration.md) and is switched off by its "off" value.
+ */
+export interface MatchPolicy {
+  /** At or above this cosine similarity a face joins an identity (calibrated on ../shared/faces). */
+  matchMinCosine: number;
+  /** Top-1 and top-2 both match and are closer than this: ambiguous, deferred. 0 = off. */
+  ambiguityMargin?: number;
+  /** Below this quality an observation is deferred: it never moves a centroid. 0 = off. */
+  deferBelowQuality?: number;
+  /** The threshold rises by this much times (1 − quality): poor faces need more evidence. 0 = off. */
+  lowQualityPenalty?: number;
+  /** One observation may not turn a centroid further than this cosine from where it was. -1 = off. */
+  maxDriftCosine?: number;
+  /** Re-clustering merges two identities whose centroids reach this cosine. > 1 = off. */
+  mergeMinCosine?: number;
+  /** A provisional identity (minted by a deferred observation) joins its nearest one at this cosine. > 1 = off. */
+  provisionalMergeMinCosine?: number;
+}
+
+export type ResolvedPolicy = Required<MatchPolicy>;
+
+/** Every rule switched off: nearest centroid ≥ threshold else a new identity, running mean. */
+export function naivePolicy(matchMinCosine: number): ResolvedPolicy {
+  return { matchMinCosine, ambiguityMargin: 0, deferBelowQuality: 0, lowQualityPenalty: 0, maxDriftCosine: -1, mergeMinCosine: 2, provisionalMergeMinCosine: 2 };
+}
+
+/**
+ * Centroids of two halves of one person's photos stay ≥ 0.74 apart at worst on ../shared/faces,
+ * while two different people's centroids reach at most 0.42 (orl): merging at 0.5 repairs splits
+ * with room on both sides. Never below the match threshold, so a strict threshold stays strict.
+ */
+const MERGE_MIN_COSINE = 0.5;
+
+/**
+ * The engine's defaults, measured with `revisit eval reid --ablation` (docs/calibration.md): the
+ * re-clustering pass and the drift cap are on; the margin, deferral and quality-aware threshold
+ * were neutral or worse on ../shared/faces and stay off unless configured.
+ */
+export function resolvePolicy(policy: MatchPolicy): ResolvedPolicy {
+  const t = policy.matchMinCosine;
+  return {
+    matchMinCosine: t,
+    ambiguityMargin: policy.ambiguityMargin ?? 0,
+    deferBelowQuality: policy.deferBelowQuality ?? 0,
+    lowQualityPenalty: policy.lowQualityPenalty ?? 0,
+    maxDriftCosine: policy.maxDriftCosine ?? 0.9,
+    mergeMinCosine: policy.mergeMinCosine ?? Math.max(MERGE_MIN_COSINE, t),
+    provisionalMergeMinCosine: policy.provisionalMergeMinCosine ?? t - 0.05,
+  };
+}
+
+/** The threshold one observation must reach, given its quality (0..1). */
+export function effectiveThreshold(policy: ResolvedPolicy, quality: number): number {
+  return policy.matchMinCosine + policy.lowQualityPenalty * (1 - Math.max(0, Math.min(1, quality)));
+}
