@@ -8,7 +8,7 @@ import { createClickHouseClient } from './clickhouse/create-clickhouse-client.ts
 import type { RevisitConfig } from './config.ts';
 import { startLocalRedis } from './redis/local-redis-server.ts';
 import { applyMigrations } from '../schemas/index.ts';
-import { loadCentroidCipher, RedisIdentityStore, type IdentityStore } from '../identity-registry/index.ts';
+import { loadCentroidCipher, RedisIdentityStore, siteRetentionOf, type IdentityStore } from '../identity-registry/index.ts';
 
 export interface Runtime {
   config: RevisitConfig;
@@ -35,7 +35,8 @@ export async function openRuntime(config: RevisitConfig): Promise<Runtime> {
       closers.push(() => local.stop());
       redisUrl = local.url;
     }
-    const store = new RedisIdentityStore({ url: redisUrl, cipher: loadCentroidCipher(config), keyPrefix: config.redis.keyPrefix });
+    const retentionOf = siteRetentionOf(config);
+    const store = new RedisIdentityStore({ url: redisUrl, cipher: loadCentroidCipher(config), keyPrefix: config.redis.keyPrefix, retentionMsOf: (site) => retentionOf(site).identityMs });
     closers.unshift(() => store.close());
 
     const bus = config.kafka

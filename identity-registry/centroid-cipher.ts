@@ -1,13 +1,28 @@
-/** AES-256-GCM sealing of centroids: plaintext vectors exist only in worker memory. */
+/** AES-256-GCM sealing of centroids and templates with per-site keys: plaintext vectors exist only in worker memory. */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { deriveSiteKey } from './derive-site-key.ts';
 
-const FORMAT_VERSION = 1;
+/** v1: sealed with the master key itself (blobs written before per-site keys); v2: with the site's derived key. */
+const LEGACY_VERSION = 1;
+const SITE_KEY_VERSION = 2;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-/** Keys by key id; the active one seals, any known one opens, so keys can rotate. */
+/** Raised when a blob names a key id the configuration no longer holds: crypto-shredded data. */
+export class UnknownKeyError extends Error {
+  override name = 'UnknownKeyError';
+}
+
+/**
+ * Master keys by key id; the active one seals, any known one opens, so keys can rotate. Each
+ * site seals with HKDF(master, site id), and the blob records the master's key id. Removing a
+ * key id from the configuration makes every blob sealed under it unreadable (crypto-shredding):
+ * after a rotation has re-sealed live identities with the new key, dropping the old one destroys
+ * whatever was left behind, including copies in Redis backups.
+ */
 export class CentroidCipher {
   private readonly keys: Map<string, Buffer>;
+  private readonly siteKeys = new Map<string, Buffer>();
 
   constructor(
     keys: Record<string, Buffer>,
@@ -24,21 +39,23 @@ export class CentroidCipher {
    * Layout: version(1) kidLength(1) kid iv(12) tag(16) ciphertext. `context` (site and identity)
    * is bound as associated data, so a blob copied onto another identity fails to open.
    */
-  seal(vector: Float32Array, context: string): Buffer {
+  seal(vector: Float32Array, siteId: string, context: string): Buffer {
     const kid = Buffer.from(this.activeKeyId, 'utf8');
     const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.activeKeyId)!, iv);
+    const cipher = createCipheriv('aes-256-gcm', this.siteKey(this.activeKeyId, siteId), iv);
     cipher.setAAD(Buffer.from(context, 'utf8'));
     const body = Buffer.concat([cipher.update(Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength)), cipher.final()]);
-    return Buffer.concat([Buffer.from([FORMAT_VERSION, kid.length]), kid, iv, cipher.getAuthTag(), body]);
+    return Buffer.concat([Buffer.from([SITE_KEY_VERSION, kid.length]), kid, iv, cipher.getAuthTag(), body]);
   }
 
-  open(blob: Buffer, context: string): Float32Array {
-    if (blob[0] !== FORMAT_VERSION) throw new Error(`unknown centroid blob version ${blob[0]}`);
+  /** Opens a blob of `siteId`; throws UnknownKeyError for a shredded key, Error for a tampered or misplaced blob. */
+  open(blob: Buffer, siteId: string, context: string): Float32Array {
+    const version = blob[0];
+    if (version !== SITE_KEY_VERSION && version !== LEGACY_VERSION) throw new Error(`unknown centroid blob version ${version}`);
     const kidEnd = 2 + blob[1];
     const kid = blob.subarray(2, kidEnd).toString('utf8');
-    const key = this.keys.get(kid);
-    if (!key) throw new Error(`centroid sealed with unknown key id "${kid}"`);
+    if (!this.keys.has(kid)) throw new UnknownKeyError(`centroid sealed with unknown key id "${kid}"`);
+    const key = version === LEGACY_VERSION ? this.keys.get(kid)! : this.siteKey(kid, siteId);
     const iv = blob.subarray(kidEnd, kidEnd + IV_BYTES);
     const tag = blob.subarray(kidEnd + IV_BYTES, kidEnd + IV_BYTES + TAG_BYTES);
     const decipher = createDecipheriv('aes-256-gcm', key, iv);
@@ -49,8 +66,18 @@ export class CentroidCipher {
     return new Float32Array(plain.buffer.slice(plain.byteOffset, plain.byteOffset + plain.byteLength));
   }
 
-  /** The key id blobs are sealed with now. */
+  /** The master key id blobs are sealed with now. */
   get keyId(): string {
     return this.activeKeyId;
+  }
+
+  private siteKey(kid: string, siteId: string): Buffer {
+    const cacheKey = `${kid}\u0000${siteId}`;
+    let key = this.siteKeys.get(cacheKey);
+    if (!key) {
+      key = deriveSiteKey(this.keys.get(kid)!, siteId);
+      this.siteKeys.set(cacheKey, key);
+    }
+    return key;
   }
 }

@@ -1,13 +1,26 @@
-/** The registry contract: where identities live between worker restarts and rebalances. */
-import type { Identity, ProcessedObservation } from './identity.ts';
+/** The registry contract: where identities and exclusion templates live between worker restarts and rebalances. */
+import type { ExclusionTemplate, Identity, ProcessedObservation } from './identity.ts';
 
 export interface IdentityStore {
   /** Every identity of a site, to rebuild its index after a restart or partition move. */
   loadSite(siteId: string): Promise<Identity[]>;
-  /** Saves changed identities and the observations they absorbed, atomically. */
+  /** Saves changed identities and the observations they absorbed, atomically; refreshes their retention TTL. */
   save(siteId: string, identities: Identity[], processed: ProcessedObservation[]): Promise<void>;
   /** For each observation id, how it was assigned when first handled, or null. */
   findProcessed(siteId: string, observationIds: string[]): Promise<Array<ProcessedObservation | null>>;
   countIdentities(siteId: string): Promise<number>;
+  /**
+   * Deletes identities and the given observation markers, and bumps the site's generation so
+   * workers holding the site in memory reload it. Returns how many of the identities existed.
+   */
+  removeIdentities(siteId: string, identityIds: string[], observationIds?: string[]): Promise<number>;
+  /** Removes the identities last seen before `unseenBeforeMs` (retention); returns their ids. */
+  expireIdentities(siteId: string, unseenBeforeMs: number): Promise<string[]>;
+  /** A counter bumped by every change made outside the worker's own saves (erasure, retention, enrolment). */
+  siteGeneration(siteId: string): Promise<number>;
+  saveTemplate(template: ExclusionTemplate): Promise<void>;
+  loadTemplates(siteId: string): Promise<ExclusionTemplate[]>;
+  /** Returns false when there was no such template. */
+  removeTemplate(siteId: string, templateId: string): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -19,4 +19,20 @@ export interface ProcessedObservation {
   identityId: string;
   similarity: number;
   isNewIdentity: boolean;
+  /** Set when the observation matched an exclusion template (e.g. `staff`); identityId is then the template's. */
+  label?: string;
+}
+
+/** An enrolled face of an exclusion group (staff): its sightings are labelled and never counted as footfall. */
+export interface ExclusionTemplate {
+  siteId: string;
+  /** Random; labelled sightings carry it as their identity id. */
+  templateId: string;
+  /** The exclusion group, e.g. `staff`. */
+  label: string;
+  /** L2-normalised mean of the enrolment photos' embeddings. */
+  embedding: Float32Array;
+  /** How many photos were averaged. */
+  images: number;
+  enrolledMs: number;
 }

@@ -1,6 +1,8 @@
-/** identity-registry: anonymous identities in Redis, centroids sealed with AES-256-GCM. */
-export type { Identity, ProcessedObservation } from './identity.ts';
+/** identity-registry: anonymous identities and exclusion templates in Redis, sealed with per-site AES-256-GCM keys. */
+export type { ExclusionTemplate, Identity, ProcessedObservation } from './identity.ts';
 export type { IdentityStore } from './identity-store.ts';
-export { CentroidCipher } from './centroid-cipher.ts';
+export { CentroidCipher, UnknownKeyError } from './centroid-cipher.ts';
+export { deriveSiteKey } from './derive-site-key.ts';
 export { loadCentroidCipher } from './load-encryption-keys.ts';
 export { RedisIdentityStore, type RedisIdentityStoreOptions } from './redis-identity-store.ts';
+export { siteRetentionOf, type SiteRetention } from './site-retention.ts';

@@ -9,6 +9,10 @@ import type { MatchPolicy } from './match/match-observation.ts';
 import type { SiteStateCache } from './site-state.ts';
 import type { DeadLetter, DeadLetterSink } from './sinks/dead-letter-sink.ts';
 import type { SightingSink } from './sinks/clickhouse-sighting-sink.ts';
+import { matchExclusion } from './exclusion/match-exclusion.ts';
+import type { ExclusionTemplateCache } from './exclusion/exclusion-template-cache.ts';
+import type { SiteRefresher } from './erasure/refresh-site-state.ts';
+import { runExclusive } from './erasure/registry-lock.ts';
 
 export interface BatchHandlerDeps {
   limits: MessageLimits;
@@ -19,6 +23,12 @@ export interface BatchHandlerDeps {
   sinks: SightingSink[];
   deadLetters: DeadLetterSink;
   logger: Logger;
+  /** Enrolled exclusion groups (staff): a face matching a template gets a labelled sighting and no identity. */
+  exclusion?: { templates: ExclusionTemplateCache; minCosine: number };
+  /** Retention sweeps and reloads after erasures/enrolments, run before each site's batch. */
+  refresher?: SiteRefresher;
+  /** The feature model this worker's identities come from: embeddings of another model never compare. */
+  modelId?: string;
 }
 
 function groupBySite(observations: FaceObservation[]): Map<string, FaceObservation[]> {
@@ -33,7 +43,9 @@ function groupBySite(observations: FaceObservation[]): Map<string, FaceObservati
 
 /** Assigns one site's observations; a redelivered observation reuses its first assignment. */
 async function assignSite(deps: BatchHandlerDeps, siteId: string, observations: FaceObservation[]): Promise<Sighting[]> {
+  await deps.refresher?.refresh(siteId);
   const state = await deps.sites.get(siteId);
+  const templates = deps.exclusion ? await deps.exclusion.templates.get(siteId) : [];
   const earlier = await deps.store.findProcessed(siteId, observations.map((o) => o.observationId));
   const changed = new Map<string, Identity>();
   const processed = new Map<string, ProcessedObservation>();
@@ -42,7 +54,16 @@ async function assignSite(deps: BatchHandlerDeps, siteId: string, observations: 
     const before = earlier[i] ?? processed.get(obs.observationId);
     if (before) {
       observationsTotal.inc({ outcome: 'redelivered' });
-      sightings.push(toSighting(obs, before.identityId, before.similarity, before.isNewIdentity));
+      sightings.push({ ...toSighting(obs, before.identityId, before.similarity, before.isNewIdentity), label: before.label ?? '' });
+      return;
+    }
+    const excluded = deps.exclusion && matchExclusion(obs.embedding, templates, deps.exclusion.minCosine);
+    if (excluded) {
+      // Staff keep no identity of their own: the template is who they are, and the label keeps them out of footfall.
+      observationsTotal.inc({ outcome: 'excluded' });
+      const p = { observationId: obs.observationId, identityId: excluded.templateId, similarity: excluded.similarity, isNewIdentity: false, label: excluded.label };
+      processed.set(obs.observationId, p);
+      sightings.push({ ...toSighting(obs, p.identityId, p.similarity, false), label: p.label });
       return;
     }
     const { identity, sighting } = assignIdentity(state, obs, deps.policy);
@@ -68,25 +89,31 @@ async function assignSite(deps: BatchHandlerDeps, siteId: string, observations: 
 
 /** Builds the bus handler. It throws on sink failures so the bus redelivers; bad messages never throw. */
 export function createObservationBatchHandler(deps: BatchHandlerDeps) {
-  return async (batch: DeliveredBatch): Promise<void> => {
-    const stopTimer = batchSeconds.startTimer();
-    const valid: FaceObservation[] = [];
-    const rejected: DeadLetter[] = [];
-    for (const message of batch.messages) {
-      try {
-        valid.push(decodeFaceObservation(message.value, deps.limits));
-      } catch (err) {
-        if (!(err instanceof ContractError)) throw err;
-        rejected.push({ topic: batch.topic, message, reasonCode: err.code, reason: err.message });
+  return (batch: DeliveredBatch): Promise<void> => runExclusive(() => handleBatch(deps, batch));
+}
+
+async function handleBatch(deps: BatchHandlerDeps, batch: DeliveredBatch): Promise<void> {
+  const stopTimer = batchSeconds.startTimer();
+  const valid: FaceObservation[] = [];
+  const rejected: DeadLetter[] = [];
+  for (const message of batch.messages) {
+    try {
+      const obs = decodeFaceObservation(message.value, deps.limits);
+      if (deps.modelId && obs.modelId !== deps.modelId) {
+        throw new ContractError('wrong_model', `embedding from model "${obs.modelId}", this worker matches "${deps.modelId}" embeddings`);
       }
+      valid.push(obs);
+    } catch (err) {
+      if (!(err instanceof ContractError)) throw err;
+      rejected.push({ topic: batch.topic, message, reasonCode: err.code, reason: err.message });
     }
-    const sightings: Sighting[] = [];
-    for (const [siteId, observations] of groupBySite(valid)) {
-      sightings.push(...(await assignSite(deps, siteId, observations)));
-    }
-    for (const sink of deps.sinks) await sink.write(sightings);
-    await deps.deadLetters.write(rejected);
-    observationsTotal.inc({ outcome: 'rejected' }, rejected.length);
-    stopTimer();
-  };
+  }
+  const sightings: Sighting[] = [];
+  for (const [siteId, observations] of groupBySite(valid)) {
+    sightings.push(...(await assignSite(deps, siteId, observations)));
+  }
+  for (const sink of deps.sinks) await sink.write(sightings);
+  await deps.deadLetters.write(rejected);
+  observationsTotal.inc({ outcome: 'rejected' }, rejected.length);
+  stopTimer();
 }

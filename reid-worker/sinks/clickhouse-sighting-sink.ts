@@ -8,7 +8,11 @@ export interface SightingSink {
 }
 
 export class ClickHouseSightingSink implements SightingSink {
-  constructor(private readonly client: ClickHouseClient) {}
+  /** `retentionDaysOf`: the site's sighting retention, stored per row for the table's TTL (unset: the column default). */
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly retentionDaysOf?: (siteId: string) => number,
+  ) {}
 
   async write(sightings: Sighting[]): Promise<void> {
     if (sightings.length === 0) return;
@@ -27,6 +31,7 @@ export class ClickHouseSightingSink implements SightingSink {
         quality: s.quality,
         model_id: s.modelId,
         label: s.label,
+        ...(this.retentionDaysOf ? { retention_days: this.retentionDaysOf(s.siteId) } : {}),
       })),
     });
   }

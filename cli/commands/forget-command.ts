@@ -1,0 +1,71 @@
+/** `revisit forget`: erasure on request — a face image or embedding removes every matching identity and its sightings. */
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { loadConfig, type RevisitConfig } from '../../common/config.ts';
+import { openRuntime } from '../../common/open-runtime.ts';
+import { decodeImage, FacePipeline } from '../../ingest/index.ts';
+import { messageLimits } from '../../reid-worker/index.ts';
+import { eraseFace, normaliseErasureEmbedding } from '../../reid-worker/erasure/index.ts';
+
+interface ForgetOptions {
+  site: string;
+  image?: string;
+  embedding?: string;
+  json?: boolean;
+}
+
+/** The face to forget: embedded from a photo (largest face), or read from a JSON array (or {"embedding": [...]}). */
+async function faceEmbedding(opts: ForgetOptions, config: RevisitConfig): Promise<Float32Array> {
+  if (opts.embedding) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(opts.embedding, 'utf8'));
+    } catch (err) {
+      throw new Error(`cannot read embedding file ${opts.embedding}: ${(err as Error).message}`);
+    }
+    const values = parsed && typeof parsed === 'object' && 'embedding' in parsed ? (parsed as { embedding: unknown }).embedding : parsed;
+    return normaliseErasureEmbedding(values, config.matching.embeddingDim);
+  }
+  const pipeline = await FacePipeline.load();
+  try {
+    const face = await pipeline.embedPrimaryFace(await decodeImage(opts.image!));
+    if (!face) throw new Error(`no face found in ${opts.image}`);
+    return face.embedding;
+  } finally {
+    await pipeline.close();
+  }
+}
+
+export function forgetCommand(): Command {
+  return new Command('forget')
+    .description(
+      'Erase a person: every identity of the site matching the face (privacy.erasureMinCosine) is removed from the registry, ' +
+        'with all its sightings in ClickHouse. A worker running in another process drops the site from memory before its next batch.',
+    )
+    .requiredOption('--site <id>', 'site to erase from (must be configured)')
+    .option('--image <file>', 'a photo of the person (the largest face is used)')
+    .option('--embedding <file.json>', 'the face embedding as a JSON array of numbers (or {"embedding": [...]})')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: ForgetOptions) => {
+      const config = loadConfig();
+      if (!messageLimits(config).isKnownSite(opts.site)) throw new Error(`unknown site "${opts.site}"; configured: ${config.sites.map((s) => s.id).join(', ')}`);
+      if (Boolean(opts.image) === Boolean(opts.embedding)) throw new Error('give exactly one of --image or --embedding');
+      const embedding = await faceEmbedding(opts, config);
+      const runtime = await openRuntime(config);
+      try {
+        const result = await eraseFace(
+          { siteId: opts.site, embedding },
+          { store: runtime.store, clickhouse: runtime.clickhouse, minCosine: config.privacy.erasureMinCosine },
+        );
+        if (opts.json) {
+          console.log(JSON.stringify(result));
+          return;
+        }
+        const rows = Object.entries(result.rowsDeleted).map(([table, n]) => `${n} ${table}`).join(', ') || 'no rows';
+        console.log(`erased ${result.identities.length} identit${result.identities.length === 1 ? 'y' : 'ies'} at ${opts.site} (${rows} deleted)`);
+        for (const m of result.identities) console.log(`  ${m.identityId}  cosine ${m.similarity.toFixed(3)}`);
+      } finally {
+        await runtime.close();
+      }
+    });
+}

@@ -1,0 +1,49 @@
+/** Erasure (right to be forgotten): a face removes every identity it matches, with all their sightings. */
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { IdentityStore } from '../../identity-registry/index.ts';
+import { deleteIdentityRows } from './delete-identity-rows.ts';
+import { findMatchingIdentities, type IdentityMatch } from './find-matching-identities.ts';
+import { runExclusive } from './registry-lock.ts';
+
+export interface EraseFaceRequest {
+  siteId: string;
+  /** L2-normalised embedding of the face (see normaliseErasureEmbedding). */
+  embedding: Float32Array;
+}
+
+export interface EraseFaceDeps {
+  store: IdentityStore;
+  clickhouse: ClickHouseClient;
+  /** config.privacy.erasureMinCosine. */
+  minCosine: number;
+  /** Drops a worker's in-memory state of the site when the worker runs in this process. */
+  onErased?: (siteId: string) => void;
+}
+
+export interface ErasureResult {
+  siteId: string;
+  /** The identities removed, most similar first. */
+  identities: IdentityMatch[];
+  /** ClickHouse rows deleted per table. */
+  rowsDeleted: Record<string, number>;
+  /** Processed-observation markers removed from Redis. */
+  markersDeleted: number;
+}
+
+/**
+ * Finds every identity of the site within `minCosine` of the face, deletes their rows from every
+ * ClickHouse table that holds identities, then their registry keys (ClickHouse first: if anything
+ * fails in between, the identity is still findable and a retry finishes the job). The registry
+ * generation moves, so every worker drops its copy of the site before its next batch; in this
+ * process the registry lock makes it take effect before any further batch is written.
+ */
+export async function eraseFace(req: EraseFaceRequest, deps: EraseFaceDeps): Promise<ErasureResult> {
+  return runExclusive(async () => {
+    const identities = findMatchingIdentities(req.embedding, await deps.store.loadSite(req.siteId), deps.minCosine);
+    const ids = identities.map((m) => m.identityId);
+    const rows = await deleteIdentityRows(deps.clickhouse, req.siteId, ids);
+    if (ids.length > 0) await deps.store.removeIdentities(req.siteId, ids, rows.observationIds);
+    deps.onErased?.(req.siteId);
+    return { siteId: req.siteId, identities, rowsDeleted: rows.byTable, markersDeleted: rows.observationIds.length };
+  });
+}

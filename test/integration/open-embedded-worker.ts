@@ -1,0 +1,60 @@
+/** For privacy tests: the embedded deployment (in-process bus, chdb and a redis-server in a temp dir), with a worker. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../common/config.ts';
+import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
+import type { Subscription } from '../../common/bus/bus.ts';
+import type { RevisitConfigInput } from '../../schemas/index.ts';
+import { messageLimits, startReidWorker } from '../../reid-worker/index.ts';
+import { FacePipeline, ObservationPublisher } from '../../ingest/index.ts';
+import { startLocalRedis } from '../../common/redis/local-redis-server.ts';
+
+export interface EmbeddedWorker {
+  runtime: Runtime;
+  worker: Subscription;
+  redisUrl: string;
+  close(): Promise<void>;
+}
+
+/** One per test file: chdb allows one engine per data path per process. `now` is the worker's clock. */
+export async function openEmbeddedWorker(overrides: RevisitConfigInput, now?: () => number): Promise<EmbeddedWorker> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'revisit-privacy-'));
+  // Its own server rather than the run's: the tests read every key of the keyspace.
+  const redis = await startLocalRedis({ dir: join(dataDir, 'redis') });
+  const config = loadConfig({ dataDir, redis: { url: redis.url }, ...overrides }, {});
+  const runtime = await openRuntime(config);
+  const worker = await startReidWorker({ ...runtime, now });
+  return {
+    runtime,
+    worker,
+    redisUrl: redis.url,
+    async close() {
+      await worker.stop();
+      await runtime.close();
+      await redis.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface FaceWorker extends EmbeddedWorker {
+  pipeline: FacePipeline;
+  publisher: ObservationPublisher;
+}
+
+/** The embedded worker of one site, plus the real face pipeline and a publisher onto its bus. */
+export async function openFaceWorker(siteId: string, now?: () => number): Promise<FaceWorker> {
+  const env = await openEmbeddedWorker({ sites: [{ id: siteId, name: siteId, tenant: 't1', timezone: 'UTC' }] }, now);
+  const pipeline = await FacePipeline.load();
+  const publisher = new ObservationPublisher(env.runtime.bus, env.runtime.config.topics.observations, messageLimits(env.runtime.config));
+  return {
+    ...env,
+    pipeline,
+    publisher,
+    async close() {
+      await pipeline.close();
+      await env.close();
+    },
+  };
+}
