@@ -9,12 +9,19 @@ import { createObservationBatchHandler } from './handle-observation-batch.ts';
 import { SiteStateCache } from './site-state.ts';
 import { ClickHouseSightingSink } from './sinks/clickhouse-sighting-sink.ts';
 import { DeadLetterSink } from './sinks/dead-letter-sink.ts';
+import { ClickHouseVisitSink } from './visits/clickhouse-visit-sink.ts';
+import { siteRetentionOf } from '../identity-registry/index.ts';
+import { MODEL_ID } from '../ingest/build-observation.ts';
+import { ExclusionTemplateCache } from './exclusion/exclusion-template-cache.ts';
+import { SiteRefresher } from './erasure/refresh-site-state.ts';
 
 export interface ReidWorkerDeps {
   config: RevisitConfig;
   bus: Bus;
   store: IdentityStore;
   clickhouse: ClickHouseClient;
+  /** The clock retention is measured against (tests inject a fake one). */
+  now?: () => number;
 }
 
 /** The limits every observation is checked against, from config. */
@@ -28,24 +35,43 @@ export function messageLimits(config: RevisitConfig): MessageLimits {
 }
 
 /** Starts consuming; the returned subscription drains and stops the worker. */
-export async function startReidWorker({ config, bus, store, clickhouse }: ReidWorkerDeps): Promise<Subscription> {
+export async function startReidWorker({ config, bus, store, clickhouse, now }: ReidWorkerDeps): Promise<Subscription> {
   const logger = createLogger('reid-worker');
   const sites = new SiteStateCache(store, config.matching.embeddingDim);
+  const templates = new ExclusionTemplateCache(store);
+  const retentionOf = siteRetentionOf(config);
+  const refresher = new SiteRefresher({
+    store,
+    retentionMsOf: (site) => retentionOf(site).identityMs,
+    sweepEveryMs: config.privacy.retentionSweepMs,
+    now,
+    onStale: (site) => {
+      sites.invalidate(site);
+      templates.invalidate(site);
+    },
+  });
   const handler = createObservationBatchHandler({
     limits: messageLimits(config),
     policy: { matchMinCosine: config.matching.matchMinCosine },
     sites,
     store,
-    sinks: [new ClickHouseSightingSink(clickhouse)],
+    sinks: [new ClickHouseSightingSink(clickhouse, (site) => retentionOf(site).sightingDays), new ClickHouseVisitSink(clickhouse, config, { now })],
     deadLetters: new DeadLetterSink(bus, config.topics.deadLetters, clickhouse, logger),
     logger,
+    exclusion: { templates, minCosine: config.privacy.exclusionMinCosine },
+    refresher,
+    modelId: MODEL_ID,
   });
   return bus.subscribe(
     {
       topic: config.topics.observations,
       groupId: 'reid-worker',
       // Another worker may have changed these sites meanwhile: rebuild from the registry.
-      onAssigned: () => sites.invalidate(),
+      onAssigned: () => {
+        sites.invalidate();
+        templates.invalidate();
+        refresher.reset();
+      },
     },
     handler,
   );

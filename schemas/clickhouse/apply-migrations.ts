@@ -22,6 +22,17 @@ export function listMigrations(): Migration[] {
     }));
 }
 
+/**
+ * The statements of a migration file, split at a `;` that ends a line: a ClickHouse server runs
+ * one statement per request. Migration files keep semicolons out of string literals.
+ */
+export function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;[ \t]*(?:\r?\n|$)/)
+    .map((s) => s.trim())
+    .filter((s) => s.replace(/--.*$/gm, '').trim() !== '');
+}
+
 /** Applies pending migrations; returns the ones applied now. Safe to call at every start. */
 export async function applyMigrations(client: ClickHouseClient): Promise<Migration[]> {
   await client.command({
@@ -33,7 +44,7 @@ export async function applyMigrations(client: ClickHouseClient): Promise<Migrati
   const applied: Migration[] = [];
   for (const m of listMigrations()) {
     if (done.has(m.version)) continue;
-    await client.command({ query: m.sql });
+    for (const statement of splitStatements(m.sql)) await client.command({ query: statement });
     await client.insert({ table: 'schema_migrations', values: [{ version: m.version, name: m.name }], format: 'JSONEachRow' });
     applied.push(m);
   }

@@ -1,0 +1,27 @@
+// The ground-truth store through the whole pipeline (bus → re-id worker → Redis + ClickHouse → reports).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runStoreSimulation } from '../../simulator/run-store-simulation.ts';
+
+test('perfect re-identification: every report equals the truth (staff and passers-by excluded)', async () => {
+  const { result, plan } = await runStoreSimulation({ visitors: 80, days: 4, seed: 11, staff: 2, mode: 'perfect' });
+  assert.ok(plan.visits.some((v) => v.bounce), 'the plan has passers-by');
+  assert.ok(result.visits_true > 50);
+  assert.equal(result.unique_visitors_reported, result.unique_visitors_true);
+  assert.equal(result.visits_reported, result.visits_true);
+  assert.equal(result.returning_rate_reported, result.returning_rate_true);
+  assert.equal(result.dwell_median_reported_s, result.dwell_median_true_s);
+  assert.equal(result.top_path_reported, result.top_path_true);
+  assert.equal(result.footfall_hourly_mae, 0);
+});
+
+test('realistic embeddings: errors are printed and bounded', async (t) => {
+  const { result } = await runStoreSimulation({ visitors: 150, days: 5, seed: 3, staff: 2, mode: 'realistic' });
+  t.diagnostic(JSON.stringify(result));
+  const rel = (got: number, truth: number) => Math.abs(got - truth) / truth;
+  assert.ok(rel(result.unique_visitors_reported, result.unique_visitors_true) <= 0.1, 'unique visitors within 10 %');
+  assert.ok(rel(result.visits_reported, result.visits_true) <= 0.1, 'visits within 10 %');
+  assert.ok(Math.abs(result.returning_rate_reported - result.returning_rate_true) <= 0.1, 'returning rate within 10 points');
+  assert.ok(rel(result.dwell_median_reported_s, result.dwell_median_true_s) <= 0.15, 'median dwell within 15 %');
+  assert.ok(result.footfall_hourly_mae <= 1, 'hourly footfall off by at most one visit on average');
+});

@@ -1,0 +1,99 @@
+// The embedded BI endpoint: a real ClickHouse client (Python clickhouse-connect) reads the
+// suppressed, tenant-scoped views; anything but a SELECT on them is refused.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { createClickHouseClient, type ClickHouseClient } from '../../common/clickhouse/create-clickhouse-client.ts';
+import { loadConfig, type RevisitConfig } from '../../common/config.ts';
+import { applyMigrations, type Sighting } from '../../schemas/index.ts';
+import { ClickHouseVisitSink } from '../../reid-worker/visits/clickhouse-visit-sink.ts';
+import { createApp, hashApiKey, serveApi, type RunningApi } from '../../analytics-api/index.ts';
+
+const KEY_A = 'bi-key-tenant-a';
+const KEY_B = 'bi-key-tenant-b';
+const MIN = 60_000;
+const T0 = Date.parse('2026-11-02T09:00:00Z');
+
+let dir: string;
+let clickhouse: ClickHouseClient;
+let config: RevisitConfig;
+let api: RunningApi;
+let app: ReturnType<typeof createApp>;
+
+/** `n` visitors, each one 10-minute visit starting in the hour at `t`. */
+function visitors(site: string, prefix: string, n: number, t: number): Sighting[] {
+  return Array.from({ length: n }, (_, i) => [0, 10 * MIN].map((dt, k) => ({
+    observationId: `${prefix}-${i}-${k}`, siteId: site, cameraId: k ? 'checkout' : 'entrance', identityId: `${prefix}-${i}`,
+    tStartMs: t + i * 1000 + dt, tEndMs: t + i * 1000 + dt + 2000, similarity: 0.9, isNewIdentity: false, quality: 0.9, modelId: 'm', label: '',
+  }))).flat();
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'revisit-bi-'));
+  config = loadConfig({
+    dataDir: dir,
+    sites: [{ id: 'a-1', name: 'A', tenant: 'a' }, { id: 'b-1', name: 'B', tenant: 'b' }],
+    api: { port: 0, keys: [{ tenant: 'a', sha256: hashApiKey(KEY_A) }, { tenant: 'b', sha256: hashApiKey(KEY_B) }] },
+  }, {});
+  clickhouse = await createClickHouseClient(config);
+  await applyMigrations(clickhouse);
+  const sink = new ClickHouseVisitSink(clickhouse, config, { sweepIntervalMs: 0 });
+  // Tenant a: 7 visitors at 09:00 (shown), 3 at 11:00 (suppressed). Tenant b: 9 at 09:00.
+  await sink.write([...visitors('a-1', 'a9', 7, T0), ...visitors('a-1', 'a11', 3, T0 + 2 * 3600_000), ...visitors('b-1', 'b9', 9, T0)]);
+  await sink.sweep();
+  app = createApp({ config, clickhouse });
+  api = await serveApi({ config, clickhouse });
+});
+
+after(async () => {
+  await api.close();
+  await clickhouse.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('clickhouse-connect (Python) queries the views: tenant-scoped, small cells suppressed, writes refused', async () => {
+  const script = fileURLToPath(new URL('./bi-clickhouse-connect.py', import.meta.url));
+  const { stdout } = await promisify(execFile)('python3', [script, new URL(api.url).port, KEY_A], { timeout: 60_000 });
+  const out = JSON.parse(stdout);
+  assert.deepEqual(out.hourly_columns, ['site_id', 'd', 'local_hour', 'visitors', 'visits']);
+  assert.deepEqual(out.hourly, [['a-1', '2026-11-02', 9, 7, 7], ['a-1', '2026-11-02', 11, null, null]]);
+  assert.equal(out.daily_rate, 0);
+  for (const step of ['drop', 'raw_visits', 'system']) assert.match(out[step], /^refused: .*(only SELECT|not a BI view|not allowed)/, step);
+  assert.equal(out.insert, 'refused');
+});
+
+const bi = (query: string, init: RequestInit = {}, params = '') => app.request(`/bi/?query=${encodeURIComponent(query)}${params}`, init);
+const withKey = (key: string): RequestInit => ({ headers: { 'X-ClickHouse-User': 'bi', 'X-ClickHouse-Key': key } });
+
+test('the HTTP interface: key headers, POST bodies, default_format; no key or a bad key is 401', async () => {
+  const res = await bi('SELECT site_id, visitors FROM bi_footfall_hourly WHERE visitors IS NOT NULL', withKey(KEY_B), '&default_format=JSONEachRow');
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('x-clickhouse-format'), 'JSONEachRow');
+  assert.deepEqual(await res.text(), '{"site_id":"b-1","visitors":9}\n');
+  const post = await app.request('/bi/', { method: 'POST', body: 'SELECT count() FROM bi_footfall_hourly FORMAT TabSeparated', ...withKey(KEY_B) });
+  assert.equal(await post.text(), '1\n');
+  assert.equal((await bi('SELECT 1')).status, 401);
+  assert.equal((await bi('SELECT 1', withKey('nope'))).status, 401);
+});
+
+test('ClickHouse itself confirms what is read: a CTE hiding a raw table is refused', async () => {
+  const res = await bi('WITH visits AS (SELECT identity_id FROM visits) SELECT * FROM visits', withKey(KEY_A));
+  assert.equal(res.status, 403);
+  assert.match(await res.text(), /default\.visits is not a BI view/);
+  const join = await bi('SELECT * FROM bi_footfall_hourly AS f, visits AS v', withKey(KEY_A));
+  assert.equal(join.status, 403);
+});
+
+test('suppression: no BI view ever returns a count below the minimum', async () => {
+  for (const [view, cols] of [['bi_footfall_hourly', ['visitors', 'visits', 'new_visits', 'returning_visits']], ['bi_visitors_daily', ['visitors', 'visits', 'new_visitors']], ['bi_camera_transitions_daily', ['visits']], ['bi_dwell_daily', ['visits']]] as const) {
+    for (const key of [KEY_A, KEY_B]) {
+      const rows = (await (await bi(`SELECT ${cols.join(', ')} FROM ${view}`, withKey(key), '&default_format=JSONEachRow')).text()).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      for (const row of rows) for (const c of cols) assert.ok(row[c] === null || Number(row[c]) >= config.bi.minCount, `${view}.${c} = ${row[c]}`);
+    }
+  }
+});
