@@ -1,10 +1,11 @@
 /** A progress bar on stderr for long work (silent when stderr is not a terminal). */
 import { SingleBar, Presets } from 'cli-progress';
 
-export function createProgressBar(label: string, unit: string): SingleBar {
+/** `tokens` replaces the middle of the line (default: faces and rate) for bars that count more. */
+export function createProgressBar(label: string, unit: string, tokens = `{faces} faces | {rate} ${unit}/s`): SingleBar {
   return new SingleBar(
     {
-      format: `${label} [{bar}] {value}/{total} ${unit} | {faces} faces | {rate} ${unit}/s | eta {eta}s`,
+      format: `${label} [{bar}] {value}/{total} ${unit} | ${tokens} | eta {eta}s`,
       stream: process.stderr,
       hideCursor: true,
       clearOnComplete: false,

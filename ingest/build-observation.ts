@@ -17,9 +17,12 @@ export interface ObservationContext {
   tEndMs: number;
   /** Other tracks seen at the same time: certainly other people. */
   cannotLinkTrackIds?: string[];
+  /** p(live) when the liveness model ran. */
+  liveness?: number;
 }
 
-export function buildObservation(face: EmbeddedFace, ctx: ObservationContext): FaceObservation {
+/** The observation of one face (or one track's averaged face): a fresh id, the embedding, no pixels. */
+export function buildObservation(face: Pick<EmbeddedFace, 'embedding' | 'quality'>, ctx: ObservationContext): FaceObservation {
   return {
     observationId: randomUUID(),
     siteId: ctx.siteId,
@@ -32,5 +35,6 @@ export function buildObservation(face: EmbeddedFace, ctx: ObservationContext): F
     modelId: MODEL_ID,
     modelVersion: MODEL_VERSION,
     cannotLinkTrackIds: ctx.cannotLinkTrackIds ?? [],
+    ...(ctx.liveness === undefined ? {} : { liveness: ctx.liveness }),
   };
 }

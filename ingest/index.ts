@@ -1,6 +1,13 @@
-/** ingest: the camera worker. Images in, FaceObservations out; pixels never leave this folder. */
+/** ingest: the camera worker. Images, video and streams in, FaceObservations out; pixels never leave this folder. */
 export * from './face/index.ts';
-export { listImageFiles } from './sources/list-image-files.ts';
+export { isImageFile, listImageFiles } from './sources/list-image-files.ts';
+export { isStreamUrl, readVideoFrames, type ReadVideoOptions, type VideoFrame } from './sources/read-video-frames.ts';
+export { probeVideoDuration } from './sources/probe-video-duration.ts';
+export { resolveSourceKind, type SourceKind } from './sources/resolve-source.ts';
+export { ingestVideo, type IngestVideoOptions, type VideoIngestStats } from './ingest-video.ts';
+export { FaceTrackObserver, type TrackOutcome, type TrackDropReason } from './observe-face-tracks.ts';
+export { recordModelRun, sourceRestartsTotal } from './ingest-metrics.ts';
 export { buildObservation, MODEL_ID, MODEL_VERSION, type ObservationContext } from './build-observation.ts';
 export { ObservationPublisher } from './observation-publisher.ts';
 export { ingestImages, type IngestImagesOptions, type IngestSummary } from './ingest-images.ts';
+export { createUploadApp, IdentityCallbacks, type UploadAccepted, type UploadAppDeps, type IdentityCallbackBody } from './upload/index.ts';

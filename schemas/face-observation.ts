@@ -23,6 +23,9 @@ export function validateFaceObservation(obs: FaceObservation, limits: MessageLim
   if (!Number.isFinite(obs.quality) || obs.quality < 0 || obs.quality > 1) {
     throw new ContractError('bad_quality', `quality must be within 0..1, got ${obs.quality}`);
   }
+  if (obs.liveness !== undefined && !(Number.isFinite(obs.liveness) && obs.liveness >= 0 && obs.liveness <= 1)) {
+    throw new ContractError('bad_liveness', `liveness must be within 0..1 when present, got ${obs.liveness}`);
+  }
   if (obs.cannotLinkTrackIds.length > 256) throw new ContractError('too_many_cannot_links', 'at most 256 cannot-link track ids');
   return obs;
 }

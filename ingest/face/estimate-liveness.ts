@@ -14,11 +14,15 @@ const CONTEXT_SCALE = 2.7;
  * 128×128, raw 0..255 values, CHW in B,G,R order (which lifts real photos' median p(live) to
  * 0.999), softmax, class 0 = live. Uncalibrated: measure before dropping faces on it.
  */
-export async function estimateLiveness(
-  session: InferenceSession,
-  image: RgbImage,
-  face: DetectedFace,
-): Promise<number> {
+export async function estimateLiveness(session: InferenceSession, image: RgbImage, face: DetectedFace): Promise<number> {
+  return scoreLiveness(session, livenessInput(image, face));
+}
+
+/**
+ * The liveness model's input for one face (1×3×128×128 as above), so a video worker can keep the
+ * crops of a track's best frames and score only those once the track ends.
+ */
+export function livenessInput(image: RgbImage, face: DetectedFace): Float32Array {
   const boxSide = face.y2 - face.y1;
   const scale = Math.min(CONTEXT_SCALE, (image.height - 1) / boxSide, (image.width - 1) / boxSide);
   const side = boxSide * scale;
@@ -32,6 +36,11 @@ export async function estimateLiveness(
     input[plane + i] = rgb[3 * i + 1];
     input[2 * plane + i] = rgb[3 * i];
   }
+  return input;
+}
+
+/** p(live) of an input made by livenessInput. */
+export async function scoreLiveness(session: InferenceSession, input: Float32Array): Promise<number> {
   const out = await session.run({ input: new Tensor('float32', input, [1, 3, SIZE, SIZE]) });
   const logits = Array.from(out.output.data as Float32Array);
   const max = Math.max(...logits);

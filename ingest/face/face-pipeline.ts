@@ -5,8 +5,8 @@ import { assessQuality } from './assess-quality.ts';
 import { detectFaces, type DetectOptions, type DetectedFace } from './detect-faces.ts';
 import { embedFace } from './embed-face.ts';
 import { estimateLandmarks } from './estimate-landmarks.ts';
-import { estimateLiveness } from './estimate-liveness.ts';
-import type { EmbeddedFace, RgbImage } from './face-types.ts';
+import { livenessInput, scoreLiveness } from './estimate-liveness.ts';
+import type { DescribedFace, EmbeddedFace, RgbImage } from './face-types.ts';
 import { createSession, type InferenceSession } from './onnx-session.ts';
 import { padImage } from './pad-image.ts';
 import { pickPrimaryFace } from './pick-primary-face.ts';
@@ -19,6 +19,10 @@ export interface PipelineOptions {
   fetch?: boolean;
   /** Load the liveness model now rather than on first use. */
   liveness?: boolean;
+  /** Intra-op threads per model session (default 1: see createSession). */
+  intraOpThreads?: number;
+  /** Called after every model run with its wall time, e.g. for latency histograms. */
+  onModelRun?: (role: ModelRole, seconds: number) => void;
 }
 
 /** Options for one image. */
@@ -45,31 +49,62 @@ export class FacePipeline {
     private readonly detect: InferenceSession,
     private readonly landmark: InferenceSession,
     private readonly feature: InferenceSession,
-    private readonly modelFiles: Partial<Record<ModelRole, string>>,
+    private readonly options: PipelineOptions,
   ) {}
 
   /** Opens the model sessions (one thread each). */
   static async load(opts: PipelineOptions = {}): Promise<FacePipeline> {
     if (opts.fetch) await fetchModels();
-    const file = (role: ModelRole): string => opts.modelFiles?.[role] ?? modelPath(role);
-    const [detect, landmark, feature] = await Promise.all([
-      createSession(file('detect')),
-      createSession(file('landmark')),
-      createSession(file('feature')),
-    ]);
-    const pipeline = new FacePipeline(detect, landmark, feature, { liveness: file('liveness') });
+    const open = (role: ModelRole) => openTimedSession(role, opts);
+    const [detect, landmark, feature] = await Promise.all([open('detect'), open('landmark'), open('feature')]);
+    const pipeline = new FacePipeline(detect, landmark, feature, opts);
     if (opts.liveness) await pipeline.livenessModel();
     return pipeline;
   }
 
   /** Every face in the image, largest first. Pixels stay in memory; nothing is logged. */
   async embedFaces(image: RgbImage, opts: EmbedOptions = {}): Promise<EmbeddedFace[]> {
+    const faces: EmbeddedFace[] = [];
+    for (const described of await this.describeFaces(image, opts)) {
+      const { detection, box, detectorScore, landmarks5, aligned, quality } = described;
+      const face: EmbeddedFace = { box, detectorScore, landmarks5, embedding: await this.embedAligned(aligned), quality };
+      if (opts.liveness) face.liveness = await this.scoreLiveness(this.livenessInput(image, detection));
+      faces.push(face);
+    }
+    return faces;
+  }
+
+  /**
+   * Every face in the image, largest first, detected, landmarked, aligned and scored but not yet
+   * embedded: a video worker embeds only the best frames of each track.
+   */
+  async describeFaces(image: RgbImage, opts: EmbedOptions = {}): Promise<DescribedFace[]> {
     const detections = await detectFaces(this.detect, image, opts);
     detections.sort((a, b) => area(b) - area(a));
     const kept = opts.maxFaces === undefined ? detections : detections.slice(0, opts.maxFaces);
-    const faces: EmbeddedFace[] = [];
-    for (const detection of kept) faces.push(await this.embedDetection(image, detection, opts));
+    const faces: DescribedFace[] = [];
+    for (const d of kept) {
+      const landmarks5 = fivePoints(await estimateLandmarks(this.landmark, image, d));
+      const aligned = warpAligned(image, landmarks5);
+      const { quality, parts } = assessQuality(aligned, Math.sqrt(area(d)), d.score);
+      faces.push({ detection: d, box: clipBox(d, image), detectorScore: d.score, landmarks5, aligned, quality, qualityParts: parts });
+    }
     return faces;
+  }
+
+  /** The L2-normalised embedding of an aligned crop from describeFaces. */
+  embedAligned(aligned: Float32Array): Promise<Float32Array> {
+    return embedFace(this.feature, aligned);
+  }
+
+  /** The liveness model's input for a described face (cheap; keep it while the frame is gone). */
+  livenessInput(image: RgbImage, detection: DescribedFace['detection']): Float32Array {
+    return livenessInput(image, detection);
+  }
+
+  /** p(live) of an input from livenessInput (loads the liveness model on first use). */
+  async scoreLiveness(input: Float32Array): Promise<number> {
+    return scoreLiveness(await this.livenessModel(), input);
   }
 
   /** The one face a single-subject photo is about (see pickPrimaryFace), or null when none is found. */
@@ -97,21 +132,25 @@ export class FacePipeline {
     this.livenessSession = null;
   }
 
-  private async embedDetection(image: RgbImage, d: DetectedFace, opts: EmbedOptions): Promise<EmbeddedFace> {
-    const landmarks68 = await estimateLandmarks(this.landmark, image, d);
-    const landmarks5 = fivePoints(landmarks68);
-    const aligned = warpAligned(image, landmarks5);
-    const embedding = await embedFace(this.feature, aligned);
-    const { quality } = assessQuality(aligned, Math.sqrt(area(d)), d.score);
-    const face: EmbeddedFace = { box: clipBox(d, image), detectorScore: d.score, landmarks5, embedding, quality };
-    if (opts.liveness) face.liveness = await estimateLiveness(await this.livenessModel(), image, d);
-    return face;
-  }
-
   private async livenessModel(): Promise<InferenceSession> {
-    this.livenessSession ??= await createSession(this.modelFiles.liveness ?? modelPath('liveness'));
+    this.livenessSession ??= await openTimedSession('liveness', this.options);
     return this.livenessSession;
   }
+}
+
+/** Opens one model's session; with `onModelRun`, every run reports its wall time. */
+async function openTimedSession(role: ModelRole, opts: PipelineOptions): Promise<InferenceSession> {
+  const session = await createSession(opts.modelFiles?.[role] ?? modelPath(role), opts.intraOpThreads);
+  const report = opts.onModelRun;
+  if (!report) return session;
+  const run = session.run.bind(session);
+  session.run = (async (...args: Parameters<typeof run>) => {
+    const start = process.hrtime.bigint();
+    const out = await run(...args);
+    report(role, Number(process.hrtime.bigint() - start) / 1e9);
+    return out;
+  }) as typeof session.run;
+  return session;
 }
 
 function area(d: DetectedFace): number {

@@ -1,5 +1,8 @@
 /** Types at the boundary of the face pipeline: decoded pixels in, embeddings out. */
 
+import type { QualityParts } from './assess-quality.ts';
+import type { DetectedFace } from './detect-faces.ts';
+
 /** Decoded pixels, RGB interleaved, 8 bits per channel. Lives only in camera-worker memory. */
 export interface RgbImage {
   width: number;
@@ -27,4 +30,17 @@ export interface EmbeddedFace {
   quality: number;
   /** p(live) from the liveness model, 0..1; present only when asked for (uncalibrated). */
   liveness?: number;
+}
+
+/** A face found, landmarked and aligned but not yet embedded (see FacePipeline.describeFaces). */
+export interface DescribedFace {
+  /** The detector's raw box (may reach past the frame), for crops such as liveness'. */
+  detection: DetectedFace;
+  box: FaceBox;
+  detectorScore: number;
+  landmarks5: Array<[number, number]>;
+  /** The 112×112 aligned crop, RGB interleaved 0..255: pixels, never to leave the worker. */
+  aligned: Float32Array;
+  quality: number;
+  qualityParts: QualityParts;
 }

@@ -6,10 +6,11 @@ export type { InferenceSession } from 'onnxruntime-node';
 export { Tensor } from 'onnxruntime-node';
 
 /**
- * Opens a CPU session with one intra-op and one inter-op thread: four sessions with default
- * threading spin against each other on 2 cores (measured 3× slower); scale with processes instead.
+ * Opens a CPU session with one intra-op (by default) and one inter-op thread: four sessions with
+ * default threading spin against each other on 2 cores (measured 3× slower); scale with processes
+ * instead. `npm run bench` measures 1 against 2 intra-op threads.
  */
-export async function createSession(modelFile: string): Promise<ort.InferenceSession> {
+export async function createSession(modelFile: string, intraOpThreads = 1): Promise<ort.InferenceSession> {
   try {
     await access(modelFile);
   } catch {
@@ -17,7 +18,7 @@ export async function createSession(modelFile: string): Promise<ort.InferenceSes
   }
   return ort.InferenceSession.create(modelFile, {
     executionProviders: ['cpu'],
-    intraOpNumThreads: 1,
+    intraOpNumThreads: intraOpThreads,
     interOpNumThreads: 1,
   });
 }

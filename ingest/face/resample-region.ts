@@ -33,10 +33,14 @@ export function sampleBilinear(img: RgbImage, x: number, y: number, out: Float32
   out[o + 2] = b;
 }
 
-/** Per output index: the source indices it reads and their weights (in-bounds taps only). */
+/**
+ * Per output index u: the source indices it reads, idx[start[u]..start[u+1]), and their weights
+ * (in-bounds taps only). Flat typed arrays: the resampler's inner loops then stay monomorphic.
+ */
 interface Taps {
-  index: Int32Array[];
-  weight: Float32Array[];
+  start: Int32Array;
+  idx: Int32Array;
+  weight: Float32Array;
 }
 
 /**
@@ -45,11 +49,11 @@ interface Taps {
  * linear interpolation when enlarging. Source indices outside [0, size) are dropped (black).
  */
 function taps(start: number, step: number, count: number, size: number): Taps {
-  const index: Int32Array[] = [];
-  const weight: Float32Array[] = [];
+  const idx: number[] = [];
+  const wts: number[] = [];
+  const starts = new Int32Array(count + 1);
   for (let u = 0; u < count; u++) {
-    const idx: number[] = [];
-    const wts: number[] = [];
+    starts[u] = idx.length;
     if (step >= 1) {
       const a = start + u * step;
       const b = a + step;
@@ -64,22 +68,25 @@ function taps(start: number, step: number, count: number, size: number): Taps {
       const c = start + (u + 0.5) * step - 0.5;
       const i0 = Math.floor(c);
       const f = c - i0;
-      for (const [i, w] of [[i0, 1 - f], [i0 + 1, f]]) {
-        if (i >= 0 && i < size && w > 0) {
-          idx.push(i);
-          wts.push(w);
-        }
+      if (i0 >= 0 && i0 < size && 1 - f > 0) {
+        idx.push(i0);
+        wts.push(1 - f);
+      }
+      if (i0 + 1 >= 0 && i0 + 1 < size && f > 0) {
+        idx.push(i0 + 1);
+        wts.push(f);
       }
     }
-    index.push(Int32Array.from(idx));
-    weight.push(Float32Array.from(wts));
   }
-  return { index, weight };
+  starts[count] = idx.length;
+  return { start: starts, idx: Int32Array.from(idx), weight: Float32Array.from(wts) };
 }
 
 /**
  * Resamples the rectangle (left, top, width, height) — which may reach outside the image — to
- * outW×outH, RGB interleaved, values 0..255. Separable: rows first, then columns.
+ * outW×outH, RGB interleaved, values 0..255. Separable: rows first, then columns. Hot: it runs
+ * on every analysed video frame (720p → 320×240 for the detector), so pixels are read through
+ * locals and each needed source row is resampled once.
  */
 export function resampleRegion(
   img: RgbImage,
@@ -92,40 +99,41 @@ export function resampleRegion(
 ): Float32Array {
   const tx = taps(left, width / outW, outW, img.width);
   const ty = taps(top, height / outH, outH, img.height);
-  const rowCache = new Map<number, Float32Array>();
+  const data = img.data;
+  const rowStride = img.width * 3;
+  const rowLen = outW * 3;
+  const rows: Array<Float32Array | undefined> = [];
   const resampledRow = (y: number): Float32Array => {
-    let row = rowCache.get(y);
+    let row = rows[y];
     if (row) return row;
-    row = new Float32Array(outW * 3);
-    const base = y * img.width * 3;
+    row = new Float32Array(rowLen);
+    const base = y * rowStride;
+    const { start, idx, weight } = tx;
     for (let u = 0; u < outW; u++) {
-      const idx = tx.index[u];
-      const wts = tx.weight[u];
       let r = 0;
       let g = 0;
       let b = 0;
-      for (let k = 0; k < idx.length; k++) {
+      for (let k = start[u], end = start[u + 1]; k < end; k++) {
         const s = base + idx[k] * 3;
-        r += wts[k] * img.data[s];
-        g += wts[k] * img.data[s + 1];
-        b += wts[k] * img.data[s + 2];
+        const w = weight[k];
+        r += w * data[s];
+        g += w * data[s + 1];
+        b += w * data[s + 2];
       }
       row[3 * u] = r;
       row[3 * u + 1] = g;
       row[3 * u + 2] = b;
     }
-    rowCache.set(y, row);
+    rows[y] = row;
     return row;
   };
   const out = new Float32Array(outW * outH * 3);
   for (let v = 0; v < outH; v++) {
-    const idx = ty.index[v];
-    const wts = ty.weight[v];
-    const o = v * outW * 3;
-    for (let k = 0; k < idx.length; k++) {
-      const row = resampledRow(idx[k]);
-      const w = wts[k];
-      for (let i = 0; i < outW * 3; i++) out[o + i] += w * row[i];
+    const o = v * rowLen;
+    for (let k = ty.start[v], end = ty.start[v + 1]; k < end; k++) {
+      const row = resampledRow(ty.idx[k]);
+      const w = ty.weight[k];
+      for (let i = 0; i < rowLen; i++) out[o + i] += w * row[i];
     }
   }
   return out;

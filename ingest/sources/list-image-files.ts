@@ -4,6 +4,11 @@ import { extname, join } from 'node:path';
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.gif', '.avif', '.pgm']);
 
+/** Whether a file name has one of the image extensions this worker decodes. */
+export function isImageFile(path: string): boolean {
+  return IMAGE_EXTENSIONS.has(extname(path).toLowerCase());
+}
+
 /** Throws a clear error when the source does not exist or holds no images. */
 export function listImageFiles(source: string): string[] {
   let stat;
@@ -18,7 +23,7 @@ export function listImageFiles(source: string): string[] {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase())) files.push(path);
+      else if (isImageFile(entry.name)) files.push(path);
     }
   };
   walk(source);

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file revisit/v1/face_observation.proto.
  */
 export const file_revisit_v1_face_observation: GenFile = /*@__PURE__*/
-  fileDesc("CiFyZXZpc2l0L3YxL2ZhY2Vfb2JzZXJ2YXRpb24ucHJvdG8SCnJldmlzaXQudjEi9QEKD0ZhY2VPYnNlcnZhdGlvbhIWCg5vYnNlcnZhdGlvbl9pZBgBIAEoCRIPCgdzaXRlX2lkGAIgASgJEhEKCWNhbWVyYV9pZBgDIAEoCRIQCgh0cmFja19pZBgEIAEoCRISCgp0X3N0YXJ0X21zGAUgASgDEhAKCHRfZW5kX21zGAYgASgDEhUKCWVtYmVkZGluZxgHIAMoAkICEAESDwoHcXVhbGl0eRgIIAEoAhIQCghtb2RlbF9pZBgJIAEoCRIVCg1tb2RlbF92ZXJzaW9uGAogASgJEh0KFWNhbm5vdF9saW5rX3RyYWNrX2lkcxgLIAMoCWIGcHJvdG8z");
+  fileDesc("CiFyZXZpc2l0L3YxL2ZhY2Vfb2JzZXJ2YXRpb24ucHJvdG8SCnJldmlzaXQudjEimQIKD0ZhY2VPYnNlcnZhdGlvbhIWCg5vYnNlcnZhdGlvbl9pZBgBIAEoCRIPCgdzaXRlX2lkGAIgASgJEhEKCWNhbWVyYV9pZBgDIAEoCRIQCgh0cmFja19pZBgEIAEoCRISCgp0X3N0YXJ0X21zGAUgASgDEhAKCHRfZW5kX21zGAYgASgDEhUKCWVtYmVkZGluZxgHIAMoAkICEAESDwoHcXVhbGl0eRgIIAEoAhIQCghtb2RlbF9pZBgJIAEoCRIVCg1tb2RlbF92ZXJzaW9uGAogASgJEh0KFWNhbm5vdF9saW5rX3RyYWNrX2lkcxgLIAMoCRIVCghsaXZlbmVzcxgMIAEoAkgAiAEBQgsKCV9saXZlbmVzc2IGcHJvdG8z");
 
 /**
  * @generated from message revisit.v1.FaceObservation
@@ -87,6 +87,14 @@ export type FaceObservation = Message<"revisit.v1.FaceObservation"> & {
    * @generated from field: repeated string cannot_link_track_ids = 11;
    */
   cannotLinkTrackIds: string[];
+
+  /**
+   * p(live) of the track's best frames (mean), 0..1, when the camera worker ran its liveness
+   * model; absent otherwise. Published (rather than dropped) only with liveness action "flag".
+   *
+   * @generated from field: optional float liveness = 12;
+   */
+  liveness?: number | undefined;
 };
 
 /**

@@ -1,0 +1,137 @@
+/** Turns a camera's frames into one observation per face track: track, gate, keep the best shots, then liveness and embedding. */
+import type { FaceObservation, IngestConfig } from '../schemas/index.ts';
+import { buildObservation } from './build-observation.ts';
+import type { DescribedFace, FacePipeline, RgbImage } from './face/index.ts';
+import { weightedMeanEmbedding } from './quality/average-embeddings.ts';
+import { gateFaceQuality } from './quality/gate-face-quality.ts';
+import { BestShots } from './quality/keep-best-shots.ts';
+import { FaceTracker, type Track } from './track/track-faces.ts';
+
+/** Why a closed track produced no observation. */
+export type TrackDropReason = 'too_short' | 'static_face' | 'low_quality' | 'spoof';
+
+export type TrackOutcome =
+  | { kind: 'observation'; observation: FaceObservation; frames: number }
+  | { kind: 'dropped'; trackId: string; reason: TrackDropReason; frames: number };
+
+export interface FrameResult {
+  faces: number;
+  /** Per-frame gate rejections by reason (a rejected frame does not end its track). */
+  rejectedFrames: string[];
+  outcomes: TrackOutcome[];
+}
+
+export interface TrackObserverOptions {
+  siteId: string;
+  cameraId: string;
+  /** Unique per worker run: track ids must not repeat across restarts. */
+  trackIdPrefix: string;
+  config: Pick<IngestConfig, 'tracking' | 'quality' | 'liveness' | 'staticFace'>;
+}
+
+/** What a kept frame carries until its track ends: crops only, the frame itself is gone. */
+interface ShotPayload {
+  aligned: Float32Array;
+  livenessInput: Float32Array | null;
+}
+
+/** The protocol allows 256 cannot-link ids; a crowd beyond that is not worth the bytes. */
+const MAX_CANNOT_LINKS = 256;
+
+/**
+ * Long-lived per camera. Per frame it runs detection, landmarks, alignment and the quality
+ * gate; the two expensive models (liveness, embedding) run only on each track's best K frames,
+ * once the track ends. Memory is bounded by maxOpenTracks × K crops.
+ */
+export class FaceTrackObserver {
+  private readonly tracker: FaceTracker;
+  private readonly shots = new Map<string, BestShots<ShotPayload>>();
+
+  constructor(
+    private readonly pipeline: FacePipeline,
+    private readonly opts: TrackObserverOptions,
+  ) {
+    this.tracker = new FaceTracker(opts.config.tracking, opts.trackIdPrefix);
+  }
+
+  /** Tracks currently open. */
+  get openTracks(): number {
+    return this.tracker.openCount;
+  }
+
+  async processFrame(image: RgbImage, tMs: number): Promise<FrameResult> {
+    const faces = await this.pipeline.describeFaces(image);
+    const { trackIds, closed } = this.tracker.update(
+      faces.map((f) => f.box),
+      tMs,
+    );
+    const rejectedFrames: string[] = [];
+    faces.forEach((face, i) => {
+      const rejected = this.offerShot(trackIds[i], face, image);
+      if (rejected) rejectedFrames.push(rejected);
+    });
+    return { faces: faces.length, rejectedFrames, outcomes: await this.finish(closed) };
+  }
+
+  /** Ends every open track (end of file, stream stopped) and returns their outcomes. */
+  closeAll(): Promise<TrackOutcome[]> {
+    return this.finish(this.tracker.closeAll());
+  }
+
+  private offerShot(trackId: string, face: DescribedFace, image: RgbImage): string | null {
+    let shots = this.shots.get(trackId);
+    if (!shots) this.shots.set(trackId, (shots = new BestShots(this.opts.config.quality.bestShots)));
+    const gate = gateFaceQuality(face, this.opts.config.quality);
+    if (!gate.pass) return gate.reason;
+    const liveness = this.opts.config.liveness.action !== 'off';
+    shots.offer(gate.score, face.quality, () => ({
+      aligned: face.aligned,
+      livenessInput: liveness ? this.pipeline.livenessInput(image, face.detection) : null,
+    }));
+    return null;
+  }
+
+  private async finish(tracks: Track[]): Promise<TrackOutcome[]> {
+    const outcomes: TrackOutcome[] = [];
+    for (const track of tracks) {
+      const shots = this.shots.get(track.id)?.kept ?? [];
+      this.shots.delete(track.id);
+      outcomes.push(await this.conclude(track, shots));
+    }
+    return outcomes;
+  }
+
+  private async conclude(track: Track, shots: BestShots<ShotPayload>['kept']): Promise<TrackOutcome> {
+    const { quality, staticFace, liveness } = this.opts.config;
+    const dropped = (reason: TrackDropReason): TrackOutcome => ({ kind: 'dropped', trackId: track.id, reason, frames: track.hits });
+    if (track.hits < quality.minTrackFrames) return dropped('too_short');
+    if (track.hits >= staticFace.minFrames && track.maxTravelSides <= staticFace.maxTravelSides) return dropped('static_face');
+    if (shots.length === 0) return dropped('low_quality');
+    let pLive: number | undefined;
+    if (liveness.action !== 'off') {
+      let sum = 0;
+      for (const shot of shots) sum += await this.pipeline.scoreLiveness(shot.payload.livenessInput!);
+      pLive = sum / shots.length;
+      if (liveness.action === 'drop' && pLive < liveness.minLive) return dropped('spoof');
+    }
+    const embeddings: Float32Array[] = [];
+    for (const shot of shots) embeddings.push(await this.pipeline.embedAligned(shot.payload.aligned));
+    const embedding = weightedMeanEmbedding(
+      embeddings,
+      shots.map((s) => s.score),
+    );
+    const observation = buildObservation(
+      { embedding, quality: shots.reduce((s, shot) => s + shot.quality, 0) / shots.length },
+      {
+        siteId: this.opts.siteId,
+        cameraId: this.opts.cameraId,
+        trackId: track.id,
+        tStartMs: track.firstSeenMs,
+        tEndMs: track.lastSeenMs,
+        cannotLinkTrackIds: [...track.concurrent].slice(0, MAX_CANNOT_LINKS),
+        liveness: pLive,
+      },
+    );
+    return { kind: 'observation', observation, frames: track.hits };
+  }
+}

@@ -1,0 +1,72 @@
+/** Video sources: a file read once, or a live stream (RTSP/HTTP) reopened with backoff whenever it drops. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RgbImage } from '../face/index.ts';
+import { dropsTotal, sourceRestartsTotal } from '../ingest-metrics.ts';
+import { spawnFfmpegFrames } from './spawn-ffmpeg-frames.ts';
+
+/** One analysed frame with its capture time. */
+export interface VideoFrame {
+  image: RgbImage;
+  /** Epoch ms: file position from `startMs` for files, arrival time for streams. */
+  tMs: number;
+  index: number;
+}
+
+export interface ReadVideoOptions {
+  fps: number;
+  maxWidth: number;
+  /** Epoch ms of a file's first frame (default: now). */
+  startMs?: number;
+  reconnect: { initialDelayMs: number; maxDelayMs: number; maxFailures: number; stallTimeoutMs: number };
+  signal?: AbortSignal;
+  /** A stream dropped and is being reopened after `delayMs`. */
+  onReconnect?: (attempt: number, delayMs: number, reason: string) => void;
+}
+
+/** Whether the source is a network stream (reopened when it drops) rather than a file. */
+export function isStreamUrl(source: string): boolean {
+  return /^(rtsps?|rtmp|https?|udp|srt):\/\//i.test(source);
+}
+
+/**
+ * Yields frames until a file ends, or, for a stream, until `signal` aborts. A stream that
+ * drops or stalls is reopened after a delay doubling from initialDelayMs to maxDelayMs; after
+ * maxFailures consecutive attempts without a single frame it throws, naming the last reason.
+ */
+export async function* readVideoFrames(source: string, opts: ReadVideoOptions): AsyncGenerator<VideoFrame> {
+  const live = isStreamUrl(source);
+  const frameMs = 1000 / opts.fps;
+  const startMs = opts.startMs ?? Date.now();
+  const ffmpegOpts = { fps: opts.fps, maxWidth: opts.maxWidth, live, stallTimeoutMs: opts.reconnect.stallTimeoutMs, signal: opts.signal, onSkipped: (n: number) => dropsTotal.inc({ reason: 'frame_analysis_behind' }, n) };
+  let index = 0;
+  let failures = 0;
+  let delayMs = opts.reconnect.initialDelayMs;
+  while (!opts.signal?.aborted) {
+    let reason = 'stream ended';
+    let gotFrame = false;
+    try {
+      for await (const image of spawnFfmpegFrames(source, ffmpegOpts)) {
+        gotFrame = true;
+        yield { image, tMs: live ? Date.now() : Math.round(startMs + index * frameMs), index: index++ };
+      }
+      if (!live) {
+        if (index === 0) throw new Error(`no video frames in ${source}`);
+        return;
+      }
+    } catch (err) {
+      if (!live) throw err;
+      reason = (err as Error).message;
+    }
+    if (opts.signal?.aborted) return;
+    if (gotFrame) {
+      failures = 0;
+      delayMs = opts.reconnect.initialDelayMs;
+    }
+    failures++;
+    if (failures >= opts.reconnect.maxFailures) throw new Error(`giving up on ${source} after ${failures} failed attempts: ${reason}`);
+    sourceRestartsTotal.inc();
+    opts.onReconnect?.(failures, delayMs, reason);
+    await sleep(delayMs, undefined, { signal: opts.signal }).catch(() => undefined);
+    delayMs = Math.min(opts.reconnect.maxDelayMs, Math.max(1, delayMs * 2));
+  }
+}

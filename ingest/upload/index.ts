@@ -1,0 +1,3 @@
+/** The integrated-mode upload endpoint and its callback hook, for the API to mount. */
+export { createUploadApp, type UploadAccepted, type UploadAppDeps } from './create-upload-app.ts';
+export { IdentityCallbacks, type IdentityCallbackBody, type IdentityCallbackOptions } from './identity-callbacks.ts';

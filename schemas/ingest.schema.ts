@@ -1,0 +1,85 @@
+/** Contracts of the camera worker: its configuration section and the integrated-mode upload bodies. */
+import { z } from 'zod';
+
+const trackingSchema = z.object({
+  minIou: z.number().min(0).max(1).default(0.3).describe('Predicted-box IoU at or above which a face continues a track'),
+  maxCentreShiftSides: z.number().min(0).max(5).default(1).describe('Or: centre within this many face sides of the prediction'),
+  maxMissedFrames: z.number().int().min(0).max(1000).default(4).describe('Analysed frames a track may go unseen before it ends'),
+  maxOpenTracks: z.number().int().min(1).max(1000).default(32).describe('More open tracks close the stalest (bounds memory)'),
+});
+
+const qualitySchema = z.object({
+  minFaceSidePx: z.number().min(0).default(40).describe('Smaller faces are never best shots'),
+  minSharpness: z.number().min(0).max(1).default(0.3).describe('Sharpness part of the quality score, v/(v+100) of the Laplacian variance'),
+  minDetectorScore: z.number().min(0).max(1).default(0.8),
+  maxYaw: z.number().min(0).max(1).default(0.35).describe('|yaw| proxy in inter-ocular distances; ~0.5 is a profile'),
+  maxPitch: z.number().min(0).max(1).default(0.3).describe('|pitch| proxy in eye-to-mouth distances'),
+  minQuality: z.number().min(0).max(1).default(0.5).describe('Quality score (size, sharpness, detector) a best shot must reach'),
+  bestShots: z.number().int().min(1).max(16).default(3).describe('Frames per track kept, embedded and averaged'),
+  minTrackFrames: z.number().int().min(1).default(2).describe('Shorter tracks are detector flicker, not people'),
+});
+
+const livenessSchema = z.object({
+  action: z.enum(['drop', 'flag', 'off']).default('drop').describe('drop: spoofs never leave the worker; flag: published with their p(live); off: not run'),
+  minLive: z.number().min(0).max(1).default(0.5).describe('Mean p(live) of the best shots below which a track is a spoof'),
+});
+
+const staticFaceSchema = z.object({
+  minFrames: z.number().int().min(2).default(25).describe('A track this long that never moved is a poster or a screen'),
+  maxTravelSides: z.number().min(0).default(0.05).describe('"Never moved": centre stayed within this many face sides of its start'),
+});
+
+const reconnectSchema = z.object({
+  initialDelayMs: z.number().int().min(0).default(500),
+  maxDelayMs: z.number().int().min(0).default(30_000),
+  maxFailures: z.number().int().min(1).default(10).describe('Consecutive attempts that yield no frame before the source is given up'),
+  stallTimeoutMs: z.number().int().min(100).default(10_000).describe('A stream silent this long is restarted'),
+});
+
+const uploadSchema = z.object({
+  maxImageBytes: z.number().int().min(1024).max(50_000_000).default(2_000_000),
+  maxJsonBytes: z.number().int().min(1024).max(1_000_000).default(64_000),
+});
+
+export const ingestConfigSchema = z.object({
+  analysisFps: z.number().positive().max(60).default(5).describe('Frames per second analysed from video sources'),
+  maxFrameSide: z.number().int().min(160).max(7680).default(1280).describe('Decoded frames are shrunk to this width'),
+  tracking: trackingSchema.prefault({}),
+  quality: qualitySchema.prefault({}),
+  liveness: livenessSchema.prefault({}),
+  staticFace: staticFaceSchema.prefault({}),
+  reconnect: reconnectSchema.prefault({}),
+  upload: uploadSchema.prefault({}),
+});
+
+export type IngestConfig = z.infer<typeof ingestConfigSchema>;
+/** What a config file's `ingest` section may contain: everything optional. */
+export type IngestConfigInput = z.input<typeof ingestConfigSchema>;
+
+const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be 1-128 characters of [A-Za-z0-9._:-]');
+const callbackUrlSchema = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
+  .describe('Where the assigned anonymous id is POSTed once the re-id worker has it');
+
+/** Query of POST …/faces (the body is the image itself). */
+export const faceUploadQuerySchema = z.object({
+  trackId: idSchema.optional(),
+  tMs: z.coerce.number().int().positive().optional(),
+  callbackUrl: callbackUrlSchema.optional(),
+});
+
+/** Body of POST …/embeddings: an embedding the integrating application computed with our model. */
+export const embeddingUploadSchema = z.object({
+  embedding: z.array(z.number().refine(Number.isFinite, 'must be finite')).min(16).max(4096),
+  quality: z.number().min(0).max(1).default(1),
+  modelId: idSchema,
+  modelVersion: z.string().min(1).max(128),
+  trackId: idSchema.optional(),
+  tMs: z.number().int().positive().optional(),
+  callbackUrl: callbackUrlSchema.optional(),
+});
+
+export type FaceUploadQuery = z.infer<typeof faceUploadQuerySchema>;
+export type EmbeddingUpload = z.infer<typeof embeddingUploadSchema>;

@@ -1,0 +1,124 @@
+/** The integrated-mode upload endpoint with the real face pipeline: crops and embeddings become observations; bad bodies get the API's 4xx; callbacks carry the anonymous id. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { createMemoryBus } from '../../common/bus/index.ts';
+import type { Bus } from '../../common/bus/bus.ts';
+import { createUploadApp, FacePipeline, IdentityCallbacks, MODEL_ID, MODEL_VERSION, ObservationPublisher, type IdentityCallbackBody } from '../../ingest/index.ts';
+import { decodeFaceObservation, ingestConfigSchema, type FaceObservation } from '../../schemas/index.ts';
+import { personImages } from '../harness/faces-dir.ts';
+
+const limits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s: string) => s === 'site-1' };
+const MAX_IMAGE = 200_000;
+
+describe('upload endpoint', () => {
+  let pipeline: FacePipeline;
+  let bus: Bus;
+  const published: FaceObservation[] = [];
+  const callbacks = new IdentityCallbacks({ ttlMs: 60_000, maxPending: 1000, timeoutMs: 5000 });
+  let app: ReturnType<typeof createUploadApp>;
+
+  before(async () => {
+    pipeline = await FacePipeline.load();
+    bus = createMemoryBus();
+    await bus.subscribe({ topic: 'obs', groupId: 'g' }, async (b) => {
+      for (const m of b.messages) published.push(decodeFaceObservation(m.value, limits));
+    });
+    const config = ingestConfigSchema.parse({ upload: { maxImageBytes: MAX_IMAGE } });
+    app = createUploadApp({ pipeline, publisher: new ObservationPublisher(bus, 'obs', limits), limits, config, callbacks });
+  });
+  after(async () => {
+    await bus.close();
+    await pipeline.close();
+  });
+
+  const postImage = (body: BodyInit, type: string, path = '/sites/site-1/cameras/door/faces') =>
+    app.request(path, { method: 'POST', body, headers: { 'content-type': type } });
+  const postJson = (body: unknown) =>
+    app.request('/sites/site-1/cameras/door/embeddings', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error.code;
+
+  test('a face crop becomes one observation of that face; the answer names it', async () => {
+    const res = await postImage(readFileSync(personImages('faces94_subset', 'anpage')[0]), 'image/jpeg');
+    assert.equal(res.status, 202);
+    const body = (await res.json()) as { observationId: string; status: string; callback: boolean };
+    assert.equal(body.status, 'queued');
+    assert.equal(body.callback, false);
+    await waitFor(() => published.some((o) => o.observationId === body.observationId));
+    const obs = published.find((o) => o.observationId === body.observationId)!;
+    assert.deepEqual([obs.siteId, obs.cameraId, obs.embedding.length], ['site-1', 'door', 512]);
+  });
+
+  test('wrong bodies get the API error shape: 415 not an image, 400 undecodable, 413 too large, 422 no face, 404 unknown site', async () => {
+    const text = await postImage('hello', 'text/plain');
+    assert.equal(text.status, 415);
+    assert.equal(await errorCode(text), 'unsupported_media_type');
+    const garbage = await postImage(Buffer.from('definitely not a jpeg'), 'image/jpeg');
+    assert.equal(garbage.status, 400);
+    assert.equal(await errorCode(garbage), 'bad_image');
+    const huge = await postImage(Buffer.alloc(MAX_IMAGE + 1, 1), 'image/jpeg');
+    assert.equal(huge.status, 413);
+    assert.equal(await errorCode(huge), 'payload_too_large');
+    const blank = await postImage(Buffer.from(await import('sharp').then((s) => s.default({ create: { width: 200, height: 200, channels: 3, background: '#888' } }).png().toBuffer())), 'image/png');
+    assert.equal(blank.status, 422);
+    assert.equal(await errorCode(blank), 'no_face');
+    const unknown = await postImage(Buffer.from('x'), 'image/jpeg', '/sites/nowhere/cameras/door/faces');
+    assert.equal(unknown.status, 404);
+    assert.equal(await errorCode(unknown), 'unknown_site');
+  });
+
+  test('embeddings: a raw model output is normalised and published; wrong shapes, NaN-like values and other models are refused', async () => {
+    const raw = Array.from({ length: 512 }, (_, i) => Math.sin(i) * 3);
+    const ok = await postJson({ embedding: raw, modelId: MODEL_ID, modelVersion: MODEL_VERSION, trackId: 'app-track-1' });
+    assert.equal(ok.status, 202);
+    await waitFor(() => published.some((o) => o.trackId === 'app-track-1'));
+    assert.ok(Math.abs(Math.hypot(...published.find((o) => o.trackId === 'app-track-1')!.embedding) - 1) < 1e-4);
+    const short = await postJson({ embedding: raw.slice(0, 100), modelId: MODEL_ID, modelVersion: MODEL_VERSION });
+    assert.equal(short.status, 400);
+    assert.equal(await errorCode(short), 'bad_dimension');
+    const nan = await postJson({ embedding: [...raw.slice(1), 'NaN'], modelId: MODEL_ID, modelVersion: MODEL_VERSION });
+    assert.equal(nan.status, 400);
+    const other = await postJson({ embedding: raw, modelId: 'someone-elses-model', modelVersion: '1' });
+    assert.equal(other.status, 422);
+    assert.equal(await errorCode(other), 'model_mismatch');
+    const notJson = await app.request('/sites/site-1/cameras/door/embeddings', { method: 'POST', body: '{', headers: { 'content-type': 'application/json' } });
+    assert.equal(notJson.status, 400);
+    const big = await postJson({ embedding: Array.from({ length: 4096 }, () => 0.123456789), modelId: MODEL_ID, modelVersion: MODEL_VERSION, pad: 'x'.repeat(70_000) });
+    assert.equal(big.status, 413);
+  });
+
+  test('a callback URL gets the anonymous id once the sighting is known', async () => {
+    const received: IdentityCallbackBody[] = [];
+    const server = createServer((req, res) => {
+      let data = '';
+      req.on('data', (c) => (data += c));
+      req.on('end', () => {
+        received.push(JSON.parse(data));
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/revisit-result`;
+    try {
+      const bad = await postJson({ embedding: Array(512).fill(1), modelId: MODEL_ID, modelVersion: MODEL_VERSION, callbackUrl: 'ftp://example.com/x' });
+      assert.equal(bad.status, 400);
+      const res = await postJson({ embedding: Array(512).fill(1), modelId: MODEL_ID, modelVersion: MODEL_VERSION, callbackUrl: url });
+      assert.equal(res.status, 202);
+      const { observationId, callback } = (await res.json()) as { observationId: string; callback: boolean };
+      assert.equal(callback, true);
+      // What the re-id side does with the sighting of that observation:
+      const sighting = { observationId, siteId: 'site-1', cameraId: 'door', identityId: 'anon-42', tStartMs: 1, tEndMs: 1, similarity: 0.8, isNewIdentity: false, quality: 1, modelId: MODEL_ID, label: '' };
+      assert.equal(await callbacks.deliver(sighting), true);
+      assert.deepEqual(received, [{ observationId, siteId: 'site-1', identityId: 'anon-42', isNewIdentity: false, similarity: 0.8, label: '' }]);
+      assert.equal(await callbacks.deliver(sighting), false, 'delivered once');
+    } finally {
+      server.close();
+    }
+  });
+});
+
+async function waitFor(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(check(), 'timed out waiting');
+}
