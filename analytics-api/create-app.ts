@@ -1,35 +1,57 @@
-/** The HTTP app: health, metrics and the versioned analytics API, built without a server for tests. */
+/** The HTTP app: health, metrics, the versioned analytics API and BI access, built without a server for tests. */
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { RevisitConfig } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
 import { httpRequestsTotal, metricsRegistry } from '../common/metrics.ts';
 import { apiError } from './api-error.ts';
-import { requireApiKey } from './middleware/require-api-key.ts';
+import { requireApiKey } from './auth/require-api-key.ts';
+import { createPrincipalResolver } from './auth/resolve-principal.ts';
+import { rateLimit } from './auth/rate-limit.ts';
+import { biRoute } from './bi/bi-route.ts';
+import type { ApiKeyStore } from './keys/api-key-store.ts';
+import { buildOpenApi } from './openapi/build-openapi.ts';
 import { footfallRoute } from './routes/footfall-route.ts';
+import { reportRoutes } from './routes/report-routes.ts';
+import { dashboardRoutes } from './dashboard/dashboard-routes.ts';
 
 export interface AppDeps {
   config: RevisitConfig;
   clickhouse: ClickHouseClient;
+  /** Keys managed by `revisit keys`; configuration keys work without it. */
+  keyStore?: ApiKeyStore;
+  now?: () => number;
 }
 
-export function createApp({ config, clickhouse }: AppDeps) {
+export function createApp({ config, clickhouse, keyStore, now = Date.now }: AppDeps) {
   const logger = createLogger('analytics-api');
+  const resolvePrincipal = createPrincipalResolver(config.api.keys, keyStore);
   const app = new Hono();
   app.use(async (c, next) => {
     await next();
     httpRequestsTotal.inc({ route: c.req.routePath, status: String(c.res.status) });
   });
+  app.use(bodyLimit({ maxSize: config.api.maxBodyBytes, onError: (c) => apiError(c, 413, 'too_large', `request body over ${config.api.maxBodyBytes} bytes`) }));
+  if (config.api.corsOrigins.length) app.use('/api/*', cors({ origin: config.api.corsOrigins, allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key'] }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const ok = (await clickhouse.ping()).success;
     return ok ? c.json({ status: 'ready' }) : apiError(c, 503, 'not_ready', 'ClickHouse is not reachable');
   });
   app.get('/metrics', async (c) => c.text(await metricsRegistry.metrics(), 200, { 'content-type': metricsRegistry.contentType }));
+  const openapi = buildOpenApi(process.env.npm_package_version ?? '0.1.0');
+  app.get('/api/v1/openapi.json', (c) => c.json(openapi));
+
   const v1 = new Hono();
-  v1.use(requireApiKey(config.api.keys));
+  v1.use(rateLimit({ requestsPerMinute: config.api.requestsPerMinute, now }));
+  v1.use(requireApiKey(resolvePrincipal));
   v1.route('/', footfallRoute(config, clickhouse));
+  v1.route('/', reportRoutes(config, clickhouse, now));
   app.route('/api/v1', v1);
+  app.route('/bi', biRoute(config, clickhouse, resolvePrincipal));
+  app.route('/', dashboardRoutes());
   app.notFound((c) => apiError(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`));
   app.onError((err, c) => {
     logger.error({ err, path: c.req.path }, 'request failed');

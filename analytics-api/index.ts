@@ -1,4 +1,6 @@
-/** analytics-api: the hono HTTP API (auth, footfall, health, metrics). */
+/** analytics-api: the hono HTTP API (auth, reports, BI access, OpenAPI, dashboard, health, metrics). */
 export { createApp, type AppDeps } from './create-app.ts';
 export { serveApi, type RunningApi } from './serve-api.ts';
-export { hashApiKey } from './middleware/require-api-key.ts';
+export { hashApiKey } from './keys/api-key-secret.ts';
+export { openApiKeyStore } from './keys/open-api-key-store.ts';
+export type { ApiKeyStore } from './keys/api-key-store.ts';

@@ -1,17 +1,27 @@
 /** The configuration contract: every setting with its default, bound and meaning. */
 import { z } from 'zod';
+import { ingestConfigSchema } from './ingest.schema.ts';
+import { visitRulesSchema } from './visit-rules.schema.ts';
+import { digestsConfigSchema } from './digest.schema.ts';
+import { apiRoleSchema } from './api-key.schema.ts';
 
 const siteSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/).describe('Site id, as cameras publish it'),
   name: z.string().min(1).describe('Display name'),
   tenant: z.string().min(1).default('default').describe('Tenant owning the site; API keys are scoped to tenants'),
   timezone: z.string().default('UTC').describe('IANA time zone: a store day is its local day'),
+  retentionDays: z.number().int().min(1).max(3650).optional().describe('Overrides privacy.retentionDays for this site'),
+  sightingRetentionDays: z.number().int().min(1).max(3650).optional().describe('Overrides privacy.sightingRetentionDays for this site'),
+  visits: visitRulesSchema.partial().optional().describe('Overrides of the visit rules for this site'),
 });
 
+/** Keys fixed in configuration (deployment automation); `revisit keys` manages the others. */
 const apiKeySchema = z.object({
   tenant: z.string().min(1),
   /** sha256 hex of the key: keys are never stored in clear. */
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  role: apiRoleSchema.default('viewer'),
+  sites: z.union([z.literal('*'), z.array(z.string().min(1)).min(1)]).default('*'),
 });
 
 export const configSchema = z.object({
@@ -57,9 +67,19 @@ export const configSchema = z.object({
       embeddingDim: z.number().int().min(16).max(4096).default(512),
     })
     .default({ matchMinCosine: 0.45, embeddingDim: 512 }),
-  visits: z
-    .object({ visitGapMs: z.number().int().min(60_000).default(30 * 60_000).describe('A longer absence ends a visit') })
-    .default({ visitGapMs: 30 * 60_000 }),
+  visits: visitRulesSchema.prefault({}).describe('Sessionisation rules (versioned: every visit row records its rules version)'),
+  bi: z
+    .object({ minCount: z.number().int().min(2).max(1000).default(5).describe('BI views suppress (NULL) any count below this, so no individual can be singled out') })
+    .prefault({}),
+  privacy: z
+    .object({
+      retentionDays: z.number().int().min(1).max(3650).default(90).describe('An identity unseen this many days is removed from index and registry; the same face then gets a new id'),
+      sightingRetentionDays: z.number().int().min(1).max(3650).default(400).describe('ClickHouse deletes sightings (pseudonymous rows behind the reports) this many days after they happened'),
+      retentionSweepMs: z.number().int().min(1000).default(3_600_000).describe('How often the worker removes expired identities of a site it handles'),
+      exclusionMinCosine: z.number().min(-1).max(1).default(0.45).describe('Cosine to an enrolled template (staff) at or above which a sighting is labelled and left out of footfall'),
+      erasureMinCosine: z.number().min(-1).max(1).default(0.4).describe('Cosine to an identity at or above which an erasure request removes it (below the match threshold: erasure errs towards removing)'),
+    })
+    .prefault({}),
   limits: z
     .object({ maxMessageBytes: z.number().int().min(1024).max(10_000_000).default(65_536) })
     .default({ maxMessageBytes: 65_536 }),
@@ -68,8 +88,13 @@ export const configSchema = z.object({
       port: z.number().int().min(0).max(65535).default(8080),
       host: z.string().default('127.0.0.1'),
       keys: z.array(apiKeySchema).default([]),
+      requestsPerMinute: z.number().int().min(1).default(600).describe('Per API key (or client address before auth)'),
+      maxBodyBytes: z.number().int().min(1024).max(50_000_000).default(2_000_000).describe('Larger requests get 413'),
+      corsOrigins: z.array(z.string()).default([]).describe('Origins allowed to call /api from a browser; empty: same origin only'),
     })
-    .default({ port: 8080, host: '127.0.0.1', keys: [] }),
+    .prefault({}),
+  ingest: ingestConfigSchema.prefault({}).describe('Camera worker: analysis rate, tracking, quality and liveness gates, uploads'),
+  digests: digestsConfigSchema.prefault({}).describe('Scheduled PDF digests: what goes to whom, when'),
 });
 
 export type RevisitConfig = z.infer<typeof configSchema>;

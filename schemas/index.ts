@@ -5,3 +5,4 @@ export { type Sighting, decodeSighting, encodeSighting } from './sighting.ts';
 export { configSchema, type RevisitConfig, type RevisitConfigInput, type SiteConfig, type ApiKeyConfig } from './config.schema.ts';
 export { applyMigrations, listMigrations, type Migration } from './clickhouse/apply-migrations.ts';
 export { footfallQuerySchema, type FootfallQueryParams, type ErrorBody } from './http.schema.ts';
+export { ingestConfigSchema, faceUploadQuerySchema, embeddingUploadSchema, type IngestConfig, type IngestConfigInput, type FaceUploadQuery, type EmbeddingUpload } from './ingest.schema.ts';

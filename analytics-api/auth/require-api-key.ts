@@ -1,40 +1,51 @@
-/** API-key authentication: a key belongs to a tenant, and a tenant sees only its own sites. */
-import { createHash, timingSafeEqual } from 'node:crypto';
+/** API-key authentication and authorisation: a key belongs to a tenant, has a role and sees only its sites. */
 import { createMiddleware } from 'hono/factory';
-import type { ApiKeyConfig, SiteConfig } from '../../schemas/index.ts';
+import type { SiteConfig } from '../../schemas/index.ts';
+import type { ApiPrincipal, ApiRole } from '../../schemas/api-key.schema.ts';
 import { apiError } from '../api-error.ts';
+import type { ResolvePrincipal } from './resolve-principal.ts';
+
+export { hashApiKey } from '../keys/api-key-secret.ts';
 
 export interface AuthVariables {
-  tenant: string;
+  principal: ApiPrincipal;
 }
 
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
-}
+const RANK: Record<ApiRole, number> = { viewer: 0, integrator: 1, admin: 2 };
 
 function presentedKey(header: string | undefined, alt: string | undefined): string | undefined {
   if (alt) return alt;
-  const m = header?.match(/^Bearer\s+(\S+)$/i);
-  return m?.[1];
+  return header?.match(/^Bearer\s+(\S+)$/i)?.[1];
 }
 
-/** 401 without a known key; sets `tenant` for the handlers. Keys are compared as hashes, in constant time. */
-export function requireApiKey(keys: ApiKeyConfig[]) {
-  const hashed = keys.map((k) => ({ tenant: k.tenant, digest: Buffer.from(k.sha256, 'hex') }));
+/** 401 without a known key; sets `principal` for the handlers. */
+export function requireApiKey(resolve: ResolvePrincipal) {
   return createMiddleware<{ Variables: AuthVariables }>(async (c, next) => {
     const key = presentedKey(c.req.header('authorization'), c.req.header('x-api-key'));
     if (!key) return apiError(c, 401, 'unauthenticated', 'an API key is required: send "Authorization: Bearer <key>"');
-    const digest = Buffer.from(hashApiKey(key), 'hex');
-    const match = hashed.find((k) => timingSafeEqual(k.digest, digest));
-    if (!match) return apiError(c, 401, 'unauthenticated', 'unknown or revoked API key');
-    c.set('tenant', match.tenant);
+    const principal = await resolve(key);
+    if (!principal) return apiError(c, 401, 'unauthenticated', 'unknown or revoked API key');
+    c.set('principal', principal);
     await next();
   });
 }
 
-/** The site if it exists and belongs to the tenant; otherwise the error response to send. */
-export function siteForTenant(sites: SiteConfig[], siteId: string, tenant: string): SiteConfig | 'not_found' | 'forbidden' {
+/** 403 unless the key's role is at least `role`. */
+export function requireRole(role: ApiRole) {
+  return createMiddleware<{ Variables: AuthVariables }>(async (c, next) => {
+    if (RANK[c.get('principal').role] < RANK[role]) return apiError(c, 403, 'forbidden', `this needs the ${role} role`);
+    await next();
+  });
+}
+
+/** The sites a principal may read, in configuration order. */
+export function sitesOf(sites: SiteConfig[], p: ApiPrincipal): SiteConfig[] {
+  return sites.filter((s) => s.tenant === p.tenant && (p.sites === '*' || p.sites.includes(s.id)));
+}
+
+/** The site if it exists and the principal may read it; otherwise why not. */
+export function siteForPrincipal(sites: SiteConfig[], siteId: string, p: ApiPrincipal): SiteConfig | 'not_found' | 'forbidden' {
   const site = sites.find((s) => s.id === siteId);
   if (!site) return 'not_found';
-  return site.tenant === tenant ? site : 'forbidden';
+  return sitesOf([site], p).length ? site : 'forbidden';
 }

@@ -6,7 +6,7 @@ import type { RevisitConfig } from '../../common/config.ts';
 import { footfallQuerySchema } from '../../schemas/index.ts';
 import { queryFootfallByHour } from '../../reports/index.ts';
 import { apiError } from '../api-error.ts';
-import { siteForTenant, type AuthVariables } from '../middleware/require-api-key.ts';
+import { siteForPrincipal, type AuthVariables } from '../auth/require-api-key.ts';
 
 export function footfallRoute(config: RevisitConfig, clickhouse: ClickHouseClient) {
   return new Hono<{ Variables: AuthVariables }>().get(
@@ -21,9 +21,9 @@ export function footfallRoute(config: RevisitConfig, clickhouse: ClickHouseClien
     }),
     async (c) => {
       const siteId = c.req.param('site');
-      const site = siteForTenant(config.sites, siteId, c.get('tenant'));
+      const site = siteForPrincipal(config.sites, siteId, c.get('principal'));
       if (site === 'not_found') return apiError(c, 404, 'unknown_site', `no site "${siteId}"`);
-      if (site === 'forbidden') return apiError(c, 403, 'forbidden', `site "${siteId}" belongs to another tenant`);
+      if (site === 'forbidden') return apiError(c, 403, 'forbidden', `this key may not read site "${siteId}"`);
       const { from, to } = c.req.valid('query');
       const report = await queryFootfallByHour(clickhouse, { siteId, fromMs: from, toMs: to, visitGapMs: config.visits.visitGapMs });
       return c.json({ site: siteId, from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...report });

@@ -57,12 +57,12 @@ export function newVsReturningChart(f: FootfallByPeriod, periodLabel: string, si
 
 /** How long visits last: visits per dwell band, with the median in the subtitle. */
 export function dwellChart(d: DwellDistribution, size?: ChartSize): TopLevelSpec {
-  const values = d.histogram.map((h) => ({ band: h.upToMin === null ? `${h.fromMin}+ min` : `${h.fromMin}–${h.upToMin} min`, order: h.fromMin, visits: h.visits }));
+  const values = d.histogram.map((h) => ({ band: h.upToMin === null ? `${h.fromMin}+` : `${h.fromMin}–${h.upToMin}`, order: h.fromMin, visits: h.visits }));
   return themed('Dwell time', `median ${(d.medianS / 60).toFixed(1)} min, 75 % of visits under ${(d.p75S / 60).toFixed(1)} min`, {
     data: { values },
     mark: { type: 'bar', color: PALETTE.visitors, tooltip: true },
     encoding: {
-      x: { field: 'band', type: 'ordinal', sort: { field: 'order' }, title: null, axis: { labelAngle: 0 } },
+      x: { field: 'band', type: 'ordinal', sort: { field: 'order' }, title: 'minutes', axis: { labelAngle: 0 } },
       y: { field: 'visits', type: 'quantitative', title: 'visits' },
     },
   }, size);

@@ -1,0 +1,68 @@
+/** The OpenAPI 3.1 document, generated from the same zod schemas and endpoint table that serve requests. */
+import { z } from 'zod';
+import { reportQuerySchema } from '../../schemas/report-query.schema.ts';
+import { footfallQuerySchema } from '../../schemas/index.ts';
+import { REPORT_ENDPOINTS } from '../routes/report-endpoints.ts';
+
+type JsonSchema = Record<string, unknown> & { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+
+/** Query parameters from an object schema: each property becomes a parameter with its description. */
+function queryParameters(schema: z.ZodType): Array<Record<string, unknown>> {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return Object.entries(json.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: 'query',
+    required: json.required?.includes(name) ?? false,
+    description: s.description,
+    schema: { ...s, description: undefined },
+  }));
+}
+
+const SITE = { name: 'site', in: 'path', required: true, schema: { type: 'string' } };
+const ERRORS = {
+  400: { $ref: '#/components/responses/Error' },
+  401: { $ref: '#/components/responses/Error' },
+  403: { $ref: '#/components/responses/Error' },
+  404: { $ref: '#/components/responses/Error' },
+};
+
+export function buildOpenApi(version: string): Record<string, unknown> {
+  const paths: Record<string, unknown> = {
+    '/api/v1/sites': { get: { summary: 'Sites this key may read', security: [{ apiKey: [] }], responses: { 200: { description: 'sites' }, 401: ERRORS[401] } } },
+    '/api/v1/sites/{site}/footfall': {
+      get: {
+        summary: 'Unique visitors and visit starts per UTC hour, from sightings',
+        security: [{ apiKey: [] }],
+        parameters: [SITE, ...queryParameters(footfallQuerySchema)],
+        responses: { 200: { description: 'hourly footfall' }, ...ERRORS },
+      },
+    },
+  };
+  for (const e of REPORT_ENDPOINTS) {
+    paths[`/api/v1/sites/{site}/reports/${e.name}`] = {
+      get: {
+        summary: e.summary,
+        security: [{ apiKey: [] }],
+        parameters: [SITE, ...queryParameters(reportQuerySchema)],
+        responses: {
+          200: { description: `the ${e.name} report`, content: { 'application/json': {}, 'text/csv': {} } },
+          ...ERRORS,
+        },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Revisit analytics API', version, description: 'Anonymous visitor analytics. Every read is scoped to the sites of the API key.' },
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from `revisit keys create`' } },
+      responses: {
+        Error: {
+          description: 'an error',
+          content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} }, required: ['code', 'message'] } } } } },
+        },
+      },
+    },
+    paths,
+  };
+}

@@ -1,0 +1,59 @@
+/** A running embedded Revisit with a simulated store already through the pipeline, for API, dashboard and digest tests. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../common/config.ts';
+import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
+import { hashApiKey } from '../../analytics-api/index.ts';
+import { truthOf } from '../../simulator/score-store-reports.ts';
+import { seedSimulatedStore, type SeededStore } from '../../simulator/seed-simulated-store.ts';
+import type { RevisitConfigInput } from '../../schemas/index.ts';
+
+/** Keys of the seeded deployment: tenant "sim" owns s1 and s2, tenant "other" owns x1. */
+export const KEYS = { all: 'key-sim-all-sites', s2only: 'key-sim-s2-only', other: 'key-other-tenant', admin: 'key-sim-admin' } as const;
+
+export interface SeededDeployment extends SeededStore {
+  runtime: Runtime;
+  truth: ReturnType<typeof truthOf>;
+  close(): Promise<void>;
+}
+
+export async function startSeededDeployment(overrides: RevisitConfigInput = {}): Promise<SeededDeployment> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'revisit-seeded-'));
+  const config = loadConfig(
+    {
+      dataDir,
+      sites: [
+        { id: 's1', name: 'Store One', tenant: 'sim', timezone: 'Europe/Berlin' },
+        { id: 's2', name: 'Store Two', tenant: 'sim', timezone: 'Europe/Berlin' },
+        { id: 'x1', name: 'Other Co', tenant: 'other', timezone: 'UTC' },
+      ],
+      api: {
+        keys: [
+          { tenant: 'sim', sha256: hashApiKey(KEYS.all) },
+          { tenant: 'sim', sha256: hashApiKey(KEYS.s2only), sites: ['s2'] },
+          { tenant: 'other', sha256: hashApiKey(KEYS.other) },
+          { tenant: 'sim', sha256: hashApiKey(KEYS.admin), role: 'admin' },
+        ],
+      },
+      ...overrides,
+    },
+    {},
+  );
+  const runtime = await openRuntime(config);
+  try {
+    const seeded = await seedSimulatedStore(runtime, config.sites[0], { visitors: 40, days: 3, seed: 5, staff: 1, mode: 'perfect' });
+    return {
+      ...seeded,
+      runtime,
+      truth: truthOf(seeded.plan),
+      close: async () => {
+        await runtime.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
+}
