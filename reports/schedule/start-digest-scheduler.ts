@@ -1,0 +1,42 @@
+/** The digest service: ticks the scheduler on a timer with the real report renderer and deliveries. */
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { RevisitConfig } from '../../common/config.ts';
+import { createLogger } from '../../common/logger.ts';
+import { buildDigestPdf, collectDigestData, summarizeChanges } from '../digest/index.ts';
+import { createDeliver } from './deliver-digest.ts';
+import { DigestLedger } from './digest-ledger.ts';
+import { DigestScheduler } from './digest-scheduler.ts';
+
+export interface RunningScheduler {
+  stop(): void;
+}
+
+export function startDigestScheduler(config: RevisitConfig, clickhouse: ClickHouseClient): RunningScheduler {
+  const logger = createLogger('digest-scheduler');
+  const scheduler = new DigestScheduler({
+    config: config.digests,
+    sites: config.sites,
+    ledger: new DigestLedger(clickhouse),
+    render: async (site, period) => {
+      const data = await collectDigestData(clickhouse, site, period);
+      return { pdf: await buildDigestPdf(data), summary: summarizeChanges(data) };
+    },
+    deliver: createDeliver(config.digests.smtp),
+    logger,
+  });
+  let running = false;
+  const tick = async () => {
+    if (running) return; // a slow render must not overlap the next tick
+    running = true;
+    try {
+      for (const o of await scheduler.tick(Date.now())) if (o.status === 'sent') logger.info(o, 'digest delivered');
+    } catch (err) {
+      logger.error({ err }, 'digest tick failed');
+    } finally {
+      running = false;
+    }
+  };
+  void tick();
+  const timer = setInterval(tick, config.digests.tickMs);
+  return { stop: () => clearInterval(timer) };
+}
