@@ -1,4 +1,10 @@
 /** `npm run bench`: every benchmark, each printed as a table with its baseline from the same run. */
 import { benchSkeleton } from './bench-skeleton.ts';
+import { benchIngest } from './bench-ingest.ts';
+import { benchAnalytics } from './bench-analytics.ts';
+import { benchReid } from './bench-reid.ts';
 
 await benchSkeleton();
+await benchAnalytics();
+await benchReid();
+await benchIngest();

@@ -1,10 +1,17 @@
 /** The `revisit` command line: one entry point for every service and tool. */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../common/config.ts';
+import { calibrateCommand } from './commands/calibrate-command.ts';
 import { demoCommand } from './commands/demo-command.ts';
+import { evalCommand } from './commands/eval-command.ts';
+import { enrollCommand } from './commands/enroll-command.ts';
+import { forgetCommand } from './commands/forget-command.ts';
 import { ingestCommand } from './commands/ingest-command.ts';
+import { keysCommand } from './commands/keys-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
 import { modelsCommand } from './commands/models-command.ts';
+import { reportCommand } from './commands/report-command.ts';
+import { schedulerCommand } from './commands/scheduler-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
 import { workerCommand } from './commands/worker-command.ts';
 
@@ -16,7 +23,14 @@ const program = new Command('revisit')
   .addCommand(workerCommand())
   .addCommand(serveCommand())
   .addCommand(migrateCommand())
-  .addCommand(modelsCommand());
+  .addCommand(modelsCommand())
+  .addCommand(enrollCommand())
+  .addCommand(forgetCommand())
+  .addCommand(evalCommand())
+  .addCommand(calibrateCommand())
+  .addCommand(keysCommand())
+  .addCommand(reportCommand())
+  .addCommand(schedulerCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -67,7 +67,11 @@ async function startOnce(options: KafkaBrokerOptions): Promise<KafkaBroker> {
     '-cp',
     join(LIBS, '*'),
   ];
-  const clusterId = randomBytes(16).toString('base64url');
+  // Kafka wants 16 random bytes in base64url; clearing the top bit keeps the first character a
+  // letter, since one starting with '-' is taken for an option by StorageTool's argument parser.
+  const idBytes = randomBytes(16);
+  idBytes[0] &= 0x7f;
+  const clusterId = idBytes.toString('base64url');
   try {
     await promisify(execFile)('java', [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', serverProperties]);
   } catch (error) {
