@@ -16,16 +16,19 @@ import { buildOpenApi } from './openapi/build-openapi.ts';
 import { footfallRoute } from './routes/footfall-route.ts';
 import { reportRoutes } from './routes/report-routes.ts';
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts';
+import { integrationRoutes, type IntegrationDeps } from './integration/integration-routes.ts';
 
 export interface AppDeps {
   config: RevisitConfig;
   clickhouse: ClickHouseClient;
   /** Keys managed by `revisit keys`; configuration keys work without it. */
   keyStore?: ApiKeyStore;
+  /** Uploads and erasure; without them those routes do not exist (a read-only API). */
+  integration?: IntegrationDeps;
   now?: () => number;
 }
 
-export function createApp({ config, clickhouse, keyStore, now = Date.now }: AppDeps) {
+export function createApp({ config, clickhouse, keyStore, integration, now = Date.now }: AppDeps) {
   const logger = createLogger('analytics-api');
   const resolvePrincipal = createPrincipalResolver(config.api.keys, keyStore);
   const app = new Hono();
@@ -49,6 +52,7 @@ export function createApp({ config, clickhouse, keyStore, now = Date.now }: AppD
   v1.use(requireApiKey(resolvePrincipal));
   v1.route('/', footfallRoute(config, clickhouse));
   v1.route('/', reportRoutes(config, clickhouse, now));
+  if (integration) v1.route('/', integrationRoutes(config, integration));
   app.route('/api/v1', v1);
   app.route('/bi', biRoute(config, clickhouse, resolvePrincipal));
   app.route('/', dashboardRoutes());

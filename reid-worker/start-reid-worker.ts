@@ -9,6 +9,7 @@ import { createObservationBatchHandler } from './handle-observation-batch.ts';
 import { SiteStateCache } from './site-state.ts';
 import { ClickHouseSightingSink } from './sinks/clickhouse-sighting-sink.ts';
 import { DeadLetterSink } from './sinks/dead-letter-sink.ts';
+import { SightingTopicSink } from './sinks/sighting-topic-sink.ts';
 import { ClickHouseVisitSink } from './visits/clickhouse-visit-sink.ts';
 import { siteRetentionOf } from '../identity-registry/index.ts';
 import { MODEL_ID } from '../ingest/build-observation.ts';
@@ -55,7 +56,7 @@ export async function startReidWorker({ config, bus, store, clickhouse, now }: R
     policy: { matchMinCosine: config.matching.matchMinCosine },
     sites,
     store,
-    sinks: [new ClickHouseSightingSink(clickhouse, (site) => retentionOf(site).sightingDays), new ClickHouseVisitSink(clickhouse, config, { now })],
+    sinks: [new ClickHouseSightingSink(clickhouse, (site) => retentionOf(site).sightingDays), new ClickHouseVisitSink(clickhouse, config, { now }), new SightingTopicSink(bus, config.topics.sightings)],
     deadLetters: new DeadLetterSink(bus, config.topics.deadLetters, clickhouse, logger),
     logger,
     exclusion: { templates, minCosine: config.privacy.exclusionMinCosine },

@@ -38,8 +38,9 @@ export const configSchema = z.object({
     .object({
       observations: z.string().default('face-observations'),
       deadLetters: z.string().default('face-observations.dlq'),
+      sightings: z.string().default('sightings').describe('Re-identified sightings, keyed by site: integrated-mode applications read their anonymous ids here'),
     })
-    .default({ observations: 'face-observations', deadLetters: 'face-observations.dlq' }),
+    .prefault({}),
   clickhouse: z
     .object({
       url: z.string().url().optional().describe('ClickHouse server; unset: embedded chdb under dataDir'),
@@ -65,8 +66,12 @@ export const configSchema = z.object({
     .object({
       matchMinCosine: z.number().min(-1).max(1).default(0.45).describe('Cosine similarity at or above which a face joins an identity'),
       embeddingDim: z.number().int().min(16).max(4096).default(512),
+      ambiguityMargin: z.number().min(0).max(1).default(0).describe('Top-1 and top-2 both match and are closer than this: the face is deferred (0 = off; measured neutral on ../shared/faces, docs/calibration.md)'),
+      deferBelowQuality: z.number().min(0).max(1).default(0).describe('Faces below this quality never move a centroid (deferred; 0 = off)'),
+      lowQualityPenalty: z.number().min(0).max(1).default(0).describe('The match threshold rises by this much times (1 - quality): poor faces need more evidence (0 = off)'),
+      reclusterEveryMs: z.number().int().min(0).default(300_000).describe("How often the worker merges a site's identities whose centroids converged, after one of its batches (0 = never)"),
     })
-    .default({ matchMinCosine: 0.45, embeddingDim: 512 }),
+    .prefault({}),
   visits: visitRulesSchema.prefault({}).describe('Sessionisation rules (versioned: every visit row records its rules version)'),
   bi: z
     .object({ minCount: z.number().int().min(2).max(1000).default(5).describe('BI views suppress (NULL) any count below this, so no individual can be singled out') })

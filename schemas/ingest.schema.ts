@@ -39,6 +39,9 @@ const reconnectSchema = z.object({
 const uploadSchema = z.object({
   maxImageBytes: z.number().int().min(1024).max(50_000_000).default(2_000_000),
   maxJsonBytes: z.number().int().min(1024).max(1_000_000).default(64_000),
+  callbackTtlMs: z.number().int().min(1000).default(600_000).describe('A callback not answered by then is forgotten'),
+  callbackMaxPending: z.number().int().min(1).default(10_000).describe('Most callbacks waiting at once (oldest forgotten first)'),
+  callbackTimeoutMs: z.number().int().min(100).default(10_000).describe('Time allowed to the integrator to answer a callback'),
 });
 
 export const ingestConfigSchema = z.object({

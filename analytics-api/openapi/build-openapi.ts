@@ -1,7 +1,8 @@
 /** The OpenAPI 3.1 document, generated from the same zod schemas and endpoint table that serve requests. */
 import { z } from 'zod';
 import { reportQuerySchema } from '../../schemas/report-query.schema.ts';
-import { footfallQuerySchema } from '../../schemas/index.ts';
+import { embeddingUploadSchema, faceUploadQuerySchema, footfallQuerySchema } from '../../schemas/index.ts';
+import { CHART_ENDPOINTS } from '../routes/chart-endpoints.ts';
 import { REPORT_ENDPOINTS } from '../routes/report-endpoints.ts';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, Record<string, unknown>>; required?: string[] };
@@ -38,6 +39,35 @@ export function buildOpenApi(version: string): Record<string, unknown> {
       },
     },
   };
+  const CAMERA = { name: 'camera', in: 'path', required: true, schema: { type: 'string' } };
+  const ACCEPTED = { 202: { description: 'queued for re-identification: { observationId, trackId, status, callback }' }, 413: ERRORS[400], 415: ERRORS[400], 422: ERRORS[400], ...ERRORS };
+  paths['/api/v1/sites/{site}/cameras/{camera}/faces'] = {
+    post: {
+      summary: 'Integrated mode: post a face image (integrator role); the anonymous id comes back to callbackUrl',
+      security: [{ apiKey: [] }],
+      parameters: [SITE, CAMERA, ...queryParameters(faceUploadQuerySchema)],
+      requestBody: { required: true, content: { 'image/*': { schema: { type: 'string', format: 'binary' } } } },
+      responses: ACCEPTED,
+    },
+  };
+  paths['/api/v1/sites/{site}/cameras/{camera}/embeddings'] = {
+    post: {
+      summary: 'Integrated mode: post a ready embedding of the same model (integrator role)',
+      security: [{ apiKey: [] }],
+      parameters: [SITE, CAMERA],
+      requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(embeddingUploadSchema, { io: 'input', unrepresentable: 'any' }) } } },
+      responses: ACCEPTED,
+    },
+  };
+  paths['/api/v1/sites/{site}/erasure'] = {
+    post: {
+      summary: 'Erasure (admin role): every identity matching the face is removed with all its sightings and visits',
+      security: [{ apiKey: [] }],
+      parameters: [SITE],
+      requestBody: { required: true, content: { 'image/*': { schema: { type: 'string', format: 'binary' } }, 'application/json': { schema: { type: 'object', properties: { embedding: { type: 'array', items: { type: 'number' } } }, required: ['embedding'] } } } },
+      responses: { 200: { description: '{ site, identitiesRemoved, rowsDeleted, markersDeleted }' }, 413: ERRORS[400], 415: ERRORS[400], 422: ERRORS[400], ...ERRORS },
+    },
+  };
   for (const e of REPORT_ENDPOINTS) {
     paths[`/api/v1/sites/{site}/reports/${e.name}`] = {
       get: {
@@ -48,6 +78,16 @@ export function buildOpenApi(version: string): Record<string, unknown> {
           200: { description: `the ${e.name} report`, content: { 'application/json': {}, 'text/csv': {} } },
           ...ERRORS,
         },
+      },
+    };
+  }
+  for (const chart of CHART_ENDPOINTS) {
+    paths[`/api/v1/sites/{site}/charts/${chart.name}`] = {
+      get: {
+        summary: `${chart.summary}: a vega-lite spec with its data inline (what the dashboard and the PDF digest draw)`,
+        security: [{ apiKey: [] }],
+        parameters: [SITE, ...queryParameters(reportQuerySchema)],
+        responses: { 200: { description: 'vega-lite spec', content: { 'application/json': {} } }, ...ERRORS },
       },
     };
   }

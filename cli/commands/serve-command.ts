@@ -1,25 +1,33 @@
-/** `revisit serve`: runs the analytics API. */
+/** `revisit serve`: the dashboard, the API (reads, uploads, erasure), BI access; embedded mode runs the worker too. */
 import { Command } from 'commander';
 import { loadConfig } from '../../common/config.ts';
-import { createClickHouseClient } from '../../common/clickhouse/create-clickhouse-client.ts';
+import { openRuntime } from '../../common/open-runtime.ts';
 import { openApiKeyStore, serveApi } from '../../analytics-api/index.ts';
-import { applyMigrations } from '../../schemas/index.ts';
+import { openIntegration } from '../../analytics-api/integration/open-integration.ts';
+import { FacePipeline } from '../../ingest/index.ts';
+import { startReidWorker } from '../../reid-worker/index.ts';
 import { untilSignal } from '../until-signal.ts';
 
 export function serveCommand(): Command {
   return new Command('serve')
-    .description('Serve the dashboard, the analytics API (/api/v1), BI access (/bi), health and metrics')
+    .description('Serve the dashboard, the analytics API (/api/v1, uploads and erasure included), BI access (/bi), health and metrics')
     .option('--port <port>', 'port to listen on', (v) => Number(v))
     .action(async (opts: { port?: number }) => {
       const config = loadConfig(opts.port === undefined ? {} : { api: { port: opts.port } });
-      const clickhouse = await createClickHouseClient(config);
-      await applyMigrations(clickhouse);
+      const runtime = await openRuntime(config);
+      // Embedded mode has no separate worker: uploads are re-identified in this process.
+      const worker = config.kafka ? null : await startReidWorker(runtime);
+      const pipeline = await FacePipeline.load();
+      const integration = await openIntegration(runtime, pipeline);
       const keyStore = openApiKeyStore(config);
-      const api = await serveApi({ config, clickhouse, keyStore });
-      console.log(`dashboard and API on ${api.url} (OpenAPI: ${api.url}/api/v1/openapi.json)`);
+      const api = await serveApi({ config, clickhouse: runtime.clickhouse, keyStore, integration: integration.deps });
+      console.log(`dashboard and API on ${api.url} (API docs: ${api.url}/api/docs)`);
       await untilSignal();
       await api.close();
+      await integration.stop();
+      await worker?.stop();
+      await pipeline.close();
       await keyStore.close();
-      await clickhouse.close();
+      await runtime.close();
     });
 }

@@ -13,6 +13,11 @@ export interface MemoryBusOptions {
   maxBatchSize?: number;
   /** drain() rejects after this long, naming the lagging partitions (default 60 s). */
   drainTimeoutMs?: number;
+  /**
+   * Messages kept per partition (default 100,000): older ones are dropped, as Kafka's retention
+   * drops old segments, so a long-running embedded process does not grow without bound.
+   */
+  retainPerPartition?: number;
 }
 
 interface StoredMessage {
@@ -20,8 +25,14 @@ interface StoredMessage {
   value: Uint8Array;
 }
 
+interface Partition {
+  /** Offset of messages[0]: offsets keep counting when old messages are dropped. */
+  base: number;
+  messages: StoredMessage[];
+}
+
 interface Topic {
-  partitions: StoredMessage[][];
+  partitions: Partition[];
   /** Per consumer group: the next offset to deliver per partition (Kafka's committed offset). */
   groups: Map<string, { committed: number[]; active: boolean }>;
   /** Consumers waiting for new messages, and drain() calls waiting for commits. */
@@ -42,13 +53,14 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
   const retryBackoffMs = options.retryBackoffMs ?? 100;
   const maxBatchSize = options.maxBatchSize ?? 500;
   const drainTimeoutMs = options.drainTimeoutMs ?? 60_000;
+  const retain = options.retainPerPartition ?? 100_000;
   const topics = new Map<string, Topic>();
   const subscriptions = new Set<Subscription>();
 
   const topicNamed = (name: string): Topic => {
     let topic = topics.get(name);
     if (!topic) {
-      topic = { partitions: Array.from({ length: numPartitions }, () => []), groups: new Map(), listeners: new Set() };
+      topic = { partitions: Array.from({ length: numPartitions }, () => ({ base: 0, messages: [] })), groups: new Map(), listeners: new Set() };
       topics.set(name, topic);
     }
     return topic;
@@ -60,7 +72,13 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       const topic = topicNamed(name);
       for (const { key, value } of messages) {
         // Copied, as a broker would: the publisher may reuse its buffer.
-        topic.partitions[partitionFor(key, numPartitions)].push({ key, value: new Uint8Array(value) });
+        const partition = topic.partitions[partitionFor(key, numPartitions)];
+        partition.messages.push({ key, value: new Uint8Array(value) });
+        if (partition.messages.length > retain) {
+          const dropped = partition.messages.length - retain;
+          partition.messages.splice(0, dropped);
+          partition.base += dropped;
+        }
       }
       if (messages.length > 0) notify(topic);
     },
@@ -81,8 +99,11 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       const nextBatch = (after: number): DeliveredBatch | undefined => {
         for (let step = 1; step <= numPartitions; step++) {
           const partition = (after + step) % numPartitions;
-          const from = offsets.committed[partition];
-          const stored = topic.partitions[partition].slice(from, from + maxBatchSize);
+          const { base, messages } = topic.partitions[partition];
+          // A consumer that fell behind retention resumes at the oldest message kept, as in Kafka.
+          const from = Math.max(offsets.committed[partition], base);
+          offsets.committed[partition] = from;
+          const stored = messages.slice(from - base, from - base + maxBatchSize);
           if (stored.length > 0) {
             return { topic: name, partition, messages: stored.map((m, i) => ({ ...m, partition, offset: String(from + i) })) };
           }
@@ -147,7 +168,7 @@ function partitionFor(key: string, numPartitions: number): number {
 }
 
 function drainGroup(topic: Topic, name: string, groupId: string, committed: number[], timeoutMs: number): Promise<void> {
-  const target = topic.partitions.map((messages) => messages.length);
+  const target = topic.partitions.map((p) => p.base + p.messages.length);
   const done = () => target.every((end, partition) => committed[partition] >= end);
   if (done()) return Promise.resolve();
   return new Promise((resolve, reject) => {

@@ -1,0 +1,74 @@
+/**
+ * Integrated mode on the API: integrators post face crops or embeddings (the camera worker's upload
+ * app, mounted behind auth), and admins erase a face. Both are scoped to the key's sites.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
+import type { RevisitConfig } from '../../common/config.ts';
+import { decodeImage, type FacePipeline } from '../../ingest/index.ts';
+import { eraseFace, ErasureRequestError, normaliseErasureEmbedding, type EraseFaceDeps } from '../../reid-worker/erasure/index.ts';
+import { apiError } from '../api-error.ts';
+import { requireRole, siteForPrincipal, type AuthVariables } from '../auth/require-api-key.ts';
+
+export interface IntegrationDeps {
+  /** The camera worker's upload app (`createUploadApp`), answering /sites/:site/cameras/:camera/... */
+  upload: Hono;
+  pipeline: FacePipeline;
+  erasure: Omit<EraseFaceDeps, 'minCosine'>;
+}
+
+export function integrationRoutes(config: RevisitConfig, deps: IntegrationDeps) {
+  const app = new Hono<{ Variables: AuthVariables }>();
+  const ownSite = createMiddleware<{ Variables: AuthVariables }>(async (c, next) => {
+    const siteId = c.req.param('site')!;
+    const site = siteForPrincipal(config.sites, siteId, c.get('principal'));
+    if (site === 'not_found') return apiError(c, 404, 'unknown_site', `no site "${siteId}"`);
+    if (site === 'forbidden') return apiError(c, 403, 'forbidden', `this key may not use site "${siteId}"`);
+    await next();
+  });
+  app.use('/sites/:site/cameras/*', ownSite, requireRole('integrator'));
+  app.route('/', deps.upload);
+
+  const maxImage = config.ingest.upload.maxImageBytes;
+  app.post(
+    '/sites/:site/erasure',
+    ownSite,
+    requireRole('admin'),
+    bodyLimit({ maxSize: maxImage, onError: (c) => apiError(c, 413, 'payload_too_large', `body exceeds ${maxImage} bytes`) }),
+    async (c) => {
+      const siteId = c.req.param('site');
+      const type = c.req.header('content-type') ?? '';
+      let embedding: Float32Array;
+      if (type.startsWith('image/')) {
+        let image;
+        try {
+          image = await decodeImage(Buffer.from(await c.req.arrayBuffer()), { name: 'erasure request' });
+        } catch (err) {
+          return apiError(c, 400, 'bad_image', (err as Error).message);
+        }
+        const face = await deps.pipeline.embedPrimaryFace(image);
+        if (!face) return apiError(c, 422, 'no_face', 'no face found in the image');
+        embedding = face.embedding;
+      } else if (type.startsWith('application/json')) {
+        const body = (await c.req.json().catch(() => null)) as { embedding?: unknown } | null;
+        try {
+          embedding = normaliseErasureEmbedding(body?.embedding, config.matching.embeddingDim);
+        } catch (err) {
+          if (err instanceof ErasureRequestError) return apiError(c, 400, 'bad_request', err.message);
+          throw err;
+        }
+      } else {
+        return apiError(c, 415, 'unsupported_media_type', 'send a face image (image/*) or JSON {"embedding": [...]}');
+      }
+      const result = await eraseFace({ siteId, embedding }, { ...deps.erasure, minCosine: config.privacy.erasureMinCosine });
+      return c.json({
+        site: result.siteId,
+        identitiesRemoved: result.identities.length,
+        rowsDeleted: result.rowsDeleted,
+        markersDeleted: result.markersDeleted,
+      });
+    },
+  );
+  return app;
+}
