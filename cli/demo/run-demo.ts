@@ -1,12 +1,12 @@
 /** `revisit demo`: a simulated two-day store through the real pipeline, on the embedded defaults. */
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../common/config.ts';
 import { openRuntime } from '../../common/open-runtime.ts';
 import { buildObservation, FacePipeline, ObservationPublisher } from '../../ingest/index.ts';
 import { messageLimits, startReidWorker } from '../../reid-worker/index.ts';
-import { queryFootfallByHour, type FootfallReport } from '../../reports/index.ts';
+import { queryDwellDistribution, queryFootfall, queryReturningVisitors, queryTopPaths, type DwellDistribution, type FootfallByPeriod, type ReturningVisitors, type TopPaths } from '../../reports/index.ts';
+import { generateApiKey } from '../../analytics-api/keys/api-key-secret.ts';
 import { hashApiKey, serveApi } from '../../analytics-api/index.ts';
 import { createProgressBar, ratePerSecond } from '../progress-bar.ts';
 import { untilSignal } from '../until-signal.ts';
@@ -26,19 +26,31 @@ export interface DemoOptions {
 const DAY_MS = 24 * 3600_000;
 const DEMO_TENANT = 'demo';
 
-function printReport(report: FootfallReport, plan: StorePlan, people: number): void {
-  console.log('\nFootfall per hour (site demo-store)');
-  console.log('hour (UTC)             unique visitors  visits');
-  for (const h of report.hours) console.log(`${h.hour.padEnd(22)} ${String(h.uniqueVisitors).padStart(15)} ${String(h.visits).padStart(7)}`);
-  console.log('\n                  reported   true');
-  console.log(`unique visitors   ${String(report.uniqueVisitors).padStart(8)} ${String(people).padStart(6)}`);
-  console.log(`visits            ${String(report.visits).padStart(8)} ${String(plan.visits).padStart(6)}`);
+interface DemoReport {
+  hourly: FootfallByPeriod;
+  returning: ReturningVisitors;
+  dwell: DwellDistribution;
+  paths: TopPaths;
+}
+
+function printReport(r: DemoReport, plan: StorePlan, people: number): void {
+  console.log('\nFootfall per hour (site demo-store, local time)');
+  console.log('hour                unique visitors  visits  returning');
+  for (const b of r.hourly.buckets) {
+    console.log(`${b.period.padEnd(19)} ${String(b.visitors).padStart(15)} ${String(b.visits).padStart(7)} ${String(b.returningVisits).padStart(10)}`);
+  }
+  const row = (name: string, reported: number | string, truth: number | string) => console.log(`${name.padEnd(18)}${String(reported).padStart(9)} ${String(truth).padStart(6)}`);
+  console.log('\n                   reported   true');
+  row('unique visitors', r.hourly.totals.visitors, people);
+  row('visits', r.hourly.totals.visits, plan.visits);
+  row('returning visits', r.returning.returningVisits, plan.returning);
+  console.log(`median dwell ${(r.dwell.medianS / 60).toFixed(1)} min; top path ${r.paths.paths[0]?.path.join(' → ') ?? '–'}; visit rules ${r.hourly.rulesVersions.join(', ')}`);
 }
 
 export async function runDemo(opts: DemoOptions): Promise<void> {
   const dataDir = resolve(opts.dataDir);
   rmSync(dataDir, { recursive: true, force: true }); // a demo starts from an empty store
-  const apiKey = `rv_demo_${randomBytes(12).toString('hex')}`;
+  const { key: apiKey } = generateApiKey();
   // The embedded defaults whatever the environment says: the demo needs no services.
   const config = loadConfig({ dataDir, api: { port: opts.port, keys: [{ tenant: DEMO_TENANT, sha256: hashApiKey(apiKey) }] } }, {});
   const site = config.sites[0];
@@ -72,20 +84,23 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     bar.stop();
     await worker.drain();
 
-    const report = await queryFootfallByHour(runtime.clickhouse, {
-      siteId: site.id,
-      fromMs: firstDayMs,
-      toMs: firstDayMs + 2 * DAY_MS,
-      visitGapMs: config.visits.visitGapMs,
-    });
-    printReport(report, plan, people.length);
+    const from = new Date(firstDayMs).toISOString().slice(0, 10);
+    const to = new Date(firstDayMs + 2 * DAY_MS).toISOString().slice(0, 10);
+    const range = { siteId: site.id, timeZone: site.timezone, from, to };
+    const [hourly, returning, dwell, paths] = await Promise.all([
+      queryFootfall(runtime.clickhouse, range, 'hour'),
+      queryReturningVisitors(runtime.clickhouse, range),
+      queryDwellDistribution(runtime.clickhouse, range),
+      queryTopPaths(runtime.clickhouse, range, 1),
+    ]);
+    printReport({ hourly, returning, dwell, paths }, plan, people.length);
 
     if (opts.serve) {
       const api = await serveApi({ config, clickhouse: runtime.clickhouse });
-      const from = new Date(firstDayMs).toISOString().slice(0, 10);
-      const to = new Date(firstDayMs + 2 * DAY_MS).toISOString().slice(0, 10);
-      console.log(`\nAPI: ${api.url}  (the dashboard will be served here; Ctrl-C to stop)`);
-      console.log(`  curl -H 'Authorization: Bearer ${apiKey}' '${api.url}/api/v1/sites/${site.id}/footfall?from=${from}&to=${to}'`);
+      console.log(`\nDashboard: ${api.url}/?site=${site.id}&from=${from}&to=${to}`);
+      console.log(`API key (this demo only): ${apiKey}`);
+      console.log(`  curl -H 'Authorization: Bearer ${apiKey}' '${api.url}/api/v1/sites/${site.id}/reports/footfall?from=${from}&to=${to}&granularity=hour'`);
+      console.log('Ctrl-C stops the demo.');
       await untilSignal();
       await api.close();
     }
