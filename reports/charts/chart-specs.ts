@@ -81,19 +81,39 @@ export function topPathsChart(p: TopPaths, size?: ChartSize): TopLevelSpec {
   }, { height: Math.max(60, 22 * values.length), ...size });
 }
 
-/** Camera-to-camera transitions as a from × to matrix (a Sankey's content, readable in print). */
+/**
+ * Camera-to-camera transitions as a two-column flow (Sankey-style): cameras left as origins and
+ * right as destinations, one band per transition, as wide as its visits.
+ */
 export function transitionsChart(t: Transitions, size?: ChartSize): TopLevelSpec {
-  return themed('Transitions between cameras', 'visits that went from one camera to the next', {
-    data: { values: t.links },
-    encoding: {
-      x: { field: 'to', type: 'nominal', title: 'to', sort: t.nodes, axis: { labelAngle: 0 } },
-      y: { field: 'from', type: 'nominal', title: 'from', sort: t.nodes },
-    },
+  const nodes = t.nodes.map((node) => ({ node }));
+  const y = { type: 'nominal', axis: null, scale: { domain: t.nodes, padding: 0.6 } };
+  return themed('Transitions between cameras', 'where visitors went next: band width = visits', {
     layer: [
-      { mark: { type: 'rect', tooltip: true }, encoding: { color: { field: 'visits', type: 'quantitative', title: 'visits', scale: { scheme: 'blues' } } } },
-      { mark: { type: 'text', fontSize: 11 }, encoding: { text: { field: 'visits', type: 'quantitative' } } },
+      {
+        data: { values: t.links },
+        mark: { type: 'rule', strokeCap: 'butt', opacity: 0.55, tooltip: true },
+        encoding: {
+          x: { datum: 0, type: 'quantitative', scale: { domain: [-0.35, 1.35] }, axis: null },
+          x2: { datum: 1 },
+          y: { field: 'from', ...y },
+          y2: { field: 'to' },
+          color: { field: 'from', type: 'nominal', legend: null, scale: { scheme: 'tableau10' } },
+          strokeWidth: { field: 'visits', type: 'quantitative', legend: null, scale: { range: [1.5, 26] } },
+        },
+      },
+      {
+        data: { values: nodes },
+        mark: { type: 'text', align: 'right', dx: -8, fontSize: 11 },
+        encoding: { x: { datum: 0, type: 'quantitative' }, y: { field: 'node', ...y }, text: { field: 'node' } },
+      },
+      {
+        data: { values: nodes },
+        mark: { type: 'text', align: 'left', dx: 8, fontSize: 11 },
+        encoding: { x: { datum: 1, type: 'quantitative' }, y: { field: 'node', ...y }, text: { field: 'node' } },
+      },
     ],
-  }, { height: Math.max(80, 36 * t.nodes.length), ...size });
+  }, { height: Math.max(100, 40 * t.nodes.length), ...size });
 }
 
 /** People inside through the day. */

@@ -68,7 +68,8 @@ test('charts are vega-lite specs with the data inline', async () => {
   for (const name of CHARTS) {
     const spec = await (await get(`/api/v1/sites/s1/charts/${name}?${range}`, KEYS.all)).json();
     assert.match(spec.$schema, /vega-lite/, name);
-    assert.ok(Array.isArray(spec.data.values) && spec.data.values.length > 0, `${name} has data`);
+    const values = spec.data?.values ?? spec.layer?.[0]?.data?.values;
+    assert.ok(Array.isArray(values) && values.length > 0, `${name} has data`);
   }
 });
 
@@ -125,6 +126,14 @@ test('OpenAPI lists every endpoint with its parameters', async () => {
   }
   const granularity = spec.paths['/api/v1/sites/{site}/reports/footfall'].get.parameters.find((p: { name: string }) => p.name === 'granularity');
   assert.deepEqual(granularity.schema.enum, ['hour', 'day', 'week']);
+});
+
+test('CORS answers configured origins only', async () => {
+  const withCors = createApp({ config: { ...store.runtime.config, api: { ...store.runtime.config.api, corsOrigins: ['https://bi.example.com'] } }, clickhouse: store.runtime.clickhouse });
+  const preflight = (origin: string) => withCors.request('/api/v1/sites', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+  assert.equal((await preflight('https://bi.example.com')).headers.get('access-control-allow-origin'), 'https://bi.example.com');
+  assert.equal((await preflight('https://evil.example.com')).headers.get('access-control-allow-origin'), null);
+  assert.equal((await get('/api/v1/sites', KEYS.all)).headers.get('access-control-allow-origin'), null, 'no CORS unless configured');
 });
 
 test('rate limits and body size limits', async () => {
