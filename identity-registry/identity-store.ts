@@ -1,12 +1,12 @@
 /** The registry contract: where identities and exclusion templates live between worker restarts and rebalances. */
-import type { ExclusionTemplate, Identity, ProcessedObservation } from './identity.ts';
+import type { ExclusionTemplate, Identity, IdentityMerge, ProcessedObservation } from './identity.ts';
 
 export interface IdentityStore {
   /** Every identity of a site, to rebuild its index after a restart or partition move. */
   loadSite(siteId: string): Promise<Identity[]>;
   /** Saves changed identities and the observations they absorbed, atomically; refreshes their retention TTL. */
   save(siteId: string, identities: Identity[], processed: ProcessedObservation[]): Promise<void>;
-  /** For each observation id, how it was assigned when first handled, or null. */
+  /** For each observation id, how it was assigned when first handled (through any later merges), or null. */
   findProcessed(siteId: string, observationIds: string[]): Promise<Array<ProcessedObservation | null>>;
   countIdentities(siteId: string): Promise<number>;
   /**
@@ -18,6 +18,15 @@ export interface IdentityStore {
   expireIdentities(siteId: string, unseenBeforeMs: number): Promise<string[]>;
   /** A counter bumped by every change made outside the worker's own saves (erasure, retention, enrolment). */
   siteGeneration(siteId: string): Promise<number>;
+  /**
+   * Re-clustering, atomically: saves the survivors, deletes each merged-away identity, makes its
+   * observation markers answer with the survivor (so a redelivery cannot resurrect it), and
+   * records the merges as pending until `completeMerges` (the ClickHouse side is done).
+   */
+  applyMerges(siteId: string, survivors: Identity[], merges: IdentityMerge[]): Promise<void>;
+  /** Merges recorded by `applyMerges` and not yet completed (a crash in between), oldest first. */
+  pendingMerges(siteId: string): Promise<IdentityMerge[]>;
+  completeMerges(siteId: string, fromIds: string[]): Promise<void>;
   saveTemplate(template: ExclusionTemplate): Promise<void>;
   loadTemplates(siteId: string): Promise<ExclusionTemplate[]>;
   /** Returns false when there was no such template. */

@@ -23,6 +23,14 @@ export interface ProcessedObservation {
   label?: string;
 }
 
+/** A re-clustering merge as the registry records it: `from` was folded into `to`. */
+export interface IdentityMerge {
+  from: string;
+  to: string;
+  similarity: number;
+  mergedAtMs: number;
+}
+
 /** An enrolled face of an exclusion group (staff): its sightings are labelled and never counted as footfall. */
 export interface ExclusionTemplate {
   siteId: string;

@@ -1,11 +1,13 @@
 /** IdentityStore on Redis: one hash per identity with its sealed centroid, a per-site index by last sighting. */
 import { Redis } from 'ioredis';
 import { UnknownKeyError, type CentroidCipher } from './centroid-cipher.ts';
-import type { ExclusionTemplate, Identity, ProcessedObservation } from './identity.ts';
+import type { ExclusionTemplate, Identity, IdentityMerge, ProcessedObservation } from './identity.ts';
 import type { IdentityStore } from './identity-store.ts';
 
 /** How long a handled observation id is remembered: far longer than any redelivery takes. */
 const PROCESSED_TTL_MS = 7 * 24 * 3600_000;
+/** Merges of merges (A → B, later B → C) are followed this far; real chains are a few links. */
+const MAX_MERGE_HOPS = 32;
 
 export interface RedisIdentityStoreOptions {
   url: string;
@@ -74,37 +76,73 @@ export class RedisIdentityStore implements IdentityStore {
   async save(siteId: string, identities: Identity[], processed: ProcessedObservation[]): Promise<void> {
     const retentionMs = this.retentionMsOf?.(siteId);
     const tx = this.redis.multi();
-    for (const it of identities) {
-      const key = this.siteKey(siteId, `id:${it.identityId}`);
-      tx.hset(key, {
-        c: this.cipher.seal(it.centroid, siteId, this.context(siteId, it.identityId)),
-        k: this.cipher.keyId,
-        w: String(it.weight),
-        n: String(it.sightings),
-        f: String(it.firstSeenMs),
-        l: String(it.lastSeenMs),
-      });
-      if (retentionMs) tx.pexpire(key, retentionMs);
-      tx.zadd(this.siteKey(siteId, 'ids'), it.lastSeenMs, it.identityId);
-    }
-    if (retentionMs && identities.length > 0) tx.pexpire(this.siteKey(siteId, 'ids'), retentionMs);
-    // A marker links an observation to an identity: it never outlives the identity's retention.
-    const markerTtlMs = Math.min(PROCESSED_TTL_MS, retentionMs ?? PROCESSED_TTL_MS);
+    this.writeIdentities(tx, siteId, identities, retentionMs);
     for (const p of processed) {
       const value = JSON.stringify({ i: p.identityId, s: p.similarity, n: p.isNewIdentity, ...(p.label ? { b: p.label } : {}) });
-      tx.set(this.siteKey(siteId, `obs:${p.observationId}`), value, 'PX', markerTtlMs);
+      tx.set(this.siteKey(siteId, `obs:${p.observationId}`), value, 'PX', markerTtlMs(retentionMs));
     }
     await this.exec(tx);
+  }
+
+  async applyMerges(siteId: string, survivors: Identity[], merges: IdentityMerge[]): Promise<void> {
+    if (merges.length === 0) return;
+    const retentionMs = this.retentionMsOf?.(siteId);
+    const tx = this.redis.multi();
+    this.writeIdentities(tx, siteId, survivors, retentionMs);
+    for (const m of merges) {
+      tx.del(this.siteKey(siteId, `id:${m.from}`));
+      tx.zrem(this.siteKey(siteId, 'ids'), m.from);
+      // Markers are not indexed by identity: instead of rewriting them, the merged id points at
+      // its survivor for as long as any marker naming it can live.
+      tx.set(this.siteKey(siteId, `merged:${m.from}`), m.to, 'PX', markerTtlMs(retentionMs));
+      tx.hset(this.siteKey(siteId, 'merges'), m.from, JSON.stringify({ t: m.to, s: m.similarity, a: m.mergedAtMs }));
+    }
+    await this.exec(tx);
+  }
+
+  async pendingMerges(siteId: string): Promise<IdentityMerge[]> {
+    const raw = await this.redis.hgetall(this.siteKey(siteId, 'merges'));
+    return Object.entries(raw)
+      .map(([from, v]) => {
+        const { t, s, a } = JSON.parse(v) as { t: string; s: number; a: number };
+        return { from, to: t, similarity: s, mergedAtMs: a };
+      })
+      .sort((x, y) => x.mergedAtMs - y.mergedAtMs || (x.from < y.from ? -1 : 1));
+  }
+
+  async completeMerges(siteId: string, fromIds: string[]): Promise<void> {
+    if (fromIds.length > 0) await this.redis.hdel(this.siteKey(siteId, 'merges'), ...fromIds);
   }
 
   async findProcessed(siteId: string, observationIds: string[]): Promise<Array<ProcessedObservation | null>> {
     if (observationIds.length === 0) return [];
     const values = await this.redis.mget(observationIds.map((id) => this.siteKey(siteId, `obs:${id}`)));
-    return values.map((v, i) => {
+    const found = values.map((v, i) => {
       if (v === null) return null;
       const { i: identityId, s: similarity, n: isNewIdentity, b: label } = JSON.parse(v) as { i: string; s: number; n: boolean; b?: string };
       return { observationId: observationIds[i], identityId, similarity, isNewIdentity, ...(label ? { label } : {}) };
     });
+    const survivors = await this.survivorsOf(siteId, found.flatMap((p) => (p && !p.label ? [p.identityId] : [])));
+    return found.map((p) => (p && survivors.has(p.identityId) ? { ...p, identityId: survivors.get(p.identityId)! } : p));
+  }
+
+  /** Follows merges from each id to the identity it lives on in (only ids that were merged away appear). */
+  private async survivorsOf(siteId: string, identityIds: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    let current = new Map([...new Set(identityIds)].map((id) => [id, id]));
+    for (let hop = 0; hop < MAX_MERGE_HOPS && current.size > 0; hop++) {
+      const heads = [...new Set(current.values())];
+      const next = await this.redis.mget(heads.map((id) => this.siteKey(siteId, `merged:${id}`)));
+      const moved = new Map(heads.flatMap((id, i) => (next[i] === null ? [] : [[id, next[i]!] as const])));
+      const still = new Map<string, string>();
+      for (const [origin, head] of current) {
+        if (!moved.has(head)) continue;
+        out.set(origin, moved.get(head)!);
+        still.set(origin, moved.get(head)!);
+      }
+      current = still;
+    }
+    return out;
   }
 
   async countIdentities(siteId: string): Promise<number> {
@@ -176,6 +214,23 @@ export class RedisIdentityStore implements IdentityStore {
     await this.redis.quit();
   }
 
+  private writeIdentities(tx: ReturnType<Redis['multi']>, siteId: string, identities: Identity[], retentionMs: number | undefined): void {
+    for (const it of identities) {
+      const key = this.siteKey(siteId, `id:${it.identityId}`);
+      tx.hset(key, {
+        c: this.cipher.seal(it.centroid, siteId, this.context(siteId, it.identityId)),
+        k: this.cipher.keyId,
+        w: String(it.weight),
+        n: String(it.sightings),
+        f: String(it.firstSeenMs),
+        l: String(it.lastSeenMs),
+      });
+      if (retentionMs) tx.pexpire(key, retentionMs);
+      tx.zadd(this.siteKey(siteId, 'ids'), it.lastSeenMs, it.identityId);
+    }
+    if (retentionMs && identities.length > 0) tx.pexpire(this.siteKey(siteId, 'ids'), retentionMs);
+  }
+
   /** A blob under a key id the configuration no longer holds was crypto-shredded: it is treated as gone. */
   private openOrShredded(blob: Buffer, siteId: string, context: string): Float32Array | null {
     try {
@@ -192,4 +247,9 @@ export class RedisIdentityStore implements IdentityStore {
     if (failed) throw failed[0];
     return results;
   }
+}
+
+/** A marker links an observation to an identity: it never outlives the identity's retention. */
+function markerTtlMs(retentionMs: number | undefined): number {
+  return Math.min(PROCESSED_TTL_MS, retentionMs ?? PROCESSED_TTL_MS);
 }

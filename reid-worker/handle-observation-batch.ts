@@ -13,6 +13,7 @@ import { matchExclusion } from './exclusion/match-exclusion.ts';
 import type { ExclusionTemplateCache } from './exclusion/exclusion-template-cache.ts';
 import type { SiteRefresher } from './erasure/refresh-site-state.ts';
 import { runExclusive } from './erasure/registry-lock.ts';
+import type { SiteReclusterer } from './merges/site-reclusterer.ts';
 
 export interface BatchHandlerDeps {
   limits: MessageLimits;
@@ -29,6 +30,8 @@ export interface BatchHandlerDeps {
   refresher?: SiteRefresher;
   /** The feature model this worker's identities come from: embeddings of another model never compare. */
   modelId?: string;
+  /** The periodic re-clustering pass, run per site once the batch's sightings are written. */
+  reclusterer?: Pick<SiteReclusterer, 'afterBatch'>;
 }
 
 function groupBySite(observations: FaceObservation[]): Map<string, FaceObservation[]> {
@@ -109,10 +112,12 @@ async function handleBatch(deps: BatchHandlerDeps, batch: DeliveredBatch): Promi
     }
   }
   const sightings: Sighting[] = [];
-  for (const [siteId, observations] of groupBySite(valid)) {
+  const bySite = groupBySite(valid);
+  for (const [siteId, observations] of bySite) {
     sightings.push(...(await assignSite(deps, siteId, observations)));
   }
   for (const sink of deps.sinks) await sink.write(sightings);
+  for (const siteId of bySite.keys()) await deps.reclusterer?.afterBatch(siteId);
   await deps.deadLetters.write(rejected);
   observationsTotal.inc({ outcome: 'rejected' }, rejected.length);
   stopTimer();

@@ -15,6 +15,8 @@ import { siteRetentionOf } from '../identity-registry/index.ts';
 import { MODEL_ID } from '../ingest/build-observation.ts';
 import { ExclusionTemplateCache } from './exclusion/exclusion-template-cache.ts';
 import { SiteRefresher } from './erasure/refresh-site-state.ts';
+import { matchPolicyFromConfig } from './match/match-policy.ts';
+import { SiteReclusterer } from './merges/site-reclusterer.ts';
 
 export interface ReidWorkerDeps {
   config: RevisitConfig;
@@ -51,17 +53,21 @@ export async function startReidWorker({ config, bus, store, clickhouse, now }: R
       templates.invalidate(site);
     },
   });
+  const policy = matchPolicyFromConfig(config.matching);
+  const visitSink = new ClickHouseVisitSink(clickhouse, config, { now });
+  const reclusterer = new SiteReclusterer({ store, sites, clickhouse, policy, everyMs: config.matching.reclusterEveryMs, visits: visitSink, logger, now });
   const handler = createObservationBatchHandler({
     limits: messageLimits(config),
-    policy: { matchMinCosine: config.matching.matchMinCosine },
+    policy,
     sites,
     store,
-    sinks: [new ClickHouseSightingSink(clickhouse, (site) => retentionOf(site).sightingDays), new ClickHouseVisitSink(clickhouse, config, { now }), new SightingTopicSink(bus, config.topics.sightings)],
+    sinks: [new ClickHouseSightingSink(clickhouse, (site) => retentionOf(site).sightingDays), visitSink, new SightingTopicSink(bus, config.topics.sightings)],
     deadLetters: new DeadLetterSink(bus, config.topics.deadLetters, clickhouse, logger),
     logger,
     exclusion: { templates, minCosine: config.privacy.exclusionMinCosine },
     refresher,
     modelId: MODEL_ID,
+    reclusterer,
   });
   return bus.subscribe(
     {

@@ -1,4 +1,5 @@
 /** The assignment policy's knobs, their measured defaults, and the naive floor they are measured against. */
+import type { RevisitConfig } from '../../common/config.ts';
 
 /**
  * How observations join identities. Only `matchMinCosine` is required (it comes from config);
@@ -52,6 +53,12 @@ export function resolvePolicy(policy: MatchPolicy): ResolvedPolicy {
     mergeMinCosine: policy.mergeMinCosine ?? Math.max(MERGE_MIN_COSINE, t),
     provisionalMergeMinCosine: policy.provisionalMergeMinCosine ?? t - 0.05,
   };
+}
+
+/** The policy a worker runs with: the threshold and the optional rules of the `matching` config section. */
+export function matchPolicyFromConfig(matching: RevisitConfig['matching']): MatchPolicy {
+  const { matchMinCosine, ambiguityMargin, deferBelowQuality, lowQualityPenalty } = matching;
+  return { matchMinCosine, ambiguityMargin, deferBelowQuality, lowQualityPenalty };
 }
 
 /** The threshold one observation must reach, given its quality (0..1). */

@@ -5,6 +5,8 @@ import { createLogger } from '../../common/logger.ts';
 import type { Sighting } from '../../schemas/index.ts';
 import type { SightingSink } from '../sinks/clickhouse-sighting-sink.ts';
 import { ClickHouseVisitStore } from './clickhouse-visit-store.ts';
+import { rebuildMergedVisits } from './rebuild-merged-visits.ts';
+import { runExclusive } from '../erasure/registry-lock.ts';
 import { SiteVisitTracker } from './site-visit-tracker.ts';
 import { visitRulesFor } from './visit-rules.ts';
 import type { VisitRow } from './visit-row.ts';
@@ -30,7 +32,7 @@ export class ClickHouseVisitSink implements SightingSink {
   private readonly logger = createLogger('visit-sink');
 
   constructor(
-    client: ClickHouseClient,
+    private readonly client: ClickHouseClient,
     private readonly config: Pick<RevisitConfig, 'sites' | 'visits'>,
     private readonly options: VisitSinkOptions = {},
   ) {
@@ -61,6 +63,18 @@ export class ClickHouseVisitSink implements SightingSink {
     const closed = this.sweepTrackers();
     await this.store.write(closed);
     return closed.length;
+  }
+
+  /**
+   * Identities merged (survivor → merged ids; their sightings already carry the survivor): both
+   * sides leave memory, and the survivor's visits are cut again from its sightings.
+   */
+  async reassign(siteId: string, merges: Map<string, string[]>): Promise<void> {
+    await this.recover();
+    const tracker = this.tracker(siteId);
+    for (const [to, froms] of merges) tracker.forget([to, ...froms]);
+    const site = this.config.sites.find((s) => s.id === siteId)!;
+    await rebuildMergedVisits(this.client, this.store, { siteId, tenant: site.tenant, rules: visitRulesFor(this.config, siteId) }, merges, this.now());
   }
 
   /** Stops the periodic sweep (visits stay open in storage and are recovered on the next start). */
@@ -108,7 +122,8 @@ export class ClickHouseVisitSink implements SightingSink {
     const every = this.options.sweepIntervalMs ?? 60_000;
     if (this.timer || every <= 0) return;
     this.timer = setInterval(() => {
-      this.sweep().catch((err) => this.logger.warn({ err }, 'visit sweep failed; retried at the next tick'));
+      // Under the worker's lock: a sweep must not write a visit back while a merge rewrites it.
+      runExclusive(() => this.sweep()).catch((err) => this.logger.warn({ err }, 'visit sweep failed; retried at the next tick'));
     }, every);
     this.timer.unref();
   }

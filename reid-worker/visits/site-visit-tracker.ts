@@ -133,6 +133,11 @@ export class SiteVisitTracker {
     return closed;
   }
 
+  /** Drops identities from memory (merged away, or rebuilt elsewhere): they are restored from storage when seen again. */
+  forget(identityIds: Iterable<string>): void {
+    for (const id of identityIds) this.identities.delete(id);
+  }
+
   /** Every open visit, e.g. for occupancy. */
   openVisits(): VisitRow[] {
     return [...this.identities].flatMap(([id, t]) => (t.visit?.status === 'open' ? [this.toRow(id, t.visit)] : []));
