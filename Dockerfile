@@ -1,7 +1,7 @@
 # Revisit services image: one image, the command picks the service (worker, serve, ingest).
 FROM node:20-bookworm-slim AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
-      libfaiss-dev libopenblas0-pthread python3 make g++ ca-certificates \
+      libfaiss-dev libopenblas0-pthread python3 make g++ patch ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./

@@ -4,21 +4,29 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=node_modules/faiss-node/build/Release/faiss-node.node
 src=node_modules/faiss-node/src/faiss.cc
-if [ -f "$out" ] && [ "$out" -nt "$src" ]; then exit 0; fi
+# Rebuilt when faiss-node, the patch or the build files change.
+stamp="$(cat "$src" scripts/faiss/* | sha256sum | cut -d' ' -f1)"
+if [ -f "$out" ] && [ "$(cat "$out.sha256" 2>/dev/null)" = "$stamp" ]; then exit 0; fi
 work=node_modules/.cache/faiss-build
 rm -rf "$work" && mkdir -p "$work"
 cp scripts/faiss/binding.gyp "$src" "$work/"
+# Our patch: add/train/search also take a Float32Array (no per-element conversion: 100k adds in
+# ~0.2 s instead of ~14 s).
+patch -s -d "$work" -p0 < scripts/faiss/float32-vectors.patch
 export FAISS_COMPAT_HEADER="$PWD/scripts/faiss/faiss-compat.h"
 export NODE_ADDON_API_DIR="$(node -p "require('node-addon-api').include_dir.replace(/\"/g, '')" | xargs realpath)"
 (cd "$work" && "$OLDPWD/node_modules/.bin/node-gyp" rebuild --nodedir=/usr --loglevel=error >build.log 2>&1) || { cat "$work/build.log"; exit 1; }
 mkdir -p "$(dirname "$out")"
-cp "$work/build/Release/faiss-node.node" "$out"
+# Renamed into place, not overwritten: a running process keeps the file it mapped.
+cp "$work/build/Release/faiss-node.node" "$out.tmp" && mv "$out.tmp" "$out"
 # A bad link (missing BLAS) only shows on the first batched search: fail set-up, not production.
 OMP_NUM_THREADS=1 node -e "
 const { IndexFlatIP } = require('faiss-node');
 const d = 16, n = 64, ix = new IndexFlatIP(d);
 ix.add(Array.from({ length: n * d }, () => Math.random()));
-const r = ix.search(Array.from({ length: 32 * d }, () => Math.random()), 3);
-if (r.labels.length !== 96) throw new Error('faiss smoke test failed');
+ix.add(Float32Array.from({ length: n * d }, () => Math.random()));
+const r = ix.search(Float32Array.from({ length: 32 * d }, () => Math.random()), 3);
+if (ix.ntotal() !== 2 * n || r.labels.length !== 96) throw new Error('faiss smoke test failed');
 "
+echo "$stamp" > "$out.sha256"
 echo "faiss-node built against Debian libfaiss"

@@ -10,7 +10,7 @@ with_test=false
 
 say() { printf '[setup] %s\n' "$*" >&2; }
 
-packages=(libfaiss-dev libopenblas0-pthread redis-server ffmpeg fonts-dejavu-core)
+packages=(libfaiss-dev libopenblas0-pthread redis-server ffmpeg fonts-dejavu-core patch)
 $with_test && packages+=(docker-compose poppler-utils chromium)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
