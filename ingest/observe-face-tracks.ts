@@ -59,8 +59,9 @@ export class FaceTrackObserver {
     return this.tracker.openCount;
   }
 
-  async processFrame(image: RgbImage, tMs: number): Promise<FrameResult> {
-    const faces = await this.pipeline.describeFaces(image);
+  /** `detectorView`: the frame already shrunk for the detector (VideoFrame.detectorView), when the source has it. */
+  async processFrame(image: RgbImage, tMs: number, detectorView?: RgbImage): Promise<FrameResult> {
+    const faces = await this.pipeline.describeFaces(image, { detectorView });
     const { trackIds, closed } = this.tracker.update(
       faces.map((f) => f.box),
       tMs,

@@ -1,12 +1,14 @@
 /** Video sources: a file read once, or a live stream (RTSP/HTTP) reopened with backoff whenever it drops. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RgbImage } from '../face/index.ts';
+import { DETECTOR_INPUT_SIZE, type RgbImage } from '../face/index.ts';
 import { dropsTotal, sourceRestartsTotal } from '../ingest-metrics.ts';
 import { spawnFfmpegFrames } from './spawn-ffmpeg-frames.ts';
 
 /** One analysed frame with its capture time. */
 export interface VideoFrame {
   image: RgbImage;
+  /** The same frame shrunk to the face detector's input size by ffmpeg (see DetectOptions.detectorView). */
+  detectorView?: RgbImage;
   /** Epoch ms: file position from `startMs` for files, arrival time for streams. */
   tMs: number;
   index: number;
@@ -37,7 +39,7 @@ export async function* readVideoFrames(source: string, opts: ReadVideoOptions): 
   const live = isStreamUrl(source);
   const frameMs = 1000 / opts.fps;
   const startMs = opts.startMs ?? Date.now();
-  const ffmpegOpts = { fps: opts.fps, maxWidth: opts.maxWidth, live, stallTimeoutMs: opts.reconnect.stallTimeoutMs, signal: opts.signal, onSkipped: (n: number) => dropsTotal.inc({ reason: 'frame_analysis_behind' }, n) };
+  const ffmpegOpts = { fps: opts.fps, maxWidth: opts.maxWidth, viewSize: DETECTOR_INPUT_SIZE, live, stallTimeoutMs: opts.reconnect.stallTimeoutMs, signal: opts.signal, onSkipped: (n: number) => dropsTotal.inc({ reason: 'frame_analysis_behind' }, n) };
   let index = 0;
   let failures = 0;
   let delayMs = opts.reconnect.initialDelayMs;
@@ -45,9 +47,9 @@ export async function* readVideoFrames(source: string, opts: ReadVideoOptions): 
     let reason = 'stream ended';
     let gotFrame = false;
     try {
-      for await (const image of spawnFfmpegFrames(source, ffmpegOpts)) {
+      for await (const { image, view } of spawnFfmpegFrames(source, ffmpegOpts)) {
         gotFrame = true;
-        yield { image, tMs: live ? Date.now() : Math.round(startMs + index * frameMs), index: index++ };
+        yield { image, detectorView: view, tMs: live ? Date.now() : Math.round(startMs + index * frameMs), index: index++ };
       }
       if (!live) {
         if (index === 0) throw new Error(`no video frames in ${source}`);
