@@ -3,8 +3,10 @@ import { benchSkeleton } from './bench-skeleton.ts';
 import { benchIngest } from './bench-ingest.ts';
 import { benchAnalytics } from './bench-analytics.ts';
 import { benchReid } from './bench-reid.ts';
+import { benchLoad } from './bench-load.ts';
 
 await benchSkeleton();
 await benchAnalytics();
 await benchReid();
 await benchIngest();
+await benchLoad();

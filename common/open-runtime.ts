@@ -40,7 +40,7 @@ export async function openRuntime(config: RevisitConfig): Promise<Runtime> {
     closers.unshift(() => store.close());
 
     const bus = config.kafka
-      ? createKafkaBus({ brokers: config.kafka.brokers, clientId: 'revisit', numPartitions: config.kafka.partitions })
+      ? createKafkaBus({ brokers: config.kafka.brokers, clientId: 'revisit', numPartitions: config.kafka.partitions, sessionTimeoutMs: config.kafka.sessionTimeoutMs, retryBackoffMaxMs: config.kafka.retryBackoffMaxMs })
       : createMemoryBus();
     closers.unshift(() => bus.close());
 

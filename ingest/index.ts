@@ -8,6 +8,6 @@ export { ingestVideo, type IngestVideoOptions, type VideoIngestStats } from './i
 export { FaceTrackObserver, type TrackOutcome, type TrackDropReason } from './observe-face-tracks.ts';
 export { recordModelRun, sourceRestartsTotal } from './ingest-metrics.ts';
 export { buildObservation, MODEL_ID, MODEL_VERSION, type ObservationContext } from './build-observation.ts';
-export { ObservationPublisher } from './observation-publisher.ts';
+export { ObservationPublisher, type BusDownPolicy } from './observation-publisher.ts';
 export { ingestImages, type IngestImagesOptions, type IngestSummary } from './ingest-images.ts';
 export { createUploadApp, IdentityCallbacks, type UploadAccepted, type UploadAppDeps, type IdentityCallbackBody } from './upload/index.ts';

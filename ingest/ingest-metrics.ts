@@ -62,3 +62,16 @@ export const modelSeconds = new Histogram({
 export function recordModelRun(role: string, seconds: number): void {
   modelSeconds.observe({ model: role }, seconds);
 }
+
+export const busDownObservationsTotal = new Counter({
+  name: 'revisit_ingest_bus_down_observations_total',
+  help: 'Observations held back while the bus was unreachable: buffered (sent later) or dropped (ingest.whenBusDown, or the buffer was full)',
+  labelNames: ['outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+export const bufferedObservations = new Gauge({
+  name: 'revisit_ingest_buffered_observations',
+  help: 'Observations in memory waiting for the bus to answer again',
+  registers: [metricsRegistry],
+});

@@ -78,6 +78,7 @@ export async function startReidWorker({ config, bus, store, clickhouse, now }: R
         sites.invalidate();
         templates.invalidate();
         refresher.reset();
+        visitSink.forgetSites();
       },
     },
     handler,

@@ -53,6 +53,9 @@ export const ingestConfigSchema = z.object({
   staticFace: staticFaceSchema.prefault({}),
   reconnect: reconnectSchema.prefault({}),
   upload: uploadSchema.prefault({}),
+  whenBusDown: z.enum(['buffer', 'drop']).default('buffer').describe('Kafka unreachable: keep observations in memory until it is back, or drop them (both counted)'),
+  busDownBufferMax: z.number().int().min(0).max(1_000_000).default(10_000).describe('Most observations buffered while Kafka is down; beyond it the oldest are dropped'),
+  busDownAfterMs: z.number().int().min(100).max(600_000).default(5_000).describe('A publish unanswered this long means Kafka is down'),
 });
 
 export type IngestConfig = z.infer<typeof ingestConfigSchema>;

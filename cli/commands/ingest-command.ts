@@ -46,10 +46,11 @@ export function ingestCommand(): Command {
       // Embedded mode has no separate worker process: run it here.
       const worker = config.kafka ? null : await startReidWorker(runtime);
       const pipeline = await FacePipeline.load({ onModelRun: recordModelRun, liveness: config.ingest.liveness.action !== 'off' });
-      const publisher = new ObservationPublisher(runtime.bus, config.topics.observations, limits);
+      const publisher = new ObservationPublisher(runtime.bus, config.topics.observations, limits, config.ingest);
       try {
         if (kind === 'images') await runImages(pipeline, publisher, opts, files);
         else await runVideo(pipeline, publisher, opts, config, kind === 'stream');
+        await publisher.flush();
         await worker?.drain();
       } finally {
         await worker?.stop();

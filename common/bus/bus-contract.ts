@@ -11,12 +11,14 @@ export interface ContractBusOptions {
   numPartitions: number;
   /** Redelivery pause after a failed handler: short, so the suite stays fast. */
   retryBackoffMs: number;
+  /** Cap of the pause, which doubles with each failure in a row. */
+  retryBackoffMaxMs: number;
 }
 
 /** Builds a fresh bus; the suite closes it after each test. */
 export type MakeBus = (options: ContractBusOptions) => Bus | Promise<Bus>;
 
-const OPTIONS: ContractBusOptions = { numPartitions: 4, retryBackoffMs: 100 };
+const OPTIONS: ContractBusOptions = { numPartitions: 4, retryBackoffMs: 100, retryBackoffMaxMs: 400 };
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -152,6 +154,23 @@ export function runBusContract(name: string, makeBus: MakeBus): void {
       const byKey = sequencesByKey(handled);
       assert.deepEqual(byKey.get('site-a'), range(0, 20));
       assert.deepEqual(byKey.get('site-b'), range(0, 10));
+    });
+
+    it('backs off exponentially while a handler keeps failing, then delivers everything once', async () => {
+      const attemptsAt: number[] = [];
+      const handled: DeliveredBatch[] = [];
+      await bus.publish(topic, messages('site-a', 0, 10));
+      const subscription = await bus.subscribe({ topic, groupId }, async (batch) => {
+        attemptsAt.push(performance.now());
+        // A store that is down for the first four attempts.
+        if (attemptsAt.length <= 4) throw new Error('store unavailable (injected)');
+        handled.push(batch);
+      });
+      await subscription.drain();
+      const gaps = attemptsAt.slice(1, 5).map((t, i) => t - attemptsAt[i]);
+      // Lower bounds only (a pause never ends early): a fixed 100 ms pause could not reach them.
+      assert.ok(gaps[2] >= OPTIONS.retryBackoffMaxMs * 0.9 && gaps[3] >= OPTIONS.retryBackoffMaxMs * 0.9, `pauses grew to the cap: ${gaps.map(Math.round).join(', ')} ms`);
+      assert.deepEqual(sequencesByKey(handled).get('site-a'), range(0, 10));
     });
 
     it('commits only after the handler: a new consumer resumes after the last successful batch', async () => {

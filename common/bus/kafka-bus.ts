@@ -2,6 +2,7 @@
 import { Kafka, Partitioners, logLevel as KafkaLogLevel, type Admin, type EachBatchPayload, type LogEntry } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger, type Logger } from '../logger.ts';
+import { RetryBackoff } from './retry-backoff.ts';
 import type { BatchHandler, Bus, DeliveredBatch, OutgoingMessage, SubscribeOptions, Subscription } from './bus.ts';
 
 export interface KafkaBusOptions {
@@ -12,8 +13,12 @@ export interface KafkaBusOptions {
   logLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
   /** Partitions of the topics this bus creates on first use (default 4). */
   numPartitions?: number;
-  /** Pause before a batch whose handler failed is delivered again (default 1000 ms). */
+  /** Pause before a batch whose handler failed is delivered again (default 1000 ms); doubles per failure in a row. */
   retryBackoffMs?: number;
+  /** Cap of that doubling pause (default 30 s). */
+  retryBackoffMaxMs?: number;
+  /** A consumer silent this long is taken out of the group and its partitions move (default 30 s; the broker allows ≥ 6 s). */
+  sessionTimeoutMs?: number;
   /** Longest the broker may hold a fetch open waiting for data: the idle delivery latency (default 250 ms). */
   maxWaitTimeMs?: number;
   /** drain() rejects after this long, naming the lagging partitions (default 60 s). */
@@ -41,14 +46,18 @@ const EMPTY = new Uint8Array(0);
  * Delivery: one consumer per subscription, `eachBatch` with auto-commit off. A partition's batch
  * is committed (last offset + 1) only after the handler resolves. If the handler throws, the
  * consumer seeks back to the batch's first offset (with auto-commit off, kafkajs's seek commits
- * nothing), waits `retryBackoffMs` and the same messages come again; the partition does not move
- * on until the handler succeeds, so a poison message must be dead-lettered by the handler.
+ * nothing), waits `retryBackoffMs` (doubling per failure in a row up to `retryBackoffMaxMs`) and
+ * the same messages come again; the partition does not move on until the handler succeeds, so a
+ * poison message must be dead-lettered by the handler. An outage is logged once when it starts
+ * and once when it ends, not per retry.
  * Batches are handled one at a time (kafkajs's default `partitionsConsumedConcurrently: 1`).
  */
 export function createKafkaBus(options: KafkaBusOptions): Bus {
   const logger = createLogger('kafka-bus');
   const numPartitions = options.numPartitions ?? 4;
   const retryBackoffMs = options.retryBackoffMs ?? 1000;
+  const retryBackoffMaxMs = Math.max(retryBackoffMs, options.retryBackoffMaxMs ?? 30_000);
+  const sessionTimeoutMs = options.sessionTimeoutMs ?? 30_000;
   const maxWaitTimeInMs = options.maxWaitTimeMs ?? 250;
   const drainTimeoutMs = options.drainTimeoutMs ?? 60_000;
   const kafka = new Kafka({
@@ -100,7 +109,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
 
     async subscribe(subscribeOptions: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
       await ensureTopic(subscribeOptions.topic);
-      const subscription = await startConsumer(kafka, subscribeOptions, handler, { logger, retryBackoffMs, maxWaitTimeInMs });
+      const subscription = await startConsumer(kafka, subscribeOptions, handler, { logger, retryBackoffMs, retryBackoffMaxMs, maxWaitTimeInMs, sessionTimeoutMs });
       const { topic, groupId } = subscribeOptions;
       const tracked: Subscription = {
         drain: async () => drainGroup(await admin.get(), topic, groupId, drainTimeoutMs),
@@ -138,16 +147,20 @@ export async function pingKafka(brokers: string[]): Promise<void> {
 interface ConsumerSettings {
   logger: Logger;
   retryBackoffMs: number;
+  retryBackoffMaxMs: number;
   maxWaitTimeInMs: number;
+  sessionTimeoutMs: number;
 }
 
 async function startConsumer(
   kafka: Kafka,
   { topic, groupId, onAssigned }: SubscribeOptions,
   handler: BatchHandler,
-  { logger, retryBackoffMs, maxWaitTimeInMs }: ConsumerSettings,
+  { logger, retryBackoffMs, retryBackoffMaxMs, maxWaitTimeInMs, sessionTimeoutMs }: ConsumerSettings,
 ): Promise<{ stop(): Promise<void> }> {
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs });
+  // kafkajs's heartbeat default (3 s) must stay below the session timeout.
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs, sessionTimeout: sessionTimeoutMs, heartbeatInterval: Math.min(3000, Math.floor(sessionTimeoutMs / 3)) });
+  const backoff = new RetryBackoff({ initialMs: retryBackoffMs, maxMs: retryBackoffMaxMs });
   const stopping = new AbortController();
   const assignment = assignmentGate(onAssigned, logger);
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => assignment.assign(payload.memberAssignment[topic] ?? []));
@@ -168,13 +181,17 @@ async function startConsumer(
       await assignment.ready();
       await handler(delivered);
     } catch (error) {
-      logger.warn({ err: error, topic, partition, offset: first }, 'batch handler failed: the batch will be delivered again');
+      const { delayMs, failures, outageStarted } = backoff.failed(partition);
+      if (outageStarted) logger.warn({ err: error, topic, partition, offset: first }, 'batch handler failed: the batch will be delivered again until it succeeds');
+      else logger.debug({ err: error, topic, partition, offset: first, failures, delayMs }, 'batch handler failed again');
       consumer.seek({ topic, partition, offset: first });
-      await sleep(retryBackoffMs, undefined, { signal: stopping.signal }).catch(() => undefined);
+      await sleep(delayMs, undefined, { signal: stopping.signal }).catch(() => undefined);
       return;
     } finally {
       clearInterval(beat);
     }
+    const failures = backoff.succeeded(partition);
+    if (failures > 0) logger.info({ topic, partition, offset: first, failures }, 'batch handler recovered');
     // The payload's commit, not consumer.commitOffsets(): the latter silently skips the commit
     // once stop() has begun, and the batch in hand when stopping would be handled twice.
     // A failed commit (e.g. a rebalance meanwhile) throws into kafkajs, which rejoins; whoever

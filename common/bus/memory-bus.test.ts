@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { runBusContract } from './bus-contract.ts';
 import { createMemoryBus } from './memory-bus.ts';
 
-runBusContract('memory', ({ numPartitions, retryBackoffMs }) => createMemoryBus({ numPartitions, retryBackoffMs }));
+runBusContract('memory', ({ numPartitions, retryBackoffMs, retryBackoffMaxMs }) => createMemoryBus({ numPartitions, retryBackoffMs, retryBackoffMaxMs }));
 
 test('memory bus: retention drops the oldest messages; a late consumer starts at the oldest kept', async () => {
   const bus = createMemoryBus({ numPartitions: 1, retainPerPartition: 3 });

@@ -2,13 +2,16 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '../logger.ts';
+import { RetryBackoff } from './retry-backoff.ts';
 import type { BatchHandler, Bus, DeliveredBatch, OutgoingMessage, SubscribeOptions, Subscription } from './bus.ts';
 
 export interface MemoryBusOptions {
   /** Partitions per topic (default 4). */
   numPartitions?: number;
-  /** Pause before a batch whose handler failed is delivered again (default 100 ms). */
+  /** Pause before a batch whose handler failed is delivered again (default 100 ms); doubles per failure in a row. */
   retryBackoffMs?: number;
+  /** Cap of that doubling pause (default 30 s). */
+  retryBackoffMaxMs?: number;
   /** Most messages handed to the handler at once (default 500). */
   maxBatchSize?: number;
   /** drain() rejects after this long, naming the lagging partitions (default 60 s). */
@@ -43,7 +46,8 @@ interface Topic {
  * A bus inside one process. Messages are partitioned by a hash of the key (same key → same
  * partition), each consumer group keeps its own offsets for as long as the bus lives, and a
  * group's offset moves past a batch only once its handler resolves; a throwing handler gets the
- * same batch again after `retryBackoffMs`. Like kafkajs by default, one subscription hands its
+ * same batch again after `retryBackoffMs`, doubling per failure in a row up to `retryBackoffMaxMs`
+ * (one warning per outage). Like kafkajs by default, one subscription hands its
  * handler one batch at a time, taking the partitions in turn. A group has one consumer at a time:
  * one process owns all partitions, so there is nothing to balance.
  */
@@ -51,6 +55,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
   const logger = createLogger('memory-bus');
   const numPartitions = options.numPartitions ?? 4;
   const retryBackoffMs = options.retryBackoffMs ?? 100;
+  const retryBackoffMaxMs = Math.max(retryBackoffMs, options.retryBackoffMaxMs ?? 30_000);
   const maxBatchSize = options.maxBatchSize ?? 500;
   const drainTimeoutMs = options.drainTimeoutMs ?? 60_000;
   const retain = options.retainPerPartition ?? 100_000;
@@ -95,6 +100,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       group.active = true;
       const offsets = group;
       const stopping = new AbortController();
+      const backoff = new RetryBackoff({ initialMs: retryBackoffMs, maxMs: retryBackoffMaxMs });
 
       const nextBatch = (after: number): DeliveredBatch | undefined => {
         for (let step = 1; step <= numPartitions; step++) {
@@ -133,10 +139,15 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
           try {
             await handler(batch);
           } catch (error) {
-            logger.warn({ err: error, topic: name, partition: batch.partition, offset: batch.messages[0].offset }, 'batch handler failed: the batch will be delivered again');
-            await sleep(retryBackoffMs, undefined, { signal: stopping.signal }).catch(() => undefined);
+            const { delayMs, failures, outageStarted } = backoff.failed(batch.partition);
+            const where = { err: error, topic: name, partition: batch.partition, offset: batch.messages[0].offset };
+            if (outageStarted) logger.warn(where, 'batch handler failed: the batch will be delivered again until it succeeds');
+            else logger.debug({ ...where, failures, delayMs }, 'batch handler failed again');
+            await sleep(delayMs, undefined, { signal: stopping.signal }).catch(() => undefined);
             continue;
           }
+          const failures = backoff.succeeded(batch.partition);
+          if (failures > 0) logger.info({ topic: name, partition: batch.partition, failures }, 'batch handler recovered');
           offsets.committed[batch.partition] += batch.messages.length;
           notify(topic);
         }

@@ -11,10 +11,11 @@ const TETHER = `
 exec 3<&0
 "$@" <&- 3<&- &
 svc=$!
-{ read -r _ <&3; kill -TERM "$svc" 2>/dev/null; } &
+{ read -r line <&3; kill -TERM "$svc" 2>/dev/null; [ "$line" != keep ]; } &
 dog=$!
 wait "$svc"; code=$?
-# The watchdog exits 0 only if it saw the pipe close: the service was stopped for good.
+# The watchdog exits 0 only if it saw the pipe close (not a "keep" line before a restart): the
+# service was stopped for good.
 kill "$dog" 2>/dev/null; wait "$dog" && [ -n "$TETHER_CLEANUP" ] && rm -rf "$TETHER_CLEANUP"
 exit "$code"
 `;
@@ -24,8 +25,8 @@ export interface TetheredProcess {
   exited: Promise<string>;
   /** False once the service has exited. */
   running(): boolean;
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves once it is gone. */
-  stop(graceMs: number): Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once it is gone. `keepDir`: leave `cleanupDir` for a restart. */
+  stop(graceMs: number, options?: { keepDir?: boolean }): Promise<void>;
   /** SIGKILL at once (a crash, or an exiting parent): synchronous, safe in an 'exit' hook. */
   kill(): void;
 }
@@ -64,9 +65,9 @@ export function spawnTethered(command: string, args: string[], options: { logFd:
     exited,
     running: () => alive,
     kill,
-    async stop(graceMs: number) {
+    async stop(graceMs: number, { keepDir = false } = {}) {
       if (!alive) return;
-      child.stdin?.end();
+      child.stdin?.end(keepDir ? 'keep\n' : undefined);
       if ((await Promise.race([exited, sleep(graceMs, 'timeout')])) === 'timeout') {
         kill();
         await exited;

@@ -27,8 +27,9 @@ export interface LocalRedisServer {
   /**
    * Stops and starts the server on the same port and data dir. `crash: true` kills it with
    * SIGKILL (a power cut); otherwise it shuts down cleanly. With `appendOnly` the data survives.
+   * `downMs`: how long it stays down before starting again (an outage, for fault tests).
    */
-  restart(options?: { crash?: boolean }): Promise<void>;
+  restart(options?: { crash?: boolean; downMs?: number }): Promise<void>;
   /** Shuts down cleanly (an append-only file is flushed). */
   stop(): Promise<void>;
 }
@@ -86,8 +87,9 @@ export async function startLocalRedis(options: LocalRedisOptions): Promise<Local
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    async restart({ crash = false } = {}) {
+    async restart({ crash = false, downMs = 0 } = {}) {
       await shutdown(crash);
+      if (downMs > 0) await sleep(downMs);
       await launch();
     },
     async stop() {

@@ -77,6 +77,15 @@ export class ClickHouseVisitSink implements SightingSink {
     await rebuildMergedVisits(this.client, this.store, { siteId, tenant: site.tenant, rules: visitRulesFor(this.config, siteId) }, merges, this.now());
   }
 
+  /**
+   * Partitions moved (another worker may have extended these sites' visits): drop every site's
+   * visits from memory; the next batch recovers open visits from ClickHouse again.
+   */
+  forgetSites(): void {
+    this.trackers.clear();
+    this.recovered = null;
+  }
+
   /** Stops the periodic sweep (visits stay open in storage and are recovered on the next start). */
   stop(): void {
     if (this.timer) clearInterval(this.timer);

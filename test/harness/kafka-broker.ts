@@ -26,6 +26,11 @@ export interface KafkaBroker {
   brokers: string[];
   /** Stops the broker (SIGTERM, SIGKILL after 5 s) and removes its data and logs. */
   stop(): Promise<void>;
+  /**
+   * Stops the broker and starts it again on the same ports and data dir (topics, messages and
+   * committed offsets survive, as after a rolling restart); resolves once it answers again.
+   */
+  restart(): Promise<void>;
 }
 
 /**
@@ -79,9 +84,13 @@ async function startOnce(options: KafkaBrokerOptions): Promise<KafkaBroker> {
     throw new Error(`Kafka storage format failed: ${(error as Error).message}`);
   }
 
-  const out = openSync(join(dir, 'stdout.log'), 'a');
-  const broker = spawnTethered('java', [...jvm, 'kafka.Kafka', serverProperties], { logFd: out, cleanupDir: dir });
-  closeSync(out);
+  const launch = () => {
+    const out = openSync(join(dir, 'stdout.log'), 'a');
+    const started = spawnTethered('java', [...jvm, 'kafka.Kafka', serverProperties], { logFd: out, cleanupDir: dir });
+    closeSync(out);
+    return started;
+  };
+  let broker = launch();
   // A normal exit without stop() (a test forgot it): don't leave a JVM and its data behind.
   const onExit = () => {
     broker.kill();
@@ -94,15 +103,26 @@ async function startOnce(options: KafkaBrokerOptions): Promise<KafkaBroker> {
     await broker.stop(STOP_GRACE_MS);
     rmSync(dir, { recursive: true, force: true });
   };
+  const answering = async () => {
+    try {
+      await waitUntilAnswering(broker, brokers);
+    } catch (error) {
+      const tail = logTail(dir);
+      await stop();
+      throw new Error(`Kafka broker did not start: ${(error as Error).message}\n--- broker log tail ---\n${tail}`);
+    }
+  };
 
-  try {
-    await waitUntilAnswering(broker, brokers);
-  } catch (error) {
-    const tail = logTail(dir);
-    await stop();
-    throw new Error(`Kafka broker did not start: ${(error as Error).message}\n--- broker log tail ---\n${tail}`);
-  }
-  return { brokers, stop };
+  await answering();
+  return {
+    brokers,
+    stop,
+    async restart() {
+      await broker.stop(STOP_GRACE_MS, { keepDir: true });
+      broker = launch();
+      await answering();
+    },
+  };
 }
 
 function hasKafkaJar(): boolean {

@@ -12,6 +12,6 @@ after(async () => {
   await kafka.release();
 });
 
-runBusContract('kafka', ({ numPartitions, retryBackoffMs }) =>
-  createKafkaBus({ brokers: kafka.brokers, clientId: uniqueName('bus-contract'), numPartitions, retryBackoffMs }),
+runBusContract('kafka', ({ numPartitions, retryBackoffMs, retryBackoffMaxMs }) =>
+  createKafkaBus({ brokers: kafka.brokers, clientId: uniqueName('bus-contract'), numPartitions, retryBackoffMs, retryBackoffMaxMs }),
 );
