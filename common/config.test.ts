@@ -38,3 +38,8 @@ test('the compose deployment config file is valid', () => {
   assert.equal(c.sites[0].timezone, 'Europe/Berlin');
   assert.ok(c.kafka);
 });
+
+test('shared encryption keys come from the environment', () => {
+  const c = loadConfig({}, { REVISIT_ENCRYPTION_KEYS: 'k1:AAAA, k2:BBBB', REVISIT_ENCRYPTION_ACTIVE_KEY_ID: 'k2' });
+  assert.deepEqual(c.encryption, { keys: { k1: 'AAAA', k2: 'BBBB' }, activeKeyId: 'k2' });
+});

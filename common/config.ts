@@ -18,6 +18,11 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env.REVISIT_REDIS_URL) out.redis = { url: env.REVISIT_REDIS_URL };
   if (env.REVISIT_API_PORT || env.REVISIT_API_HOST) out.api = { port: env.REVISIT_API_PORT && Number(env.REVISIT_API_PORT), host: env.REVISIT_API_HOST };
   if (env.REVISIT_MATCH_MIN_COSINE) out.matching = { matchMinCosine: Number(env.REVISIT_MATCH_MIN_COSINE) };
+  // `kid:base64,kid:base64`: every worker of a deployment must share these to open each other's identities.
+  if (env.REVISIT_ENCRYPTION_KEYS) {
+    const keys = Object.fromEntries(env.REVISIT_ENCRYPTION_KEYS.split(',').map((pair) => pair.trim().split(':') as [string, string]));
+    out.encryption = { keys, activeKeyId: env.REVISIT_ENCRYPTION_ACTIVE_KEY_ID };
+  }
   return out;
 }
 

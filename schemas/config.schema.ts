@@ -31,6 +31,8 @@ export const configSchema = z.object({
     .object({
       brokers: z.array(z.string().min(1)).min(1),
       partitions: z.number().int().min(1).max(1024).default(4),
+      sessionTimeoutMs: z.number().int().min(6000).max(300_000).default(30_000).describe("A worker silent this long (e.g. killed) loses its partitions to the others; the broker's allowed range starts at 6 s"),
+      retryBackoffMaxMs: z.number().int().min(100).max(600_000).default(30_000).describe('Cap of the doubling pause between redeliveries of a failing batch (a store is down)'),
     })
     .optional()
     .describe('Unset: the in-process bus (embedded mode)'),
