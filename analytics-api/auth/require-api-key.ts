@@ -5,7 +5,7 @@ import type { ApiPrincipal, ApiRole } from '../../schemas/api-key.schema.ts';
 import { apiError } from '../api-error.ts';
 import type { ResolvePrincipal } from './resolve-principal.ts';
 
-export { hashApiKey } from '../keys/api-key-secret.ts';
+export { hashApiKey } from '../keys/api-key-string.ts';
 
 export interface AuthVariables {
   principal: ApiPrincipal;

@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { ApiKeyConfig } from '../../schemas/index.ts';
 import type { ApiPrincipal } from '../../schemas/api-key.schema.ts';
 import type { ApiKeyStore } from '../keys/api-key-store.ts';
-import { hashApiKey } from '../keys/api-key-secret.ts';
+import { hashApiKey } from '../keys/api-key-string.ts';
 
 export type ResolvePrincipal = (key: string) => Promise<ApiPrincipal | null>;
 

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { apiKeyRecordSchema, type ApiKeyRecord } from '../../schemas/api-key.schema.ts';
-import { apiKeyId, generateApiKey, hashApiKey } from './api-key-secret.ts';
+import { apiKeyId, generateApiKey, hashApiKey } from './api-key-string.ts';
 import type { ApiKeyStore, CreateApiKey, StoredApiKey } from './api-key-store.ts';
 
 const fileSchema = z.object({ keys: z.array(z.object({ record: apiKeyRecordSchema, sha256: z.string() })) });

@@ -1,7 +1,7 @@
 /** API keys in Redis, shared by every API process: records by id, lookup by the key's sha256. */
 import { Redis } from 'ioredis';
 import { apiKeyRecordSchema, type ApiKeyRecord } from '../../schemas/api-key.schema.ts';
-import { apiKeyId, generateApiKey, hashApiKey } from './api-key-secret.ts';
+import { apiKeyId, generateApiKey, hashApiKey } from './api-key-string.ts';
 import type { ApiKeyStore, CreateApiKey } from './api-key-store.ts';
 
 export class RedisApiKeyStore implements ApiKeyStore {

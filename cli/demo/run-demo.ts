@@ -6,7 +6,7 @@ import { openRuntime } from '../../common/open-runtime.ts';
 import { buildObservation, FacePipeline, ObservationPublisher } from '../../ingest/index.ts';
 import { messageLimits, startReidWorker } from '../../reid-worker/index.ts';
 import { queryDwellDistribution, queryFootfall, queryReturningVisitors, queryTopPaths, type DwellDistribution, type FootfallByPeriod, type ReturningVisitors, type TopPaths } from '../../reports/index.ts';
-import { generateApiKey } from '../../analytics-api/keys/api-key-secret.ts';
+import { generateApiKey } from '../../analytics-api/keys/api-key-string.ts';
 import { hashApiKey, serveApi } from '../../analytics-api/index.ts';
 import { createProgressBar, ratePerSecond } from '../progress-bar.ts';
 import { untilSignal } from '../until-signal.ts';
