@@ -25,12 +25,6 @@ export const batchSeconds = new Histogram({
   registers: [metricsRegistry],
 });
 
-export const facesEmbeddedTotal = new Counter({
-  name: 'revisit_ingest_faces_total',
-  help: 'Faces embedded and published by the camera worker',
-  registers: [metricsRegistry],
-});
-
 export const httpRequestsTotal = new Counter({
   name: 'revisit_http_requests_total',
   help: 'API requests by route and status',

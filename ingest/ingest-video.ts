@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IngestConfig } from '../schemas/index.ts';
 import type { FacePipeline } from './face/index.ts';
-import { dropsTotal, facesDetectedTotal, framesDecodedTotal, openTracks, trackObservationsTotal, tracksTotal } from './ingest-metrics.ts';
+import { dropsTotal, facesDetectedTotal, framesDecodedTotal, openTracks, tracksTotal } from './ingest-metrics.ts';
 import type { ObservationPublisher } from './observation-publisher.ts';
 import { FaceTrackObserver, type TrackOutcome } from './observe-face-tracks.ts';
 import type { VideoFrame } from './sources/read-video-frames.ts';
@@ -56,7 +56,6 @@ export async function ingestVideo(pipeline: FacePipeline, publisher: Observation
     const observations = outcomes.flatMap((o) => (o.kind === 'observation' ? [o.observation] : []));
     await publisher.publish(observations);
     stats.observations += observations.length;
-    trackObservationsTotal.inc({ camera }, observations.length);
   };
 
   try {

@@ -2,10 +2,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Bus, OutgoingMessage } from '../common/bus/bus.ts';
 import { createLogger } from '../common/logger.ts';
-import { facesEmbeddedTotal } from '../common/metrics.ts';
 import { encodeFaceObservation, type FaceObservation, type MessageLimits } from '../schemas/index.ts';
 import type { IngestConfig } from '../schemas/ingest.schema.ts';
-import { busDownObservationsTotal, bufferedObservations } from './ingest-metrics.ts';
+import { busDownObservationsTotal, bufferedObservations, trackObservationsTotal } from './ingest-metrics.ts';
 
 /** What to do while the bus is unreachable (config `ingest.whenBusDown` and friends). */
 export type BusDownPolicy = Pick<IngestConfig, 'whenBusDown' | 'busDownBufferMax' | 'busDownAfterMs'>;
@@ -45,6 +44,8 @@ export class ObservationPublisher {
     if (observations.length === 0) return;
     // The key is the site: all cameras of a site meet in one partition, owned by one worker.
     const messages = observations.map((o) => ({ key: o.siteId, value: encodeFaceObservation(o, this.limits) }));
+    // Counted here, where every source's observations pass, once they are valid (outages count apart).
+    for (const o of observations) trackObservationsTotal.inc({ camera: o.cameraId });
     if (!this.busDown) {
       await this.send(messages);
       return;
@@ -77,7 +78,6 @@ export class ObservationPublisher {
 
   private async send(messages: OutgoingMessage[]): Promise<void> {
     await this.bus.publish(this.topic, messages);
-    facesEmbeddedTotal.inc(messages.length);
   }
 
   private markDown(reason: unknown): void {

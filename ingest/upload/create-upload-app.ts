@@ -6,7 +6,7 @@ import { apiError } from '../../analytics-api/api-error.ts';
 import { ContractError, embeddingUploadSchema, faceUploadQuerySchema, type IngestConfig, type MessageLimits } from '../../schemas/index.ts';
 import { buildObservation, MODEL_ID } from '../build-observation.ts';
 import { decodeImage, type FacePipeline } from '../face/index.ts';
-import { dropsTotal, trackObservationsTotal } from '../ingest-metrics.ts';
+import { dropsTotal } from '../ingest-metrics.ts';
 import type { ObservationPublisher } from '../observation-publisher.ts';
 import type { IdentityCallbacks } from './identity-callbacks.ts';
 
@@ -110,7 +110,6 @@ async function publish(
     if (err instanceof ContractError) return apiError(c, 400, err.code, err.message);
     throw err;
   }
-  trackObservationsTotal.inc({ camera });
   if (extra.callbackUrl) deps.callbacks!.expect(observation.observationId, extra.callbackUrl);
   const accepted: UploadAccepted = { observationId: observation.observationId, trackId, status: 'queued', callback: Boolean(extra.callbackUrl) };
   return c.json(accepted, 202);
