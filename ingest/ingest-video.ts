@@ -60,7 +60,7 @@ export async function ingestVideo(pipeline: FacePipeline, publisher: Observation
 
   try {
     for await (const frame of opts.frames) {
-      const result = await observer.processFrame(frame.image, frame.tMs, frame.detectorView);
+      const result = await observer.processFrame(frame);
       stats.frames++;
       stats.faces += result.faces;
       framesDecodedTotal.inc({ camera });

@@ -1,7 +1,7 @@
 /** Turns a camera's frames into one observation per face track: track, gate, keep the best shots, then liveness and embedding. */
 import type { FaceObservation, IngestConfig } from '../schemas/index.ts';
 import { buildObservation } from './build-observation.ts';
-import type { DescribedFace, FacePipeline, RgbImage } from './face/index.ts';
+import type { DescribedFace, DetectedFaces, FacePipeline, FrameImage, RgbImage } from './face/index.ts';
 import { weightedMeanEmbedding } from './quality/average-embeddings.ts';
 import { gateFaceQuality } from './quality/gate-face-quality.ts';
 import { BestShots } from './quality/keep-best-shots.ts';
@@ -27,6 +27,16 @@ export interface TrackObserverOptions {
   /** Unique per worker run: track ids must not repeat across restarts. */
   trackIdPrefix: string;
   config: Pick<IngestConfig, 'tracking' | 'quality' | 'liveness' | 'staticFace'>;
+}
+
+/** One frame to observe (a VideoFrame is one). */
+export interface ObservedFrame {
+  image: FrameImage;
+  tMs: number;
+  /** The frame already shrunk for the detector, when the source has it. */
+  detectorView?: RgbImage;
+  /** Its faces, when a detector already ran on it. */
+  detected?: DetectedFaces;
 }
 
 /** What a kept frame carries until its track ends: crops only, the frame itself is gone. */
@@ -59,9 +69,9 @@ export class FaceTrackObserver {
     return this.tracker.openCount;
   }
 
-  /** `detectorView`: the frame already shrunk for the detector (VideoFrame.detectorView), when the source has it. */
-  async processFrame(image: RgbImage, tMs: number, detectorView?: RgbImage): Promise<FrameResult> {
-    const faces = await this.pipeline.describeFaces(image, { detectorView });
+  async processFrame(frame: ObservedFrame): Promise<FrameResult> {
+    const { image, tMs, detectorView, detected } = frame;
+    const faces = await this.pipeline.describeFaces(image, { detectorView, detected });
     const { trackIds, closed } = this.tracker.update(
       faces.map((f) => f.box),
       tMs,
@@ -79,7 +89,7 @@ export class FaceTrackObserver {
     return this.finish(this.tracker.closeAll());
   }
 
-  private offerShot(trackId: string, face: DescribedFace, image: RgbImage): string | null {
+  private offerShot(trackId: string, face: DescribedFace, image: FrameImage): string | null {
     let shots = this.shots.get(trackId);
     if (!shots) this.shots.set(trackId, (shots = new BestShots(this.opts.config.quality.bestShots)));
     const gate = gateFaceQuality(face, this.opts.config.quality);

@@ -99,6 +99,7 @@ async function runVideo(pipeline: FacePipeline, publisher: ObservationPublisher,
         maxWidth: maxFrameSide,
         reconnect,
         signal: stop.signal,
+        detectorModel: pipeline.modelFile('detect'),
         onReconnect: (attempt, delayMs, reason) => {
           process.stderr.write(`revisit: ${reason}; reconnecting in ${delayMs} ms (attempt ${attempt})\n`);
         },

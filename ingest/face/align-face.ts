@@ -1,6 +1,6 @@
 /** Aligns a face to the ArcFace 112×112 template by a 5-point similarity transform. */
-import type { RgbImage } from './face-types.ts';
-import { sampleBilinear } from './resample-region.ts';
+import type { FrameImage } from './face-types.ts';
+import { samplerFor } from './sample-pixels.ts';
 
 /** The standard ArcFace (insightface) 5-point template for 112×112 crops. */
 export const ARCFACE_TEMPLATE: ReadonlyArray<readonly [number, number]> = [
@@ -70,18 +70,19 @@ export function estimateSimilarity(
  * Warps the face to 112×112 (bilinear, black outside the image, as cv2.warpAffine) and returns
  * the crop as 8-bit-range RGB interleaved floats, for the feature model and quality checks.
  */
-export function warpAligned(image: RgbImage, points5: ReadonlyArray<readonly [number, number]>): Float32Array {
+export function warpAligned(image: FrameImage, points5: ReadonlyArray<readonly [number, number]>): Float32Array {
   const { a, b, tx, ty } = estimateSimilarity(points5, ARCFACE_TEMPLATE);
   // Inverse of [[a,-b],[b,a]] is [[a,b],[-b,a]] / (a²+b²).
   const det = a * a + b * b;
   const out = new Float32Array(ALIGNED_SIZE * ALIGNED_SIZE * 3);
+  const sample = samplerFor(image);
   for (let v = 0; v < ALIGNED_SIZE; v++) {
     for (let u = 0; u < ALIGNED_SIZE; u++) {
       const du = u - tx;
       const dv = v - ty;
       const x = (a * du + b * dv) / det;
       const y = (-b * du + a * dv) / det;
-      sampleBilinear(image, x, y, out, (v * ALIGNED_SIZE + u) * 3);
+      sample(x, y, out, (v * ALIGNED_SIZE + u) * 3);
     }
   }
   return out;

@@ -1,5 +1,5 @@
 /** Finds faces with fr_detect.onnx (UltraFace-style, 320×240): thresholding and NMS. */
-import type { RgbImage } from './face-types.ts';
+import { isYuv420, type FrameImage, type RgbImage } from './face-types.ts';
 import { Tensor, type InferenceSession } from './onnx-session.ts';
 import { resampleRegion } from './resample-region.ts';
 
@@ -10,6 +10,12 @@ export interface DetectedFace {
   x2: number;
   y2: number;
   score: number;
+}
+
+/** Faces found in one frame, and the detector's run time (for the model latency metrics). */
+export interface DetectedFaces {
+  faces: DetectedFace[];
+  seconds: number;
 }
 
 /** Detection knobs. */
@@ -47,13 +53,14 @@ const MAX_SPARE_INPUTS = 4;
  */
 export async function detectFaces(
   session: InferenceSession,
-  image: RgbImage,
+  image: FrameImage,
   opts: DetectOptions = {},
 ): Promise<DetectedFace[]> {
   const minScore = opts.minScore ?? 0.65;
   const view = opts.detectorView;
   if (view && (view.width !== IN_W || view.height !== IN_H)) throw new Error(`detector view must be ${IN_W}×${IN_H}, got ${view.width}×${view.height}`);
-  const rgb = view?.data ?? resampleRegion(image, 0, 0, image.width, image.height, IN_W, IN_H);
+  if (!view && isYuv420(image)) throw new Error('a YUV video frame needs its detector view (VideoFrame.detectorView)');
+  const rgb = view?.data ?? resampleRegion(image as RgbImage, 0, 0, image.width, image.height, IN_W, IN_H);
   const plane = IN_W * IN_H;
   const input = spareInputs.pop() ?? new Float32Array(3 * plane);
   for (let i = 0; i < plane; i++) {

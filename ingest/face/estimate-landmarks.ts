@@ -1,8 +1,8 @@
 /** Predicts 68 facial landmarks with fr_landmark.onnx from a detector box. */
 import type { DetectedFace } from './detect-faces.ts';
-import type { RgbImage } from './face-types.ts';
+import type { FrameImage } from './face-types.ts';
 import { Tensor, type InferenceSession } from './onnx-session.ts';
-import { resampleRegion } from './resample-region.ts';
+import { resampleGreyRegion } from './resample-region.ts';
 
 const SIZE = 64;
 
@@ -15,7 +15,7 @@ const SIZE = 64;
  */
 export async function estimateLandmarks(
   session: InferenceSession,
-  image: RgbImage,
+  image: FrameImage,
   face: DetectedFace,
 ): Promise<Float32Array> {
   const side = Math.sqrt((face.x2 - face.x1) * (face.y2 - face.y1));
@@ -25,11 +25,8 @@ export async function estimateLandmarks(
   const top = cy - side / 2;
   const width = side * 1.1;
   const height = side * 1.1;
-  const rgb = resampleRegion(image, left, top, width, height, SIZE, SIZE);
-  const input = new Float32Array(SIZE * SIZE);
-  for (let i = 0; i < input.length; i++) {
-    input[i] = (0.299 * rgb[3 * i] + 0.587 * rgb[3 * i + 1] + 0.114 * rgb[3 * i + 2]) / 256;
-  }
+  const input = resampleGreyRegion(image, left, top, width, height, SIZE, SIZE);
+  for (let i = 0; i < input.length; i++) input[i] /= 256;
   const out = await session.run({ input: new Tensor('float32', input, [1, 1, SIZE, SIZE]) });
   const rel = out.output.data as Float32Array;
   const points = new Float32Array(136);

@@ -1,8 +1,8 @@
 /** Scores whether a detected face is a live person (not a print or screen) with fr_liveness.onnx. */
 import type { DetectedFace } from './detect-faces.ts';
-import type { RgbImage } from './face-types.ts';
+import type { FrameImage } from './face-types.ts';
 import { Tensor, type InferenceSession } from './onnx-session.ts';
-import { resampleRegion } from './resample-region.ts';
+import { resampleRegionLinear } from './sample-pixels.ts';
 
 const SIZE = 128;
 /** Context around the face the model was trained with (the package's scale_value). */
@@ -11,10 +11,10 @@ const CONTEXT_SCALE = 2.7;
 /**
  * p(live), 0..1. Follows the package: the box is made square (side = box height), scaled ×2.7
  * around its centre but never beyond the image, shifted back inside the frame, resized to
- * 128×128, raw 0..255 values, CHW in B,G,R order (which lifts real photos' median p(live) to
+ * 128×128 by bilinear sampling (cv.resize's default, as the package), raw 0..255 values, CHW in B,G,R order (which lifts real photos' median p(live) to
  * 0.999), softmax, class 0 = live. Uncalibrated: measure before dropping faces on it.
  */
-export async function estimateLiveness(session: InferenceSession, image: RgbImage, face: DetectedFace): Promise<number> {
+export async function estimateLiveness(session: InferenceSession, image: FrameImage, face: DetectedFace): Promise<number> {
   return scoreLiveness(session, livenessInput(image, face));
 }
 
@@ -22,13 +22,13 @@ export async function estimateLiveness(session: InferenceSession, image: RgbImag
  * The liveness model's input for one face (1×3×128×128 as above), so a video worker can keep the
  * crops of a track's best frames and score only those once the track ends.
  */
-export function livenessInput(image: RgbImage, face: DetectedFace): Float32Array {
+export function livenessInput(image: FrameImage, face: DetectedFace): Float32Array {
   const boxSide = face.y2 - face.y1;
   const scale = Math.min(CONTEXT_SCALE, (image.height - 1) / boxSide, (image.width - 1) / boxSide);
   const side = boxSide * scale;
   const left = clamp((face.x1 + face.x2) / 2 - side / 2, 0, image.width - 1 - side);
   const top = clamp((face.y1 + face.y2) / 2 - side / 2, 0, image.height - 1 - side);
-  const rgb = resampleRegion(image, left, top, side, side, SIZE, SIZE);
+  const rgb = resampleRegionLinear(image, left, top, side, side, SIZE, SIZE);
   const plane = SIZE * SIZE;
   const input = new Float32Array(3 * plane);
   for (let i = 0; i < plane; i++) {

@@ -2,12 +2,12 @@
 import { fetchModels, modelPath, type ModelRole } from '../../models/index.ts';
 import { fivePoints, warpAligned } from './align-face.ts';
 import { assessQuality } from './assess-quality.ts';
-import { detectFaces, type DetectOptions, type DetectedFace } from './detect-faces.ts';
+import { detectFaces, type DetectedFace, type DetectedFaces, type DetectOptions } from './detect-faces.ts';
 import { embedFace } from './embed-face.ts';
 import { estimateLandmarks } from './estimate-landmarks.ts';
 import { livenessInput, scoreLiveness } from './estimate-liveness.ts';
-import type { DescribedFace, EmbeddedFace, RgbImage } from './face-types.ts';
-import { createSession, type InferenceSession } from './onnx-session.ts';
+import type { DescribedFace, EmbeddedFace, FrameImage, RgbImage } from './face-types.ts';
+import { createSession, timeRuns, type InferenceSession } from './onnx-session.ts';
 import { padImage } from './pad-image.ts';
 import { pickPrimaryFace } from './pick-primary-face.ts';
 
@@ -31,6 +31,8 @@ export interface EmbedOptions extends DetectOptions {
   liveness?: boolean;
   /** Keep only the largest N faces (after sorting by size). */
   maxFaces?: number;
+  /** Faces the detector already found elsewhere (the video decoder thread): detection is skipped. */
+  detected?: DetectedFaces;
 }
 
 /**
@@ -63,7 +65,7 @@ export class FacePipeline {
   }
 
   /** Every face in the image, largest first. Pixels stay in memory; nothing is logged. */
-  async embedFaces(image: RgbImage, opts: EmbedOptions = {}): Promise<EmbeddedFace[]> {
+  async embedFaces(image: FrameImage, opts: EmbedOptions = {}): Promise<EmbeddedFace[]> {
     const faces: EmbeddedFace[] = [];
     for (const described of await this.describeFaces(image, opts)) {
       const { detection, box, detectorScore, landmarks5, aligned, quality } = described;
@@ -78,8 +80,9 @@ export class FacePipeline {
    * Every face in the image, largest first, detected, landmarked, aligned and scored but not yet
    * embedded: a video worker embeds only the best frames of each track.
    */
-  async describeFaces(image: RgbImage, opts: EmbedOptions = {}): Promise<DescribedFace[]> {
-    const detections = await detectFaces(this.detect, image, opts);
+  async describeFaces(image: FrameImage, opts: EmbedOptions = {}): Promise<DescribedFace[]> {
+    const detections = opts.detected ? [...opts.detected.faces] : await detectFaces(this.detect, image, opts);
+    if (opts.detected) this.options.onModelRun?.('detect', opts.detected.seconds);
     detections.sort((a, b) => area(b) - area(a));
     const kept = opts.maxFaces === undefined ? detections : detections.slice(0, opts.maxFaces);
     const faces: DescribedFace[] = [];
@@ -98,7 +101,7 @@ export class FacePipeline {
   }
 
   /** The liveness model's input for a described face (cheap; keep it while the frame is gone). */
-  livenessInput(image: RgbImage, detection: DescribedFace['detection']): Float32Array {
+  livenessInput(image: FrameImage, detection: DescribedFace['detection']): Float32Array {
     return livenessInput(image, detection);
   }
 
@@ -108,7 +111,7 @@ export class FacePipeline {
   }
 
   /** The one face a single-subject photo is about (see pickPrimaryFace), or null when none is found. */
-  async embedPrimaryFace(image: RgbImage, opts: EmbedOptions = {}): Promise<EmbeddedFace | null> {
+  async embedPrimaryFace(image: FrameImage, opts: EmbedOptions = {}): Promise<EmbeddedFace | null> {
     return pickPrimaryFace(await this.embedFaces(image, opts)) ?? null;
   }
 
@@ -123,6 +126,11 @@ export class FacePipeline {
     const padded = await this.embedPrimaryFace(padImage(image, pad), opts);
     if (!padded) return this.embedPrimaryFace(image, opts);
     return unpad(padded, pad, image);
+  }
+
+  /** The model file this pipeline runs for `role` (for a detector on another thread). */
+  modelFile(role: ModelRole): string {
+    return modelFileOf(role, this.options);
   }
 
   /** Releases the ONNX sessions. */
@@ -140,24 +148,20 @@ export class FacePipeline {
 
 /** Opens one model's session; with `onModelRun`, every run reports its wall time. */
 async function openTimedSession(role: ModelRole, opts: PipelineOptions): Promise<InferenceSession> {
-  const session = await createSession(opts.modelFiles?.[role] ?? modelPath(role), opts.intraOpThreads);
+  const session = await createSession(modelFileOf(role, opts), opts.intraOpThreads);
   const report = opts.onModelRun;
-  if (!report) return session;
-  const run = session.run.bind(session);
-  session.run = (async (...args: Parameters<typeof run>) => {
-    const start = process.hrtime.bigint();
-    const out = await run(...args);
-    report(role, Number(process.hrtime.bigint() - start) / 1e9);
-    return out;
-  }) as typeof session.run;
-  return session;
+  return report ? timeRuns(session, (seconds) => report(role, seconds)) : session;
+}
+
+function modelFileOf(role: ModelRole, opts: PipelineOptions): string {
+  return opts.modelFiles?.[role] ?? modelPath(role);
 }
 
 function area(d: DetectedFace): number {
   return (d.x2 - d.x1) * (d.y2 - d.y1);
 }
 
-function clipBox(d: DetectedFace, image: RgbImage): EmbeddedFace['box'] {
+function clipBox(d: DetectedFace, image: FrameImage): EmbeddedFace['box'] {
   const x = Math.max(0, d.x1);
   const y = Math.max(0, d.y1);
   return { x, y, width: Math.min(image.width, d.x2) - x, height: Math.min(image.height, d.y2) - y };

@@ -10,6 +10,26 @@ export interface RgbImage {
   data: Uint8Array;
 }
 
+/**
+ * A video frame as the decoder gives it: 8-bit planar YUV 4:2:0 (BT.601, limited range), chroma
+ * planes at half width and height (rounded up). Half the bytes of RGB and no colour conversion
+ * of the whole frame: only the few face crops read from it are converted (see sample-pixels.ts).
+ */
+export interface Yuv420Image {
+  width: number;
+  height: number;
+  y: Uint8Array;
+  u: Uint8Array;
+  v: Uint8Array;
+}
+
+/** Any image the face crops read from: a decoded photo or a video frame. */
+export type FrameImage = RgbImage | Yuv420Image;
+
+export function isYuv420(image: FrameImage): image is Yuv420Image {
+  return 'y' in image;
+}
+
 export interface FaceBox {
   x: number;
   y: number;

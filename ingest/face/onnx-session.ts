@@ -10,6 +10,18 @@ export { Tensor } from 'onnxruntime-node';
  * default threading spin against each other on 2 cores (measured 3× slower); scale with processes
  * instead. `npm run bench` measures 1 against 2 intra-op threads.
  */
+/** Makes every run of `session` report its wall time (model latency metrics, the benchmark). */
+export function timeRuns(session: ort.InferenceSession, report: (seconds: number) => void): ort.InferenceSession {
+  const run = session.run.bind(session);
+  session.run = (async (...args: Parameters<typeof run>) => {
+    const start = process.hrtime.bigint();
+    const out = await run(...args);
+    report(Number(process.hrtime.bigint() - start) / 1e9);
+    return out;
+  }) as typeof session.run;
+  return session;
+}
+
 export async function createSession(modelFile: string, intraOpThreads = 1): Promise<ort.InferenceSession> {
   try {
     await access(modelFile);

@@ -1,14 +1,16 @@
 /** Video sources: a file read once, or a live stream (RTSP/HTTP) reopened with backoff whenever it drops. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DETECTOR_INPUT_SIZE, type RgbImage } from '../face/index.ts';
+import { DETECTOR_INPUT_SIZE, type DetectedFaces, type RgbImage, type Yuv420Image } from '../face/index.ts';
 import { dropsTotal, sourceRestartsTotal } from '../ingest-metrics.ts';
-import { spawnFfmpegFrames } from './spawn-ffmpeg-frames.ts';
+import { decodeFrames } from './decode-frames.ts';
 
-/** One analysed frame with its capture time. */
+/** One analysed frame with its capture time. Its pixels are valid until the next frame is asked for (the buffers are reused). */
 export interface VideoFrame {
-  image: RgbImage;
+  image: Yuv420Image;
   /** The same frame shrunk to the face detector's input size by ffmpeg (see DetectOptions.detectorView). */
-  detectorView?: RgbImage;
+  detectorView: RgbImage;
+  /** Its faces, when ReadVideoOptions.detectorModel is given. */
+  detected?: DetectedFaces;
   /** Epoch ms: file position from `startMs` for files, arrival time for streams. */
   tMs: number;
   index: number;
@@ -21,6 +23,11 @@ export interface ReadVideoOptions {
   startMs?: number;
   reconnect: { initialDelayMs: number; maxDelayMs: number; maxFailures: number; stallTimeoutMs: number };
   signal?: AbortSignal;
+  /**
+   * Run the face detector (this model file, e.g. FacePipeline.modelFile('detect')) on the
+   * decoder's thread, in parallel with the analysis of earlier frames.
+   */
+  detectorModel?: string;
   /** A stream dropped and is being reopened after `delayMs`. */
   onReconnect?: (attempt: number, delayMs: number, reason: string) => void;
 }
@@ -39,7 +46,7 @@ export async function* readVideoFrames(source: string, opts: ReadVideoOptions): 
   const live = isStreamUrl(source);
   const frameMs = 1000 / opts.fps;
   const startMs = opts.startMs ?? Date.now();
-  const ffmpegOpts = { fps: opts.fps, maxWidth: opts.maxWidth, viewSize: DETECTOR_INPUT_SIZE, live, stallTimeoutMs: opts.reconnect.stallTimeoutMs, signal: opts.signal, onSkipped: (n: number) => dropsTotal.inc({ reason: 'frame_analysis_behind' }, n) };
+  const ffmpegOpts = { fps: opts.fps, maxWidth: opts.maxWidth, viewSize: DETECTOR_INPUT_SIZE, live, stallTimeoutMs: opts.reconnect.stallTimeoutMs, signal: opts.signal, detectorModel: opts.detectorModel, onSkipped: (n: number) => dropsTotal.inc({ reason: 'frame_analysis_behind' }, n) };
   let index = 0;
   let failures = 0;
   let delayMs = opts.reconnect.initialDelayMs;
@@ -47,9 +54,9 @@ export async function* readVideoFrames(source: string, opts: ReadVideoOptions): 
     let reason = 'stream ended';
     let gotFrame = false;
     try {
-      for await (const { image, view } of spawnFfmpegFrames(source, ffmpegOpts)) {
+      for await (const { image, view, detected } of decodeFrames(source, ffmpegOpts)) {
         gotFrame = true;
-        yield { image, detectorView: view, tMs: live ? Date.now() : Math.round(startMs + index * frameMs), index: index++ };
+        yield { image, detectorView: view, detected, tMs: live ? Date.now() : Math.round(startMs + index * frameMs), index: index++ };
       }
       if (!live) {
         if (index === 0) throw new Error(`no video frames in ${source}`);

@@ -60,11 +60,19 @@ describe('camera worker on a video of known people', () => {
     const observations = raw.map((b) => decodeFaceObservation(b, limits)).sort((a, b) => a.tStartMs - b.tStartMs);
     return { stats, raw, observations };
   }
+  /**
+   * What is in the temp dir, the working dir and the video's dir. Leaves out tsx's compile cache
+   * (transpiled source code, which the decoder thread's loader keeps under the TMPDIR set above).
+   */
+  const filesAround = () => {
+    const list = (d: string) => readdirSync(d).filter((f) => !f.startsWith('tsx-')).sort();
+    return { tmp: list(tmpdir()), cwd: list(process.cwd()), dir: list(dir) };
+  };
   const framesOf = (source: string) =>
-    readVideoFrames(source, { fps: 5, maxWidth: 1280, startMs: START_MS, reconnect: ingestConfigSchema.parse({}).reconnect });
+    readVideoFrames(source, { fps: 5, maxWidth: 1280, startMs: START_MS, reconnect: ingestConfigSchema.parse({}).reconnect, detectorModel: pipeline.modelFile('detect') });
 
   test('one observation per appearance, same person matching across appearances, gates counted, no file and no pixel out', async (t) => {
-    const before = { tmp: readdirSync(tmpdir()).sort(), cwd: readdirSync(process.cwd()).sort(), dir: readdirSync(dir).sort() };
+    const before = filesAround();
     const staticBefore = await dropCount('track_static_face');
     const { stats, raw, observations } = await run(framesOf(video), { liveness: { action: 'flag' } });
     t.diagnostic(`${stats.frames} frames, ${stats.faces} faces, ${stats.tracks} tracks → ${observations.length} observations; drops ${JSON.stringify(stats.drops)}`);
@@ -97,7 +105,7 @@ describe('camera worker on a video of known people', () => {
     assert.equal((await dropCount('track_static_face')) - staticBefore, 1, 'the metric counts what the summary says');
 
     // Nothing but observations leaves the worker: no file written, small messages with only the contract's fields.
-    assert.deepEqual({ tmp: readdirSync(tmpdir()).sort(), cwd: readdirSync(process.cwd()).sort(), dir: readdirSync(dir).sort() }, before);
+    assert.deepEqual(filesAround(), before);
     for (const bytes of raw) assert.ok(bytes.length < 2600, `a ${bytes.length}-byte message is more than an embedding`);
     for (const o of observations) assert.deepEqual(Object.keys(o).sort(), OBSERVATION_FIELDS);
   });
@@ -111,7 +119,8 @@ describe('camera worker on a video of known people', () => {
 
   test('a long looping stream keeps memory bounded: tracks close and their crops are freed', async (t) => {
     const frames: VideoFrame[] = [];
-    for await (const f of framesOf(video)) frames.push(f);
+    // Copied: a source reuses its frame buffers once the next frame is asked for.
+    for await (const f of framesOf(video)) frames.push(structuredClone(f));
     const loops = 4;
     let heapAfterWarmUp = 0;
     async function* looping(): AsyncGenerator<VideoFrame> {
