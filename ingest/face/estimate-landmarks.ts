@@ -2,7 +2,7 @@
 import type { DetectedFace } from './detect-faces.ts';
 import type { FrameImage } from './face-types.ts';
 import { Tensor, type InferenceSession } from './onnx-session.ts';
-import { resampleGreyRegion } from './resample-region.ts';
+import { resampleGreyLinear } from './sample-pixels.ts';
 
 const SIZE = 64;
 
@@ -11,7 +11,8 @@ const SIZE = 64;
  * The crop is FacePlugin's Python SDK one, not its JS one (with B,G,R feature input it lifted
  * LFW accuracy from 97.9 % to 98.65 %, shared/stack-notes.md):
  * a square of side sqrt(w·h) centred on the raw box, widened 5 % left and right and extended
- * 10 % down (so still square), resized to 64×64, grey by proper luma, px/256.
+ * 10 % down (so still square), resized to 64×64 bilinearly (cv.resize's default, as the package),
+ * grey by proper luma, px/256.
  */
 export async function estimateLandmarks(
   session: InferenceSession,
@@ -25,7 +26,7 @@ export async function estimateLandmarks(
   const top = cy - side / 2;
   const width = side * 1.1;
   const height = side * 1.1;
-  const input = resampleGreyRegion(image, left, top, width, height, SIZE, SIZE);
+  const input = resampleGreyLinear(image, left, top, width, height, SIZE, SIZE);
   for (let i = 0; i < input.length; i++) input[i] /= 256;
   const out = await session.run({ input: new Tensor('float32', input, [1, 1, SIZE, SIZE]) });
   const rel = out.output.data as Float32Array;

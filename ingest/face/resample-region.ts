@@ -1,13 +1,5 @@
-/** Area-averaged crops and resizes of image regions in plain JS (faster than a sharp round trip per face). */
-import { isYuv420, type FrameImage, type RgbImage } from './face-types.ts';
-
-/** One 8-bit image plane of `channels` interleaved channels (RGB: 3, a Y plane: 1). */
-interface Plane {
-  width: number;
-  height: number;
-  data: Uint8Array;
-  channels: number;
-}
+/** Crops and resizes regions of an RGB image in plain JS (faster than a sharp round trip per face). */
+import type { RgbImage } from './face-types.ts';
 
 /**
  * Per output index u: the source indices it reads, idx[start[u]..start[u+1]), and their weights
@@ -54,60 +46,51 @@ function taps(start: number, step: number, count: number, size: number): Taps {
   return { start: starts, idx, weight };
 }
 
-/** Source row at `base` resampled horizontally into `row` (outW pixels of `ch` channels). */
-function resampleRow(data: Uint8Array, base: number, ch: number, tx: Taps, outW: number, row: Float32Array): void {
+/** Source row at `base` resampled horizontally into `row` (outW RGB triples). */
+function resampleRow(data: Uint8Array, base: number, tx: Taps, outW: number, row: Float32Array): void {
   const { start, idx, weight } = tx;
   for (let u = 0; u < outW; u++) {
-    for (let c = 0; c < ch; c++) {
-      let acc = 0;
-      for (let k = start[u], end = start[u + 1]; k < end; k++) acc += weight[k] * data[base + idx[k] * ch + c];
-      row[ch * u + c] = acc;
+    let r = 0;
+    let g = 0;
+    let b = 0;
+    for (let k = start[u], end = start[u + 1]; k < end; k++) {
+      const s = base + idx[k] * 3;
+      const w = weight[k];
+      r += w * data[s];
+      g += w * data[s + 1];
+      b += w * data[s + 2];
     }
+    row[3 * u] = r;
+    row[3 * u + 1] = g;
+    row[3 * u + 2] = b;
   }
 }
 
 /**
  * Resamples the rectangle (left, top, width, height) — which may reach outside the image — to
- * outW×outH, RGB interleaved, values 0..255.
+ * outW×outH, RGB interleaved, values 0..255. Separable: rows first, then columns. Hot: it runs
+ * for every face crop of every analysed video frame, so each source row is resampled once, into
+ * one of two reused row buffers (output rows read ascending source rows, and consecutive output
+ * rows share at most two), never into a fresh allocation.
  */
-export function resampleRegion(img: RgbImage, left: number, top: number, width: number, height: number, outW: number, outH: number): Float32Array {
-  return resamplePlane({ ...img, channels: 3 }, left, top, width, height, outW, outH);
-}
-
-/**
- * The region's grey (luma 0.299R + 0.587G + 0.114B, 0..255) at outW×outH. A video frame's Y
- * plane already is that luma, in limited range: it is only stretched, no RGB is made.
- */
-export function resampleGreyRegion(img: FrameImage, left: number, top: number, width: number, height: number, outW: number, outH: number): Float32Array {
-  if (isYuv420(img)) {
-    const luma = resamplePlane({ width: img.width, height: img.height, data: img.y, channels: 1 }, left, top, width, height, outW, outH);
-    // Outside the frame the plane reads 0, i.e. below black: clamp, as the RGB path reads black.
-    for (let i = 0; i < luma.length; i++) luma[i] = Math.min(255, Math.max(0, ((luma[i] - 16) * 255) / 219));
-    return luma;
-  }
-  const rgb = resampleRegion(img, left, top, width, height, outW, outH);
-  const grey = new Float32Array(outW * outH);
-  for (let i = 0; i < grey.length; i++) grey[i] = 0.299 * rgb[3 * i] + 0.587 * rgb[3 * i + 1] + 0.114 * rgb[3 * i + 2];
-  return grey;
-}
-
-/**
- * Separable: rows first, then columns. Hot: it runs for every face of every analysed video
- * frame, so each source row is resampled once, into one of two reused row buffers (output rows
- * read ascending source rows, and consecutive output rows share at most two), never into a fresh
- * allocation.
- */
-function resamplePlane(img: Plane, left: number, top: number, width: number, height: number, outW: number, outH: number): Float32Array {
-  const ch = img.channels;
+export function resampleRegion(
+  img: RgbImage,
+  left: number,
+  top: number,
+  width: number,
+  height: number,
+  outW: number,
+  outH: number,
+): Float32Array {
   const tx = taps(left, width / outW, outW, img.width);
   const ty = taps(top, height / outH, outH, img.height);
   const data = img.data;
-  const rowStride = img.width * ch;
-  const rowLen = outW * ch;
+  const rowStride = img.width * 3;
+  const rowLen = outW * 3;
   const rows = [new Float32Array(rowLen), new Float32Array(rowLen)];
   const rowOf = [-1, -1];
   let recent = 0;
-  const out = new Float32Array(outW * outH * ch);
+  const out = new Float32Array(outW * outH * 3);
   for (let v = 0; v < outH; v++) {
     const o = v * rowLen;
     for (let k = ty.start[v], end = ty.start[v + 1]; k < end; k++) {
@@ -116,7 +99,7 @@ function resamplePlane(img: Plane, left: number, top: number, width: number, hei
       if (slot < 0) {
         slot = 1 - recent;
         rowOf[slot] = y;
-        resampleRow(data, y * rowStride, ch, tx, outW, rows[slot]);
+        resampleRow(data, y * rowStride, tx, outW, rows[slot]);
       }
       recent = slot;
       const row = rows[slot];

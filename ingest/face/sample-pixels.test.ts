@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { labelledImages } from '../../test/harness/faces-dir.ts';
 import { cosine, decodeImage, FacePipeline, type RgbImage, type Yuv420Image } from './index.ts';
-import { resampleGreyRegion, resampleRegion } from './resample-region.ts';
-import { samplerFor } from './sample-pixels.ts';
+import { resampleRegion } from './resample-region.ts';
+import { resampleGreyLinear, samplerFor } from './sample-pixels.ts';
 
 /** BT.601 limited-range 4:2:0, chroma averaged over 2×2 (what a decoder's frame of this picture holds). */
 function toYuv420(img: RgbImage): Yuv420Image {
@@ -51,8 +51,8 @@ test('flat colours read back from a YUV frame as their RGB (within rounding), an
 
 test('the grey of a YUV region equals the luma of the same RGB region', () => {
   const rgb = solid(40, 30, [200, 120, 60]);
-  const fromYuv = resampleGreyRegion(toYuv420(rgb), 5, 5, 20, 20, 8, 8);
-  const fromRgb = resampleGreyRegion(rgb, 5, 5, 20, 20, 8, 8);
+  const fromYuv = resampleGreyLinear(toYuv420(rgb), 5, 5, 20, 20, 8, 8);
+  const fromRgb = resampleGreyLinear(rgb, 5, 5, 20, 20, 8, 8);
   for (let i = 0; i < fromRgb.length; i++) assert.ok(Math.abs(fromYuv[i] - fromRgb[i]) <= 1, `${fromYuv[i]} vs ${fromRgb[i]}`);
 });
 

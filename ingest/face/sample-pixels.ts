@@ -31,6 +31,31 @@ export function resampleRegionLinear(img: FrameImage, left: number, top: number,
   return out;
 }
 
+/**
+ * The region's grey (luma 0.299R + 0.587G + 0.114B, 0..255) at outW×outH, sampled as
+ * resampleRegionLinear does. A video frame's Y plane already is that luma, in limited range: it
+ * is only stretched, no RGB is made.
+ */
+export function resampleGreyLinear(img: FrameImage, left: number, top: number, width: number, height: number, outW: number, outH: number): Float32Array {
+  const luma = isYuv420(img) ? (x: number, y: number) => clamp255(((bilinearPlane(img.y, img.width, img.height, x, y, BLACK_Y) - 16) * 255) / 219) : rgbLuma(img);
+  const grey = new Float32Array(outW * outH);
+  const sx = width / outW;
+  const sy = height / outH;
+  for (let v = 0; v < outH; v++) {
+    const y = top + (v + 0.5) * sy - 0.5;
+    for (let u = 0; u < outW; u++) grey[v * outW + u] = luma(left + (u + 0.5) * sx - 0.5, y);
+  }
+  return grey;
+}
+
+function rgbLuma(img: RgbImage): (x: number, y: number) => number {
+  const rgb = new Float32Array(3);
+  return (x, y) => {
+    sampleRgb(img, x, y, rgb, 0);
+    return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
+  };
+}
+
 function sampleRgb(img: RgbImage, x: number, y: number, out: Float32Array, o: number): void {
   const { width, height, data } = img;
   const x0 = Math.floor(x);

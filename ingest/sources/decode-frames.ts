@@ -1,14 +1,29 @@
-/** Decoded frames from the decoder thread (decode-frames-thread.ts), as an async iterator on the main thread. */
+/**
+ * Decoded frames as an async iterator on the main thread, from the decoder thread
+ * (decode-frames-thread.ts) and, given a detector model, through the detector thread
+ * (detect-faces-thread.ts), which adds each frame's faces.
+ */
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MessageChannel } from 'node:worker_threads';
 import { startTsWorker } from '../../common/process/start-ts-worker.ts';
 import type { DetectedFaces } from '../face/index.ts';
 import type { DecoderSettings, FromDecoder, ToDecoder } from './decode-frames-thread.ts';
+import type { DetectorSettings } from './detect-faces-thread.ts';
 import { frameBuffers, type DecodedFrame, type FfmpegFramesOptions } from './spawn-ffmpeg-frames.ts';
 
-/** Frames on the main thread at once: the one analysed and the next, ready. */
+/**
+ * Frames between the decoder and the analysis: enough to ride out the analysis' bursts (a
+ * track's end runs liveness and embedding on its best shots) without ~1.6 MB each adding up.
+ */
 const IN_FLIGHT = 6;
+/** How long the threads get to wind down before they are terminated. */
+const STOP_GRACE_MS = 5000;
 
-export type DecodeOptions = Omit<FfmpegFramesOptions, 'buffers'> & Pick<DecoderSettings, 'detectorModel'>;
+export type DecodeOptions = Omit<FfmpegFramesOptions, 'buffers'> & {
+  /** Run this face detector model on every frame, on a thread of its own. */
+  detectorModel?: string;
+};
 
 /**
  * Yields frames as spawnFfmpegFrames does, decoded on another thread (with their faces, given a
@@ -16,11 +31,15 @@ export type DecodeOptions = Omit<FfmpegFramesOptions, 'buffers'> & Pick<DecoderS
  * buffers go back to the decoder for reuse.
  */
 export async function* decodeFrames(source: string, opts: DecodeOptions): AsyncGenerator<DecodedFrame & { detected?: DetectedFaces }> {
-  const { signal, onSkipped, ...rest } = opts;
-  const settings: DecoderSettings = { ...rest, source, inFlight: IN_FLIGHT };
-  const worker = startTsWorker(new URL('./decode-frames-thread.ts', import.meta.url), settings);
-  const send = (message: ToDecoder, transfer: ArrayBuffer[] = []) => worker.postMessage(message, transfer);
-  const exited = once(worker, 'exit');
+  const { signal, onSkipped, detectorModel, ...ffmpeg } = opts;
+  const thread = (file: string) => new URL(file, import.meta.url);
+  const channel = detectorModel ? new MessageChannel() : null;
+  const decoderSettings: DecoderSettings = { ...ffmpeg, source, inFlight: IN_FLIGHT, output: channel?.port1 };
+  const decoder = startTsWorker(thread('./decode-frames-thread.ts'), decoderSettings, channel ? [channel.port1] : []);
+  const detector = channel && detectorModel ? startTsWorker(thread('./detect-faces-thread.ts'), { input: channel.port2, modelFile: detectorModel } satisfies DetectorSettings, [channel.port2]) : null;
+  const workers = detector ? [decoder, detector] : [decoder];
+  const exited = Promise.all(workers.map((w) => once(w, 'exit')));
+  const send = (message: ToDecoder, transfer: ArrayBuffer[] = []) => decoder.postMessage(message, transfer);
   const inbox: FromDecoder[] = [];
   let wake: (() => void) | null = null;
   const deliver = (message: FromDecoder) => {
@@ -28,12 +47,13 @@ export async function* decodeFrames(source: string, opts: DecodeOptions): AsyncG
     wake?.();
     wake = null;
   };
-  worker.on('message', (message: FromDecoder) => {
+  const frames = detector ?? decoder;
+  frames.on('message', (message: FromDecoder) => {
     if (message.kind === 'skipped') onSkipped?.(message.count);
     else deliver(message);
   });
-  worker.on('error', (err) => deliver({ kind: 'failed', message: `decoder thread failed: ${err.message}` }));
-  worker.on('exit', () => deliver({ kind: 'ended' }));
+  frames.on('exit', () => deliver({ kind: 'ended' }));
+  for (const worker of workers) worker.on('error', (err) => deliver({ kind: 'failed', message: `decoder thread failed: ${err.message}` }));
   const stop = () => send({ kind: 'stop' });
   signal?.addEventListener('abort', stop, { once: true });
   try {
@@ -52,8 +72,10 @@ export async function* decodeFrames(source: string, opts: DecodeOptions): AsyncG
     }
   } finally {
     signal?.removeEventListener('abort', stop);
-    // The thread kills ffmpeg on its way out; wait for it, so no decoder outlives the source.
+    // The decoder kills ffmpeg on its way out and its 'ended' lets the detector go: wait for
+    // both, so no decoder outlives the source.
     stop();
-    await exited;
+    const grace = sleep(STOP_GRACE_MS, 'late' as const, { ref: false });
+    if ((await Promise.race([exited, grace])) === 'late') await Promise.all(workers.map((w) => w.terminate()));
   }
 }
