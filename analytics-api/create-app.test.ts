@@ -64,6 +64,8 @@ test('footfall per hour: unique visitors and visits, redeliveries not doubled, s
   ]);
   assert.equal(body.uniqueVisitors, 2);
   assert.equal(body.visits, 3);
+  assert.equal(res.headers.get('deprecation'), 'true', 'the legacy route says it is deprecated');
+  assert.equal(res.headers.get('link'), '</api/v1/sites/a-1/reports/footfall>; rel="successor-version"');
 });
 
 test('a visit already running at "from" is not counted again', async () => {

@@ -32,7 +32,9 @@ export function buildOpenApi(version: string): Record<string, unknown> {
     '/api/v1/sites': { get: { summary: 'Sites this key may read', security: [{ apiKey: [] }], responses: { 200: { description: 'sites' }, 401: ERRORS[401] } } },
     '/api/v1/sites/{site}/footfall': {
       get: {
-        summary: 'Unique visitors and visit starts per UTC hour, from sightings',
+        summary: 'Deprecated: unique visitors and visit starts per UTC hour, from raw sightings',
+        description: 'Use /api/v1/sites/{site}/reports/footfall: it counts visits by the versioned visit rules, as the dashboard, the PDF digests and BI do, so the numbers here can differ slightly. Responses carry `Deprecation: true` and a `Link` to the successor.',
+        deprecated: true,
         security: [{ apiKey: [] }],
         parameters: [SITE, ...queryParameters(footfallQuerySchema)],
         responses: { 200: { description: 'hourly footfall' }, ...ERRORS },

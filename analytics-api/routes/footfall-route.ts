@@ -1,4 +1,10 @@
-/** GET /api/v1/sites/:site/footfall: unique visitors and visits per hour over a time range. */
+/**
+ * GET /api/v1/sites/:site/footfall: unique visitors and visit starts per UTC hour over any time
+ * range, straight from the sightings. Deprecated: the reports under /sites/:site/reports/ are
+ * the reference (dashboard, PDF and BI read them): they count visits by the versioned rules
+ * (minimum visit, entry threshold, local days), so the two can differ slightly. Kept for
+ * existing clients, and says so in every response.
+ */
 import { Hono } from 'hono';
 import { validator } from 'hono/validator';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -25,6 +31,8 @@ export function footfallRoute(config: RevisitConfig, clickhouse: ClickHouseClien
       if (site === 'not_found') return apiError(c, 404, 'unknown_site', `no site "${siteId}"`);
       if (site === 'forbidden') return apiError(c, 403, 'forbidden', `this key may not read site "${siteId}"`);
       const { from, to } = c.req.valid('query');
+      c.header('Deprecation', 'true');
+      c.header('Link', `</api/v1/sites/${encodeURIComponent(siteId)}/reports/footfall>; rel="successor-version"`);
       const report = await queryFootfallByHour(clickhouse, { siteId, fromMs: from, toMs: to, visitGapMs: config.visits.visitGapMs });
       return c.json({ site: siteId, from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...report });
     },
