@@ -96,7 +96,7 @@ export class FaceTrackObserver {
     if (!gate.pass) return gate.reason;
     const liveness = this.opts.config.liveness.action !== 'off';
     shots.offer(gate.score, face.quality, () => ({
-      aligned: face.aligned,
+      aligned: face.align(),
       livenessInput: liveness ? this.pipeline.livenessInput(image, face.detection) : null,
     }));
     return null;

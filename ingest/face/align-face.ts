@@ -1,6 +1,6 @@
 /** Aligns a face to the ArcFace 112×112 template by a 5-point similarity transform. */
 import type { FrameImage } from './face-types.ts';
-import { samplerFor } from './sample-pixels.ts';
+import { sampleAffine, sampleAffineGrey, type AffineMap } from './sample-pixels.ts';
 
 /** The standard ArcFace (insightface) 5-point template for 112×112 crops. */
 export const ARCFACE_TEMPLATE: ReadonlyArray<readonly [number, number]> = [
@@ -66,26 +66,31 @@ export function estimateSimilarity(
   return { a, b, tx: mdx - (a * msx - b * msy), ty: mdy - (b * msx + a * msy) };
 }
 
-/**
- * Warps the face to 112×112 (bilinear, black outside the image, as cv2.warpAffine) and returns
- * the crop as 8-bit-range RGB interleaved floats, for the feature model and quality checks.
- */
-export function warpAligned(image: FrameImage, points5: ReadonlyArray<readonly [number, number]>): Float32Array {
+/** Where each pixel of the 112×112 aligned crop reads the image, for the face with these 5 points. */
+export function alignmentMap(points5: ReadonlyArray<readonly [number, number]>): AffineMap {
   const { a, b, tx, ty } = estimateSimilarity(points5, ARCFACE_TEMPLATE);
-  // Inverse of [[a,-b],[b,a]] is [[a,b],[-b,a]] / (a²+b²).
+  // The output pixel (u, v) reads the inverse transform's point: the inverse of [[a,-b],[b,a]]
+  // is [[a,b],[-b,a]] / (a²+b²), applied to (u − tx, v − ty).
   const det = a * a + b * b;
-  const out = new Float32Array(ALIGNED_SIZE * ALIGNED_SIZE * 3);
-  const sample = samplerFor(image);
-  for (let v = 0; v < ALIGNED_SIZE; v++) {
-    for (let u = 0; u < ALIGNED_SIZE; u++) {
-      const du = u - tx;
-      const dv = v - ty;
-      const x = (a * du + b * dv) / det;
-      const y = (-b * du + a * dv) / det;
-      sample(x, y, out, (v * ALIGNED_SIZE + u) * 3);
-    }
-  }
-  return out;
+  return { xu: a / det, xv: b / det, x0: -(a * tx + b * ty) / det, yu: -b / det, yv: a / det, y0: (b * tx - a * ty) / det };
+}
+
+/**
+ * The face warped to 112×112 (bilinear, black outside the image, as cv2.warpAffine) as
+ * 8-bit-range RGB interleaved floats, for the feature model.
+ */
+export function warpAligned(image: FrameImage, map: AffineMap): Float32Array {
+  return sampleAffine(image, map, ALIGNED_SIZE, ALIGNED_SIZE);
+}
+
+/**
+ * A square of the aligned crop, grey only (on a video frame, the Y plane alone): `size` pixels
+ * from (`offset`, `offset`), for the quality checks.
+ */
+export function warpAlignedGrey(image: FrameImage, map: AffineMap, window: { offset: number; size: number }): Float32Array {
+  const { offset, size } = window;
+  const shifted = { ...map, x0: map.x0 + offset * (map.xu + map.xv), y0: map.y0 + offset * (map.yu + map.yv) };
+  return sampleAffineGrey(image, shifted, size, size);
 }
 
 /**

@@ -18,33 +18,38 @@ const FULL_SIZE_PX = ALIGNED_SIZE;
  * usual blur-detection threshold on 8-bit images, and the 112 px crop normalises face scale.
  */
 const HALF_SHARPNESS = 100;
+/** Sharpness is measured on the aligned crop's central 80×80, skipping the black corners the warp leaves for faces near the frame edge. */
+const SHARPNESS_MARGIN = 16;
+
+/**
+ * The square of the aligned grey crop that assessQuality reads: the central 80×80 and the 1-px
+ * ring the Laplacian reaches into. Only it needs sampling (less than half of the crop).
+ */
+export const SHARPNESS_WINDOW = { offset: SHARPNESS_MARGIN - 1, size: ALIGNED_SIZE - 2 * SHARPNESS_MARGIN + 2 } as const;
 
 /**
  * quality = geometric mean of
  *   size      = min(1, boxSide / 112),
- *   sharpness = v / (v + 100), v = variance of the 4-neighbour Laplacian over the crop's central
- *               80×80 (skipping the black corners the warp leaves for faces near the frame edge),
+ *   sharpness = v / (v + 100), v = variance of the 4-neighbour Laplacian over the aligned grey
+ *               crop's central 80×80 (`windowGrey`: SHARPNESS_WINDOW of it),
  *   detector  = the detector's face probability;
  * a geometric mean so that any one bad ingredient pulls the score down.
  */
-export function assessQuality(aligned: Float32Array, boxSide: number, detectorScore: number): { quality: number; parts: QualityParts } {
+export function assessQuality(windowGrey: Float32Array, boxSide: number, detectorScore: number): { quality: number; parts: QualityParts } {
   const size = Math.max(0, Math.min(1, boxSide / FULL_SIZE_PX));
-  const v = laplacianVariance(aligned);
+  const v = laplacianVariance(windowGrey);
   const sharpness = v / (v + HALF_SHARPNESS);
   const detector = Math.max(0, Math.min(1, detectorScore));
   return { quality: Math.cbrt(size * sharpness * detector), parts: { size, sharpness, detector } };
 }
 
-function laplacianVariance(aligned: Float32Array): number {
-  const n = ALIGNED_SIZE;
-  const grey = new Float32Array(n * n);
-  for (let i = 0; i < n * n; i++) grey[i] = 0.299 * aligned[3 * i] + 0.587 * aligned[3 * i + 1] + 0.114 * aligned[3 * i + 2];
-  const margin = 16;
+function laplacianVariance(grey: Float32Array): number {
+  const n = SHARPNESS_WINDOW.size;
   let sum = 0;
   let sumSq = 0;
   let count = 0;
-  for (let y = margin; y < n - margin; y++) {
-    for (let x = margin; x < n - margin; x++) {
+  for (let y = 1; y < n - 1; y++) {
+    for (let x = 1; x < n - 1; x++) {
       const i = y * n + x;
       const lap = grey[i - 1] + grey[i + 1] + grey[i - n] + grey[i + n] - 4 * grey[i];
       sum += lap;

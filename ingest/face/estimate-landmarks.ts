@@ -2,7 +2,7 @@
 import type { DetectedFace } from './detect-faces.ts';
 import type { FrameImage } from './face-types.ts';
 import { Tensor, type InferenceSession } from './onnx-session.ts';
-import { resampleGreyLinear } from './sample-pixels.ts';
+import { regionMap, sampleAffineGrey } from './sample-pixels.ts';
 
 const SIZE = 64;
 
@@ -26,7 +26,7 @@ export async function estimateLandmarks(
   const top = cy - side / 2;
   const width = side * 1.1;
   const height = side * 1.1;
-  const input = resampleGreyLinear(image, left, top, width, height, SIZE, SIZE);
+  const input = sampleAffineGrey(image, regionMap(left, top, width, height, SIZE, SIZE), SIZE, SIZE);
   for (let i = 0; i < input.length; i++) input[i] /= 256;
   const out = await session.run({ input: new Tensor('float32', input, [1, 1, SIZE, SIZE]) });
   const rel = out.output.data as Float32Array;

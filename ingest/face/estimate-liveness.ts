@@ -2,7 +2,7 @@
 import type { DetectedFace } from './detect-faces.ts';
 import type { FrameImage } from './face-types.ts';
 import { Tensor, type InferenceSession } from './onnx-session.ts';
-import { resampleRegionLinear } from './sample-pixels.ts';
+import { regionMap, sampleAffine } from './sample-pixels.ts';
 
 const SIZE = 128;
 /** Context around the face the model was trained with (the package's scale_value). */
@@ -28,7 +28,7 @@ export function livenessInput(image: FrameImage, face: DetectedFace): Float32Arr
   const side = boxSide * scale;
   const left = clamp((face.x1 + face.x2) / 2 - side / 2, 0, image.width - 1 - side);
   const top = clamp((face.y1 + face.y2) / 2 - side / 2, 0, image.height - 1 - side);
-  const rgb = resampleRegionLinear(image, left, top, side, side, SIZE, SIZE);
+  const rgb = sampleAffine(image, regionMap(left, top, side, side, SIZE, SIZE), SIZE, SIZE);
   const plane = SIZE * SIZE;
   const input = new Float32Array(3 * plane);
   for (let i = 0; i < plane; i++) {

@@ -1,7 +1,7 @@
 /** The face pipeline: detect → 68 landmarks → 5-point alignment → embedding (+ quality, liveness). */
 import { fetchModels, modelPath, type ModelRole } from '../../models/index.ts';
-import { fivePoints, warpAligned } from './align-face.ts';
-import { assessQuality } from './assess-quality.ts';
+import { alignmentMap, fivePoints, warpAligned, warpAlignedGrey } from './align-face.ts';
+import { assessQuality, SHARPNESS_WINDOW } from './assess-quality.ts';
 import { detectFaces, type DetectedFace, type DetectedFaces, type DetectOptions } from './detect-faces.ts';
 import { embedFace } from './embed-face.ts';
 import { estimateLandmarks } from './estimate-landmarks.ts';
@@ -68,8 +68,8 @@ export class FacePipeline {
   async embedFaces(image: FrameImage, opts: EmbedOptions = {}): Promise<EmbeddedFace[]> {
     const faces: EmbeddedFace[] = [];
     for (const described of await this.describeFaces(image, opts)) {
-      const { detection, box, detectorScore, landmarks5, aligned, quality } = described;
-      const face: EmbeddedFace = { box, detectorScore, landmarks5, embedding: await this.embedAligned(aligned), quality };
+      const { detection, box, detectorScore, landmarks5, quality } = described;
+      const face: EmbeddedFace = { box, detectorScore, landmarks5, embedding: await this.embedAligned(described.align()), quality };
       if (opts.liveness) face.liveness = await this.scoreLiveness(this.livenessInput(image, detection));
       faces.push(face);
     }
@@ -88,9 +88,10 @@ export class FacePipeline {
     const faces: DescribedFace[] = [];
     for (const d of kept) {
       const landmarks5 = fivePoints(await estimateLandmarks(this.landmark, image, d));
-      const aligned = warpAligned(image, landmarks5);
-      const { quality, parts } = assessQuality(aligned, Math.sqrt(area(d)), d.score);
-      faces.push({ detection: d, box: clipBox(d, image), detectorScore: d.score, landmarks5, aligned, quality, qualityParts: parts });
+      const map = alignmentMap(landmarks5);
+      const { quality, parts } = assessQuality(warpAlignedGrey(image, map, SHARPNESS_WINDOW), Math.sqrt(area(d)), d.score);
+      const align = () => warpAligned(image, map);
+      faces.push({ detection: d, box: clipBox(d, image), detectorScore: d.score, landmarks5, align, quality, qualityParts: parts });
     }
     return faces;
   }

@@ -59,8 +59,12 @@ export interface DescribedFace {
   box: FaceBox;
   detectorScore: number;
   landmarks5: Array<[number, number]>;
-  /** The 112×112 aligned crop, RGB interleaved 0..255: pixels, never to leave the worker. */
-  aligned: Float32Array;
+  /**
+   * Makes the 112×112 aligned crop, RGB interleaved 0..255 (pixels, never to leave the worker).
+   * It reads the image: call it while the frame is still valid. Made on demand because a video
+   * worker keeps only a track's best few (the quality checks use the grey crop alone).
+   */
+  align(): Float32Array;
   quality: number;
   qualityParts: QualityParts;
 }

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { labelledImages } from '../../test/harness/faces-dir.ts';
 import { cosine, decodeImage, FacePipeline, type RgbImage, type Yuv420Image } from './index.ts';
 import { resampleRegion } from './resample-region.ts';
-import { resampleGreyLinear, samplerFor } from './sample-pixels.ts';
+import { regionMap, sampleAffine, sampleAffineGrey } from './sample-pixels.ts';
 
 /** BT.601 limited-range 4:2:0, chroma averaged over 2×2 (what a decoder's frame of this picture holds). */
 function toYuv420(img: RgbImage): Yuv420Image {
@@ -40,19 +40,21 @@ function solid(width: number, height: number, rgb: [number, number, number]): Rg
 
 test('flat colours read back from a YUV frame as their RGB (within rounding), and outside the frame is black', () => {
   for (const colour of [[255, 0, 0], [0, 255, 0], [0, 0, 255], [128, 128, 128], [230, 180, 150], [20, 30, 40]] as Array<[number, number, number]>) {
-    const sample = samplerFor(toYuv420(solid(9, 7, colour)));
-    const out = new Float32Array(3);
-    sample(4.3, 2.6, out, 0);
-    for (let c = 0; c < 3; c++) assert.ok(Math.abs(out[c] - colour[c]) <= 2, `${colour} read as ${[...out].map(Math.round)}`);
-    sample(-5, -5, out, 0);
-    assert.deepEqual([...out], [0, 0, 0]);
+    const yuv = toYuv420(solid(9, 7, colour));
+    const at = (x: number, y: number) => [...sampleAffine(yuv, { xu: 0, xv: 0, x0: x, yu: 0, yv: 0, y0: y }, 1, 1)];
+    const inner = at(4.3, 2.6);
+    for (let c = 0; c < 3; c++) assert.ok(Math.abs(inner[c] - colour[c]) <= 2, `${colour} read as ${inner.map(Math.round)}`);
+    const edge = at(0.2, 6);
+    for (let c = 0; c < 3; c++) assert.ok(Math.abs(edge[c] - colour[c]) <= 2, `${colour} at the edge read as ${edge.map(Math.round)}`);
+    assert.deepEqual(at(-5, -5), [0, 0, 0]);
   }
 });
 
 test('the grey of a YUV region equals the luma of the same RGB region', () => {
   const rgb = solid(40, 30, [200, 120, 60]);
-  const fromYuv = resampleGreyLinear(toYuv420(rgb), 5, 5, 20, 20, 8, 8);
-  const fromRgb = resampleGreyLinear(rgb, 5, 5, 20, 20, 8, 8);
+  const map = regionMap(5, 5, 20, 20, 8, 8);
+  const fromYuv = sampleAffineGrey(toYuv420(rgb), map, 8, 8);
+  const fromRgb = sampleAffineGrey(rgb, map, 8, 8);
   for (let i = 0; i < fromRgb.length; i++) assert.ok(Math.abs(fromYuv[i] - fromRgb[i]) <= 1, `${fromYuv[i]} vs ${fromRgb[i]}`);
 });
 
@@ -73,7 +75,7 @@ describe('a real face, as an RGB photo and as a YUV video frame', () => {
       assert.ok(fromRgb.length >= 1, file);
       const [a, b] = [fromRgb[0], fromYuv[0]];
       a.landmarks5.forEach(([x, y], i) => assert.ok(Math.hypot(x - b.landmarks5[i][0], y - b.landmarks5[i][1]) < 1, `landmark ${i} of ${file}`));
-      const similarity = cosine(await pipeline.embedAligned(a.aligned), await pipeline.embedAligned(b.aligned));
+      const similarity = cosine(await pipeline.embedAligned(a.align()), await pipeline.embedAligned(b.align()));
       assert.ok(similarity > 0.98, `embedding cosine ${similarity} for ${file}`);
       assert.ok(Math.abs(a.quality - b.quality) < 0.05, `quality ${a.quality} vs ${b.quality}`);
       const live = [await pipeline.scoreLiveness(pipeline.livenessInput(rgb, a.detection)), await pipeline.scoreLiveness(pipeline.livenessInput(yuv, b.detection))];

@@ -1,62 +1,204 @@
-/** Bilinear reads of RGB photos and YUV 4:2:0 video frames, returned as RGB: the crops' one way to touch pixels. */
+/** Bilinear reads of RGB photos and YUV 4:2:0 video frames through an affine map: the face crops' one way to touch pixels. */
 import { isYuv420, type FrameImage, type RgbImage, type Yuv420Image } from './face-types.ts';
 
 /**
- * Writes the bilinear sample at (x, y) (pixel-centre coordinates) as R,G,B into out[o..o+2];
- * pixels outside the image count as black, like OpenCV's constant border.
+ * Where output pixel (u, v) reads the source, in pixel-centre coordinates:
+ * x = xu·u + xv·v + x0, y = yu·u + yv·v + y0. A resize is one, so is a face alignment.
  */
-export type Sampler = (x: number, y: number, out: Float32Array, o: number) => void;
-
-/** The sampler for one image: made once per crop, so the format is decided once, not per pixel. */
-export function samplerFor(img: FrameImage): Sampler {
-  if (isYuv420(img)) return yuvSampler(img);
-  return (x, y, out, o) => sampleRgb(img, x, y, out, o);
+export interface AffineMap {
+  xu: number;
+  xv: number;
+  x0: number;
+  yu: number;
+  yv: number;
+  y0: number;
 }
 
 /**
- * The region (left, top, width, height) resized to outW×outH as cv.resize's default INTER_LINEAR
- * does (no area averaging: 4 taps per output pixel, however large the region), RGB interleaved
- * 0..255. The model packages preprocess this way, and it costs the same for a huge face as for a
- * small one.
+ * The map of the region (left, top, width, height) resized to outW×outH as cv.resize's default
+ * INTER_LINEAR does (no area averaging: 4 taps per output pixel, however large the region) —
+ * as the model packages preprocess, at a cost that does not grow with the face.
  */
-export function resampleRegionLinear(img: FrameImage, left: number, top: number, width: number, height: number, outW: number, outH: number): Float32Array {
-  const sample = samplerFor(img);
-  const out = new Float32Array(outW * outH * 3);
+export function regionMap(left: number, top: number, width: number, height: number, outW: number, outH: number): AffineMap {
   const sx = width / outW;
   const sy = height / outH;
-  for (let v = 0; v < outH; v++) {
-    const y = top + (v + 0.5) * sy - 0.5;
-    for (let u = 0; u < outW; u++) sample(left + (u + 0.5) * sx - 0.5, y, out, (v * outW + u) * 3);
+  return { xu: sx, xv: 0, x0: left + 0.5 * sx - 0.5, yu: 0, yv: sy, y0: top + 0.5 * sy - 0.5 };
+}
+
+/** outW×outH RGB interleaved, 0..255, each pixel a bilinear read at its mapped point; outside the image is black (OpenCV's constant border). */
+export function sampleAffine(img: FrameImage, map: AffineMap, outW: number, outH: number): Float32Array {
+  const out = new Float32Array(outW * outH * 3);
+  if (isYuv420(img)) yuvRgb(img, map, outW, outH, out);
+  else {
+    for (let v = 0; v < outH; v++) {
+      for (let u = 0; u < outW; u++) rgbAt(img, map.xu * u + map.xv * v + map.x0, map.yu * u + map.yv * v + map.y0, out, 3 * (v * outW + u));
+    }
   }
   return out;
 }
 
-/**
- * The region's grey (luma 0.299R + 0.587G + 0.114B, 0..255) at outW×outH, sampled as
- * resampleRegionLinear does. A video frame's Y plane already is that luma, in limited range: it
- * is only stretched, no RGB is made.
- */
-export function resampleGreyLinear(img: FrameImage, left: number, top: number, width: number, height: number, outW: number, outH: number): Float32Array {
-  const luma = isYuv420(img) ? (x: number, y: number) => clamp255(((bilinearPlane(img.y, img.width, img.height, x, y, BLACK_Y) - 16) * 255) / 219) : rgbLuma(img);
-  const grey = new Float32Array(outW * outH);
-  const sx = width / outW;
-  const sy = height / outH;
+function yuvRgb(img: Yuv420Image, map: AffineMap, outW: number, outH: number, out: Float32Array): void {
+  const { width: w, height: h, y: yPlane, u: uPlane, v: vPlane } = img;
+  const cw = (w + 1) >> 1;
+  const safe = mapsInside(map, outW, outH, w, h);
+  const { xu, xv, x0: mx, yu, yv, y0: my } = map;
+  let o = 0;
   for (let v = 0; v < outH; v++) {
-    const y = top + (v + 0.5) * sy - 0.5;
-    for (let u = 0; u < outW; u++) grey[v * outW + u] = luma(left + (u + 0.5) * sx - 0.5, y);
+    for (let u = 0; u < outW; u++, o += 3) {
+      const x = xu * u + xv * v + mx;
+      const y = yu * u + yv * v + my;
+      if (!safe && !inside(x, y, w, h)) {
+        yuvAt(img, x, y, out, o);
+        continue;
+      }
+      // Interpolating Y, U and V, then converting, equals interpolating the converted RGB up to
+      // clamping (the conversion is linear). U and V share their taps.
+      const x0 = Math.floor(x);
+      const y0 = Math.floor(y);
+      const fx = x - x0;
+      const fy = y - y0;
+      const i = y0 * w + x0;
+      const top = yPlane[i] + fx * (yPlane[i + 1] - yPlane[i]);
+      const luma = top + fy * (yPlane[i + w] + fx * (yPlane[i + w + 1] - yPlane[i + w]) - top);
+      const cx = 0.5 * x - 0.25;
+      const cy = 0.5 * y - 0.25;
+      const cx0 = Math.floor(cx);
+      const cy0 = Math.floor(cy);
+      const gx = cx - cx0;
+      const gy = cy - cy0;
+      const j = cy0 * cw + cx0;
+      const uTop = uPlane[j] + gx * (uPlane[j + 1] - uPlane[j]);
+      const uVal = uTop + gy * (uPlane[j + cw] + gx * (uPlane[j + cw + 1] - uPlane[j + cw]) - uTop);
+      const vTop = vPlane[j] + gx * (vPlane[j + 1] - vPlane[j]);
+      const vVal = vTop + gy * (vPlane[j + cw] + gx * (vPlane[j + cw + 1] - vPlane[j + cw]) - vTop);
+      toRgb(luma, uVal, vVal, out, o);
+    }
   }
+}
+
+/**
+ * The grey (luma 0.299R + 0.587G + 0.114B, 0..255) of sampleAffine. A video frame's Y plane
+ * already is that luma, in limited range: it is only stretched, no RGB is made.
+ */
+export function sampleAffineGrey(img: FrameImage, map: AffineMap, outW: number, outH: number): Float32Array {
+  const grey = new Float32Array(outW * outH);
+  if (isYuv420(img)) yuvGrey(img, map, outW, outH, grey);
+  else rgbGrey(img, map, outW, outH, grey);
   return grey;
 }
 
-function rgbLuma(img: RgbImage): (x: number, y: number) => number {
-  const rgb = new Float32Array(3);
-  return (x, y) => {
-    sampleRgb(img, x, y, rgb, 0);
-    return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
-  };
+function yuvGrey(img: Yuv420Image, map: AffineMap, outW: number, outH: number, grey: Float32Array): void {
+  const { width: w, height: h, y: plane } = img;
+  const { xu, xv, x0: mx, yu, yv, y0: my } = map;
+  for (let v = 0; v < outH; v++) {
+    for (let u = 0; u < outW; u++) {
+      const x = xu * u + xv * v + mx;
+      const y = yu * u + yv * v + my;
+      let luma: number;
+      if (x >= 0 && y >= 0 && x < w - 1 && y < h - 1) {
+        const x0 = Math.floor(x);
+        const y0 = Math.floor(y);
+        const fx = x - x0;
+        const i = y0 * w + x0;
+        const top = plane[i] + fx * (plane[i + 1] - plane[i]);
+        luma = top + (y - y0) * (plane[i + w] + fx * (plane[i + w + 1] - plane[i + w]) - top);
+      } else {
+        luma = bilinearPlane(plane, w, h, x, y, BLACK_Y);
+      }
+      grey[v * outW + u] = clamp255(((luma - 16) * 255) / 219);
+    }
+  }
 }
 
-function sampleRgb(img: RgbImage, x: number, y: number, out: Float32Array, o: number): void {
+function rgbGrey(img: RgbImage, map: AffineMap, outW: number, outH: number, grey: Float32Array): void {
+  const rgb = new Float32Array(3);
+  for (let v = 0; v < outH; v++) {
+    for (let u = 0; u < outW; u++) {
+      rgbAt(img, map.xu * u + map.xv * v + map.x0, map.yu * u + map.yv * v + map.y0, rgb, 0);
+      grey[v * outW + u] = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
+    }
+  }
+}
+
+/** Limited-range Y of black: what a grey tap outside the frame reads, so that it stretches to 0. */
+const BLACK_Y = 16;
+
+/**
+ * Whether every luma and chroma tap of (x, y) is inside the frame. Chroma sits at half resolution,
+ * centre-sited: cx = (x + 0.5) / 2 − 0.5, whose taps are inside for x in [0.5, 2·⌈w/2⌉ − 1.5).
+ */
+function inside(x: number, y: number, w: number, h: number): boolean {
+  return x >= 0.5 && y >= 0.5 && x < w - 1.5 && y < h - 1.5;
+}
+
+/** Whether a whole output maps inside the frame: an affine image of a rectangle lies within its corners' hull. */
+function mapsInside(m: AffineMap, outW: number, outH: number, w: number, h: number): boolean {
+  for (const [u, v] of [[0, 0], [outW - 1, 0], [0, outH - 1], [outW - 1, outH - 1]]) {
+    if (!inside(m.xu * u + m.xv * v + m.x0, m.yu * u + m.yv * v + m.y0, w, h)) return false;
+  }
+  return true;
+}
+
+/**
+ * One pixel of yuvRgb anywhere, with the RGB path's border: luma taps outside the frame are black
+ * (they scale the colour down), chroma is read from the nearest edge (a decoder's chroma for the
+ * frame's own edge pixels lies partly beyond them).
+ */
+function yuvAt(img: Yuv420Image, x: number, y: number, out: Float32Array, o: number): void {
+  const { width: w, height: h } = img;
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const fx = x - x0;
+  const fy = y - y0;
+  let sum = 0;
+  let weight = 0;
+  for (const [dx, dy, tapWeight] of [[0, 0, (1 - fx) * (1 - fy)], [1, 0, fx * (1 - fy)], [0, 1, (1 - fx) * fy], [1, 1, fx * fy]]) {
+    const [tx, ty] = [x0 + dx, y0 + dy];
+    if (tapWeight === 0 || tx < 0 || ty < 0 || tx >= w || ty >= h) continue;
+    sum += tapWeight * img.y[ty * w + tx];
+    weight += tapWeight;
+  }
+  if (weight === 0) {
+    out.fill(0, o, o + 3);
+    return;
+  }
+  const cw = (w + 1) >> 1;
+  const ch = (h + 1) >> 1;
+  const cx = Math.min(cw - 1, Math.max(0, 0.5 * x - 0.25));
+  const cy = Math.min(ch - 1, Math.max(0, 0.5 * y - 0.25));
+  toRgb(sum / weight, bilinearPlane(img.u, cw, ch, cx, cy, 0), bilinearPlane(img.v, cw, ch, cx, cy, 0), out, o);
+  for (let c = o; c < o + 3; c++) out[c] *= weight;
+}
+
+function toRgb(luma: number, u: number, v: number, out: Float32Array, o: number): void {
+  const c = 1.164383 * (luma - 16);
+  const d = u - 128;
+  const e = v - 128;
+  out[o] = clamp255(c + 1.596027 * e);
+  out[o + 1] = clamp255(c - 0.391762 * d - 0.812968 * e);
+  out[o + 2] = clamp255(c + 2.017232 * d);
+}
+
+/** One plane's bilinear value at (x, y); taps outside the plane read `outside`. */
+function bilinearPlane(data: Uint8Array, w: number, h: number, x: number, y: number, outside: number): number {
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const fx = x - x0;
+  const fy = y - y0;
+  const p00 = tap(data, w, h, x0, y0, outside);
+  const p10 = tap(data, w, h, x0 + 1, y0, outside);
+  const p01 = tap(data, w, h, x0, y0 + 1, outside);
+  const p11 = tap(data, w, h, x0 + 1, y0 + 1, outside);
+  const top = p00 + fx * (p10 - p00);
+  return top + fy * (p01 + fx * (p11 - p01) - top);
+}
+
+function tap(data: Uint8Array, w: number, h: number, x: number, y: number, outside: number): number {
+  return x >= 0 && x < w && y >= 0 && y < h ? data[y * w + x] : outside;
+}
+
+/** Bilinear RGB at (x, y); taps outside the image are dropped (they read as black). */
+function rgbAt(img: RgbImage, x: number, y: number, out: Float32Array, o: number): void {
   const { width, height, data } = img;
   const x0 = Math.floor(x);
   const y0 = Math.floor(y);
@@ -82,73 +224,6 @@ function sampleRgb(img: RgbImage, x: number, y: number, out: Float32Array, o: nu
   out[o] = r;
   out[o + 1] = g;
   out[o + 2] = b;
-}
-
-/** Limited-range Y, U, V of black: what a tap outside the frame reads, so that it converts to RGB 0. */
-const BLACK_Y = 16;
-const NEUTRAL_CHROMA = 128;
-
-/**
- * Interpolating Y, U and V, then converting (BT.601, limited range: what ffmpeg's rgb24 output
- * used), equals interpolating the converted RGB up to clamping, since the conversion is linear.
- * Chroma is read at its own half-resolution position (centre-sited); U and V share the taps.
- */
-function yuvSampler(img: Yuv420Image): Sampler {
-  const { width, height, y: yPlane, u: uPlane, v: vPlane } = img;
-  const cw = (width + 1) >> 1;
-  const ch = (height + 1) >> 1;
-  return (x, y, out, o) => {
-    const x0 = Math.floor(x);
-    const y0 = Math.floor(y);
-    const cx = (x + 0.5) / 2 - 0.5;
-    const cy = (y + 0.5) / 2 - 0.5;
-    const cx0 = Math.floor(cx);
-    const cy0 = Math.floor(cy);
-    let luma: number;
-    let d: number;
-    let e: number;
-    // Away from the border (nearly every sample of a face crop) the taps need no bounds checks.
-    if (x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height && cx0 >= 0 && cy0 >= 0 && cx0 + 1 < cw && cy0 + 1 < ch) {
-      const fx = x - x0;
-      const fy = y - y0;
-      const i = y0 * width + x0;
-      const top = yPlane[i] + fx * (yPlane[i + 1] - yPlane[i]);
-      luma = top + fy * (yPlane[i + width] + fx * (yPlane[i + width + 1] - yPlane[i + width]) - top);
-      const gx = cx - cx0;
-      const gy = cy - cy0;
-      const j = cy0 * cw + cx0;
-      const uTop = uPlane[j] + gx * (uPlane[j + 1] - uPlane[j]);
-      d = uTop + gy * (uPlane[j + cw] + gx * (uPlane[j + cw + 1] - uPlane[j + cw]) - uTop) - 128;
-      const vTop = vPlane[j] + gx * (vPlane[j + 1] - vPlane[j]);
-      e = vTop + gy * (vPlane[j + cw] + gx * (vPlane[j + cw + 1] - vPlane[j + cw]) - vTop) - 128;
-    } else {
-      luma = bilinearPlane(yPlane, width, height, x, y, BLACK_Y);
-      d = bilinearPlane(uPlane, cw, ch, cx, cy, NEUTRAL_CHROMA) - 128;
-      e = bilinearPlane(vPlane, cw, ch, cx, cy, NEUTRAL_CHROMA) - 128;
-    }
-    const c = 1.164383 * (luma - 16);
-    out[o] = clamp255(c + 1.596027 * e);
-    out[o + 1] = clamp255(c - 0.391762 * d - 0.812968 * e);
-    out[o + 2] = clamp255(c + 2.017232 * d);
-  };
-}
-
-/** One plane's bilinear value at (x, y); taps outside the plane read `outside`. */
-function bilinearPlane(data: Uint8Array, w: number, h: number, x: number, y: number, outside: number): number {
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  const fx = x - x0;
-  const fy = y - y0;
-  const p00 = tap(data, w, h, x0, y0, outside);
-  const p10 = tap(data, w, h, x0 + 1, y0, outside);
-  const p01 = tap(data, w, h, x0, y0 + 1, outside);
-  const p11 = tap(data, w, h, x0 + 1, y0 + 1, outside);
-  const top = p00 + fx * (p10 - p00);
-  return top + fy * (p01 + fx * (p11 - p01) - top);
-}
-
-function tap(data: Uint8Array, w: number, h: number, x: number, y: number, outside: number): number {
-  return x >= 0 && x < w && y >= 0 && y < h ? data[y * w + x] : outside;
 }
 
 function clamp255(v: number): number {
