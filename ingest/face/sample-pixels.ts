@@ -55,23 +55,13 @@ function yuvRgb(img: Yuv420Image, map: AffineMap, outW: number, outH: number, ou
       // clamping (the conversion is linear). U and V share their taps.
       const x0 = Math.floor(x);
       const y0 = Math.floor(y);
-      const fx = x - x0;
-      const fy = y - y0;
-      const i = y0 * w + x0;
-      const top = yPlane[i] + fx * (yPlane[i + 1] - yPlane[i]);
-      const luma = top + fy * (yPlane[i + w] + fx * (yPlane[i + w + 1] - yPlane[i + w]) - top);
+      const luma = blend(yPlane, y0 * w + x0, w, x - x0, y - y0);
       const cx = 0.5 * x - 0.25;
       const cy = 0.5 * y - 0.25;
       const cx0 = Math.floor(cx);
       const cy0 = Math.floor(cy);
-      const gx = cx - cx0;
-      const gy = cy - cy0;
       const j = cy0 * cw + cx0;
-      const uTop = uPlane[j] + gx * (uPlane[j + 1] - uPlane[j]);
-      const uVal = uTop + gy * (uPlane[j + cw] + gx * (uPlane[j + cw + 1] - uPlane[j + cw]) - uTop);
-      const vTop = vPlane[j] + gx * (vPlane[j + 1] - vPlane[j]);
-      const vVal = vTop + gy * (vPlane[j + cw] + gx * (vPlane[j + cw + 1] - vPlane[j + cw]) - vTop);
-      toRgb(luma, uVal, vVal, out, o);
+      toRgb(luma, blend(uPlane, j, cw, cx - cx0, cy - cy0), blend(vPlane, j, cw, cx - cx0, cy - cy0), out, o);
     }
   }
 }
@@ -98,10 +88,7 @@ function yuvGrey(img: Yuv420Image, map: AffineMap, outW: number, outH: number, g
       if (x >= 0 && y >= 0 && x < w - 1 && y < h - 1) {
         const x0 = Math.floor(x);
         const y0 = Math.floor(y);
-        const fx = x - x0;
-        const i = y0 * w + x0;
-        const top = plane[i] + fx * (plane[i + 1] - plane[i]);
-        luma = top + (y - y0) * (plane[i + w] + fx * (plane[i + w + 1] - plane[i + w]) - top);
+        luma = blend(plane, y0 * w + x0, w, x - x0, y - y0);
       } else {
         luma = bilinearPlane(plane, w, h, x, y, BLACK_Y);
       }
@@ -177,6 +164,12 @@ function toRgb(luma: number, u: number, v: number, out: Float32Array, o: number)
   out[o] = clamp255(c + 1.596027 * e);
   out[o + 1] = clamp255(c - 0.391762 * d - 0.812968 * e);
   out[o + 2] = clamp255(c + 2.017232 * d);
+}
+
+/** Bilinear blend of the 2×2 taps data[i], data[i + 1], data[i + stride], data[i + stride + 1]. */
+function blend(data: Uint8Array, i: number, stride: number, fx: number, fy: number): number {
+  const top = data[i] + fx * (data[i + 1] - data[i]);
+  return top + fy * (data[i + stride] + fx * (data[i + stride + 1] - data[i + stride]) - top);
 }
 
 /** One plane's bilinear value at (x, y); taps outside the plane read `outside`. */
