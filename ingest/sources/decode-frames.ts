@@ -53,7 +53,8 @@ export async function* decodeFrames(source: string, opts: DecodeOptions): AsyncG
     else deliver(message);
   });
   frames.on('exit', () => deliver({ kind: 'ended' }));
-  for (const worker of workers) worker.on('error', (err) => deliver({ kind: 'failed', message: `decoder thread failed: ${err.message}` }));
+  decoder.on('error', (err) => deliver({ kind: 'failed', message: `decoder thread failed: ${err.message}` }));
+  detector?.on('error', (err) => deliver({ kind: 'failed', message: `face detector thread failed: ${err.message}` }));
   const stop = () => send({ kind: 'stop' });
   signal?.addEventListener('abort', stop, { once: true });
   try {

@@ -21,6 +21,8 @@ const out = parentPort!;
 const post = (message: FromDecoder, transfer: ArrayBuffer[] = []) => out.postMessage(message, transfer);
 let seconds = 0;
 const detector = createSession(modelFile).then((session) => timeRuns(session, (s) => (seconds = s)));
+// A model that cannot load is reported by the first frame that needs it, not as a crash.
+detector.catch(() => undefined);
 let failed = false;
 // One frame at a time and in order: each waits for the one before (and the first for the model).
 let queue = Promise.resolve();

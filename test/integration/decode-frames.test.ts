@@ -73,6 +73,14 @@ describe('decoder thread', () => {
     assert.equal(count, 15);
   });
 
+  test('a detector that cannot start fails the source with the reason, and leaves nothing running', async () => {
+    const reader = readVideoFrames(video, { fps: 5, maxWidth: 1280, reconnect: ingestConfigSchema.parse({}).reconnect, detectorModel: join(dir, 'missing.onnx') });
+    await assert.rejects(async () => {
+      for await (const _ of reader) void _;
+    }, /face detector: model file .*missing\.onnx is missing/);
+    assert.deepEqual(ffmpegChildren(), []);
+  });
+
   test('a reader that stops early leaves no decoder running', async () => {
     for await (const frame of frames(video, true)) {
       assert.ok(frame.image.width > 0);
