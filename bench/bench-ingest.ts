@@ -112,14 +112,13 @@ async function benchScene(video: string): Promise<{ stats: VideoIngestStats; mod
   const config = ingestConfigSchema.parse({});
   const fps = config.analysisFps;
   const calls: Record<string, { n: number; s: number }> = {};
-  const pipeline = await FacePipeline.load({
-    liveness: true,
-    onModelRun: (role, s) => {
-      const c = (calls[role] ??= { n: 0, s: 0 });
-      c.n++;
-      c.s += s;
-    },
-  });
+  const onModelRun = (role: ModelRole, s: number) => {
+    const c = (calls[role] ??= { n: 0, s: 0 });
+    c.n++;
+    c.s += s;
+  };
+  const pipeline = await FacePipeline.load({ liveness: true, onModelRun });
+  const shotModels = pipeline.startShotModelsThread();
   const bus = createMemoryBus();
   const limits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: () => true };
   const ingest = () =>
@@ -128,6 +127,7 @@ async function benchScene(video: string): Promise<{ stats: VideoIngestStats; mod
       cameraId: 'cam',
       config,
       frames: readVideoFrames(video, { fps, maxWidth: config.maxFrameSide, reconnect: config.reconnect, detectorModel: pipeline.modelFile('detect') }),
+      shotModels,
     });
   // A camera worker runs for days: one untimed pass first, so that start-up (threads, model
   // sessions, JIT) is not counted. The raw runs get a warm-up too.
@@ -140,8 +140,7 @@ async function benchScene(video: string): Promise<{ stats: VideoIngestStats; mod
     stats = await ingest();
   });
   const cpu = cpuSince(cpuStart);
-  await pipeline.close();
-  await bus.close();
+  await Promise.all([pipeline.close(), shotModels.close(), bus.close()]);
 
   // Raw: the same number of runs of each model the pipeline made, back to back, one thread.
   const models: Row[] = [];

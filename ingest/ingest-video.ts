@@ -1,7 +1,7 @@
 /** Ingests one camera's video (file or stream): frames → face tracks → observations on the bus, with counts and metrics. */
 import { randomBytes } from 'node:crypto';
 import type { IngestConfig } from '../schemas/index.ts';
-import type { FacePipeline } from './face/index.ts';
+import type { FacePipeline, ShotModels } from './face/index.ts';
 import { dropsTotal, facesDetectedTotal, framesDecodedTotal, openTracks, tracksTotal } from './ingest-metrics.ts';
 import type { ObservationPublisher } from './observation-publisher.ts';
 import { FaceTrackObserver, type TrackOutcome } from './observe-face-tracks.ts';
@@ -12,9 +12,14 @@ export interface IngestVideoOptions {
   cameraId: string;
   frames: AsyncIterable<VideoFrame>;
   config: Pick<IngestConfig, 'tracking' | 'quality' | 'liveness' | 'staticFace'>;
+  /** Where the ended tracks' liveness and embeddings run (default: the pipeline, on this thread). */
+  shotModels?: ShotModels;
   /** Called after every frame with the running totals. */
   onProgress?: (stats: VideoIngestStats) => void;
 }
+
+/** Frames whose ended tracks may still be concluding before the next frame waits for them. */
+const MAX_CONCLUDING = 8;
 
 /** Running totals of one video ingest. */
 export interface VideoIngestStats {
@@ -40,6 +45,7 @@ export async function ingestVideo(pipeline: FacePipeline, publisher: Observation
     // Random per run, so track ids (and cannot-link hints) never collide across restarts.
     trackIdPrefix: `${camera.slice(0, 100)}.${randomBytes(4).toString('hex')}`,
     config: opts.config,
+    shotModels: opts.shotModels,
   });
   const stats: VideoIngestStats = { frames: 0, faces: 0, tracks: 0, observations: 0, drops: {}, framesPerObservation: [] };
   const drop = (reason: string) => {
@@ -58,6 +64,17 @@ export async function ingestVideo(pipeline: FacePipeline, publisher: Observation
     stats.observations += observations.length;
   };
 
+  // Ended tracks are concluded (liveness, embedding, publishing) while later frames are analysed;
+  // at most MAX_CONCLUDING frames' worth wait, so a crowd cannot pile up crops without bound.
+  const concluding = new Set<Promise<void>>();
+  let failure = null as { error: unknown } | null;
+  const settle = (outcomes: Promise<TrackOutcome[]>) => {
+    const done: Promise<void> = outcomes
+      .then(conclude)
+      .catch((error: unknown) => void (failure ??= { error }))
+      .finally(() => concluding.delete(done));
+    concluding.add(done);
+  };
   try {
     for await (const frame of opts.frames) {
       const result = await observer.processFrame(frame);
@@ -66,14 +83,18 @@ export async function ingestVideo(pipeline: FacePipeline, publisher: Observation
       framesDecodedTotal.inc({ camera });
       facesDetectedTotal.inc({ camera }, result.faces);
       for (const reason of result.rejectedFrames) drop(`frame_${reason}`);
-      await conclude(result.outcomes);
+      settle(result.outcomes);
+      while (concluding.size > MAX_CONCLUDING) await Promise.race(concluding);
+      if (failure) throw failure.error;
       openTracks.set({ camera }, observer.openTracks);
       opts.onProgress?.(stats);
     }
   } finally {
     // Even when the source fails, the tracks seen so far are people: publish them.
-    await conclude(await observer.closeAll());
+    settle(observer.closeAll());
+    while (concluding.size > 0) await Promise.race(concluding);
     openTracks.set({ camera }, 0);
   }
+  if (failure) throw failure.error;
   return stats;
 }

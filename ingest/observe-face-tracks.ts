@@ -1,7 +1,7 @@
 /** Turns a camera's frames into one observation per face track: track, gate, keep the best shots, then liveness and embedding. */
 import type { FaceObservation, IngestConfig } from '../schemas/index.ts';
 import { buildObservation } from './build-observation.ts';
-import type { DescribedFace, DetectedFaces, FacePipeline, FrameImage, RgbImage } from './face/index.ts';
+import type { DescribedFace, DetectedFaces, FacePipeline, FrameImage, RgbImage, ShotModels } from './face/index.ts';
 import { weightedMeanEmbedding } from './quality/average-embeddings.ts';
 import { gateFaceQuality } from './quality/gate-face-quality.ts';
 import { BestShots } from './quality/keep-best-shots.ts';
@@ -18,7 +18,8 @@ export interface FrameResult {
   faces: number;
   /** Per-frame gate rejections by reason (a rejected frame does not end its track). */
   rejectedFrames: string[];
-  outcomes: TrackOutcome[];
+  /** The tracks this frame ended: their liveness and embeddings may still be running. */
+  outcomes: Promise<TrackOutcome[]>;
 }
 
 export interface TrackObserverOptions {
@@ -27,6 +28,8 @@ export interface TrackObserverOptions {
   /** Unique per worker run: track ids must not repeat across restarts. */
   trackIdPrefix: string;
   config: Pick<IngestConfig, 'tracking' | 'quality' | 'liveness' | 'staticFace'>;
+  /** Where liveness and embeddings run (default: the pipeline itself, on this thread). */
+  shotModels?: ShotModels;
 }
 
 /** One frame to observe (a VideoFrame is one). */
@@ -56,12 +59,14 @@ const MAX_CANNOT_LINKS = 256;
 export class FaceTrackObserver {
   private readonly tracker: FaceTracker;
   private readonly shots = new Map<string, BestShots<ShotPayload>>();
+  private readonly shotModels: ShotModels;
 
   constructor(
     private readonly pipeline: FacePipeline,
     private readonly opts: TrackObserverOptions,
   ) {
     this.tracker = new FaceTracker(opts.config.tracking, opts.trackIdPrefix);
+    this.shotModels = opts.shotModels ?? pipeline;
   }
 
   /** Tracks currently open. */
@@ -81,7 +86,7 @@ export class FaceTrackObserver {
       const rejected = this.offerShot(trackIds[i], face, image);
       if (rejected) rejectedFrames.push(rejected);
     });
-    return { faces: faces.length, rejectedFrames, outcomes: await this.finish(closed) };
+    return { faces: faces.length, rejectedFrames, outcomes: this.finish(closed) };
   }
 
   /** Ends every open track (end of file, stream stopped) and returns their outcomes. */
@@ -102,14 +107,13 @@ export class FaceTrackObserver {
     return null;
   }
 
-  private async finish(tracks: Track[]): Promise<TrackOutcome[]> {
-    const outcomes: TrackOutcome[] = [];
-    for (const track of tracks) {
+  private finish(tracks: Track[]): Promise<TrackOutcome[]> {
+    const ended = tracks.map((track) => {
       const shots = this.shots.get(track.id)?.kept ?? [];
       this.shots.delete(track.id);
-      outcomes.push(await this.conclude(track, shots));
-    }
-    return outcomes;
+      return { track, shots };
+    });
+    return Promise.all(ended.map(({ track, shots }) => this.conclude(track, shots)));
   }
 
   private async conclude(track: Track, shots: BestShots<ShotPayload>['kept']): Promise<TrackOutcome> {
@@ -121,12 +125,11 @@ export class FaceTrackObserver {
     let pLive: number | undefined;
     if (liveness.action !== 'off') {
       let sum = 0;
-      for (const shot of shots) sum += await this.pipeline.scoreLiveness(shot.payload.livenessInput!);
+      for (const p of await Promise.all(shots.map((shot) => this.shotModels.scoreLiveness(shot.payload.livenessInput!)))) sum += p;
       pLive = sum / shots.length;
       if (liveness.action === 'drop' && pLive < liveness.minLive) return dropped('spoof');
     }
-    const embeddings: Float32Array[] = [];
-    for (const shot of shots) embeddings.push(await this.pipeline.embedAligned(shot.payload.aligned));
+    const embeddings = await Promise.all(shots.map((shot) => this.shotModels.embedAligned(shot.payload.aligned)));
     const embedding = weightedMeanEmbedding(
       embeddings,
       shots.map((s) => s.score),

@@ -89,6 +89,7 @@ async function runVideo(pipeline: FacePipeline, publisher: ObservationPublisher,
   const started = Date.now();
   bar?.start(Math.max(1, Math.round(duration! * fps)), 0, { faces: 0, observations: 0, faceRate: '0' });
   let stats: VideoIngestStats;
+  const shotModels = pipeline.startShotModelsThread();
   try {
     stats = await ingestVideo(pipeline, publisher, {
       siteId: opts.site,
@@ -104,10 +105,12 @@ async function runVideo(pipeline: FacePipeline, publisher: ObservationPublisher,
           process.stderr.write(`revisit: ${reason}; reconnecting in ${delayMs} ms (attempt ${attempt})\n`);
         },
       }),
+      shotModels,
       onProgress: (s) => bar?.update(s.frames, { faces: s.faces, observations: s.observations, faceRate: ratePerSecond(s.faces, started) }),
     });
   } finally {
     bar?.stop();
+    await shotModels.close();
   }
   const seconds = (Date.now() - started) / 1000;
   const drops = Object.entries(stats.drops).map(([reason, n]) => `${reason} ${n}`);

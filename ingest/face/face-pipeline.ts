@@ -9,6 +9,7 @@ import { livenessInput, scoreLiveness } from './estimate-liveness.ts';
 import type { DescribedFace, EmbeddedFace, FrameImage, RgbImage } from './face-types.ts';
 import { createSession, timeRuns, type InferenceSession } from './onnx-session.ts';
 import { padImage } from './pad-image.ts';
+import { ShotModelsThread } from './shot-models.ts';
 import { pickPrimaryFace } from './pick-primary-face.ts';
 
 /** Options for FacePipeline.load. */
@@ -132,6 +133,14 @@ export class FacePipeline {
   /** The model file this pipeline runs for `role` (for a detector on another thread). */
   modelFile(role: ModelRole): string {
     return modelFileOf(role, this.options);
+  }
+
+  /**
+   * This pipeline's liveness and embedding models on a thread of their own, reporting their runs
+   * as the pipeline does: a video worker concludes ended tracks there while it analyses frames.
+   */
+  startShotModelsThread(): ShotModelsThread {
+    return ShotModelsThread.start({ feature: this.modelFile('feature'), liveness: this.modelFile('liveness') }, this.options.onModelRun);
   }
 
   /** Releases the ONNX sessions. */

@@ -5,6 +5,7 @@ export { DETECTOR_INPUT_SIZE, detectFaces, type DetectedFace, type DetectedFaces
 export { createSession, timeRuns } from './onnx-session.ts';
 export { decodeImage, type DecodeOptions } from './decode-image.ts';
 export { FacePipeline, type EmbedOptions, type PipelineOptions } from './face-pipeline.ts';
+export { ShotModelsThread, type ShotModels } from './shot-models.ts';
 export { pickPrimaryFace } from './pick-primary-face.ts';
 export type { DetectOptions } from './detect-faces.ts';
 export { cosine, equalErrorRate, scorePairs, type EerResult, type PairScores } from './measure-eer.ts';

@@ -9,7 +9,7 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { after, before, describe, test } from 'node:test';
 import { createMemoryBus } from '../../common/bus/index.ts';
-import { cosine, FacePipeline, ingestVideo, ObservationPublisher, readVideoFrames, recordModelRun, type VideoFrame } from '../../ingest/index.ts';
+import { cosine, FacePipeline, ingestVideo, ObservationPublisher, readVideoFrames, recordModelRun, ShotModelsThread, type ShotModels, type VideoFrame } from '../../ingest/index.ts';
 import { dropsTotal } from '../../ingest/ingest-metrics.ts';
 import { decodeFaceObservation, ingestConfigSchema, type FaceObservation, type IngestConfigInput } from '../../schemas/index.ts';
 import { personImages } from '../harness/faces-dir.ts';
@@ -43,7 +43,7 @@ describe('camera worker on a video of known people', () => {
   });
 
   /** Runs the worker on `frames`, returning its stats and every message it published, raw and decoded. */
-  async function run(frames: AsyncIterable<VideoFrame>, overrides: IngestConfigInput = {}) {
+  async function run(frames: AsyncIterable<VideoFrame>, overrides: IngestConfigInput = {}, shotModels?: ShotModels) {
     const bus = createMemoryBus();
     const raw: Uint8Array[] = [];
     const sub = await bus.subscribe({ topic: 'obs', groupId: 'g' }, async (batch) => {
@@ -54,6 +54,7 @@ describe('camera worker on a video of known people', () => {
       cameraId: 'cam-1',
       frames,
       config: ingestConfigSchema.parse(overrides),
+      shotModels,
     });
     await sub.drain();
     await bus.close();
@@ -74,7 +75,9 @@ describe('camera worker on a video of known people', () => {
   test('one observation per appearance, same person matching across appearances, gates counted, no file and no pixel out', async (t) => {
     const before = filesAround();
     const staticBefore = await dropCount('track_static_face');
-    const { stats, raw, observations } = await run(framesOf(video), { liveness: { action: 'flag' } });
+    // As `revisit ingest` runs: liveness and embeddings on the shot-models thread.
+    const shotModels = pipeline.startShotModelsThread();
+    const { stats, raw, observations } = await run(framesOf(video), { liveness: { action: 'flag' } }, shotModels).finally(() => shotModels.close());
     t.diagnostic(`${stats.frames} frames, ${stats.faces} faces, ${stats.tracks} tracks → ${observations.length} observations; drops ${JSON.stringify(stats.drops)}`);
 
     // Appearances, by time: one observation each, not one per frame.
@@ -108,6 +111,21 @@ describe('camera worker on a video of known people', () => {
     assert.deepEqual(filesAround(), before);
     for (const bytes of raw) assert.ok(bytes.length < 2600, `a ${bytes.length}-byte message is more than an embedding`);
     for (const o of observations) assert.deepEqual(Object.keys(o).sort(), OBSERVATION_FIELDS);
+  });
+
+  test('the shot-models thread gives the very observations the pipeline gives in-process', async () => {
+    const shotModels = pipeline.startShotModelsThread();
+    const threaded = await run(framesOf(video), { liveness: { action: 'flag' } }, shotModels).finally(() => shotModels.close());
+    const inProcess = await run(framesOf(video), { liveness: { action: 'flag' } });
+    const essence = (o: FaceObservation) => ({ tStartMs: o.tStartMs, tEndMs: o.tEndMs, embedding: [...o.embedding], liveness: o.liveness, quality: o.quality });
+    assert.equal(threaded.observations.length, appearances.length);
+    assert.deepEqual(threaded.observations.map(essence), inProcess.observations.map(essence));
+  });
+
+  test('shot models that cannot load fail the ingest with the reason', async () => {
+    const missing = join(dir, 'missing.onnx');
+    const shotModels = ShotModelsThread.start({ feature: missing, liveness: missing });
+    await assert.rejects(run(framesOf(video), { liveness: { action: 'off' } }, shotModels).finally(() => shotModels.close()), /feature model: model file .*missing\.onnx is missing/);
   });
 
   test('liveness gate in drop mode drops and counts every track below the threshold', async () => {
