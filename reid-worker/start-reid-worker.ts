@@ -3,7 +3,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Bus, Subscription } from '../common/bus/bus.ts';
 import type { RevisitConfig } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
-import type { MessageLimits } from '../schemas/index.ts';
+import { DEFAULT_WORKER_GROUP, type MessageLimits } from '../schemas/index.ts';
 import type { IdentityStore } from '../identity-registry/index.ts';
 import { createObservationBatchHandler } from './handle-observation-batch.ts';
 import { SiteStateCache } from './site-state.ts';
@@ -72,7 +72,7 @@ export async function startReidWorker({ config, bus, store, clickhouse, now }: R
   return bus.subscribe(
     {
       topic: config.topics.observations,
-      groupId: 'reid-worker',
+      groupId: config.kafka?.groupId ?? DEFAULT_WORKER_GROUP,
       // Another worker may have changed these sites meanwhile: rebuild from the registry.
       onAssigned: () => {
         sites.invalidate();

@@ -24,6 +24,9 @@ const apiKeySchema = z.object({
   sites: z.union([z.literal('*'), z.array(z.string().min(1)).min(1)]).default('*'),
 });
 
+/** The re-id workers' consumer group unless configured (the in-process bus has one group only). */
+export const DEFAULT_WORKER_GROUP = 'reid-worker';
+
 export const configSchema = z.object({
   dataDir: z.string().default('data').describe('Where embedded ClickHouse, local Redis and keys live'),
   sites: z.array(siteSchema).min(1).default([{ id: 'demo-store', name: 'Demo store', tenant: 'demo', timezone: 'UTC' }]),
@@ -33,6 +36,7 @@ export const configSchema = z.object({
       partitions: z.number().int().min(1).max(1024).default(4),
       sessionTimeoutMs: z.number().int().min(6000).max(300_000).default(30_000).describe("A worker silent this long (e.g. killed) loses its partitions to the others; the broker's allowed range starts at 6 s"),
       retryBackoffMaxMs: z.number().int().min(100).max(600_000).default(30_000).describe('Cap of the doubling pause between redeliveries of a failing batch (a store is down)'),
+      groupId: z.string().min(1).max(255).default(DEFAULT_WORKER_GROUP).describe("The re-id workers' consumer group: deployments sharing one Kafka cluster each need their own (and their own topics)"),
     })
     .optional()
     .describe('Unset: the in-process bus (embedded mode)'),

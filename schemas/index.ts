@@ -2,7 +2,7 @@
 export { ContractError, type MessageLimits } from './check-fields.ts';
 export { type FaceObservation, decodeFaceObservation, encodeFaceObservation, validateFaceObservation } from './face-observation.ts';
 export { type Sighting, decodeSighting, encodeSighting } from './sighting.ts';
-export { configSchema, type RevisitConfig, type RevisitConfigInput, type SiteConfig, type ApiKeyConfig } from './config.schema.ts';
+export { configSchema, DEFAULT_WORKER_GROUP, type RevisitConfig, type RevisitConfigInput, type SiteConfig, type ApiKeyConfig } from './config.schema.ts';
 export { applyMigrations, listMigrations, type Migration } from './clickhouse/apply-migrations.ts';
 export { footfallQuerySchema, type FootfallQueryParams, type ErrorBody } from './http.schema.ts';
 export { ingestConfigSchema, faceUploadQuerySchema, embeddingUploadSchema, type IngestConfig, type IngestConfigInput, type FaceUploadQuery, type EmbeddingUpload } from './ingest.schema.ts';

@@ -29,7 +29,8 @@ const TOTAL = SITES.length * PEOPLE * ROUNDS;
 const CHUNK = 64;
 const KILL_AFTER = 500;
 const CLI = new URL('../../bin/revisit.js', import.meta.url).pathname;
-const GROUP = 'reid-worker';
+/** Not the default group: the workers must take it from the configuration. */
+const GROUP = uniqueName('reid-group');
 const keyPrefix = 'parts';
 const limits: MessageLimits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s) => SITES.includes(s) };
 
@@ -55,7 +56,7 @@ before(async () => {
     join(dir, 'config.json'),
     JSON.stringify({
       sites: SITES.map((id) => ({ id, name: id })),
-      kafka: { brokers: broker.brokers, partitions: 4, sessionTimeoutMs: 6000 },
+      kafka: { brokers: broker.brokers, partitions: 4, sessionTimeoutMs: 6000, groupId: GROUP },
       topics: { observations: topic, deadLetters: `${topic}.dlq` },
       redis: { url: redisServer.url, keyPrefix },
       // Shared by every worker: each must open the centroids the others sealed.
