@@ -3,8 +3,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Bus, Subscription } from '../common/bus/bus.ts';
 import type { RevisitConfig } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
-import { DEFAULT_WORKER_GROUP, type MessageLimits } from '../schemas/index.ts';
-import type { IdentityStore } from '../identity-registry/index.ts';
+import { DEFAULT_WORKER_GROUP, encodeIdentityMerge, type MessageLimits } from '../schemas/index.ts';
+import type { IdentityMerge, IdentityStore } from '../identity-registry/index.ts';
 import { createObservationBatchHandler } from './handle-observation-batch.ts';
 import { SiteStateCache } from './site-state.ts';
 import { ClickHouseSightingSink } from './sinks/clickhouse-sighting-sink.ts';
@@ -55,7 +55,12 @@ export async function startReidWorker({ config, bus, store, clickhouse, now }: R
   });
   const policy = matchPolicyFromConfig(config.matching);
   const visitSink = new ClickHouseVisitSink(clickhouse, config, { now });
-  const reclusterer = new SiteReclusterer({ store, sites, clickhouse, policy, everyMs: config.matching.reclusterEveryMs, visits: visitSink, logger, now });
+  const announce = (siteId: string, merges: IdentityMerge[]) =>
+    bus.publish(
+      config.topics.merges,
+      merges.map((m) => ({ key: siteId, value: encodeIdentityMerge({ siteId, fromIdentityId: m.from, intoIdentityId: m.to, similarity: m.similarity, mergedAtMs: m.mergedAtMs }) })),
+    );
+  const reclusterer = new SiteReclusterer({ store, sites, clickhouse, policy, everyMs: config.matching.reclusterEveryMs, visits: visitSink, announce, logger, now });
   const handler = createObservationBatchHandler({
     limits: messageLimits(config),
     policy,

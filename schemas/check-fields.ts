@@ -1,4 +1,5 @@
 /** Field checks shared by every message contract, and the error they raise. */
+import { fromBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 
 /** Why a message was rejected: a stable code for dead letters and metrics, and a readable message. */
 export class ContractError extends Error {
@@ -11,6 +12,22 @@ export class ContractError extends Error {
     super(message);
     this.name = 'ContractError';
   }
+}
+
+/**
+ * The message's fields from protobuf bytes, without the generated type's bookkeeping
+ * ($typeName, $unknown); bytes that are not the message raise ContractError 'malformed'.
+ */
+export function parseMessage<Desc extends DescMessage>(schema: Desc, bytes: Uint8Array): Omit<MessageShape<Desc>, '$typeName' | '$unknown'> {
+  let msg: MessageShape<Desc>;
+  try {
+    msg = fromBinary(schema, bytes);
+  } catch (err) {
+    const name = schema.name;
+    throw new ContractError('malformed', `not a${/^[AEIOU]/.test(name) ? 'n' : ''} ${name}: ${(err as Error).message}`);
+  }
+  const { $typeName: _t, $unknown: _u, ...fields } = msg as MessageShape<Desc> & { $unknown?: unknown };
+  return fields;
 }
 
 export interface MessageLimits {

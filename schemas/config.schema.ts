@@ -45,6 +45,7 @@ export const configSchema = z.object({
       observations: z.string().default('face-observations'),
       deadLetters: z.string().default('face-observations.dlq'),
       sightings: z.string().default('sightings').describe('Re-identified sightings, keyed by site: integrated-mode applications read their anonymous ids here'),
+      merges: z.string().default('identity-merges').describe('Identities merged by re-clustering, keyed by site: integrated-mode applications re-point a merged id to its survivor'),
     })
     .prefault({}),
   clickhouse: z

@@ -1,7 +1,7 @@
 /** FaceObservation: the contract of the face-observations topic, encoded and validated in one place. */
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { create, toBinary } from '@bufbuild/protobuf';
 import { FaceObservationSchema, type FaceObservation as FaceObservationMessage } from './gen/revisit/v1/face_observation_pb.ts';
-import { checkEmbedding, checkId, checkTimes, ContractError, type MessageLimits } from './check-fields.ts';
+import { checkEmbedding, checkId, checkTimes, ContractError, parseMessage, type MessageLimits } from './check-fields.ts';
 
 /** A face observation in memory: the generated message type with numbers and a Float32Array. */
 export type FaceObservation = Omit<FaceObservationMessage, '$typeName' | '$unknown' | 'tStartMs' | 'tEndMs' | 'embedding'> & {
@@ -53,15 +53,9 @@ export function decodeFaceObservation(bytes: Uint8Array, limits: MessageLimits):
   if (bytes.length > limits.maxMessageBytes) {
     throw new ContractError('too_large', `message of ${bytes.length} bytes exceeds ${limits.maxMessageBytes}`);
   }
-  let msg: FaceObservationMessage;
-  try {
-    msg = fromBinary(FaceObservationSchema, bytes);
-  } catch (err) {
-    throw new ContractError('malformed', `not a FaceObservation: ${(err as Error).message}`);
-  }
-  const { $typeName: _t, $unknown: _u, ...fields } = msg;
+  const fields = parseMessage(FaceObservationSchema, bytes);
   return validateFaceObservation(
-    { ...fields, tStartMs: Number(msg.tStartMs), tEndMs: Number(msg.tEndMs), embedding: Float32Array.from(msg.embedding) },
+    { ...fields, tStartMs: Number(fields.tStartMs), tEndMs: Number(fields.tEndMs), embedding: Float32Array.from(fields.embedding) },
     limits,
   );
 }

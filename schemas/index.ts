@@ -2,6 +2,7 @@
 export { ContractError, type MessageLimits } from './check-fields.ts';
 export { type FaceObservation, decodeFaceObservation, encodeFaceObservation, validateFaceObservation } from './face-observation.ts';
 export { type Sighting, decodeSighting, encodeSighting } from './sighting.ts';
+export { type IdentityMergeEvent, decodeIdentityMerge, encodeIdentityMerge } from './identity-merge.ts';
 export { configSchema, DEFAULT_WORKER_GROUP, type RevisitConfig, type RevisitConfigInput, type SiteConfig, type ApiKeyConfig } from './config.schema.ts';
 export { applyMigrations, listMigrations, type Migration } from './clickhouse/apply-migrations.ts';
 export { footfallQuerySchema, type FootfallQueryParams, type ErrorBody } from './http.schema.ts';

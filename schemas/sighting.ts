@@ -1,7 +1,7 @@
 /** Sighting: an observation after re-identification, as sunk to ClickHouse and sent to integrators. */
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { create, toBinary } from '@bufbuild/protobuf';
 import { SightingSchema, type Sighting as SightingMessage } from './gen/revisit/v1/sighting_pb.ts';
-import { ContractError } from './check-fields.ts';
+import { parseMessage } from './check-fields.ts';
 
 /** A sighting in memory: the generated message type with epoch-ms numbers. */
 export type Sighting = Omit<SightingMessage, '$typeName' | '$unknown' | 'tStartMs' | 'tEndMs'> & {
@@ -14,12 +14,6 @@ export function encodeSighting(s: Sighting): Uint8Array {
 }
 
 export function decodeSighting(bytes: Uint8Array): Sighting {
-  let msg: SightingMessage;
-  try {
-    msg = fromBinary(SightingSchema, bytes);
-  } catch (err) {
-    throw new ContractError('malformed', `not a Sighting: ${(err as Error).message}`);
-  }
-  const { $typeName: _t, $unknown: _u, ...fields } = msg;
-  return { ...fields, tStartMs: Number(msg.tStartMs), tEndMs: Number(msg.tEndMs) };
+  const fields = parseMessage(SightingSchema, bytes);
+  return { ...fields, tStartMs: Number(fields.tStartMs), tEndMs: Number(fields.tEndMs) };
 }

@@ -29,6 +29,8 @@ export interface SiteReclustererOptions {
   /** Minimum time between two passes of one site (0: never). */
   everyMs: number;
   visits?: MergedVisitsTarget;
+  /** Tells the outside world (the identity-merges topic); called again for merges a crash left half-done. */
+  announce?: (siteId: string, merges: IdentityMerge[]) => Promise<void>;
   logger: Logger;
   now?: () => number;
 }
@@ -79,6 +81,7 @@ export class SiteReclusterer {
     await rekeyMergedSightings(this.options.clickhouse, siteId, survivors);
     await this.options.visits?.reassign(siteId, survivors);
     await recordMerges(this.options.clickhouse, siteId, merges);
+    await this.options.announce?.(siteId, merges);
     await this.options.store.completeMerges(siteId, merges.map((m) => m.from));
   }
 }

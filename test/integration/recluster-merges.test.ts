@@ -1,7 +1,7 @@
 // The periodic re-clustering pass in the running worker (embedded runtime, fake clock): a person
 // split into two identities is merged, and the registry, sightings, visits, reports and the
 // audit table all follow; a redelivery cannot resurrect the merged id; a merge a crash left
-// half-done is finished by the next worker.
+// half-done is finished by the next worker. Each merge is announced on the identity-merges topic.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
@@ -11,7 +11,7 @@ import { messageLimits, startReidWorker } from '../../reid-worker/index.ts';
 import { mergeIdentities } from '../../reid-worker/match/merge-identities.ts';
 import { VISIT_AGGREGATES } from '../../reid-worker/visits/rebuild-visit-aggregates.ts';
 import { queryFootfall, queryReturningVisitors, type ReportRange } from '../../reports/index.ts';
-import type { FaceObservation } from '../../schemas/index.ts';
+import { decodeIdentityMerge, type FaceObservation, type IdentityMergeEvent } from '../../schemas/index.ts';
 import { openEmbeddedWorker, type EmbeddedWorker } from './open-embedded-worker.ts';
 
 const SEC = 1000;
@@ -25,6 +25,9 @@ let env: EmbeddedWorker;
 let publisher: ObservationPublisher;
 let redis: Redis;
 let restarted: Subscription | undefined;
+let announcements: Subscription;
+/** What integrated-mode applications read on the identity-merges topic. */
+const announced: IdentityMergeEvent[] = [];
 
 /** Unit vector e0 + x·e_axis: two such faces of one person are cos 1/(1+x²) apart, each 1/√(1+x²) from e0. */
 function face(axis: number, x: number): Float32Array {
@@ -63,10 +66,14 @@ before(async () => {
   );
   publisher = new ObservationPublisher(env.runtime.bus, env.runtime.config.topics.observations, messageLimits(env.runtime.config));
   redis = new Redis(env.redisUrl);
+  announcements = await env.runtime.bus.subscribe({ topic: env.runtime.config.topics.merges, groupId: 'integrator' }, async (batch) => {
+    for (const m of batch.messages) announced.push(decodeIdentityMerge(m.value));
+  });
 });
 
 after(async () => {
   redis?.disconnect();
+  await announcements?.stop();
   await restarted?.stop();
   await env?.close();
 });
@@ -91,6 +98,9 @@ test('a split person is merged by the periodic pass: one identity, one visitor, 
   const { merged_identity_id: from, identity_id: to } = merge;
   assert.deepEqual(new Set([from, to]), new Set(split.map((s) => s.identity_id)));
   assert.ok(merge.similarity >= 0.85);
+  await announcements.drain();
+  assert.deepEqual(announced.map((a) => [a.siteId, a.fromIdentityId, a.intoIdentityId, a.mergedAtMs]), [[site, from, to, clock]], 'integrators are told: re-point the merged id');
+  assert.ok(Math.abs(announced[0].similarity - merge.similarity) < 1e-6);
 
   const identities = await env.runtime.store.loadSite(site);
   assert.deepEqual(identities.map((i) => i.identityId), [to], 'one identity left in Redis');
@@ -135,6 +145,8 @@ test('a merge a crash left between Redis and ClickHouse is finished by the next 
   assert.equal((await queryFootfall(env.runtime.clickhouse, range(site), 'day')).totals.visitors, 1);
   const merges = await rows<{ identity_id: string }>('SELECT identity_id FROM identity_merges FINAL WHERE site_id = {s:String} AND merged_identity_id = {m:String}', { s: site, m: a.identityId });
   assert.deepEqual(merges, [{ identity_id: b.identityId }]);
+  await announcements.drain();
+  assert.deepEqual(announced.filter((m) => m.siteId === site).map((m) => [m.fromIdentityId, m.intoIdentityId]), [[a.identityId, b.identityId]], 'the finished merge is announced too');
 });
 
 test('every materialized view on visits feeds a table the merge rebuilds', async () => {
