@@ -1,8 +1,7 @@
 /** Public API of the face pipeline: decode an image, get aligned, embedded faces, measure verification. */
-export { isYuv420, type DescribedFace, type EmbeddedFace, type FaceBox, type FrameImage, type RgbImage, type Yuv420Image } from './face-types.ts';
+export type { DescribedFace, EmbeddedFace, FaceBox, FrameImage, RgbImage, Yuv420Image } from './face-types.ts';
 export type { QualityParts } from './assess-quality.ts';
-export { DETECTOR_INPUT_SIZE, detectFaces, type DetectedFace, type DetectedFaces } from './detect-faces.ts';
-export { createSession, timeRuns } from './onnx-session.ts';
+export { DETECTOR_INPUT_SIZE, type DetectedFace, type DetectedFaces } from './detect-faces.ts';
 export { decodeImage, type DecodeOptions } from './decode-image.ts';
 export { FacePipeline, type EmbedOptions, type PipelineOptions } from './face-pipeline.ts';
 export { ShotModelsThread, type ShotModels } from './shot-models.ts';
