@@ -124,9 +124,8 @@ export class FaceTrackObserver {
     if (shots.length === 0) return dropped('low_quality');
     let pLive: number | undefined;
     if (liveness.action !== 'off') {
-      let sum = 0;
-      for (const p of await Promise.all(shots.map((shot) => this.shotModels.scoreLiveness(shot.payload.livenessInput!)))) sum += p;
-      pLive = sum / shots.length;
+      const scores = await Promise.all(shots.map((shot) => this.shotModels.scoreLiveness(shot.payload.livenessInput!)));
+      pLive = scores.reduce((sum, p) => sum + p, 0) / shots.length;
       if (liveness.action === 'drop' && pLive < liveness.minLive) return dropped('spoof');
     }
     const embeddings = await Promise.all(shots.map((shot) => this.shotModels.embedAligned(shot.payload.aligned)));

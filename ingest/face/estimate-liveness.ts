@@ -9,18 +9,12 @@ const SIZE = 128;
 const CONTEXT_SCALE = 2.7;
 
 /**
- * p(live), 0..1. Follows the package: the box is made square (side = box height), scaled ×2.7
- * around its centre but never beyond the image, shifted back inside the frame, resized to
- * 128×128 by bilinear sampling (cv.resize's default, as the package), raw 0..255 values, CHW in B,G,R order (which lifts real photos' median p(live) to
- * 0.999), softmax, class 0 = live. Uncalibrated: measure before dropping faces on it.
- */
-export async function estimateLiveness(session: InferenceSession, image: FrameImage, face: DetectedFace): Promise<number> {
-  return scoreLiveness(session, livenessInput(image, face));
-}
-
-/**
- * The liveness model's input for one face (1×3×128×128 as above), so a video worker can keep the
- * crops of a track's best frames and score only those once the track ends.
+ * The liveness model's input for one face (1×3×128×128), kept by a video worker for a track's
+ * best frames and scored once the track ends. Follows the package: the box is made square
+ * (side = box height), scaled ×2.7 around its centre but never beyond the image, shifted back
+ * inside the frame, resized to 128×128 by bilinear sampling (cv.resize's default, as the
+ * package), raw 0..255 values, CHW in B,G,R order (which lifts real photos' median p(live) to
+ * 0.999). p(live) is then the softmax's class 0. Uncalibrated: measure before dropping faces on it.
  */
 export function livenessInput(image: FrameImage, face: DetectedFace): Float32Array {
   const boxSide = face.y2 - face.y1;
