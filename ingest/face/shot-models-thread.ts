@@ -14,7 +14,7 @@ export interface ShotModelFiles {
 }
 
 export type ShotModelRole = keyof ShotModelFiles;
-export type ToShotModels = { id: number; role: ShotModelRole; input: Float32Array };
+export type ToShotModels = { kind: 'run'; id: number; role: ShotModelRole; input: Float32Array } | { kind: 'close' };
 export type FromShotModels = { id: number; embedding?: Float32Array; pLive?: number; seconds: number } | { id: number; error: string };
 
 const files = workerData as ShotModelFiles;
@@ -28,10 +28,11 @@ for (const session of Object.values(sessions)) session.catch(() => undefined);
 let queue = Promise.resolve();
 
 port.on('message', (request: ToShotModels) => {
-  queue = queue.then(() => answer(request));
+  // Closing lets the thread end by itself once its runs are answered (and its models loaded).
+  queue = queue.then(() => (request.kind === 'close' ? port.close() : answer(request)));
 });
 
-async function answer({ id, role, input }: ToShotModels): Promise<void> {
+async function answer({ id, role, input }: Extract<ToShotModels, { kind: 'run' }>): Promise<void> {
   try {
     const session = await sessions[role];
     if (role === 'feature') {

@@ -1,4 +1,5 @@
 /** The models that run on a track's best shots (liveness, embedding), in-process or on a thread of their own. */
+import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import { startTsWorker } from '../../common/process/start-ts-worker.ts';
 import type { FromShotModels, ShotModelFiles, ShotModelRole, ToShotModels } from './shot-models-thread.ts';
@@ -17,6 +18,7 @@ export interface ShotModels {
  */
 export class ShotModelsThread implements ShotModels {
   private nextId = 0;
+  private readonly exited: Promise<unknown>;
   private readonly waiting = new Map<number, { resolve: (m: FromShotModels) => void; reject: (e: Error) => void }>();
 
   private constructor(
@@ -31,6 +33,7 @@ export class ShotModelsThread implements ShotModels {
     });
     worker.on('error', (err) => this.failAll(new Error(`shot-models thread failed: ${err.message}`)));
     worker.on('exit', () => this.failAll(new Error('shot-models thread stopped')));
+    this.exited = once(worker, 'exit');
   }
 
   /** Starts the thread with these model files; `onModelRun` hears every run's time, as FacePipeline's does. */
@@ -46,9 +49,13 @@ export class ShotModelsThread implements ShotModels {
     return (await this.call('liveness', input)).pLive!;
   }
 
-  /** Stops the thread; calls still waiting fail. */
+  /**
+   * Lets the thread finish the calls already asked for and end. Not terminate(): terminating a
+   * thread still starting up (registering tsx, loading models) could hang the process for good.
+   */
   async close(): Promise<void> {
-    await this.worker.terminate();
+    this.worker.postMessage({ kind: 'close' } satisfies ToShotModels);
+    await this.exited;
   }
 
   private async call(role: ShotModelRole, input: Float32Array): Promise<Extract<FromShotModels, { seconds: number }>> {
@@ -56,7 +63,7 @@ export class ShotModelsThread implements ShotModels {
     const answer = new Promise<FromShotModels>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     // Only a buffer of its own can be moved; a view into a larger one is copied.
     const own = input.byteLength === input.buffer.byteLength ? input : input.slice();
-    this.worker.postMessage({ id, role, input: own } satisfies ToShotModels, [own.buffer as ArrayBuffer]);
+    this.worker.postMessage({ kind: 'run', id, role, input: own } satisfies ToShotModels, [own.buffer as ArrayBuffer]);
     const result = (await answer) as Extract<FromShotModels, { seconds: number }>;
     this.onModelRun?.(role, result.seconds);
     return result;
