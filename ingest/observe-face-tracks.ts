@@ -1,7 +1,7 @@
 /** Turns a camera's frames into one observation per face track: track, gate, keep the best shots, then liveness and embedding. */
 import type { FaceObservation, IngestConfig } from '../schemas/index.ts';
 import { buildObservation } from './build-observation.ts';
-import type { DescribedFace, DetectedFaces, FacePipeline, FrameImage, RgbImage, ShotModels } from './face/index.ts';
+import type { DescribedFace, DetectedFaces, FaceCrops, FacePipeline, FrameImage, RgbImage, ShotModels } from './face/index.ts';
 import { weightedMeanEmbedding } from './quality/average-embeddings.ts';
 import { gateFaceQuality } from './quality/gate-face-quality.ts';
 import { BestShots } from './quality/keep-best-shots.ts';
@@ -42,23 +42,18 @@ export interface ObservedFrame {
   detected?: DetectedFaces;
 }
 
-/** What a kept frame carries until its track ends: crops only, the frame itself is gone. */
-interface ShotPayload {
-  aligned: Float32Array;
-  livenessInput: Float32Array | null;
-}
-
 /** The protocol allows 256 cannot-link ids; a crowd beyond that is not worth the bytes. */
 const MAX_CANNOT_LINKS = 256;
 
 /**
  * Long-lived per camera. Per frame it runs detection, landmarks, alignment and the quality
  * gate; the two expensive models (liveness, embedding) run only on each track's best K frames,
- * once the track ends. Memory is bounded by maxOpenTracks × K crops.
+ * once the track ends, on crops made then from the kept frames' face windows (copied out, as the
+ * frame buffers are reused). Memory is bounded by maxOpenTracks × K windows.
  */
 export class FaceTrackObserver {
   private readonly tracker: FaceTracker;
-  private readonly shots = new Map<string, BestShots<ShotPayload>>();
+  private readonly shots = new Map<string, BestShots<FaceCrops>>();
   private readonly shotModels: ShotModels;
 
   constructor(
@@ -83,7 +78,7 @@ export class FaceTrackObserver {
     );
     const rejectedFrames: string[] = [];
     faces.forEach((face, i) => {
-      const rejected = this.offerShot(trackIds[i], face, image);
+      const rejected = this.offerShot(trackIds[i], face);
       if (rejected) rejectedFrames.push(rejected);
     });
     return { faces: faces.length, rejectedFrames, outcomes: this.finish(closed) };
@@ -94,16 +89,12 @@ export class FaceTrackObserver {
     return this.finish(this.tracker.closeAll());
   }
 
-  private offerShot(trackId: string, face: DescribedFace, image: FrameImage): string | null {
+  private offerShot(trackId: string, face: DescribedFace): string | null {
     let shots = this.shots.get(trackId);
     if (!shots) this.shots.set(trackId, (shots = new BestShots(this.opts.config.quality.bestShots)));
     const gate = gateFaceQuality(face, this.opts.config.quality);
     if (!gate.pass) return gate.reason;
-    const liveness = this.opts.config.liveness.action !== 'off';
-    shots.offer(gate.score, face.quality, () => ({
-      aligned: face.align(),
-      livenessInput: liveness ? this.pipeline.livenessInput(image, face.detection) : null,
-    }));
+    shots.offer(gate.score, face.quality, () => face.keep());
     return null;
   }
 
@@ -116,7 +107,7 @@ export class FaceTrackObserver {
     return Promise.all(ended.map(({ track, shots }) => this.conclude(track, shots)));
   }
 
-  private async conclude(track: Track, shots: BestShots<ShotPayload>['kept']): Promise<TrackOutcome> {
+  private async conclude(track: Track, shots: BestShots<FaceCrops>['kept']): Promise<TrackOutcome> {
     const { quality, staticFace, liveness } = this.opts.config;
     const dropped = (reason: TrackDropReason): TrackOutcome => ({ kind: 'dropped', trackId: track.id, reason, frames: track.hits });
     if (track.hits < quality.minTrackFrames) return dropped('too_short');
@@ -124,11 +115,11 @@ export class FaceTrackObserver {
     if (shots.length === 0) return dropped('low_quality');
     let pLive: number | undefined;
     if (liveness.action !== 'off') {
-      const scores = await Promise.all(shots.map((shot) => this.shotModels.scoreLiveness(shot.payload.livenessInput!)));
+      const scores = await Promise.all(shots.map((shot) => this.shotModels.scoreLiveness(shot.payload.liveness())));
       pLive = scores.reduce((sum, p) => sum + p, 0) / shots.length;
       if (liveness.action === 'drop' && pLive < liveness.minLive) return dropped('spoof');
     }
-    const embeddings = await Promise.all(shots.map((shot) => this.shotModels.embedAligned(shot.payload.aligned)));
+    const embeddings = await Promise.all(shots.map((shot) => this.shotModels.embedAligned(shot.payload.aligned())));
     const embedding = weightedMeanEmbedding(
       embeddings,
       shots.map((s) => s.score),

@@ -1,11 +1,12 @@
 /** The face pipeline: detect → 68 landmarks → 5-point alignment → embedding (+ quality, liveness). */
 import { fetchModels, modelPath, type ModelRole } from '../../models/index.ts';
-import { alignmentMap, fivePoints, warpAligned, warpAlignedGrey } from './align-face.ts';
+import { alignmentMap, fivePoints, warpAlignedGrey } from './align-face.ts';
 import { assessQuality, SHARPNESS_WINDOW } from './assess-quality.ts';
 import { detectFaces, type DetectedFace, type DetectedFaces, type DetectOptions } from './detect-faces.ts';
 import { embedFace } from './embed-face.ts';
 import { estimateLandmarks } from './estimate-landmarks.ts';
-import { livenessInput, scoreLiveness } from './estimate-liveness.ts';
+import { livenessMap, scoreLiveness } from './estimate-liveness.ts';
+import { faceCrops, keepFaceCrops } from './face-crops.ts';
 import type { DescribedFace, EmbeddedFace, FrameImage, RgbImage } from './face-types.ts';
 import { createSession, timeRuns, type InferenceSession } from './onnx-session.ts';
 import { padImage } from './pad-image.ts';
@@ -69,9 +70,9 @@ export class FacePipeline {
   async embedFaces(image: FrameImage, opts: EmbedOptions = {}): Promise<EmbeddedFace[]> {
     const faces: EmbeddedFace[] = [];
     for (const described of await this.describeFaces(image, opts)) {
-      const { detection, box, detectorScore, landmarks5, quality } = described;
-      const face: EmbeddedFace = { box, detectorScore, landmarks5, embedding: await this.embedAligned(described.align()), quality };
-      if (opts.liveness) face.liveness = await this.scoreLiveness(this.livenessInput(image, detection));
+      const { box, detectorScore, landmarks5, quality, crops } = described;
+      const face: EmbeddedFace = { box, detectorScore, landmarks5, embedding: await this.embedAligned(crops.aligned()), quality };
+      if (opts.liveness) face.liveness = await this.scoreLiveness(crops.liveness());
       faces.push(face);
     }
     return faces;
@@ -89,10 +90,10 @@ export class FacePipeline {
     const faces: DescribedFace[] = [];
     for (const d of kept) {
       const landmarks5 = fivePoints(await estimateLandmarks(this.landmark, image, d));
-      const map = alignmentMap(landmarks5);
-      const { quality, parts } = assessQuality(warpAlignedGrey(image, map, SHARPNESS_WINDOW), Math.sqrt(area(d)), d.score);
-      const align = () => warpAligned(image, map);
-      faces.push({ detection: d, box: clipBox(d, image), detectorScore: d.score, landmarks5, align, quality, qualityParts: parts });
+      const maps = { aligned: alignmentMap(landmarks5), liveness: livenessMap(image, d) };
+      const { quality, parts } = assessQuality(warpAlignedGrey(image, maps.aligned, SHARPNESS_WINDOW), Math.sqrt(area(d)), d.score);
+      const face = { detection: d, box: clipBox(d, image), detectorScore: d.score, landmarks5, quality, qualityParts: parts };
+      faces.push({ ...face, crops: faceCrops(image, maps), keep: () => keepFaceCrops(image, maps) });
     }
     return faces;
   }
@@ -102,12 +103,7 @@ export class FacePipeline {
     return embedFace(this.feature, aligned);
   }
 
-  /** The liveness model's input for a described face (cheap; keep it while the frame is gone). */
-  livenessInput(image: FrameImage, detection: DescribedFace['detection']): Float32Array {
-    return livenessInput(image, detection);
-  }
-
-  /** p(live) of an input from livenessInput (loads the liveness model on first use). */
+  /** p(live) of a face's liveness crop (loads the liveness model on first use). */
   async scoreLiveness(input: Float32Array): Promise<number> {
     return scoreLiveness(await this.livenessModel(), input);
   }

@@ -52,6 +52,14 @@ export interface EmbeddedFace {
   liveness?: number;
 }
 
+/** The crops a face's shot models read (pixels, never to leave the worker). */
+export interface FaceCrops {
+  /** The 112×112 aligned crop, RGB interleaved 0..255, for the embedding. */
+  aligned(): Float32Array;
+  /** The liveness model's input. */
+  liveness(): Float32Array;
+}
+
 /** A face found, landmarked and aligned but not yet embedded (see FacePipeline.describeFaces). */
 export interface DescribedFace {
   /** The detector's raw box (may reach past the frame), for crops such as liveness'. */
@@ -60,11 +68,13 @@ export interface DescribedFace {
   detectorScore: number;
   landmarks5: Array<[number, number]>;
   /**
-   * Makes the 112×112 aligned crop, RGB interleaved 0..255 (pixels, never to leave the worker).
-   * It reads the image: call it while the frame is still valid. Made on demand because a video
-   * worker keeps only a track's best few (the quality checks use the grey crop alone).
+   * The shot models' crops, read from the image: call them while the image is valid. Made on
+   * demand because a video worker embeds only a track's best few frames (the quality checks use
+   * the grey crop alone).
    */
-  align(): Float32Array;
+  crops: FaceCrops;
+  /** The same crops from a copy of the pixels they read: usable after the frame's buffer is reused. */
+  keep(): FaceCrops;
   quality: number;
   qualityParts: QualityParts;
 }

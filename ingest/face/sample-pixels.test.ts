@@ -75,10 +75,10 @@ describe('a real face, as an RGB photo and as a YUV video frame', () => {
       assert.ok(fromRgb.length >= 1, file);
       const [a, b] = [fromRgb[0], fromYuv[0]];
       a.landmarks5.forEach(([x, y], i) => assert.ok(Math.hypot(x - b.landmarks5[i][0], y - b.landmarks5[i][1]) < 1, `landmark ${i} of ${file}`));
-      const similarity = cosine(await pipeline.embedAligned(a.align()), await pipeline.embedAligned(b.align()));
+      const similarity = cosine(await pipeline.embedAligned(a.crops.aligned()), await pipeline.embedAligned(b.crops.aligned()));
       assert.ok(similarity > 0.98, `embedding cosine ${similarity} for ${file}`);
       assert.ok(Math.abs(a.quality - b.quality) < 0.05, `quality ${a.quality} vs ${b.quality}`);
-      const live = [await pipeline.scoreLiveness(pipeline.livenessInput(rgb, a.detection)), await pipeline.scoreLiveness(pipeline.livenessInput(yuv, b.detection))];
+      const live = [await pipeline.scoreLiveness(a.crops.liveness()), await pipeline.scoreLiveness(b.crops.liveness())];
       assert.ok(Math.abs(live[0] - live[1]) < 0.05, `p(live) ${live} for ${file}`);
     }
   });
