@@ -49,7 +49,8 @@ const MAX_CANNOT_LINKS = 256;
  * Long-lived per camera. Per frame it runs detection, landmarks, alignment and the quality
  * gate; the two expensive models (liveness, embedding) run only on each track's best K frames,
  * once the track ends, on crops made then from the kept frames' face windows (copied out, as the
- * frame buffers are reused). Memory is bounded by maxOpenTracks × K windows.
+ * frame buffers are reused). Memory is bounded by maxOpenTracks × K windows: a window is the
+ * liveness context, 2.7 face heights square, at most ~0.8 MB on a 1280×720 frame.
  */
 export class FaceTrackObserver {
   private readonly tracker: FaceTracker;

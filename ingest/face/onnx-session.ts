@@ -5,11 +5,6 @@ import * as ort from 'onnxruntime-node';
 export type { InferenceSession } from 'onnxruntime-node';
 export { Tensor } from 'onnxruntime-node';
 
-/**
- * Opens a CPU session with one intra-op (by default) and one inter-op thread: four sessions with
- * default threading spin against each other on 2 cores (measured 3× slower); scale with processes
- * instead. `npm run bench` measures 1 against 2 intra-op threads.
- */
 /** Makes every run of `session` report its wall time (model latency metrics, the benchmark). */
 export function timeRuns(session: ort.InferenceSession, report: (seconds: number) => void): ort.InferenceSession {
   const run = session.run.bind(session);
@@ -22,6 +17,11 @@ export function timeRuns(session: ort.InferenceSession, report: (seconds: number
   return session;
 }
 
+/**
+ * Opens a CPU session with one intra-op (by default) and one inter-op thread: four sessions with
+ * default threading spin against each other on 2 cores (measured 3× slower); scale with processes
+ * instead. `npm run bench` measures 1 against 2 intra-op threads.
+ */
 export async function createSession(modelFile: string, intraOpThreads = 1): Promise<ort.InferenceSession> {
   try {
     await access(modelFile);
