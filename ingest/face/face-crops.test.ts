@@ -32,6 +32,12 @@ const placements: Array<[string, number, number, number, number]> = [
   ['half past the right edge', 196, 80, 50, 0.3],
   ['past the bottom edge', 90, 160, 30, 0],
   ['wholly outside the frame', -80, -60, 20, 0],
+  // Sub-pixel positions, sizes and turns inside the frame: a window cut too close to the crops'
+  // farthest points shows on some of them (the edge handling then reads the cut as an edge).
+  ...Array.from({ length: 40 }, (_, i): [string, number, number, number, number] => {
+    const r = noise(4, 100 + i);
+    return [`at random spot ${i}`, 60 + (r[0] / 255) * 80, 50 + (r[1] / 255) * 50, 12 + (r[2] / 255) * 20, (r[3] / 255 - 0.5) * 1.2];
+  }),
 ];
 
 function assertSameCrops(kept: FaceCrops, live: { aligned: Float32Array; liveness: Float32Array }, label: string): void {

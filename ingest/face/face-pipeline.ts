@@ -92,7 +92,7 @@ export class FacePipeline {
       const landmarks5 = fivePoints(await estimateLandmarks(this.landmark, image, d));
       const maps = { aligned: alignmentMap(landmarks5), liveness: livenessMap(image, d) };
       const { quality, parts } = assessQuality(warpAlignedGrey(image, maps.aligned, SHARPNESS_WINDOW), Math.sqrt(area(d)), d.score);
-      const face = { detection: d, box: clipBox(d, image), detectorScore: d.score, landmarks5, quality, qualityParts: parts };
+      const face = { box: clipBox(d, image), detectorScore: d.score, landmarks5, quality, qualityParts: parts };
       faces.push({ ...face, crops: faceCrops(image, maps), keep: () => keepFaceCrops(image, maps) });
     }
     return faces;

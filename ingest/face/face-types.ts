@@ -1,7 +1,6 @@
 /** Types at the boundary of the face pipeline: decoded pixels in, embeddings out. */
 
 import type { QualityParts } from './assess-quality.ts';
-import type { DetectedFace } from './detect-faces.ts';
 
 /** Decoded pixels, RGB interleaved, 8 bits per channel. Lives only in camera-worker memory. */
 export interface RgbImage {
@@ -62,8 +61,6 @@ export interface FaceCrops {
 
 /** A face found, landmarked and aligned but not yet embedded (see FacePipeline.describeFaces). */
 export interface DescribedFace {
-  /** The detector's raw box (may reach past the frame), for crops such as liveness'. */
-  detection: DetectedFace;
   box: FaceBox;
   detectorScore: number;
   landmarks5: Array<[number, number]>;
