@@ -62,8 +62,8 @@ interface Scene {
 }
 
 /**
- * Two scenes, ~100 s each, so that a pass is long enough for start-up (decoder threads, ffmpeg,
- * first keyframe: ~0.5 s) to weigh as little as it does on a camera. Decoding costs the same per
+ * Two scenes, ~100 s each (~7 s of analysis: long enough for a stable steady state, short enough
+ * to run several rounds; the start-up of each pass is timed apart). Decoding costs the same per
  * frame whoever is in it, the models cost per face: the ratio depends on faces per frame.
  *   entrance: six people walking past one by one, two together, two group photos, gaps between;
  *   groups: the sample package's six group photos (3–5 faces each), large, one after another.
@@ -101,7 +101,7 @@ export async function benchIngest(): Promise<void> {
       throughput.push(...result.throughput.map((r, i) => ({ stage: i === 0 ? label : '', ...r })));
     }
     printTable('Camera worker models: 1 inference thread each, batch 1 (the models are fixed-batch, see stack-notes); "in pipeline" includes waiting for the event loop; the median round', models);
-    printTable(`Camera worker on generated 1280×720 25 fps H.264 videos at 5 analysed fps, after one untimed warm-up pass each: the round (of ${ROUNDS}) with the median ratio`, throughput);
+    printTable(`Camera worker on generated 1280×720 25 fps H.264 videos at 5 analysed fps, after one untimed warm-up pass each: the round (of ${ROUNDS}) with the median steady-state ratio`, throughput);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -110,15 +110,18 @@ export async function benchIngest(): Promise<void> {
 /**
  * Timed rounds per scene, each a pipeline pass followed by the same model runs back to back: this
  * VM's speed drifts by ±15 % over tens of seconds, so the pipeline and its baseline are measured
- * side by side, and the round with the median ratio is reported with the range of all rounds.
+ * side by side, and the round with the median steady-state ratio is reported with the range of all
+ * rounds.
  */
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 const ROLES: ModelRole[] = ['detect', 'landmark', 'feature', 'liveness'];
 
 interface Round {
   stats: VideoIngestStats;
+  /** Seconds of the whole pass, and of its start-up: from the call until the first frame arrived. */
   wall: number;
+  startup: number;
   cpu: { self: number; children: number; total: number };
   calls: Record<string, { n: number; s: number }>;
   /** Back-to-back seconds per run of each model, and the same runs' wall and CPU totals. */
@@ -139,12 +142,12 @@ async function benchScene(video: string): Promise<{ stats: VideoIngestStats; mod
   const shotModels = pipeline.startShotModelsThread();
   const bus = createMemoryBus();
   const limits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: () => true };
-  const ingest = () =>
+  const ingest = (onFirstFrame = () => {}) =>
     ingestVideo(pipeline, new ObservationPublisher(bus, 'bench', limits), {
       siteId: 'bench',
       cameraId: 'cam',
       config,
-      frames: readVideoFrames(video, { fps, maxWidth: config.maxFrameSide, reconnect: config.reconnect, detectorModel: pipeline.modelFile('detect') }),
+      frames: onFirst(readVideoFrames(video, { fps, maxWidth: config.maxFrameSide, reconnect: config.reconnect, detectorModel: pipeline.modelFile('detect') }), onFirstFrame),
       shotModels,
     });
   const rounds: Round[] = [];
@@ -156,21 +159,21 @@ async function benchScene(video: string): Promise<{ stats: VideoIngestStats; mod
       calls = {};
       const cpuStart = cpuSeconds();
       let stats!: VideoIngestStats;
+      const start = process.hrtime.bigint();
+      let startup = 0;
       // The pipeline: frames in from ffmpeg to observations out.
       const wall = await timeIt(async () => {
-        stats = await ingest();
+        stats = await ingest(() => (startup = Number(process.hrtime.bigint() - start) / 1e9));
       });
-      rounds.push({ stats, wall, cpu: cpuSince(cpuStart), calls, raw: await sameRunsBackToBack(calls) });
-      progress(`  ${video.split('/').pop()}: round ${r + 1}/${ROUNDS}, pipeline / raw ${(rounds[r].raw.wall / wall).toFixed(2)}`);
+      rounds.push({ stats, wall, startup, cpu: cpuSince(cpuStart), calls, raw: await sameRunsBackToBack(calls) });
+      progress(`  ${video.split('/').pop()}: round ${r + 1}/${ROUNDS}, pipeline / raw ${steadyRatio(rounds[r]).toFixed(2)} (${(rounds[r].raw.wall / wall).toFixed(2)} with start-up)`);
     }
   } finally {
     await Promise.all([pipeline.close(), shotModels.close(), bus.close()]);
   }
-  const ratios = rounds.map((r) => r.raw.wall / r.wall);
+  const ratios = rounds.map(steadyRatio);
   const median = rounds[ratios.indexOf([...ratios].sort((a, b) => a - b)[Math.floor(ROUNDS / 2)])];
-  const range = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
-  const perCore = rounds.map((r) => r.raw.cpu / r.cpu.total);
-  const perCoreRange = `${Math.min(...perCore).toFixed(2)}–${Math.max(...perCore).toFixed(2)}`;
+  const range = (values: number[]) => `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
 
   const models: Row[] = ROLES.map((role) => {
     const c = median.calls[role] ?? { n: 0, s: 0 };
@@ -179,18 +182,42 @@ async function benchScene(video: string): Promise<{ stats: VideoIngestStats; mod
   const twoThreads = await rawRuns('feature', MIN_RAW_RUNS, 2);
   models.push({ model: 'feature, 2 intra-op threads', 'ms/run alone': (1000 * twoThreads.wall) / MIN_RAW_RUNS });
 
-  const { stats, wall, cpu, raw } = median;
+  const { stats, wall, startup, cpu, raw } = median;
   const { frames, faces } = stats;
+  const steady = wall - startup;
   const perFrame = (seconds: number) => (1000 * seconds) / frames;
+  const all = `all ${ROUNDS} rounds`;
   const throughput: Row[] = [
-    { run: 'full pipeline', 'frames/s': frames / wall, 'faces/s': faces / wall, 'frames/s per core': frames / cpu.total, 'faces/s per core': faces / cpu.total, 'CPU ms/frame': perFrame(cpu.total) },
+    { run: 'full pipeline, from the first frame on', 'frames/s': frames / steady, 'faces/s': faces / steady },
+    { run: 'full pipeline, whole pass', 'frames/s': frames / wall, 'faces/s': faces / wall, 'frames/s per core': frames / cpu.total, 'faces/s per core': faces / cpu.total, 'CPU ms/frame': perFrame(cpu.total) },
     { run: '  of which ffmpeg (decode, detector view)', 'CPU ms/frame': perFrame(cpu.children) },
     { run: '  of which Node (threads: decoder, detector, analysis)', 'CPU ms/frame': perFrame(cpu.self) },
     { run: 'raw models: the same runs back to back', 'frames/s': frames / raw.wall, 'faces/s': faces / raw.wall, 'frames/s per core': frames / raw.cpu, 'faces/s per core': faces / raw.cpu, 'CPU ms/frame': perFrame(raw.cpu) },
-    { run: 'pipeline / raw, wall clock (target ≥ 0.85)', ratio: raw.wall / wall, [`all ${ROUNDS} rounds`]: range },
-    { run: 'pipeline / raw, per core (decoding included)', ratio: raw.cpu / cpu.total, [`all ${ROUNDS} rounds`]: perCoreRange },
+    { run: 'pipeline / raw, wall clock from the first frame (target ≥ 0.85)', ratio: raw.wall / steady, [all]: range(ratios) },
+    { run: 'pipeline / raw, wall clock, whole pass', ratio: raw.wall / wall, [all]: range(rounds.map((r) => r.raw.wall / r.wall)) },
+    { run: 'pipeline / raw, per core, whole pass (decoding included)', ratio: raw.cpu / cpu.total, [all]: range(rounds.map((r) => r.raw.cpu / r.cpu.total)) },
+    { run: 'start-up of a pass: threads, detector session, ffmpeg, first frame (ms)', ms: 1000 * startup, [all]: range(rounds.map((r) => 1000 * r.startup)) },
   ];
   return { stats, models, throughput };
+}
+
+/**
+ * The steady-state ratio: raw model time against the pass from its first frame on. A camera worker
+ * starts its threads, its detector session and ffmpeg once per source and then runs for days; the
+ * raw runs likewise leave out session creation and warm-up. The start-up is reported beside it.
+ */
+function steadyRatio(round: Round): number {
+  return round.raw.wall / (round.wall - round.startup);
+}
+
+/** `frames`, calling `onFirstFrame` when the first one arrives. */
+async function* onFirst<T>(frames: AsyncIterable<T>, onFirstFrame: () => void): AsyncGenerator<T> {
+  let first = true;
+  for await (const frame of frames) {
+    if (first) onFirstFrame();
+    first = false;
+    yield frame;
+  }
 }
 
 /** The model runs a pass made, timed back to back on one thread each (at least MIN_RAW_RUNS per model). */
