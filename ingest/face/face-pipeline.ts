@@ -110,7 +110,7 @@ export class FacePipeline {
 
   /** The one face a single-subject photo is about (see pickPrimaryFace), or null when none is found. */
   async embedPrimaryFace(image: FrameImage, opts: EmbedOptions = {}): Promise<EmbeddedFace | null> {
-    return pickPrimaryFace(await this.embedFaces(image, opts)) ?? null;
+    return pickPrimaryFace(await this.embedFaces(image, opts), image) ?? null;
   }
 
   /**
