@@ -1,10 +1,12 @@
 /** The worker's in-memory state of the sites it owns: identities, their windowed index and recent constraints. */
 import type { Identity, IdentityStore } from '../identity-registry/index.ts';
+import { cosine } from '../ingest/face/measure-eer.ts';
 import type { FaceObservation } from '../schemas/index.ts';
 import { DEFAULT_WINDOW, WindowedSiteIndex, type WindowOptions } from './index/windowed-site-index.ts';
 import { mergeIdentities } from './match/merge-identities.ts';
 import { resolvePolicy, type MatchPolicy } from './match/match-policy.ts';
 import { planMerges, type CandidatePair, type MergeEvent } from './match/plan-merges.ts';
+import type { Member } from './match/split-identity.ts';
 
 /**
  * How long a track's identity is remembered for cannot-link checks. A cannot-link names tracks
@@ -14,6 +16,19 @@ import { planMerges, type CandidatePair, type MergeEvent } from './match/plan-me
 const RECENT_TRACK_MS = 10 * 60_000;
 /** Neighbours a re-clustering pass looks at per changed identity (itself included). */
 const RECLUSTER_K = 4;
+/**
+ * Recent sightings kept per identity for split repair (stream time, and at most this many each):
+ * the two faces that reveal a wrong merge are seen within a visit of the sightings that must move.
+ * Their embeddings stay in worker memory only, like the centroids.
+ */
+const MEMBER_WINDOW_MS = 24 * 3_600_000;
+const MAX_MEMBERS = 32;
+/**
+ * Cannot-links are kept in the registry only between identities within reach of a merge: merges
+ * need ≥ 0.5, so two identities further apart than 0.3 never meet again, and most faces sharing
+ * a frame are strangers far apart (their constraint would only fill Redis).
+ */
+const PERSIST_CANNOT_LINK_MIN_COSINE = 0.3;
 
 /** A merge event plus the surviving identity as it is now, for the registry to save. */
 export interface AppliedMerge extends MergeEvent {
@@ -27,6 +42,9 @@ export class SiteState {
   private readonly cannotLinks = new Map<string, Set<string>>();
   private readonly provisional = new Set<string>();
   private readonly dirty = new Set<string>();
+  /** Identity → its recent members; insertion order is the order of their latest member. */
+  private readonly members = new Map<string, Member[]>();
+  private newCannotLinks: Array<[string, string]> = [];
 
   constructor(
     readonly siteId: string,
@@ -56,6 +74,7 @@ export class SiteState {
     this.index.remove(identityId);
     this.provisional.delete(identityId);
     this.dirty.delete(identityId);
+    this.members.delete(identityId);
     for (const other of this.cannotLinks.get(identityId) ?? []) this.cannotLinks.get(other)?.delete(identityId);
     this.cannotLinks.delete(identityId);
   }
@@ -80,7 +99,7 @@ export class SiteState {
     return out;
   }
 
-  /** Records which identity the observation's track got, and that it is not any of `others`. */
+  /** Records which identity the observation's track got (and keeps it as a member), and that it is not any of `others`. */
   rememberTrack(obs: FaceObservation, identityId: string, others: Iterable<string>): void {
     const key = trackKey(obs.cameraId, obs.trackId);
     this.recentTracks.delete(key);
@@ -89,7 +108,44 @@ export class SiteState {
       if (atMs > obs.tEndMs - RECENT_TRACK_MS) break;
       this.recentTracks.delete(k);
     }
+    this.addMembers(identityId, [{ observationId: obs.observationId, cameraId: obs.cameraId, trackId: obs.trackId, embedding: obs.embedding, quality: obs.quality, tStartMs: obs.tStartMs, tEndMs: obs.tEndMs }], obs.tEndMs);
     for (const other of others) this.addCannotLink(identityId, other);
+  }
+
+  /** The identity's sightings of the last day or so (at most MAX_MEMBERS), oldest first. */
+  membersOf(identityId: string): readonly Member[] {
+    return this.members.get(identityId) ?? [];
+  }
+
+  /** The member a camera's track became, while its identity remembers it. */
+  memberOfTrack(cameraId: string, trackId: string): { identityId: string; member: Member } | null {
+    const recent = this.recentTracks.get(trackKey(cameraId, trackId));
+    const member = recent && this.membersOf(recent.identityId).find((m) => m.cameraId === cameraId && m.trackId === trackId);
+    return recent && member ? { identityId: recent.identityId, member } : null;
+  }
+
+  /** Moves members (after a split) from one identity to another, and records that the two are different people. */
+  moveMembers(from: string, to: string, observationIds: Set<string>): void {
+    const moving = this.membersOf(from).filter((m) => observationIds.has(m.observationId));
+    this.members.set(from, this.membersOf(from).filter((m) => !observationIds.has(m.observationId)));
+    this.addMembers(to, moving, Math.max(0, ...moving.map((m) => m.tEndMs)));
+    for (const m of moving) {
+      const recent = this.recentTracks.get(trackKey(m.cameraId, m.trackId));
+      if (recent?.identityId === from) recent.identityId = to;
+    }
+    this.addCannotLink(from, to);
+  }
+
+  /** Cannot-links loaded from the registry (not queued to be saved again). */
+  loadCannotLinks(pairs: Array<[string, string]>): void {
+    for (const [a, b] of pairs) if (this.identities.has(a) && this.identities.has(b)) this.link(a, b);
+  }
+
+  /** Cannot-links made since the last call that the registry should keep (see PERSIST_CANNOT_LINK_MIN_COSINE). */
+  takeNewCannotLinks(): Array<[string, string]> {
+    const out = this.newCannotLinks.filter(([a, b]) => this.identities.has(a) && this.identities.has(b));
+    this.newCannotLinks = [];
+    return out;
   }
 
   /** Whether two identities were ever seen together (so can never be one person). */
@@ -109,7 +165,7 @@ export class SiteState {
     if (changed.length === 0 || this.index.size < 2) return [];
     const found = this.index.searchMany(changed.map((id) => this.identities.get(id)!.centroid), RECLUSTER_K);
     const pairs: CandidatePair[] = changed.flatMap((a, i) => found[i].filter((n) => n.identityId !== a).map((n) => ({ a, b: n.identityId, similarity: n.similarity })));
-    const events = planMerges(pairs, { weight: (id) => this.identities.get(id)!.weight, isProvisional: (id) => this.isProvisional(id), cannotLink: (a, b) => this.cannotLink(a, b) }, p);
+    const events = planMerges(pairs, { weight: (id) => this.identities.get(id)!.weight, isProvisional: (id) => this.isProvisional(id), cannotLink: (a, b) => this.cannotLink(a, b) }, p, this.index.size);
     return events.map((event) => this.applyMerge(event));
   }
 
@@ -123,15 +179,34 @@ export class SiteState {
   private applyMerge(event: MergeEvent): AppliedMerge {
     const identity = mergeIdentities(this.identities.get(event.to)!, this.identities.get(event.from)!);
     const stillProvisional = this.isProvisional(event.to) && this.isProvisional(event.from);
-    for (const other of this.cannotLinks.get(event.from) ?? []) this.addCannotLink(event.to, other);
+    for (const other of this.cannotLinks.get(event.from) ?? []) this.link(event.to, other);
     for (const recent of this.recentTracks.values()) if (recent.identityId === event.from) recent.identityId = event.to;
+    const members = this.membersOf(event.from);
     this.remove(event.from);
+    this.addMembers(event.to, members, Math.max(0, ...members.map((m) => m.tEndMs)));
     this.put(identity);
     this.setProvisional(event.to, stillProvisional);
     return { ...event, identity };
   }
 
   private addCannotLink(a: string, b: string): void {
+    if (a === b || this.cannotLink(a, b)) return;
+    this.link(a, b);
+    const [ia, ib] = [this.identities.get(a), this.identities.get(b)];
+    if (ia && ib && cosine(ia.centroid, ib.centroid) >= PERSIST_CANNOT_LINK_MIN_COSINE) this.newCannotLinks.push([a, b]);
+  }
+
+  private addMembers(identityId: string, added: readonly Member[], atMs: number): void {
+    const list = [...this.membersOf(identityId), ...added].sort((x, y) => x.tStartMs - y.tStartMs).slice(-MAX_MEMBERS);
+    this.members.delete(identityId);
+    this.members.set(identityId, list.filter((m) => m.tEndMs > atMs - MEMBER_WINDOW_MS));
+    for (const [id, kept] of this.members) {
+      if (kept.length > 0 && kept[kept.length - 1].tEndMs > atMs - MEMBER_WINDOW_MS) break;
+      this.members.delete(id);
+    }
+  }
+
+  private link(a: string, b: string): void {
     if (a === b) return;
     for (const [x, y] of [[a, b], [b, a]]) {
       const set = this.cannotLinks.get(x) ?? new Set<string>();

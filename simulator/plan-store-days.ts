@@ -34,7 +34,15 @@ export interface StorePlan {
   sightings: PlannedSighting[];
 }
 
+/**
+ * `store`: entrance, one to three zones each seen 1–3 times, usually the checkout (~5.7 sightings
+ * a visit). `mall`: cameras at the entrances and a few corridors only — entrance, one corridor,
+ * sometimes a second (~2.3 sightings a visit), so a mall-sized month stays a few million sightings.
+ */
+export type StoreLayout = 'store' | 'mall';
+
 export interface StorePlanOptions {
+  layout?: StoreLayout;
   visitors: number;
   days: number;
   staff: number;
@@ -59,8 +67,8 @@ function pickHour(random: Random): number {
   return 20;
 }
 
-/** One visit's sightings: entrance, one to three zones (each seen 1–3 times), usually the checkout. */
-function planVisit(person: number, startMs: number, random: Random): PlannedSighting[] {
+/** One visit's sightings, by layout (see StoreLayout). */
+function planVisit(person: number, startMs: number, random: Random, layout: StoreLayout): PlannedSighting[] {
   const out: PlannedSighting[] = [];
   let t = startMs;
   const see = (cameraId: string, times: number) => {
@@ -70,6 +78,12 @@ function planVisit(person: number, startMs: number, random: Random): PlannedSigh
       t += lengthMs + randomInt(random, 20, 9 * 60) * 1000; // under the 30-min visit gap
     }
   };
+  if (layout === 'mall') {
+    see('entrance', 1);
+    see(ZONES[randomInt(random, 0, ZONES.length - 1)], 1);
+    if (random() < 0.3) see(ZONES[randomInt(random, 0, ZONES.length - 1)], 1);
+    return out;
+  }
   see('entrance', randomInt(random, 1, 2));
   const zones = randomInt(random, 1, 3);
   for (let z = 0; z < zones; z++) see(ZONES[randomInt(random, 0, ZONES.length - 1)], randomInt(random, 1, 3));
@@ -99,7 +113,7 @@ export function planStoreDays(o: StorePlanOptions): StorePlan {
       const hour = pickHour(random);
       const startMs = midnight + hour * 3600_000 + randomInt(random, 0, 59) * MIN + randomInt(random, 0, 59) * 1000;
       const bounce = random() < 0.1;
-      const mine = bounce ? [{ person, cameraId: 'entrance', tStartMs: startMs, tEndMs: startMs + randomInt(random, 2, 20) * 1000 }] : planVisit(person, startMs, random);
+      const mine = bounce ? [{ person, cameraId: 'entrance', tStartMs: startMs, tEndMs: startMs + randomInt(random, 2, 20) * 1000 }] : planVisit(person, startMs, random, o.layout ?? 'store');
       sightings.push(...mine);
       const endMs = Math.max(...mine.map((s) => s.tEndMs));
       visits.push({ person, localDate: date, localHour: hour, startMs, endMs, path: collapse(mine.map((s) => s.cameraId)), bounce: bounce || endMs - startMs < MIN });

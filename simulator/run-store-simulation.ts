@@ -22,7 +22,9 @@ const SITE = { id: 'sim-store', name: 'Simulated store', tenant: 'sim', timezone
 /** On the embedded defaults in a fresh temporary data directory, removed afterwards. */
 export async function runStoreSimulation(o: StoreSimulationOptions): Promise<StoreSimulation> {
   const dataDir = mkdtempSync(join(tmpdir(), 'revisit-sim-'));
-  const config = loadConfig({ dataDir, sites: [SITE] }, {});
+  // Days of stream pass in minutes here: the worker's re-clustering, paced by wall time in
+  // production (every 5 min, i.e. many times per store hour), runs after every batch instead.
+  const config = loadConfig({ dataDir, sites: [SITE], matching: { reclusterEveryMs: 1 } }, {});
   const runtime = await openRuntime(config);
   try {
     const { plan, range } = await seedSimulatedStore(runtime, SITE, o);

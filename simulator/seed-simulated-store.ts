@@ -49,9 +49,10 @@ export async function seedSimulatedStore(runtime: Runtime, site: SiteConfig, o: 
         buildObservation({ embedding: embeddings.sighting(s.person), quality: 0.9 }, { siteId: site.id, cameraId: s.cameraId, trackId: `${s.cameraId}-${i + j}`, tStartMs: s.tStartMs, tEndMs: s.tEndMs }),
       );
       await publisher.publish(chunk);
+      // Chunk by chunk: the drain timeout then bounds one chunk, not the whole run (slow on a busy machine).
+      await worker.drain();
       o.onProgress?.(Math.min(i + BATCH, plan.sightings.length), plan.sightings.length);
     }
-    await worker.drain();
   } finally {
     await worker.stop();
   }

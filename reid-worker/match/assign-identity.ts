@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto';
 import type { FaceObservation, Sighting } from '../../schemas/index.ts';
 import type { Identity } from '../../identity-registry/index.ts';
 import type { SiteState } from '../site-state.ts';
+import type { Neighbour } from '../index/faiss-site-index.ts';
 import { matchObservation, type MatchDecision } from './match-observation.ts';
 import { resolvePolicy, type MatchPolicy } from './match-policy.ts';
+import { repairSplit, type AppliedSplit } from './repair-split.ts';
 import { observationWeight, updateCentroid } from './update-centroid.ts';
 
 export interface Assignment {
@@ -12,7 +14,12 @@ export interface Assignment {
   identity: Identity;
   /** How it was decided (a deferred decision is re-checked by SiteState.recluster). */
   decision: MatchDecision;
+  /** The identity this face was kept from held its person too: those sightings moved here (see repairSplit). */
+  split?: AppliedSplit;
 }
+
+/** The `k` identities nearest an embedding, most similar first (the site's index unless a caller prefetched them). */
+export type NeighbourSearch = (embedding: Float32Array, k: number) => Neighbour[];
 
 /** Neighbours fetched per search: the runner-up is what an ambiguity margin needs. */
 const SEARCH_K = 2;
@@ -23,14 +30,12 @@ const SEARCH_K = 2;
  * (drift-capped); a deferred one joins provisionally without moving it, or mints a provisional
  * identity for the next re-clustering pass to re-check.
  */
-export function assignIdentity(state: SiteState, obs: FaceObservation, policy: MatchPolicy, mintId: () => string = randomUUID): Assignment {
+export function assignIdentity(state: SiteState, obs: FaceObservation, policy: MatchPolicy, mintId: () => string = randomUUID, search: NeighbourSearch = (e, k) => state.index.search(e, k)): Assignment {
   const p = resolvePolicy(policy);
   const forbidden = state.cannotLinkIdentities(obs);
-  const neighbours = state.index
-    .search(obs.embedding, SEARCH_K + forbidden.size)
-    .filter((n) => !forbidden.has(n.identityId))
-    .slice(0, SEARCH_K);
-  const decision = matchObservation(neighbours, p, obs.quality);
+  const found = search(obs.embedding, SEARCH_K + forbidden.size);
+  const neighbours = found.filter((n) => !forbidden.has(n.identityId)).slice(0, SEARCH_K);
+  const decision = matchObservation(neighbours, p, obs.quality, state.index.size);
   const joinId = decision.kind === 'matched' ? decision.identityId : decision.kind === 'deferred' ? decision.identityId : null;
   let identity: Identity;
   if (joinId !== null) {
@@ -59,8 +64,10 @@ export function assignIdentity(state: SiteState, obs: FaceObservation, policy: M
   }
   state.put(identity);
   state.rememberTrack(obs, identity.identityId, forbidden);
+  const split = repairSplit(state, obs, found, forbidden, identity, p) ?? undefined;
   const similarity = decision.kind === 'new' ? 0 : decision.similarity;
-  return { identity, decision, sighting: toSighting(obs, identity.identityId, joinId === null ? 0 : similarity, joinId === null) };
+  const sighting = toSighting(obs, identity.identityId, joinId === null ? 0 : similarity, joinId === null);
+  return { identity: state.identities.get(identity.identityId)!, decision, sighting, ...(split ? { split } : {}) };
 }
 
 export function toSighting(obs: FaceObservation, identityId: string, similarity: number, isNewIdentity: boolean): Sighting {

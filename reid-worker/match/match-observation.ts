@@ -1,6 +1,6 @@
 /** The assignment decision for one observation: join the nearest identity, mint a new one, or defer. */
 import type { Neighbour } from '../index/faiss-site-index.ts';
-import { effectiveThreshold, resolvePolicy, type MatchPolicy } from './match-policy.ts';
+import { effectiveThreshold, galleryShift, resolvePolicy, type MatchPolicy } from './match-policy.ts';
 
 export type { MatchPolicy } from './match-policy.ts';
 
@@ -22,10 +22,12 @@ export type MatchDecision =
  * Pure: the nearest neighbours (most similar first, identities the face cannot be already removed)
  * and the policy decide. `quality` is the observation's 0..1 quality (1 when unknown).
  */
-export function matchObservation(neighbours: Neighbour[], policy: MatchPolicy, quality = 1): MatchDecision {
+export function matchObservation(neighbours: Neighbour[], policy: MatchPolicy, quality = 1, gallerySize = 0): MatchDecision {
   const p = resolvePolicy(policy);
-  const threshold = effectiveThreshold(p, quality);
   const [best, second] = neighbours;
+  const shift = galleryShift(p, gallerySize);
+  const clearWinner = best && best.similarity >= p.marginMinCosine + shift && best.similarity - (second?.similarity ?? 0) >= p.marginMin;
+  const threshold = clearWinner ? Math.min(best.similarity, effectiveThreshold(p, quality, gallerySize)) : effectiveThreshold(p, quality, gallerySize);
   const lowQuality = quality < p.deferBelowQuality;
   if (!best || best.similarity < threshold) {
     return lowQuality ? { kind: 'deferred', reason: 'low_quality', identityId: null, similarity: best?.similarity ?? 0 } : { kind: 'new' };

@@ -21,13 +21,21 @@ export interface MatchPolicy {
   mergeMinCosine?: number;
   /** A provisional identity (minted by a deferred observation) joins its nearest one at this cosine. > 1 = off. */
   provisionalMergeMinCosine?: number;
+  /** The gallery size (live identities) at which the thresholds above hold as configured. */
+  galleryReferenceSize?: number;
+  /** Beyond `galleryReferenceSize`, every threshold rises by this much per tenfold growth of the gallery. 0 = off. */
+  thresholdPerDecade?: number;
+  /** A face also matches its nearest identity at this lower cosine when the runner-up is `marginMin` below it. > 1 = off. */
+  marginMinCosine?: number;
+  /** How far below the nearest identity the runner-up must be for `marginMinCosine` to apply. */
+  marginMin?: number;
 }
 
 export type ResolvedPolicy = Required<MatchPolicy>;
 
 /** Every rule switched off: nearest centroid ≥ threshold else a new identity, running mean. */
 export function naivePolicy(matchMinCosine: number): ResolvedPolicy {
-  return { matchMinCosine, ambiguityMargin: 0, deferBelowQuality: 0, lowQualityPenalty: 0, maxDriftCosine: -1, mergeMinCosine: 2, provisionalMergeMinCosine: 2 };
+  return { matchMinCosine, ambiguityMargin: 0, deferBelowQuality: 0, lowQualityPenalty: 0, maxDriftCosine: -1, mergeMinCosine: 2, provisionalMergeMinCosine: 2, galleryReferenceSize: 1, thresholdPerDecade: 0, marginMinCosine: 2, marginMin: 0 };
 }
 
 /**
@@ -52,6 +60,10 @@ export function resolvePolicy(policy: MatchPolicy): ResolvedPolicy {
     maxDriftCosine: policy.maxDriftCosine ?? 0.9,
     mergeMinCosine: policy.mergeMinCosine ?? Math.max(MERGE_MIN_COSINE, t),
     provisionalMergeMinCosine: policy.provisionalMergeMinCosine ?? t - 0.05,
+    galleryReferenceSize: policy.galleryReferenceSize ?? 100,
+    thresholdPerDecade: policy.thresholdPerDecade ?? 0,
+    marginMinCosine: policy.marginMinCosine ?? 2,
+    marginMin: policy.marginMin ?? 0,
   };
 }
 
@@ -61,7 +73,13 @@ export function matchPolicyFromConfig(matching: RevisitConfig['matching']): Matc
   return { matchMinCosine, ambiguityMargin, deferBelowQuality, lowQualityPenalty };
 }
 
-/** The threshold one observation must reach, given its quality (0..1). */
-export function effectiveThreshold(policy: ResolvedPolicy, quality: number): number {
-  return policy.matchMinCosine + policy.lowQualityPenalty * (1 - Math.max(0, Math.min(1, quality)));
+/** The threshold one observation must reach, given its quality (0..1) and the gallery it is compared with. */
+export function effectiveThreshold(policy: ResolvedPolicy, quality: number, gallerySize = 0): number {
+  return policy.matchMinCosine + policy.lowQualityPenalty * (1 - Math.max(0, Math.min(1, quality))) + galleryShift(policy, gallerySize);
+}
+
+/** How much every threshold rises for a gallery of `gallerySize` live identities. */
+export function galleryShift(policy: ResolvedPolicy, gallerySize: number): number {
+  if (policy.thresholdPerDecade === 0 || gallerySize <= policy.galleryReferenceSize) return 0;
+  return policy.thresholdPerDecade * Math.log10(gallerySize / policy.galleryReferenceSize);
 }

@@ -1,0 +1,126 @@
+/** A planned store through the worker's matching engine and visit rules alone (no bus, registry or ClickHouse): a mall-sized month fits this machine. */
+import { seededRandom } from '../cli/demo/seeded-random.ts';
+import { buildObservation } from '../ingest/build-observation.ts';
+import type { ExclusionTemplate } from '../identity-registry/index.ts';
+import { matchExclusion } from '../reid-worker/exclusion/match-exclusion.ts';
+import { assignIdentity } from '../reid-worker/match/assign-identity.ts';
+import type { MatchPolicy } from '../reid-worker/match/match-policy.ts';
+import { SiteState } from '../reid-worker/site-state.ts';
+import { SiteVisitTracker } from '../reid-worker/visits/site-visit-tracker.ts';
+import type { VisitRules } from '../reid-worker/visits/visit-rules.ts';
+import type { VisitRow } from '../reid-worker/visits/visit-row.ts';
+import type { Sighting } from '../schemas/index.ts';
+import { planStoreDays, type StoreLayout, type StorePlan } from './plan-store-days.ts';
+import { PrefetchedSearch } from './prefetch-neighbours.ts';
+import { truthOf } from './score-store-reports.ts';
+import { EmbeddingSynthesizer, SUBSPACE_DIM } from './synthesize-embeddings.ts';
+
+export interface EngineReplayOptions {
+  layout?: StoreLayout;
+  visitors: number;
+  days: number;
+  seed: number;
+  staff: number;
+  policy: MatchPolicy;
+  rules: VisitRules;
+  /** Cosine to a staff template at or above which a sighting is staff (privacy.exclusionMinCosine). */
+  exclusionMinCosine: number;
+  /** Sightings per bus batch: one batched search, then a re-clustering pass, as the worker does per batch. */
+  batch?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The figures the reports print, computed from visit rows as the report queries do. */
+export interface VisitSummary {
+  visitors: number;
+  visits: number;
+  returningRate: number;
+  dwellMedianS: number;
+  topPath: string[];
+}
+
+export interface EngineReplayResult {
+  plan: StorePlan;
+  truth: VisitSummary;
+  reported: VisitSummary;
+  identities: number;
+  merges: number;
+  seconds: number;
+}
+
+const SITE = { siteId: 'sim-mall', tenant: 'sim' };
+const DEFAULT_BATCH = 250;
+
+/**
+ * Plans the days like `eval store`, then feeds every sighting, in time order and in batches, to
+ * SiteState + assignIdentity (one batched search per batch, PrefetchedSearch) with a re-clustering
+ * pass after each batch; staff are excluded by their templates as in the worker. Merges relabel
+ * every earlier sighting (as the worker re-keys them), and the visits are cut at the end from each
+ * final identity's sightings by the worker's own SiteVisitTracker. Embeddings are drawn in the
+ * synthesizer's subspace only: the cosines are the same as in 512 dimensions, the search 4× cheaper.
+ */
+export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineReplayResult {
+  const started = Date.now();
+  const random = seededRandom(o.seed);
+  const plan = planStoreDays({ layout: o.layout, visitors: o.visitors, days: o.days, staff: o.staff, firstDate: '2025-03-03', timeZone: o.rules.timeZone, random });
+  const embeddings = new EmbeddingSynthesizer(SUBSPACE_DIM, 'realistic', random);
+  const templates: ExclusionTemplate[] = Array.from({ length: plan.staff }, (_, k) => ({ siteId: SITE.siteId, templateId: `staff-${k}`, label: 'staff', embedding: embeddings.centre(plan.visitors + k), images: 1, enrolledMs: 0 }));
+  const state = new SiteState(SITE.siteId, SUBSPACE_DIM);
+  const mergedInto = new Map<string, string>();
+  const sightings: Sighting[] = [];
+  const batch = o.batch ?? DEFAULT_BATCH;
+  let minted = 0;
+  let merges = 0;
+  for (let start = 0; start < plan.sightings.length; start += batch) {
+    const chunk = plan.sightings.slice(start, start + batch).map((s, j) =>
+      buildObservation({ embedding: embeddings.sighting(s.person), quality: 0.9 }, { siteId: SITE.siteId, cameraId: s.cameraId, trackId: `t${start + j}`, tStartMs: s.tStartMs, tEndMs: s.tEndMs }),
+    );
+    const prefetched = new PrefetchedSearch(state, chunk.map((obs) => obs.embedding));
+    chunk.forEach((obs, i) => {
+      const staff = matchExclusion(obs.embedding, templates, o.exclusionMinCosine);
+      if (staff) return; // labelled, never a visit
+      const { sighting, identity } = assignIdentity(state, obs, o.policy, () => `id-${++minted}`, prefetched.searchFor(i));
+      prefetched.touched(identity.identityId);
+      sightings.push(sighting);
+    });
+    for (const e of state.recluster(o.policy)) mergedInto.set(e.from, e.to), merges++;
+    o.onProgress?.(Math.min(start + batch, plan.sightings.length), plan.sightings.length);
+  }
+  const survivor = (id: string): string => {
+    while (mergedInto.has(id)) id = mergedInto.get(id)!;
+    return id;
+  };
+  const tracker = new SiteVisitTracker(SITE, o.rules);
+  const rows = new Map<string, VisitRow>();
+  for (const row of tracker.apply(sightings.map((s) => ({ ...s, identityId: survivor(s.identityId) })))) rows.set(row.visitId, row);
+  for (const row of tracker.sweep(Number.MAX_SAFE_INTEGER)) rows.set(row.visitId, row);
+  const t = truthOf(plan);
+  return {
+    plan,
+    truth: { visitors: t.visitors, visits: t.visits, returningRate: t.returningRate, dwellMedianS: t.dwellMedianS, topPath: t.topPath },
+    reported: summariseVisits([...rows.values()]),
+    identities: state.identities.size,
+    merges,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+/** Counted visits only, as the reports: distinct identities, visits, returning share, median dwell (ClickHouse's quantileExact), top path. */
+export function summariseVisits(rows: VisitRow[]): VisitSummary {
+  const counted = rows.filter((r) => r.counted);
+  const dwell = counted.map((r) => (r.endMs - r.startMs) / 1000).sort((a, b) => a - b);
+  const paths = new Map<string, { path: string[]; visits: number }>();
+  for (const r of counted) {
+    const path = r.cameras.filter((c, i) => i === 0 || c !== r.cameras[i - 1]);
+    const key = path.join('\u0000');
+    paths.set(key, { path, visits: (paths.get(key)?.visits ?? 0) + 1 });
+  }
+  const top = [...paths.values()].sort((a, b) => b.visits - a.visits || a.path.join('>').localeCompare(b.path.join('>')))[0];
+  return {
+    visitors: new Set(counted.map((r) => r.identityId)).size,
+    visits: counted.length,
+    returningRate: counted.length > 0 ? counted.filter((r) => r.returning).length / counted.length : 0,
+    dwellMedianS: dwell.length > 0 ? dwell[Math.floor(dwell.length / 2)] : 0,
+    topPath: top?.path ?? [],
+  };
+}
