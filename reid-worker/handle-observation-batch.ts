@@ -3,7 +3,7 @@ import type { DeliveredBatch } from '../common/bus/bus.ts';
 import type { Logger } from '../common/logger.ts';
 import { batchSeconds, observationsTotal } from '../common/metrics.ts';
 import { ContractError, decodeFaceObservation, type FaceObservation, type MessageLimits, type Sighting } from '../schemas/index.ts';
-import type { Identity, IdentityStore, ProcessedObservation } from '../identity-registry/index.ts';
+import type { Identity, IdentitySplit, IdentityStore, ProcessedObservation } from '../identity-registry/index.ts';
 import { assignIdentity, toSighting } from './match/assign-identity.ts';
 import type { MatchPolicy } from './match/match-observation.ts';
 import type { SiteStateCache } from './site-state.ts';
@@ -53,6 +53,7 @@ async function assignSite(deps: BatchHandlerDeps, siteId: string, observations: 
   const changed = new Map<string, Identity>();
   const processed = new Map<string, ProcessedObservation>();
   const sightings: Sighting[] = [];
+  const splits: IdentitySplit[] = [];
   observations.forEach((obs, i) => {
     const before = earlier[i] ?? processed.get(obs.observationId);
     if (before) {
@@ -69,8 +70,13 @@ async function assignSite(deps: BatchHandlerDeps, siteId: string, observations: 
       sightings.push({ ...toSighting(obs, p.identityId, p.similarity, false), label: p.label });
       return;
     }
-    const { identity, sighting } = assignIdentity(state, obs, deps.policy);
+    const { identity, sighting, split } = assignIdentity(state, obs, deps.policy);
     observationsTotal.inc({ outcome: sighting.isNewIdentity ? 'new_identity' : 'matched' });
+    if (split) {
+      changed.set(split.from, split.fromIdentity);
+      const { from, to, observationIds, firstMovedMs, similarity } = split;
+      splits.push({ from, to, observationIds, firstMovedMs, similarity, splitAtMs: obs.tEndMs });
+    }
     changed.set(identity.identityId, identity);
     processed.set(obs.observationId, {
       observationId: obs.observationId,
@@ -80,8 +86,14 @@ async function assignSite(deps: BatchHandlerDeps, siteId: string, observations: 
     });
     sightings.push(sighting);
   });
+  // A split in this batch may move sightings this batch already assigned.
+  for (const split of splits) {
+    const moved = new Set(split.observationIds);
+    for (const s of sightings) if (moved.has(s.observationId)) s.identityId = split.to;
+    for (const p of processed.values()) if (moved.has(p.observationId)) p.identityId = split.to;
+  }
   try {
-    await deps.store.save(siteId, [...changed.values()], [...processed.values()]);
+    await deps.store.save(siteId, [...changed.values()], [...processed.values()], { cannotLinks: state.takeNewCannotLinks(), splits });
   } catch (err) {
     // The in-memory state already holds this batch; the redelivery must start from the registry.
     deps.sites.invalidate(siteId);

@@ -251,6 +251,7 @@ export class SiteStateCache {
   private async load(siteId: string): Promise<SiteState> {
     const state = new SiteState(siteId, this.dim, this.window);
     state.putMany(await this.store.loadSite(siteId));
+    state.loadCannotLinks(await this.store.loadCannotLinks(siteId));
     return state;
   }
 }

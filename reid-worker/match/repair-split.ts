@@ -34,5 +34,5 @@ export function repairSplit(state: SiteState, obs: FaceObservation, found: Neigh
   state.put(updated.to);
   const observationIds = moved.map((m) => m.observationId);
   state.moveMembers(suspect, into.identityId, new Set(observationIds));
-  return { from: suspect, to: into.identityId, observationIds, similarity, fromIdentity: updated.from };
+  return { from: suspect, to: into.identityId, observationIds, firstMovedMs: Math.min(...moved.map((m) => m.tStartMs)), similarity, fromIdentity: updated.from };
 }

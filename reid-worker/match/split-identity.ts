@@ -19,6 +19,8 @@ export interface SplitEvent {
   from: string;
   to: string;
   observationIds: string[];
+  /** Start of the earliest moved sighting. */
+  firstMovedMs: number;
   /** Cosine between the two halves' centroids. */
   similarity: number;
 }

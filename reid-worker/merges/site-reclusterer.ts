@@ -3,12 +3,13 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { Counter } from 'prom-client';
 import type { Logger } from '../../common/logger.ts';
 import { metricsRegistry } from '../../common/metrics.ts';
-import type { IdentityMerge, IdentityStore } from '../../identity-registry/index.ts';
+import type { IdentityMerge, IdentitySplit, IdentityStore } from '../../identity-registry/index.ts';
 import type { MatchPolicy } from '../match/match-policy.ts';
 import type { SiteStateCache } from '../site-state.ts';
 import { groupMergesBySurvivor } from './group-merges-by-survivor.ts';
 import { ReclusterSchedule } from './recluster-schedule.ts';
 import { recordMerges, rekeyMergedSightings } from './rekey-merged-sightings.ts';
+import { recordSplits, rekeySplitSightings } from './rekey-split-sightings.ts';
 
 const identityMergesTotal = new Counter({
   name: 'revisit_identity_merges_total',
@@ -16,9 +17,16 @@ const identityMergesTotal = new Counter({
   registers: [metricsRegistry],
 });
 
+const identitySplitsTotal = new Counter({
+  name: 'revisit_identity_splits_total',
+  help: 'Identities split because two faces of one frame showed they held two people',
+  registers: [metricsRegistry],
+});
+
 /** Whoever keeps per-identity visit state: it rebuilds the survivors' visits (ClickHouseVisitSink). */
 export interface MergedVisitsTarget {
-  reassign(siteId: string, survivors: Map<string, string[]>): Promise<void>;
+  /** `sinceMs`: cut an identity's visits again from this time even if its first sighting is later (a split took its earlier ones). */
+  reassign(siteId: string, survivors: Map<string, string[]>, sinceMs?: Map<string, number>): Promise<void>;
 }
 
 export interface SiteReclustererOptions {
@@ -51,9 +59,10 @@ export class SiteReclusterer {
     this.now = options.now ?? Date.now;
   }
 
-  /** Finishes merges a crash left half-done, then runs the pass if due; returns the merges it made. */
+  /** Makes the batch's splits (and any a crash left half-done) hold in ClickHouse, finishes pending merges, then runs the pass if due; returns the merges it made. */
   async afterBatch(siteId: string): Promise<IdentityMerge[]> {
     const { store, sites, policy, logger } = this.options;
+    await this.finishSplits(siteId, await store.pendingSplits(siteId));
     await this.finish(siteId, await store.pendingMerges(siteId));
     const nowMs = this.now();
     if (!this.schedule.due(siteId, nowMs)) return [];
@@ -73,6 +82,19 @@ export class SiteReclusterer {
     logger.info({ siteId, merges: merges.length }, 'merged identities whose centroids converged');
     await this.finish(siteId, merges);
     return merges;
+  }
+
+  /** Sightings by observation id, then both sides' visits cut again from the earliest moved sighting on, then the audit row. */
+  private async finishSplits(siteId: string, splits: IdentitySplit[]): Promise<void> {
+    if (splits.length === 0) return;
+    await rekeySplitSightings(this.options.clickhouse, siteId, splits);
+    const sinceMs = new Map<string, number>();
+    for (const s of splits) for (const id of [s.from, s.to]) sinceMs.set(id, Math.min(sinceMs.get(id) ?? Infinity, s.firstMovedMs));
+    await this.options.visits?.reassign(siteId, new Map([...sinceMs.keys()].map((id) => [id, []])), sinceMs);
+    await recordSplits(this.options.clickhouse, siteId, splits);
+    await this.options.store.completeSplits(siteId, splits);
+    identitySplitsTotal.inc(splits.length);
+    this.options.logger.info({ siteId, splits: splits.length }, 'split identities that two faces of one frame showed to be two people');
   }
 
   private async finish(siteId: string, merges: IdentityMerge[]): Promise<void> {

@@ -66,15 +66,16 @@ export class ClickHouseVisitSink implements SightingSink {
   }
 
   /**
-   * Identities merged (survivor → merged ids; their sightings already carry the survivor): both
-   * sides leave memory, and the survivor's visits are cut again from its sightings.
+   * Identities merged (survivor → merged ids; their sightings already carry the survivor) or
+   * split (each side with no merged ids, `sinceMs` its earliest moved sighting): both sides leave
+   * memory, and the survivor's visits are cut again from its sightings.
    */
-  async reassign(siteId: string, merges: Map<string, string[]>): Promise<void> {
+  async reassign(siteId: string, merges: Map<string, string[]>, sinceMs?: Map<string, number>): Promise<void> {
     await this.recover();
     const tracker = this.tracker(siteId);
     for (const [to, froms] of merges) tracker.forget([to, ...froms]);
     const site = this.config.sites.find((s) => s.id === siteId)!;
-    await rebuildMergedVisits(this.client, this.store, { siteId, tenant: site.tenant, rules: visitRulesFor(this.config, siteId) }, merges, this.now());
+    await rebuildMergedVisits(this.client, this.store, { siteId, tenant: site.tenant, rules: visitRulesFor(this.config, siteId) }, merges, this.now(), sinceMs);
   }
 
   /**

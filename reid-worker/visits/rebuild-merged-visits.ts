@@ -29,7 +29,9 @@ const SYNC = { mutations_sync: '2' } as const;
  * survivor's first stored sighting on is deleted and cut again by the same rules (overlapping
  * visits of the two ids become one; `returning` is recomputed), and the aggregates of every day
  * touched are rebuilt. Visits older than any stored sighting (their sightings' retention ran out)
- * keep their boundaries, re-keyed to the survivor. Idempotent: a replay after a crash converges.
+ * keep their boundaries, re-keyed to the survivor. A split gives `sinceMs` for each side: its
+ * visits from the earliest moved sighting on are cut again even where no sighting of its own is
+ * left. Idempotent: a replay after a crash converges.
  */
 export async function rebuildMergedVisits(
   client: ClickHouseClient,
@@ -37,6 +39,7 @@ export async function rebuildMergedVisits(
   site: { siteId: string; tenant: string; rules: VisitRules },
   merges: Map<string, string[]>,
   nowMs: number,
+  sinceMs: Map<string, number> = new Map(),
 ): Promise<void> {
   const { siteId, rules } = site;
   const dates = new Set<string>();
@@ -46,8 +49,8 @@ export async function rebuildMergedVisits(
     const sightings = await sightingsOf(client, siteId, to);
     const before = await rows<VisitSummary>(client, 'SELECT toUnixTimestamp64Milli(start) AS start_ms, counted, toString(local_date) AS local_date FROM visits FINAL WHERE site_id = {site:String} AND identity_id = {to:String}', params);
     for (const v of before) dates.add(v.local_date);
-    if (sightings.length === 0) continue;
-    const firstMs = sightings[0].tStartMs;
+    if (sightings.length === 0 && !sinceMs.has(to)) continue;
+    const firstMs = Math.min(sightings[0]?.tStartMs ?? Infinity, sinceMs.get(to) ?? Infinity);
     const priorCounted = before.some((v) => Number(v.start_ms) < firstMs && Number(v.counted) === 1);
     await client.command({
       query: "ALTER TABLE visits DELETE WHERE site_id = {site:String} AND identity_id = {to:String} AND start >= fromUnixTimestamp64Milli({first:Int64}, 'UTC')",
