@@ -19,6 +19,8 @@ export interface ObservationContext {
   cannotLinkTrackIds?: string[];
   /** p(live) when the liveness model ran. */
   liveness?: number;
+  /** Cosine of two of the track's shots far apart in time (a genuine pair for calibration). */
+  shotCosine?: number;
 }
 
 /** The observation of one face (or one track's averaged face): a fresh id, the embedding, no pixels. */
@@ -36,5 +38,6 @@ export function buildObservation(face: Pick<EmbeddedFace, 'embedding' | 'quality
     modelVersion: MODEL_VERSION,
     cannotLinkTrackIds: ctx.cannotLinkTrackIds ?? [],
     ...(ctx.liveness === undefined ? {} : { liveness: ctx.liveness }),
+    ...(ctx.shotCosine === undefined ? {} : { shotCosine: ctx.shotCosine }),
   };
 }

@@ -3,6 +3,7 @@ import type { FaceObservation, IngestConfig } from '../schemas/index.ts';
 import { buildObservation } from './build-observation.ts';
 import type { DescribedFace, DetectedFaces, FaceCrops, FacePipeline, FrameImage, RgbImage, ShotModels } from './face/index.ts';
 import { weightedMeanEmbedding } from './quality/average-embeddings.ts';
+import { cosine } from './face/measure-eer.ts';
 import { gateFaceQuality } from './quality/gate-face-quality.ts';
 import { BestShots } from './quality/keep-best-shots.ts';
 import { FaceTracker, type Track } from './track/track-faces.ts';
@@ -44,6 +45,18 @@ export interface ObservedFrame {
 
 /** The protocol allows 256 cannot-link ids; a crowd beyond that is not worth the bytes. */
 const MAX_CANNOT_LINKS = 256;
+/**
+ * Two kept shots at least this far apart give the observation's shot_cosine (a genuine pair for
+ * label-free calibration): frames a few hundred ms apart are near copies of each other and would
+ * make the false-non-match rate look better than it is.
+ */
+const MIN_SHOT_GAP_MS = 1_000;
+
+/** A kept shot's crops and when its frame was taken. */
+interface KeptShot {
+  crops: FaceCrops;
+  tMs: number;
+}
 
 /**
  * Long-lived per camera. Per frame it runs detection, landmarks, alignment and the quality
@@ -54,7 +67,7 @@ const MAX_CANNOT_LINKS = 256;
  */
 export class FaceTrackObserver {
   private readonly tracker: FaceTracker;
-  private readonly shots = new Map<string, BestShots<FaceCrops>>();
+  private readonly shots = new Map<string, BestShots<KeptShot>>();
   private readonly shotModels: ShotModels;
 
   constructor(
@@ -79,7 +92,7 @@ export class FaceTrackObserver {
     );
     const rejectedFrames: string[] = [];
     faces.forEach((face, i) => {
-      const rejected = this.offerShot(trackIds[i], face);
+      const rejected = this.offerShot(trackIds[i], face, tMs);
       if (rejected) rejectedFrames.push(rejected);
     });
     return { faces: faces.length, rejectedFrames, outcomes: this.finish(closed) };
@@ -90,12 +103,12 @@ export class FaceTrackObserver {
     return this.finish(this.tracker.closeAll());
   }
 
-  private offerShot(trackId: string, face: DescribedFace): string | null {
+  private offerShot(trackId: string, face: DescribedFace, tMs: number): string | null {
     let shots = this.shots.get(trackId);
     if (!shots) this.shots.set(trackId, (shots = new BestShots(this.opts.config.quality.bestShots)));
     const gate = gateFaceQuality(face, this.opts.config.quality);
     if (!gate.pass) return gate.reason;
-    shots.offer(gate.score, face.quality, () => face.keep());
+    shots.offer(gate.score, face.quality, () => ({ crops: face.keep(), tMs }));
     return null;
   }
 
@@ -108,7 +121,7 @@ export class FaceTrackObserver {
     return Promise.all(ended.map(({ track, shots }) => this.conclude(track, shots)));
   }
 
-  private async conclude(track: Track, shots: BestShots<FaceCrops>['kept']): Promise<TrackOutcome> {
+  private async conclude(track: Track, shots: BestShots<KeptShot>['kept']): Promise<TrackOutcome> {
     const { quality, staticFace, liveness } = this.opts.config;
     const dropped = (reason: TrackDropReason): TrackOutcome => ({ kind: 'dropped', trackId: track.id, reason, frames: track.hits });
     if (track.hits < quality.minTrackFrames) return dropped('too_short');
@@ -116,11 +129,11 @@ export class FaceTrackObserver {
     if (shots.length === 0) return dropped('low_quality');
     let pLive: number | undefined;
     if (liveness.action !== 'off') {
-      const scores = await Promise.all(shots.map((shot) => this.shotModels.scoreLiveness(shot.payload.liveness())));
+      const scores = await Promise.all(shots.map((shot) => this.shotModels.scoreLiveness(shot.payload.crops.liveness())));
       pLive = scores.reduce((sum, p) => sum + p, 0) / shots.length;
       if (liveness.action === 'drop' && pLive < liveness.minLive) return dropped('spoof');
     }
-    const embeddings = await Promise.all(shots.map((shot) => this.shotModels.embedAligned(shot.payload.aligned())));
+    const embeddings = await Promise.all(shots.map((shot) => this.shotModels.embedAligned(shot.payload.crops.aligned())));
     const embedding = weightedMeanEmbedding(
       embeddings,
       shots.map((s) => s.score),
@@ -135,8 +148,17 @@ export class FaceTrackObserver {
         tEndMs: track.lastSeenMs,
         cannotLinkTrackIds: [...track.concurrent].slice(0, MAX_CANNOT_LINKS),
         liveness: pLive,
+        shotCosine: shotCosine(shots.map((shot) => shot.payload.tMs), embeddings),
       },
     );
     return { kind: 'observation', observation, frames: track.hits };
   }
+}
+
+/** Cosine between the earliest and the latest kept shot, when they are MIN_SHOT_GAP_MS apart. */
+function shotCosine(times: number[], embeddings: Float32Array[]): number | undefined {
+  const first = times.indexOf(Math.min(...times));
+  const last = times.indexOf(Math.max(...times));
+  if (times.length < 2 || times[last] - times[first] < MIN_SHOT_GAP_MS) return undefined;
+  return Math.max(-1, Math.min(1, cosine(embeddings[first], embeddings[last])));
 }

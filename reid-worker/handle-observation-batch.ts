@@ -14,10 +14,13 @@ import type { ExclusionTemplateCache } from './exclusion/exclusion-template-cach
 import type { SiteRefresher } from './erasure/refresh-site-state.ts';
 import { runExclusive } from './erasure/registry-lock.ts';
 import type { SiteReclusterer } from './merges/site-reclusterer.ts';
+import type { CalibrationCollector } from './calibration/collect-calibration-pairs.ts';
 
 export interface BatchHandlerDeps {
   limits: MessageLimits;
   policy: MatchPolicy;
+  /** A camera's own policy (per-camera thresholds); unset: `policy` everywhere. */
+  policyFor?: (siteId: string, cameraId: string) => MatchPolicy;
   sites: SiteStateCache;
   store: IdentityStore;
   /** Written in order after the registry; the batch is committed only when all succeeded. */
@@ -32,6 +35,8 @@ export interface BatchHandlerDeps {
   modelId?: string;
   /** The periodic re-clustering pass, run per site once the batch's sightings are written. */
   reclusterer?: Pick<SiteReclusterer, 'afterBatch'>;
+  /** Label-free calibration: sees every newly assigned observation (its sink writes the pairs). */
+  calibration?: Pick<CalibrationCollector, 'observe'>;
 }
 
 function groupBySite(observations: FaceObservation[]): Map<string, FaceObservation[]> {
@@ -70,7 +75,8 @@ async function assignSite(deps: BatchHandlerDeps, siteId: string, observations: 
       sightings.push({ ...toSighting(obs, p.identityId, p.similarity, false), label: p.label });
       return;
     }
-    const { identity, sighting, split } = assignIdentity(state, obs, deps.policy);
+    const { identity, sighting, split } = assignIdentity(state, obs, deps.policyFor?.(obs.siteId, obs.cameraId) ?? deps.policy);
+    deps.calibration?.observe(state, obs, identity.identityId);
     observationsTotal.inc({ outcome: sighting.isNewIdentity ? 'new_identity' : 'matched' });
     if (split) {
       changed.set(split.from, split.fromIdentity);

@@ -4,7 +4,7 @@ import { cosine } from '../ingest/face/measure-eer.ts';
 import type { FaceObservation } from '../schemas/index.ts';
 import { DEFAULT_WINDOW, WindowedSiteIndex, type WindowOptions } from './index/windowed-site-index.ts';
 import { mergeIdentities } from './match/merge-identities.ts';
-import { resolvePolicy, type MatchPolicy } from './match/match-policy.ts';
+import { resolvePolicy, shiftFor, type GalleryContext, type MatchPolicy } from './match/match-policy.ts';
 import { planMerges, type CandidatePair, type MergeEvent } from './match/plan-merges.ts';
 import type { Member } from './match/split-identity.ts';
 
@@ -45,6 +45,9 @@ export class SiteState {
   /** Identity → its recent members; insertion order is the order of their latest member. */
   private readonly members = new Map<string, Member[]>();
   private newCannotLinks: Array<[string, string]> = [];
+  /** Identity → last seen, in the order they were last seen (roughly: a rebuild loads them sorted). */
+  private readonly lastSeen = new Map<string, number>();
+  private latestMs = 0;
 
   constructor(
     readonly siteId: string,
@@ -64,6 +67,9 @@ export class SiteState {
     for (const identity of identities) {
       this.identities.set(identity.identityId, identity);
       this.dirty.add(identity.identityId);
+      this.lastSeen.delete(identity.identityId);
+      this.lastSeen.set(identity.identityId, identity.lastSeenMs);
+      this.latestMs = Math.max(this.latestMs, identity.lastSeenMs);
     }
     this.index.upsertMany(identities.map((i) => ({ identityId: i.identityId, centroid: i.centroid, lastSeenMs: i.lastSeenMs })));
   }
@@ -75,8 +81,25 @@ export class SiteState {
     this.provisional.delete(identityId);
     this.dirty.delete(identityId);
     this.members.delete(identityId);
+    this.lastSeen.delete(identityId);
     for (const other of this.cannotLinks.get(identityId) ?? []) this.cannotLinks.get(other)?.delete(identityId);
     this.cannotLinks.delete(identityId);
+  }
+
+  /** The gallery a face seen at `atMs` is compared with: every live identity, and those seen within `recentWindowMs` before it. */
+  gallery(atMs: number, recentWindowMs: number): GalleryContext {
+    const since = atMs - recentWindowMs;
+    if (recentWindowMs > 0) {
+      for (const [id, seenMs] of this.lastSeen) {
+        if (seenMs >= since) break;
+        this.lastSeen.delete(id);
+      }
+    }
+    return {
+      size: this.index.size,
+      recentSize: recentWindowMs > 0 ? this.lastSeen.size : 0,
+      isRecent: (id) => recentWindowMs > 0 && (this.identities.get(id)?.lastSeenMs ?? -Infinity) >= since,
+    };
   }
 
   /** Marks an identity as minted by a deferred observation (or confirms it with `false`). */
@@ -165,7 +188,9 @@ export class SiteState {
     if (changed.length === 0 || this.index.size < 2) return [];
     const found = this.index.searchMany(changed.map((id) => this.identities.get(id)!.centroid), RECLUSTER_K);
     const pairs: CandidatePair[] = changed.flatMap((a, i) => found[i].filter((n) => n.identityId !== a).map((n) => ({ a, b: n.identityId, similarity: n.similarity })));
-    const events = planMerges(pairs, { weight: (id) => this.identities.get(id)!.weight, isProvisional: (id) => this.isProvisional(id), cannotLink: (a, b) => this.cannotLink(a, b) }, p, this.index.size);
+    const gallery = this.gallery(this.latestMs, p.recentWindowMs);
+    const facts = { weight: (id: string) => this.identities.get(id)!.weight, isProvisional: (id: string) => this.isProvisional(id), cannotLink: (a: string, b: string) => this.cannotLink(a, b) };
+    const events = planMerges(pairs, facts, p, (a, b) => Math.max(shiftFor(p, gallery, a), shiftFor(p, gallery, b)));
     return events.map((event) => this.applyMerge(event));
   }
 

@@ -15,7 +15,9 @@ import { siteRetentionOf } from '../identity-registry/index.ts';
 import { MODEL_ID } from '../ingest/build-observation.ts';
 import { ExclusionTemplateCache } from './exclusion/exclusion-template-cache.ts';
 import { SiteRefresher } from './erasure/refresh-site-state.ts';
-import { matchPolicyFromConfig } from './match/match-policy.ts';
+import { matchPolicyFor, matchPolicyFromConfig } from './match/match-policy.ts';
+import { CalibrationCollector } from './calibration/collect-calibration-pairs.ts';
+import { ClickHouseCalibrationSink } from './calibration/clickhouse-calibration-sink.ts';
 import { SiteReclusterer } from './merges/site-reclusterer.ts';
 
 export interface ReidWorkerDeps {
@@ -54,6 +56,8 @@ export async function startReidWorker({ config, bus, store, clickhouse, now }: R
     },
   });
   const policy = matchPolicyFromConfig(config.matching);
+  const policyFor = (siteId: string, cameraId: string) => matchPolicyFor(config, siteId, cameraId);
+  const calibration = new CalibrationCollector();
   const visitSink = new ClickHouseVisitSink(clickhouse, config, { now });
   const announce = (siteId: string, merges: IdentityMerge[]) =>
     bus.publish(
@@ -64,15 +68,22 @@ export async function startReidWorker({ config, bus, store, clickhouse, now }: R
   const handler = createObservationBatchHandler({
     limits: messageLimits(config),
     policy,
+    policyFor,
     sites,
     store,
-    sinks: [new ClickHouseSightingSink(clickhouse, (site) => retentionOf(site).sightingDays), visitSink, new SightingTopicSink(bus, config.topics.sightings)],
+    sinks: [
+      new ClickHouseSightingSink(clickhouse, (site) => retentionOf(site).sightingDays),
+      visitSink,
+      new SightingTopicSink(bus, config.topics.sightings),
+      new ClickHouseCalibrationSink(clickhouse, calibration, (site, camera) => policyFor(site, camera).matchMinCosine),
+    ],
     deadLetters: new DeadLetterSink(bus, config.topics.deadLetters, clickhouse, logger),
     logger,
     exclusion: { templates, minCosine: config.privacy.exclusionMinCosine },
     refresher,
     modelId: MODEL_ID,
     reclusterer,
+    calibration,
   });
   return bus.subscribe(
     {
@@ -84,6 +95,7 @@ export async function startReidWorker({ config, bus, store, clickhouse, now }: R
         templates.invalidate();
         refresher.reset();
         visitSink.forgetSites();
+        calibration.forgetSites();
       },
     },
     handler,

@@ -13,6 +13,11 @@ const siteSchema = z.object({
   retentionDays: z.number().int().min(1).max(3650).optional().describe('Overrides privacy.retentionDays for this site'),
   sightingRetentionDays: z.number().int().min(1).max(3650).optional().describe('Overrides privacy.sightingRetentionDays for this site'),
   visits: visitRulesSchema.partial().optional().describe('Overrides of the visit rules for this site'),
+  matchMinCosine: z.number().min(-1).max(1).optional().describe("Overrides matching.matchMinCosine for this site's cameras"),
+  cameras: z
+    .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/), z.object({ matchMinCosine: z.number().min(-1).max(1).optional().describe("This camera's match threshold (e.g. from `revisit calibrate --live`); unset: the site's") }))
+    .optional()
+    .describe('Per-camera settings, by camera id; a camera not listed uses its site’s'),
 });
 
 /** Keys fixed in configuration (deployment automation); `revisit keys` manages the others. */

@@ -36,8 +36,8 @@ export interface StorePlan {
 
 /**
  * `store`: entrance, one to three zones each seen 1–3 times, usually the checkout (~5.7 sightings
- * a visit). `mall`: cameras at the entrances and a few corridors only — entrance, one corridor,
- * sometimes a second (~2.3 sightings a visit), so a mall-sized month stays a few million sightings.
+ * a visit). `mall`: cameras at the entrances and along the corridors only — the entrance and two or
+ * three corridors once each (3.5 sightings a visit), so a mall-sized month stays near two million.
  */
 export type StoreLayout = 'store' | 'mall';
 
@@ -80,8 +80,7 @@ function planVisit(person: number, startMs: number, random: Random, layout: Stor
   };
   if (layout === 'mall') {
     see('entrance', 1);
-    see(ZONES[randomInt(random, 0, ZONES.length - 1)], 1);
-    if (random() < 0.3) see(ZONES[randomInt(random, 0, ZONES.length - 1)], 1);
+    for (let z = randomInt(random, 2, 3); z > 0; z--) see(ZONES[randomInt(random, 0, ZONES.length - 1)], 1);
     return out;
   }
   see('entrance', randomInt(random, 1, 2));

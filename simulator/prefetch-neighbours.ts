@@ -5,7 +5,7 @@ import type { NeighbourSearch } from '../reid-worker/match/assign-identity.ts';
 import type { SiteState } from '../reid-worker/site-state.ts';
 
 /** Prefetched per observation: more than the two the decision reads, so a few changed identities cannot hide a better one. */
-const PREFETCH_K = 8;
+const PREFETCH_K = 16;
 
 /**
  * Searches the whole chunk in one FAISS call (hundreds of times cheaper per query than one call

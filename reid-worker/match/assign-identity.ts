@@ -21,8 +21,11 @@ export interface Assignment {
 /** The `k` identities nearest an embedding, most similar first (the site's index unless a caller prefetched them). */
 export type NeighbourSearch = (embedding: Float32Array, k: number) => Neighbour[];
 
-/** Neighbours fetched per search: the runner-up is what an ambiguity margin needs. */
-const SEARCH_K = 2;
+/**
+ * Neighbours fetched per search: the runner-up is what an ambiguity margin needs, and a recent
+ * identity (MatchPolicy.recentWindowMs) may rank below a few strangers of a large gallery.
+ */
+const SEARCH_K = 8;
 
 /**
  * Matches the observation against the site's identities, never joining one that a face seen in
@@ -35,7 +38,8 @@ export function assignIdentity(state: SiteState, obs: FaceObservation, policy: M
   const forbidden = state.cannotLinkIdentities(obs);
   const found = search(obs.embedding, SEARCH_K + forbidden.size);
   const neighbours = found.filter((n) => !forbidden.has(n.identityId)).slice(0, SEARCH_K);
-  const decision = matchObservation(neighbours, p, obs.quality, state.index.size);
+  const gallery = state.gallery(obs.tStartMs, p.recentWindowMs);
+  const decision = matchObservation(neighbours, p, obs.quality, gallery);
   const joinId = decision.kind === 'matched' ? decision.identityId : decision.kind === 'deferred' ? decision.identityId : null;
   let identity: Identity;
   if (joinId !== null) {
@@ -64,7 +68,7 @@ export function assignIdentity(state: SiteState, obs: FaceObservation, policy: M
   }
   state.put(identity);
   state.rememberTrack(obs, identity.identityId, forbidden);
-  const split = repairSplit(state, obs, found, forbidden, identity, p) ?? undefined;
+  const split = repairSplit(state, obs, found, forbidden, identity, p, gallery) ?? undefined;
   const similarity = decision.kind === 'new' ? 0 : decision.similarity;
   const sighting = toSighting(obs, identity.identityId, joinId === null ? 0 : similarity, joinId === null);
   return { identity: state.identities.get(identity.identityId)!, decision, sighting, ...(split ? { split } : {}) };

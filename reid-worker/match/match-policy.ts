@@ -25,17 +25,29 @@ export interface MatchPolicy {
   galleryReferenceSize?: number;
   /** Beyond `galleryReferenceSize`, every threshold rises by this much per tenfold growth of the gallery. 0 = off. */
   thresholdPerDecade?: number;
-  /** A face also matches its nearest identity at this lower cosine when the runner-up is `marginMin` below it. > 1 = off. */
-  marginMinCosine?: number;
-  /** How far below the nearest identity the runner-up must be for `marginMinCosine` to apply. */
-  marginMin?: number;
+  /**
+   * Identities seen this recently (stream time) form a gallery of their own: a face is far more
+   * likely to be someone still in the store than anyone of the last months, so matching one of
+   * them only has to beat the strangers among them. 0 = off.
+   */
+  recentWindowMs?: number;
 }
+
+/** The gallery one face is compared with: all live identities, and those seen within the recent window. */
+export interface GalleryContext {
+  size: number;
+  recentSize: number;
+  isRecent(identityId: string): boolean;
+}
+
+/** No gallery-size effect: for callers that score single decisions. */
+export const NO_GALLERY: GalleryContext = { size: 0, recentSize: 0, isRecent: () => false };
 
 export type ResolvedPolicy = Required<MatchPolicy>;
 
 /** Every rule switched off: nearest centroid ≥ threshold else a new identity, running mean. */
 export function naivePolicy(matchMinCosine: number): ResolvedPolicy {
-  return { matchMinCosine, ambiguityMargin: 0, deferBelowQuality: 0, lowQualityPenalty: 0, maxDriftCosine: -1, mergeMinCosine: 2, provisionalMergeMinCosine: 2, galleryReferenceSize: 1, thresholdPerDecade: 0, marginMinCosine: 2, marginMin: 0 };
+  return { matchMinCosine, ambiguityMargin: 0, deferBelowQuality: 0, lowQualityPenalty: 0, maxDriftCosine: -1, mergeMinCosine: 2, provisionalMergeMinCosine: 2, galleryReferenceSize: 1, thresholdPerDecade: 0, recentWindowMs: 0 };
 }
 
 /**
@@ -62,8 +74,7 @@ export function resolvePolicy(policy: MatchPolicy): ResolvedPolicy {
     provisionalMergeMinCosine: policy.provisionalMergeMinCosine ?? t - 0.05,
     galleryReferenceSize: policy.galleryReferenceSize ?? 100,
     thresholdPerDecade: policy.thresholdPerDecade ?? 0,
-    marginMinCosine: policy.marginMinCosine ?? 2,
-    marginMin: policy.marginMin ?? 0,
+    recentWindowMs: policy.recentWindowMs ?? 0,
   };
 }
 
@@ -73,9 +84,21 @@ export function matchPolicyFromConfig(matching: RevisitConfig['matching']): Matc
   return { matchMinCosine, ambiguityMargin, deferBelowQuality, lowQualityPenalty };
 }
 
-/** The threshold one observation must reach, given its quality (0..1) and the gallery it is compared with. */
-export function effectiveThreshold(policy: ResolvedPolicy, quality: number, gallerySize = 0): number {
-  return policy.matchMinCosine + policy.lowQualityPenalty * (1 - Math.max(0, Math.min(1, quality))) + galleryShift(policy, gallerySize);
+/** The policy of one camera: its own threshold, else its site's, else the `matching` section's. */
+export function matchPolicyFor(config: Pick<RevisitConfig, 'matching' | 'sites'>, siteId: string, cameraId: string): MatchPolicy {
+  const site = config.sites.find((s) => s.id === siteId);
+  const matchMinCosine = site?.cameras?.[cameraId]?.matchMinCosine ?? site?.matchMinCosine ?? config.matching.matchMinCosine;
+  return { ...matchPolicyFromConfig(config.matching), matchMinCosine };
+}
+
+/** The threshold one observation must reach (given its quality, 0..1) before the gallery's shift. */
+export function effectiveThreshold(policy: ResolvedPolicy, quality: number): number {
+  return policy.matchMinCosine + policy.lowQualityPenalty * (1 - Math.max(0, Math.min(1, quality)));
+}
+
+/** How much the thresholds rise for an identity of this gallery: by the recent gallery's size when it is recent. */
+export function shiftFor(policy: ResolvedPolicy, gallery: GalleryContext, identityId: string): number {
+  return galleryShift(policy, policy.recentWindowMs > 0 && gallery.isRecent(identityId) ? gallery.recentSize : gallery.size);
 }
 
 /** How much every threshold rises for a gallery of `gallerySize` live identities. */

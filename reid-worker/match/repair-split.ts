@@ -3,7 +3,7 @@ import type { Identity } from '../../identity-registry/index.ts';
 import type { FaceObservation } from '../../schemas/index.ts';
 import type { Neighbour } from '../index/faiss-site-index.ts';
 import type { SiteState } from '../site-state.ts';
-import { effectiveThreshold, galleryShift, type ResolvedPolicy } from './match-policy.ts';
+import { effectiveThreshold, shiftFor, type GalleryContext, type ResolvedPolicy } from './match-policy.ts';
 import { divideMembers, moveMembers, type SplitEvent } from './split-identity.ts';
 
 /** A split applied to the site's state: the identity that lost members, as it is now. */
@@ -18,17 +18,16 @@ export interface AppliedSplit extends SplitEvent {
  * (divideMembers), and when the halves are further apart than a merge would join, the other
  * face's half moves to `into` (the identity this face got) and the two are cannot-linked.
  */
-export function repairSplit(state: SiteState, obs: FaceObservation, found: Neighbour[], forbidden: Set<string>, into: Identity, policy: ResolvedPolicy): AppliedSplit | null {
+export function repairSplit(state: SiteState, obs: FaceObservation, found: Neighbour[], forbidden: Set<string>, into: Identity, policy: ResolvedPolicy, gallery: GalleryContext): AppliedSplit | null {
   const [nearest] = found;
   if (!nearest || !forbidden.has(nearest.identityId)) return null;
-  const gallery = state.index.size;
-  if (nearest.similarity < effectiveThreshold(policy, obs.quality, gallery)) return null;
   const suspect = nearest.identityId;
+  if (nearest.similarity < effectiveThreshold(policy, obs.quality) + shiftFor(policy, gallery, suspect)) return null;
   const keep = obs.cannotLinkTrackIds.map((track) => state.memberOfTrack(obs.cameraId, track)).find((m) => m?.identityId === suspect)?.member;
   const from = state.identities.get(suspect);
   if (!keep || !from) return null;
   const { moved, similarity } = divideMembers([...state.membersOf(suspect)], keep, obs.embedding);
-  if (moved.length === 0 || similarity >= policy.mergeMinCosine + galleryShift(policy, gallery)) return null;
+  if (moved.length === 0 || similarity >= policy.mergeMinCosine + shiftFor(policy, gallery, suspect)) return null;
   const updated = moveMembers(from, into, moved, state.membersOf(suspect), state.membersOf(into.identityId));
   state.put(updated.from);
   state.put(updated.to);

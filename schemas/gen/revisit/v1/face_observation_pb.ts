@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file revisit/v1/face_observation.proto.
  */
 export const file_revisit_v1_face_observation: GenFile = /*@__PURE__*/
-  fileDesc("CiFyZXZpc2l0L3YxL2ZhY2Vfb2JzZXJ2YXRpb24ucHJvdG8SCnJldmlzaXQudjEimQIKD0ZhY2VPYnNlcnZhdGlvbhIWCg5vYnNlcnZhdGlvbl9pZBgBIAEoCRIPCgdzaXRlX2lkGAIgASgJEhEKCWNhbWVyYV9pZBgDIAEoCRIQCgh0cmFja19pZBgEIAEoCRISCgp0X3N0YXJ0X21zGAUgASgDEhAKCHRfZW5kX21zGAYgASgDEhUKCWVtYmVkZGluZxgHIAMoAkICEAESDwoHcXVhbGl0eRgIIAEoAhIQCghtb2RlbF9pZBgJIAEoCRIVCg1tb2RlbF92ZXJzaW9uGAogASgJEh0KFWNhbm5vdF9saW5rX3RyYWNrX2lkcxgLIAMoCRIVCghsaXZlbmVzcxgMIAEoAkgAiAEBQgsKCV9saXZlbmVzc2IGcHJvdG8z");
+  fileDesc("CiFyZXZpc2l0L3YxL2ZhY2Vfb2JzZXJ2YXRpb24ucHJvdG8SCnJldmlzaXQudjEiwwIKD0ZhY2VPYnNlcnZhdGlvbhIWCg5vYnNlcnZhdGlvbl9pZBgBIAEoCRIPCgdzaXRlX2lkGAIgASgJEhEKCWNhbWVyYV9pZBgDIAEoCRIQCgh0cmFja19pZBgEIAEoCRISCgp0X3N0YXJ0X21zGAUgASgDEhAKCHRfZW5kX21zGAYgASgDEhUKCWVtYmVkZGluZxgHIAMoAkICEAESDwoHcXVhbGl0eRgIIAEoAhIQCghtb2RlbF9pZBgJIAEoCRIVCg1tb2RlbF92ZXJzaW9uGAogASgJEh0KFWNhbm5vdF9saW5rX3RyYWNrX2lkcxgLIAMoCRIVCghsaXZlbmVzcxgMIAEoAkgAiAEBEhgKC3Nob3RfY29zaW5lGA0gASgCSAGIAQFCCwoJX2xpdmVuZXNzQg4KDF9zaG90X2Nvc2luZWIGcHJvdG8z");
 
 /**
  * @generated from message revisit.v1.FaceObservation
@@ -95,6 +95,14 @@ export type FaceObservation = Message<"revisit.v1.FaceObservation"> & {
    * @generated from field: optional float liveness = 12;
    */
   liveness?: number | undefined;
+
+  /**
+   * Cosine between two of the track's shots taken far apart in time (certainly one person): the
+   * genuine pairs of label-free calibration. Absent when no two kept shots are far enough apart.
+   *
+   * @generated from field: optional float shot_cosine = 13;
+   */
+  shotCosine?: number | undefined;
 };
 
 /**
