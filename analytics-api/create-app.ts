@@ -14,6 +14,7 @@ import { biRoute } from './bi/bi-route.ts';
 import type { ApiKeyStore } from './keys/api-key-store.ts';
 import { buildOpenApi } from './openapi/build-openapi.ts';
 import { footfallRoute } from './routes/footfall-route.ts';
+import { calibrationRoute } from './routes/calibration-route.ts';
 import { reportRoutes } from './routes/report-routes.ts';
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts';
 import { integrationRoutes, type IntegrationDeps } from './integration/integration-routes.ts';
@@ -52,6 +53,7 @@ export function createApp({ config, clickhouse, keyStore, integration, now = Dat
   v1.use(requireApiKey(resolvePrincipal));
   v1.route('/', footfallRoute(config, clickhouse));
   v1.route('/', reportRoutes(config, clickhouse, now));
+  v1.route('/', calibrationRoute(config, clickhouse, now));
   if (integration) v1.route('/', integrationRoutes(config, integration));
   app.route('/api/v1', v1);
   app.route('/bi', biRoute(config, clickhouse, resolvePrincipal));

@@ -1,0 +1,35 @@
+/**
+ * GET /api/v1/sites/:site/calibration: the site's re-identification error rates estimated from
+ * its own stream without labels (reid-worker/calibration), per camera and camera pair, at the
+ * configured thresholds, with a suggested threshold. Viewer role: the rates say how far to trust
+ * the counts, which is what a manager reading them needs; they hold no personal data.
+ */
+import { Hono } from 'hono';
+import { validator } from 'hono/validator';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { RevisitConfig } from '../../common/config.ts';
+import { queryLiveCalibration } from '../../reid-worker/calibration/live-calibration.ts';
+import { calibrationQuerySchema } from '../../schemas/index.ts';
+import { apiError } from '../api-error.ts';
+import { siteForPrincipal, type AuthVariables } from '../auth/require-api-key.ts';
+
+export function calibrationRoute(config: RevisitConfig, clickhouse: ClickHouseClient, now: () => number) {
+  return new Hono<{ Variables: AuthVariables }>().get(
+    '/sites/:site/calibration',
+    validator('query', (value, c) => {
+      const parsed = calibrationQuerySchema.safeParse(value);
+      if (!parsed.success) {
+        const details = parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
+        return apiError(c, 400, 'bad_request', 'invalid query parameters', details);
+      }
+      return parsed.data;
+    }),
+    async (c) => {
+      const siteId = c.req.param('site');
+      const site = siteForPrincipal(config.sites, siteId, c.get('principal'));
+      if (site === 'not_found') return apiError(c, 404, 'unknown_site', `no site "${siteId}"`);
+      if (site === 'forbidden') return apiError(c, 403, 'forbidden', `this key may not read site "${siteId}"`);
+      return c.json(await queryLiveCalibration(clickhouse, config, siteId, c.req.valid('query').days, now()));
+    },
+  );
+}
