@@ -82,6 +82,9 @@ export const configSchema = z.object({
       deferBelowQuality: z.number().min(0).max(1).default(0).describe('Faces below this quality never move a centroid (deferred; 0 = off)'),
       lowQualityPenalty: z.number().min(0).max(1).default(0).describe('The match threshold rises by this much times (1 - quality): poor faces need more evidence (0 = off)'),
       reclusterEveryMs: z.number().int().min(0).default(300_000).describe("How often the worker merges a site's identities whose centroids converged, after one of its batches (0 = never)"),
+      galleryReferenceSize: z.number().int().min(1).max(1_000_000).default(200).describe('Gallery size (live identities) at which matchMinCosine and the merge threshold hold as they are'),
+      thresholdPerDecade: z.number().min(0).max(0.3).default(0.06).describe('Beyond galleryReferenceSize the match and merge thresholds rise by this much per tenfold more identities, so strangers are not matched more often as the site grows (0 = off; docs/calibration.md)'),
+      recentWindowMs: z.number().int().min(0).max(24 * 3_600_000).default(1_800_000).describe('Identities seen this recently form a gallery of their own, whose smaller size sets their threshold: a face is most likely someone still in the store (0 = off)'),
     })
     .prefault({}),
   visits: visitRulesSchema.prefault({}).describe('Sessionisation rules (versioned: every visit row records its rules version)'),

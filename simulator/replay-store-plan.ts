@@ -12,6 +12,7 @@ import type { VisitRow } from '../reid-worker/visits/visit-row.ts';
 import type { Sighting } from '../schemas/index.ts';
 import { planStoreDays, type StoreLayout, type StorePlan } from './plan-store-days.ts';
 import { PrefetchedSearch } from './prefetch-neighbours.ts';
+import { measureIdentityErrors, type IdentityErrorCounts } from './measure-identity-errors.ts';
 import { truthOf } from './score-store-reports.ts';
 import { EmbeddingSynthesizer, SUBSPACE_DIM } from './synthesize-embeddings.ts';
 
@@ -45,6 +46,8 @@ export interface EngineReplayResult {
   reported: VisitSummary;
   identities: number;
   merges: number;
+  /** What the engine got wrong, by the simulator's truth. */
+  errors: IdentityErrorCounts;
   seconds: number;
 }
 
@@ -68,6 +71,7 @@ export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineRepl
   const state = new SiteState(SITE.siteId, SUBSPACE_DIM);
   const mergedInto = new Map<string, string>();
   const sightings: Sighting[] = [];
+  const personOf = new Map<string, number>();
   const batch = o.batch ?? DEFAULT_BATCH;
   let minted = 0;
   let merges = 0;
@@ -82,6 +86,7 @@ export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineRepl
       const { sighting, identity } = assignIdentity(state, obs, o.policy, () => `id-${++minted}`, prefetched.searchFor(i));
       prefetched.touched(identity.identityId);
       sightings.push(sighting);
+      personOf.set(obs.observationId, plan.sightings[start + i].person);
     });
     for (const e of state.recluster(o.policy)) mergedInto.set(e.from, e.to), merges++;
     o.onProgress?.(Math.min(start + batch, plan.sightings.length), plan.sightings.length);
@@ -92,8 +97,11 @@ export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineRepl
   };
   const tracker = new SiteVisitTracker(SITE, o.rules);
   const rows = new Map<string, VisitRow>();
-  for (const row of tracker.apply(sightings.map((s) => ({ ...s, identityId: survivor(s.identityId) })))) rows.set(row.visitId, row);
+  const final = sightings.map((s) => ({ ...s, identityId: survivor(s.identityId) }));
+  for (const row of tracker.apply(final)) rows.set(row.visitId, row);
   for (const row of tracker.sweep(Number.MAX_SAFE_INTEGER)) rows.set(row.visitId, row);
+  const firstSighting = new Map<string, number>();
+  for (const s of final) if (!firstSighting.has(`${s.identityId}|${s.tStartMs}`)) firstSighting.set(`${s.identityId}|${s.tStartMs}`, personOf.get(s.observationId)!);
   const t = truthOf(plan);
   return {
     plan,
@@ -101,6 +109,7 @@ export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineRepl
     reported: summariseVisits([...rows.values()]),
     identities: state.identities.size,
     merges,
+    errors: measureIdentityErrors(plan, [...rows.values()], (row) => firstSighting.get(`${row.identityId}|${row.startMs}`)),
     seconds: (Date.now() - started) / 1000,
   };
 }

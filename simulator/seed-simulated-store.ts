@@ -6,10 +6,12 @@ import { messageLimits, startReidWorker } from '../reid-worker/index.ts';
 import { localDate } from '../reid-worker/visits/local-day.ts';
 import type { ReportRange } from '../reports/index.ts';
 import type { SiteConfig } from '../schemas/index.ts';
-import { addDays, planStoreDays, type StorePlan } from './plan-store-days.ts';
+import { addDays, planStoreDays, type StoreLayout, type StorePlan } from './plan-store-days.ts';
 import { EmbeddingSynthesizer, type EmbeddingMode } from './synthesize-embeddings.ts';
 
 export interface SeedOptions {
+  /** Cameras and sightings per visit (default `store`). */
+  layout?: StoreLayout;
   visitors: number;
   days: number;
   seed: number;
@@ -36,7 +38,7 @@ export async function seedSimulatedStore(runtime: Runtime, site: SiteConfig, o: 
   const random = seededRandom(o.seed);
   // Days in the past, so the worker's wall-clock sweep has closed every visit by the end.
   const firstDate = addDays(localDate(Date.now(), site.timezone), -(o.days + 1));
-  const plan = planStoreDays({ visitors: o.visitors, days: o.days, staff: o.staff ?? 2, firstDate, timeZone: site.timezone, random });
+  const plan = planStoreDays({ layout: o.layout, visitors: o.visitors, days: o.days, staff: o.staff ?? 2, firstDate, timeZone: site.timezone, random });
   const embeddings = new EmbeddingSynthesizer(runtime.config.matching.embeddingDim, o.mode ?? 'realistic', random);
   const worker = await startReidWorker(runtime);
   try {

@@ -1,5 +1,5 @@
 /** The re-clustering decision: which identities are one person and should be merged (pure). */
-import type { ResolvedPolicy } from './match-policy.ts';
+import { mergeEvidenceThreshold, type ResolvedPolicy } from './match-policy.ts';
 
 /** Two identities and how similar their centroids are. */
 export interface CandidatePair {
@@ -37,7 +37,8 @@ export function planMerges(pairs: CandidatePair[], facts: MergeFacts, policy: Re
   for (const { a, b, similarity } of [...pairs].sort((x, y) => y.similarity - x.similarity)) {
     if (a === b || touched.has(a) || touched.has(b)) continue;
     const provisional = facts.isProvisional(a) || facts.isProvisional(b);
-    const threshold = shift(a, b) + (provisional ? Math.min(policy.mergeMinCosine, policy.provisionalMergeMinCosine) : policy.mergeMinCosine);
+    const base = shift(a, b) + (provisional ? Math.min(policy.mergeMinCosine, policy.provisionalMergeMinCosine) : policy.mergeMinCosine);
+    const threshold = provisional ? base : Math.max(base, mergeEvidenceThreshold(policy, facts.weight(a), facts.weight(b)));
     if (similarity < threshold || facts.cannotLink(a, b)) continue;
     const [from, to] = mergeDirection(a, b, facts);
     events.push({ from, to, similarity });
