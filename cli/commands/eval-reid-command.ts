@@ -4,9 +4,11 @@ import { loadConfig } from '../../common/config.ts';
 import { FacePipeline } from '../../ingest/face/index.ts';
 import { comparePolicies, policyVariants } from '../../reid-worker/eval/compare-policies.ts';
 import { embedLabelledFolder, type LabelledFaces } from '../../reid-worker/eval/embed-labelled-folder.ts';
-import type { ClusteringScores } from '../../reid-worker/eval/measure-clustering.ts';
+import { meanScores, type ClusteringScores } from '../../reid-worker/eval/measure-clustering.ts';
 import { replaySightings } from '../../reid-worker/eval/replay-sightings.ts';
-import { naivePolicy, resolvePolicy } from '../../reid-worker/match/match-policy.ts';
+import { matchPolicyFromConfig, naivePolicy, resolvePolicy } from '../../reid-worker/match/match-policy.ts';
+import { selectPeople } from '../../reid-worker/eval/select-people.ts';
+import { validateLiveCalibration } from '../../reid-worker/eval/validate-live-calibration.ts';
 import { printTable } from '../../bench/print-table.ts';
 import { createProgressBar, ratePerSecond } from '../progress-bar.ts';
 
@@ -18,6 +20,8 @@ interface EvalReidOptions {
   naive?: boolean;
   compare?: boolean;
   ablation?: boolean;
+  people?: number[];
+  calibration?: boolean;
 }
 
 /** Seeds averaged by --ablation: one order can flatter or punish a rule by luck. */
@@ -33,18 +37,29 @@ export function parseNumber(min: number, max: number, integer = false) {
   };
 }
 
-/** Embeds every labelled image with a progress bar on stderr. */
-export async function embedWithProgress(dir: string): Promise<LabelledFaces> {
+function peopleList(value: string): number[] {
+  const sizes = value.split(',').map((v) => Number(v.trim()));
+  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 2 || n > 1_000_000)) throw new InvalidArgumentError('expected people counts like 100,300,900');
+  return sizes;
+}
+
+/** Embeds every labelled image with a progress bar on stderr (`withOthers`: also the photos' other faces). */
+export async function embedWithProgress(dir: string, withOthers = false): Promise<LabelledFaces> {
   const pipeline = await FacePipeline.load();
   const bar = createProgressBar('embed', 'images');
   const started = Date.now();
   let begun = false;
   try {
-    return await embedLabelledFolder(pipeline, dir, (done, total, faces) => {
-      if (!begun) bar.start(total, 0, { faces: 0, rate: '0' });
-      begun = true;
-      bar.update(done, { faces, rate: ratePerSecond(done, started) });
-    });
+    return await embedLabelledFolder(
+      pipeline,
+      dir,
+      (done, total, faces) => {
+        if (!begun) bar.start(total, 0, { faces: 0, rate: '0' });
+        begun = true;
+        bar.update(done, { faces, rate: ratePerSecond(done, started) });
+      },
+      withOthers,
+    );
   } finally {
     bar.stop();
     await pipeline.close();
@@ -76,18 +91,23 @@ export function evalReidCommand(): Command {
     .option('--naive', 'score the naive floor (threshold only, running mean) instead of the engine')
     .option('--compare', 'also score the naive floor on the same run (JSON: under "naive")')
     .option('--ablation', `print each rule's effect against the naive floor, averaged over ${ABLATION_SEEDS} seeds`)
+    .option('--people <counts>', `also run subsets of this many people (e.g. 100,300,900), drawn per seed, averaged over ${ABLATION_SEEDS} seeds`, peopleList)
+    .option('--calibration', "check the label-free estimator: the photos' faces as frames (labels hidden), its false-match rate against the labelled one")
     .action(async (opts: EvalReidOptions) => {
-      const threshold = opts.threshold ?? loadConfig().matching.matchMinCosine;
-      const { faces, skipped } = await embedWithProgress(opts.faces);
+      const config = loadConfig();
+      const threshold = opts.threshold ?? config.matching.matchMinCosine;
+      const { faces, skipped } = await embedWithProgress(opts.faces, opts.calibration);
       if (faces.length === 0) throw new Error(`no usable faces in ${opts.faces} (${skipped.length} images skipped)`);
-      const policy = opts.naive ? naivePolicy(threshold) : resolvePolicy({ matchMinCosine: threshold });
+      const engine = resolvePolicy({ ...matchPolicyFromConfig(config.matching), matchMinCosine: threshold });
+      const policy = opts.naive ? naivePolicy(threshold) : engine;
       const { scores, merges, deferred } = replaySightings(faces, { seed: opts.seed, policy });
       const naive = opts.compare ? replaySightings(faces, { seed: opts.seed, policy: naivePolicy(threshold) }).scores : undefined;
-      const ablation = opts.ablation
-        ? comparePolicies(faces, policyVariants(threshold), Array.from({ length: ABLATION_SEEDS }, (_, i) => opts.seed + i))
-        : undefined;
+      const seeds = Array.from({ length: ABLATION_SEEDS }, (_, i) => opts.seed + i);
+      const ablation = opts.ablation ? comparePolicies(faces, policyVariants(threshold), seeds) : undefined;
+      const sizes = opts.people?.map((people) => ({ people, ...meanScores(seeds.map((seed) => replaySightings(selectPeople(faces, people, seed), { seed, policy }).scores)) }));
+      const calibration = opts.calibration ? seeds.map((seed) => validateLiveCalibration(faces, { seed, policy: engine, minQuality: config.ingest.quality.minQuality })) : undefined;
       if (opts.json) {
-        const report = { ...scores, images: faces.length + skipped.length, skipped: skipped.length, skipped_images: skipped, threshold, seed: opts.seed, policy: opts.naive ? 'naive' : 'engine', merges, deferred, naive, ablation };
+        const report = { ...scores, images: faces.length + skipped.length, skipped: skipped.length, skipped_images: skipped, threshold, seed: opts.seed, policy: opts.naive ? 'naive' : 'engine', merges, deferred, naive, ablation, sizes, calibration };
         console.log(JSON.stringify(report));
         return;
       }
@@ -110,5 +130,18 @@ export function evalReidCommand(): Command {
           })),
         );
       }
+      if (sizes) {
+        printTable(
+          `Population sizes: subsets of people drawn per seed, mean of seeds ${seeds[0]}..${seeds[seeds.length - 1]}`,
+          sizes.map((z) => ({ people: z.people, 'identities true': z.true_ids, created: z.created_ids, 'BCubed P': z.bcubed_precision.toFixed(4), 'BCubed R': z.bcubed_recall.toFixed(4), 'BCubed F1': z.bcubed_f1.toFixed(4), 'count error %': z.count_error_pct })),
+        );
+      }
+      if (calibration) {
+        printTable(
+          `Label-free false-match rate at ${threshold} (labels hidden from the estimator, used only to score it)`,
+          calibration.map((c) => ({ seed: c.seed, ...c.pairsBySource, estimated: c.estimatedFmr?.toExponential(2) ?? '–', '~90 % range': c.fmrRange ? `${c.fmrRange[0].toExponential(1)}…${c.fmrRange[1].toExponential(1)}` : '', labelled: c.labelledFmr.toExponential(2), ratio: c.ratio?.toFixed(2) ?? '–' })),
+        );
+      }
     });
 }
+

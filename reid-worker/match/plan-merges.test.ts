@@ -52,13 +52,14 @@ test('most similar pair first, and each identity merges at most once per pass', 
 });
 
 test("evidence: well-seen identities must be as close as one person's two centroids are, single faces only the merge threshold", () => {
-  const withEvidence = resolvePolicy({ matchMinCosine: 0.45, mergeMinCosine: 0.5 });
+  const withEvidence = resolvePolicy({ matchMinCosine: 0.45, mergeMinCosine: 0.45, mergeEvidenceMargin: 0.2 });
   assert.ok(Math.abs(mergeEvidenceThreshold(withEvidence, 1, 1) - (0.676 - 0.2)) < 1e-9);
   assert.equal(mergeEvidenceThreshold(withEvidence, 30, 30), 0.75, 'capped');
   assert.equal(mergeEvidenceThreshold(resolvePolicy({ matchMinCosine: 0.45, mergeEvidenceMargin: 1 }), 30, 30), -1, 'off');
   // Two strangers' identities of 20 sightings each at 0.6: far below the 0.95 two halves of one person reach.
   assert.deepEqual(planMerges([{ a: 'x', b: 'y', similarity: 0.6 }], facts({ x: 20, y: 20 }), withEvidence), []);
   assert.deepEqual(planMerges([{ a: 'x', b: 'y', similarity: 0.8 }], facts({ x: 20, y: 20 }), withEvidence).length, 1);
-  // Two single faces at 0.52 merge: that is how one person's photos compare.
-  assert.deepEqual(planMerges([{ a: 'x', b: 'y', similarity: 0.52 }], facts({ x: 1, y: 1 }), withEvidence).length, 1);
+  // Two single faces at 0.48 merge: that is how one person's photos compare.
+  assert.deepEqual(planMerges([{ a: 'x', b: 'y', similarity: 0.48 }], facts({ x: 1, y: 1 }), withEvidence).length, 1);
+  assert.deepEqual(planMerges([{ a: 'x', b: 'y', similarity: 0.47 }], facts({ x: 1, y: 1 }), withEvidence), []);
 });
