@@ -4,7 +4,11 @@ import { buildObservation } from '../ingest/build-observation.ts';
 import type { ExclusionTemplate } from '../identity-registry/index.ts';
 import { matchExclusion } from '../reid-worker/exclusion/match-exclusion.ts';
 import { assignIdentity } from '../reid-worker/match/assign-identity.ts';
-import type { MatchPolicy } from '../reid-worker/match/match-policy.ts';
+import { resolvePolicy, type MatchPolicy } from '../reid-worker/match/match-policy.ts';
+import { CalibrationCollector, type CalibrationPair } from '../reid-worker/calibration/collect-calibration-pairs.ts';
+import { estimateFmr } from '../reid-worker/calibration/estimate-error-rates.ts';
+import { addScore, type ScoreHistogram } from '../reid-worker/calibration/score-histogram.ts';
+import { cosine } from '../ingest/face/measure-eer.ts';
 import { SiteState } from '../reid-worker/site-state.ts';
 import { SiteVisitTracker } from '../reid-worker/visits/site-visit-tracker.ts';
 import type { VisitRules } from '../reid-worker/visits/visit-rules.ts';
@@ -48,11 +52,15 @@ export interface EngineReplayResult {
   merges: number;
   /** What the engine got wrong, by the simulator's truth. */
   errors: IdentityErrorCounts;
+  /** The label-free false-match rate at the site's threshold against the rate of the simulated faces. */
+  calibration: { threshold: number; estimatedFmr: number | null; fmrRange: [number, number] | null; trueFmr: number };
   seconds: number;
 }
 
 const SITE = { siteId: 'sim-mall', tenant: 'sim' };
 const DEFAULT_BATCH = 250;
+/** Sightings kept to measure the simulated faces' true false-match rate (all pairs: 12.5 million). */
+const TRUTH_SAMPLE = 5_000;
 
 /**
  * Plans the days like `eval store`, then feeds every sighting, in time order and in batches, to
@@ -73,6 +81,10 @@ export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineRepl
   const sightings: Sighting[] = [];
   const personOf = new Map<string, number>();
   const batch = o.batch ?? DEFAULT_BATCH;
+  // Its own random: calibration must not change the store's draws.
+  const sampling = seededRandom(o.seed + 0x5eed);
+  const collector = new CalibrationCollector(sampling);
+  const sample: Array<{ embedding: Float32Array; person: number }> = [];
   let minted = 0;
   let merges = 0;
   for (let start = 0; start < plan.sightings.length; start += batch) {
@@ -86,7 +98,11 @@ export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineRepl
       const { sighting, identity } = assignIdentity(state, obs, o.policy, () => `id-${++minted}`, prefetched.searchFor(i));
       prefetched.touched(identity.identityId);
       sightings.push(sighting);
-      personOf.set(obs.observationId, plan.sightings[start + i].person);
+      const person = plan.sightings[start + i].person;
+      personOf.set(obs.observationId, person);
+      collector.observe(state, obs, identity.identityId);
+      if (sample.length < TRUTH_SAMPLE) sample.push({ embedding: obs.embedding, person });
+      else if (sampling() < TRUTH_SAMPLE / sightings.length) sample[Math.floor(sampling() * TRUTH_SAMPLE)] = { embedding: obs.embedding, person };
     });
     for (const e of state.recluster(o.policy)) mergedInto.set(e.from, e.to), merges++;
     o.onProgress?.(Math.min(start + batch, plan.sightings.length), plan.sightings.length);
@@ -110,8 +126,25 @@ export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineRepl
     identities: state.identities.size,
     merges,
     errors: measureIdentityErrors(plan, [...rows.values()], (row) => firstSighting.get(`${row.identityId}|${row.startMs}`)),
+    calibration: checkCalibration(collector.take(personOf.keys()), sample, resolvePolicy(o.policy).matchMinCosine),
     seconds: (Date.now() - started) / 1000,
   };
+}
+
+/** The estimator's false-match rate from the stream's pairs (no labels), and the rate all pairs of different people in a sample of sightings really have. */
+function checkCalibration(pairs: CalibrationPair[], sample: Array<{ embedding: Float32Array; person: number }>, threshold: number): EngineReplayResult['calibration'] {
+  const impostors: ScoreHistogram = new Map();
+  for (const p of pairs) if (p.kind === 'impostor') addScore(impostors, p.score);
+  let [above, total] = [0, 0];
+  for (let i = 0; i < sample.length; i++) {
+    for (let j = i + 1; j < sample.length; j++) {
+      if (sample[i].person === sample[j].person) continue;
+      total++;
+      if (cosine(sample[i].embedding, sample[j].embedding) >= threshold) above++;
+    }
+  }
+  const { fmr, fmrRange } = estimateFmr(impostors, threshold);
+  return { threshold, estimatedFmr: fmr, fmrRange, trueFmr: above / Math.max(1, total) };
 }
 
 /** Counted visits only, as the reports: distinct identities, visits, returning share, median dwell (ClickHouse's quantileExact), top path. */

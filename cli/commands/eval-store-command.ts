@@ -5,7 +5,7 @@ import { matchPolicyFromConfig } from '../../reid-worker/match/match-policy.ts';
 import { visitRulesFor } from '../../reid-worker/visits/visit-rules.ts';
 import { measureIntervalCoverage } from '../../simulator/measure-interval-coverage.ts';
 import type { StoreLayout } from '../../simulator/plan-store-days.ts';
-import { replayStorePlanThroughEngine, type EngineReplayOptions } from '../../simulator/replay-store-plan.ts';
+import { replayStorePlanThroughEngine, type EngineReplayOptions, type EngineReplayResult } from '../../simulator/replay-store-plan.ts';
 import { runStoreSimulation } from '../../simulator/run-store-simulation.ts';
 import type { StoreEvalResult } from '../../simulator/score-store-reports.ts';
 import { estimateCountIntervals } from '../../reports/intervals/estimate-count-intervals.ts';
@@ -23,7 +23,7 @@ interface EvalStoreOptions {
   json?: boolean;
 }
 
-type EvalResult = Omit<StoreEvalResult, 'footfall_hourly_mae'> & { footfall_hourly_mae: number | null; seconds: number };
+type EvalResult = Omit<StoreEvalResult, 'footfall_hourly_mae'> & { footfall_hourly_mae: number | null; seconds: number; calibration?: EngineReplayResult['calibration'] };
 
 function integer(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -44,6 +44,8 @@ function printTable(r: EvalResult): void {
   console.log(`${'figure'.padEnd(18)} ${'true'.padEnd(36)} reported`);
   for (const [name, truth, got] of rows) console.log(`${name.padEnd(18)} ${String(truth).padEnd(36)} ${got}`);
   if (r.footfall_hourly_mae !== null) console.log(`footfall per hour: mean absolute error ${r.footfall_hourly_mae} visits`);
+  const c = r.calibration;
+  if (c) console.log(`false-match rate at ${c.threshold}: estimated without labels ${c.estimatedFmr?.toExponential(2) ?? '–'}, true ${c.trueFmr.toExponential(2)}`);
   console.log(`ran in ${r.seconds.toFixed(1)} s`);
 }
 
@@ -65,7 +67,7 @@ function engineOptions(opts: EvalStoreOptions): Omit<EngineReplayOptions, 'seed'
 async function runOnce(opts: EvalStoreOptions, onProgress: (done: number, total: number) => void): Promise<EvalResult> {
   const started = Date.now();
   if (opts.engineOnly) {
-    const { truth, reported } = replayStorePlanThroughEngine({ ...engineOptions(opts), seed: opts.seed, onProgress });
+    const { truth, reported, calibration } = replayStorePlanThroughEngine({ ...engineOptions(opts), seed: opts.seed, onProgress });
     const round = (x: number) => Number(x.toFixed(4));
     return {
       unique_visitors_true: truth.visitors,
@@ -80,6 +82,7 @@ async function runOnce(opts: EvalStoreOptions, onProgress: (done: number, total:
       top_path_reported: reported.topPath.join(' > '),
       footfall_hourly_mae: null,
       seconds: (Date.now() - started) / 1000,
+      calibration,
     };
   }
   const { result } = await runStoreSimulation({ layout: opts.layout, visitors: opts.visitors, days: opts.days, seed: opts.seed, staff: opts.staff, mode: opts.perfect ? 'perfect' : 'realistic', onProgress });
