@@ -246,8 +246,8 @@ function assignmentGate(onAssigned: SubscribeOptions['onAssigned'], logger: Logg
 }
 
 async function drainGroup(admin: Admin, topic: string, groupId: string, timeoutMs: number): Promise<void> {
-  const ends = await admin.fetchTopicOffsets(topic);
   const deadline = Date.now() + timeoutMs;
+  const ends = await untilDeadline(deadline, () => admin.fetchTopicOffsets(topic));
   for (;;) {
     const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
     const lagging = ends.filter(({ partition, high, low }) => {
@@ -261,6 +261,21 @@ async function drainGroup(admin: Admin, topic: string, groupId: string, timeoutM
       throw new Error(`drain of ${topic} for group ${groupId} timed out after ${timeoutMs} ms (lagging: ${detail})`);
     }
     await sleep(DRAIN_POLL_MS);
+  }
+}
+
+/**
+ * Retries what fails with an error kafkajs marks retriable (a fresh topic's leader election answers
+ * NOT_LEADER for a moment, and the admin client does not retry offset lookups itself).
+ */
+async function untilDeadline<T>(deadline: number, attempt: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+      await sleep(DRAIN_POLL_MS);
+    }
   }
 }
 
