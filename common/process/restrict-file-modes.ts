@@ -1,0 +1,19 @@
+/** Files Revisit writes belong to its user alone: new files 0600, directories 0700, the data directory locked down. */
+import { chmodSync, mkdirSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
+
+/**
+ * From now on this process, and every child it spawns (the private redis-server), creates files
+ * 0600 and directories 0700: the data directory holds sealed biometric data, API key hashes and
+ * the registry's append-only file, which no other user of the machine has any business reading.
+ */
+export function restrictNewFileModes(): void {
+  // The mask is process-wide; worker threads may not set it and need not.
+  if (isMainThread) process.umask(0o077);
+}
+
+/** Creates `dir` if needed and makes it 0700, also when an older version or a copy left it open. */
+export function makePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+}
