@@ -1,5 +1,5 @@
 /** Files Revisit writes belong to its user alone: new files 0600, directories 0700, the data directory locked down. */
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 
 /**
@@ -12,8 +12,12 @@ export function restrictNewFileModes(): void {
   if (isMainThread) process.umask(0o077);
 }
 
-/** Creates `dir` if needed and makes it 0700, also when an older version or a copy left it open. */
+/**
+ * Creates `dir` if needed and makes it 0700, also when an older version or a copy left it open.
+ * A shared directory (sticky bit: /tmp) is refused rather than closed to every other user.
+ */
 export function makePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (statSync(dir).mode & 0o1000) throw new Error(`${dir} is a shared directory (sticky bit, like /tmp): give Revisit a directory of its own`);
   chmodSync(dir, 0o700);
 }
