@@ -11,7 +11,7 @@ const PROCESSED_TTL_MS = 7 * 24 * 3600_000;
 const MAX_MERGE_HOPS = 32;
 
 export interface RedisIdentityStoreOptions {
-  /** A redis:// URL or a Unix socket path. */
+  /** A redis:// URL or an absolute Unix socket path. */
   url: string;
   cipher: CentroidCipher;
   /** Prefix of every key, so tests and tenants can share a server. */

@@ -61,7 +61,7 @@ export const configSchema = z.object({
     .default({ username: 'default', password: '', database: 'default' }),
   redis: z
     .object({
-      url: z.string().optional().describe('A redis:// URL or a Unix socket path; unset: a private redis-server under dataDir, on a Unix socket only'),
+      url: z.string().optional().describe('A redis:// URL or an absolute Unix socket path; unset: a private redis-server under dataDir, on a Unix socket only'),
       keyPrefix: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('rv').describe('Prefix of every key, so deployments can share a server'),
     })
     .default({ keyPrefix: 'rv' }),
