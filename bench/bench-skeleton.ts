@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../common/config.ts';
+import { generateEncryptionKeys } from '../identity-registry/index.ts';
 import { openRuntime } from '../common/open-runtime.ts';
 import { buildObservation, decodeImage, FacePipeline, listImageFiles, ObservationPublisher, type EmbeddedFace, type RgbImage } from '../ingest/index.ts';
 import { messageLimits, startReidWorker } from '../reid-worker/index.ts';
@@ -31,7 +32,7 @@ export async function benchSkeleton(): Promise<void> {
   await pipeline.close();
 
   const dataDir = mkdtempSync(join(tmpdir(), 'revisit-bench-'));
-  const config = loadConfig({ dataDir }, {});
+  const config = loadConfig({ dataDir, encryption: generateEncryptionKeys() }, {});
   const limits = messageLimits(config);
   const siteId = config.sites[0].id;
   const random = seededRandom(1);

@@ -43,3 +43,11 @@ test('shared encryption keys come from the environment', () => {
   const c = loadConfig({}, { REVISIT_ENCRYPTION_KEYS: 'k1:AAAA, k2:BBBB', REVISIT_ENCRYPTION_ACTIVE_KEY_ID: 'k2' });
   assert.deepEqual(c.encryption, { keys: { k1: 'AAAA', k2: 'BBBB' }, activeKeyId: 'k2' });
 });
+
+test('the key file defaults to the user configuration directory, never the data directory', () => {
+  assert.equal(loadConfig({}, { HOME: '/home/u' }).encryption.keysFile, '/home/u/.config/revisit/keys.json');
+  assert.equal(loadConfig({}, { HOME: '/home/u', XDG_CONFIG_HOME: '/xdg' }).encryption.keysFile, '/xdg/revisit/keys.json');
+  assert.equal(loadConfig({}, { HOME: '/home/u', XDG_CONFIG_HOME: 'relative' }).encryption.keysFile, '/home/u/.config/revisit/keys.json', 'XDG paths must be absolute');
+  assert.equal(loadConfig({}, { HOME: '/home/u', REVISIT_KEYS_FILE: '/etc/revisit/keys.json' }).encryption.keysFile, '/etc/revisit/keys.json');
+  assert.equal(loadConfig({}, {}).encryption.keysFile, undefined, 'no environment, no default: nothing is written into a home');
+});

@@ -1,5 +1,6 @@
 /** Loads the configuration once: optional JSON file, then environment overrides, checked by the schema. */
 import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { configSchema, type RevisitConfig, type RevisitConfigInput } from '../schemas/config.schema.ts';
 
 export type { RevisitConfig };
@@ -23,7 +24,20 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     const keys = Object.fromEntries(env.REVISIT_ENCRYPTION_KEYS.split(',').map((pair) => pair.trim().split(':') as [string, string]));
     out.encryption = { keys, activeKeyId: env.REVISIT_ENCRYPTION_ACTIVE_KEY_ID };
   }
+  if (env.REVISIT_KEYS_FILE) out.encryption = { ...out.encryption, keysFile: env.REVISIT_KEYS_FILE };
   return out;
+}
+
+/**
+ * Defaults that depend on the environment, below everything else. The key file goes to the
+ * user's configuration directory (XDG base directories): never inside a data directory, so a
+ * copy or backup of the data carries no key. An environment with neither XDG_CONFIG_HOME nor
+ * HOME (tests pass `{}`) gets no default: opening the registry then asks for keys explicitly
+ * instead of writing into a home directory.
+ */
+function envDefaults(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const configHome = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : env.HOME && join(env.HOME, '.config');
+  return configHome ? { encryption: { keysFile: join(configHome, 'revisit', 'keys.json') } } : {};
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -52,7 +66,7 @@ export function loadConfig(overrides: RevisitConfigInput = {}, env: NodeJS.Proce
       throw new ConfigError(`cannot read config file ${env.REVISIT_CONFIG}: ${(err as Error).message}`);
     }
   }
-  const raw = merge(merge(fileConfig, fromEnv(env)), overrides as Record<string, unknown>);
+  const raw = [fileConfig, fromEnv(env), overrides as Record<string, unknown>].reduce(merge, envDefaults(env));
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);

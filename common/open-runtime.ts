@@ -7,6 +7,7 @@ import type { Bus } from './bus/bus.ts';
 import { createClickHouseClient } from './clickhouse/create-clickhouse-client.ts';
 import type { RevisitConfig } from './config.ts';
 import { startLocalRedis } from './redis/local-redis-server.ts';
+import { makePrivateDir, restrictNewFileModes } from './process/restrict-file-modes.ts';
 import { applyMigrations } from '../schemas/index.ts';
 import { loadCentroidCipher, RedisIdentityStore, siteRetentionOf, type IdentityStore } from '../identity-registry/index.ts';
 
@@ -20,10 +21,13 @@ export interface Runtime {
 
 /**
  * Opens every shared connection. Unset Kafka → in-process bus; unset ClickHouse URL → embedded
- * chdb; unset Redis URL → a private redis-server with an append-only file under dataDir.
+ * chdb; unset Redis URL → a private redis-server with an append-only file under dataDir, on a
+ * Unix socket. Whatever is embedded lives in a 0700 data directory in files of mode 0600.
  */
 export async function openRuntime(config: RevisitConfig): Promise<Runtime> {
   const closers: Array<() => Promise<unknown>> = [];
+  restrictNewFileModes();
+  if (!config.clickhouse.url || !config.redis.url) makePrivateDir(config.dataDir);
   try {
     const clickhouse = await createClickHouseClient(config);
     closers.push(() => clickhouse.close());

@@ -1,5 +1,6 @@
 /** The registry contract: where identities and exclusion templates live between worker restarts and rebalances. */
 import type { ExclusionTemplate, Identity, IdentityMerge, ProcessedObservation } from './identity.ts';
+import type { DiskPurge } from './rewrite-redis-persistence.ts';
 
 export interface IdentityStore {
   /** Every identity of a site, to rebuild its index after a restart or partition move. */
@@ -14,6 +15,12 @@ export interface IdentityStore {
    * workers holding the site in memory reload it. Returns how many of the identities existed.
    */
   removeIdentities(siteId: string, identityIds: string[], observationIds?: string[]): Promise<number>;
+  /**
+   * Erasure's last step: rewrites the registry's files on disk so that nothing removed before
+   * this call is left in them (deleted keys otherwise stay in Redis's append-only file until its
+   * next rewrite). Waits for the rewrite and reports what was done, never more.
+   */
+  purgeRemovedFromDisk(): Promise<DiskPurge>;
   /** Removes the identities last seen before `unseenBeforeMs` (retention); returns their ids. */
   expireIdentities(siteId: string, unseenBeforeMs: number): Promise<string[]>;
   /** A counter bumped by every change made outside the worker's own saves (erasure, retention, enrolment). */

@@ -4,5 +4,7 @@ export type { IdentityStore } from './identity-store.ts';
 export { CentroidCipher, UnknownKeyError } from './centroid-cipher.ts';
 export { deriveSiteKey } from './derive-site-key.ts';
 export { loadCentroidCipher } from './load-encryption-keys.ts';
+export { generateEncryptionKeys, KeyFileError, openKeyFile } from './open-key-file.ts';
 export { RedisIdentityStore, type RedisIdentityStoreOptions } from './redis-identity-store.ts';
+export { rewriteRedisPersistence, type DiskPurge } from './rewrite-redis-persistence.ts';
 export { siteRetentionOf, type SiteRetention } from './site-retention.ts';

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { UnknownKeyError, type CentroidCipher } from './centroid-cipher.ts';
 import type { ExclusionTemplate, Identity, IdentityMerge, ProcessedObservation } from './identity.ts';
 import type { IdentityStore } from './identity-store.ts';
+import { rewriteRedisPersistence, type DiskPurge } from './rewrite-redis-persistence.ts';
 
 /** How long a handled observation id is remembered: far longer than any redelivery takes. */
 const PROCESSED_TTL_MS = 7 * 24 * 3600_000;
@@ -10,6 +11,7 @@ const PROCESSED_TTL_MS = 7 * 24 * 3600_000;
 const MAX_MERGE_HOPS = 32;
 
 export interface RedisIdentityStoreOptions {
+  /** A redis:// URL or an absolute Unix socket path. */
   url: string;
   cipher: CentroidCipher;
   /** Prefix of every key, so tests and tenants can share a server. */
@@ -158,6 +160,10 @@ export class RedisIdentityStore implements IdentityStore {
     tx.incr(this.siteKey(siteId, 'gen'));
     const results = await this.exec(tx);
     return identityIds.reduce((n, _, i) => n + Number(results[i][1]), 0);
+  }
+
+  async purgeRemovedFromDisk(): Promise<DiskPurge> {
+    return rewriteRedisPersistence(this.redis);
   }
 
   async expireIdentities(siteId: string, unseenBeforeMs: number): Promise<string[]> {

@@ -24,11 +24,14 @@ const apiKeySchema = z.object({
   sites: z.union([z.literal('*'), z.array(z.string().min(1)).min(1)]).default('*'),
 });
 
+/** A master key's id, recorded in every blob it seals. */
+export const keyIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
+
 /** The re-id workers' consumer group unless configured (the in-process bus has one group only). */
 export const DEFAULT_WORKER_GROUP = 'reid-worker';
 
 export const configSchema = z.object({
-  dataDir: z.string().default('data').describe('Where embedded ClickHouse, local Redis and keys live'),
+  dataDir: z.string().default('data').describe('Where embedded ClickHouse, the private Redis and API keys live (0700); never the encryption keys'),
   sites: z.array(siteSchema).min(1).default([{ id: 'demo-store', name: 'Demo store', tenant: 'demo', timezone: 'UTC' }]),
   kafka: z
     .object({
@@ -58,15 +61,20 @@ export const configSchema = z.object({
     .default({ username: 'default', password: '', database: 'default' }),
   redis: z
     .object({
-      url: z.string().optional().describe('Unset: a local redis-server under dataDir'),
+      url: z.string().optional().describe('A redis:// URL or an absolute Unix socket path; unset: a private redis-server under dataDir, on a Unix socket only'),
       keyPrefix: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('rv').describe('Prefix of every key, so deployments can share a server'),
     })
     .default({ keyPrefix: 'rv' }),
   encryption: z
     .object({
-      /** kid → base64 32-byte AES-256 key. Unset: a key generated once into dataDir/keys.json. */
-      keys: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/), z.string()).optional(),
+      /** kid → base64 32-byte AES-256 key. Unset: the keys of `keysFile`. */
+      keys: z.record(keyIdSchema, z.string()).optional(),
       activeKeyId: z.string().optional(),
+      keysFile: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Key file used when `keys` is unset (created 0600 on first use; refused inside dataDir or readable by others). Default, filled in from the environment: $XDG_CONFIG_HOME/revisit/keys.json, else ~/.config/revisit/keys.json'),
     })
     .default({}),
   matching: z

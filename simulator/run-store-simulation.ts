@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../common/config.ts';
+import { generateEncryptionKeys } from '../identity-registry/index.ts';
 import { openRuntime } from '../common/open-runtime.ts';
 import { queryDwellDistribution, queryFootfall, queryReturningVisitors, queryTopPaths } from '../reports/index.ts';
 import type { StorePlan } from './plan-store-days.ts';
@@ -19,10 +20,10 @@ export interface StoreSimulation {
 
 const SITE = { id: 'sim-store', name: 'Simulated store', tenant: 'sim', timezone: 'Europe/Berlin' };
 
-/** On the embedded defaults in a fresh temporary data directory, removed afterwards. */
+/** On the embedded defaults in a fresh temporary data directory, removed afterwards, with a throwaway key. */
 export async function runStoreSimulation(o: StoreSimulationOptions): Promise<StoreSimulation> {
   const dataDir = mkdtempSync(join(tmpdir(), 'revisit-sim-'));
-  const config = loadConfig({ dataDir, sites: [SITE] }, {});
+  const config = loadConfig({ dataDir, sites: [SITE], encryption: generateEncryptionKeys() }, {});
   const runtime = await openRuntime(config);
   try {
     const { plan, range } = await seedSimulatedStore(runtime, SITE, o);

@@ -67,6 +67,7 @@ export function integrationRoutes(config: RevisitConfig, deps: IntegrationDeps) 
         identitiesRemoved: result.identities.length,
         rowsDeleted: result.rowsDeleted,
         markersDeleted: result.markersDeleted,
+        disk: result.disk,
       });
     },
   );

@@ -67,7 +67,7 @@ export function buildOpenApi(version: string): Record<string, unknown> {
       security: [{ apiKey: [] }],
       parameters: [SITE],
       requestBody: { required: true, content: { 'image/*': { schema: { type: 'string', format: 'binary' } }, 'application/json': { schema: { type: 'object', properties: { embedding: { type: 'array', items: { type: 'number' } } }, required: ['embedding'] } } } },
-      responses: { 200: { description: '{ site, identitiesRemoved, rowsDeleted, markersDeleted }' }, 413: ERRORS[400], 415: ERRORS[400], 422: ERRORS[400], ...ERRORS },
+      responses: { 200: { description: '{ site, identitiesRemoved, rowsDeleted, markersDeleted, disk: { complete, detail } }: `disk.complete` false means the registry\'s files on disk may still hold a removed identity (retry)' }, 413: ERRORS[400], 415: ERRORS[400], 422: ERRORS[400], ...ERRORS },
     },
   };
   for (const e of REPORT_ENDPOINTS) {

@@ -40,7 +40,8 @@ export function forgetCommand(): Command {
   return new Command('forget')
     .description(
       'Erase a person: every identity of the site matching the face (privacy.erasureMinCosine) is removed from the registry, ' +
-        'with all its sightings in ClickHouse. A worker running in another process drops the site from memory before its next batch.',
+        'with all its sightings in ClickHouse, and Redis rewrites its files on disk without them. ' +
+        'A worker running in another process drops the site from memory before its next batch.',
     )
     .requiredOption('--site <id>', 'site to erase from (must be configured)')
     .option('--image <file>', 'a photo of the person (the largest face is used)')
@@ -57,6 +58,11 @@ export function forgetCommand(): Command {
           { siteId: opts.site, embedding },
           { store: runtime.store, clickhouse: runtime.clickhouse, minCosine: config.privacy.erasureMinCosine },
         );
+        // A removal that has not reached the disk is not done: say so, and fail so scripts notice.
+        if (!result.disk.complete) {
+          process.stderr.write(`revisit: the registry's files on disk may still hold the erased identities: ${result.disk.detail}; run forget again (see docs/operations.md)\n`);
+          process.exitCode = 1;
+        }
         if (opts.json) {
           console.log(JSON.stringify(result));
           return;
@@ -64,6 +70,7 @@ export function forgetCommand(): Command {
         const rows = Object.entries(result.rowsDeleted).map(([table, n]) => `${n} ${table}`).join(', ') || 'no rows';
         console.log(`erased ${result.identities.length} identit${result.identities.length === 1 ? 'y' : 'ies'} at ${opts.site} (${rows} deleted)`);
         for (const m of result.identities) console.log(`  ${m.identityId}  cosine ${m.similarity.toFixed(3)}`);
+        if (result.disk.complete) console.log(`on disk: ${result.disk.detail}`);
       } finally {
         await runtime.close();
       }

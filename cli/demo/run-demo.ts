@@ -2,6 +2,7 @@
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../common/config.ts';
+import { generateEncryptionKeys } from '../../identity-registry/index.ts';
 import { openRuntime } from '../../common/open-runtime.ts';
 import { buildObservation, FacePipeline, ObservationPublisher } from '../../ingest/index.ts';
 import { messageLimits, startReidWorker } from '../../reid-worker/index.ts';
@@ -51,8 +52,9 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   const dataDir = resolve(opts.dataDir);
   rmSync(dataDir, { recursive: true, force: true }); // a demo starts from an empty store
   const { key: apiKey } = generateApiKey();
-  // The embedded defaults whatever the environment says: the demo needs no services.
-  const config = loadConfig({ dataDir, api: { port: opts.port, keys: [{ tenant: DEMO_TENANT, sha256: hashApiKey(apiKey) }] } }, {});
+  // The embedded defaults whatever the environment says: the demo needs no services. Its data
+  // go with its next run, so it seals them with a key of its own, never the user's key file.
+  const config = loadConfig({ dataDir, encryption: generateEncryptionKeys(), api: { port: opts.port, keys: [{ tenant: DEMO_TENANT, sha256: hashApiKey(apiKey) }] } }, {});
   const site = config.sites[0];
   const random = seededRandom(opts.seed);
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../common/config.ts';
+import { generateEncryptionKeys } from '../../identity-registry/index.ts';
 import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
 import { hashApiKey } from '../../analytics-api/index.ts';
 import { truthOf } from '../../simulator/score-store-reports.ts';
@@ -23,6 +24,7 @@ export async function startSeededDeployment(overrides: RevisitConfigInput = {}):
   const config = loadConfig(
     {
       dataDir,
+      encryption: generateEncryptionKeys(),
       sites: [
         { id: 's1', name: 'Store One', tenant: 'sim', timezone: 'Europe/Berlin' },
         { id: 's2', name: 'Store Two', tenant: 'sim', timezone: 'Europe/Berlin' },

@@ -72,6 +72,7 @@ test('erasing a face removes every identity of that person, their sightings and 
   );
   assert.deepEqual(new Set(result.identities.map((m) => m.identityId)), personIds, 'exactly the person\'s identities');
   assert.equal(result.rowsDeleted.sightings, 3);
+  assert.equal(result.disk.complete, true, result.disk.detail);
 
   const left = await env.runtime.clickhouse.query({ query: 'SELECT observation_id, identity_id FROM sightings', format: 'JSONEachRow' });
   const leftRows = await left.json<{ observation_id: string; identity_id: string }>();
@@ -92,7 +93,7 @@ test('revisit forget: clear errors for an unknown site and a bad embedding file'
     const bad = join(dir, 'e.json');
     writeFileSync(bad, JSON.stringify([1, 2, 3]));
     const run = (args: string[]) =>
-      promisify(execFile)(process.execPath, [CLI, 'forget', ...args], { env: { ...process.env, REVISIT_DATA_DIR: dir } }).then(
+      promisify(execFile)(process.execPath, [CLI, 'forget', ...args], { env: { ...process.env, REVISIT_DATA_DIR: join(dir, 'data'), REVISIT_KEYS_FILE: join(dir, 'keys.json') } }).then(
         () => ({ code: 0, stderr: '' }),
         (err: { code: number; stderr: string }) => err,
       );
@@ -113,7 +114,9 @@ test('revisit enroll and forget end to end on the embedded deployment', async ()
   mkdirSync(photos);
   const person = personImages('deepface', 'p06');
   for (const f of person.slice(0, 2)) copyFileSync(f, join(photos, basename(f)));
-  const cli = (...args: string[]) => promisify(execFile)(process.execPath, [CLI, ...args], { env: { ...process.env, REVISIT_DATA_DIR: dir } });
+  // Three processes on one data directory, one after the other: the key file is what they share.
+  const env = { ...process.env, REVISIT_DATA_DIR: join(dir, 'data'), REVISIT_KEYS_FILE: join(dir, 'keys.json') };
+  const cli = (...args: string[]) => promisify(execFile)(process.execPath, [CLI, ...args], { env });
   try {
     const enrolled = await cli('enroll', '--site', 'demo-store', '--label', 'staff', ...personImages('deepface', 'p07').slice(0, 2));
     assert.match(enrolled.stdout, /enrolled [0-9a-f-]{36} as staff at demo-store from 2 photo\(s\)/);
@@ -121,6 +124,7 @@ test('revisit enroll and forget end to end on the embedded deployment', async ()
     const forgot = JSON.parse((await cli('forget', '--site', 'demo-store', '--image', person[2], '--json')).stdout);
     assert.ok(forgot.identities.length >= 1);
     assert.equal(forgot.rowsDeleted.sightings, 2, 'both sightings of the person');
+    assert.deepEqual(forgot.disk, { complete: true, detail: 'append-only file rewritten' }, 'the private Redis rewrote its file');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,12 +1,13 @@
-// The registry's privacy operations on a real redis-server: retention expiry, removal, generations, crypto-shredding.
+// The registry's privacy operations on a real redis-server: retention expiry, removal, generations, crypto-shredding, rewriting its files.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { startLocalRedis, type LocalRedisServer } from '../../common/redis/local-redis-server.ts';
-import { CentroidCipher, RedisIdentityStore, type Identity } from '../../identity-registry/index.ts';
+import { CentroidCipher, RedisIdentityStore, rewriteRedisPersistence, type Identity } from '../../identity-registry/index.ts';
 
 const k1 = randomBytes(32);
 let dir: string;
@@ -55,5 +56,42 @@ test('deleting a key id shreds what it sealed: those identities read as gone, ot
   } finally {
     await rotated.close();
     await shredded.close();
+  }
+});
+
+test('purging the disk rewrites every file Redis keeps, as it is configured (an operator\'s Redis), and says when it cannot', async () => {
+  const admin = new Redis(server.url);
+  try {
+    assert.deepEqual(await store.purgeRemovedFromDisk(), { complete: true, detail: 'Redis keeps nothing on disk' });
+    assert.deepEqual(readdirSync(dir).sort(), ['redis.log', 'redis.sock'], 'and writes nothing either');
+
+    await admin.config('SET', 'save', '3600 1');
+    // Turning AOF on starts a rewrite of Redis's own: the purge waits it out, then runs its own.
+    await admin.config('SET', 'appendonly', 'yes');
+    assert.deepEqual(await store.purgeRemovedFromDisk(), { complete: true, detail: 'append-only file rewritten; snapshot rewritten' });
+    const info = await admin.info('persistence');
+    assert.match(info, /aof_rewrites:2\r\n/, 'the initial rewrite and the purge\'s own');
+    assert.match(info, /rdb_saves:1\r\n/);
+    assert.ok(existsSync(join(dir, 'dump.rdb')) && existsSync(join(dir, 'appendonlydir')));
+
+    await admin.acl('SETUSER', 'no-config', 'on', 'nopass', '~*', '+@all', '-config');
+    await admin.acl('SETUSER', 'no-rewrite', 'on', 'nopass', '~*', '+@all', '-bgrewriteaof');
+    for (const [username, detail] of [
+      ['no-config', /^append-only file rewritten; cannot tell whether Redis also writes snapshots \(CONFIG GET save: NOPERM/],
+      ['no-rewrite', /^append-only file not rewritten: BGREWRITEAOF refused: NOPERM/],
+    ] as const) {
+      const limited = new Redis(server.url, { username, password: 'any' });
+      try {
+        const purge = await rewriteRedisPersistence(limited);
+        assert.equal(purge.complete, false, username);
+        assert.match(purge.detail, detail);
+      } finally {
+        limited.disconnect();
+      }
+    }
+  } finally {
+    await admin.config('SET', 'appendonly', 'no');
+    await admin.config('SET', 'save', '');
+    admin.disconnect();
   }
 });

@@ -171,7 +171,7 @@ describe('camera worker on a video of known people', () => {
     writeFileSync(corrupt, Buffer.alloc(50_000, 7));
     const cli = (source: string) =>
       promisify(execFile)('node', ['bin/revisit.js', 'ingest', '--site', 'demo-store', '--camera', 'c1', '--source', source], {
-        env: { ...process.env, REVISIT_DATA_DIR: join(dir, 'data'), REVISIT_KAFKA_BROKERS: '' },
+        env: { ...process.env, REVISIT_DATA_DIR: join(dir, 'data'), REVISIT_KEYS_FILE: join(dir, 'keys.json'), REVISIT_KAFKA_BROKERS: '' },
       }).then(
         () => assert.fail('expected a non-zero exit'),
         (err: { code: number; stderr: string }) => err,

@@ -108,6 +108,7 @@ test('an admin erases a face: its identity and sightings are gone; others may no
   assert.equal(res.status, 200);
   const body = await res.json();
   assert.ok(body.identitiesRemoved >= 1);
+  assert.deepEqual(body.disk, { complete: true, detail: 'Redis keeps nothing on disk' }, 'the answer says what reached the disk (this Redis persists nothing)');
   const left = await env.runtime.clickhouse.query({ query: 'SELECT count() AS n FROM sightings WHERE identity_id = {id:String}', query_params: { id: identityId }, format: 'JSONEachRow' });
   assert.equal(Number((await left.json<{ n: string }>())[0].n), 0);
   assert.equal((await env.runtime.store.loadSite('s1')).some((i) => i.identityId === identityId), false);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../common/config.ts';
+import { generateEncryptionKeys } from '../../identity-registry/index.ts';
 import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
 import type { Subscription } from '../../common/bus/bus.ts';
 import type { RevisitConfigInput } from '../../schemas/index.ts';
@@ -22,7 +23,7 @@ export async function openEmbeddedWorker(overrides: RevisitConfigInput, now?: ()
   const dataDir = mkdtempSync(join(tmpdir(), 'revisit-privacy-'));
   // Its own server rather than the run's: the tests read every key of the keyspace.
   const redis = await startLocalRedis({ dir: join(dataDir, 'redis') });
-  const config = loadConfig({ dataDir, redis: { url: redis.url }, ...overrides }, {});
+  const config = loadConfig({ dataDir, redis: { url: redis.url }, encryption: generateEncryptionKeys(), ...overrides }, {});
   const runtime = await openRuntime(config);
   const worker = await startReidWorker({ ...runtime, now });
   return {

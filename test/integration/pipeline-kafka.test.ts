@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../common/config.ts';
+import { generateEncryptionKeys } from '../../identity-registry/index.ts';
 import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { decodeImage, FacePipeline, ingestImages, MODEL_ID, ObservationPublisher } from '../../ingest/index.ts';
@@ -36,6 +37,7 @@ before(async () => {
       kafka: { brokers: kafka.brokers, partitions: 2 },
       topics: { observations: topic, deadLetters: `${topic}.dlq` },
       redis: { url: redis.url, keyPrefix: uniqueName('rv') },
+      encryption: generateEncryptionKeys(),
     },
     {},
   );

@@ -11,6 +11,7 @@ import { Redis } from 'ioredis';
 import type { Bus, Subscription } from '../../common/bus/bus.ts';
 import { createKafkaBus } from '../../common/bus/kafka-bus.ts';
 import { loadConfig } from '../../common/config.ts';
+import { generateEncryptionKeys } from '../../identity-registry/index.ts';
 import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
 import { startLocalRedis, type LocalRedisServer } from '../../common/redis/local-redis-server.ts';
 import { seededRandom } from '../../cli/demo/seeded-random.ts';
@@ -53,6 +54,7 @@ before(async () => {
       kafka: { brokers: broker.brokers, partitions: 3, sessionTimeoutMs: 6000, retryBackoffMaxMs: 2000 },
       topics: { observations: topic, deadLetters: `${topic}.dlq`, sightings: `${topic}.sightings` },
       redis: { url: redisServer.url, keyPrefix },
+      encryption: generateEncryptionKeys(),
     },
     {},
   );

@@ -13,6 +13,7 @@ import { createKafkaBus } from '../../common/bus/kafka-bus.ts';
 import { createClickHouseClient } from '../../common/clickhouse/create-clickhouse-client.ts';
 import { startLocalRedis, type LocalRedisServer } from '../../common/redis/local-redis-server.ts';
 import { seededRandom } from '../../cli/demo/seeded-random.ts';
+import { generateEncryptionKeys } from '../../identity-registry/index.ts';
 import { MODEL_ID, MODEL_VERSION } from '../../ingest/index.ts';
 import { encodeFaceObservation, type FaceObservation, type MessageLimits } from '../../schemas/index.ts';
 import { uniqueName, useKafka, type KafkaService } from '../harness/services.ts';
@@ -44,6 +45,7 @@ before(async () => {
       kafka: { brokers: kafka.brokers, partitions: 1 },
       topics: { observations: topic, deadLetters: `${topic}.dlq` },
       redis: { url: redisServer.url, keyPrefix },
+      encryption: generateEncryptionKeys(),
     }),
   );
 });
