@@ -55,7 +55,8 @@ export function createUploadApp(deps: UploadAppDeps) {
     if (!type.startsWith('image/')) return apiError(c, 415, 'unsupported_media_type', `expected an image/* body, got "${type || 'none'}"`);
     const query = faceUploadQuerySchema.safeParse(c.req.query());
     if (!query.success) return apiError(c, 400, 'bad_request', 'invalid query', query.error.issues);
-    if (query.data.callbackUrl && !deps.callbacks) return apiError(c, 501, 'callbacks_unavailable', 'this deployment does not deliver callbacks');
+    const badCallback = checkCallback(c, deps, query.data.callbackUrl);
+    if (badCallback) return badCallback;
     const bytes = Buffer.from(await c.req.arrayBuffer());
     let face;
     try {
@@ -84,13 +85,22 @@ export function createUploadApp(deps: UploadAppDeps) {
     if (body.data.modelId !== MODEL_ID) {
       return apiError(c, 422, 'model_mismatch', `embeddings must come from model "${MODEL_ID}", got "${body.data.modelId}"`);
     }
-    if (body.data.callbackUrl && !deps.callbacks) return apiError(c, 501, 'callbacks_unavailable', 'this deployment does not deliver callbacks');
+    const badCallback = checkCallback(c, deps, body.data.callbackUrl);
+    if (badCallback) return badCallback;
     const embedding = normalise(body.data.embedding);
     if (!embedding) return apiError(c, 400, 'bad_request', 'embedding is all zeros');
     return publish(c, deps, embedding, body.data.quality, body.data);
   });
 
   return app;
+}
+
+/** The error answer for a callback URL this deployment will not call, or null when it is fine (or absent). */
+function checkCallback(c: Context, deps: UploadAppDeps, url: string | undefined): Response | null {
+  if (!url) return null;
+  if (!deps.callbacks) return apiError(c, 501, 'callbacks_unavailable', 'this deployment does not deliver callbacks');
+  const refusal = deps.callbacks.refusal(url);
+  return refusal ? apiError(c, 400, 'bad_callback_url', `callbackUrl ${refusal}`) : null;
 }
 
 async function publish(

@@ -16,7 +16,8 @@ describe('upload endpoint', () => {
   let pipeline: FacePipeline;
   let bus: Bus;
   const published: FaceObservation[] = [];
-  const callbacks = new IdentityCallbacks({ ttlMs: 60_000, maxPending: 1000, timeoutMs: 5000 });
+  // The test's callback listener is local: the allow-list admits it by name only, so literal loopback addresses stay refused.
+  const callbacks = new IdentityCallbacks({ ttlMs: 60_000, maxPending: 1000, timeoutMs: 5000, policy: { allowHttp: true, allowList: ['localhost'] } });
   let app: ReturnType<typeof createUploadApp>;
 
   before(async () => {
@@ -98,8 +99,8 @@ describe('upload endpoint', () => {
         res.end('ok');
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/revisit-result`;
+    await new Promise<void>((resolve) => server.listen(0, '::', resolve));
+    const url = `http://localhost:${(server.address() as { port: number }).port}/revisit-result`;
     try {
       const bad = await postJson({ embedding: Array(512).fill(1), modelId: MODEL_ID, modelVersion: MODEL_VERSION, callbackUrl: 'ftp://example.com/x' });
       assert.equal(bad.status, 400);
@@ -112,6 +113,41 @@ describe('upload endpoint', () => {
       assert.equal(await callbacks.deliver(sighting), true);
       assert.deepEqual(received, [{ observationId, siteId: 'site-1', identityId: 'anon-42', isNewIdentity: false, similarity: 0.8, label: '' }]);
       assert.equal(await callbacks.deliver(sighting), false, 'delivered once');
+    } finally {
+      server.close();
+    }
+  });
+
+  test('callbacks to loopback, private or metadata addresses are refused at upload time, and names resolving to them at connect time', async () => {
+    const received: string[] = [];
+    const server = createServer((req, res) => {
+      received.push(req.url ?? '');
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '::', resolve));
+    const port = (server.address() as { port: number }).port;
+    const strict = new IdentityCallbacks({ ttlMs: 60_000, maxPending: 1000, timeoutMs: 5000, policy: { allowHttp: true, allowList: [] } });
+    const strictApp = createUploadApp({ pipeline, publisher: new ObservationPublisher(bus, 'obs', limits), limits, config: ingestConfigSchema.parse({}), callbacks: strict });
+    const upload = (callbackUrl: string) =>
+      strictApp.request('/sites/site-1/cameras/door/embeddings', {
+        method: 'POST',
+        body: JSON.stringify({ embedding: Array(512).fill(1), modelId: MODEL_ID, modelVersion: MODEL_VERSION, callbackUrl }),
+        headers: { 'content-type': 'application/json' },
+      });
+    try {
+      for (const url of [`http://127.0.0.1:${port}/a`, `http://[::ffff:127.0.0.1]:${port}/b`, `http://2130706433:${port}/c`, 'http://169.254.169.254/latest/meta-data/', 'http://[fe80::1]/', 'http://10.1.2.3/']) {
+        const res = await upload(url);
+        assert.equal(res.status, 400, url);
+        const { error } = (await res.json()) as { error: { code: string; message: string } };
+        assert.equal(error.code, 'bad_callback_url');
+        assert.match(error.message, /not a public address/);
+      }
+      const named = await upload(`http://localhost:${port}/d`);
+      assert.equal(named.status, 202, 'a host name is only resolved when the callback is sent');
+      const { observationId } = (await named.json()) as { observationId: string };
+      const sighting = { observationId, siteId: 'site-1', cameraId: 'door', identityId: 'anon-7', tStartMs: 1, tEndMs: 1, similarity: 0.8, isNewIdentity: false, quality: 1, modelId: MODEL_ID, label: '' };
+      assert.equal(await strict.deliver(sighting), false);
+      assert.deepEqual(received, [], 'the local listener received nothing');
     } finally {
       server.close();
     }

@@ -33,6 +33,8 @@ before(async () => {
         { tenant: 't2', sha256: hashApiKey(KEYS.other), role: 'admin' },
       ],
     },
+    // The test's callback listener runs on this machine: allowed by configuration, as an integrator on the same host would be.
+    ingest: { upload: { callbackAllowHttp: true, callbackAllowList: ['127.0.0.1'] } },
   });
   pipeline = await FacePipeline.load();
   integration = await openIntegration(env.runtime, pipeline);
