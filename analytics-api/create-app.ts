@@ -9,7 +9,7 @@ import { httpRequestsTotal, metricsRegistry } from '../common/metrics.ts';
 import { apiError } from './api-error.ts';
 import { requireApiKey } from './auth/require-api-key.ts';
 import { createPrincipalResolver } from './auth/resolve-principal.ts';
-import { rateLimit } from './auth/rate-limit.ts';
+import { createRequestLimits, limitBeforeAuth, limitPerKey } from './auth/limit-requests.ts';
 import { biRoute } from './bi/bi-route.ts';
 import type { ApiKeyStore } from './keys/api-key-store.ts';
 import { buildOpenApi } from './openapi/build-openapi.ts';
@@ -47,9 +47,9 @@ export function createApp({ config, clickhouse, keyStore, integration, now = Dat
   const openapi = buildOpenApi(process.env.npm_package_version ?? '0.1.0');
   app.get('/api/v1/openapi.json', (c) => c.json(openapi));
 
+  const limits = createRequestLimits(config.api, now);
   const v1 = new Hono();
-  v1.use(rateLimit({ requestsPerMinute: config.api.requestsPerMinute, now }));
-  v1.use(requireApiKey(resolvePrincipal));
+  v1.use(limitBeforeAuth(limits), requireApiKey(resolvePrincipal), limitPerKey(limits));
   v1.route('/', footfallRoute(config, clickhouse));
   v1.route('/', reportRoutes(config, clickhouse, now));
   if (integration) v1.route('/', integrationRoutes(config, integration));

@@ -1,7 +1,7 @@
 // The public/non-public split on every written form of the addresses an attacker would try.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addressSet, inAddressSet, isLoopbackHost, isPublicAddress } from './address-ranges.ts';
+import { addressSet, clientNetwork, inAddressSet, isLoopbackHost, isPublicAddress } from './address-ranges.ts';
 
 test('loopback, private, CGNAT, link-local, metadata, multicast and unspecified are not public, in v4, v6 and IPv4-mapped forms', () => {
   for (const address of [
@@ -36,4 +36,15 @@ test('configured sets hold addresses and blocks, and refuse anything else', () =
 test('loopback listen hosts', () => {
   for (const host of ['127.0.0.1', '::1', 'localhost', '127.0.0.2']) assert.equal(isLoopbackHost(host), true, host);
   for (const host of ['0.0.0.0', '::', '192.168.1.10', 'example.com']) assert.equal(isLoopbackHost(host), false, host);
+});
+
+test('clients are counted per IPv4 address and per IPv6 /64, whatever the spelling', () => {
+  assert.equal(clientNetwork('203.0.113.9'), '203.0.113.9');
+  assert.equal(clientNetwork('::ffff:203.0.113.9'), '203.0.113.9');
+  assert.equal(clientNetwork('::ffff:cb00:7109'), '203.0.113.9');
+  assert.equal(clientNetwork('2001:db8:aa:bb:1:2:3:4'), '2001:db8:aa:bb::/64');
+  assert.equal(clientNetwork('2001:DB8:AA:BB::ffff'), '2001:db8:aa:bb::/64');
+  assert.equal(clientNetwork('2001:db8::1'), '2001:db8:0:0::/64');
+  assert.equal(clientNetwork('::1'), '0:0:0:0::/64');
+  assert.equal(clientNetwork('in-process'), 'in-process');
 });

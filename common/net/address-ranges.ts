@@ -65,3 +65,23 @@ export function isPublicAddress(address: string): boolean {
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || inAddressSet(LOOPBACK, host);
 }
+
+/**
+ * The network a client address stands for when counting requests: the address itself for IPv4
+ * (also when IPv4-mapped), the /64 for IPv6 — one subscriber commonly holds a whole /64, so
+ * counting single IPv6 addresses would let one client be 2^64 callers.
+ */
+export function clientNetwork(address: string): string {
+  if (isIP(address) !== 6 || address.includes('%')) return address;
+  // URL serialises IPv6 canonically (lower-case hex pieces, one "::", no dotted tail).
+  const canonical = new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  const [head, tail] = canonical.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const pieces = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  if (pieces.slice(0, 5).every((p) => p === '0') && pieces[5] === 'ffff') {
+    const [hi, lo] = [parseInt(pieces[6], 16), parseInt(pieces[7], 16)];
+    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  }
+  return `${pieces.slice(0, 4).join(':')}::/64`;
+}
