@@ -5,9 +5,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { apiError } from '../../analytics-api/api-error.ts';
 import { ContractError, embeddingUploadSchema, faceUploadQuerySchema, type IngestConfig, type MessageLimits } from '../../schemas/index.ts';
 import { buildObservation, MODEL_ID } from '../build-observation.ts';
-import { decodeImage, type FacePipeline } from '../face/index.ts';
+import type { FacePipeline } from '../face/index.ts';
 import { dropsTotal } from '../ingest-metrics.ts';
 import type { ObservationPublisher } from '../observation-publisher.ts';
+import { decodeUpload } from './decode-upload.ts';
 import type { IdentityCallbacks } from './identity-callbacks.ts';
 
 export interface UploadAppDeps {
@@ -35,8 +36,8 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
  * - POST /sites/:site/cameras/:camera/faces — body: the image (Content-Type image/*); query
  *   trackId, tMs, callbackUrl. The primary face is embedded; the image is dropped after.
  * - POST /sites/:site/cameras/:camera/embeddings — JSON `embeddingUploadSchema`.
- * Errors use the API's shape: 404 unknown site, 400 bad input, 413 too large, 415 not an image,
- * 422 no face / other model.
+ * Errors use the API's shape: 404 unknown site, 400 bad input, 413 too large (bytes or pixels),
+ * 415 not a JPEG, PNG or WebP (by its bytes), 422 no face / other model.
  */
 export function createUploadApp(deps: UploadAppDeps) {
   const app = new Hono();
@@ -57,14 +58,12 @@ export function createUploadApp(deps: UploadAppDeps) {
     if (!query.success) return apiError(c, 400, 'bad_request', 'invalid query', query.error.issues);
     const badCallback = checkCallback(c, deps, query.data.callbackUrl);
     if (badCallback) return badCallback;
-    const bytes = Buffer.from(await c.req.arrayBuffer());
-    let face;
-    try {
-      face = await deps.pipeline.embedTightCrop(await decodeImage(bytes, { name: 'upload' }));
-    } catch (err) {
-      dropsTotal.inc({ reason: 'upload_bad_image' });
-      return apiError(c, 400, 'bad_image', (err as Error).message);
+    const decoded = await decodeUpload(Buffer.from(await c.req.arrayBuffer()), deps.config.upload.maxPixels, 'upload');
+    if (!decoded.ok) {
+      dropsTotal.inc({ reason: `upload_${decoded.code}` });
+      return apiError(c, decoded.status, decoded.code, decoded.message);
     }
+    const face = await deps.pipeline.embedTightCrop(decoded.image);
     if (!face) {
       dropsTotal.inc({ reason: 'upload_no_face' });
       return apiError(c, 422, 'no_face', 'no face found in the image');

@@ -7,6 +7,8 @@ import { createMemoryBus } from '../../common/bus/index.ts';
 import type { Bus } from '../../common/bus/bus.ts';
 import { createUploadApp, FacePipeline, IdentityCallbacks, MODEL_ID, MODEL_VERSION, ObservationPublisher, type IdentityCallbackBody } from '../../ingest/index.ts';
 import { decodeFaceObservation, ingestConfigSchema, type FaceObservation } from '../../schemas/index.ts';
+import sharp from 'sharp';
+import { makePngBomb } from '../fixtures/make-png-bomb.ts';
 import { personImages } from '../harness/faces-dir.ts';
 
 const limits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s: string) => s === 'site-1' };
@@ -34,8 +36,8 @@ describe('upload endpoint', () => {
     await pipeline.close();
   });
 
-  const postImage = (body: BodyInit, type: string, path = '/sites/site-1/cameras/door/faces') =>
-    app.request(path, { method: 'POST', body, headers: { 'content-type': type } });
+  const postImage = (body: string | Uint8Array, type: string, path = '/sites/site-1/cameras/door/faces') =>
+    app.request(path, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': type } });
   const postJson = (body: unknown) =>
     app.request('/sites/site-1/cameras/door/embeddings', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
   const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error.code;
@@ -56,8 +58,11 @@ describe('upload endpoint', () => {
     assert.equal(text.status, 415);
     assert.equal(await errorCode(text), 'unsupported_media_type');
     const garbage = await postImage(Buffer.from('definitely not a jpeg'), 'image/jpeg');
-    assert.equal(garbage.status, 400);
-    assert.equal(await errorCode(garbage), 'bad_image');
+    assert.equal(garbage.status, 415, 'bytes that are no known image are refused by their signature');
+    const jpeg = readFileSync(personImages('faces94_subset', 'anpage')[0]);
+    const truncated = await postImage(jpeg.subarray(0, 600), 'image/jpeg');
+    assert.equal(truncated.status, 400);
+    assert.equal(await errorCode(truncated), 'bad_image');
     const huge = await postImage(Buffer.alloc(MAX_IMAGE + 1, 1), 'image/jpeg');
     assert.equal(huge.status, 413);
     assert.equal(await errorCode(huge), 'payload_too_large');
@@ -67,6 +72,40 @@ describe('upload endpoint', () => {
     const unknown = await postImage(Buffer.from('x'), 'image/jpeg', '/sites/nowhere/cameras/door/faces');
     assert.equal(unknown.status, 404);
     assert.equal(await errorCode(unknown), 'unknown_site');
+  });
+
+  test('formats are decided by the bytes: a face as JPEG, PNG or WebP is accepted; SVG, GIF, TIFF and the rest get 415 whatever the Content-Type claims', async () => {
+    const jpeg = readFileSync(personImages('faces94_subset', 'anpage')[1]);
+    for (const [format, bytes] of [['jpeg', jpeg], ['png', await sharp(jpeg).png().toBuffer()], ['webp', await sharp(jpeg).webp().toBuffer()]] as const) {
+      const res = await postImage(bytes, 'image/jpeg');
+      assert.equal(res.status, 202, format);
+    }
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="4000" height="4000"><rect width="4000" height="4000"/></svg>');
+    const refused: Array<[string, Buffer]> = [
+      ['svg', svg],
+      ['svg with an XML prolog', Buffer.concat([Buffer.from('<?xml version="1.0"?>'), svg])],
+      ['gif', await sharp(jpeg).gif().toBuffer()],
+      ['tiff', await sharp(jpeg).tiff().toBuffer()],
+    ];
+    for (const [format, bytes] of refused) {
+      for (const type of ['image/svg+xml', 'image/jpeg', 'image/png']) {
+        const res = await postImage(bytes, type);
+        assert.equal(res.status, 415, `${format} as ${type}`);
+        assert.equal(await errorCode(res), 'unsupported_media_type');
+      }
+    }
+  });
+
+  test('a 16000×16000 PNG with an EXIF rotation is refused from its header, before anything is decoded or rotated', async () => {
+    const bomb = makePngBomb(16000);
+    assert.ok(bomb.length < MAX_IMAGE, 'small enough to pass the byte limit');
+    const res = await postImage(bomb, 'image/png');
+    assert.equal(res.status, 413);
+    const { error } = (await res.json()) as { error: { code: string; message: string } };
+    assert.equal(error.code, 'too_many_pixels');
+    assert.match(error.message, /16000×16000, more than 40000000 pixels/);
+    const small = await postImage(makePngBomb(1000), 'image/png');
+    assert.equal(small.status, 422, 'the same file at a sane size is decoded (and holds no face)');
   });
 
   test('embeddings: a raw model output is normalised and published; wrong shapes, NaN-like values and other models are refused', async () => {
