@@ -43,3 +43,26 @@ test('shared encryption keys come from the environment', () => {
   const c = loadConfig({}, { REVISIT_ENCRYPTION_KEYS: 'k1:AAAA, k2:BBBB', REVISIT_ENCRYPTION_ACTIVE_KEY_ID: 'k2' });
   assert.deepEqual(c.encryption, { keys: { k1: 'AAAA', k2: 'BBBB' }, activeKeyId: 'k2' });
 });
+
+test('digest deliveries: webhooks https unless allowHttp, folders inside digests.folderRoot, at config load', () => {
+  const schedule = (deliver: unknown[]) => ({ digests: { schedules: [{ site: 'demo-store', deliver }] } }) as never;
+  const fails = (overrides: never, pattern: RegExp) => assert.throws(() => loadConfig(overrides, {}), (err: unknown) => err instanceof ConfigError && pattern.test(err.message));
+  fails(schedule([{ kind: 'webhook', url: 'http://hooks.example.com/x' }]), /deliver\.0\.url: webhook url must be https:/);
+  fails(schedule([{ kind: 'webhook', url: 'ftp://hooks.example.com/x', allowHttp: true }]), /webhook url must be https:/);
+  assert.equal(loadConfig(schedule([{ kind: 'webhook', url: 'http://hooks.example.com/x', allowHttp: true }]), {}).digests.schedules[0].deliver[0].kind, 'webhook');
+  fails(schedule([{ kind: 'folder', dir: '../elsewhere' }]), /deliver\.0\.dir: must lie inside digests\.folderRoot/);
+  fails(schedule([{ kind: 'folder', dir: '/etc/cron.d' }]), /must lie inside digests\.folderRoot/);
+  const ok = loadConfig({ dataDir: '/srv/revisit', digests: { folderRoot: '/srv/pdf', schedules: [{ site: 'demo-store', deliver: [{ kind: 'folder', dir: '/srv/pdf/managers' }, { kind: 'folder', dir: 'owners' }, { kind: 'folder' }] }] } }, {});
+  assert.deepEqual(ok.digests.schedules[0].deliver.map((d) => (d.kind === 'folder' ? d.dir : '')), ['/srv/pdf/managers', 'owners', '.']);
+});
+
+test('network settings are parsed addresses, CIDR blocks or host names; anything else is named', () => {
+  const c = loadConfig({ api: { trustedProxies: ['10.0.0.0/8', '::1'] }, ingest: { upload: { callbackAllowList: ['hooks.internal', '192.168.0.0/16', 'fd00::/8'] } } }, {});
+  assert.deepEqual(c.api.trustedProxies, ['10.0.0.0/8', '::1']);
+  assert.throws(() => loadConfig({ api: { trustedProxies: ['10.0.0.0/33'] } }, {}), /api\.trustedProxies\.0: must be an IP address or a CIDR block/);
+  assert.throws(() => loadConfig({ api: { trustedProxies: ['proxy.internal'] } }, {}), /api\.trustedProxies\.0/);
+  assert.throws(() => loadConfig({ ingest: { upload: { callbackAllowList: ['http://hooks.internal/'] } } }, {}), /callbackAllowList\.0: must be a host name/);
+  assert.throws(() => loadConfig({ ingest: { upload: { callbackAllowList: ['2130706433'] } } }, {}), /callbackAllowList\.0/);
+  assert.equal(loadConfig({}, { REVISIT_METRICS_TOKEN: 'a-metrics-token-of-some-length' }).metrics.token, 'a-metrics-token-of-some-length');
+  assert.throws(() => loadConfig({}, { REVISIT_METRICS_TOKEN: 'short' }), /metrics\.token/);
+});

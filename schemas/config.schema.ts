@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ingestConfigSchema } from './ingest.schema.ts';
 import { visitRulesSchema } from './visit-rules.schema.ts';
-import { digestsConfigSchema } from './digest.schema.ts';
+import { digestFolderPath, digestFolderRoot, digestsConfigSchema } from './digest.schema.ts';
 import { apiRoleSchema } from './api-key.schema.ts';
 import { networkSchema } from './network.schema.ts';
 
@@ -140,6 +140,15 @@ export const configSchema = z.object({
     .describe('Prometheus /metrics: without a token it answers only on a loopback listener (docs/operations.md)'),
   ingest: ingestConfigSchema.prefault({}).describe('Camera worker: analysis rate, tracking, quality and liveness gates, uploads'),
   digests: digestsConfigSchema.prefault({}).describe('Scheduled PDF digests: what goes to whom, when'),
+}).superRefine((config, ctx) => {
+  const root = digestFolderRoot(config.dataDir, config.digests.folderRoot);
+  config.digests.schedules.forEach((schedule, i) =>
+    schedule.deliver.forEach((d, j) => {
+      if (d.kind === 'folder' && digestFolderPath(root, d.dir) === null) {
+        ctx.addIssue({ code: 'custom', path: ['digests', 'schedules', i, 'deliver', j, 'dir'], message: `must lie inside digests.folderRoot (${root})` });
+      }
+    }),
+  );
 });
 
 export type RevisitConfig = z.infer<typeof configSchema>;
