@@ -6,6 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import type { RevisitConfig } from '../../common/config.ts';
+import { createLogger } from '../../common/logger.ts';
 import { metricsRegistry } from '../../common/metrics.ts';
 import { isLoopbackHost } from '../../common/net/address-ranges.ts';
 import { apiError } from '../api-error.ts';
@@ -17,6 +18,9 @@ export function metricsRoute(metrics: RevisitConfig['metrics'], listenHost: stri
   const app = new Hono();
   const expected = metrics.token === undefined ? null : sha256(metrics.token);
   const open = expected === null && isLoopbackHost(listenHost);
+  if (expected === null && !open) {
+    createLogger('metrics').warn({ listenHost }, '/metrics answers 403 here: set metrics.token (REVISIT_METRICS_TOKEN) or metrics.port on a loopback host');
+  }
   app.get('/metrics', async (c) => {
     if (expected) {
       const presented = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
