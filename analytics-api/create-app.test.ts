@@ -8,7 +8,7 @@ import { createClickHouseClient, type ClickHouseClient } from '../common/clickho
 import { loadConfig, type RevisitConfig } from '../common/config.ts';
 import { applyMigrations } from '../schemas/index.ts';
 import { ClickHouseSightingSink } from '../reid-worker/index.ts';
-import { createApp, hashApiKey } from './index.ts';
+import { createApp, hashApiKey, serveApi } from './index.ts';
 
 const KEY_A = 'key-of-tenant-a';
 const KEY_B = 'key-of-tenant-b';
@@ -101,4 +101,60 @@ test('health, readiness and Prometheus metrics answer without a key', async () =
   assert.equal((await app.request('/readyz')).status, 200);
   const metrics = await (await app.request('/metrics')).text();
   assert.match(metrics, /revisit_http_requests_total/);
+});
+
+test('security headers on every response: data, refusals, misses, errors and pages', async () => {
+  const withFailure = createApp({ config, clickhouse });
+  // A route that fails, added after the app's own: the real error handler answers it.
+  withFailure.get('/api/v1/fails', () => {
+    throw new Error('injected failure');
+  });
+  const cases: Array<[string, Record<string, string>, number]> = [
+    ['/api/v1/sites/a-1/footfall?from=2026-11-02&to=2026-11-03', { authorization: `Bearer ${KEY_A}` }, 200],
+    ['/api/v1/sites/a-1/footfall?from=2026-11-02&to=2026-11-03', {}, 401],
+    ['/api/v1/sites/a-1/footfall?from=2026-11-02&to=2026-11-03', { authorization: `Bearer ${KEY_B}` }, 403],
+    ['/no/such/route', {}, 404],
+    ['/api/v1/fails', { authorization: `Bearer ${KEY_A}` }, 500],
+    ['/bi/', {}, 401],
+    ['/healthz', {}, 200],
+    ['/', {}, 200],
+    ['/api/docs', {}, 200],
+  ];
+  for (const [path, headers, status] of cases) {
+    const res = await withFailure.request(path, { headers });
+    assert.equal(res.status, status, path);
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
+    assert.equal(res.headers.get('x-frame-options'), 'DENY', path);
+    assert.equal(res.headers.get('referrer-policy'), 'no-referrer', path);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /frame-ancestors 'none'/, path);
+    assert.doesNotMatch(csp, /unsafe-eval/, path);
+    if (path.startsWith('/api/') || path.startsWith('/bi')) assert.equal(res.headers.get('cache-control'), 'no-store', path);
+  }
+  const api = await withFailure.request('/api/v1/sites/a-1/footfall?from=2026-11-02&to=2026-11-03', { headers: { authorization: `Bearer ${KEY_A}` } });
+  assert.match(api.headers.get('content-security-policy')!, /default-src 'none'/, 'API answers run nothing');
+  const asset = await withFailure.request('/assets/vega.min.js');
+  assert.equal(asset.headers.get('cache-control'), 'public, max-age=86400', 'static libraries may be cached');
+  assert.equal(asset.headers.get('x-content-type-options'), 'nosniff');
+});
+
+test('route labels are patterns, never raw paths: unknown paths do not add series', async () => {
+  for (let i = 0; i < 50; i++) await app.request(`/invented-${i}/x`);
+  const metrics = await (await app.request('/metrics')).text();
+  assert.doesNotMatch(metrics, /invented-/);
+});
+
+test('with metrics.port, /metrics has its own listener and is gone from the API port', async () => {
+  const running = await serveApi({ config: { ...config, api: { ...config.api, port: 0 }, metrics: { host: '127.0.0.1', port: 0 } }, clickhouse });
+  try {
+    assert.ok(running.metricsUrl);
+    const own = await fetch(`${running.metricsUrl}/metrics`);
+    assert.equal(own.status, 200);
+    assert.match(await own.text(), /revisit_http_requests_total/);
+    assert.equal(own.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal((await fetch(`${running.url}/metrics`)).status, 404);
+    assert.equal((await fetch(`${running.url}/healthz`)).status, 200);
+  } finally {
+    await running.close();
+  }
 });

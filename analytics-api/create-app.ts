@@ -5,11 +5,11 @@ import { cors } from 'hono/cors';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { RevisitConfig } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
-import { httpRequestsTotal, metricsRegistry } from '../common/metrics.ts';
+import { httpRequestsTotal } from '../common/metrics.ts';
 import { apiError } from './api-error.ts';
 import { requireApiKey } from './auth/require-api-key.ts';
 import { createPrincipalResolver } from './auth/resolve-principal.ts';
-import { rateLimit } from './auth/rate-limit.ts';
+import { createRequestLimits, limitBeforeAuth, limitPerKey } from './auth/limit-requests.ts';
 import { biRoute } from './bi/bi-route.ts';
 import type { ApiKeyStore } from './keys/api-key-store.ts';
 import { buildOpenApi } from './openapi/build-openapi.ts';
@@ -17,6 +17,8 @@ import { footfallRoute } from './routes/footfall-route.ts';
 import { reportRoutes } from './routes/report-routes.ts';
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts';
 import { integrationRoutes, type IntegrationDeps } from './integration/integration-routes.ts';
+import { metricsRoute } from './metrics/metrics-route.ts';
+import { securityHeaders } from './security-headers.ts';
 
 export interface AppDeps {
   config: RevisitConfig;
@@ -34,8 +36,10 @@ export function createApp({ config, clickhouse, keyStore, integration, now = Dat
   const app = new Hono();
   app.use(async (c, next) => {
     await next();
+    // routePath is the matched pattern (/api/v1/sites/:site/…, /* for a miss), never the raw path: bounded labels.
     httpRequestsTotal.inc({ route: c.req.routePath, status: String(c.res.status) });
   });
+  app.use(securityHeaders());
   app.use(bodyLimit({ maxSize: config.api.maxBodyBytes, onError: (c) => apiError(c, 413, 'too_large', `request body over ${config.api.maxBodyBytes} bytes`) }));
   if (config.api.corsOrigins.length) app.use('/api/*', cors({ origin: config.api.corsOrigins, allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key'] }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -43,13 +47,14 @@ export function createApp({ config, clickhouse, keyStore, integration, now = Dat
     const ok = (await clickhouse.ping()).success;
     return ok ? c.json({ status: 'ready' }) : apiError(c, 503, 'not_ready', 'ClickHouse is not reachable');
   });
-  app.get('/metrics', async (c) => c.text(await metricsRegistry.metrics(), 200, { 'content-type': metricsRegistry.contentType }));
+  // With metrics.port, /metrics lives on its own listener (serveApi) and not here.
+  if (config.metrics.port === undefined) app.route('/', metricsRoute(config.metrics, config.api.host));
   const openapi = buildOpenApi(process.env.npm_package_version ?? '0.1.0');
   app.get('/api/v1/openapi.json', (c) => c.json(openapi));
 
+  const limits = createRequestLimits(config.api, now);
   const v1 = new Hono();
-  v1.use(rateLimit({ requestsPerMinute: config.api.requestsPerMinute, now }));
-  v1.use(requireApiKey(resolvePrincipal));
+  v1.use(limitBeforeAuth(limits), requireApiKey(resolvePrincipal), limitPerKey(limits));
   v1.route('/', footfallRoute(config, clickhouse));
   v1.route('/', reportRoutes(config, clickhouse, now));
   if (integration) v1.route('/', integrationRoutes(config, integration));

@@ -51,3 +51,26 @@ test('the key file defaults to the user configuration directory, never the data 
   assert.equal(loadConfig({}, { HOME: '/home/u', REVISIT_KEYS_FILE: '/etc/revisit/keys.json' }).encryption.keysFile, '/etc/revisit/keys.json');
   assert.equal(loadConfig({}, {}).encryption.keysFile, undefined, 'no environment, no default: nothing is written into a home');
 });
+
+test('digest deliveries: webhooks https unless allowHttp, folders inside digests.folderRoot, at config load', () => {
+  const schedule = (deliver: unknown[]) => ({ digests: { schedules: [{ site: 'demo-store', deliver }] } }) as never;
+  const fails = (overrides: never, pattern: RegExp) => assert.throws(() => loadConfig(overrides, {}), (err: unknown) => err instanceof ConfigError && pattern.test(err.message));
+  fails(schedule([{ kind: 'webhook', url: 'http://hooks.example.com/x' }]), /deliver\.0\.url: webhook url must be https:/);
+  fails(schedule([{ kind: 'webhook', url: 'ftp://hooks.example.com/x', allowHttp: true }]), /webhook url must be https:/);
+  assert.equal(loadConfig(schedule([{ kind: 'webhook', url: 'http://hooks.example.com/x', allowHttp: true }]), {}).digests.schedules[0].deliver[0].kind, 'webhook');
+  fails(schedule([{ kind: 'folder', dir: '../elsewhere' }]), /deliver\.0\.dir: must lie inside digests\.folderRoot/);
+  fails(schedule([{ kind: 'folder', dir: '/etc/cron.d' }]), /must lie inside digests\.folderRoot/);
+  const ok = loadConfig({ dataDir: '/srv/revisit', digests: { folderRoot: '/srv/pdf', schedules: [{ site: 'demo-store', deliver: [{ kind: 'folder', dir: '/srv/pdf/managers' }, { kind: 'folder', dir: 'owners' }, { kind: 'folder' }] }] } }, {});
+  assert.deepEqual(ok.digests.schedules[0].deliver.map((d) => (d.kind === 'folder' ? d.dir : '')), ['/srv/pdf/managers', 'owners', '.']);
+});
+
+test('network settings are parsed addresses, CIDR blocks or host names; anything else is named', () => {
+  const c = loadConfig({ api: { trustedProxies: ['10.0.0.0/8', '::1'] }, ingest: { upload: { callbackAllowList: ['hooks.internal', '192.168.0.0/16', 'fd00::/8'] } } }, {});
+  assert.deepEqual(c.api.trustedProxies, ['10.0.0.0/8', '::1']);
+  assert.throws(() => loadConfig({ api: { trustedProxies: ['10.0.0.0/33'] } }, {}), /api\.trustedProxies\.0: must be an IP address or a CIDR block/);
+  assert.throws(() => loadConfig({ api: { trustedProxies: ['proxy.internal'] } }, {}), /api\.trustedProxies\.0/);
+  assert.throws(() => loadConfig({ ingest: { upload: { callbackAllowList: ['http://hooks.internal/'] } } }, {}), /callbackAllowList\.0: must be a host name/);
+  assert.throws(() => loadConfig({ ingest: { upload: { callbackAllowList: ['2130706433'] } } }, {}), /callbackAllowList\.0/);
+  assert.equal(loadConfig({}, { REVISIT_METRICS_TOKEN: 'a-metrics-token-of-some-length' }).metrics.token, 'a-metrics-token-of-some-length');
+  assert.throws(() => loadConfig({}, { REVISIT_METRICS_TOKEN: 'short' }), /metrics\.token/);
+});

@@ -18,6 +18,9 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env.REVISIT_CLICKHOUSE_URL) out.clickhouse = { url: env.REVISIT_CLICKHOUSE_URL, password: env.REVISIT_CLICKHOUSE_PASSWORD };
   if (env.REVISIT_REDIS_URL) out.redis = { url: env.REVISIT_REDIS_URL };
   if (env.REVISIT_API_PORT || env.REVISIT_API_HOST) out.api = { port: env.REVISIT_API_PORT && Number(env.REVISIT_API_PORT), host: env.REVISIT_API_HOST };
+  if (env.REVISIT_METRICS_TOKEN || env.REVISIT_METRICS_PORT) {
+    out.metrics = { token: env.REVISIT_METRICS_TOKEN || undefined, port: env.REVISIT_METRICS_PORT ? Number(env.REVISIT_METRICS_PORT) : undefined };
+  }
   if (env.REVISIT_MATCH_MIN_COSINE) out.matching = { matchMinCosine: Number(env.REVISIT_MATCH_MIN_COSINE) };
   // `kid:base64,kid:base64`: every worker of a deployment must share these to open each other's identities.
   if (env.REVISIT_ENCRYPTION_KEYS) {

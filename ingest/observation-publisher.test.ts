@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { Bus } from '../common/bus/bus.ts';
 import { createMemoryBus } from '../common/bus/memory-bus.ts';
 import { decodeFaceObservation, type FaceObservation, type MessageLimits } from '../schemas/index.ts';
-import { busDownObservationsTotal } from './ingest-metrics.ts';
+import { busDownObservationsTotal, trackObservationsTotal } from './ingest-metrics.ts';
 import { MODEL_ID, MODEL_VERSION } from './build-observation.ts';
 import { ObservationPublisher, type BusDownPolicy } from './observation-publisher.ts';
 
@@ -120,5 +120,18 @@ test('bad input is refused even while the bus is down; without a policy a failed
   assert.equal(buffering.buffered, 0);
   await assert.rejects(new ObservationPublisher(bus, 'obs', limits).publish([observation(1)]), /broker unreachable/);
   set('up');
+  await bus.close();
+});
+
+test('camera ids beyond the first 64 of a site share the "other" series: invented ids cannot grow /metrics', async () => {
+  const bus = createMemoryBus({ numPartitions: 1 });
+  const publisher = new ObservationPublisher(bus, 'cams', limits);
+  await publisher.publish([observation(9_999)]); // camera "cam", as in the tests above: it holds one of the 64
+  for (let i = 0; i < 200; i++) await publisher.publish([{ ...observation(10_000 + i), cameraId: `invented-${i}` }]);
+  const cameras = (await trackObservationsTotal.get()).values.map((v) => String(v.labels.camera));
+  const invented = cameras.filter((c) => c.startsWith('invented-'));
+  assert.deepEqual([cameras.includes('cam'), invented.length], [true, 63]);
+  assert.deepEqual(invented, Array.from({ length: 63 }, (_, i) => `invented-${i}`), 'the first ones seen keep their names');
+  assert.equal((await trackObservationsTotal.get()).values.find((v) => v.labels.camera === 'other')?.value, 200 - 63);
   await bus.close();
 });

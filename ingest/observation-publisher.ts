@@ -4,7 +4,7 @@ import type { Bus, OutgoingMessage } from '../common/bus/bus.ts';
 import { createLogger } from '../common/logger.ts';
 import { encodeFaceObservation, type FaceObservation, type MessageLimits } from '../schemas/index.ts';
 import type { IngestConfig } from '../schemas/ingest.schema.ts';
-import { busDownObservationsTotal, bufferedObservations, trackObservationsTotal } from './ingest-metrics.ts';
+import { busDownObservationsTotal, cameraLabel, bufferedObservations, trackObservationsTotal } from './ingest-metrics.ts';
 
 /** What to do while the bus is unreachable (config `ingest.whenBusDown` and friends). */
 export type BusDownPolicy = Pick<IngestConfig, 'whenBusDown' | 'busDownBufferMax' | 'busDownAfterMs'>;
@@ -45,7 +45,7 @@ export class ObservationPublisher {
     // The key is the site: all cameras of a site meet in one partition, owned by one worker.
     const messages = observations.map((o) => ({ key: o.siteId, value: encodeFaceObservation(o, this.limits) }));
     // Counted here, where every source's observations pass, once they are valid (outages count apart).
-    for (const o of observations) trackObservationsTotal.inc({ camera: o.cameraId });
+    for (const o of observations) trackObservationsTotal.inc({ camera: cameraLabel(o.siteId, o.cameraId) });
     if (!this.busDown) {
       await this.send(messages);
       return;

@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import { ingestConfigSchema } from './ingest.schema.ts';
 import { visitRulesSchema } from './visit-rules.schema.ts';
-import { digestsConfigSchema } from './digest.schema.ts';
+import { digestFolderPath, digestFolderRoot, digestsConfigSchema } from './digest.schema.ts';
 import { apiRoleSchema } from './api-key.schema.ts';
+import { networkSchema } from './network.schema.ts';
 
 const siteSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/).describe('Site id, as cameras publish it'),
@@ -108,13 +109,54 @@ export const configSchema = z.object({
       port: z.number().int().min(0).max(65535).default(8080),
       host: z.string().default('127.0.0.1'),
       keys: z.array(apiKeySchema).default([]),
-      requestsPerMinute: z.number().int().min(1).default(600).describe('Per API key (or client address before auth)'),
+      requestsPerMinute: z.number().int().min(1).default(600).describe('Per authenticated API key (its key id, whichever header carried it)'),
+      addressRequestsPerMinute: z
+        .number()
+        .int()
+        .min(1)
+        .default(1200)
+        .describe('Per client address (IPv6: per /64), counted before authentication: what unauthenticated callers can make the server do'),
+      failedAuthPerMinute: z
+        .number()
+        .int()
+        .min(1)
+        .default(20)
+        .describe('Failed authentications per client address; once spent, the address gets 429 before any key it sends is checked'),
+      rateLimitMaxCallers: z
+        .number()
+        .int()
+        .min(100)
+        .max(1_000_000)
+        .default(10_000)
+        .describe('Most keys or addresses each rate limiter remembers (the least recent is forgotten): memory stays bounded under a flood'),
+      trustedProxies: z
+        .array(networkSchema)
+        .max(1000)
+        .default([])
+        .describe('Reverse proxies (addresses or CIDR blocks) whose X-Forwarded-For names the client; empty: the socket peer is the client, the header is ignored'),
       maxBodyBytes: z.number().int().min(1024).max(50_000_000).default(2_000_000).describe('Larger requests get 413'),
       corsOrigins: z.array(z.string()).default([]).describe('Origins allowed to call /api from a browser; empty: same origin only'),
     })
     .prefault({}),
+  metrics: z
+    .object({
+      token: z.string().min(16).max(256).optional().describe('Bearer token /metrics requires (REVISIT_METRICS_TOKEN); unset: no token'),
+      port: z.number().int().min(0).max(65535).optional().describe('Serve /metrics on a listener of its own (and not on the API port)'),
+      host: z.string().default('127.0.0.1').describe('Address of that listener'),
+    })
+    .prefault({})
+    .describe('Prometheus /metrics: without a token it answers only on a loopback listener (docs/operations.md)'),
   ingest: ingestConfigSchema.prefault({}).describe('Camera worker: analysis rate, tracking, quality and liveness gates, uploads'),
   digests: digestsConfigSchema.prefault({}).describe('Scheduled PDF digests: what goes to whom, when'),
+}).superRefine((config, ctx) => {
+  const root = digestFolderRoot(config.dataDir, config.digests.folderRoot);
+  config.digests.schedules.forEach((schedule, i) =>
+    schedule.deliver.forEach((d, j) => {
+      if (d.kind === 'folder' && digestFolderPath(root, d.dir) === null) {
+        ctx.addIssue({ code: 'custom', path: ['digests', 'schedules', i, 'deliver', j, 'dir'], message: `must lie inside digests.folderRoot (${root})` });
+      }
+    }),
+  );
 });
 
 export type RevisitConfig = z.infer<typeof configSchema>;

@@ -1,5 +1,6 @@
 /** Contracts of the camera worker: its configuration section and the integrated-mode upload bodies. */
 import { z } from 'zod';
+import { hostOrNetworkSchema } from './network.schema.ts';
 
 const trackingSchema = z.object({
   minIou: z.number().min(0).max(1).default(0.3).describe('Predicted-box IoU at or above which a face continues a track'),
@@ -42,6 +43,20 @@ const uploadSchema = z.object({
   callbackTtlMs: z.number().int().min(1000).default(600_000).describe('A callback not answered by then is forgotten'),
   callbackMaxPending: z.number().int().min(1).default(10_000).describe('Most callbacks waiting at once (oldest forgotten first)'),
   callbackTimeoutMs: z.number().int().min(100).default(10_000).describe('Time allowed to the integrator to answer a callback'),
+  callbackAllowHttp: z.boolean().default(false).describe('Also allow plain http: callback URLs (https: only by default)'),
+  callbackAllowList: z
+    .array(hostOrNetworkSchema)
+    .max(1000)
+    .default([])
+    .describe('Host names and IP addresses or CIDR blocks callbacks may reach although not public (loopback, private, link-local); empty: public addresses only'),
+  maxPixels: z
+    .number()
+    .int()
+    .min(1_000_000)
+    .max(268_402_689)
+    .default(40_000_000)
+    .describe("Uploaded images with more pixels (width × height, read from the header) are refused before decoding; 40 MP is above any camera's still"),
+  maxConcurrentPerKey: z.number().int().min(1).max(64).default(2).describe('Image uploads (and erasures by image) one API key may have decoding at once; more get 429'),
 });
 
 export const ingestConfigSchema = z.object({
@@ -65,8 +80,9 @@ export type IngestConfigInput = z.input<typeof ingestConfigSchema>;
 const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be 1-128 characters of [A-Za-z0-9._:-]');
 const callbackUrlSchema = z
   .string()
+  .max(2048)
   .url()
-  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
+  .refine((u) => URL.canParse(u) && ['http:', 'https:'].includes(new URL(u).protocol), 'must be an http(s) URL')
   .describe('Where the assigned anonymous id is POSTed once the re-id worker has it');
 
 /** Query of POST …/faces (the body is the image itself). */

@@ -16,7 +16,12 @@ export interface Integration {
 export async function openIntegration(runtime: Runtime, pipeline: FacePipeline): Promise<Integration> {
   const { config, bus, store, clickhouse } = runtime;
   const upload = config.ingest.upload;
-  const callbacks = new IdentityCallbacks({ ttlMs: upload.callbackTtlMs, maxPending: upload.callbackMaxPending, timeoutMs: upload.callbackTimeoutMs });
+  const callbacks = new IdentityCallbacks({
+    ttlMs: upload.callbackTtlMs,
+    maxPending: upload.callbackMaxPending,
+    timeoutMs: upload.callbackTimeoutMs,
+    policy: { allowHttp: upload.callbackAllowHttp, allowList: upload.callbackAllowList },
+  });
   const limits = messageLimits(config);
   const subscription: Subscription = await deliverIdentityCallbacks(bus, config.topics.sightings, callbacks);
   return {

@@ -25,6 +25,7 @@ const ERRORS = {
   401: { $ref: '#/components/responses/Error' },
   403: { $ref: '#/components/responses/Error' },
   404: { $ref: '#/components/responses/Error' },
+  429: { $ref: '#/components/responses/Error' },
 };
 
 export function buildOpenApi(version: string): Record<string, unknown> {
@@ -43,12 +44,16 @@ export function buildOpenApi(version: string): Record<string, unknown> {
   };
   const CAMERA = { name: 'camera', in: 'path', required: true, schema: { type: 'string' } };
   const ACCEPTED = { 202: { description: 'queued for re-identification: { observationId, trackId, status, callback }' }, 413: ERRORS[400], 415: ERRORS[400], 422: ERRORS[400], ...ERRORS };
+  const IMAGE = { schema: { type: 'string', format: 'binary' } };
+  const IMAGES = { 'image/jpeg': IMAGE, 'image/png': IMAGE, 'image/webp': IMAGE };
   paths['/api/v1/sites/{site}/cameras/{camera}/faces'] = {
     post: {
       summary: 'Integrated mode: post a face image (integrator role); the anonymous id comes back to callbackUrl',
+      description:
+        'JPEG, PNG or WebP, recognised by its bytes (anything else: 415); more pixels than the configured limit: 413 too_many_pixels; more concurrent image uploads than allowed for the key: 429. callbackUrl must be https on a public address unless the deployment allow-lists it (400 bad_callback_url); redirects are not followed.',
       security: [{ apiKey: [] }],
       parameters: [SITE, CAMERA, ...queryParameters(faceUploadQuerySchema)],
-      requestBody: { required: true, content: { 'image/*': { schema: { type: 'string', format: 'binary' } } } },
+      requestBody: { required: true, content: IMAGES },
       responses: ACCEPTED,
     },
   };
@@ -66,7 +71,7 @@ export function buildOpenApi(version: string): Record<string, unknown> {
       summary: 'Erasure (admin role): every identity matching the face is removed with all its sightings and visits',
       security: [{ apiKey: [] }],
       parameters: [SITE],
-      requestBody: { required: true, content: { 'image/*': { schema: { type: 'string', format: 'binary' } }, 'application/json': { schema: { type: 'object', properties: { embedding: { type: 'array', items: { type: 'number' } } }, required: ['embedding'] } } } },
+      requestBody: { required: true, content: { ...IMAGES, 'application/json': { schema: { type: 'object', properties: { embedding: { type: 'array', items: { type: 'number' } } }, required: ['embedding'] } } } },
       responses: { 200: { description: '{ site, identitiesRemoved, rowsDeleted, markersDeleted, disk: { complete, detail } }: `disk.complete` false means the registry\'s files on disk may still hold a removed identity (retry)' }, 413: ERRORS[400], 415: ERRORS[400], 422: ERRORS[400], ...ERRORS },
     },
   };

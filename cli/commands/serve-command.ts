@@ -22,6 +22,7 @@ export function serveCommand(): Command {
       const keyStore = openApiKeyStore(config);
       const api = await serveApi({ config, clickhouse: runtime.clickhouse, keyStore, integration: integration.deps });
       console.log(`dashboard and API on ${api.url} (API docs: ${api.url}/api/docs)`);
+      if (api.metricsUrl) console.log(`metrics on ${api.metricsUrl}/metrics`);
       await untilSignal();
       await api.close();
       await integration.stop();

@@ -5,9 +5,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { apiError } from '../../analytics-api/api-error.ts';
 import { ContractError, embeddingUploadSchema, faceUploadQuerySchema, type IngestConfig, type MessageLimits } from '../../schemas/index.ts';
 import { buildObservation, MODEL_ID } from '../build-observation.ts';
-import { decodeImage, type FacePipeline } from '../face/index.ts';
+import type { FacePipeline } from '../face/index.ts';
 import { dropsTotal } from '../ingest-metrics.ts';
 import type { ObservationPublisher } from '../observation-publisher.ts';
+import { decodeUpload } from './decode-upload.ts';
 import type { IdentityCallbacks } from './identity-callbacks.ts';
 
 export interface UploadAppDeps {
@@ -35,8 +36,8 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
  * - POST /sites/:site/cameras/:camera/faces — body: the image (Content-Type image/*); query
  *   trackId, tMs, callbackUrl. The primary face is embedded; the image is dropped after.
  * - POST /sites/:site/cameras/:camera/embeddings — JSON `embeddingUploadSchema`.
- * Errors use the API's shape: 404 unknown site, 400 bad input, 413 too large, 415 not an image,
- * 422 no face / other model.
+ * Errors use the API's shape: 404 unknown site, 400 bad input, 413 too large (bytes or pixels),
+ * 415 not a JPEG, PNG or WebP (by its bytes), 422 no face / other model.
  */
 export function createUploadApp(deps: UploadAppDeps) {
   const app = new Hono();
@@ -55,15 +56,14 @@ export function createUploadApp(deps: UploadAppDeps) {
     if (!type.startsWith('image/')) return apiError(c, 415, 'unsupported_media_type', `expected an image/* body, got "${type || 'none'}"`);
     const query = faceUploadQuerySchema.safeParse(c.req.query());
     if (!query.success) return apiError(c, 400, 'bad_request', 'invalid query', query.error.issues);
-    if (query.data.callbackUrl && !deps.callbacks) return apiError(c, 501, 'callbacks_unavailable', 'this deployment does not deliver callbacks');
-    const bytes = Buffer.from(await c.req.arrayBuffer());
-    let face;
-    try {
-      face = await deps.pipeline.embedTightCrop(await decodeImage(bytes, { name: 'upload' }));
-    } catch (err) {
-      dropsTotal.inc({ reason: 'upload_bad_image' });
-      return apiError(c, 400, 'bad_image', (err as Error).message);
+    const badCallback = checkCallback(c, deps, query.data.callbackUrl);
+    if (badCallback) return badCallback;
+    const decoded = await decodeUpload(Buffer.from(await c.req.arrayBuffer()), deps.config.upload.maxPixels, 'upload');
+    if (!decoded.ok) {
+      dropsTotal.inc({ reason: `upload_${decoded.code}` });
+      return apiError(c, decoded.status, decoded.code, decoded.message);
     }
+    const face = await deps.pipeline.embedTightCrop(decoded.image);
     if (!face) {
       dropsTotal.inc({ reason: 'upload_no_face' });
       return apiError(c, 422, 'no_face', 'no face found in the image');
@@ -84,13 +84,22 @@ export function createUploadApp(deps: UploadAppDeps) {
     if (body.data.modelId !== MODEL_ID) {
       return apiError(c, 422, 'model_mismatch', `embeddings must come from model "${MODEL_ID}", got "${body.data.modelId}"`);
     }
-    if (body.data.callbackUrl && !deps.callbacks) return apiError(c, 501, 'callbacks_unavailable', 'this deployment does not deliver callbacks');
+    const badCallback = checkCallback(c, deps, body.data.callbackUrl);
+    if (badCallback) return badCallback;
     const embedding = normalise(body.data.embedding);
     if (!embedding) return apiError(c, 400, 'bad_request', 'embedding is all zeros');
     return publish(c, deps, embedding, body.data.quality, body.data);
   });
 
   return app;
+}
+
+/** The error answer for a callback URL this deployment will not call, or null when it is fine (or absent). */
+function checkCallback(c: Context, deps: UploadAppDeps, url: string | undefined): Response | null {
+  if (!url) return null;
+  if (!deps.callbacks) return apiError(c, 501, 'callbacks_unavailable', 'this deployment does not deliver callbacks');
+  const refusal = deps.callbacks.refusal(url);
+  return refusal ? apiError(c, 400, 'bad_callback_url', `callbackUrl ${refusal}`) : null;
 }
 
 async function publish(

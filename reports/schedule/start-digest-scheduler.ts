@@ -2,6 +2,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { RevisitConfig } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
+import { digestFolderRoot } from '../../schemas/digest.schema.ts';
 import { buildDigestPdf, collectDigestData, summarizeChanges } from '../digest/index.ts';
 import { createDeliver } from './deliver-digest.ts';
 import { DigestLedger } from './digest-ledger.ts';
@@ -21,7 +22,7 @@ export function startDigestScheduler(config: RevisitConfig, clickhouse: ClickHou
       const data = await collectDigestData(clickhouse, site, period);
       return { pdf: await buildDigestPdf(data), summary: summarizeChanges(data) };
     },
-    deliver: createDeliver(config.digests.smtp),
+    deliver: createDeliver({ smtp: config.digests.smtp, folderRoot: digestFolderRoot(config.dataDir, config.digests.folderRoot) }),
     logger,
   });
   let running = false;

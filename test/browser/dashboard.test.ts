@@ -48,7 +48,20 @@ test('enter a key, see the store, switch site and dates: charts render and numbe
   const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${api.url}/`);
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 401/.test(m.text())) errors.push(`console: ${m.text()} (${m.location().url})`);
+  });
+  // Every CSP refusal (an eval, an inline script, a foreign origin) is reported to the page as this event.
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      const w = window as unknown as { cspViolations?: string[] };
+      (w.cspViolations ??= []).push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  const response = await page.goto(`${api.url}/`);
+  const csp = response!.headers()['content-security-policy'];
+  assert.match(csp, /script-src 'self' 'sha256-/);
+  assert.doesNotMatch(csp, /unsafe-eval/);
 
   await page.fill('#key', 'rv_00000000_wrong-key-wrong-key-wrong-key-wrong-key-wron');
   await page.click('#key-form button[type=submit]');
@@ -86,4 +99,19 @@ test('enter a key, see the store, switch site and dates: charts render and numbe
   assert.equal(await kpi(page, 'visitors'), String(totals.visitors));
   assert.equal(await kpi(page, 'visits'), String(totals.visits));
   assert.deepEqual(errors, [], 'no script errors');
+  assert.deepEqual(await page.evaluate(() => (window as unknown as { cspViolations?: string[] }).cspViolations ?? []), [], 'no CSP violation');
+  // DevTools lifts the CSP for the evaluated code itself; a timer callback runs as the page's own code.
+  const evalAllowed = await page.evaluate(
+    () =>
+      new Promise<string>((resolve) =>
+        setTimeout(() => {
+          try {
+            resolve(typeof new Function('return 1'));
+          } catch (e) {
+            resolve((e as Error).name);
+          }
+        }),
+      ),
+  );
+  assert.equal(evalAllowed, 'EvalError', 'the CSP is in force: the charts above rendered without eval');
 });

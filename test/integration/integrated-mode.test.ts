@@ -7,6 +7,7 @@ import { createApp, hashApiKey } from '../../analytics-api/index.ts';
 import { openIntegration, type Integration } from '../../analytics-api/integration/open-integration.ts';
 import { FacePipeline, MODEL_ID, MODEL_VERSION } from '../../ingest/index.ts';
 import { findFreePort } from '../../common/process/find-free-port.ts';
+import { makePngBomb } from '../fixtures/make-png-bomb.ts';
 import { personImages } from '../harness/faces-dir.ts';
 import { openEmbeddedWorker, type EmbeddedWorker } from './open-embedded-worker.ts';
 
@@ -33,6 +34,8 @@ before(async () => {
         { tenant: 't2', sha256: hashApiKey(KEYS.other), role: 'admin' },
       ],
     },
+    // The test's callback listener runs on this machine: allowed by configuration, as an integrator on the same host would be.
+    ingest: { upload: { callbackAllowHttp: true, callbackAllowList: ['127.0.0.1'] } },
   });
   pipeline = await FacePipeline.load();
   integration = await openIntegration(env.runtime, pipeline);
@@ -94,6 +97,18 @@ test('uploads need an integrator key of the site; ready embeddings are accepted 
   assert.equal((await post('/api/v1/sites/s1/cameras/door/embeddings', KEYS.integrator, json, 'application/json')).status, 202);
 });
 
+test('one key has at most ingest.upload.maxConcurrentPerKey (2) image uploads decoding at once; another key is not held up', async () => {
+  const photo = readFileSync(personImages('deepface', 'p03')[0]);
+  const upload = (key: string) => post('/api/v1/sites/s1/cameras/door/faces', key, photo, 'image/jpeg');
+  const burst = await Promise.all([upload(KEYS.integrator), upload(KEYS.integrator), upload(KEYS.integrator), upload(KEYS.admin)]);
+  const statuses = burst.map((r) => r.status);
+  assert.deepEqual(statuses.slice(0, 3).sort(), [202, 202, 429]);
+  assert.equal(statuses[3], 202, 'the other key has its own slots');
+  const refused = burst.find((r) => r.status === 429)!;
+  assert.equal((await refused.json()).error.code, 'too_many_uploads');
+  assert.equal((await upload(KEYS.integrator)).status, 202, 'slots are given back');
+});
+
 test('an admin erases a face: its identity and sightings are gone; others may not', async () => {
   const photo = readFileSync(personImages('deepface', 'p02')[2]);
   assert.equal((await post('/api/v1/sites/s1/erasure', KEYS.viewer, photo, 'image/jpeg')).status, 403);
@@ -101,7 +116,8 @@ test('an admin erases a face: its identity and sightings are gone; others may no
   assert.equal((await post('/api/v1/sites/s1/erasure', KEYS.other, photo, 'image/jpeg')).status, 403);
   assert.equal((await post('/api/v1/sites/s1/erasure', KEYS.admin, 'hello', 'text/plain')).status, 415);
   assert.equal((await post('/api/v1/sites/s1/erasure', KEYS.admin, JSON.stringify({ embedding: [1, 2] }), 'application/json')).status, 400);
-  assert.equal((await post('/api/v1/sites/s1/erasure', KEYS.admin, Buffer.from('not a jpeg'), 'image/jpeg')).status, 400);
+  assert.equal((await post('/api/v1/sites/s1/erasure', KEYS.admin, Buffer.from('not a jpeg'), 'image/jpeg')).status, 415);
+  assert.equal((await post('/api/v1/sites/s1/erasure', KEYS.admin, makePngBomb(16000), 'image/png')).status, 413);
   await env.worker.drain();
   const identityId = callbacks[0].identityId as string;
   const res = await post('/api/v1/sites/s1/erasure', KEYS.admin, photo, 'image/jpeg');

@@ -1,7 +1,8 @@
 // The manager dashboard: asks for the API key once (kept in this tab's sessionStorage), then shows
 // the headline numbers and the charts of one site and date range. Charts are the server's
-// vega-lite specs, the same the PDF digest prints.
-'use strict';
+// vega-lite specs, the same the PDF digest prints. Vega's expressions run through vega-interpreter
+// instead of being compiled with Function(): the page's CSP has no 'unsafe-eval'.
+import { expressionInterpreter } from '/assets/vega-interpreter.js';
 
 const $ = (sel) => document.querySelector(sel);
 const KEY = 'revisit.apiKey';
@@ -84,7 +85,7 @@ async function showCharts(site, from, to) {
       const el = $(`#chart-${name}`);
       try {
         const spec = await api(`/api/v1/sites/${site}/charts/${name}?from=${from}&to=${to}&granularity=${granularity}`);
-        await vegaEmbed(el, spec, { actions: false, renderer: 'svg' });
+        await vegaEmbed(el, spec, { actions: false, renderer: 'svg', ast: true, expr: expressionInterpreter });
       } catch (err) {
         el.innerHTML = '';
         const p = document.createElement('p');
