@@ -164,9 +164,15 @@ async function recluster(deps: BatchHandlerDeps, siteId: string): Promise<void> 
   }
 }
 
-/** A contract error keeps its own code (a sink may validate too); anything else is a processing error. */
+/**
+ * A contract error keeps its own code (a sink may validate too); anything else is a processing
+ * error, described by its class, ClickHouse's error type when there is one, and its message.
+ */
 function reasonOf(error: unknown): Pick<DeadLetter, 'reasonCode' | 'reason'> {
   if (error instanceof ContractError) return { reasonCode: error.code, reason: error.message };
-  const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
-  return { reasonCode: 'processing_error', reason: `${name}: ${message}` };
+  if (!(error instanceof Error)) return { reasonCode: 'processing_error', reason: String(error) };
+  // ClickHouseError keeps the name 'Error'; its class and `type` (e.g. VIOLATED_CONSTRAINT) say more.
+  const name = error.name === 'Error' ? error.constructor.name : error.name;
+  const type = (error as { type?: unknown }).type;
+  return { reasonCode: 'processing_error', reason: `${name}${typeof type === 'string' ? ` ${type}` : ''}: ${error.message}` };
 }
