@@ -136,8 +136,8 @@ function decodeBatch(deps: BatchHandlerDeps, batch: DeliveredBatch): { valid: De
       }
       valid.push({ observation, message });
     } catch (err) {
-      if (!(err instanceof ContractError)) throw err;
-      rejected.push({ topic: batch.topic, message, reasonCode: err.code, reason: err.message });
+      // Decoding touches no store: whatever it throws (a bug included) would throw again.
+      rejected.push({ topic: batch.topic, message, ...reasonOf(err), ...(err instanceof ContractError ? {} : { error: err }) });
     }
   }
   return { valid, rejected };
