@@ -141,7 +141,7 @@ async function benchScene(video: string): Promise<{ stats: VideoIngestStats; mod
   const pipeline = await FacePipeline.load({ liveness: true, onModelRun });
   const shotModels = pipeline.startShotModelsThread();
   const bus = createMemoryBus();
-  const limits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: () => true };
+  const limits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: () => true, times: { now: Date.now, maxFutureSkewMs: 3600_000, maxPastMsOf: () => 86_400_000 } };
   const ingest = (onFirstFrame = () => {}) =>
     ingestVideo(pipeline, new ObservationPublisher(bus, 'bench', limits), {
       siteId: 'bench',

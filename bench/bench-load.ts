@@ -37,7 +37,9 @@ export async function benchLoad(): Promise<void> {
   const redis = await startLocalRedis({ dir: join(dir, 'redis') });
   const admin = new Kafka({ brokers: broker.brokers, clientId: 'bench-load-admin', logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
-  const limits: MessageLimits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s) => SITES.includes(s) };
+  const limits: MessageLimits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s) => SITES.includes(s), times: { now: Date.now, maxFutureSkewMs: 300_000, maxPastMsOf: () => 7 * 86_400_000 } };
+  // Yesterday onwards, 100 ms apart: inside the workers' time window for the whole run.
+  const t0 = Date.now() - 86_400_000;
   const random = seededRandom(5);
   const people = SITES.map(() => Array.from({ length: PEOPLE_PER_SITE }, () => randomUnit(512, random)));
   const key = randomBytes(32).toString('base64');
@@ -74,7 +76,7 @@ export async function benchLoad(): Promise<void> {
               const n = seq++;
               const s = n % SITES.length;
               const p = Math.floor(n / SITES.length) % PEOPLE_PER_SITE;
-              const t = 1.7e12 + n * 100;
+              const t = t0 + n * 100;
               const value = encodeFaceObservation(
                 { observationId: `o${n}`, siteId: SITES[s], cameraId: 'c', trackId: `t${n}`, tStartMs: t, tEndMs: t + 500, embedding: samePerson(people[s][p], 0.9, random), quality: 0.9, modelId: MODEL_ID, modelVersion: MODEL_VERSION, cannotLinkTrackIds: [] },
                 limits,

@@ -36,9 +36,11 @@ export async function benchSkeleton(): Promise<void> {
   const limits = messageLimits(config);
   const siteId = config.sites[0].id;
   const random = seededRandom(1);
+  // A second apart from yesterday on: inside the worker's time window.
+  const t0 = Date.now() - 86_400_000;
   const observations = Array.from({ length: 2000 }, (_, i) => {
     const face = faces[i % faces.length];
-    return buildObservation({ ...face, embedding: i < faces.length ? face.embedding : randomUnit(DIM, random) }, { siteId, cameraId: 'c', trackId: `t${i}`, tStartMs: 1.7e12 + i * 1000, tEndMs: 1.7e12 + i * 1000 });
+    return buildObservation({ ...face, embedding: i < faces.length ? face.embedding : randomUnit(DIM, random) }, { siteId, cameraId: 'c', trackId: `t${i}`, tStartMs: t0 + i * 1000, tEndMs: t0 + i * 1000 });
   });
   let encoded: Uint8Array[] = [];
   const tEncode = await timeIt(() => (encoded = observations.map((o) => encodeFaceObservation(o, limits))));

@@ -74,3 +74,19 @@ test('network settings are parsed addresses, CIDR blocks or host names; anything
   assert.equal(loadConfig({}, { REVISIT_METRICS_TOKEN: 'a-metrics-token-of-some-length' }).metrics.token, 'a-metrics-token-of-some-length');
   assert.throws(() => loadConfig({}, { REVISIT_METRICS_TOKEN: 'short' }), /metrics\.token/);
 });
+
+test('a time zone the runtime does not know is refused at load, naming the field', () => {
+  assert.throws(
+    () => loadConfig({ sites: [{ id: 's1', name: 'S1', timezone: 'Mars/Olympus' }] }, {}),
+    (err: unknown) => err instanceof ConfigError && /sites\.0\.timezone: unknown IANA time zone "Mars\/Olympus"/.test(err.message),
+  );
+  assert.equal(loadConfig({ sites: [{ id: 's1', name: 'S1', timezone: 'Asia/Kathmandu' }] }, {}).sites[0].timezone, 'Asia/Kathmandu');
+  assert.equal(loadConfig({ sites: [{ id: 's1', name: 'S1' }] }, {}).sites[0].timezone, 'UTC');
+});
+
+test('the observation time window defaults to a few minutes ahead and the sighting retention behind', () => {
+  const c = loadConfig({}, {});
+  assert.equal(c.limits.maxFutureSkewMs, 300_000);
+  assert.equal(c.limits.maxPastDays, undefined);
+  assert.throws(() => loadConfig({ limits: { maxFutureSkewMs: -1 } }, {}), /limits\.maxFutureSkewMs/);
+});

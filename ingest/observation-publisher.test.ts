@@ -9,12 +9,13 @@ import { MODEL_ID, MODEL_VERSION } from './build-observation.ts';
 import { ObservationPublisher, type BusDownPolicy } from './observation-publisher.ts';
 
 const SITE = 'pub-site';
-const limits: MessageLimits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s) => s === SITE };
+const T0 = 1_700_000_000_000;
+const limits: MessageLimits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s) => s === SITE, times: { now: () => T0, maxFutureSkewMs: 60_000, maxPastMsOf: () => 60_000 } };
 
 function observation(i: number): FaceObservation {
   const embedding = Float32Array.from({ length: 512 }, (_, d) => (d === i % 512 ? 1 : 0));
   return {
-    observationId: `o-${i}`, siteId: SITE, cameraId: 'cam', trackId: `t-${i}`, tStartMs: 1_700_000_000_000 + i, tEndMs: 1_700_000_000_500 + i,
+    observationId: `o-${i}`, siteId: SITE, cameraId: 'cam', trackId: `t-${i}`, tStartMs: T0 + i, tEndMs: T0 + 500 + i,
     embedding, quality: 0.9, modelId: MODEL_ID, modelVersion: MODEL_VERSION, cannotLinkTrackIds: [],
   };
 }

@@ -23,17 +23,25 @@ export interface ReidWorkerDeps {
   bus: Bus;
   store: IdentityStore;
   clickhouse: ClickHouseClient;
-  /** The clock retention is measured against (tests inject a fake one). */
+  /** The worker's clock: retention, visit sweeps and the time window of observations (tests inject a fake one). */
   now?: () => number;
 }
 
-/** The limits every observation is checked against, from config. */
-export function messageLimits(config: RevisitConfig): MessageLimits {
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * The limits every observation is checked against, from config. `now` is the clock times are
+ * checked by: the worker's own, so a simulation on a fake clock accepts what it replays.
+ */
+export function messageLimits(config: RevisitConfig, now: () => number = Date.now): MessageLimits {
   const sites = new Set(config.sites.map((s) => s.id));
+  const retentionOf = siteRetentionOf(config);
+  const { maxFutureSkewMs, maxPastDays } = config.limits;
   return {
     embeddingDim: config.matching.embeddingDim,
     maxMessageBytes: config.limits.maxMessageBytes,
     isKnownSite: (siteId) => sites.has(siteId),
+    times: { now, maxFutureSkewMs, maxPastMsOf: (siteId) => (maxPastDays ?? retentionOf(siteId).sightingDays) * DAY_MS },
   };
 }
 
@@ -62,7 +70,7 @@ export async function startReidWorker({ config, bus, store, clickhouse, now }: R
     );
   const reclusterer = new SiteReclusterer({ store, sites, clickhouse, policy, everyMs: config.matching.reclusterEveryMs, visits: visitSink, announce, logger, now });
   const handler = createObservationBatchHandler({
-    limits: messageLimits(config),
+    limits: messageLimits(config, now),
     policy,
     sites,
     store,

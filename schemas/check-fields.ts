@@ -34,6 +34,17 @@ export interface MessageLimits {
   embeddingDim: number;
   maxMessageBytes: number;
   isKnownSite: (siteId: string) => boolean;
+  times: TimeWindow;
+}
+
+/**
+ * Where observation times may lie: from `maxPastMsOf(site)` before `now()` to `maxFutureSkewMs`
+ * after it. `now` is the clock of whoever checks (the worker's own, a fake one in simulations).
+ */
+export interface TimeWindow {
+  now: () => number;
+  maxFutureSkewMs: number;
+  maxPastMsOf: (siteId: string) => number;
 }
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -46,9 +57,23 @@ export function checkId(field: string, value: string): void {
   }
 }
 
-export function checkTimes(tStartMs: number, tEndMs: number): void {
+/**
+ * Start and end are epoch ms in order, inside the site's time window: a time the calendar code
+ * cannot handle (8.7e15 made a RangeError) or that no report will ever show never reaches the worker.
+ */
+export function checkTimes(tStartMs: number, tEndMs: number, siteId: string, window: TimeWindow): void {
   if (!Number.isSafeInteger(tStartMs) || tStartMs <= 0) throw new ContractError('bad_time', `t_start_ms must be a positive epoch ms, got ${tStartMs}`);
   if (!Number.isSafeInteger(tEndMs) || tEndMs < tStartMs) throw new ContractError('bad_time', `t_end_ms (${tEndMs}) must be ≥ t_start_ms (${tStartMs})`);
+  const now = window.now();
+  const earliest = now - window.maxPastMsOf(siteId);
+  const latest = now + window.maxFutureSkewMs;
+  if (tStartMs < earliest || tEndMs > latest) {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    throw new ContractError(
+      'time_out_of_window',
+      `t_start_ms..t_end_ms (${tStartMs}..${tEndMs}) must lie within ${iso(earliest)}..${iso(latest)} (limits.maxPastDays before now, limits.maxFutureSkewMs after)`,
+    );
+  }
 }
 
 export function checkEmbedding(embedding: ArrayLike<number>, dim: number): void {

@@ -6,11 +6,24 @@ import { digestFolderPath, digestFolderRoot, digestsConfigSchema } from './diges
 import { apiRoleSchema } from './api-key.schema.ts';
 import { networkSchema } from './network.schema.ts';
 
+/** Whether this runtime's Intl can compute local times in `timeZone`: the worker cuts every visit with it. */
+function isRuntimeTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Checked at load: a zone the runtime does not know would fail every batch of its site. */
+const timeZoneSchema = z.string().refine(isRuntimeTimeZone, { error: (issue) => `unknown IANA time zone ${JSON.stringify(issue.input)} (e.g. "Europe/Berlin", "UTC")` });
+
 const siteSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/).describe('Site id, as cameras publish it'),
   name: z.string().min(1).describe('Display name'),
   tenant: z.string().min(1).default('default').describe('Tenant owning the site; API keys are scoped to tenants'),
-  timezone: z.string().default('UTC').describe('IANA time zone: a store day is its local day'),
+  timezone: timeZoneSchema.default('UTC').describe('IANA time zone: a store day is its local day'),
   retentionDays: z.number().int().min(1).max(3650).optional().describe('Overrides privacy.retentionDays for this site'),
   sightingRetentionDays: z.number().int().min(1).max(3650).optional().describe('Overrides privacy.sightingRetentionDays for this site'),
   visits: visitRulesSchema.partial().optional().describe('Overrides of the visit rules for this site'),
@@ -102,8 +115,25 @@ export const configSchema = z.object({
     })
     .prefault({}),
   limits: z
-    .object({ maxMessageBytes: z.number().int().min(1024).max(10_000_000).default(65_536) })
-    .default({ maxMessageBytes: 65_536 }),
+    .object({
+      maxMessageBytes: z.number().int().min(1024).max(10_000_000).default(65_536),
+      maxFutureSkewMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(24 * 3600_000)
+        .default(300_000)
+        .describe("How far after the checking clock an observation may end (cameras' clock skew); later ones are refused as time_out_of_window"),
+      maxPastDays: z
+        .number()
+        .int()
+        .min(1)
+        .max(3650)
+        .optional()
+        .describe("How many days before now an observation may start; unset: the site's sighting retention, since an older sighting would be deleted as it lands"),
+    })
+    .prefault({})
+    .describe('Bounds on every observation, checked by the producer (ingest, uploads) and again by the worker'),
   api: z
     .object({
       port: z.number().int().min(0).max(65535).default(8080),

@@ -18,7 +18,7 @@ export function validateFaceObservation(obs: FaceObservation, limits: MessageLim
   checkId('camera_id', obs.cameraId);
   checkId('track_id', obs.trackId);
   checkId('model_id', obs.modelId);
-  checkTimes(obs.tStartMs, obs.tEndMs);
+  checkTimes(obs.tStartMs, obs.tEndMs, obs.siteId, limits.times);
   checkEmbedding(obs.embedding, limits.embeddingDim);
   if (!Number.isFinite(obs.quality) || obs.quality < 0 || obs.quality > 1) {
     throw new ContractError('bad_quality', `quality must be within 0..1, got ${obs.quality}`);

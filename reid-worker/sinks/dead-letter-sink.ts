@@ -10,6 +10,8 @@ export interface DeadLetter {
   message: DeliveredMessage;
   reasonCode: string;
   reason: string;
+  /** What an isolated observation threw (its stack goes to the log, never to the table). */
+  error?: unknown;
 }
 
 export class DeadLetterSink {
@@ -42,7 +44,8 @@ export class DeadLetterSink {
     });
     for (const l of letters) {
       deadLettersTotal.inc({ reason: l.reasonCode });
-      this.logger.warn({ topic: l.topic, partition: l.message.partition, offset: l.message.offset, reason: l.reasonCode, detail: l.reason }, 'message rejected to dead letters');
+      // Once per dead letter, after it is stored; the payload (an embedding) is never logged.
+      this.logger.warn({ topic: l.topic, partition: l.message.partition, offset: l.message.offset, reason: l.reasonCode, detail: l.reason, err: l.error }, 'message rejected to dead letters');
     }
   }
 }

@@ -43,7 +43,12 @@ export class ClickHouseVisitSink implements SightingSink {
   async write(sightings: Sighting[]): Promise<void> {
     await this.recover();
     const bySite = new Map<string, Sighting[]>();
-    for (const s of sightings) if (s.label === '') bySite.set(s.siteId, [...(bySite.get(s.siteId) ?? []), s]);
+    for (const s of sightings) {
+      if (s.label !== '') continue;
+      const list = bySite.get(s.siteId);
+      if (list) list.push(s);
+      else bySite.set(s.siteId, [s]);
+    }
     const rows: VisitRow[] = [];
     for (const [siteId, list] of bySite) {
       const tracker = this.tracker(siteId);
@@ -92,6 +97,7 @@ export class ClickHouseVisitSink implements SightingSink {
     this.timer = null;
   }
 
+  /** Each site's tracker hands over only its visits that came due: the cost follows what ends, not what is held. */
   private sweepTrackers(): VisitRow[] {
     const now = this.now();
     return [...this.trackers.values()].flatMap((t) => t.sweep(now));

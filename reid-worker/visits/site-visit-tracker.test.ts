@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Sighting } from '../../schemas/index.ts';
+import { nextLocalMidnightMs } from './local-day.ts';
 import { SiteVisitTracker } from './site-visit-tracker.ts';
 import { rulesVersion, type VisitRules } from './visit-rules.ts';
 
@@ -114,4 +115,47 @@ test('closed visits are forgotten once the stream has moved past the gap', () =>
 test('the rules version changes with any rule', () => {
   assert.notEqual(rulesVersion(RULES), rulesVersion({ ...RULES, minVisitMs: 120_000 }));
   assert.match(rulesVersion(RULES), /^v1-[0-9a-f]{10}$/);
+});
+
+test('a sweep looks only at the visits that end, never at every identity held', () => {
+  const tracker = new SiteVisitTracker(SITE, RULES);
+  // 10,000 distinct faces within 17 minutes: every visit still open.
+  tracker.apply(Array.from({ length: 10_000 }, (_, i) => sighting(`crowd-${i}`, T0 + i * 100)));
+  const afterApply = tracker.identitiesExamined;
+  assert.equal(afterApply, 10_000, 'applying looks at the identities it was given');
+
+  // 30 minutes after the first 50 s of faces: exactly those have been idle for the visit gap.
+  const now = T0 + 30 * MIN + 50_000;
+  const closed = tracker.sweep(now);
+  const expected = Array.from({ length: 10_000 }, (_, i) => i).filter((i) => T0 + i * 100 + 4000 + 30 * MIN <= now);
+  assert.deepEqual(closed.map((r) => r.identityId).sort(), expected.map((i) => `crowd-${i}`).sort());
+  assert.equal(tracker.identitiesExamined - afterApply, expected.length, 'the sweep looked at the visits that ended, not at all 10,000');
+
+  let before = tracker.identitiesExamined;
+  tracker.apply([sighting('late-1', T0 + 990_000), sighting('late-2', T0 + 990_000)]);
+  assert.deepEqual(tracker.sweep(now), []);
+  assert.equal(tracker.identitiesExamined - before, 2, 'a small batch costs its own sightings');
+
+  // Sightings from `now` move the stream past the gap of the closed visits: those (and only those) are forgotten.
+  before = tracker.identitiesExamined;
+  tracker.apply([sighting('late-3', now), sighting('late-4', now)]);
+  assert.deepEqual(tracker.sweep(now), []);
+  assert.equal(tracker.identitiesExamined - before, 2 + expected.length);
+  assert.equal(tracker.knows('crowd-0'), false);
+  assert.equal(tracker.knows(`crowd-${expected.length}`), true);
+});
+
+test('after every sweep exactly the visits that have not ended are open, and a reopened visit closes at its new end', () => {
+  const tracker = new SiteVisitTracker(SITE, { ...RULES, visitGapMs: 20 * MIN });
+  let x = 42;
+  const random = () => (x = (x * 48271) % 2147483647) / 2147483647;
+  let now = Date.parse('2026-11-02T22:00:00Z'); // 17:00 in New York: the stream crosses local midnight
+  const ended = (r: { endMs: number; startMs: number }) => now >= r.endMs + 20 * MIN || now >= nextLocalMidnightMs(r.startMs, RULES.timeZone);
+  for (let step = 0; step < 400; step++) {
+    now += Math.floor(random() * 3 * MIN);
+    const batch = Array.from({ length: 1 + Math.floor(random() * 5) }, () => sighting(`p${Math.floor(random() * 60)}`, now - Math.floor(random() * 25 * MIN)));
+    tracker.apply(batch);
+    for (const row of tracker.sweep(now)) assert.ok(ended(row), `closed only once ended: ${JSON.stringify(row)}`);
+    for (const row of tracker.openVisits()) assert.ok(!ended(row), `still open only while not ended: ${JSON.stringify(row)}`);
+  }
 });

@@ -1,5 +1,6 @@
 /** Cuts one site's sightings into visits: the pure sessionisation core, with an explicit open → closed lifecycle. */
 import type { Sighting } from '../../schemas/index.ts';
+import { DeadlineQueue } from './deadline-queue.ts';
 import { localDate, localHour, nextLocalMidnightMs } from './local-day.ts';
 import { rulesVersion, type VisitRules } from './visit-rules.ts';
 import { visitIdOf, type VisitRow, type VisitStatus } from './visit-row.ts';
@@ -48,12 +49,21 @@ interface TrackedIdentity {
  * depend only on sighting times, never on when `sweep` runs: a sweep closes idle visits, and a
  * late sighting within the gap reopens the same visit (same id). Labelled sightings (staff and
  * other exclusion groups) never make visits.
+ *
+ * Work is proportional to the sightings applied and the visits that end: open visits wait in a
+ * queue by the time they end, closed ones by the watermark at which they are forgotten, so a
+ * sweep never walks every identity held (a flood of distinct faces once made each batch do so).
  */
 export class SiteVisitTracker {
   readonly rulesVersion: string;
   private readonly identities = new Map<string, TrackedIdentity>();
   /** The latest sighting end seen: event time, so evicting never depends on the wall clock. */
   private watermarkMs = 0;
+  /** Identities by when their open visit ends (sweep clock); stale entries are skipped when due. */
+  private readonly closing = new DeadlineQueue<string>();
+  /** Identities by the watermark past which their closed visit is forgotten. */
+  private readonly forgetting = new DeadlineQueue<string>();
+  private examined = 0;
 
   constructor(
     private readonly site: { siteId: string; tenant: string },
@@ -89,6 +99,7 @@ export class SiteVisitTracker {
       ids: new Set(members.map((m) => m.observationId)),
     };
     this.identities.set(identityId, { visit, previous: null, hadCountedVisit: stored.returning });
+    this.schedule(identityId, visit);
   }
 
   /**
@@ -98,7 +109,9 @@ export class SiteVisitTracker {
   apply(sightings: Sighting[]): VisitRow[] {
     const rows = new Map<string, VisitRow>();
     const ordered = sightings.filter((s) => s.label === '').sort((a, b) => a.tStartMs - b.tStartMs);
+    const touched = new Set<string>();
     for (const s of ordered) {
+      touched.add(s.identityId);
       this.watermarkMs = Math.max(this.watermarkMs, s.tEndMs);
       let identity = this.identities.get(s.identityId);
       if (!identity) {
@@ -112,25 +125,44 @@ export class SiteVisitTracker {
       if (identity.previous && identity.previous !== previousBefore) rows.set(identity.previous.visitId, this.toRow(s.identityId, identity.previous));
     }
     // Rows were snapshotted as they went; refresh the still-current ones to their final state.
-    for (const [id, t] of this.identities) if (t.visit && rows.has(t.visit.visitId)) rows.set(t.visit.visitId, this.toRow(id, t.visit));
+    for (const id of touched) {
+      this.examined++;
+      const visit = this.identities.get(id)?.visit;
+      if (!visit) continue;
+      if (rows.has(visit.visitId)) rows.set(visit.visitId, this.toRow(id, visit));
+      this.schedule(id, visit);
+    }
     return [...rows.values()];
   }
 
   /** Closes visits idle for the visit gap or past their local midnight at `nowMs`; returns them. */
   sweep(nowMs: number): VisitRow[] {
     const closed: VisitRow[] = [];
-    for (const [identityId, identity] of this.identities) {
-      const visit = identity.visit;
-      if (!visit) continue;
-      if (visit.status === 'open' && this.hasEnded(visit, nowMs)) {
-        visit.status = 'closed';
-        closed.push(this.toRow(identityId, visit));
-      }
+    for (const identityId of this.closing.takeDue(nowMs)) {
+      this.examined++;
+      const visit = this.identities.get(identityId)?.visit;
+      // Skipped when a later sighting moved the end (its own entry waits) or the visit is closed already.
+      if (visit?.status !== 'open' || nowMs < this.endOf(visit)) continue;
+      visit.status = 'closed';
+      closed.push(this.toRow(identityId, visit));
+      this.schedule(identityId, visit);
+    }
+    for (const identityId of this.forgetting.takeDue(this.watermarkMs)) {
+      this.examined++;
+      const visit = this.identities.get(identityId)?.visit;
       // Once the stream itself is past the gap, no sighting can continue the visit: forget it
       // (a returning identity is restored from storage).
-      if (visit.status === 'closed' && this.watermarkMs > visit.endMs + this.rules.visitGapMs) this.identities.delete(identityId);
+      if (visit?.status === 'closed' && this.watermarkMs > visit.endMs + this.rules.visitGapMs) this.identities.delete(identityId);
     }
     return closed;
+  }
+
+  /**
+   * Identities looked at by `apply` and `sweep` so far: the sightings applied plus the visits
+   * that came due, never every identity held (tests assert it).
+   */
+  get identitiesExamined(): number {
+    return this.examined;
   }
 
   /** Drops identities from memory (merged away, or rebuilt elsewhere): they are restored from storage when seen again. */
@@ -185,9 +217,17 @@ export class SiteVisitTracker {
     return !this.rules.endAtLocalMidnight || localDate(tMs, this.rules.timeZone) === visit.localDate;
   }
 
-  private hasEnded(visit: TrackedVisit, nowMs: number): boolean {
-    if (nowMs >= visit.endMs + this.rules.visitGapMs) return true;
-    return this.rules.endAtLocalMidnight && nowMs >= nextLocalMidnightMs(visit.startMs, this.rules.timeZone);
+  /** When an open visit ends unless a sighting continues it: the visit gap after its last sighting, or its local midnight. */
+  private endOf(visit: TrackedVisit): number {
+    const idle = visit.endMs + this.rules.visitGapMs;
+    return this.rules.endAtLocalMidnight ? Math.min(idle, nextLocalMidnightMs(visit.startMs, this.rules.timeZone)) : idle;
+  }
+
+  /** Queues the identity for what comes next to its current visit: its end if open, being forgotten if closed. */
+  private schedule(identityId: string, visit: TrackedVisit): void {
+    // `watermark > end + gap` is `watermark >= end + gap + 1` in whole milliseconds.
+    if (visit.status === 'open') this.closing.add(this.endOf(visit), identityId);
+    else this.forgetting.add(visit.endMs + this.rules.visitGapMs + 1, identityId);
   }
 
   private counts(visit: TrackedVisit): boolean {

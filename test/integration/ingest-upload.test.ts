@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { makePngBomb } from '../fixtures/make-png-bomb.ts';
 import { personImages } from '../harness/faces-dir.ts';
 
-const limits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s: string) => s === 'site-1' };
+const limits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s: string) => s === 'site-1', times: { now: Date.now, maxFutureSkewMs: 300_000, maxPastMsOf: () => 86_400_000 } };
 const MAX_IMAGE = 200_000;
 
 describe('upload endpoint', () => {

@@ -17,7 +17,8 @@ import { acceptanceScene, makeFaceVideo } from '../fixtures/make-face-video.ts';
 
 const SITE = 'site-1';
 const PEOPLE: [string, string, string] = ['9336923', '9338535', 'anpage'];
-const limits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s: string) => s === SITE };
+// A replay of footage recorded long ago: the window reaches back far enough for START_MS.
+const limits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s: string) => s === SITE, times: { now: Date.now, maxFutureSkewMs: 300_000, maxPastMsOf: () => 3650 * 86_400_000 } };
 /** The calibrated match threshold (config matching.matchMinCosine). */
 const MATCH_MIN_COSINE = 0.45;
 const START_MS = 1.75e12;

@@ -44,11 +44,11 @@ export interface FaceWorker extends EmbeddedWorker {
   publisher: ObservationPublisher;
 }
 
-/** The embedded worker of one site, plus the real face pipeline and a publisher onto its bus. */
+/** The embedded worker of one site, plus the real face pipeline and a publisher onto its bus; both check times by `now`. */
 export async function openFaceWorker(siteId: string, now?: () => number): Promise<FaceWorker> {
   const env = await openEmbeddedWorker({ sites: [{ id: siteId, name: siteId, tenant: 't1', timezone: 'UTC' }] }, now);
   const pipeline = await FacePipeline.load();
-  const publisher = new ObservationPublisher(env.runtime.bus, env.runtime.config.topics.observations, messageLimits(env.runtime.config));
+  const publisher = new ObservationPublisher(env.runtime.bus, env.runtime.config.topics.observations, messageLimits(env.runtime.config, now));
   return {
     ...env,
     pipeline,

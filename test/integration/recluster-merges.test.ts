@@ -61,6 +61,8 @@ before(async () => {
       sites: ['store-1', 'store-2'].map((id) => ({ id, name: id, tenant: 't1', timezone: 'UTC' })),
       // A strict threshold splits the person's first two faces (cos 0.8); the merge threshold follows it (0.85).
       matching: { matchMinCosine: 0.85, reclusterEveryMs: 60_000 },
+      // The fake clock only moves where re-clustering needs it; the scene runs up to 20 minutes ahead of it.
+      limits: { maxFutureSkewMs: 3600_000 },
     },
     () => clock,
   );

@@ -26,7 +26,7 @@ before(async () => {
     () => clock,
   );
   pipeline = await FacePipeline.load();
-  publisher = new ObservationPublisher(env.runtime.bus, env.runtime.config.topics.observations, messageLimits(env.runtime.config));
+  publisher = new ObservationPublisher(env.runtime.bus, env.runtime.config.topics.observations, messageLimits(env.runtime.config, () => clock));
   redis = new Redis(env.redisUrl);
 });
 

@@ -14,7 +14,8 @@ const SITE = 'store-1';
 const T = Date.UTC(2030, 0, 7, 10, 15);
 let env: FaceWorker;
 
-before(async () => (env = await openFaceWorker(SITE)));
+// The worker's clock is the scene's: its sightings lie in 2030.
+before(async () => (env = await openFaceWorker(SITE, () => T)));
 after(async () => env?.close());
 
 async function ingest(files: string[], cameraId: string, tMs: number): Promise<void> {

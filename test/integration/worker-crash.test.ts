@@ -23,7 +23,7 @@ const OBSERVATIONS = 2000;
 const PEOPLE = 400;
 const KILL_AFTER = 500;
 const CLI = new URL('../../bin/revisit.js', import.meta.url).pathname;
-const limits: MessageLimits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s) => s === SITE };
+const limits: MessageLimits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s) => s === SITE, times: { now: Date.now, maxFutureSkewMs: 300_000, maxPastMsOf: () => 86_400_000 } };
 
 let kafka: KafkaService;
 let redisServer: LocalRedisServer;

@@ -32,7 +32,7 @@ const CLI = new URL('../../bin/revisit.js', import.meta.url).pathname;
 /** Not the default group: the workers must take it from the configuration. */
 const GROUP = uniqueName('reid-group');
 const keyPrefix = 'parts';
-const limits: MessageLimits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s) => SITES.includes(s) };
+const limits: MessageLimits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s) => SITES.includes(s), times: { now: Date.now, maxFutureSkewMs: 300_000, maxPastMsOf: () => 86_400_000 } };
 
 let broker: KafkaBroker;
 let redisServer: LocalRedisServer;
