@@ -13,7 +13,14 @@ export const BI_FORMATS = [
 ] as const;
 export type BiFormat = (typeof BI_FORMATS)[number];
 
-/** Scalar functions: arithmetic, math, comparison, logic, conditionals, conversions, date/time, strings, a few on arrays. */
+const words = (list: string) => list.split(/\s+/).filter(Boolean);
+
+/**
+ * Scalar functions: arithmetic, math, comparison, logic, conditionals, conversions, date/time,
+ * strings, a few on arrays. `version`, `timezone`, `currentDatabase` and `currentUser` are in
+ * the drivers' connect queries (driver-queries.ts); they name the engine's build, zone, database
+ * and user (`default`), nothing of the host.
+ */
 const SCALAR_FUNCTIONS = `
 plus minus multiply divide intDiv intDivOrZero modulo moduloOrZero negate abs gcd lcm least greatest
 exp exp2 exp10 log ln log2 log10 log1p sqrt cbrt pow power sign pi e sin cos tan asin acos atan atan2
@@ -26,18 +33,18 @@ toYear toQuarter toMonth toDayOfYear toDayOfMonth toDayOfWeek toHour toMinute to
 toStartOfDay toStartOfWeek toStartOfMonth toStartOfQuarter toStartOfYear toStartOfHour toStartOfMinute toStartOfFiveMinutes
 toStartOfTenMinutes toStartOfFifteenMinutes toStartOfInterval toStartOfISOYear toLastDayOfMonth toLastDayOfWeek
 toYYYYMM toYYYYMMDD toYYYYMMDDhhmmss toRelativeYearNum toRelativeQuarterNum toRelativeMonthNum toRelativeWeekNum toRelativeDayNum
-toRelativeHourNum toRelativeMinuteNum toRelativeSecondNum toTimeZone formatDateTime dateDiff date_diff DATE_DIFF dateTrunc DATE_TRUNC
+toRelativeHourNum toRelativeMinuteNum toRelativeSecondNum toTimeZone formatDateTime dateDiff date_diff dateTrunc DATE_TRUNC
 addDays addWeeks addMonths addQuarters addYears addHours addMinutes addSeconds
 subtractDays subtractWeeks subtractMonths subtractQuarters subtractYears subtractHours subtractMinutes subtractSeconds
 now now64 today yesterday makeDate makeDate32 makeDateTime monthName dateName age
 toIntervalSecond toIntervalMinute toIntervalHour toIntervalDay toIntervalWeek toIntervalMonth toIntervalQuarter toIntervalYear
-timezone timeZone serverTimezone serverTimeZone timezoneOf timeZoneOf
+timezone serverTimezone timezoneOf
 lower upper lowerUTF8 upperUTF8 concat concatWithSeparator substring substr substringUTF8 left right leftUTF8 rightUTF8
 length lengthUTF8 CHAR_LENGTH position positionCaseInsensitive positionUTF8 locate replaceAll replaceOne replace
 replaceRegexpAll replaceRegexpOne match like notLike ilike notILike extract trimBoth trimLeft trimRight startsWith endsWith
 empty notEmpty reverse splitByChar splitByString arrayStringConcat toValidUTF8
 has hasAny hasAll indexOf array tuple
-version currentDatabase
+version currentDatabase currentUser
 `;
 
 /** Number conversions, each also with its -OrZero and -OrNull variants. */
@@ -50,6 +57,8 @@ quantile quantiles quantileExact quantilesExact quantileTDigest quantilesTDigest
 stddevPop stddevSamp varPop varSamp corr covarPop covarSamp groupArray groupUniqArray topK avgWeighted
 `;
 const COMBINATORS = ['If', 'Distinct', 'OrNull', 'OrDefault'];
+/** Aggregates that take parameters: `quantile(0.9)(x)`, `topK(10)(x)`, `groupArray(100)(x)`. */
+const PARAMETRIC = new Set(words('quantile quantiles quantileExact quantilesExact quantileTDigest quantilesTDigest median medianExact topK groupArray groupUniqArray'));
 
 /**
  * `arrayJoin` multiplies rows; it is allowed once per query and only over an array literal of
@@ -57,7 +66,6 @@ const COMBINATORS = ['If', 'Distinct', 'OrNull', 'OrDefault'];
  */
 export const ARRAY_JOIN = 'arrayJoin';
 
-const words = (list: string) => list.split(/\s+/).filter(Boolean);
 
 /** Every scalar function name allowed, canonical spelling. */
 export const ALLOWED_SCALAR_FUNCTIONS: readonly string[] = [...words(SCALAR_FUNCTIONS), ...words(CONVERSIONS).flatMap((f) => [f, `${f}OrZero`, `${f}OrNull`]), ARRAY_JOIN];
@@ -77,13 +85,15 @@ export interface AllowedFunction {
   /** The name to print: the listed spelling, combinators appended. */
   name: string;
   aggregate: boolean;
+  /** Takes parameters before its arguments. */
+  parametric: boolean;
 }
 
 /** The allowed function a name (matched case-insensitively) stands for, or undefined. */
 export function lookupFunction(name: string): AllowedFunction | undefined {
   const folded = foldCase(name);
   const scalar = SCALARS.get(folded);
-  if (scalar) return { name: scalar, aggregate: false };
+  if (scalar) return { name: scalar, aggregate: false, parametric: false };
   for (let end = folded.length; end > 0; end--) {
     const base = AGGREGATES.get(folded.slice(0, end));
     if (!base) continue;
@@ -97,7 +107,7 @@ export function lookupFunction(name: string): AllowedFunction | undefined {
         rest = rest.slice(c.length);
       }
     }
-    if (rest === '') return { name: printed, aggregate: true };
+    if (rest === '') return { name: printed, aggregate: true, parametric: PARAMETRIC.has(base) };
   }
   return undefined;
 }

@@ -96,7 +96,8 @@ class BiQueryChecker {
       }
       if (++this.arrayJoins > 1) throw new BiQueryError(446, 'arrayJoin is allowed once per query');
     }
-    if (!fn.aggregate && (e.params || e.distinct)) throw new BiQueryError(62, `function ${fn.name} takes no parameters and no DISTINCT`);
+    if (e.params && !fn.parametric) throw new BiQueryError(62, `function ${fn.name} takes no parameters`);
+    if (e.distinct && !fn.aggregate) throw new BiQueryError(62, `function ${fn.name} takes no DISTINCT`);
     if (e.params && !e.params.every((p) => p.kind === 'number')) throw new BiQueryError(62, `the parameters of ${fn.name} must be numbers`);
     const countStar = fn.name === 'count' && e.args.length === 1 && e.args[0].kind === 'star' && e.args[0].qualifier.length === 0;
     const args = countStar ? e.args : e.args.map((a) => this.expr(a, scope));

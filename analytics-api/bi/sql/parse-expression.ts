@@ -225,7 +225,7 @@ function parseNameOrCall(s: TokenStream): Expr {
       distinct = s.acceptWords('DISTINCT');
       args = parseList(s, ')');
     }
-    return { kind: 'call', name: parts[0], params, args, distinct };
+    return { kind: 'call', name: parts[0], ...(params ? { params } : {}), args, distinct };
   });
 }
 

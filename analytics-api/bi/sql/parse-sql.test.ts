@@ -68,7 +68,7 @@ test('expressions: calls, parametric aggregates, DISTINCT, CASE, CAST, INTERVAL,
       "x NOT IN (1, 2), x IN (SELECT 1), (SELECT max(v) FROM t)",
   ).items.map((i) => i.expr);
   assert.deepEqual(quantile, { kind: 'call', name: 'quantile', params: [num('0.5')], args: [col('x')], distinct: false });
-  assert.deepEqual(countDistinct, { kind: 'call', name: 'count', params: undefined, args: [col('y')], distinct: true });
+  assert.deepEqual(countDistinct, { kind: 'call', name: 'count', args: [col('y')], distinct: true });
   assert.equal(cases.kind, 'case');
   assert.deepEqual(cast, { kind: 'cast', operand: col('x'), type: { kind: 'type', name: 'Nullable', args: [{ kind: 'type', name: 'Decimal', args: [num('10'), num('2')] }] } });
   assert.deepEqual(interval, { kind: 'interval', value: num('1'), unit: 'DAY' });
