@@ -119,7 +119,9 @@ Decimal Decimal32 Decimal64 Decimal128 Decimal256 Date Date32 DateTime DateTime6
 Nullable LowCardinality Array Tuple Map Enum8 Enum16 Nothing
 VARCHAR CHAR TEXT INT INTEGER BIGINT SMALLINT TINYINT DOUBLE FLOAT REAL BOOLEAN NUMERIC TIMESTAMP
 `;
-const TYPE_NAMES = byFolded(words(TYPES));
+/** Every type name allowed, listed spelling. */
+export const ALLOWED_TYPES: readonly string[] = words(TYPES);
+const TYPE_NAMES = byFolded(ALLOWED_TYPES);
 
 /** The listed spelling of a type name, or undefined. */
 export function lookupType(name: string): string | undefined {

@@ -148,8 +148,6 @@ class BiQueryChecker {
         return { ...e, condition: sub(e.condition), then: sub(e.then), otherwise: sub(e.otherwise) };
       case 'cast':
         return { kind: 'cast', operand: sub(e.operand), type: checkType(e.type) };
-      case 'interval':
-        return { ...e, value: sub(e.value) };
       case 'array':
       case 'tuple':
         return { ...e, items: e.items.map(sub) };

@@ -4,10 +4,10 @@
  * `* / %`, unary minus, then `x[i]` and `x::T`. Anything outside this grammar is a syntax error.
  */
 import { BiQueryError, safeName } from './bi-query-error.ts';
-import type { ChainOp, ComparisonOp, Expr, IntervalUnit, TypeArg, TypeExpr } from './sql-ast.ts';
+import type { ChainOp, ComparisonOp, Expr, TypeArg, TypeExpr } from './sql-ast.ts';
 import type { TokenStream } from './token-stream.ts';
 
-const INTERVAL_UNITS = new Set<IntervalUnit>(['NANOSECOND', 'MICROSECOND', 'MILLISECOND', 'SECOND', 'MINUTE', 'HOUR', 'DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR']);
+const INTERVAL_UNITS = ['SECOND', 'MINUTE', 'HOUR', 'DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR'];
 const COMPARISONS: Record<string, ComparisonOp> = { '=': '=', '==': '=', '!=': '!=', '<>': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 
 /** Whether a subquery starts at `ahead`: SELECT, WITH, or a parenthesised one. */
@@ -110,15 +110,16 @@ function parseChain(s: TokenStream, level: number): Expr {
 }
 
 function parseUnary(s: TokenStream): Expr {
-  if (!s.acceptPunct('-')) return parsePostfix(s);
-  const operand = s.nested(() => parseUnary(s));
-  // `-1` is one literal for ClickHouse (Int8 -1, not negate(UInt8 1)).
-  if (operand.kind === 'number' && !operand.text.startsWith('-')) return { kind: 'number', text: `-${operand.text}` };
-  return { kind: 'negate', operand };
+  if (!s.acceptPunct('-')) return parsePostfix(s, parsePrimary(s));
+  // Like ClickHouse, `-` right before a number is part of the literal (`-1` is Int8 -1, and
+  // `-1[1]` indexes it); before anything else it is negate(): `-(1)`, `-x`.
+  const t = s.peek();
+  if (t?.kind === 'number') return s.next(), parsePostfix(s, { kind: 'number', text: `-${t.value}` });
+  return { kind: 'negate', operand: s.nested(() => parseUnary(s)) };
 }
 
-function parsePostfix(s: TokenStream): Expr {
-  let e = parsePrimary(s);
+function parsePostfix(s: TokenStream, primary: Expr): Expr {
+  let e = primary;
   for (;;) {
     if (s.acceptPunct('[')) {
       const index = parseExpression(s);
@@ -154,8 +155,8 @@ function parsePrimary(s: TokenStream): Expr {
     if (s.acceptWords('NULL')) return { kind: 'null' };
     if (s.acceptWords('TRUE')) return { kind: 'bool', value: true };
     if (s.acceptWords('FALSE')) return { kind: 'bool', value: false };
-    if (s.acceptWords('INTERVAL')) return parseInterval(s);
   }
+  if (s.acceptWords('INTERVAL')) return parseInterval(s);
   if (s.acceptWords('CASE')) return s.nested(() => parseCase(s));
   if (s.isWord('CAST') && s.isPunct('(', 1)) return s.nested(() => parseCast(s));
   if (t.kind === 'quoted' || (t.kind === 'word' && (s.isName() || s.isPunct('(', 1)))) return parseNameOrCall(s);
@@ -173,12 +174,13 @@ function parseParenthesised(s: TokenStream): Expr {
   return items.length === 1 ? items[0] : { kind: 'tuple', items };
 }
 
+/** `INTERVAL n UNIT` is ClickHouse's spelling of `toIntervalUnit(n)`, and is kept as that call. */
 function parseInterval(s: TokenStream): Expr {
-  const value = parseUnary(s);
+  const value = s.nested(() => parseUnary(s));
   const unit = s.peek()?.kind === 'word' ? s.peek()!.value.toUpperCase() : '';
-  if (!INTERVAL_UNITS.has(unit as IntervalUnit)) throw s.error(`expected an interval unit (${[...INTERVAL_UNITS].join(', ')})`);
+  if (!INTERVAL_UNITS.includes(unit)) throw s.error(`expected an interval unit (${INTERVAL_UNITS.join(', ')})`);
   s.next();
-  return { kind: 'interval', value, unit: unit as IntervalUnit };
+  return { kind: 'call', name: `toInterval${unit[0]}${unit.slice(1).toLowerCase()}`, args: [value], distinct: false };
 }
 
 function parseCase(s: TokenStream): Expr {
@@ -192,7 +194,7 @@ function parseCase(s: TokenStream): Expr {
   if (branches.length === 0) throw s.error('expected WHEN');
   const otherwise = s.acceptWords('ELSE') ? parseExpression(s) : undefined;
   s.expectWords('END');
-  return { kind: 'case', operand, branches, otherwise };
+  return { kind: 'case', ...(operand ? { operand } : {}), branches, ...(otherwise ? { otherwise } : {}) };
 }
 
 function parseCast(s: TokenStream): Expr {

@@ -71,7 +71,7 @@ test('expressions: calls, parametric aggregates, DISTINCT, CASE, CAST, INTERVAL,
   assert.deepEqual(countDistinct, { kind: 'call', name: 'count', args: [col('y')], distinct: true });
   assert.equal(cases.kind, 'case');
   assert.deepEqual(cast, { kind: 'cast', operand: col('x'), type: { kind: 'type', name: 'Nullable', args: [{ kind: 'type', name: 'Decimal', args: [num('10'), num('2')] }] } });
-  assert.deepEqual(interval, { kind: 'interval', value: num('1'), unit: 'DAY' });
+  assert.deepEqual(interval, { kind: 'call', name: 'toIntervalDay', args: [num('1')], distinct: false });
   assert.deepEqual(array, { kind: 'array', items: [num('1'), { kind: 'string', value: 'a' }] });
   assert.deepEqual(tuple, { kind: 'tuple', items: [num('1'), num('2')] });
   assert.deepEqual(inList, { kind: 'in', negated: true, operand: col('x'), values: [num('1'), num('2')] });

@@ -83,7 +83,8 @@ class Printer {
       case 'not':
         return `(NOT ${this.expr(e.operand)})`;
       case 'negate':
-        return `(- ${this.expr(e.operand)})`;
+        // `-(1)` stays negate(1); `- 1` would read back as the literal -1.
+        return `(-(${this.expr(e.operand)}))`;
       case 'logical':
         return `(${e.operands.map((o) => this.expr(o)).join(` ${e.op} `)})`;
       case 'chain':
@@ -106,8 +107,6 @@ class Printer {
         return `(${this.expr(e.condition)} ? ${this.expr(e.then)} : ${this.expr(e.otherwise)})`;
       case 'cast':
         return `CAST(${this.expr(e.operand)} AS ${printType(e.type)})`;
-      case 'interval':
-        return `(INTERVAL ${this.expr(e.value)} ${e.unit})`;
       case 'array':
         return `[${this.list(e.items)}]`;
       case 'tuple':

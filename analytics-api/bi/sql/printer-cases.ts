@@ -3,7 +3,7 @@
 export const PRINTER_CASES = [
   'SELECT 1',
   "SELECT 'it''s', 'back\\\\slash', 'tab\\tnew\\nline\\0', 'unicode é ✓ \u200d', '`', '\"'",
-  'SELECT -1, - -1, -(1), (-1)[1], -x[1], 1 - -1, .5, 1e10, 0x1f, 18446744073709551615',
+  'SELECT -1, - -1, -(1), -(-1), (-1)[1], -1[1], -x[1], 1 - -1, .5, 1e10, 0x1f, 18446744073709551615',
   'SELECT NULL, true, false, `we``ird`, "dq""name", t.`a b`, db.t.c, t.*, *',
   'SELECT f(), f(a, b), quantile(0.5)(x), quantiles(0.25, 0.75)(x), count(DISTINCT x), count(*), countIf(x > 1)',
   'SELECT NOT a, NOT NOT a, a AND b AND c, a OR b OR (c AND d), (a OR b) AND c',
@@ -11,7 +11,7 @@ export const PRINTER_CASES = [
   "SELECT a = b, a != b, a < b, a <= b, a > b, a >= b, a LIKE 'x%', a NOT ILIKE 'y'",
   'SELECT a IN (1, 2), a NOT IN (SELECT 1), (a, b) IN ((1, 2), (3, 4)), a IN (), a BETWEEN 1 AND 2, a NOT BETWEEN b + 1 AND c',
   'SELECT a IS NULL, a IS NOT NULL, a IS NULL IS NULL',
-  'SELECT CASE WHEN a THEN 1 WHEN b THEN 2 ELSE 3 END, CASE x WHEN 1 THEN 2 END, a ? b : c ? d : e',
+  'SELECT CASE WHEN a THEN 1 WHEN b THEN 2 ELSE 3 END, CASE x WHEN 1 THEN 2 END, a ? b : (c ? d : e)',
   "SELECT CAST(x AS Nullable(String)), x::Decimal(10, 2), CAST(x AS Tuple(a UInt8, `b c` String)), CAST(x AS Enum8('a' = 1, 'b' = -2)), CAST(x AS DateTime64(3, 'UTC'))",
   "SELECT INTERVAL 1 DAY, INTERVAL '2' HOUR, now() - INTERVAL (1 + 1) MONTH",
   'SELECT [], [1, [2, 3]], (1, (2, 3)), a[1][2], (SELECT 1), (SELECT 1)[1]',

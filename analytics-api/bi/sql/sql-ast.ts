@@ -77,7 +77,6 @@ export interface Limit {
 export type ComparisonOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'LIKE' | 'ILIKE' | 'NOT LIKE' | 'NOT ILIKE';
 /** Left-associative operators of one precedence level, kept as a flat chain. */
 export type ChainOp = '||' | '+' | '-' | '*' | '/' | '%';
-export type IntervalUnit = 'NANOSECOND' | 'MICROSECOND' | 'MILLISECOND' | 'SECOND' | 'MINUTE' | 'HOUR' | 'DAY' | 'WEEK' | 'MONTH' | 'QUARTER' | 'YEAR';
 
 export type Expr =
   | { kind: 'number'; text: string }
@@ -88,7 +87,7 @@ export type Expr =
   | { kind: 'column'; parts: string[] }
   /** `*` (qualifier empty) or `t.*`. */
   | { kind: 'star'; qualifier: string[] }
-  /** `f(args)`, `f(DISTINCT args)`, parametric `f(params)(args)`. */
+  /** `f(args)`, `f(DISTINCT args)`, parametric `f(params)(args)`; `INTERVAL 1 DAY` is `toIntervalDay(1)`. */
   | { kind: 'call'; name: string; params?: Expr[]; args: Expr[]; distinct: boolean }
   | { kind: 'not'; operand: Expr }
   | { kind: 'negate'; operand: Expr }
@@ -102,7 +101,6 @@ export type Expr =
   | { kind: 'case'; operand?: Expr; branches: Array<{ when: Expr; then: Expr }>; otherwise?: Expr }
   | { kind: 'ternary'; condition: Expr; then: Expr; otherwise: Expr }
   | { kind: 'cast'; operand: Expr; type: TypeExpr }
-  | { kind: 'interval'; value: Expr; unit: IntervalUnit }
   | { kind: 'array'; items: Expr[] }
   /** Two or more items. */
   | { kind: 'tuple'; items: Expr[] }
