@@ -17,7 +17,8 @@ const words = (list: string) => list.split(/\s+/).filter(Boolean);
 
 /**
  * Scalar functions: arithmetic, math, comparison, logic, conditionals, conversions, date/time,
- * strings, a few on arrays. `version`, `timezone`, `currentDatabase` and `currentUser` are in
+ * strings, a few on arrays. None makes a value of a size the query chooses (no repeat, padding,
+ * FixedString(N), range). `version`, `timezone`, `currentDatabase` and `currentUser` are in
  * the drivers' connect queries (driver-queries.ts); they name the engine's build, zone, database
  * and user (`default`), nothing of the host.
  */
@@ -27,7 +28,7 @@ exp exp2 exp10 log ln log2 log10 log1p sqrt cbrt pow power sign pi e sin cos tan
 floor ceil ceiling round roundBankers trunc truncate isNaN isFinite isInfinite ifNotFinite
 equals notEquals less greater lessOrEquals greaterOrEquals and or not xor
 if multiIf coalesce ifNull nullIf isNull isNotNull assumeNotNull toNullable isZeroOrNull
-toString toFixedString toBool toTypeName toUnixTimestamp fromUnixTimestamp FROM_UNIXTIME toLowCardinality
+toString toBool toTypeName toUnixTimestamp fromUnixTimestamp FROM_UNIXTIME toLowCardinality
 parseDateTimeBestEffort parseDateTimeBestEffortOrNull parseDateTimeBestEffortOrZero
 toYear toQuarter toMonth toDayOfYear toDayOfMonth toDayOfWeek toHour toMinute toSecond toISOWeek toISOYear toWeek toYearWeek toMonday
 toStartOfDay toStartOfWeek toStartOfMonth toStartOfQuarter toStartOfYear toStartOfHour toStartOfMinute toStartOfFiveMinutes
@@ -114,7 +115,7 @@ export function lookupFunction(name: string): AllowedFunction | undefined {
 
 /** Data types for CAST and `::`, case-insensitive; SQL aliases (VARCHAR, INT…) as ClickHouse accepts them. */
 const TYPES = `
-String FixedString Int8 Int16 Int32 Int64 Int128 Int256 UInt8 UInt16 UInt32 UInt64 UInt128 UInt256 Float32 Float64
+String Int8 Int16 Int32 Int64 Int128 Int256 UInt8 UInt16 UInt32 UInt64 UInt128 UInt256 Float32 Float64
 Decimal Decimal32 Decimal64 Decimal128 Decimal256 Date Date32 DateTime DateTime64 Bool UUID IPv4 IPv6
 Nullable LowCardinality Array Tuple Map Enum8 Enum16 Nothing
 VARCHAR CHAR TEXT INT INTEGER BIGINT SMALLINT TINYINT DOUBLE FLOAT REAL BOOLEAN NUMERIC TIMESTAMP

@@ -12,7 +12,9 @@ const COMPARISONS: Record<string, ComparisonOp> = { '=': '=', '==': '=', '!=': '
 
 /** Whether a subquery starts at `ahead`: SELECT, WITH, or a parenthesised one. */
 export function startsQuery(s: TokenStream, ahead = 0): boolean {
-  return s.isWord('SELECT', ahead) || s.isWord('WITH', ahead) || (s.isPunct('(', ahead) && startsQuery(s, ahead + 1));
+  let at = ahead;
+  while (s.isPunct('(', at)) at++;
+  return s.isWord('SELECT', at) || s.isWord('WITH', at);
 }
 
 /** One expression, as long as the grammar allows. */

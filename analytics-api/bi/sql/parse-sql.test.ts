@@ -43,7 +43,7 @@ test('comma joins and every explicit join type are kept, each relation with its 
   assert.equal(q.from!.first.alias, 'x');
 });
 
-test('precedence: OR < AND < NOT < IS NULL < BETWEEN < comparison < || < + - < * / % < unary minus < [] ::', () => {
+test('precedence: ?: < OR < AND < NOT < IS NULL < BETWEEN < comparison < || < + - < * / % < unary minus < [] ::', () => {
   assert.deepEqual(where('a OR b AND NOT c'), { kind: 'logical', op: 'OR', operands: [col('a'), { kind: 'logical', op: 'AND', operands: [col('b'), { kind: 'not', operand: col('c') }] }] });
   assert.deepEqual(where('NOT a IS NULL'), { kind: 'not', operand: { kind: 'isNull', negated: false, operand: col('a') } });
   assert.deepEqual(where('a + b * c = d || e'), {
@@ -56,6 +56,8 @@ test('precedence: OR < AND < NOT < IS NULL < BETWEEN < comparison < || < + - < *
   assert.deepEqual(where('a OR b ? 1 : 2'), { kind: 'ternary', condition: { kind: 'logical', op: 'OR', operands: [col('a'), col('b')] }, then: num('1'), otherwise: num('2') });
   assert.deepEqual(where('-x[1]::Int8'), { kind: 'negate', operand: { kind: 'cast', operand: { kind: 'element', operand: col('x'), index: num('1') }, type: { kind: 'type', name: 'Int8', args: [] } } });
   assert.deepEqual(where('-1 = - 2'), { kind: 'compare', op: '=', left: num('-1'), right: num('-2') });
+  assert.deepEqual(where('-1[1]'), { kind: 'element', operand: num('-1'), index: num('1') }, 'a minus before a number is part of the literal, as in ClickHouse');
+  assert.deepEqual(where('-(1)'), { kind: 'negate', operand: num('1') });
   assert.deepEqual(
     (where("a == 1 AND b <> 2 AND c NOT LIKE 'x'") as Extract<Expr, { kind: 'logical' }>).operands.map((o) => o.kind === 'compare' && o.op),
     ['=', '!=', 'NOT LIKE'],
