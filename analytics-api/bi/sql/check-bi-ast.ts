@@ -24,17 +24,17 @@ function checkTypeArg(a: TypeArg): TypeArg {
 }
 
 class BiQueryChecker {
-  /** CTEs are printed as `_cte_<n>`, numbered across the whole query (see checkWith). */
+  /** CTEs are printed as `_cte_<n>`, numbered across the whole query (see withItems). */
   private ctes = 0;
   private arrayJoins = 0;
 
   query(q: Query, outer: Scope | undefined): Query {
     if (q.kind === 'select') return this.select(q, outer).query;
+    const [first, ...rest] = q.members;
+    const head = first.kind === 'select' ? this.select(first, outer) : { query: this.query(first, outer), scope: undefined };
     // ClickHouse propagates the WITH of a union's first SELECT to the other members.
-    const first = q.members[0];
-    const checkedFirst = first.kind === 'select' ? this.select(first, outer) : { query: this.query(first, outer), scope: outer };
-    const rest = q.members.slice(1).map((m) => this.query(m, checkedFirst.scope && { ctes: checkedFirst.scope.ctes, relations: [], parent: outer }));
-    return { kind: 'union', members: [checkedFirst.query, ...rest], modes: q.modes };
+    const restScope: Scope | undefined = head.scope ? { ctes: head.scope.ctes, relations: [], parent: outer } : outer;
+    return { kind: 'union', members: [head.query, ...rest.map((m) => this.query(m, restScope))], modes: q.modes };
   }
 
   /**

@@ -116,8 +116,9 @@ function parseUnary(s: TokenStream): Expr {
   // Like ClickHouse, `-` right before a number is part of the literal (`-1` is Int8 -1, and
   // `-1[1]` indexes it); before anything else it is negate(): `-(1)`, `-x`.
   const t = s.peek();
-  if (t?.kind === 'number') return s.next(), parsePostfix(s, { kind: 'number', text: `-${t.value}` });
-  return { kind: 'negate', operand: s.nested(() => parseUnary(s)) };
+  if (t?.kind !== 'number') return { kind: 'negate', operand: s.nested(() => parseUnary(s)) };
+  s.next();
+  return parsePostfix(s, { kind: 'number', text: `-${t.value}` });
 }
 
 function parsePostfix(s: TokenStream, primary: Expr): Expr {
@@ -148,8 +149,10 @@ function parseList(s: TokenStream, close: string): Expr[] {
 function parsePrimary(s: TokenStream): Expr {
   const t = s.peek();
   if (!t) throw s.error('expected an expression');
-  if (t.kind === 'number') return s.next(), { kind: 'number', text: t.value };
-  if (t.kind === 'string') return s.next(), { kind: 'string', value: t.value };
+  if (t.kind === 'number' || t.kind === 'string') {
+    s.next();
+    return t.kind === 'number' ? { kind: 'number', text: t.value } : { kind: 'string', value: t.value };
+  }
   if (s.acceptPunct('*')) return { kind: 'star', qualifier: [] };
   if (s.acceptPunct('[')) return { kind: 'array', items: s.nested(() => parseList(s, ']')) };
   if (s.acceptPunct('(')) return s.nested(() => parseParenthesised(s));
@@ -234,7 +237,7 @@ function parseNameOrCall(s: TokenStream): Expr {
 }
 
 /** `Name`, `Name(args)`; args are types, numbers, strings, `name Type` (named tuple elements) or `'a' = 1` (enum values). */
-export function parseType(s: TokenStream): TypeExpr {
+function parseType(s: TokenStream): TypeExpr {
   const t = s.peek();
   if (t?.kind !== 'word') throw s.error('expected a type name');
   s.next();
@@ -251,7 +254,10 @@ export function parseType(s: TokenStream): TypeExpr {
 
 function parseTypeArg(s: TokenStream): TypeArg {
   const t = s.peek();
-  if (t?.kind === 'number') return s.next(), { kind: 'number', text: t.value };
+  if (t?.kind === 'number') {
+    s.next();
+    return { kind: 'number', text: t.value };
+  }
   if (t?.kind === 'string') {
     s.next();
     if (!s.acceptPunct('=')) return { kind: 'string', value: t.value };
