@@ -1,7 +1,8 @@
 /**
  * GET/POST /bi/: a read-only ClickHouse HTTP interface for BI tools on the embedded engine. An
  * API key authenticates (X-ClickHouse-Key, basic auth password, or `password=`); its tenant
- * scopes every view; only SELECTs over the BI views run (checked twice, then run readonly).
+ * scopes every view; only SELECTs over the BI tables run: parsed, checked against an allow-list
+ * and printed anew (analytics-api/bi/sql), then run readonly.
  */
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
@@ -9,9 +10,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { RevisitConfig } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
 import type { ResolvePrincipal } from '../auth/resolve-principal.ts';
-import { checkBiQuery } from './check-bi-query.ts';
-import { BiQueryError } from './tokenize-sql.ts';
-import { verifyTablesRead } from './verify-tables-read.ts';
+import { BI_TABLES, BiQueryError, checkBiTree, printQuery, quoteIdentifier, quoteString } from './sql/index.ts';
 
 /** Largest query text accepted (URL plus body), like ClickHouse's max_query_size default. */
 const MAX_QUERY_BYTES = 256 * 1024;
@@ -54,8 +53,12 @@ export function biRoute(config: RevisitConfig, clickhouse: ClickHouseClient, res
     if (text.trim() === '') return clickhouseError(c, 400, 62, 'empty query');
     let query;
     try {
-      query = checkBiQuery(text, { tenant, minCount: config.bi.minCount, defaultFormat: c.req.query('default_format') });
-      if (!query.handshake) await verifyTablesRead(clickhouse, query.sql);
+      const checked = checkBiTree(text, { defaultFormat: c.req.query('default_format') });
+      // Until BI runs in its own engine holding only the key's tables, each BI table is the
+      // tenant's parameterized view on the shared engine.
+      const bound = `(tenant = ${quoteString(tenant)}, min_count = ${Math.trunc(config.bi.minCount)})`;
+      const relation = (name: string) => ((BI_TABLES as readonly string[]).includes(name) ? `${quoteIdentifier(name)}${bound}` : quoteIdentifier(name));
+      query = { sql: printQuery(checked.query, { relation }), format: checked.format };
     } catch (err) {
       if (!(err instanceof BiQueryError)) throw err;
       logger.info({ tenant, code: err.code, reason: err.message }, 'BI query refused');

@@ -63,7 +63,8 @@ test('clickhouse-connect (Python) queries the views: tenant-scoped, small cells 
   assert.deepEqual(out.hourly_columns, ['site_id', 'd', 'local_hour', 'visitors', 'visits']);
   assert.deepEqual(out.hourly, [['a-1', '2026-11-02', 9, 7, 7], ['a-1', '2026-11-02', 11, null, null]]);
   assert.equal(out.daily_rate, 0);
-  for (const step of ['drop', 'raw_visits', 'system']) assert.match(out[step], /^refused: .*(only SELECT|not a BI view|not allowed)/, step);
+  assert.deepEqual(out.tables, ['bi_camera_transitions_daily', 'bi_dwell_daily', 'bi_footfall_hourly', 'bi_visitors_daily']);
+  for (const step of ['drop', 'raw_visits', 'system']) assert.match(out[step], /^refused: .*(only SELECT|is not readable here)/, step);
   assert.equal(out.insert, 'refused');
 });
 
@@ -81,10 +82,14 @@ test('the HTTP interface: key headers, POST bodies, default_format; no key or a 
   assert.equal((await bi('SELECT 1', withKey('nope'))).status, 401);
 });
 
-test('ClickHouse itself confirms what is read: a CTE hiding a raw table is refused', async () => {
+test('a CTE hiding a raw table and a comma join with one are refused; the file-reading exploit of issue 14 is refused', async () => {
   const res = await bi('WITH visits AS (SELECT identity_id FROM visits) SELECT * FROM visits', withKey(KEY_A));
   assert.equal(res.status, 403);
-  assert.match(await res.text(), /default\.visits is not a BI view/);
+  assert.match(await res.text(), /table visits is not readable here/);
+  const file = await bi("SELECT toUInt8(`file`('/etc/passwd'))", withKey(KEY_A));
+  assert.equal(file.status, 403);
+  assert.equal(file.headers.get('x-clickhouse-exception-code'), '446');
+  assert.doesNotMatch(await file.text(), /root:|etc\/passwd/);
   const join = await bi('SELECT * FROM bi_footfall_hourly AS f, visits AS v', withKey(KEY_A));
   assert.equal(join.status, 403);
 });
