@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { create, toBinary } from '@bufbuild/protobuf';
 import type { Subscription } from '../../common/bus/bus.ts';
 import { loadConfig } from '../../common/config.ts';
+import { generateEncryptionKeys } from '../../identity-registry/index.ts';
 import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
 import { seededRandom } from '../../cli/demo/seeded-random.ts';
 import { buildObservation } from '../../ingest/index.ts';
@@ -43,6 +44,7 @@ before(async () => {
       kafka: { brokers: kafka.brokers, partitions: 1, groupId: uniqueName('reid') },
       topics: { observations: topic, deadLetters: `${topic}.dlq`, sightings: `${topic}.sightings`, merges: `${topic}.merges` },
       redis: { url: redis.url, keyPrefix: uniqueName('pk') },
+      encryption: generateEncryptionKeys(),
     },
     {},
   );

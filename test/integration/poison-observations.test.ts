@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { create, toBinary } from '@bufbuild/protobuf';
 import type { DeliveredBatch } from '../../common/bus/bus.ts';
 import { loadConfig } from '../../common/config.ts';
+import { generateEncryptionKeys } from '../../identity-registry/index.ts';
 import { createLogger } from '../../common/logger.ts';
 import { deadLettersTotal } from '../../common/metrics.ts';
 import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
@@ -38,7 +39,7 @@ let offset = 0;
 before(async () => {
   redis = await useRedis();
   dataDir = mkdtempSync(join(tmpdir(), 'revisit-poison-'));
-  runtime = await openRuntime(loadConfig({ dataDir, sites: SITES, redis: { url: redis.url, keyPrefix: uniqueName('poison') } }, {}));
+  runtime = await openRuntime(loadConfig({ dataDir, sites: SITES, redis: { url: redis.url, keyPrefix: uniqueName('poison') }, encryption: generateEncryptionKeys() }, {}));
 });
 
 after(async () => {
