@@ -11,6 +11,7 @@ import { requireApiKey } from './auth/require-api-key.ts';
 import { createPrincipalResolver } from './auth/resolve-principal.ts';
 import { rateLimit } from './auth/rate-limit.ts';
 import { biRoute } from './bi/bi-route.ts';
+import type { BiService } from './bi/open-bi-service.ts';
 import type { ApiKeyStore } from './keys/api-key-store.ts';
 import { buildOpenApi } from './openapi/build-openapi.ts';
 import { footfallRoute } from './routes/footfall-route.ts';
@@ -25,10 +26,12 @@ export interface AppDeps {
   keyStore?: ApiKeyStore;
   /** Uploads and erasure; without them those routes do not exist (a read-only API). */
   integration?: IntegrationDeps;
+  /** BI access (/bi/); without it that route does not exist. serveApi opens one. */
+  bi?: BiService;
   now?: () => number;
 }
 
-export function createApp({ config, clickhouse, keyStore, integration, now = Date.now }: AppDeps) {
+export function createApp({ config, clickhouse, keyStore, integration, bi, now = Date.now }: AppDeps) {
   const logger = createLogger('analytics-api');
   const resolvePrincipal = createPrincipalResolver(config.api.keys, keyStore);
   const app = new Hono();
@@ -41,7 +44,8 @@ export function createApp({ config, clickhouse, keyStore, integration, now = Dat
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const ok = (await clickhouse.ping()).success;
-    return ok ? c.json({ status: 'ready' }) : apiError(c, 503, 'not_ready', 'ClickHouse is not reachable');
+    // BI's state is detail (how its engines are confined, how busy): BI never makes the API unready.
+    return ok ? c.json({ status: 'ready', ...(bi ? { bi: bi.status() } : {}) }) : apiError(c, 503, 'not_ready', 'ClickHouse is not reachable');
   });
   app.get('/metrics', async (c) => c.text(await metricsRegistry.metrics(), 200, { 'content-type': metricsRegistry.contentType }));
   const openapi = buildOpenApi(process.env.npm_package_version ?? '0.1.0');
@@ -54,7 +58,7 @@ export function createApp({ config, clickhouse, keyStore, integration, now = Dat
   v1.route('/', reportRoutes(config, clickhouse, now));
   if (integration) v1.route('/', integrationRoutes(config, integration));
   app.route('/api/v1', v1);
-  app.route('/bi', biRoute(config, clickhouse, resolvePrincipal));
+  if (bi) app.route('/bi', biRoute(bi, resolvePrincipal));
   app.route('/', dashboardRoutes());
   app.notFound((c) => apiError(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`));
   app.onError((err, c) => {

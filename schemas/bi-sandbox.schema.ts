@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 const id = z.number().int().nonnegative();
-const bytes = z.instanceof(Uint8Array);
+const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes');
 
 export const biSandboxRequestSchema = z.discriminatedUnion('kind', [
   /** Replace the engine's tables: each `tsv` is TabSeparatedWithNamesAndTypes, as the main engine exported it. */
