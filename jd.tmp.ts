@@ -1,0 +1,15 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { createClickHouseClient } from './common/clickhouse/create-clickhouse-client.ts';
+import { loadConfig } from './common/config.ts';
+import { applyMigrations } from './schemas/index.ts';
+import { hashApiKey } from './analytics-api/index.ts';
+import { openBiService } from './analytics-api/bi/open-bi-service.ts';
+import { createBiApp } from './analytics-api/bi/create-bi-app.ts';
+const config = loadConfig({ dataDir: mkdtempSync(join(tmpdir(), 'jd-')), sites: [{ id: 'a-1', name: 'A', tenant: 'a' }], api: { keys: [{ tenant: 'a', sha256: hashApiKey('k') }] } }, {});
+const ch = await createClickHouseClient(config); await applyMigrations(ch);
+const bi = await openBiService(config, ch);
+const app = createBiApp(bi);
+serve({ port: 18124, hostname: '127.0.0.1', fetch: async (req) => { const b = await req.clone().text(); const res = await app.fetch(req); const body = res.status === 200 ? '' : await res.clone().text(); console.log(JSON.stringify({ u: req.url, fmt: req.headers.get('x-clickhouse-format'), q: b, status: res.status, body })); return res; } });
