@@ -14,6 +14,7 @@ import { applyMigrations, type Sighting } from '../../schemas/index.ts';
 import { ClickHouseVisitSink } from '../../reid-worker/visits/clickhouse-visit-sink.ts';
 import { createApp, hashApiKey, serveApi, type RunningApi } from '../../analytics-api/index.ts';
 import { openBiService, type BiService } from '../../analytics-api/bi/open-bi-service.ts';
+import { cityHash128 } from '../../analytics-api/bi/compression/city-hash-128.ts';
 
 const KEY_A = 'bi-key-tenant-a';
 const KEY_B = 'bi-key-tenant-b';
@@ -104,4 +105,28 @@ test('suppression: no BI view ever returns a count below the minimum', async () 
       for (const row of rows) for (const c of cols) assert.ok(row[c] === null || Number(row[c]) >= config.bi.minCount, `${view}.${c} = ${row[c]}`);
     }
   }
+});
+
+test('what drivers send: /ping, settings in the URL ignored, query_id echoed, database other than default and compressed bodies refused', async () => {
+  assert.equal(await (await app.request('/bi/ping')).text(), 'Ok.\n');
+  const sql = 'SELECT site_id FROM bi_footfall_hourly ORDER BY local_hour';
+  const res = await bi(sql, withKey(KEY_A), '&default_format=TabSeparated&readonly=0&max_result_rows=1&result_overflow_mode=break&session_id=s1&wait_end_of_query=1&enable_http_compression=1&query_id=q-42');
+  assert.equal(await res.text(), 'a-1\na-1\n', 'max_result_rows=1 from the client changed nothing');
+  assert.equal(res.headers.get('x-clickhouse-query-id'), 'q-42');
+  const other = await bi(sql, withKey(KEY_A), '&database=system');
+  assert.equal(other.status, 404);
+  assert.equal(other.headers.get('x-clickhouse-exception-code'), '81');
+  assert.equal((await bi(sql, withKey(KEY_A), '&decompress=1')).headers.get('x-clickhouse-exception-code'), '48');
+});
+
+test('compress=1 answers in ClickHouse compressed blocks holding exactly the plain answer', async () => {
+  const sql = 'SELECT * FROM bi_footfall_hourly ORDER BY local_hour';
+  const plain = Buffer.from(await (await bi(sql, withKey(KEY_A), '&default_format=JSONEachRow')).arrayBuffer());
+  const framed = Buffer.from(await (await bi(sql, withKey(KEY_A), '&default_format=JSONEachRow&compress=1')).arrayBuffer());
+  assert.equal(framed[16], 0x82, 'LZ4 method byte');
+  const size = framed.readUInt32LE(17);
+  assert.equal(16 + size, framed.length, 'one block');
+  assert.deepEqual([framed.readBigUInt64LE(0), framed.readBigUInt64LE(8)], cityHash128(framed.subarray(16)));
+  assert.equal(framed.readUInt32LE(21), plain.length);
+  assert.ok(framed.subarray(16 + 9).includes(plain), 'the LZ4 literals are the plain answer');
 });

@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
-import { hiddenPaths } from '../../analytics-api/bi/open-bi-service.ts';
+import { hiddenPaths, openBiService } from '../../analytics-api/bi/open-bi-service.ts';
+import { metricsRegistry } from '../../common/metrics.ts';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { BiError } from '../../analytics-api/bi/bi-error.ts';
 import { detectBiIsolation, sandboxArgv, type BiIsolation } from '../../analytics-api/bi/sandbox/bi-isolation.ts';
 import { BiSandbox } from '../../analytics-api/bi/sandbox/bi-sandbox.ts';
@@ -107,4 +109,25 @@ test("the engine's environment and process table hold no secret of the API proce
   assert.doesNotMatch(env, /REVISIT_/);
   assert.ok(!env.includes(CANARY));
   assert.match(await run(`SELECT file('/proc/${process.pid}/environ')`), /^error /, "the API's process is not visible (own pid namespace)");
+});
+
+test('without namespaces (bi.isolation = process) engines are plain children, and status and metric say what is missing', async () => {
+  const config = loadConfig({ dataDir, bi: { isolation: 'process' } }, {});
+  const service = await openBiService(config, {} as ClickHouseClient);
+  try {
+    const status = service.status();
+    assert.equal(status.isolation, 'process');
+    assert.match(status.missing!, /network, the data and key directories/);
+    assert.match(await metricsRegistry.getSingleMetricAsString('revisit_bi_engine_isolated'), /^revisit_bi_engine_isolated 0$/m);
+  } finally {
+    await service.close();
+  }
+  const plain = await BiSandbox.start({ isolation: await detectBiIsolation('process'), hidden: [], limits: config.bi.limits, logger: createLogger('test') });
+  try {
+    const result = await plain.query("SELECT file('/proc/self/environ')", 'TabSeparated', false);
+    const env = Buffer.from((await plain.read(result.id))!).toString();
+    assert.doesNotMatch(env, /REVISIT_/, 'even a plain child starts with an empty environment');
+  } finally {
+    await plain.stop();
+  }
 });

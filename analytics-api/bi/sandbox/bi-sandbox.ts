@@ -116,7 +116,7 @@ export class BiSandbox {
 
   /** Frees result `id` in the engine. */
   discard(id: number): void {
-    if (this.alive) this.child.send({ kind: 'discard', id } satisfies BiSandboxRequest);
+    if (this.alive) this.child.send({ kind: 'discard', id } satisfies BiSandboxRequest, () => undefined);
   }
 
   kill(): void {
@@ -146,7 +146,8 @@ export class BiSandbox {
         reject(onTimeout);
       }, timeoutMs);
       this.waiting.set(msg.id, { resolve, reject, timer });
-      this.child.send(msg);
+      // The channel can close before 'exit' is seen: a failed send is a lost engine.
+      this.child.send(msg, (err) => err && this.kill());
     });
   }
 
