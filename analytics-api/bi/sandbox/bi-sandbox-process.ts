@@ -3,6 +3,7 @@
  * channel alone. Started by spawn-bi-sandbox.ts (inside namespaces where the OS allows); exits when
  * the parent goes away.
  */
+import { rmSync } from 'node:fs';
 import { Session } from 'chdb';
 import { biLimitsSchema, type BiLimits } from '../../../schemas/bi-config.schema.ts';
 import { biSandboxRequestSchema, type BiSandboxReply, type BiSandboxRequest } from '../../../schemas/bi-sandbox.schema.ts';
@@ -103,5 +104,11 @@ process.on('message', (raw) => {
     send({ kind: 'failed', id: msg.id, code: failure.code, detail: failure.message });
   });
 });
-process.on('disconnect', () => process.exit(0));
+// The parent is gone (stopped us, or died): leave nothing behind, even if it cannot clean up.
+process.on('disconnect', () => {
+  reader.close();
+  admin.close();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+});
 send({ kind: 'ready' });
