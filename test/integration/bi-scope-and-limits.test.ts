@@ -74,7 +74,7 @@ test("a key limited to one site sees only that site's rows; another tenant's nev
   assert.deepEqual(await rows("SELECT visitors FROM bi_footfall_hourly WHERE site_id = 'a-1'", KEYS.aOne), [{ visitors: 7 }]);
 });
 
-test('a huge result ends in the generic result-limit error, never as a long or truncated answer', async () => {
+test('a huge result ends in a generic limit error, never as a long or truncated answer', async () => {
   // The result cap stops these; on a loaded machine the memory or time cap may come first: any limit, never an answer.
   for (const sql of ['SELECT * FROM bi_footfall_hourly a CROSS JOIN bi_footfall_hourly b', 'SELECT arrayJoin(range(20000000))']) {
     const res = await query(sql, KEYS.aAll);
