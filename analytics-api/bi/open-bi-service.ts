@@ -1,8 +1,9 @@
 /** The BI plane of one API process: how engines are confined, the engine pool, per-key admission. */
+import { existsSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { RevisitConfig } from '../../common/config.ts';
+import { configFilePath, type RevisitConfig } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
 import { BiAdmission } from './bi-admission.ts';
 import { biIsolatedGauge } from './bi-metrics.ts';
@@ -33,16 +34,15 @@ const minCountOf = (config: RevisitConfig) => config.bi.minCount;
 
 /**
  * What an engine must not see: the data directory (embedded ClickHouse with every tenant's raw rows,
- * the Redis append-only file, keys.json and the API key file live there). Refuses a data directory
- * that holds the code the engine runs.
+ * the Redis append-only file, keys.json and the API key file live there) and the configuration file
+ * (it can hold encryption keys and passwords). Refuses a data directory that holds the code the
+ * engine runs.
  */
-export function hiddenPaths(config: RevisitConfig): string[] {
+export function hiddenPaths(config: RevisitConfig, configFile = configFilePath()): string[] {
   const code = fileURLToPath(new URL('../..', import.meta.url));
-  const hidden = [resolve(config.dataDir)];
-  for (const dir of hidden) {
-    if ((code + sep).startsWith(dir + sep)) throw new Error(`BI engines hide ${dir}, which holds the code they run: use a data directory outside ${code}`);
-  }
-  return hidden;
+  const dataDir = resolve(config.dataDir);
+  if ((code + sep).startsWith(dataDir + sep)) throw new Error(`BI engines hide ${dataDir}, which holds the code they run: use a data directory outside ${code}`);
+  return [dataDir, ...(configFile && existsSync(configFile) ? [configFile] : [])];
 }
 
 export async function openBiService(config: RevisitConfig, clickhouse: ClickHouseClient): Promise<BiService> {

@@ -24,6 +24,7 @@ const BI_TABLES = ['bi_camera_transitions_daily', 'bi_dwell_daily', 'bi_footfall
 
 let dataDir: string;
 let canaryFile: string;
+let configFile: string;
 let isolation: BiIsolation;
 let sandbox: BiSandbox;
 let listener: Server;
@@ -34,6 +35,9 @@ before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'revisit-bi-iso-'));
   canaryFile = join(dataDir, 'keys.json');
   writeFileSync(canaryFile, CANARY);
+  // The configuration file (it can hold encryption keys) lives outside the data directory.
+  configFile = join(mkdtempSync(join(tmpdir(), 'revisit-bi-iso-config-')), 'revisit.json');
+  writeFileSync(configFile, JSON.stringify({ encryption: { keys: { k1: CANARY } } }));
   listener = createServer((s) => {
     connections++;
     s.destroy();
@@ -44,7 +48,7 @@ before(async () => {
   process.env.REVISIT_BI_TEST_SECRET = CANARY;
   isolation = await detectBiIsolation('namespaces');
   const config = loadConfig({ dataDir, bi: { limits: { maxExecutionSeconds: 3, killMarginSeconds: 2 } } }, {});
-  sandbox = await BiSandbox.start({ isolation, hidden: hiddenPaths(config), limits: config.bi.limits, logger: createLogger('test') });
+  sandbox = await BiSandbox.start({ isolation, hidden: hiddenPaths(config, configFile), limits: config.bi.limits, logger: createLogger('test') });
   const table = (name: string) => ({ name, tsv: Buffer.from('site_id\tvisits\nString\tNullable(UInt64)\ns1\t7\n') });
   await sandbox.load(BI_TABLES.map(table));
 });
@@ -54,6 +58,7 @@ after(async () => {
   await sandbox?.stop();
   await new Promise((r) => listener.close(r));
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(join(configFile, '..'), { recursive: true, force: true });
 });
 
 /** Runs SQL on the engine directly (no SQL check): the whole answer, or the error the client would get. */
@@ -69,7 +74,7 @@ async function run(sql: string): Promise<string> {
   }
 }
 
-test('the data directory is empty inside: the canary (a key file) cannot be read by any file function', async () => {
+test('the data directory is empty and the configuration file blank inside: no file function reads the canary (a key file)', async () => {
   assert.match(await run("SELECT file('/etc/hostname')"), /\S/, 'file() itself works: absence below is the sandbox, not a broken function');
   for (const sql of [`SELECT file('${canaryFile}')`, `SELECT * FROM file('${canaryFile}', 'RawBLOB')`, `SELECT file('${dataDir}/clickhouse/metadata/default.sql')`]) {
     const out = await run(sql);
@@ -77,6 +82,8 @@ test('the data directory is empty inside: the canary (a key file) cannot be read
     assert.ok(!out.includes(CANARY), sql);
   }
   assert.equal(existsSync(canaryFile), true, 'hidden inside only: the file is still there outside');
+  const config = await run(`SELECT file('${configFile}')`);
+  assert.ok(!config.includes(CANARY), 'the configuration file reads as empty');
 });
 
 test('no network: url() and a TCP connect from inside never reach a local listener', async () => {
