@@ -138,3 +138,13 @@ test('without namespaces (bi.isolation = process) engines are plain children, an
     await plain.stop();
   }
 });
+
+test('an engine still busy past max_execution_time plus the margin is killed, and the client gets the time-limit error', async () => {
+  const limits = loadConfig({ bi: { limits: { maxExecutionSeconds: 1, killMarginSeconds: 1 } } }, {}).bi.limits;
+  const engine = await BiSandbox.start({ isolation, hidden: [dataDir], limits, logger: createLogger('test') });
+  // One function call over one 30M-element array: the engine checks its time limit between blocks, never inside.
+  const long = 'SELECT length(arrayFilter(x -> sipHash64(x, x, x, x, x, x, x, x) = 0, range(toUInt32(30000000))))';
+  await assert.rejects(engine.query(long, 'TabSeparated', false), (e: unknown) => e instanceof BiError && e.code === 159 && e.engineLost);
+  await engine.exited;
+  assert.equal(engine.running, false);
+});

@@ -3,7 +3,8 @@
  * channel alone. Started by spawn-bi-sandbox.ts (inside namespaces where the OS allows); exits when
  * the parent goes away.
  */
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Session } from 'chdb';
 import { biLimitsSchema, type BiLimits } from '../../../schemas/bi-config.schema.ts';
 import { biSandboxRequestSchema, type BiSandboxReply, type BiSandboxRequest } from '../../../schemas/bi-sandbox.schema.ts';
@@ -108,7 +109,8 @@ process.on('message', (raw) => {
 process.on('disconnect', () => {
   reader.close();
   admin.close();
-  rmSync(dir, { recursive: true, force: true });
+  // Its contents only: inside namespaces the directory is a mount point the parent removes.
+  for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
   process.exit(0);
 });
 send({ kind: 'ready' });
