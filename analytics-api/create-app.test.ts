@@ -115,7 +115,7 @@ test('security headers on every response: data, refusals, misses, errors and pag
     ['/api/v1/sites/a-1/footfall?from=2026-11-02&to=2026-11-03', { authorization: `Bearer ${KEY_B}` }, 403],
     ['/no/such/route', {}, 404],
     ['/api/v1/fails', { authorization: `Bearer ${KEY_A}` }, 500],
-    ['/bi/', {}, 401],
+    ['/bi/', {}, 404],
     ['/healthz', {}, 200],
     ['/', {}, 200],
     ['/api/docs', {}, 200],

@@ -9,8 +9,9 @@ import { httpRequestsTotal } from '../common/metrics.ts';
 import { apiError } from './api-error.ts';
 import { requireApiKey } from './auth/require-api-key.ts';
 import { createPrincipalResolver } from './auth/resolve-principal.ts';
-import { createRequestLimits, limitBeforeAuth, limitPerKey } from './auth/limit-requests.ts';
+import { createRequestLimits, limitBeforeAuth, limitPerKey, type RequestLimits } from './auth/limit-requests.ts';
 import { biRoute } from './bi/bi-route.ts';
+import type { BiService } from './bi/open-bi-service.ts';
 import type { ApiKeyStore } from './keys/api-key-store.ts';
 import { buildOpenApi } from './openapi/build-openapi.ts';
 import { footfallRoute } from './routes/footfall-route.ts';
@@ -27,10 +28,14 @@ export interface AppDeps {
   keyStore?: ApiKeyStore;
   /** Uploads and erasure; without them those routes do not exist (a read-only API). */
   integration?: IntegrationDeps;
+  /** BI access (/bi/); without it that route does not exist. serveApi opens one. */
+  bi?: BiService;
+  /** Request limits shared with the BI listener (serveApi); created here when absent. */
+  limits?: RequestLimits;
   now?: () => number;
 }
 
-export function createApp({ config, clickhouse, keyStore, integration, now = Date.now }: AppDeps) {
+export function createApp({ config, clickhouse, keyStore, integration, bi, limits = createRequestLimits(config.api), now = Date.now }: AppDeps) {
   const logger = createLogger('analytics-api');
   const resolvePrincipal = createPrincipalResolver(config.api.keys, keyStore);
   const app = new Hono();
@@ -45,21 +50,21 @@ export function createApp({ config, clickhouse, keyStore, integration, now = Dat
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const ok = (await clickhouse.ping()).success;
-    return ok ? c.json({ status: 'ready' }) : apiError(c, 503, 'not_ready', 'ClickHouse is not reachable');
+    // BI's state is detail (how its engines are confined, how busy): BI never makes the API unready.
+    return ok ? c.json({ status: 'ready', ...(bi ? { bi: bi.status() } : {}) }) : apiError(c, 503, 'not_ready', 'ClickHouse is not reachable');
   });
   // With metrics.port, /metrics lives on its own listener (serveApi) and not here.
   if (config.metrics.port === undefined) app.route('/', metricsRoute(config.metrics, config.api.host));
   const openapi = buildOpenApi(process.env.npm_package_version ?? '0.1.0');
   app.get('/api/v1/openapi.json', (c) => c.json(openapi));
 
-  const limits = createRequestLimits(config.api, now);
   const v1 = new Hono();
   v1.use(limitBeforeAuth(limits), requireApiKey(resolvePrincipal), limitPerKey(limits));
   v1.route('/', footfallRoute(config, clickhouse));
   v1.route('/', reportRoutes(config, clickhouse, now));
   if (integration) v1.route('/', integrationRoutes(config, integration));
   app.route('/api/v1', v1);
-  app.route('/bi', biRoute(config, clickhouse, resolvePrincipal));
+  if (bi) app.route('/bi', biRoute(bi, resolvePrincipal, limits));
   app.route('/', dashboardRoutes());
   app.notFound((c) => apiError(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`));
   app.onError((err, c) => {

@@ -4,9 +4,11 @@ import { benchIngest } from './bench-ingest.ts';
 import { benchAnalytics } from './bench-analytics.ts';
 import { benchReid } from './bench-reid.ts';
 import { benchLoad } from './bench-load.ts';
+import { benchBi } from './bench-bi.ts';
 
 await benchSkeleton();
 await benchAnalytics();
+await benchBi();
 await benchReid();
 await benchIngest();
 await benchLoad();

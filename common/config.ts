@@ -1,6 +1,6 @@
 /** Loads the configuration once: optional JSON file, then environment overrides, checked by the schema. */
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { configSchema, type RevisitConfig, type RevisitConfigInput } from '../schemas/config.schema.ts';
 
 export type { RevisitConfig };
@@ -76,4 +76,9 @@ export function loadConfig(overrides: RevisitConfigInput = {}, env: NodeJS.Proce
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/** The configuration file named by `REVISIT_CONFIG`, if any (BI engines hide it: it can hold keys and passwords). */
+export function configFilePath(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.REVISIT_CONFIG ? resolve(env.REVISIT_CONFIG) : undefined;
 }

@@ -18,6 +18,7 @@ function isRuntimeTimeZone(timeZone: string): boolean {
 
 /** Checked at load: a zone the runtime does not know would fail every batch of its site. */
 const timeZoneSchema = z.string().refine(isRuntimeTimeZone, { error: (issue) => `unknown IANA time zone ${JSON.stringify(issue.input)} (e.g. "Europe/Berlin", "UTC")` });
+import { biConfigSchema } from './bi-config.schema.ts';
 
 const siteSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/).describe('Site id, as cameras publish it'),
@@ -102,9 +103,7 @@ export const configSchema = z.object({
     })
     .prefault({}),
   visits: visitRulesSchema.prefault({}).describe('Sessionisation rules (versioned: every visit row records its rules version)'),
-  bi: z
-    .object({ minCount: z.number().int().min(2).max(1000).default(5).describe('BI views suppress (NULL) any count below this, so no individual can be singled out') })
-    .prefault({}),
+  bi: biConfigSchema.prefault({}).describe('BI access: the sandboxed engines behind /bi/ and the BI listener, their limits'),
   privacy: z
     .object({
       retentionDays: z.number().int().min(1).max(3650).default(90).describe('An identity unseen this many days is removed from index and registry; the same face then gets a new id'),

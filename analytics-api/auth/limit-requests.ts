@@ -29,19 +29,22 @@ export function createRequestLimits(api: RevisitConfig['api'], now: () => number
   };
 }
 
+/** How a refused request is answered: the API's JSON error here, ClickHouse's text on BI. */
+export type RefuseTooMany = (c: Context, result: Extract<TakeResult, { ok: false }>, message: string) => Response;
+
 function tooMany(c: Context, result: Extract<TakeResult, { ok: false }>, message: string) {
   c.header('retry-after', String(result.retryAfterS));
   return apiError(c, 429, 'rate_limited', message);
 }
 
 /** Mount before `requireApiKey`: counts the request against its address, refuses an address whose failed authentications are spent, and counts each 401. */
-export function limitBeforeAuth(limits: RequestLimits) {
+export function limitBeforeAuth(limits: RequestLimits, refuse: RefuseTooMany = tooMany) {
   return createMiddleware(async (c, next) => {
     const address = limits.clientAddress(c);
     const request = limits.perAddress.take(address);
-    if (!request.ok) return tooMany(c, request, 'too many requests from this address');
+    if (!request.ok) return refuse(c, request, 'too many requests from this address');
     const auth = limits.failedAuth.peek(address);
-    if (!auth.ok) return tooMany(c, auth, 'too many failed authentications from this address');
+    if (!auth.ok) return refuse(c, auth, 'too many failed authentications from this address');
     await next();
     if (c.res.status === 401) limits.failedAuth.take(address);
   });

@@ -30,10 +30,15 @@ export function requireApiKey(resolve: ResolvePrincipal) {
   });
 }
 
+/** Whether the key's role is at least `role` (viewer < integrator < admin). */
+export function hasRole(p: ApiPrincipal, role: ApiRole): boolean {
+  return RANK[p.role] >= RANK[role];
+}
+
 /** 403 unless the key's role is at least `role`. */
 export function requireRole(role: ApiRole) {
   return createMiddleware<{ Variables: AuthVariables }>(async (c, next) => {
-    if (RANK[c.get('principal').role] < RANK[role]) return apiError(c, 403, 'forbidden', `this needs the ${role} role`);
+    if (!hasRole(c.get('principal'), role)) return apiError(c, 403, 'forbidden', `this needs the ${role} role`);
     await next();
   });
 }

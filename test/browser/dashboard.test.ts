@@ -19,7 +19,7 @@ let browser: Browser;
 before(async () => {
   store = await startSeededDeployment();
   const config = store.runtime.config;
-  api = await serveApi({ config: { ...config, api: { ...config.api, port: 0 } }, clickhouse: store.runtime.clickhouse });
+  api = await serveApi({ config: { ...config, api: { ...config.api, port: 0 }, bi: { ...config.bi, port: 0 } }, clickhouse: store.runtime.clickhouse });
   browser = await chromium.launch({ executablePath: process.env.REVISIT_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 });
 
