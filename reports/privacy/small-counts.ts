@@ -51,22 +51,20 @@ export interface SumCell {
   published?: boolean;
 }
 
-/** What protecting one sum did. `stuck`: one figure is hidden and nothing else can be hidden to cover it. */
-export type SumProtection = 'unchanged' | 'hid' | 'stuck';
-
 /**
  * Complementary suppression in one additive relation `total = Σ parts`: when exactly one of its
  * figures is hidden, the others would give it away, so one more is hidden. The smallest non-zero
  * part is chosen (a shown non-zero count is at least minCount, so the hidden sum is then more than
  * minCount and no single value follows from it); a zero part only if no such part is left, and
  * the total last. Ties go to the earlier part, so the choice is the same wherever the rule runs.
+ * Returns whether it hid something (false also when nothing published is left to hide).
  */
-export function protectSum(total: SumCell, parts: SumCell[]): SumProtection {
-  if ([total, ...parts].filter((c) => c.hidden).length !== 1) return 'unchanged';
+export function protectSum(total: SumCell, parts: SumCell[]): boolean {
+  if ([total, ...parts].filter((c) => c.hidden).length !== 1) return false;
   const open = parts.filter((p) => !p.hidden && p.published !== false);
   const smallest = open.reduce<SumCell | undefined>((best, p) => (p.value > 0 && (!best || p.value < best.value) ? p : best), undefined);
   const pick = smallest ?? open.find((p) => p.value === 0) ?? (!total.hidden && total.published !== false ? total : undefined);
-  if (!pick) return 'stuck';
+  if (!pick) return false;
   pick.hidden = true;
-  return 'hid';
+  return true;
 }

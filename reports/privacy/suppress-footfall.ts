@@ -87,7 +87,7 @@ export function suppressFootfallByHour(r: FootfallReport, minCount: number): Pub
     return { total: { value, hidden: isSmall(value, minCount), published: false }, parts };
   });
   sums.push({ total, parts: cells });
-  for (let changed = true; changed; ) changed = sums.map((s) => protectSum(s.total, s.parts)).includes('hid');
+  for (let changed = true; changed; ) changed = sums.map((s) => protectSum(s.total, s.parts)).includes(true);
 
   const hidden = new HiddenFigures(minCount);
   const hours = r.hours.map((h, i) => ({

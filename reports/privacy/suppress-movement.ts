@@ -16,17 +16,19 @@ function pairsOf(path: string[]): Set<string> {
 
 /**
  * Top paths (at most `limit`, the most common first): small counts are hidden with their shares
- * and protected in two kinds of sums: all visits = the listed paths + the rest (the rest is known
- * from the total, so it never covers a hidden path), and, when every path is listed, each
- * camera pair's transitions (the transitions report) = the paths passing it. If a hidden path
- * cannot be covered, every count is hidden. Fewer than minCount visits hide the whole list.
+ * and protected in two kinds of sums: all visits = the listed paths + the rest (the visits of the
+ * paths not listed: known from the total, so it never covers a hidden path, and covered itself
+ * when it is small), and, when every path is listed, each
+ * camera pair's transitions (the transitions report) = the paths passing it. A path alone behind
+ * a printed transition cannot be covered by other paths: a limit (docs/privacy.md). Fewer than
+ * minCount visits hide the whole list.
  */
 export function suppressTopPaths(p: TopPaths, limit: number, minCount: number): PublishedTopPaths {
   const few = isSmall(p.visits, minCount);
   const cells: SumCell[] = p.paths.map((x) => ({ value: x.visits, hidden: few || isSmall(x.visits, minCount) }));
   const listed = p.paths.reduce((s, x) => s + x.visits, 0);
   const sums: Array<{ total: SumCell; parts: SumCell[] }> = [
-    { total: { value: p.visits, hidden: few }, parts: [...cells, { value: p.visits - listed, hidden: false, published: false }] },
+    { total: { value: p.visits, hidden: few }, parts: [...cells, { value: p.visits - listed, hidden: isSmall(p.visits - listed, minCount), published: false }] },
   ];
   if (p.paths.length < limit) {
     const through = new Map<string, SumCell[]>();
@@ -36,10 +38,7 @@ export function suppressTopPaths(p: TopPaths, limit: number, minCount: number): 
       sums.push({ total: { value, hidden: isSmall(value, minCount), published: false }, parts });
     }
   }
-  let outcome: string[] = [];
-  do outcome = sums.map((s) => protectSum(s.total, s.parts));
-  while (outcome.includes('hid'));
-  if (outcome.includes('stuck')) for (const c of cells) c.hidden = true;
+  for (let changed = true; changed; ) changed = sums.map((s) => protectSum(s.total, s.parts)).includes(true);
 
   const hidden = new HiddenFigures(minCount);
   return {
