@@ -43,8 +43,9 @@ before(async () => {
   clickhouse = await createClickHouseClient(config);
   await applyMigrations(clickhouse);
   const sink = new ClickHouseVisitSink(clickhouse, config, { sweepIntervalMs: 0 });
-  // Tenant a: 7 visitors at 09:00 (shown), 3 at 11:00 (suppressed). Tenant b: 9 at 09:00.
-  await sink.write([...visitors('a-1', 'a9', 7, T0), ...visitors('a-1', 'a11', 3, T0 + 2 * 3600_000), ...visitors('b-1', 'b9', 9, T0)]);
+  // Tenant a: 7 visitors at 09:00 (shown), 3 at 11:00 and 2 at 12:00 (suppressed; two small hours,
+  // so 09:00 needs no cover against the day's total). Tenant b: 9 at 09:00.
+  await sink.write([...visitors('a-1', 'a9', 7, T0), ...visitors('a-1', 'a11', 3, T0 + 2 * 3600_000), ...visitors('a-1', 'a12', 2, T0 + 3 * 3600_000), ...visitors('b-1', 'b9', 9, T0)]);
   await sink.sweep();
   app = createApp({ config, clickhouse });
   api = await serveApi({ config, clickhouse });
@@ -61,7 +62,7 @@ test('clickhouse-connect (Python) queries the views: tenant-scoped, small cells 
   const { stdout } = await promisify(execFile)('python3', [script, new URL(api.url).port, KEY_A], { timeout: 60_000 });
   const out = JSON.parse(stdout);
   assert.deepEqual(out.hourly_columns, ['site_id', 'd', 'local_hour', 'visitors', 'visits']);
-  assert.deepEqual(out.hourly, [['a-1', '2026-11-02', 9, 7, 7], ['a-1', '2026-11-02', 11, null, null]]);
+  assert.deepEqual(out.hourly, [['a-1', '2026-11-02', 9, 7, 7], ['a-1', '2026-11-02', 11, null, null], ['a-1', '2026-11-02', 12, null, null]]);
   assert.equal(out.daily_rate, 0);
   for (const step of ['drop', 'raw_visits', 'system']) assert.match(out[step], /^refused: .*(only SELECT|not a BI view|not allowed)/, step);
   assert.equal(out.insert, 'refused');
@@ -89,11 +90,11 @@ test('ClickHouse itself confirms what is read: a CTE hiding a raw table is refus
   assert.equal(join.status, 403);
 });
 
-test('suppression: no BI view ever returns a count below the minimum', async () => {
+test('suppression: no BI view ever returns a count from 1 to the minimum − 1 (a zero is shown)', async () => {
   for (const [view, cols] of [['bi_footfall_hourly', ['visitors', 'visits', 'new_visits', 'returning_visits']], ['bi_visitors_daily', ['visitors', 'visits', 'new_visitors']], ['bi_camera_transitions_daily', ['visits']], ['bi_dwell_daily', ['visits']]] as const) {
     for (const key of [KEY_A, KEY_B]) {
       const rows = (await (await bi(`SELECT ${cols.join(', ')} FROM ${view}`, withKey(key), '&default_format=JSONEachRow')).text()).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-      for (const row of rows) for (const c of cols) assert.ok(row[c] === null || Number(row[c]) >= config.bi.minCount, `${view}.${c} = ${row[c]}`);
+      for (const row of rows) for (const c of cols) assert.ok(row[c] === null || Number(row[c]) === 0 || Number(row[c]) >= config.bi.minCount, `${view}.${c} = ${row[c]}`);
     }
   }
 });
