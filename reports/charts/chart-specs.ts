@@ -26,9 +26,9 @@ function bar(value: number | null, minCount: number): { bar: number; hidden: boo
   return { bar: value ?? minCount, hidden: value === null, shown: value === null ? `hidden (fewer than ${minCount} or would reveal such a count)` : String(value) };
 }
 
-/** The subtitle, with the meaning of grey when something is grey. */
-function subtitle(text: string, marks: { minCount: number; suppressed: string[] }): string | string[] {
-  return marks.suppressed.length ? [text, hiddenNote(marks.minCount)] : text;
+/** The subtitle, with the meaning of grey when a drawn figure is grey. */
+function subtitle(text: string, minCount: number, values: Array<{ hidden?: boolean; kind?: string }>): string | string[] {
+  return values.some((v) => v.hidden || v.kind === 'hidden') ? [text, hiddenNote(minCount)] : text;
 }
 
 /** Unique visitors and visits per period, side by side. */
@@ -38,7 +38,7 @@ export function footfallChart(f: PublishedFootfall, periodLabel: string, size?: 
     { period: label(b.period), measure: 'visits', ...bar(b.visits, f.minCount) },
     { period: label(b.period), measure: 'unique visitors', ...bar(b.visitors, f.minCount) },
   ]);
-  return themed(`Footfall by ${periodLabel}`, subtitle(`${countText(f.totals.visitors, f.minCount)} unique visitors, ${countText(f.totals.visits, f.minCount)} visits`, f), {
+  return themed(`Footfall by ${periodLabel}`, subtitle(`${countText(f.totals.visitors, f.minCount)} unique visitors, ${countText(f.totals.visits, f.minCount)} visits`, f.minCount, values), {
     data: { values },
     mark: { type: 'bar' },
     encoding: {
@@ -67,7 +67,7 @@ export function newVsReturningChart(f: PublishedFootfall, periodLabel: string, s
   const t = f.totals;
   const share = t.returningVisits === null || t.visits === null ? null : t.visits ? Math.round((100 * t.returningVisits) / t.visits) : 0;
   const text = share === null ? `returning share hidden: fewer than ${f.minCount} new or returning visits` : `${share} % of visits were returning visitors (by ${periodLabel})`;
-  return themed('New and returning visits', subtitle(text, f), {
+  return themed('New and returning visits', subtitle(text, f.minCount, values), {
     data: { values },
     mark: { type: 'bar' },
     encoding: {
@@ -85,7 +85,7 @@ export function dwellChart(d: PublishedDwell, size?: ChartSize): TopLevelSpec {
   const text = d.medianS === null || d.p75S === null
     ? `fewer than ${d.minCount} visits: dwell hidden`
     : `median ${(d.medianS / 60).toFixed(1)} min, 75 % of visits under ${(d.p75S / 60).toFixed(1)} min`;
-  return themed('Dwell time', subtitle(text, d), {
+  return themed('Dwell time', subtitle(text, d.minCount, values), {
     data: { values },
     mark: { type: 'bar' },
     encoding: {
@@ -100,7 +100,7 @@ export function dwellChart(d: PublishedDwell, size?: ChartSize): TopLevelSpec {
 /** The most common routes through the store, as horizontal bars (at most `top`). */
 export function topPathsChart(p: PublishedTopPaths, size?: ChartSize, top = p.paths.length): TopLevelSpec {
   const values = p.paths.slice(0, top).map((x, rank) => ({ path: x.path.join(' → '), rank, share: x.share === null ? 'hidden' : `${Math.round(100 * x.share)} %`, ...bar(x.visits, p.minCount) }));
-  return themed('Top paths', subtitle(`camera sequences of ${countText(p.visits, p.minCount)} visits, repeats collapsed`, p), {
+  return themed('Top paths', subtitle(`camera sequences of ${countText(p.visits, p.minCount)} visits, repeats collapsed`, p.minCount, values), {
     data: { values },
     mark: { type: 'bar' },
     encoding: {

@@ -16,7 +16,7 @@ export function transitionsChart(t: PublishedTransitions, size?: ChartSize): Top
   const links = t.links.map((l) => ({ ...l, width: l.visits ?? t.minCount, hidden: l.visits === null, shown: l.visits === null ? `hidden (fewer than ${t.minCount} or would reveal such a count)` : String(l.visits) }));
   const y = { type: 'nominal', axis: null, scale: { domain: t.nodes, padding: 0.6 } };
   const subtitle = 'where visitors went next: band width = visits';
-  return themed('Transitions between cameras', t.suppressed.length ? [subtitle, hiddenNote(t.minCount)] : subtitle, {
+  return themed('Transitions between cameras', links.some((l) => l.hidden) ? [subtitle, hiddenNote(t.minCount)] : subtitle, {
     layer: [
       {
         data: { values: links },
