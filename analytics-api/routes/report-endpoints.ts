@@ -25,8 +25,9 @@ export interface ReportEndpoint {
   name: string;
   summary: string;
   run(ctx: ReportContext): Promise<Record<string, unknown>>;
-  /** The rows a CSV export holds: the report's main table, and the JSON Pointer of that table in the report. */
+  /** The rows a CSV export holds: the report's main table. */
   rows(result: Record<string, unknown>): Array<Record<string, unknown>>;
+  /** The JSON Pointer of that table in the report, to name each CSV row's hidden fields. */
   table: string;
   /** Whether "compare=previous" makes sense (a point-in-time report does not compare). */
   comparable: boolean;

@@ -18,7 +18,7 @@ import { suppressDwell, suppressReturning, type PublishedDwell, type PublishedRe
  * digest prints its first few): two lists of different lengths would be suppressed apart and
  * could be combined.
  */
-export const TOP_PATHS = 10;
+const TOP_PATHS = 10;
 
 /** What a published report needs: the engine, the range and the threshold. */
 export interface PublishContext {

@@ -21,7 +21,7 @@ export interface SuppressionMarks {
 }
 
 /** A JSON Pointer from its reference tokens. */
-export function pointer(...tokens: Array<string | number>): string {
+function pointer(...tokens: Array<string | number>): string {
   return tokens.map((t) => `/${String(t).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 }
 

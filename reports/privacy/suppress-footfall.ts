@@ -8,10 +8,8 @@ import { protectVisitLevel, sumVisits, visitRowState, type ParentRow, type Visit
 type Counts = Omit<FootfallBucket, 'period'>;
 type Nullable<T> = { [K in keyof T]: T[K] extends number ? number | null : T[K] };
 
-export type PublishedFootfallBucket = Nullable<FootfallBucket>;
-
 export interface PublishedFootfall extends SuppressionMarks {
-  buckets: PublishedFootfallBucket[];
+  buckets: Array<Nullable<FootfallBucket>>;
   totals: Nullable<Counts>;
   rulesVersions: string[];
 }

@@ -40,7 +40,7 @@ export function suppressDwell(d: DwellDistribution, minCount: number): Published
 }
 
 /** The visit-count buckets of the frequency table, always all of them (an absent bucket is a zero). */
-export const FREQUENCY_BUCKETS = ['1', '2', '3', '4', '5+'] as const;
+const FREQUENCY_BUCKETS = ['1', '2', '3', '4', '5+'] as const;
 
 export interface PublishedReturning extends SuppressionMarks {
   visitors: number | null;
