@@ -34,6 +34,11 @@ function truth(from: string, to: string): PublishContext {
   return { clickhouse: store.clickhouse, range: { siteId: 's1', timeZone: 'UTC', from, to }, minCount: 1 };
 }
 
+/**
+ * The BI rows of the key's tenant, read from the views every BI path serves (the embedded endpoint
+ * binds tenant and min_count from the key, a server's per-key views fix them): the views, not an
+ * endpoint, are what this test attacks.
+ */
 async function bi(view: string, day?: string): Promise<Json[]> {
   const rows = await store.clickhouse.query({
     query: `SELECT * FROM ${view}(tenant = 'sim', min_count = {k:UInt64}) WHERE site_id = 's1' ${day ? 'AND local_date = {d:Date}' : ''} ORDER BY ALL`,
