@@ -8,6 +8,7 @@ import { createClickHouseClient, type ClickHouseClient } from '../common/clickho
 import { loadConfig, type RevisitConfig } from '../common/config.ts';
 import { applyMigrations } from '../schemas/index.ts';
 import { ClickHouseSightingSink } from '../reid-worker/index.ts';
+import { queryFootfallByHour, suppressFootfallByHour } from '../reports/index.ts';
 import { createApp, hashApiKey, serveApi } from './index.ts';
 
 const KEY_A = 'key-of-tenant-a';
@@ -54,31 +55,36 @@ after(async () => {
 const footfall = (site: string, query: string, key?: string) =>
   app.request(`/api/v1/sites/${site}/footfall?${query}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
 
-test('footfall per hour: unique visitors and visits, redeliveries not doubled, staff excluded', async () => {
-  const res = await footfall('a-1', 'from=2026-11-02&to=2026-11-03', KEY_A);
-  assert.equal(res.status, 200);
-  const body = await res.json();
-  assert.deepEqual(body.hours, [
+const DAY = { siteId: 'a-1', fromMs: Date.parse('2026-11-02'), toMs: Date.parse('2026-11-03'), visitGapMs: 30 * MIN };
+
+test('footfall per hour: unique visitors and visits, redeliveries not doubled, staff excluded; the route publishes them suppressed', async () => {
+  const raw = await queryFootfallByHour(clickhouse, DAY);
+  assert.deepEqual(raw.hours, [
     { hour: '2026-11-02T09:00:00Z', uniqueVisitors: 2, visits: 2 },
     { hour: '2026-11-02T11:00:00Z', uniqueVisitors: 1, visits: 1 },
   ]);
-  assert.equal(body.uniqueVisitors, 2);
-  assert.equal(body.visits, 3);
+  assert.equal(raw.uniqueVisitors, 2);
+  assert.equal(raw.visits, 3);
+  const res = await footfall('a-1', 'from=2026-11-02&to=2026-11-03', KEY_A);
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.deepEqual(body, { site: 'a-1', from: '2026-11-02T00:00:00.000Z', to: '2026-11-03T00:00:00.000Z', ...suppressFootfallByHour(raw, config.privacy.minCount) });
+  assert.deepEqual([body.hours[0].visits, body.visits], [null, null], 'fewer than minCount: hidden');
   assert.equal(res.headers.get('deprecation'), 'true', 'the legacy route says it is deprecated');
   assert.equal(res.headers.get('link'), '</api/v1/sites/a-1/reports/footfall>; rel="successor-version"');
 });
 
 test('a visit already running at "from" is not counted again', async () => {
-  const body = await (await footfall('a-1', 'from=2026-11-02T09:15:00Z&to=2026-11-02T10:00:00Z', KEY_A)).json();
-  assert.equal(body.uniqueVisitors, 1);
-  assert.equal(body.visits, 0);
+  const report = await queryFootfallByHour(clickhouse, { ...DAY, fromMs: Date.parse('2026-11-02T09:15:00Z'), toMs: Date.parse('2026-11-02T10:00:00Z') });
+  assert.equal(report.uniqueVisitors, 1);
+  assert.equal(report.visits, 0);
 });
 
-test('401 without a key or with an unknown key, 403 for another tenant, 404 for an unknown site', async () => {
+test('401 without a key or with an unknown key, 404 for another tenant and for an unknown site alike', async () => {
   for (const [res, status, code] of [
     [await footfall('a-1', 'from=2026-11-02&to=2026-11-03'), 401, 'unauthenticated'],
     [await footfall('a-1', 'from=2026-11-02&to=2026-11-03', 'nope'), 401, 'unauthenticated'],
-    [await footfall('a-1', 'from=2026-11-02&to=2026-11-03', KEY_B), 403, 'forbidden'],
+    [await footfall('a-1', 'from=2026-11-02&to=2026-11-03', KEY_B), 404, 'unknown_site'],
     [await footfall('zz', 'from=2026-11-02&to=2026-11-03', KEY_A), 404, 'unknown_site'],
   ] as const) {
     assert.equal(res.status, status);
@@ -86,8 +92,8 @@ test('401 without a key or with an unknown key, 403 for another tenant, 404 for 
   }
 });
 
-test('bad ranges are 400 with details', async () => {
-  for (const query of ['from=2026-11-03&to=2026-11-02', 'from=yesterday&to=2026-11-02', 'to=2026-11-02', 'from=2024-01-01&to=2026-01-01']) {
+test('bad ranges are 400 with details; windows narrower than whole UTC days too (they could be differenced)', async () => {
+  for (const query of ['from=2026-11-03&to=2026-11-02', 'from=yesterday&to=2026-11-02', 'to=2026-11-02', 'from=2024-01-01&to=2026-01-01', 'from=2026-11-02T09:15:00Z&to=2026-11-03']) {
     const res = await footfall('a-1', query, KEY_A);
     assert.equal(res.status, 400, query);
     const body = await res.json();
@@ -112,7 +118,7 @@ test('security headers on every response: data, refusals, misses, errors and pag
   const cases: Array<[string, Record<string, string>, number]> = [
     ['/api/v1/sites/a-1/footfall?from=2026-11-02&to=2026-11-03', { authorization: `Bearer ${KEY_A}` }, 200],
     ['/api/v1/sites/a-1/footfall?from=2026-11-02&to=2026-11-03', {}, 401],
-    ['/api/v1/sites/a-1/footfall?from=2026-11-02&to=2026-11-03', { authorization: `Bearer ${KEY_B}` }, 403],
+    ['/api/v1/sites/a-1/footfall?from=2026-11-02&to=2026-11-03', { authorization: `Bearer ${KEY_B}` }, 404],
     ['/no/such/route', {}, 404],
     ['/api/v1/fails', { authorization: `Bearer ${KEY_A}` }, 500],
     ['/bi/', {}, 404],

@@ -90,3 +90,14 @@ test('the observation time window defaults to a few minutes ahead and the sighti
   assert.equal(c.limits.maxPastDays, undefined);
   assert.throws(() => loadConfig({ limits: { maxFutureSkewMs: -1 } }, {}), /limits\.maxFutureSkewMs/);
 });
+
+test('privacy.minCount: default 5, the deprecated bi.minCount read when it is unset, both kept equal, a conflict refused', () => {
+  assert.deepEqual([loadConfig({}, {}).privacy.minCount, loadConfig({}, {}).bi.minCount], [5, 5]);
+  const viaAlias = loadConfig({ bi: { minCount: 7 } }, {});
+  assert.deepEqual([viaAlias.privacy.minCount, viaAlias.bi.minCount], [7, 7]);
+  const direct = loadConfig({ privacy: { minCount: 3 } }, {});
+  assert.deepEqual([direct.privacy.minCount, direct.bi.minCount], [3, 3]);
+  assert.equal(loadConfig({ privacy: { minCount: 4 }, bi: { minCount: 4 } }, {}).privacy.minCount, 4);
+  assert.throws(() => loadConfig({ privacy: { minCount: 4 }, bi: { minCount: 6 } }, {}), (err: unknown) => err instanceof ConfigError && /bi\.minCount: deprecated alias of privacy\.minCount/.test(err.message));
+  assert.throws(() => loadConfig({ privacy: { minCount: 1 } }, {}), /privacy\.minCount/);
+});

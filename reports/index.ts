@@ -6,3 +6,4 @@ export { queryDwellDistribution, type DwellDistribution } from './queries/dwell-
 export { queryReturningVisitors, type ReturningVisitors } from './queries/returning-visitors.ts';
 export { queryTopPaths, queryTransitions, queryPathFunnel, type TopPaths, type Transitions } from './queries/paths-and-transitions.ts';
 export { queryOccupancyNow, queryOccupancyOverDay, type OccupancyNow } from './queries/occupancy.ts';
+export * from './privacy/index.ts';

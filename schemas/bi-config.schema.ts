@@ -13,7 +13,7 @@ export const biLimitsSchema = z.object({
 });
 
 export const biConfigSchema = z.object({
-  minCount: z.number().int().min(2).max(1000).default(5).describe('BI views suppress (NULL) any count below this, so no individual can be singled out'),
+  minCount: z.number().int().min(2).max(1000).optional().describe('Deprecated alias of privacy.minCount (read as it when privacy.minCount is unset)'),
   port: z
     .union([z.number().int().min(0).max(65535), z.literal('off')])
     .default(8123)

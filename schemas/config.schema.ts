@@ -45,7 +45,10 @@ export const keyIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
 /** The re-id workers' consumer group unless configured (the in-process bus has one group only). */
 export const DEFAULT_WORKER_GROUP = 'reid-worker';
 
-export const configSchema = z.object({
+/** The default of privacy.minCount: the smallest group a figure may describe (a common threshold for published counts). */
+export const DEFAULT_MIN_COUNT = 5;
+
+const configObjectSchema = z.object({
   dataDir: z.string().default('data').describe('Where embedded ClickHouse, the private Redis and API keys live (0700); never the encryption keys'),
   sites: z.array(siteSchema).min(1).default([{ id: 'demo-store', name: 'Demo store', tenant: 'demo', timezone: 'UTC' }]),
   kafka: z
@@ -111,6 +114,13 @@ export const configSchema = z.object({
       retentionSweepMs: z.number().int().min(1000).default(3_600_000).describe('How often the worker removes expired identities of a site it handles'),
       exclusionMinCosine: z.number().min(-1).max(1).default(0.45).describe('Cosine to an enrolled template (staff) at or above which a sighting is labelled and left out of footfall'),
       erasureMinCosine: z.number().min(-1).max(1).default(0.4).describe('Cosine to an identity at or above which an erasure request removes it (below the match threshold: erasure errs towards removing)'),
+      minCount: z
+        .number()
+        .int()
+        .min(2)
+        .max(1000)
+        .optional()
+        .describe(`Counts of 1 to minCount − 1 people or visits are hidden in every output (API, CSV, charts, dashboard, PDF, BI), with the figures that would give them away; default ${DEFAULT_MIN_COUNT} (docs/privacy.md)`),
     })
     .prefault({}),
   limits: z
@@ -186,6 +196,21 @@ export const configSchema = z.object({
       }
     }),
   );
+});
+
+/**
+ * The configuration with privacy.minCount resolved: the deprecated bi.minCount is read when
+ * privacy.minCount is unset, two different values are an error, and bi.minCount mirrors the
+ * result so readers of the old field get the same threshold.
+ */
+export const configSchema = configObjectSchema.transform((c, ctx) => {
+  const { bi, privacy } = c;
+  if (bi.minCount !== undefined && privacy.minCount !== undefined && bi.minCount !== privacy.minCount) {
+    ctx.issues.push({ code: 'custom', input: bi.minCount, path: ['bi', 'minCount'], message: `deprecated alias of privacy.minCount, and they differ (${bi.minCount} vs ${privacy.minCount}): set privacy.minCount only` });
+    return z.NEVER;
+  }
+  const minCount = privacy.minCount ?? bi.minCount ?? DEFAULT_MIN_COUNT;
+  return { ...c, privacy: { ...privacy, minCount }, bi: { ...bi, minCount } };
 });
 
 export type RevisitConfig = z.infer<typeof configSchema>;

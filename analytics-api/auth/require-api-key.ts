@@ -1,4 +1,5 @@
 /** API-key authentication and authorisation: a key belongs to a tenant, has a role and sees only its sites. */
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { SiteConfig } from '../../schemas/index.ts';
 import type { ApiPrincipal, ApiRole } from '../../schemas/api-key.schema.ts';
@@ -48,9 +49,18 @@ export function sitesOf(sites: SiteConfig[], p: ApiPrincipal): SiteConfig[] {
   return sites.filter((s) => s.tenant === p.tenant && (p.sites === '*' || p.sites.includes(s.id)));
 }
 
-/** The site if it exists and the principal may read it; otherwise why not. */
+/**
+ * The site if the principal may read it; otherwise why not. Another tenant's site is `not_found`,
+ * exactly like a site that does not exist, so a key cannot probe which site ids other tenants
+ * use; a site of its own tenant outside the key's list is `forbidden`.
+ */
 export function siteForPrincipal(sites: SiteConfig[], siteId: string, p: ApiPrincipal): SiteConfig | 'not_found' | 'forbidden' {
-  const site = sites.find((s) => s.id === siteId);
+  const site = sites.find((s) => s.id === siteId && s.tenant === p.tenant);
   if (!site) return 'not_found';
   return sitesOf([site], p).length ? site : 'forbidden';
+}
+
+/** The one answer to a refused site, the same on every route: 404 unknown_site or 403 forbidden. */
+export function siteRefusal(c: Context, refusal: 'not_found' | 'forbidden', siteId: string) {
+  return refusal === 'not_found' ? apiError(c, 404, 'unknown_site', `no site "${siteId}"`) : apiError(c, 403, 'forbidden', `this key may not read site "${siteId}"`);
 }

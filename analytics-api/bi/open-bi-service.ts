@@ -29,8 +29,6 @@ export interface BiService {
   close(): Promise<void>;
 }
 
-/** The suppression threshold BI exports with; read here only, so it can move to one privacy setting. */
-const minCountOf = (config: RevisitConfig) => config.bi.minCount;
 
 /** The key file's folder (it holds nothing else: identity-registry/open-key-file.ts), or the file alone where the folder holds the code. */
 function keyFilePaths(keysFile: string | undefined, code: string): string[] {
@@ -68,7 +66,7 @@ export async function openBiService(config: RevisitConfig, clickhouse: ClickHous
     refreshMs: bi.refreshSeconds * 1000,
     idleMs: bi.engineIdleSeconds * 1000,
     start: () => BiSandbox.start({ isolation, hidden, limits: bi.limits, logger }),
-    snapshot: (scope) => exportBiSnapshot(clickhouse, scope, minCountOf(config)),
+    snapshot: (scope) => exportBiSnapshot(clickhouse, scope, config.privacy.minCount),
   });
   return {
     config,

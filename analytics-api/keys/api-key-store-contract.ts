@@ -2,6 +2,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApiKeyStore } from './api-key-store.ts';
+import { hashApiKey } from './api-key-string.ts';
 
 export function runApiKeyStoreContract(name: string, makeStore: () => Promise<ApiKeyStore>): void {
   const stores: ApiKeyStore[] = [];
@@ -33,6 +34,14 @@ export function runApiKeyStoreContract(name: string, makeStore: () => Promise<Ap
     assert.equal(await store.revoke('00000000'), false);
     const listed = (await store.list()).find((r) => r.id === record.id);
     assert.ok(listed?.revokedAtMs, 'a revoked key stays listed for audit');
+  });
+
+  test(`${name}: listStored gives every key with the sha256 of its secret, never the secret`, async () => {
+    const store = await fresh();
+    const { record, key } = await store.create({ tenant: 't1', role: 'viewer', sites: ['s1'] });
+    const stored = (await store.listStored()).find((k) => k.record.id === record.id);
+    assert.deepEqual(stored, { record, sha256: hashApiKey(key) });
+    assert.equal(JSON.stringify(await store.listStored()).includes(key.slice('rv_00000000_'.length)), false);
   });
 
   test(`${name}: list filters by tenant`, async () => {

@@ -45,6 +45,10 @@ export class FileApiKeyStore implements ApiKeyStore {
       .filter((r) => tenant === undefined || r.tenant === tenant);
   }
 
+  async listStored(): Promise<StoredApiKey[]> {
+    return this.read().map((k) => ({ record: k.record, sha256: k.sha256 }));
+  }
+
   async revoke(id: string, nowMs = Date.now()): Promise<boolean> {
     const keys = this.read();
     const found = keys.find((k) => k.record.id === id);

@@ -2,7 +2,7 @@
 import { Redis } from 'ioredis';
 import { apiKeyRecordSchema, type ApiKeyRecord } from '../../schemas/api-key.schema.ts';
 import { apiKeyId, generateApiKey, hashApiKey } from './api-key-string.ts';
-import type { ApiKeyStore, CreateApiKey } from './api-key-store.ts';
+import type { ApiKeyStore, CreateApiKey, StoredApiKey } from './api-key-store.ts';
 
 export class RedisApiKeyStore implements ApiKeyStore {
   private readonly redis: Redis;
@@ -32,6 +32,15 @@ export class RedisApiKeyStore implements ApiKeyStore {
     const ids = (await this.redis.smembers(`${this.prefix}:apikeys`)).sort();
     const records = await Promise.all(ids.map((id) => this.get(id)));
     return records.filter((r): r is ApiKeyRecord => r !== null && (tenant === undefined || r.tenant === tenant));
+  }
+
+  async listStored(): Promise<StoredApiKey[]> {
+    const ids = (await this.redis.smembers(`${this.prefix}:apikeys`)).sort();
+    const stored = await Promise.all(ids.map(async (id) => {
+      const [raw, sha256] = await this.redis.hmget(this.recordKey(id), 'record', 'sha256');
+      return raw && sha256 ? { record: apiKeyRecordSchema.parse(JSON.parse(raw)), sha256 } : null;
+    }));
+    return stored.filter((k): k is StoredApiKey => k !== null);
   }
 
   async get(id: string): Promise<ApiKeyRecord | null> {

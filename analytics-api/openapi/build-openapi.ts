@@ -33,8 +33,8 @@ export function buildOpenApi(version: string): Record<string, unknown> {
     '/api/v1/sites': { get: { summary: 'Sites this key may read', security: [{ apiKey: [] }], responses: { 200: { description: 'sites' }, 401: ERRORS[401] } } },
     '/api/v1/sites/{site}/footfall': {
       get: {
-        summary: 'Deprecated: unique visitors and visit starts per UTC hour, from raw sightings',
-        description: 'Use /api/v1/sites/{site}/reports/footfall: it counts visits by the versioned visit rules, as the dashboard, the PDF digests and BI do, so the numbers here can differ slightly. Responses carry `Deprecation: true` and a `Link` to the successor.',
+        summary: 'Deprecated: unique visitors and visit starts per UTC hour over whole UTC days, from raw sightings',
+        description: 'Use /api/v1/sites/{site}/reports/footfall: it counts visits by the versioned visit rules, as the dashboard, the PDF digests and BI do, so the numbers here can differ slightly. `from` and `to` must be whole UTC days. Figures are suppressed like the reports. Responses carry `Deprecation: true` and a `Link` to the successor.',
         deprecated: true,
         security: [{ apiKey: [] }],
         parameters: [SITE, ...queryParameters(footfallQuerySchema)],
@@ -82,7 +82,10 @@ export function buildOpenApi(version: string): Record<string, unknown> {
         security: [{ apiKey: [] }],
         parameters: [SITE, ...queryParameters(reportQuerySchema)],
         responses: {
-          200: { description: `the ${e.name} report`, content: { 'application/json': {}, 'text/csv': {} } },
+          200: {
+            description: `the ${e.name} report. Counts below privacy.minCount, and figures that would reveal one, are null; the report lists them as JSON Pointers in \`suppressed\` (CSV: empty cells, named in a \`suppressed\` column). See docs/privacy.md.`,
+            content: { 'application/json': {}, 'text/csv': {} },
+          },
           ...ERRORS,
         },
       },

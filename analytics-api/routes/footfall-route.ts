@@ -1,6 +1,6 @@
 /**
- * GET /api/v1/sites/:site/footfall: unique visitors and visit starts per UTC hour over any time
- * range, straight from the sightings. Deprecated: the reports under /sites/:site/reports/ are
+ * GET /api/v1/sites/:site/footfall: unique visitors and visit starts per UTC hour over whole UTC
+ * days, straight from the sightings, suppressed like every report. Deprecated: the reports under /sites/:site/reports/ are
  * the reference (dashboard, PDF and BI read them): they count visits by the versioned rules
  * (minimum visit, entry threshold, local days), so the two can differ slightly. Kept for
  * existing clients, and says so in every response.
@@ -10,9 +10,9 @@ import { validator } from 'hono/validator';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { RevisitConfig } from '../../common/config.ts';
 import { footfallQuerySchema } from '../../schemas/index.ts';
-import { queryFootfallByHour } from '../../reports/index.ts';
+import { queryFootfallByHour, suppressFootfallByHour } from '../../reports/index.ts';
 import { apiError } from '../api-error.ts';
-import { siteForPrincipal, type AuthVariables } from '../auth/require-api-key.ts';
+import { siteForPrincipal, siteRefusal, type AuthVariables } from '../auth/require-api-key.ts';
 
 export function footfallRoute(config: RevisitConfig, clickhouse: ClickHouseClient) {
   return new Hono<{ Variables: AuthVariables }>().get(
@@ -28,13 +28,12 @@ export function footfallRoute(config: RevisitConfig, clickhouse: ClickHouseClien
     async (c) => {
       const siteId = c.req.param('site');
       const site = siteForPrincipal(config.sites, siteId, c.get('principal'));
-      if (site === 'not_found') return apiError(c, 404, 'unknown_site', `no site "${siteId}"`);
-      if (site === 'forbidden') return apiError(c, 403, 'forbidden', `this key may not read site "${siteId}"`);
+      if (typeof site === 'string') return siteRefusal(c, site, siteId);
       const { from, to } = c.req.valid('query');
       c.header('Deprecation', 'true');
       c.header('Link', `</api/v1/sites/${encodeURIComponent(siteId)}/reports/footfall>; rel="successor-version"`);
       const report = await queryFootfallByHour(clickhouse, { siteId, fromMs: from, toMs: to, visitGapMs: config.visits.visitGapMs });
-      return c.json({ site: siteId, from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...report });
+      return c.json({ site: siteId, from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...suppressFootfallByHour(report, config.privacy.minCount) });
     },
   );
 }

@@ -9,10 +9,10 @@ import type { RevisitConfig } from '../../common/config.ts';
 import { previousRange, reportQuerySchema } from '../../schemas/report-query.schema.ts';
 import { visitRulesFor } from '../../reid-worker/visits/visit-rules.ts';
 import { apiError } from '../api-error.ts';
-import { siteForPrincipal, sitesOf, type AuthVariables } from '../auth/require-api-key.ts';
+import { siteForPrincipal, siteRefusal, sitesOf, type AuthVariables } from '../auth/require-api-key.ts';
 import { CHART_ENDPOINTS } from './chart-endpoints.ts';
 import { REPORT_ENDPOINTS, type ReportContext } from './report-endpoints.ts';
-import { toCsv } from './to-csv.ts';
+import { toCsv, withSuppressedColumn } from './to-csv.ts';
 
 export function reportRoutes(config: RevisitConfig, clickhouse: ClickHouseClient, now: () => number = Date.now) {
   const app = new Hono<{ Variables: AuthVariables }>();
@@ -31,11 +31,10 @@ export function reportRoutes(config: RevisitConfig, clickhouse: ClickHouseClient
     app.get(path, query, async (c) => {
       const siteId = c.req.param('site')!;
       const site = siteForPrincipal(config.sites, siteId, c.get('principal'));
-      if (site === 'not_found') return apiError(c, 404, 'unknown_site', `no site "${siteId}"`);
-      if (site === 'forbidden') return apiError(c, 403, 'forbidden', `this key may not read site "${siteId}"`);
+      if (typeof site === 'string') return siteRefusal(c, site, siteId);
       const q = c.req.valid('query');
       const range = { siteId: site.id, timeZone: site.timezone, from: q.from, to: q.to };
-      return handle({ clickhouse, site, query: q, range, rules: visitRulesFor(config, site.id), nowMs: now() }, c);
+      return handle({ clickhouse, site, query: q, range, rules: visitRulesFor(config, site.id), nowMs: now(), minCount: config.privacy.minCount }, c);
     });
 
   for (const endpoint of REPORT_ENDPOINTS) {
@@ -46,7 +45,7 @@ export function reportRoutes(config: RevisitConfig, clickhouse: ClickHouseClient
       const result = await endpoint.run(ctx);
       if (q.format === 'csv') {
         c.header('content-disposition', `attachment; filename="${ctx.site.id}-${endpoint.name}-${q.from}-${q.to}.csv"`);
-        return c.body(toCsv(endpoint.rows(result)), 200, { 'content-type': 'text/csv; charset=utf-8' });
+        return c.body(toCsv(withSuppressedColumn(endpoint.rows(result), result.suppressed as string[], endpoint.table)), 200, { 'content-type': 'text/csv; charset=utf-8' });
       }
       const before = previousRange(q);
       const previous = q.compare === 'previous' ? await endpoint.run({ ...ctx, range: { ...ctx.range, ...before } }) : undefined;

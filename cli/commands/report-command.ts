@@ -34,7 +34,7 @@ export function reportCommand(): Command {
       const clickhouse = await createClickHouseClient(config);
       try {
         await applyMigrations(clickhouse);
-        writeFileSync(out, await buildDigestPdf(await collectDigestData(clickhouse, site, period)));
+        writeFileSync(out, await buildDigestPdf(await collectDigestData(clickhouse, site, period, config.privacy.minCount)));
         console.log(`wrote ${out} (${site.name}, ${period.label})`);
       } finally {
         await clickhouse.close();

@@ -34,3 +34,22 @@ test('the summary says what went up and down in plain words', () => {
   const quiet = { ...digestFixture(), headline: { ...digestFixture().headline, visitors: { value: 5, previous: 0 } } };
   assert.match(summarizeChanges(quiet)[0], /no data for the day before/);
 });
+
+test('hidden figures: "< N" for a total, "hidden" for a rate or a median, no change against them, and what hidden means', async () => {
+  const quiet = {
+    ...digestFixture(),
+    headline: { visitors: { value: null, previous: 12 }, visits: { value: 6, previous: null }, returningRate: { value: null, previous: 0.2 }, medianDwellS: { value: null, previous: 600 } },
+  };
+  const lines = summarizeChanges(quiet);
+  assert.equal(lines[0], 'Fewer than 5 unique visitors.');
+  assert.equal(lines[1], '6 visits; the day before had fewer than 5.');
+  assert.ok(lines.includes('The returning share is hidden: fewer than 5 new or returning visits.'));
+  assert.ok(lines.includes('The median visit length is hidden: fewer than 5 visits.'));
+  const dir = mkdtempSync(join(tmpdir(), 'revisit-digest-'));
+  writeFileSync(join(dir, 'quiet.pdf'), await buildDigestPdf(quiet));
+  const text = execFileSync('pdftotext', ['-layout', join(dir, 'quiet.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  for (const expected of ['< 5', 'change hidden', 'hidden', 'Hidden figures: a count of fewer than 5 people or visits is never printed', 'grey: hidden, fewer than 5']) {
+    assert.ok(text.includes(expected), `missing "${expected}"`);
+  }
+  assert.equal(/\+\d+ % vs previous/.test(text), false, 'no change against a hidden figure');
+});

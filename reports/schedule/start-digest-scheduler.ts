@@ -19,7 +19,7 @@ export function startDigestScheduler(config: RevisitConfig, clickhouse: ClickHou
     sites: config.sites,
     ledger: new DigestLedger(clickhouse),
     render: async (site, period) => {
-      const data = await collectDigestData(clickhouse, site, period);
+      const data = await collectDigestData(clickhouse, site, period, config.privacy.minCount);
       return { pdf: await buildDigestPdf(data), summary: summarizeChanges(data) };
     },
     deliver: createDeliver({ smtp: config.digests.smtp, folderRoot: digestFolderRoot(config.dataDir, config.digests.folderRoot) }),

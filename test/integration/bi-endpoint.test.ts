@@ -47,8 +47,9 @@ before(async () => {
   clickhouse = await createClickHouseClient(config);
   await applyMigrations(clickhouse);
   const sink = new ClickHouseVisitSink(clickhouse, config, { sweepIntervalMs: 0 });
-  // Tenant a: 7 visitors at 09:00 (shown), 3 at 11:00 (suppressed). Tenant b: 9 at 09:00.
-  await sink.write([...visitors('a-1', 'a9', 7, T0), ...visitors('a-1', 'a11', 3, T0 + 2 * 3600_000), ...visitors('b-1', 'b9', 9, T0)]);
+  // Tenant a: 7 visitors at 09:00 (shown), 3 at 11:00 and 2 at 12:00 (suppressed; two small hours,
+  // so 09:00 needs no cover against the day's total). Tenant b: 9 at 09:00.
+  await sink.write([...visitors('a-1', 'a9', 7, T0), ...visitors('a-1', 'a11', 3, T0 + 2 * 3600_000), ...visitors('a-1', 'a12', 2, T0 + 3 * 3600_000), ...visitors('b-1', 'b9', 9, T0)]);
   await sink.sweep();
   biService = await openBiService(config, clickhouse);
   app = createApp({ config, clickhouse, bi: biService });
@@ -67,7 +68,7 @@ test('clickhouse-connect (Python) queries the views: tenant-scoped, small cells 
   const { stdout } = await promisify(execFile)('python3', [script, new URL(api.url).port, KEY_A], { timeout: 60_000 });
   const out = JSON.parse(stdout);
   assert.deepEqual(out.hourly_columns, ['site_id', 'd', 'local_hour', 'visitors', 'visits']);
-  assert.deepEqual(out.hourly, [['a-1', '2026-11-02', 9, 7, 7], ['a-1', '2026-11-02', 11, null, null]]);
+  assert.deepEqual(out.hourly, [['a-1', '2026-11-02', 9, 7, 7], ['a-1', '2026-11-02', 11, null, null], ['a-1', '2026-11-02', 12, null, null]]);
   assert.equal(out.daily_rate, 0);
   assert.deepEqual(out.tables, ['bi_camera_transitions_daily', 'bi_dwell_daily', 'bi_footfall_hourly', 'bi_visitors_daily']);
   for (const step of ['drop', 'raw_visits', 'system']) assert.match(out[step], /^refused: .*(only SELECT|is not readable here)/, step);
@@ -101,11 +102,11 @@ test('a CTE hiding a raw table and a comma join with one are refused; the file-r
   assert.doesNotMatch(await join.text(), /identity_id|a9-|visits AS/);
 });
 
-test('suppression: no BI view ever returns a count below the minimum', async () => {
+test('suppression: no BI view ever returns a count from 1 to the minimum − 1 (a zero is shown)', async () => {
   for (const [view, cols] of [['bi_footfall_hourly', ['visitors', 'visits', 'new_visits', 'returning_visits']], ['bi_visitors_daily', ['visitors', 'visits', 'new_visitors']], ['bi_camera_transitions_daily', ['visits']], ['bi_dwell_daily', ['visits']]] as const) {
     for (const key of [KEY_A, KEY_B]) {
       const rows = (await (await bi(`SELECT ${cols.join(', ')} FROM ${view}`, withKey(key), '&default_format=JSONEachRow')).text()).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-      for (const row of rows) for (const c of cols) assert.ok(row[c] === null || Number(row[c]) >= config.bi.minCount, `${view}.${c} = ${row[c]}`);
+      for (const row of rows) for (const c of cols) assert.ok(row[c] === null || Number(row[c]) === 0 || Number(row[c]) >= config.bi.minCount, `${view}.${c} = ${row[c]}`);
     }
   }
 });
@@ -114,7 +115,7 @@ test('what drivers send: /ping, settings in the URL ignored, query_id echoed, da
   assert.equal(await (await app.request('/bi/ping')).text(), 'Ok.\n');
   const sql = 'SELECT site_id FROM bi_footfall_hourly ORDER BY local_hour';
   const res = await bi(sql, withKey(KEY_A), '&default_format=TabSeparated&readonly=0&max_result_rows=1&result_overflow_mode=break&session_id=s1&wait_end_of_query=1&enable_http_compression=1&query_id=q-42');
-  assert.equal(await res.text(), 'a-1\na-1\n', 'max_result_rows=1 from the client changed nothing');
+  assert.equal(await res.text(), 'a-1\na-1\na-1\n', 'max_result_rows=1 from the client changed nothing');
   assert.equal(res.headers.get('x-clickhouse-query-id'), 'q-42');
   const other = await bi(sql, withKey(KEY_A), '&database=system');
   assert.equal(other.status, 404);

@@ -67,7 +67,7 @@ function scheduler(
     sites: SITES,
     ledger: new DigestLedger(clickhouse),
     render: async (site, period) => {
-      const data = await collectDigestData(clickhouse, site, period);
+      const data = await collectDigestData(clickhouse, site, period, 5);
       return { pdf: await buildDigestPdf(data), summary: summarizeChanges(data) };
     },
     deliver,

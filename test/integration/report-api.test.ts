@@ -60,7 +60,7 @@ test('compare=previous adds the period before; CSV exports the main table', asyn
   assert.equal(csv.status, 200);
   assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
   const lines = (await csv.text()).trim().split('\r\n');
-  assert.equal(lines[0], 'period,visitors,visits,newVisits,returningVisits');
+  assert.equal(lines[0], 'period,visitors,visits,newVisits,returningVisits,suppressed');
   assert.equal(lines.length, 1 + 3);
 });
 
@@ -73,13 +73,14 @@ test('charts are vega-lite specs with the data inline', async () => {
   }
 });
 
-test('401 without or with a wrong key, 403 across tenants and outside the key sites, 404 for unknown sites', async () => {
+test('401 without or with a wrong key, 403 outside the key sites, 404 for unknown sites and other tenants alike', async () => {
   for (const path of ['/api/v1/sites', `/api/v1/sites/s1/reports/footfall?${range}`, `/api/v1/sites/s1/charts/dwell?${range}`]) {
     await expectError(await get(path), 401, 'unauthenticated');
     await expectError(await get(path, 'rv_deadbeef_not-a-real-key-not-a-real-key-not-a-real-k'), 401, 'unauthenticated');
   }
   for (const name of REPORTS) {
-    await expectError(await get(`/api/v1/sites/s1/reports/${name}?${range}`, KEYS.other), 403, 'forbidden');
+    const foreign = await expectError(await get(`/api/v1/sites/s1/reports/${name}?${range}`, KEYS.other), 404, 'unknown_site');
+    assert.equal(foreign.error.message, 'no site "s1"', 'another tenant cannot tell s1 exists');
     await expectError(await get(`/api/v1/sites/s1/reports/${name}?${range}`, KEYS.s2only), 403, 'forbidden');
     await expectError(await get(`/api/v1/sites/nope/reports/${name}?${range}`, KEYS.all), 404, 'unknown_site');
   }

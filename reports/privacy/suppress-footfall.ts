@@ -1,0 +1,102 @@
+/** Suppression of the footfall reports: buckets by local hour, day or week with their totals, and the deprecated UTC-hour route. */
+import type { FootfallBucket, FootfallByPeriod, FootfallPeriod } from '../queries/footfall-by-period.ts';
+import type { FootfallReport } from '../queries/footfall-by-hour.ts';
+import { digestPeriod } from '../digest/digest-period.ts';
+import { HiddenFigures, isSmall, protectSum, type SuppressionMarks, type SumCell } from './small-counts.ts';
+import { protectVisitLevel, sumVisits, visitRowState, type ParentRow, type VisitCounts, type VisitRowState } from './protect-visit-rows.ts';
+
+type Counts = Omit<FootfallBucket, 'period'>;
+type Nullable<T> = { [K in keyof T]: T[K] extends number ? number | null : T[K] };
+
+export interface PublishedFootfall extends SuppressionMarks {
+  buckets: Array<Nullable<FootfallBucket>>;
+  totals: Nullable<Counts>;
+  rulesVersions: string[];
+}
+
+/** The steps up from a bucket to its parent bucket, finest first: an hour's local day, a day's ISO week. */
+function levelsAbove(period: FootfallPeriod): Array<(bucket: string) => string> {
+  const week = (day: string) => digestPeriod('week', day.slice(0, 10)).from;
+  if (period === 'hour') return [(hour) => hour.slice(0, 10), week];
+  return period === 'day' ? [week] : [];
+}
+
+/**
+ * Footfall with the rule applied. Per row: visits small → the row is hidden; new or returning
+ * small → both are hidden. Across rows, level by level from the totals down (weeks, days, hours:
+ * each also published by the report at that granularity): the children of each parent are
+ * protected against it, and a parent hidden at its own level is kept hidden at the finer ones, so
+ * the day, week and hour reports of one range hide consistently. Unique visitors are not additive
+ * (one person may come in several hours), so they are hidden only when small or when their row is.
+ */
+export function suppressFootfall(f: FootfallByPeriod, period: FootfallPeriod, minCount: number): PublishedFootfall {
+  const levels: Array<{ counts: VisitCounts[]; parentOf: number[] }> = [];
+  let keys = f.buckets.map((b) => b.period);
+  let counts: VisitCounts[] = f.buckets;
+  for (const up of levelsAbove(period)) {
+    const parentKeys = new Map<string, number>();
+    const parentOf = keys.map((k) => {
+      if (!parentKeys.has(up(k))) parentKeys.set(up(k), parentKeys.size);
+      return parentKeys.get(up(k))!;
+    });
+    levels.push({ counts, parentOf });
+    const rows = counts;
+    counts = [...parentKeys.values()].map((p) => sumVisits(rows.filter((_, i) => parentOf[i] === p)));
+    keys = [...parentKeys.keys()];
+  }
+  levels.push({ counts, parentOf: counts.map(() => 0) });
+  const totalsState = visitRowState(f.totals, minCount);
+  let parents: ParentRow[] = [{ intrinsic: totalsState, final: totalsState }];
+  let states: VisitRowState[] = [];
+  for (const level of levels.reverse()) {
+    states = protectVisitLevel(level.counts, level.parentOf, parents, minCount);
+    parents = level.counts.map((c, i) => ({ intrinsic: visitRowState(c, minCount), final: states[i] }));
+  }
+
+  const hidden = new HiddenFigures(minCount);
+  const publish = (c: Counts, state: VisitRowState, ...at: Array<string | number>): Nullable<Counts> => ({
+    visitors: hidden.figure(c.visitors, state === 'hidden' || isSmall(c.visitors, minCount), ...at, 'visitors'),
+    visits: hidden.figure(c.visits, state === 'hidden', ...at, 'visits'),
+    newVisits: hidden.figure(c.newVisits, state !== 'shown', ...at, 'newVisits'),
+    returningVisits: hidden.figure(c.returningVisits, state !== 'shown', ...at, 'returningVisits'),
+  });
+  const buckets = f.buckets.map((b, i) => ({ period: b.period, ...publish(b, states[i], 'buckets', i) }));
+  const totals = publish(f.totals, totalsState, 'totals');
+  return { buckets, totals, rulesVersions: f.rulesVersions, ...hidden.marks() };
+}
+
+export interface PublishedFootfallReport extends SuppressionMarks {
+  hours: Array<Nullable<FootfallReport['hours'][number]>>;
+  uniqueVisitors: number | null;
+  visits: number | null;
+}
+
+/**
+ * The deprecated sightings route: visit starts add up over UTC hours, so the hours of each UTC day
+ * and all hours against the total are protected like any sum; unique visitors only when small.
+ */
+export function suppressFootfallByHour(r: FootfallReport, minCount: number): PublishedFootfallReport {
+  const cells: SumCell[] = r.hours.map((h) => ({ value: h.visits, hidden: isSmall(h.visits, minCount) }));
+  const total: SumCell = { value: r.visits, hidden: isSmall(r.visits, minCount) };
+  const byDay = new Map<string, SumCell[]>();
+  r.hours.forEach((h, i) => byDay.set(h.hour.slice(0, 10), [...(byDay.get(h.hour.slice(0, 10)) ?? []), cells[i]]));
+  const sums = [...byDay.values()].map((parts): { total: SumCell; parts: SumCell[] } => {
+    const value = parts.reduce((s, p) => s + p.value, 0);
+    return { total: { value, hidden: isSmall(value, minCount), published: false }, parts };
+  });
+  sums.push({ total, parts: cells });
+  for (let changed = true; changed; ) changed = sums.map((s) => protectSum(s.total, s.parts)).includes(true);
+
+  const hidden = new HiddenFigures(minCount);
+  const hours = r.hours.map((h, i) => ({
+    hour: h.hour,
+    uniqueVisitors: hidden.figure(h.uniqueVisitors, isSmall(h.uniqueVisitors, minCount), 'hours', i, 'uniqueVisitors'),
+    visits: hidden.figure(h.visits, cells[i].hidden, 'hours', i, 'visits'),
+  }));
+  return {
+    hours,
+    uniqueVisitors: hidden.figure(r.uniqueVisitors, isSmall(r.uniqueVisitors, minCount), 'uniqueVisitors'),
+    visits: hidden.figure(r.visits, total.hidden, 'visits'),
+    ...hidden.marks(),
+  };
+}
