@@ -171,6 +171,7 @@ test('security headers on every listener: no sniffing, no framing, no referrer, 
   }
 });
 
-test('nothing leaked: no canary in any answer or log line, no connection to the listener, no file written', async () => {
+test('nothing leaked: no canary in any answer or log line, no connection to the listener, no file written', async (t) => {
+  t.diagnostic(`${target.probed()} answers checked`);
   await target.stopAndCheck();
 });

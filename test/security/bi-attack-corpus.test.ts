@@ -105,7 +105,8 @@ test("attacks aimed at this deployment's canary, key and configuration files and
   }
 });
 
-test('nothing leaked: no canary in any answer or log line, no connection to the listener, no file written', async () => {
+test('nothing leaked: no canary in any answer or log line, no connection to the listener, no file written', async (t) => {
+  t.diagnostic(`${target.probed()} answers checked`);
   assert.ok(target.probed() >= 4 * ATTACK_CORPUS.length, `${target.probed()} answers checked`);
   await target.stopAndCheck();
 });

@@ -118,6 +118,7 @@ test('differencing: no count below the minimum can be derived from what BI gives
   }
 });
 
-test('nothing leaked: no canary in any answer or log line, no connection to the listener, no file written', async () => {
+test('nothing leaked: no canary in any answer or log line, no connection to the listener, no file written', async (t) => {
+  t.diagnostic(`${target.probed()} answers checked`);
   await target.stopAndCheck();
 });
