@@ -142,6 +142,20 @@ test('erasure: a viewer or integrator may not erase, nor an admin another tenant
   assert.equal(bolt.text, '9\n');
 });
 
+test("static paths: no spelling of a path reaches a file outside the dashboard's own", async () => {
+  const up = '..%2f'.repeat(12);
+  const files = [...target.canaryFiles, target.keysFile, target.configFile];
+  for (const file of files) {
+    const rel = encodeURIComponent(file.slice(1));
+    for (const path of [`/assets/${up}${rel}`, `/${up}${rel}`, `/dashboard.js/${up}${rel}`, `/api/docs/${up}${rel}`, `/assets/%2e%2e%5c%2e%2e%5c${rel}`]) {
+      for (const base of [target.apiUrl, target.biUrl]) {
+        const res = await target.probe(`${base}${path}`);
+        assert.ok(res.status === 404 || (base === target.biUrl && res.text === 'Ok.\n'), `${base}${path}: ${res.status}`);
+      }
+    }
+  }
+});
+
 test('security headers on every listener: no sniffing, no framing, no referrer, no caching of data, a CSP without unsafe-eval', async () => {
   const { apiUrl, biUrl, keys } = target;
   const key = { 'X-ClickHouse-Key': keys.attacker };

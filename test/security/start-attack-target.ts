@@ -91,7 +91,8 @@ export async function startAttackTarget(overrides: Pick<RevisitConfigInput, 'api
   const configFile = join(secretsDir, 'revisit.json');
   const listener = await startCanaryListener();
   const files = plantCanaryFiles(dataDir, secretsDir);
-  const seed = planTwoTenantSeed(runId, [canaryToken('cnry'), canaryToken('cnry')]);
+  const nowMs = Date.now();
+  const seed = planTwoTenantSeed(runId, [canaryToken('cnry'), canaryToken('cnry')], nowMs);
   const fixed = { tenantA: generateApiKey().key, tenantB: generateApiKey().key, integrator: generateApiKey().key, admin: generateApiKey().key };
   writeFileSync(configFile, JSON.stringify({
     dataDir,
@@ -123,7 +124,7 @@ export async function startAttackTarget(overrides: Pick<RevisitConfigInput, 'api
   try {
     // mkdtemp made the data directory already: the key store's file and the seeded stores do not meet.
     const [, created] = await Promise.all([
-      run(['--import', 'tsx', SEED, runId, ...seed.canaryIds]),
+      run(['--import', 'tsx', SEED, runId, String(nowMs), ...seed.canaryIds]),
       run([CLI, 'keys', 'create', '--tenant', 'acme', '--sites', OWN_SITE, '--label', 'attacker']),
     ]);
     const keys: AttackKeys = { attacker: created.stdout.trim().split('\n').pop()!, ...fixed };
