@@ -12,7 +12,7 @@ import type { RevisitConfig } from '../../common/config.ts';
 import { footfallQuerySchema } from '../../schemas/index.ts';
 import { queryFootfallByHour, suppressFootfallByHour } from '../../reports/index.ts';
 import { apiError } from '../api-error.ts';
-import { siteForPrincipal, siteRefusal, type AuthVariables } from '../auth/require-api-key.ts';
+import { siteForPrincipal, unknownSite, type AuthVariables } from '../auth/require-api-key.ts';
 
 export function footfallRoute(config: RevisitConfig, clickhouse: ClickHouseClient) {
   return new Hono<{ Variables: AuthVariables }>().get(
@@ -28,7 +28,7 @@ export function footfallRoute(config: RevisitConfig, clickhouse: ClickHouseClien
     async (c) => {
       const siteId = c.req.param('site');
       const site = siteForPrincipal(config.sites, siteId, c.get('principal'));
-      if (typeof site === 'string') return siteRefusal(c, site, siteId);
+      if (!site) return unknownSite(c, siteId);
       const { from, to } = c.req.valid('query');
       c.header('Deprecation', 'true');
       c.header('Link', `</api/v1/sites/${encodeURIComponent(siteId)}/reports/footfall>; rel="successor-version"`);

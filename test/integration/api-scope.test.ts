@@ -47,12 +47,12 @@ const ROUTES: Array<{ name: string; method: Method; path: (site: string) => stri
 const RANK = { viewer: 0, integrator: 1, admin: 2 };
 const ROLE_OF: Record<Key, keyof typeof RANK> = { all: 'viewer', s2only: 'viewer', other: 'viewer', integrator: 'integrator', admin: 'admin' };
 
-/** What a key asking about a site must get: the site's existence is only ever told to its own tenant. */
+/** What a key asking about a site must get: a site's existence is only ever told to keys that may read it. */
 function expected(route: (typeof ROUTES)[number], key: Key, site: string): { status: number; code?: string } {
   const tenant = key === 'other' ? 'other' : 'sim';
   const siteTenant = { s1: 'sim', s2: 'sim', x1: 'other' }[site];
   if (siteTenant !== tenant) return { status: 404, code: 'unknown_site' };
-  if (key === 's2only' && site !== 's2') return { status: 403, code: 'forbidden' };
+  if (key === 's2only' && site !== 's2') return { status: 404, code: 'unknown_site' };
   if (RANK[ROLE_OF[key]] < RANK[route.role]) return { status: 403, code: 'forbidden' };
   return { status: route.ok };
 }

@@ -92,7 +92,7 @@ test('uploads need an integrator key of the site; ready embeddings are accepted 
   const json = JSON.stringify({ embedding, quality: 0.8, modelId: MODEL_ID, modelVersion: MODEL_VERSION });
   assert.equal((await post('/api/v1/sites/s1/cameras/door/embeddings', undefined, json, 'application/json')).status, 401);
   assert.equal((await post('/api/v1/sites/s1/cameras/door/embeddings', KEYS.viewer, json, 'application/json')).status, 403);
-  assert.equal((await post('/api/v1/sites/s1/cameras/door/embeddings', KEYS.other, json, 'application/json')).status, 404, "another tenant's site is not found, like any unknown site");
+  assert.equal((await post('/api/v1/sites/s1/cameras/door/embeddings', KEYS.other, json, 'application/json')).status, 404, "another tenant's site looks like no site");
   assert.equal((await post('/api/v1/sites/zz/cameras/door/embeddings', KEYS.integrator, json, 'application/json')).status, 404);
   assert.equal((await post('/api/v1/sites/s1/cameras/door/embeddings', KEYS.integrator, json, 'application/json')).status, 202);
 });
