@@ -6,7 +6,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { RevisitConfig } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
 import { httpRequestsTotal } from '../common/metrics.ts';
-import { apiError } from './api-error.ts';
+import { apiError } from '../common/http/api-error.ts';
 import { requireApiKey } from './auth/require-api-key.ts';
 import { createPrincipalResolver } from './auth/resolve-principal.ts';
 import { createRequestLimits, limitBeforeAuth, limitPerKey, type RequestLimits } from './auth/limit-requests.ts';

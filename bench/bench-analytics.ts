@@ -8,7 +8,8 @@ import { applyMigrations, type Sighting } from '../schemas/index.ts';
 import { ClickHouseSightingSink } from '../reid-worker/index.ts';
 import { ClickHouseVisitSink } from '../reid-worker/visits/clickhouse-visit-sink.ts';
 import * as reports from '../reports/index.ts';
-import { printTable, timeIt, type Row } from './print-table.ts';
+import { printTable, type Row } from '../common/print-table.ts';
+import { timeIt } from './time-it.ts';
 
 const SITES = 100;
 const DAYS = 30;

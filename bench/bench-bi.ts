@@ -10,7 +10,8 @@ import { loadConfig } from '../common/config.ts';
 import { applyMigrations } from '../schemas/index.ts';
 import { createApp, hashApiKey } from '../analytics-api/index.ts';
 import { openBiService } from '../analytics-api/bi/open-bi-service.ts';
-import { printTable, timeIt, type Row } from './print-table.ts';
+import { printTable, type Row } from '../common/print-table.ts';
+import { timeIt } from './time-it.ts';
 
 const RUNS = 15;
 const HEAVY_SECONDS = 8;

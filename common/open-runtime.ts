@@ -8,8 +8,8 @@ import { createClickHouseClient } from './clickhouse/create-clickhouse-client.ts
 import type { RevisitConfig } from './config.ts';
 import { startLocalRedis } from './redis/local-redis-server.ts';
 import { makePrivateDir, restrictNewFileModes } from './process/restrict-file-modes.ts';
-import { applyMigrations } from '../schemas/index.ts';
-import { loadCentroidCipher, RedisIdentityStore, siteRetentionOf, type IdentityStore } from '../identity-registry/index.ts';
+import { applyMigrations, siteRetentionOf } from '../schemas/index.ts';
+import { loadCentroidCipher, RedisIdentityStore, type IdentityStore } from '../identity-registry/index.ts';
 
 export interface Runtime {
   config: RevisitConfig;

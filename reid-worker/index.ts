@@ -1,5 +1,5 @@
 /** reid-worker: the matching engine. Per-site FAISS index, assignment, sinks, and the bus consumer. */
-export { startReidWorker, messageLimits, type ReidWorkerDeps } from './start-reid-worker.ts';
+export { startReidWorker, type ReidWorkerDeps } from './start-reid-worker.ts';
 export { createObservationBatchHandler, type BatchHandlerDeps } from './handle-observation-batch.ts';
 export { assignIdentity, type Assignment } from './match/assign-identity.ts';
 export { matchObservation, type MatchDecision, type MatchPolicy } from './match/match-observation.ts';

@@ -3,7 +3,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Bus, Subscription } from '../common/bus/bus.ts';
 import type { RevisitConfig } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
-import { DEFAULT_WORKER_GROUP, encodeIdentityMerge, type MessageLimits } from '../schemas/index.ts';
+import { DEFAULT_WORKER_GROUP, encodeIdentityMerge, messageLimits, siteRetentionOf } from '../schemas/index.ts';
 import type { IdentityMerge, IdentityStore } from '../identity-registry/index.ts';
 import { createObservationBatchHandler } from './handle-observation-batch.ts';
 import { SiteStateCache } from './site-state.ts';
@@ -11,8 +11,7 @@ import { ClickHouseSightingSink } from './sinks/clickhouse-sighting-sink.ts';
 import { DeadLetterSink } from './sinks/dead-letter-sink.ts';
 import { SightingTopicSink } from './sinks/sighting-topic-sink.ts';
 import { ClickHouseVisitSink } from './visits/clickhouse-visit-sink.ts';
-import { siteRetentionOf } from '../identity-registry/index.ts';
-import { MODEL_ID } from '../ingest/build-observation.ts';
+import { MODEL_ID } from '../models/index.ts';
 import { ExclusionTemplateCache } from './exclusion/exclusion-template-cache.ts';
 import { SiteRefresher } from './erasure/refresh-site-state.ts';
 import { matchPolicyFromConfig } from './match/match-policy.ts';
@@ -25,24 +24,6 @@ export interface ReidWorkerDeps {
   clickhouse: ClickHouseClient;
   /** The worker's clock: retention, visit sweeps and the time window of observations (tests inject a fake one). */
   now?: () => number;
-}
-
-const DAY_MS = 24 * 3600_000;
-
-/**
- * The limits every observation is checked against, from config. `now` is the clock times are
- * checked by: the worker's own, so a simulation on a fake clock accepts what it replays.
- */
-export function messageLimits(config: RevisitConfig, now: () => number = Date.now): MessageLimits {
-  const sites = new Set(config.sites.map((s) => s.id));
-  const retentionOf = siteRetentionOf(config);
-  const { maxFutureSkewMs, maxPastDays } = config.limits;
-  return {
-    embeddingDim: config.matching.embeddingDim,
-    maxMessageBytes: config.limits.maxMessageBytes,
-    isKnownSite: (siteId) => sites.has(siteId),
-    times: { now, maxFutureSkewMs, maxPastMsOf: (siteId) => (maxPastDays ?? retentionOf(siteId).sightingDays) * DAY_MS },
-  };
 }
 
 /** Starts consuming; the returned subscription drains and stops the worker. */

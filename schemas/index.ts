@@ -1,5 +1,7 @@
 /** schemas: the contracts. Kafka messages (protobuf, versioned), config, and ClickHouse migrations. */
 export { ContractError, type MessageLimits, type TimeWindow } from './check-fields.ts';
+export { messageLimits } from './message-limits.ts';
+export { siteRetentionOf, type SiteRetention } from './site-retention.ts';
 export { type FaceObservation, decodeFaceObservation, encodeFaceObservation, validateFaceObservation } from './face-observation.ts';
 export { type Sighting, decodeSighting, encodeSighting } from './sighting.ts';
 export { type IdentityMergeEvent, decodeIdentityMerge, encodeIdentityMerge } from './identity-merge.ts';

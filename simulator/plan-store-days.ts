@@ -1,5 +1,5 @@
 /** Plans a simulated store: who comes on which local day, when, past which cameras, for how long; staff too. Pure and seeded. */
-import { randomInt, type Random } from '../cli/demo/seeded-random.ts';
+import { randomInt, type Random } from '../common/seeded-random.ts';
 import { localMidnightMs } from '../reid-worker/visits/local-day.ts';
 
 export const STORE_CAMERAS = ['entrance', 'zone-a', 'zone-b', 'zone-c', 'checkout'] as const;

@@ -1,8 +1,9 @@
 /** Feeds a planned store through a running pipeline: staff enrolled, sightings published, worker drained. */
 import type { Runtime } from '../common/open-runtime.ts';
-import { seededRandom } from '../cli/demo/seeded-random.ts';
+import { seededRandom } from '../common/seeded-random.ts';
 import { buildObservation, ObservationPublisher } from '../ingest/index.ts';
-import { messageLimits, startReidWorker } from '../reid-worker/index.ts';
+import { startReidWorker } from '../reid-worker/index.ts';
+import { messageLimits } from '../schemas/index.ts';
 import { localDate } from '../reid-worker/visits/local-day.ts';
 import type { ReportRange } from '../reports/index.ts';
 import type { SiteConfig } from '../schemas/index.ts';

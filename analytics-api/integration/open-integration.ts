@@ -3,7 +3,7 @@ import type { Subscription } from '../../common/bus/bus.ts';
 import type { Runtime } from '../../common/open-runtime.ts';
 import { ObservationPublisher, type FacePipeline } from '../../ingest/index.ts';
 import { createUploadApp, IdentityCallbacks } from '../../ingest/upload/index.ts';
-import { messageLimits } from '../../reid-worker/index.ts';
+import { messageLimits } from '../../schemas/index.ts';
 import { deliverIdentityCallbacks } from './deliver-identity-callbacks.ts';
 import type { IntegrationDeps } from './integration-routes.ts';
 

@@ -11,7 +11,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { RevisitConfig } from '../../common/config.ts';
 import { footfallQuerySchema } from '../../schemas/index.ts';
 import { queryFootfallByHour, suppressFootfallByHour } from '../../reports/index.ts';
-import { apiError } from '../api-error.ts';
+import { apiError } from '../../common/http/api-error.ts';
 import { siteForPrincipal, siteRefusal, type AuthVariables } from '../auth/require-api-key.ts';
 
 export function footfallRoute(config: RevisitConfig, clickhouse: ClickHouseClient) {

@@ -8,7 +8,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { RevisitConfig } from '../../common/config.ts';
 import { previousRange, reportQuerySchema } from '../../schemas/report-query.schema.ts';
 import { visitRulesFor } from '../../reid-worker/visits/visit-rules.ts';
-import { apiError } from '../api-error.ts';
+import { apiError } from '../../common/http/api-error.ts';
 import { siteForPrincipal, siteRefusal, sitesOf, type AuthVariables } from '../auth/require-api-key.ts';
 import { CHART_ENDPOINTS } from './chart-endpoints.ts';
 import { REPORT_ENDPOINTS, type ReportContext } from './report-endpoints.ts';

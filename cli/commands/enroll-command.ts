@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../../common/config.ts';
 import { openRuntime } from '../../common/open-runtime.ts';
 import { FacePipeline } from '../../ingest/index.ts';
-import { messageLimits } from '../../reid-worker/index.ts';
+import { messageLimits } from '../../schemas/index.ts';
 import { enrollFaces } from '../../reid-worker/exclusion/index.ts';
 import { createProgressBar, ratePerSecond } from '../progress-bar.ts';
 

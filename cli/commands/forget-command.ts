@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { loadConfig, type RevisitConfig } from '../../common/config.ts';
 import { openRuntime } from '../../common/open-runtime.ts';
 import { decodeImage, FacePipeline } from '../../ingest/index.ts';
-import { messageLimits } from '../../reid-worker/index.ts';
+import { messageLimits } from '../../schemas/index.ts';
 import { eraseFace, normaliseErasureEmbedding } from '../../reid-worker/erasure/index.ts';
 
 interface ForgetOptions {

@@ -14,7 +14,8 @@ import {
   resolveSourceKind,
   type VideoIngestStats,
 } from '../../ingest/index.ts';
-import { messageLimits, startReidWorker } from '../../reid-worker/index.ts';
+import { startReidWorker } from '../../reid-worker/index.ts';
+import { messageLimits } from '../../schemas/index.ts';
 import { createProgressBar, ratePerSecond } from '../progress-bar.ts';
 import { untilSignal } from '../until-signal.ts';
 

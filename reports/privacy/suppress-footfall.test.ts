@@ -1,7 +1,7 @@
 // The footfall rule: per row, across a day's hours, across levels (hours, days, weeks, totals); no small count follows by arithmetic from the three granularities of one range.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { seededRandom, randomInt } from '../../cli/demo/seeded-random.ts';
+import { seededRandom, randomInt } from '../../common/seeded-random.ts';
 import { deriveHidden, sumRelation, type Relation } from '../../test/harness/derive-hidden-counts.ts';
 import type { FootfallBucket, FootfallByPeriod, FootfallPeriod } from '../queries/footfall-by-period.ts';
 import { digestPeriod } from '../digest/digest-period.ts';

@@ -10,7 +10,7 @@ import { createClickHouseClient, type ClickHouseClient } from '../../common/clic
 import { loadConfig, type RevisitConfig } from '../../common/config.ts';
 import { createApp, hashApiKey } from '../../analytics-api/index.ts';
 import { ClickHouseVisitSink } from '../../reid-worker/visits/clickhouse-visit-sink.ts';
-import { randomInt, seededRandom, type Random } from '../../cli/demo/seeded-random.ts';
+import { randomInt, seededRandom, type Random } from '../../common/seeded-random.ts';
 import { applyMigrations, type Sighting } from '../../schemas/index.ts';
 
 /** Keys: every site of sim, only s2 of sim, the other tenant, and sim keys with the higher roles. */

@@ -15,7 +15,8 @@ import type { Subscription } from '../../common/bus/bus.ts';
 import { loadCentroidCipher } from '../../identity-registry/index.ts';
 import { FacePipeline, ingestImages, ObservationPublisher, decodeImage } from '../../ingest/index.ts';
 import { eraseFace } from '../../reid-worker/erasure/index.ts';
-import { messageLimits, startReidWorker } from '../../reid-worker/index.ts';
+import { startReidWorker } from '../../reid-worker/index.ts';
+import { messageLimits } from '../../schemas/index.ts';
 import { personImages } from '../harness/faces-dir.ts';
 
 const SITE = 'at-rest';

@@ -15,13 +15,14 @@ import { generateEncryptionKeys } from '../../identity-registry/index.ts';
 import { createLogger } from '../../common/logger.ts';
 import { deadLettersTotal } from '../../common/metrics.ts';
 import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
-import { seededRandom } from '../../cli/demo/seeded-random.ts';
-import { buildObservation, FacePipeline, MODEL_ID, ObservationPublisher } from '../../ingest/index.ts';
+import { seededRandom } from '../../common/seeded-random.ts';
+import { buildObservation, FacePipeline, ObservationPublisher } from '../../ingest/index.ts';
+import { MODEL_ID } from '../../models/index.ts';
 import { createUploadApp } from '../../ingest/upload/index.ts';
-import { ClickHouseSightingSink, ClickHouseVisitSink, createObservationBatchHandler, DeadLetterSink, messageLimits, SiteStateCache, type SightingSink } from '../../reid-worker/index.ts';
+import { ClickHouseSightingSink, ClickHouseVisitSink, createObservationBatchHandler, DeadLetterSink, SiteStateCache, type SightingSink } from '../../reid-worker/index.ts';
+import { messageLimits, decodeFaceObservation, encodeFaceObservation, type FaceObservation, type Sighting } from '../../schemas/index.ts';
 import { randomUnit } from '../../reid-worker/index/synthetic-embeddings.ts';
 import { matchPolicyFromConfig } from '../../reid-worker/match/match-policy.ts';
-import { decodeFaceObservation, encodeFaceObservation, type FaceObservation, type Sighting } from '../../schemas/index.ts';
 import { FaceObservationSchema } from '../../schemas/gen/revisit/v1/face_observation_pb.ts';
 import { uniqueName, useRedis, type RedisService } from '../harness/services.ts';
 

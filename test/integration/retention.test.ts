@@ -4,7 +4,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { FacePipeline, ingestImages, ObservationPublisher } from '../../ingest/index.ts';
-import { ClickHouseSightingSink, messageLimits } from '../../reid-worker/index.ts';
+import { ClickHouseSightingSink } from '../../reid-worker/index.ts';
+import { messageLimits } from '../../schemas/index.ts';
 import { personImages } from '../harness/faces-dir.ts';
 import { openEmbeddedWorker, type EmbeddedWorker } from './open-embedded-worker.ts';
 

@@ -1,4 +1,4 @@
-/** A small seeded PRNG (mulberry32), so a demo or simulation run can be repeated exactly. */
+/** A small seeded PRNG (mulberry32), so a demo, a simulation or a test run can be repeated exactly. */
 export type Random = () => number;
 
 export function seededRandom(seed: number): Random {

@@ -1,8 +1,8 @@
 /** One test suite for every ApiKeyStore implementation. */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ApiKeyStore } from './api-key-store.ts';
-import { hashApiKey } from './api-key-string.ts';
+import type { ApiKeyStore } from '../../analytics-api/keys/api-key-store.ts';
+import { hashApiKey } from '../../analytics-api/keys/api-key-string.ts';
 
 export function runApiKeyStoreContract(name: string, makeStore: () => Promise<ApiKeyStore>): void {
   const stores: ApiKeyStore[] = [];

@@ -1,6 +1,7 @@
-/** Prints benchmark rows as an aligned plain-text table. */
+/** Prints rows as an aligned plain-text table: benchmark results and the CLI's evaluation tables. */
 export type Row = Record<string, string | number>;
 
+/** Prints `title`, then the rows under a header of every column any row has (numbers right-aligned, two decimals). */
 export function printTable(title: string, rows: Row[]): void {
   if (rows.length === 0) return;
   const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
@@ -11,11 +12,4 @@ export function printTable(title: string, rows: Row[]): void {
   console.log(line(cols));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(cols.map((c) => cell(r[c] ?? ''))));
-}
-
-/** Runs `fn` and returns its wall time in seconds. */
-export async function timeIt(fn: () => Promise<unknown> | unknown): Promise<number> {
-  const t = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t) / 1e9;
 }

@@ -1,5 +1,5 @@
 /** How long a site keeps identities and sightings: its own setting, else the privacy defaults. */
-import type { RevisitConfig } from '../common/config.ts';
+import type { RevisitConfig } from './config.schema.ts';
 
 const DAY_MS = 24 * 3600_000;
 

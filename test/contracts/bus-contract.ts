@@ -2,8 +2,8 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { uniqueName } from '../../test/harness/unique-name.ts';
-import type { Bus, DeliveredBatch, OutgoingMessage } from './bus.ts';
+import { uniqueName } from '../harness/unique-name.ts';
+import type { Bus, DeliveredBatch, OutgoingMessage } from '../../common/bus/bus.ts';
 
 /** What the suite asks of a bus under test. */
 export interface ContractBusOptions {
