@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClickHouseClient, type ClickHouseClient } from '../common/clickhouse/create-clickhouse-client.ts';
+import { createClickHouseClient, type ClickHouseClient } from '../storage/clickhouse/create-clickhouse-client.ts';
 import { loadConfig, type RevisitConfig } from '../common/config.ts';
-import { applyMigrations } from '../schemas/index.ts';
-import { ClickHouseSightingSink } from '../reid-worker/index.ts';
+import { applyMigrations } from '../storage/clickhouse/apply-migrations.ts';
+import { insertSightings } from '../storage/sightings-table.ts';
 import { queryFootfallByHour, suppressFootfallByHour } from '../reports/index.ts';
 import { createApp, hashApiKey, serveApi } from './index.ts';
 
@@ -39,11 +39,10 @@ before(async () => {
   const sighting = (id: string, identityId: string, t: number, label = '') => ({
     observationId: id, siteId: 'a-1', cameraId: 'entrance', identityId, tStartMs: t, tEndMs: t, similarity: 0.8, isNewIdentity: false, quality: 0.9, modelId: 'm', label,
   });
-  const sink = new ClickHouseSightingSink(clickhouse);
   // p1: one visit 09:00-09:20, p2: two visits (09:10, then 11:00 after a 110 min gap).
-  await sink.write([sighting('o1', 'p1', T0), sighting('o2', 'p1', T0 + 20 * MIN), sighting('o3', 'p2', T0 + 10 * MIN), sighting('o4', 'p2', T0 + 120 * MIN)]);
-  await sink.write([sighting('o1', 'p1', T0)]); // a redelivery must not count twice
-  await sink.write([sighting('o5', 'staff-1', T0, 'staff')]); // staff never count
+  await insertSightings(clickhouse, [sighting('o1', 'p1', T0), sighting('o2', 'p1', T0 + 20 * MIN), sighting('o3', 'p2', T0 + 10 * MIN), sighting('o4', 'p2', T0 + 120 * MIN)]);
+  await insertSightings(clickhouse, [sighting('o1', 'p1', T0)]); // a redelivery must not count twice
+  await insertSightings(clickhouse, [sighting('o5', 'staff-1', T0, 'staff')]); // staff never count
   app = createApp({ config, clickhouse });
 });
 

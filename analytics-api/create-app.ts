@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '../storage/clickhouse/create-clickhouse-client.ts';
 import type { RevisitConfig } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
 import { httpRequestsTotal } from '../common/metrics.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../common/config.ts';
 import { generateEncryptionKeys } from '../identity-registry/index.ts';
-import { openRuntime } from '../common/open-runtime.ts';
+import { openRuntime } from '../runtime/open-runtime.ts';
 import { buildObservation, decodeImage, FacePipeline, listImageFiles, ObservationPublisher, type EmbeddedFace, type RgbImage } from '../ingest/index.ts';
 import { startReidWorker } from '../reid-worker/index.ts';
 import { messageLimits, decodeFaceObservation, encodeFaceObservation } from '../schemas/index.ts';

@@ -7,7 +7,7 @@
  */
 import { Hono } from 'hono';
 import { validator } from 'hono/validator';
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import type { RevisitConfig } from '../../common/config.ts';
 import { footfallQuerySchema } from '../../schemas/index.ts';
 import { queryFootfallByHour, suppressFootfallByHour } from '../../reports/index.ts';

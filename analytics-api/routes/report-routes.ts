@@ -4,10 +4,10 @@
  */
 import { Hono, type Context } from 'hono';
 import { validator } from 'hono/validator';
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import type { RevisitConfig } from '../../common/config.ts';
 import { previousRange, reportQuerySchema } from '../../schemas/report-query.schema.ts';
-import { visitRulesFor } from '../../reid-worker/visits/visit-rules.ts';
+import { visitRulesFor } from '../../storage/visit-model/visit-rules.ts';
 import { apiError } from '../../common/http/api-error.ts';
 import { siteForPrincipal, siteRefusal, sitesOf, type AuthVariables } from '../auth/require-api-key.ts';
 import { CHART_ENDPOINTS } from './chart-endpoints.ts';

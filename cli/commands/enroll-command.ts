@@ -1,7 +1,7 @@
 /** `revisit enroll`: enrols a staff member (or another exclusion group) from photos; lists and removes enrolments. */
 import { Command } from 'commander';
 import { loadConfig } from '../../common/config.ts';
-import { openRuntime } from '../../common/open-runtime.ts';
+import { openRuntime } from '../../runtime/open-runtime.ts';
 import { FacePipeline } from '../../ingest/index.ts';
 import { messageLimits } from '../../schemas/index.ts';
 import { enrollFaces } from '../../reid-worker/exclusion/index.ts';

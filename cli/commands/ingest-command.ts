@@ -1,7 +1,7 @@
 /** `revisit ingest`: a camera's images, video file or stream → observations on the bus (embedded mode: and through the worker). */
 import { Command, Option } from 'commander';
 import { loadConfig, type RevisitConfig } from '../../common/config.ts';
-import { openRuntime } from '../../common/open-runtime.ts';
+import { openRuntime } from '../../runtime/open-runtime.ts';
 import {
   FacePipeline,
   ingestImages,

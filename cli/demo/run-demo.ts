@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../common/config.ts';
 import { generateEncryptionKeys } from '../../identity-registry/index.ts';
-import { openRuntime } from '../../common/open-runtime.ts';
+import { openRuntime } from '../../runtime/open-runtime.ts';
 import { buildObservation, FacePipeline, ObservationPublisher } from '../../ingest/index.ts';
 import { startReidWorker } from '../../reid-worker/index.ts';
 import { messageLimits } from '../../schemas/index.ts';

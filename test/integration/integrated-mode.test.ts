@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createApp, hashApiKey } from '../../analytics-api/index.ts';
-import { openIntegration, type Integration } from '../../analytics-api/integration/open-integration.ts';
+import { openIntegration, type Integration } from '../../runtime/open-integration.ts';
 import { FacePipeline } from '../../ingest/index.ts';
 import { MODEL_ID, MODEL_VERSION } from '../../models/index.ts';
 import { findFreePort } from '../../common/process/find-free-port.ts';

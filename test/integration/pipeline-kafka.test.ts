@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../common/config.ts';
 import { generateEncryptionKeys } from '../../identity-registry/index.ts';
-import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
+import { openRuntime, type Runtime } from '../../runtime/open-runtime.ts';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { decodeImage, FacePipeline, ingestImages, ObservationPublisher } from '../../ingest/index.ts';
 import { MODEL_ID } from '../../models/index.ts';

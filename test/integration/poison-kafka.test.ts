@@ -11,7 +11,7 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import type { Subscription } from '../../common/bus/bus.ts';
 import { loadConfig } from '../../common/config.ts';
 import { generateEncryptionKeys } from '../../identity-registry/index.ts';
-import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
+import { openRuntime, type Runtime } from '../../runtime/open-runtime.ts';
 import { seededRandom } from '../../common/seeded-random.ts';
 import { buildObservation } from '../../ingest/index.ts';
 import { startReidWorker } from '../../reid-worker/index.ts';

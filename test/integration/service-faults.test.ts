@@ -12,7 +12,7 @@ import type { Bus, Subscription } from '../../common/bus/bus.ts';
 import { createKafkaBus } from '../../common/bus/kafka-bus.ts';
 import { loadConfig } from '../../common/config.ts';
 import { generateEncryptionKeys } from '../../identity-registry/index.ts';
-import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
+import { openRuntime, type Runtime } from '../../runtime/open-runtime.ts';
 import { startLocalRedis, type LocalRedisServer } from '../../common/redis/local-redis-server.ts';
 import { seededRandom } from '../../common/seeded-random.ts';
 import { ObservationPublisher } from '../../ingest/index.ts';

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { createKafkaBus } from '../../common/bus/kafka-bus.ts';
-import { createClickHouseClient } from '../../common/clickhouse/create-clickhouse-client.ts';
+import { createClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { startLocalRedis, type LocalRedisServer } from '../../common/redis/local-redis-server.ts';
 import { seededRandom } from '../../common/seeded-random.ts';
 import { generateEncryptionKeys } from '../../identity-registry/index.ts';

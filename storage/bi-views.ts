@@ -1,6 +1,12 @@
-/** Copies what one key scope may read out of the main engine's BI views: its tenant's rows of its sites, suppressed as the views suppress. */
+/**
+ * The BI views (migrations 0008, 0040): the aggregates BI tools may read, suppressed in SQL as the
+ * reports suppress. The only place they are read: each key scope's rows are copied out into its
+ * sandboxed engine.
+ */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { BI_TABLES } from '../sql/index.ts';
+
+/** The tables BI tools may read: parameterised views, named like the tables a BI client sees. */
+export const BI_TABLES = ['bi_footfall_hourly', 'bi_visitors_daily', 'bi_dwell_daily', 'bi_camera_transitions_daily'] as const;
 
 /** A key's scope: its tenant and the sites it may read (sorted, '*' already expanded). */
 export interface BiScope {
@@ -14,7 +20,7 @@ export interface BiTableExport {
   tsv: Uint8Array;
 }
 
-/** One export per BI view, named like the view, holding exactly the rows the scope may see. */
+/** Copies what one key scope may read: one export per BI view, named like the view, holding its tenant's rows of its sites, suppressed as the views suppress. */
 export async function exportBiSnapshot(clickhouse: ClickHouseClient, scope: BiScope, minCount: number): Promise<BiTableExport[]> {
   const tables: BiTableExport[] = [];
   for (const name of BI_TABLES) {

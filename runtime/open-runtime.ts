@@ -1,21 +1,24 @@
-/** The composition root: bus, ClickHouse, Redis and the identity store, embedded or distributed per config. */
+/** The composition root: bus, ClickHouse (migrated), Redis, the identity store and the registry lock, embedded or distributed per config. */
 import { join, resolve } from 'node:path';
-import type { ClickHouseClient } from '@clickhouse/client';
-import { createKafkaBus } from './bus/kafka-bus.ts';
-import { createMemoryBus } from './bus/memory-bus.ts';
-import type { Bus } from './bus/bus.ts';
-import { createClickHouseClient } from './clickhouse/create-clickhouse-client.ts';
-import type { RevisitConfig } from './config.ts';
-import { startLocalRedis } from './redis/local-redis-server.ts';
-import { makePrivateDir, restrictNewFileModes } from './process/restrict-file-modes.ts';
-import { applyMigrations, siteRetentionOf } from '../schemas/index.ts';
+import type { Bus } from '../common/bus/bus.ts';
+import { createKafkaBus } from '../common/bus/kafka-bus.ts';
+import { createMemoryBus } from '../common/bus/memory-bus.ts';
+import type { RevisitConfig } from '../common/config.ts';
+import { makePrivateDir, restrictNewFileModes } from '../common/process/restrict-file-modes.ts';
+import { startLocalRedis } from '../common/redis/local-redis-server.ts';
 import { loadCentroidCipher, RedisIdentityStore, type IdentityStore } from '../identity-registry/index.ts';
+import { RegistryLock } from '../reid-worker/erasure/registry-lock.ts';
+import { siteRetentionOf } from '../schemas/index.ts';
+import { applyMigrations } from '../storage/clickhouse/apply-migrations.ts';
+import { createClickHouseClient, type ClickHouseClient } from '../storage/clickhouse/create-clickhouse-client.ts';
 
 export interface Runtime {
   config: RevisitConfig;
   bus: Bus;
   clickhouse: ClickHouseClient;
   store: IdentityStore;
+  /** One per process: the worker, its visit sweeps and erasures in this process take turns under it. */
+  registryLock: RegistryLock;
   close(): Promise<void>;
 }
 
@@ -53,6 +56,7 @@ export async function openRuntime(config: RevisitConfig): Promise<Runtime> {
       bus,
       clickhouse,
       store,
+      registryLock: new RegistryLock(),
       close: async () => {
         for (const close of closers) await close();
       },

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import type { RevisitConfig } from '../config.ts';
+import type { RevisitConfig } from '../../common/config.ts';
 
 export type { ClickHouseClient };
 

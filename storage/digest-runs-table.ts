@@ -1,5 +1,6 @@
-/** What the scheduler has delivered, kept in ClickHouse so that restarts and replicas agree. */
+/** The `digest_runs` table (the digest ledger): what the scheduler has delivered, kept in ClickHouse so that restarts and replicas agree. The only place its SQL is written. */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { queryRows } from './clickhouse/query-rows.ts';
 
 export interface DeliveryState {
   status: 'sent' | 'failed';
@@ -15,19 +16,21 @@ export interface DeliveryRecord extends DeliveryState {
   destination: string;
 }
 
+/** One row per delivery (site, period, destination), replaced by run key: a later attempt, and a success over a failure, wins. */
 export class DigestLedger {
   constructor(private readonly client: ClickHouseClient) {}
 
+  /** The latest state of a delivery (null: never attempted). */
   async get(runKey: string): Promise<DeliveryState | null> {
-    const result = await this.client.query({
-      query: 'SELECT status, attempts, last_error FROM digest_runs FINAL WHERE run_key = {key:String}',
-      query_params: { key: runKey },
-      format: 'JSONEachRow',
-    });
-    const [row] = await result.json<{ status: 'sent' | 'failed'; attempts: number; last_error: string }>();
+    const [row] = await queryRows<{ status: 'sent' | 'failed'; attempts: number; last_error: string }>(
+      this.client,
+      'SELECT status, attempts, last_error FROM digest_runs FINAL WHERE run_key = {key:String}',
+      { key: runKey },
+    );
     return row ? { status: row.status, attempts: Number(row.attempts), lastError: row.last_error } : null;
   }
 
+  /** Records an attempt's outcome (the error text cut to 2,000 characters). */
   async record(r: DeliveryRecord): Promise<void> {
     await this.client.insert({
       table: 'digest_runs',
@@ -41,13 +44,12 @@ export class DigestLedger {
 
   /** Every delivery of a site, oldest period first: for operators and tests. */
   async list(siteId: string): Promise<DeliveryRecord[]> {
-    const result = await this.client.query({
-      query: `SELECT run_key, site_id, period_kind, toString(period_from) AS period_from, destination, status, attempts, last_error
-              FROM digest_runs FINAL WHERE site_id = {site:String} ORDER BY period_from, run_key`,
-      query_params: { site: siteId },
-      format: 'JSONEachRow',
-    });
-    const rows = await result.json<Record<string, string | number>>();
+    const rows = await queryRows<Record<string, string | number>>(
+      this.client,
+      `SELECT run_key, site_id, period_kind, toString(period_from) AS period_from, destination, status, attempts, last_error
+       FROM digest_runs FINAL WHERE site_id = {site:String} ORDER BY period_from, run_key`,
+      { site: siteId },
+    );
     return rows.map((r) => ({
       runKey: String(r.run_key), siteId: String(r.site_id), periodKind: String(r.period_kind), periodFrom: String(r.period_from),
       destination: String(r.destination), status: r.status as 'sent' | 'failed', attempts: Number(r.attempts), lastError: String(r.last_error),

@@ -1,11 +1,11 @@
-/** Wires integrated mode for an API process: upload app, erasure, and callbacks fed by the sightings topic. */
-import type { Subscription } from '../../common/bus/bus.ts';
-import type { Runtime } from '../../common/open-runtime.ts';
-import { ObservationPublisher, type FacePipeline } from '../../ingest/index.ts';
-import { createUploadApp, IdentityCallbacks } from '../../ingest/upload/index.ts';
-import { messageLimits } from '../../schemas/index.ts';
-import { deliverIdentityCallbacks } from './deliver-identity-callbacks.ts';
-import type { IntegrationDeps } from './integration-routes.ts';
+/** Wires integrated mode for an API process from the camera worker's upload app, the erasure of the worker and callbacks fed by the sightings topic. */
+import { deliverIdentityCallbacks } from '../analytics-api/integration/deliver-identity-callbacks.ts';
+import type { IntegrationDeps } from '../analytics-api/integration/integration-routes.ts';
+import type { Subscription } from '../common/bus/bus.ts';
+import { ObservationPublisher, type FacePipeline } from '../ingest/index.ts';
+import { createUploadApp, IdentityCallbacks } from '../ingest/upload/index.ts';
+import { messageLimits } from '../schemas/index.ts';
+import type { Runtime } from './open-runtime.ts';
 
 export interface Integration {
   deps: IntegrationDeps;
@@ -13,8 +13,9 @@ export interface Integration {
   stop(): Promise<void>;
 }
 
+/** Starts delivering identity callbacks; the routes' dependencies share the runtime's registry lock with an in-process worker. */
 export async function openIntegration(runtime: Runtime, pipeline: FacePipeline): Promise<Integration> {
-  const { config, bus, store, clickhouse } = runtime;
+  const { config, bus, store, clickhouse, registryLock } = runtime;
   const upload = config.ingest.upload;
   const callbacks = new IdentityCallbacks({
     ttlMs: upload.callbackTtlMs,
@@ -28,7 +29,7 @@ export async function openIntegration(runtime: Runtime, pipeline: FacePipeline):
     deps: {
       upload: createUploadApp({ pipeline, publisher: new ObservationPublisher(bus, config.topics.observations, limits), limits, config: config.ingest, callbacks }),
       pipeline,
-      erasure: { store, clickhouse },
+      erasure: { store, clickhouse, registryLock },
     },
     stop: () => subscription.stop(),
   };
