@@ -14,7 +14,6 @@ import { biRoute } from './bi/bi-route.ts';
 import type { BiService } from './bi/open-bi-service.ts';
 import type { ApiKeyStore } from './keys/api-key-store.ts';
 import { buildOpenApi } from './openapi/build-openapi.ts';
-import { footfallRoute } from './routes/footfall-route.ts';
 import { reportRoutes } from './routes/report-routes.ts';
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts';
 import { integrationRoutes, type IntegrationDeps } from './integration/integration-routes.ts';
@@ -60,7 +59,6 @@ export function createApp({ config, clickhouse, keyStore, integration, bi, limit
 
   const v1 = new Hono();
   v1.use(limitBeforeAuth(limits), requireApiKey(resolvePrincipal), limitPerKey(limits));
-  v1.route('/', footfallRoute(config, clickhouse));
   v1.route('/', reportRoutes(config, clickhouse, now));
   if (integration) v1.route('/', integrationRoutes(config, integration));
   app.route('/api/v1', v1);

@@ -7,5 +7,5 @@ export { type Sighting, decodeSighting, encodeSighting } from './sighting.ts';
 export { type IdentityMergeEvent, decodeIdentityMerge, encodeIdentityMerge } from './identity-merge.ts';
 export { configSchema, DEFAULT_WORKER_GROUP, type RevisitConfig, type RevisitConfigInput, type SiteConfig, type ApiKeyConfig } from './config.schema.ts';
 export { listMigrations, type Migration } from './clickhouse/list-migrations.ts';
-export { footfallQuerySchema, type FootfallQueryParams, type ErrorBody } from './http.schema.ts';
+export type { ErrorBody } from './http.schema.ts';
 export { ingestConfigSchema, faceUploadQuerySchema, embeddingUploadSchema, type IngestConfig, type IngestConfigInput, type FaceUploadQuery, type EmbeddingUpload } from './ingest.schema.ts';
