@@ -99,7 +99,7 @@ test('random stores: no count below minCount follows from the hour, day and week
       learn(level, out);
     }
     const derived = deriveHidden(relations, known);
-    for (const [figure, value] of derived) {
+    for (const [figure] of derived) {
       const real = truth.get(figure)!;
       assert.ok(!(real > 0 && real < K), `seed ${seed}: ${figure} = ${real} follows from the published figures`);
     }

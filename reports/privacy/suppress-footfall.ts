@@ -1,7 +1,7 @@
 /** Suppression of the footfall reports: buckets by local hour, day or week with their totals. */
 import type { FootfallBucket, FootfallByPeriod, FootfallPeriod } from '../queries/footfall-by-period.ts';
 import { digestPeriod } from '../digest/digest-period.ts';
-import { HiddenFigures, isSmall, protectSum, type SuppressionMarks, type SumCell } from './small-counts.ts';
+import { HiddenFigures, isSmall, type SuppressionMarks } from './small-counts.ts';
 import { protectVisitLevel, sumVisits, visitRowState, type ParentRow, type VisitCounts, type VisitRowState } from './protect-visit-rows.ts';
 
 type Counts = Omit<FootfallBucket, 'period'>;

@@ -102,14 +102,6 @@ async function handled(siteId: string): Promise<number> {
   return (await redis.keys(`${keyPrefix}:{${siteId}}:obs:*`)).length;
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
 /**
  * Publishes a site's stream in paced chunks; once a third has been handled, `inject` runs
  * alongside the rest of the stream. Then waits until the worker has committed everything.
