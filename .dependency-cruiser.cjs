@@ -32,13 +32,15 @@ const layerRules = LAYERS.flatMap((layer, i) => {
     const sideways = layer.filter((other) => other !== folder && !(PEERS[folder] ?? []).includes(other));
     const forbidden = [...above, ...sideways];
     if (forbidden.length === 0) return [];
-    return [{
-      name: `layer-${folder}`,
-      severity: 'error',
-      comment: `${folder}/ may import only lower layers${PEERS[folder] ? ` and ${PEERS[folder].join(', ')}` : ''}: not ${forbidden.join(', ')}`,
-      from: { path: `^${folder}/`, pathNot: NOT_PRODUCT },
-      to: { path: folders(forbidden) },
-    }];
+    return [
+      {
+        name: `layer-${folder}`,
+        severity: 'error',
+        comment: `${folder}/ may import only lower layers${PEERS[folder] ? ` and ${PEERS[folder].join(', ')}` : ''}: not ${forbidden.join(', ')}`,
+        from: { path: `^${folder}/`, pathNot: NOT_PRODUCT },
+        to: { path: folders(forbidden) },
+      },
+    ];
   });
 });
 
@@ -86,6 +88,9 @@ module.exports = {
     exclude: { path: '^schemas/gen/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
   },
 };

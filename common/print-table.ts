@@ -7,7 +7,8 @@ export function printTable(title: string, rows: Row[]): void {
   const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const cell = (v: string | number) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v);
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c] ?? '').length)));
-  const line = (vals: string[]) => vals.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
+  const line = (vals: string[]) =>
+    vals.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
   console.log(`\n${title}`);
   console.log(line(cols));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));

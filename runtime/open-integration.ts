@@ -27,7 +27,13 @@ export async function openIntegration(runtime: Runtime, pipeline: FacePipeline):
   const subscription: Subscription = await deliverIdentityCallbacks(bus, config.topics.sightings, callbacks);
   return {
     deps: {
-      upload: createUploadApp({ pipeline, publisher: new ObservationPublisher(bus, config.topics.observations, limits), limits, config: config.ingest, callbacks }),
+      upload: createUploadApp({
+        pipeline,
+        publisher: new ObservationPublisher(bus, config.topics.observations, limits),
+        limits,
+        config: config.ingest,
+        callbacks,
+      }),
       pipeline,
       erasure: { store, clickhouse, registryLock },
     },

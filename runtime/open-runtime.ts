@@ -43,11 +43,22 @@ export async function openRuntime(config: RevisitConfig): Promise<Runtime> {
       redisUrl = local.url;
     }
     const retentionOf = siteRetentionOf(config);
-    const store = new RedisIdentityStore({ url: redisUrl, cipher: loadCentroidCipher(config), keyPrefix: config.redis.keyPrefix, retentionMsOf: (site) => retentionOf(site).identityMs });
+    const store = new RedisIdentityStore({
+      url: redisUrl,
+      cipher: loadCentroidCipher(config),
+      keyPrefix: config.redis.keyPrefix,
+      retentionMsOf: (site) => retentionOf(site).identityMs,
+    });
     closers.unshift(() => store.close());
 
     const bus = config.kafka
-      ? createKafkaBus({ brokers: config.kafka.brokers, clientId: 'revisit', numPartitions: config.kafka.partitions, sessionTimeoutMs: config.kafka.sessionTimeoutMs, retryBackoffMaxMs: config.kafka.retryBackoffMaxMs })
+      ? createKafkaBus({
+          brokers: config.kafka.brokers,
+          clientId: 'revisit',
+          numPartitions: config.kafka.partitions,
+          sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+          retryBackoffMaxMs: config.kafka.retryBackoffMaxMs,
+        })
       : createMemoryBus();
     closers.unshift(() => bus.close());
 

@@ -17,6 +17,10 @@ export function messageLimits(config: RevisitConfig, now: () => number = Date.no
     embeddingDim: config.matching.embeddingDim,
     maxMessageBytes: config.limits.maxMessageBytes,
     isKnownSite: (siteId) => sites.has(siteId),
-    times: { now, maxFutureSkewMs, maxPastMsOf: (siteId) => (maxPastDays ?? retentionOf(siteId).sightingDays) * DAY_MS },
+    times: {
+      now,
+      maxFutureSkewMs,
+      maxPastMsOf: (siteId) => (maxPastDays ?? retentionOf(siteId).sightingDays) * DAY_MS,
+    },
   };
 }

@@ -21,6 +21,9 @@ export function siteRetentionOf(config: Pick<RevisitConfig, 'sites' | 'privacy'>
       },
     ]),
   );
-  const fallback = { identityMs: config.privacy.retentionDays * DAY_MS, sightingDays: config.privacy.sightingRetentionDays };
+  const fallback = {
+    identityMs: config.privacy.retentionDays * DAY_MS,
+    sightingDays: config.privacy.sightingRetentionDays,
+  };
   return (siteId) => bySite.get(siteId) ?? fallback;
 }

@@ -6,7 +6,12 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 
 /** The tables BI tools may read: parameterised views, named like the tables a BI client sees. */
-export const BI_TABLES = ['bi_footfall_hourly', 'bi_visitors_daily', 'bi_dwell_daily', 'bi_camera_transitions_daily'] as const;
+export const BI_TABLES = [
+  'bi_footfall_hourly',
+  'bi_visitors_daily',
+  'bi_dwell_daily',
+  'bi_camera_transitions_daily',
+] as const;
 
 /** A key's scope: its tenant and the sites it may read (sorted, '*' already expanded). */
 export interface BiScope {
@@ -21,7 +26,11 @@ export interface BiTableExport {
 }
 
 /** Copies what one key scope may read: one export per BI view, named like the view, holding its tenant's rows of its sites, suppressed as the views suppress. */
-export async function exportBiSnapshot(clickhouse: ClickHouseClient, scope: BiScope, minCount: number): Promise<BiTableExport[]> {
+export async function exportBiSnapshot(
+  clickhouse: ClickHouseClient,
+  scope: BiScope,
+  minCount: number,
+): Promise<BiTableExport[]> {
   const tables: BiTableExport[] = [];
   for (const name of BI_TABLES) {
     const result = await clickhouse.exec({

@@ -26,7 +26,11 @@ async function tablesWithIdentities(client: ClickHouseClient): Promise<Array<{ t
 }
 
 /** Physically deletes (synchronous mutation) the site's rows of `identityIds` from every such table. */
-export async function deleteIdentityRows(client: ClickHouseClient, siteId: string, identityIds: string[]): Promise<DeletedRows> {
+export async function deleteIdentityRows(
+  client: ClickHouseClient,
+  siteId: string,
+  identityIds: string[],
+): Promise<DeletedRows> {
   const out: DeletedRows = { byTable: {}, observationIds: [] };
   if (identityIds.length === 0) return out;
   const params = { site: siteId, ids: identityIds };
@@ -35,11 +39,20 @@ export async function deleteIdentityRows(client: ClickHouseClient, siteId: strin
     const where = `${hasSite ? 'site_id = {site:String} AND ' : ''}identity_id IN {ids:Array(String)}`;
     // Table names come from system.tables, quoted as identifiers; values go as parameters.
     const quoted = `\`${table.replace(/`/g, '``')}\``;
-    const [counted] = await queryRows<{ n: string | number }>(client, `SELECT count() AS n FROM ${quoted} WHERE ${where}`, params);
+    const [counted] = await queryRows<{ n: string | number }>(
+      client,
+      `SELECT count() AS n FROM ${quoted} WHERE ${where}`,
+      params,
+    );
     const n = Number(counted?.n ?? 0);
     // A mutation rewrites the parts without the rows (a lightweight DELETE would only mask them
     // until a merge); mutations_sync waits until every replica has done it.
-    if (n > 0) await client.command({ query: `ALTER TABLE ${quoted} DELETE WHERE ${where}`, query_params: params, clickhouse_settings: { mutations_sync: '2' } });
+    if (n > 0)
+      await client.command({
+        query: `ALTER TABLE ${quoted} DELETE WHERE ${where}`,
+        query_params: params,
+        clickhouse_settings: { mutations_sync: '2' },
+      });
     out.byTable[table] = n;
   }
   return out;

@@ -35,10 +35,19 @@ export class DigestLedger {
     await this.client.insert({
       table: 'digest_runs',
       format: 'JSONEachRow',
-      values: [{
-        run_key: r.runKey, site_id: r.siteId, period_kind: r.periodKind, period_from: r.periodFrom, destination: r.destination,
-        status: r.status, attempts: r.attempts, last_error: r.lastError.slice(0, 2000), version: r.attempts * 2 + (r.status === 'sent' ? 1 : 0),
-      }],
+      values: [
+        {
+          run_key: r.runKey,
+          site_id: r.siteId,
+          period_kind: r.periodKind,
+          period_from: r.periodFrom,
+          destination: r.destination,
+          status: r.status,
+          attempts: r.attempts,
+          last_error: r.lastError.slice(0, 2000),
+          version: r.attempts * 2 + (r.status === 'sent' ? 1 : 0),
+        },
+      ],
     });
   }
 
@@ -51,8 +60,14 @@ export class DigestLedger {
       { site: siteId },
     );
     return rows.map((r) => ({
-      runKey: String(r.run_key), siteId: String(r.site_id), periodKind: String(r.period_kind), periodFrom: String(r.period_from),
-      destination: String(r.destination), status: r.status as 'sent' | 'failed', attempts: Number(r.attempts), lastError: String(r.last_error),
+      runKey: String(r.run_key),
+      siteId: String(r.site_id),
+      periodKind: String(r.period_kind),
+      periodFrom: String(r.period_from),
+      destination: String(r.destination),
+      status: r.status as 'sent' | 'failed',
+      attempts: Number(r.attempts),
+      lastError: String(r.last_error),
     }));
   }
 }

@@ -15,6 +15,12 @@ export async function recordMerges(client: ClickHouseClient, siteId: string, mer
   await client.insert({
     table: 'identity_merges',
     format: 'JSONEachRow',
-    values: merges.map((m) => ({ site_id: siteId, merged_identity_id: m.from, identity_id: m.to, similarity: m.similarity, merged_at: m.mergedAtMs })),
+    values: merges.map((m) => ({
+      site_id: siteId,
+      merged_identity_id: m.from,
+      identity_id: m.to,
+      similarity: m.similarity,
+      merged_at: m.mergedAtMs,
+    })),
   });
 }

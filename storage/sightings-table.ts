@@ -13,14 +13,19 @@ interface MemberRow {
   t_end_ms: string | number;
 }
 
-const MEMBER_COLUMNS = 'identity_id, observation_id, camera_id, toUnixTimestamp64Milli(t_start) AS t_start_ms, toUnixTimestamp64Milli(t_end) AS t_end_ms';
+const MEMBER_COLUMNS =
+  'identity_id, observation_id, camera_id, toUnixTimestamp64Milli(t_start) AS t_start_ms, toUnixTimestamp64Milli(t_end) AS t_end_ms';
 
 /**
  * Inserts sightings. Idempotent: the table replaces rows by observation id, so a redelivered
  * batch rewrites them. `retentionDaysOf` is the site's sighting retention, stored per row for
  * the table's TTL (unset: the column default).
  */
-export async function insertSightings(client: ClickHouseClient, sightings: Sighting[], retentionDaysOf?: (siteId: string) => number): Promise<void> {
+export async function insertSightings(
+  client: ClickHouseClient,
+  sightings: Sighting[],
+  retentionDaysOf?: (siteId: string) => number,
+): Promise<void> {
   if (sightings.length === 0) return;
   await client.insert({
     table: 'sightings',
@@ -48,7 +53,11 @@ export async function insertSightings(client: ClickHouseClient, sightings: Sight
  * `identity_id` is not in the sort key, so UPDATE may change it; the rows keep their observation
  * ids, so a later redelivery still replaces them.
  */
-export async function rekeyMergedSightings(client: ClickHouseClient, siteId: string, survivors: Map<string, string[]>): Promise<void> {
+export async function rekeyMergedSightings(
+  client: ClickHouseClient,
+  siteId: string,
+  survivors: Map<string, string[]>,
+): Promise<void> {
   const froms = [...survivors].flatMap(([to, list]) => list.map((from) => ({ from, to })));
   if (froms.length === 0) return;
   await client.command({
@@ -60,7 +69,11 @@ export async function rekeyMergedSightings(client: ClickHouseClient, siteId: str
 }
 
 /** Every unlabelled sighting of an identity (FINAL), in time order: what its visits are cut from. */
-export async function readIdentitySightings(client: ClickHouseClient, siteId: string, identityId: string): Promise<Sighting[]> {
+export async function readIdentitySightings(
+  client: ClickHouseClient,
+  siteId: string,
+  identityId: string,
+): Promise<Sighting[]> {
   const rows = await queryRows<MemberRow>(
     client,
     `SELECT ${MEMBER_COLUMNS} FROM sightings FINAL
@@ -83,7 +96,13 @@ export async function readIdentitySightings(client: ClickHouseClient, siteId: st
 }
 
 /** The unlabelled sightings (FINAL) of some identities that started from `fromMs` to `toMs` inclusive, per identity. */
-export async function readVisitMembers(client: ClickHouseClient, siteId: string, identityIds: string[], fromMs: number, toMs: number): Promise<Map<string, VisitMember[]>> {
+export async function readVisitMembers(
+  client: ClickHouseClient,
+  siteId: string,
+  identityIds: string[],
+  fromMs: number,
+  toMs: number,
+): Promise<Map<string, VisitMember[]>> {
   const rows = await queryRows<MemberRow>(
     client,
     `SELECT ${MEMBER_COLUMNS} FROM sightings FINAL
@@ -94,14 +113,23 @@ export async function readVisitMembers(client: ClickHouseClient, siteId: string,
   const out = new Map<string, VisitMember[]>();
   for (const m of rows) {
     const list = out.get(m.identity_id) ?? [];
-    list.push({ observationId: m.observation_id, cameraId: m.camera_id, tStartMs: Number(m.t_start_ms), tEndMs: Number(m.t_end_ms) });
+    list.push({
+      observationId: m.observation_id,
+      cameraId: m.camera_id,
+      tStartMs: Number(m.t_start_ms),
+      tEndMs: Number(m.t_end_ms),
+    });
     out.set(m.identity_id, list);
   }
   return out;
 }
 
 /** Observation ids of every sighting of the identities (labelled or not): an erasure removes their markers too. */
-export async function readObservationIds(client: ClickHouseClient, siteId: string, identityIds: string[]): Promise<string[]> {
+export async function readObservationIds(
+  client: ClickHouseClient,
+  siteId: string,
+  identityIds: string[],
+): Promise<string[]> {
   const rows = await queryRows<{ observation_id: string }>(
     client,
     'SELECT DISTINCT observation_id FROM sightings WHERE site_id = {site:String} AND identity_id IN {ids:Array(String)}',

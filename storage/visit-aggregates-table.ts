@@ -14,7 +14,11 @@ export const VISIT_AGGREGATES = ['footfall_hourly', 'visitors_daily', 'camera_tr
  * with their own SQL. Safe while the worker keeps writing: a visit written before the delete is
  * re-inserted, one written after it adds its own state. Safe to repeat after a crash.
  */
-export async function rebuildVisitAggregates(client: ClickHouseClient, siteId: string, localDates: string[]): Promise<void> {
+export async function rebuildVisitAggregates(
+  client: ClickHouseClient,
+  siteId: string,
+  localDates: string[],
+): Promise<void> {
   if (localDates.length === 0) return;
   const params = { site: siteId, dates: [...new Set(localDates)].sort() };
   for (const table of VISIT_AGGREGATES) {

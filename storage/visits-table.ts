@@ -23,7 +23,8 @@ export const COUNTED_VISITS = `
 export const OPEN_VISITS = `SELECT *, path, dwell_s FROM visits FINAL WHERE site_id = {site:String} AND status = 'open'`;
 
 /** Non-materialized columns, for copying rows. */
-const COLUMNS = 'site_id, tenant, visit_id, identity_id, start, end, local_date, local_hour, cameras, sightings, returning, counted, status, rules_version, version';
+const COLUMNS =
+  'site_id, tenant, visit_id, identity_id, start, end, local_date, local_hour, cameras, sightings, returning, counted, status, rules_version, version';
 
 interface LatestRow {
   identity_id: string;
@@ -41,7 +42,8 @@ export interface VisitSummary {
   localDate: string;
 }
 
-const LATEST_COLUMNS = 'identity_id, visit_id, toUnixTimestamp64Milli(start) AS start_ms, toUnixTimestamp64Milli(end) AS end_ms, returning, status';
+const LATEST_COLUMNS =
+  'identity_id, visit_id, toUnixTimestamp64Milli(start) AS start_ms, toUnixTimestamp64Milli(end) AS end_ms, returning, status';
 const SYNC = { mutations_sync: '2' } as const;
 
 /** Reads and writes visits; holds the version counter, so one process writes through one instance. */
@@ -93,10 +95,17 @@ export class VisitsTable {
   }
 
   /** Every visit left open (by a crash or a stop), per site. */
-  async openVisits(siteIds: string[], visitGapMs: (siteId: string) => number): Promise<Map<string, Map<string, StoredVisit>>> {
+  async openVisits(
+    siteIds: string[],
+    visitGapMs: (siteId: string) => number,
+  ): Promise<Map<string, Map<string, StoredVisit>>> {
     const out = new Map<string, Map<string, StoredVisit>>();
     for (const siteId of siteIds) {
-      const open = await queryRows<LatestRow>(this.client, `SELECT ${LATEST_COLUMNS} FROM visits FINAL WHERE site_id = {site:String} AND status = 'open'`, { site: siteId });
+      const open = await queryRows<LatestRow>(
+        this.client,
+        `SELECT ${LATEST_COLUMNS} FROM visits FINAL WHERE site_id = {site:String} AND status = 'open'`,
+        { site: siteId },
+      );
       if (open.length > 0) out.set(siteId, await this.withMembers(siteId, open, visitGapMs(siteId)));
     }
     return out;
@@ -109,13 +118,18 @@ export class VisitsTable {
       'SELECT toUnixTimestamp64Milli(start) AS start_ms, counted, toString(local_date) AS local_date FROM visits FINAL WHERE site_id = {site:String} AND identity_id = {id:String}',
       { site: siteId, id: identityId },
     );
-    return rows.map((r) => ({ startMs: Number(r.start_ms), counted: Number(r.counted) === 1, localDate: r.local_date }));
+    return rows.map((r) => ({
+      startMs: Number(r.start_ms),
+      counted: Number(r.counted) === 1,
+      localDate: r.local_date,
+    }));
   }
 
   /** Gives the visits of merged identities to their survivor (synchronous mutation). */
   async rekey(siteId: string, to: string, froms: string[]): Promise<void> {
     await this.client.command({
-      query: 'ALTER TABLE visits UPDATE identity_id = {to:String} WHERE site_id = {site:String} AND identity_id IN {froms:Array(String)}',
+      query:
+        'ALTER TABLE visits UPDATE identity_id = {to:String} WHERE site_id = {site:String} AND identity_id IN {froms:Array(String)}',
       query_params: { site: siteId, to, froms },
       clickhouse_settings: SYNC,
     });
@@ -124,24 +138,44 @@ export class VisitsTable {
   /** Deletes an identity's visits that started at or after `fromMs` (synchronous mutation): they are about to be cut again. */
   async deleteFrom(siteId: string, identityId: string, fromMs: number): Promise<void> {
     await this.client.command({
-      query: "ALTER TABLE visits DELETE WHERE site_id = {site:String} AND identity_id = {id:String} AND start >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')",
+      query:
+        "ALTER TABLE visits DELETE WHERE site_id = {site:String} AND identity_id = {id:String} AND start >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')",
       query_params: { site: siteId, id: identityId, from: fromMs },
       clickhouse_settings: SYNC,
     });
   }
 
   /** Attaches each visit's sightings (from the gap before its start to its stored end). */
-  private async withMembers(siteId: string, latest: LatestRow[], visitGapMs: number): Promise<Map<string, StoredVisit>> {
+  private async withMembers(
+    siteId: string,
+    latest: LatestRow[],
+    visitGapMs: number,
+  ): Promise<Map<string, StoredVisit>> {
     const out = new Map<string, StoredVisit>();
     if (latest.length === 0) return out;
     const fromMs = Math.min(...latest.map((r) => Number(r.start_ms))) - visitGapMs;
     const toMs = Math.max(...latest.map((r) => Number(r.end_ms)));
-    const members = await readVisitMembers(this.client, siteId, latest.map((r) => r.identity_id), fromMs, toMs);
+    const members = await readVisitMembers(
+      this.client,
+      siteId,
+      latest.map((r) => r.identity_id),
+      fromMs,
+      toMs,
+    );
     for (const r of latest) {
       const startMs = Number(r.start_ms);
       const endMs = Number(r.end_ms);
-      const mine = (members.get(r.identity_id) ?? []).filter((m) => m.tStartMs >= startMs - visitGapMs && m.tStartMs <= endMs);
-      out.set(r.identity_id, { visitId: r.visit_id, startMs, endMs, returning: r.returning === 1, status: r.status, members: mine });
+      const mine = (members.get(r.identity_id) ?? []).filter(
+        (m) => m.tStartMs >= startMs - visitGapMs && m.tStartMs <= endMs,
+      );
+      out.set(r.identity_id, {
+        visitId: r.visit_id,
+        startMs,
+        endMs,
+        returning: r.returning === 1,
+        status: r.status,
+        members: mine,
+      });
     }
     return out;
   }

@@ -26,7 +26,10 @@ let seq = 0;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'revisit-maintainer-'));
-  config = loadConfig({ dataDir: dir, sites: [{ id: 'shop', name: 'Shop', tenant: 't1', timezone: 'Europe/Berlin' }] }, {});
+  config = loadConfig(
+    { dataDir: dir, sites: [{ id: 'shop', name: 'Shop', tenant: 't1', timezone: 'Europe/Berlin' }] },
+    {},
+  );
   clickhouse = await createClickHouseClient(config);
   await applyMigrations(clickhouse);
 });
@@ -37,7 +40,19 @@ after(async () => {
 });
 
 function sighting(identityId: string, tMs: number): Sighting {
-  return { observationId: `m${seq++}`, siteId: 'shop', cameraId: 'entrance', identityId, tStartMs: tMs, tEndMs: tMs + 3000, similarity: 0.9, isNewIdentity: false, quality: 0.9, modelId: 'm', label: '' };
+  return {
+    observationId: `m${seq++}`,
+    siteId: 'shop',
+    cameraId: 'entrance',
+    identityId,
+    tStartMs: tMs,
+    tEndMs: tMs + 3000,
+    similarity: 0.9,
+    isNewIdentity: false,
+    quality: 0.9,
+    modelId: 'm',
+    label: '',
+  };
 }
 
 /** The worker's order: sightings saved, then visits updated. */
@@ -47,7 +62,11 @@ async function deliver(visits: VisitMaintainer, batch: Sighting[]): Promise<void
 }
 
 async function statusOf(identityId: string): Promise<string[]> {
-  const rows = await queryRows<{ status: string }>(clickhouse, "SELECT status FROM visits FINAL WHERE site_id = 'shop' AND identity_id = {id:String} ORDER BY start", { id: identityId });
+  const rows = await queryRows<{ status: string }>(
+    clickhouse,
+    "SELECT status FROM visits FINAL WHERE site_id = 'shop' AND identity_id = {id:String} ORDER BY start",
+    { id: identityId },
+  );
   return rows.map((r) => r.status);
 }
 

@@ -51,7 +51,11 @@ export class VisitMaintainer {
   start(lock: RegistryLock, sweepEveryMs = 60_000): void {
     if (this.timer || sweepEveryMs <= 0) return;
     this.timer = setInterval(() => {
-      lock.run(() => this.sweep()).catch((err) => this.logger.warn({ err }, 'visit sweep failed; its closed visits are written at the next sweep'));
+      lock
+        .run(() => this.sweep())
+        .catch((err) =>
+          this.logger.warn({ err }, 'visit sweep failed; its closed visits are written at the next sweep'),
+        );
     }, sweepEveryMs);
     this.timer.unref();
   }
@@ -81,7 +85,9 @@ export class VisitMaintainer {
     // A visit the batch touched is written in its current state: a closed state waiting for it is out of date.
     for (const r of rows) this.pending.delete(r.visitId);
     await this.visits.write(rows);
-    await this.writeClosed().catch((err) => this.logger.warn({ err }, 'writing closed visits failed; retried at the next sweep'));
+    await this.writeClosed().catch((err) =>
+      this.logger.warn({ err }, 'writing closed visits failed; retried at the next sweep'),
+    );
   }
 
   /**
@@ -98,14 +104,18 @@ export class VisitMaintainer {
   /** Closes what came due into `pending` and writes every pending visit (see `sweep`). */
   private async writeClosed(): Promise<number> {
     const nowMs = this.now();
-    for (const tracker of this.trackers.values()) for (const row of tracker.sweep(nowMs)) this.pending.set(row.visitId, row);
+    for (const tracker of this.trackers.values())
+      for (const row of tracker.sweep(nowMs)) this.pending.set(row.visitId, row);
     const rows = [...this.pending.values()];
     try {
       await this.visits.write(rows);
     } catch (err) {
       if (!isRetriable(err)) {
         this.pending.clear();
-        this.logger.error({ err, visits: rows.length }, 'ClickHouse refused closed visits; they are closed again by the next start');
+        this.logger.error(
+          { err, visits: rows.length },
+          'ClickHouse refused closed visits; they are closed again by the next start',
+        );
       }
       throw err;
     }
@@ -123,9 +133,16 @@ export class VisitMaintainer {
     const merged = new Set([...merges].flatMap(([to, froms]) => [to, ...froms]));
     tracker.forget(merged);
     // The rebuild writes these identities' visits anew: an older closed state must not follow it.
-    for (const [id, row] of this.pending) if (row.siteId === siteId && merged.has(row.identityId)) this.pending.delete(id);
+    for (const [id, row] of this.pending)
+      if (row.siteId === siteId && merged.has(row.identityId)) this.pending.delete(id);
     const site = this.config.sites.find((s) => s.id === siteId)!;
-    await rebuildMergedVisits(this.client, this.visits, { siteId, tenant: site.tenant, rules: visitRulesFor(this.config, siteId) }, merges, this.now());
+    await rebuildMergedVisits(
+      this.client,
+      this.visits,
+      { siteId, tenant: site.tenant, rules: visitRulesFor(this.config, siteId) },
+      merges,
+      this.now(),
+    );
   }
 
   /**

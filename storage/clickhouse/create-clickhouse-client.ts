@@ -10,7 +10,9 @@ export type { ClickHouseClient };
  * With `clickhouse.url` set, talks HTTP to that server; otherwise runs the ClickHouse engine
  * in-process (chdb) on `dataDir/clickhouse`. Callers cannot tell the difference: that is the point.
  */
-export async function createClickHouseClient(config: Pick<RevisitConfig, 'clickhouse' | 'dataDir'>): Promise<ClickHouseClient> {
+export async function createClickHouseClient(
+  config: Pick<RevisitConfig, 'clickhouse' | 'dataDir'>,
+): Promise<ClickHouseClient> {
   const { url, username, password, database } = config.clickhouse;
   if (url) return createClient({ url, username, password, database });
   const path = resolve(join(config.dataDir, 'clickhouse'));

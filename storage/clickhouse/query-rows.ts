@@ -2,6 +2,10 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 
 /** Runs a query (values only as `{name:Type}` parameters, never spliced in) and returns its rows. */
-export async function queryRows<T>(client: ClickHouseClient, query: string, params: Record<string, unknown> = {}): Promise<T[]> {
+export async function queryRows<T>(
+  client: ClickHouseClient,
+  query: string,
+  params: Record<string, unknown> = {},
+): Promise<T[]> {
   return (await client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
 }

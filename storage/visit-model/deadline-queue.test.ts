@@ -17,7 +17,10 @@ test('takes only the due values, in deadline order, and leaves the rest', () => 
   assert.equal(due.length, expected);
   assert.equal(queue.size, 10_000 - expected);
   const order = due.map((v) => deadlines[Number(v.slice(1))]);
-  assert.deepEqual(order, [...order].sort((a, b) => a - b));
+  assert.deepEqual(
+    order,
+    [...order].sort((a, b) => a - b),
+  );
   assert.deepEqual(queue.takeDue(999), []);
   assert.equal(queue.takeDue(Infinity).length, 10_000 - expected);
   assert.equal(queue.size, 0);

@@ -6,7 +6,10 @@ import { checkTimeZone, localDate, localHour, localMidnightMs, nextLocalMidnight
 test('local midnight on a DST change day and in a +05:45 zone', () => {
   assert.equal(new Date(localMidnightMs('2026-03-29', 'Europe/Berlin')).toISOString(), '2026-03-28T23:00:00.000Z');
   assert.equal(new Date(localMidnightMs('2026-03-30', 'Europe/Berlin')).toISOString(), '2026-03-29T22:00:00.000Z');
-  assert.equal(new Date(nextLocalMidnightMs(Date.parse('2026-03-29T12:00:00Z'), 'Europe/Berlin')).toISOString(), '2026-03-29T22:00:00.000Z');
+  assert.equal(
+    new Date(nextLocalMidnightMs(Date.parse('2026-03-29T12:00:00Z'), 'Europe/Berlin')).toISOString(),
+    '2026-03-29T22:00:00.000Z',
+  );
   assert.equal(new Date(localMidnightMs('2026-06-01', 'Asia/Kathmandu')).toISOString(), '2026-05-31T18:15:00.000Z');
 });
 
@@ -25,14 +28,45 @@ const referenceFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** Intl asked directly, and the next midnight as computed before the memo: what every answer must equal. */
 function reference(ms: number, timeZone: string): { date: string; hour: number; nextMidnightMs: number } {
-  if (!referenceFormats.has(timeZone)) referenceFormats.set(timeZone, new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: 'numeric' }));
-  const parts = Object.fromEntries(referenceFormats.get(timeZone)!.formatToParts(ms).map((p) => [p.type, p.value]));
-  const next = new Date(Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day) + 1)).toISOString().slice(0, 10);
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour), nextMidnightMs: localMidnightMs(next, timeZone) };
+  if (!referenceFormats.has(timeZone))
+    referenceFormats.set(
+      timeZone,
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: 'numeric',
+      }),
+    );
+  const parts = Object.fromEntries(
+    referenceFormats
+      .get(timeZone)!
+      .formatToParts(ms)
+      .map((p) => [p.type, p.value]),
+  );
+  const next = new Date(Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day) + 1))
+    .toISOString()
+    .slice(0, 10);
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    hour: Number(parts.hour),
+    nextMidnightMs: localMidnightMs(next, timeZone),
+  };
 }
 
 test('memoized days answer exactly as Intl, across DST changes, half-hour DST and midnight DST', () => {
-  const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'America/Santiago', 'America/Havana', 'Pacific/Chatham'];
+  const zones = [
+    'UTC',
+    'Europe/Berlin',
+    'America/New_York',
+    'Asia/Kathmandu',
+    'Australia/Lord_Howe',
+    'America/Santiago',
+    'America/Havana',
+    'Pacific/Chatham',
+  ];
   const from = Date.parse('2025-01-01T00:00:00Z');
   const span = 3 * 365 * 86_400_000;
   let x = 12345;
@@ -40,7 +74,8 @@ test('memoized days answer exactly as Intl, across DST changes, half-hour DST an
     for (let i = 0; i < 1500; i++) {
       x = (x * 1103515245 + 12345) % 2 ** 31;
       // Random instants, and instants at (and 1 ms before) hour boundaries spread over the span.
-      const ms = i % 2 === 0 ? from + Math.floor((x / 2 ** 31) * span) : from + i * 3600_000 * 17 - (i % 4 === 1 ? 1 : 0);
+      const ms =
+        i % 2 === 0 ? from + Math.floor((x / 2 ** 31) * span) : from + i * 3600_000 * 17 - (i % 4 === 1 ? 1 : 0);
       const want = reference(ms, zone);
       const at = `${zone} ${new Date(ms).toISOString()}`;
       assert.equal(localDate(ms, zone), want.date, at);

@@ -62,7 +62,7 @@ export function localHour(ms: number, timeZone: string): number {
 /** Milliseconds the local wall clock is ahead of UTC at `ms`. */
 function offsetMs(ms: number, timeZone: string): number {
   const p = localParts(ms, timeZone);
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - (ms - (ms % 1000 + 1000) % 1000);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - (ms - (((ms % 1000) + 1000) % 1000));
 }
 
 /** The UTC instant of local midnight starting the local date `date` (`YYYY-MM-DD`). */
@@ -109,13 +109,29 @@ function dayOf(ms: number, timeZone: string): LocalDay {
   const date = dateAt(ms, timeZone);
   const [y, m, d] = date.split('-').map(Number);
   const next = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
-  const day = { date, startMs: localMidnightMs(date, timeZone), endMs: localMidnightMs(next, timeZone), uniform: false };
+  const day = {
+    date,
+    startMs: localMidnightMs(date, timeZone),
+    endMs: localMidnightMs(next, timeZone),
+    uniform: false,
+  };
   // Kept only when Intl agrees on both boundaries (not so where DST skips midnight): then every instant inside has `date`.
   const inside = (t: number) => dateAt(t, timeZone) === date;
-  if (!(day.startMs <= ms && ms < day.endMs && inside(day.startMs) && inside(day.endMs - 1) && !inside(day.startMs - 1) && !inside(day.endMs))) return day;
+  if (
+    !(
+      day.startMs <= ms &&
+      ms < day.endMs &&
+      inside(day.startMs) &&
+      inside(day.endMs - 1) &&
+      !inside(day.startMs - 1) &&
+      !inside(day.endMs)
+    )
+  )
+    return day;
   day.uniform = day.endMs - day.startMs === DAY_MS;
   if (zone.size >= MAX_INDEXED_DAYS) zone.clear();
-  for (let u = Math.floor(day.startMs / DAY_MS); u <= Math.floor((day.endMs - 1) / DAY_MS); u++) zone.set(u, [...(zone.get(u) ?? []), day]);
+  for (let u = Math.floor(day.startMs / DAY_MS); u <= Math.floor((day.endMs - 1) / DAY_MS); u++)
+    zone.set(u, [...(zone.get(u) ?? []), day]);
   return day;
 }
 

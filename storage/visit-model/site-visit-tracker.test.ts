@@ -8,20 +8,45 @@ import { rulesVersion, type VisitRules } from './visit-rules.ts';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-11-02T14:00:00Z'); // 09:00 in New York
-const RULES: VisitRules = { visitGapMs: 30 * MIN, minVisitMs: MIN, entryMinMs: 2000, endAtLocalMidnight: true, timeZone: 'America/New_York' };
+const RULES: VisitRules = {
+  visitGapMs: 30 * MIN,
+  minVisitMs: MIN,
+  entryMinMs: 2000,
+  endAtLocalMidnight: true,
+  timeZone: 'America/New_York',
+};
 const SITE = { siteId: 's1', tenant: 't1' };
 
 let seq = 0;
 function sighting(identityId: string, tMs: number, cameraId = 'entrance', label = ''): Sighting {
-  return { observationId: `o${seq++}`, siteId: 's1', cameraId, identityId, tStartMs: tMs, tEndMs: tMs + 4000, similarity: 0.9, isNewIdentity: false, quality: 0.9, modelId: 'm', label };
+  return {
+    observationId: `o${seq++}`,
+    siteId: 's1',
+    cameraId,
+    identityId,
+    tStartMs: tMs,
+    tEndMs: tMs + 4000,
+    similarity: 0.9,
+    isNewIdentity: false,
+    quality: 0.9,
+    modelId: 'm',
+    label,
+  };
 }
 
 test('a gap longer than the visit gap starts a new visit, which is returning when the first counted', () => {
   const tracker = new SiteVisitTracker(SITE, RULES);
-  const rows = tracker.apply([sighting('p', T0), sighting('p', T0 + 10 * MIN, 'aisle'), sighting('p', T0 + 50 * MIN, 'checkout')]);
+  const rows = tracker.apply([
+    sighting('p', T0),
+    sighting('p', T0 + 10 * MIN, 'aisle'),
+    sighting('p', T0 + 50 * MIN, 'checkout'),
+  ]);
   assert.equal(rows.length, 2);
   const [first, second] = rows.sort((a, b) => a.startMs - b.startMs);
-  assert.deepEqual([first.status, first.counted, first.returning, first.cameras], ['closed', true, false, ['entrance', 'aisle']]);
+  assert.deepEqual(
+    [first.status, first.counted, first.returning, first.cameras],
+    ['closed', true, false, ['entrance', 'aisle']],
+  );
   assert.equal(first.endMs - first.startMs, 10 * MIN + 4000);
   assert.deepEqual([second.status, second.returning, second.sightings], ['open', true, 1]);
   assert.equal(first.localDate, '2026-11-02');
@@ -32,7 +57,11 @@ test('a gap longer than the visit gap starts a new visit, which is returning whe
 
 test('a bounce (shorter than the minimum visit) never counts and does not make the next visit returning', () => {
   const tracker = new SiteVisitTracker(SITE, RULES);
-  const rows = tracker.apply([sighting('b', T0), sighting('b', T0 + 2 * 3600_000), sighting('b', T0 + 2 * 3600_000 + 5 * MIN)]);
+  const rows = tracker.apply([
+    sighting('b', T0),
+    sighting('b', T0 + 2 * 3600_000),
+    sighting('b', T0 + 2 * 3600_000 + 5 * MIN),
+  ]);
   const [bounce, visit] = rows.sort((a, b) => a.startMs - b.startMs);
   assert.equal(bounce.counted, false);
   assert.equal(visit.counted, true);
@@ -42,10 +71,17 @@ test('a bounce (shorter than the minimum visit) never counts and does not make t
 test("a visit ends at the site's local midnight, not at UTC midnight", () => {
   const tracker = new SiteVisitTracker(SITE, RULES);
   const beforeLocalMidnight = Date.parse('2026-11-03T04:50:00Z'); // 23:50 in New York
-  const rows = tracker.apply([sighting('n', beforeLocalMidnight), sighting('n', beforeLocalMidnight + 5 * MIN), sighting('n', beforeLocalMidnight + 15 * MIN)]);
+  const rows = tracker.apply([
+    sighting('n', beforeLocalMidnight),
+    sighting('n', beforeLocalMidnight + 5 * MIN),
+    sighting('n', beforeLocalMidnight + 15 * MIN),
+  ]);
   assert.deepEqual(rows.map((r) => r.localDate).sort(), ['2026-11-02', '2026-11-03']);
   const utc = new SiteVisitTracker(SITE, { ...RULES, timeZone: 'UTC' });
-  assert.equal(utc.apply([sighting('n', beforeLocalMidnight), sighting('n', beforeLocalMidnight + 15 * MIN)]).length, 1);
+  assert.equal(
+    utc.apply([sighting('n', beforeLocalMidnight), sighting('n', beforeLocalMidnight + 15 * MIN)]).length,
+    1,
+  );
 });
 
 test('a redelivered batch changes nothing and returns the same rows', () => {
@@ -53,7 +89,10 @@ test('a redelivered batch changes nothing and returns the same rows', () => {
   const batch = [sighting('r', T0), sighting('r', T0 + 3 * MIN, 'aisle'), sighting('r', T0 + 40 * MIN)];
   const once = tracker.apply(batch);
   const twice = tracker.apply([...batch].reverse());
-  assert.deepEqual(twice.sort((a, b) => a.startMs - b.startMs), once.sort((a, b) => a.startMs - b.startMs));
+  assert.deepEqual(
+    twice.sort((a, b) => a.startMs - b.startMs),
+    once.sort((a, b) => a.startMs - b.startMs),
+  );
 });
 
 test('the sweep closes idle visits by the fake clock; a late sighting within the gap reopens the same visit', () => {
@@ -77,7 +116,10 @@ test('the sweep closes a visit at local midnight even when the gap has not elaps
 
 test('staff (labelled) sightings never make visits', () => {
   const tracker = new SiteVisitTracker(SITE, RULES);
-  assert.deepEqual(tracker.apply([sighting('s', T0, 'entrance', 'staff'), sighting('s', T0 + 10 * MIN, 'aisle', 'staff')]), []);
+  assert.deepEqual(
+    tracker.apply([sighting('s', T0, 'entrance', 'staff'), sighting('s', T0 + 10 * MIN, 'aisle', 'staff')]),
+    [],
+  );
 });
 
 test('a restored visit continues with its id, returning flag and members: no double counting', () => {
@@ -87,11 +129,23 @@ test('a restored visit continues with its id, returning flag and members: no dou
   const [row] = first.apply([a, b]);
   const restarted = new SiteVisitTracker(SITE, RULES);
   restarted.restore('x', {
-    visitId: row.visitId, startMs: row.startMs, endMs: row.endMs, returning: true, status: 'open',
-    members: [a, b].map((s) => ({ observationId: s.observationId, cameraId: s.cameraId, tStartMs: s.tStartMs, tEndMs: s.tEndMs })),
+    visitId: row.visitId,
+    startMs: row.startMs,
+    endMs: row.endMs,
+    returning: true,
+    status: 'open',
+    members: [a, b].map((s) => ({
+      observationId: s.observationId,
+      cameraId: s.cameraId,
+      tStartMs: s.tStartMs,
+      tEndMs: s.tEndMs,
+    })),
   });
   const [continued] = restarted.apply([b, sighting('x', T0 + 10 * MIN, 'checkout')]);
-  assert.deepEqual([continued.visitId, continued.sightings, continued.returning, continued.cameras], [row.visitId, 3, true, ['entrance', 'aisle', 'checkout']]);
+  assert.deepEqual(
+    [continued.visitId, continued.sightings, continued.returning, continued.cameras],
+    [row.visitId, 3, true, ['entrance', 'aisle', 'checkout']],
+  );
 });
 
 test('an out-of-order sighting lands in time order in the camera sequence; the start stays put', () => {
@@ -129,7 +183,11 @@ test('a sweep looks only at the visits that end, never at every identity held', 
   const closed = tracker.sweep(now);
   const expected = Array.from({ length: 10_000 }, (_, i) => i).filter((i) => T0 + i * 100 + 4000 + 30 * MIN <= now);
   assert.deepEqual(closed.map((r) => r.identityId).sort(), expected.map((i) => `crowd-${i}`).sort());
-  assert.equal(tracker.identitiesExamined - afterApply, expected.length, 'the sweep looked at the visits that ended, not at all 10,000');
+  assert.equal(
+    tracker.identitiesExamined - afterApply,
+    expected.length,
+    'the sweep looked at the visits that ended, not at all 10,000',
+  );
 
   let before = tracker.identitiesExamined;
   tracker.apply([sighting('late-1', T0 + 990_000), sighting('late-2', T0 + 990_000)]);
@@ -150,12 +208,16 @@ test('after every sweep exactly the visits that have not ended are open, and a r
   let x = 42;
   const random = () => (x = (x * 48271) % 2147483647) / 2147483647;
   let now = Date.parse('2026-11-02T22:00:00Z'); // 17:00 in New York: the stream crosses local midnight
-  const ended = (r: { endMs: number; startMs: number }) => now >= r.endMs + 20 * MIN || now >= nextLocalMidnightMs(r.startMs, RULES.timeZone);
+  const ended = (r: { endMs: number; startMs: number }) =>
+    now >= r.endMs + 20 * MIN || now >= nextLocalMidnightMs(r.startMs, RULES.timeZone);
   for (let step = 0; step < 400; step++) {
     now += Math.floor(random() * 3 * MIN);
-    const batch = Array.from({ length: 1 + Math.floor(random() * 5) }, () => sighting(`p${Math.floor(random() * 60)}`, now - Math.floor(random() * 25 * MIN)));
+    const batch = Array.from({ length: 1 + Math.floor(random() * 5) }, () =>
+      sighting(`p${Math.floor(random() * 60)}`, now - Math.floor(random() * 25 * MIN)),
+    );
     tracker.apply(batch);
     for (const row of tracker.sweep(now)) assert.ok(ended(row), `closed only once ended: ${JSON.stringify(row)}`);
-    for (const row of tracker.openVisits()) assert.ok(!ended(row), `still open only while not ended: ${JSON.stringify(row)}`);
+    for (const row of tracker.openVisits())
+      assert.ok(!ended(row), `still open only while not ended: ${JSON.stringify(row)}`);
   }
 });

@@ -122,7 +122,8 @@ export class SiteVisitTracker {
       const visit = this.place(identity, s);
       if (visit) rows.set(visit.visitId, this.toRow(s.identityId, visit));
       // A visit this sighting ended is written closed.
-      if (identity.previous && identity.previous !== previousBefore) rows.set(identity.previous.visitId, this.toRow(s.identityId, identity.previous));
+      if (identity.previous && identity.previous !== previousBefore)
+        rows.set(identity.previous.visitId, this.toRow(s.identityId, identity.previous));
     }
     // Rows were snapshotted as they went; refresh the still-current ones to their final state.
     for (const id of touched) {
@@ -152,7 +153,8 @@ export class SiteVisitTracker {
       const visit = this.identities.get(identityId)?.visit;
       // Once the stream itself is past the gap, no sighting can continue the visit: forget it
       // (a returning identity is restored from storage).
-      if (visit?.status === 'closed' && this.watermarkMs > visit.endMs + this.rules.visitGapMs) this.identities.delete(identityId);
+      if (visit?.status === 'closed' && this.watermarkMs > visit.endMs + this.rules.visitGapMs)
+        this.identities.delete(identityId);
     }
     return closed;
   }
@@ -186,7 +188,12 @@ export class SiteVisitTracker {
     if (visit?.ids.has(s.observationId)) return visit; // redelivered: already counted
     if (identity.previous?.ids.has(s.observationId)) return identity.previous;
     if (visit && this.continues(visit, s.tStartMs)) {
-      insertSorted(visit, { observationId: s.observationId, cameraId: s.cameraId, tStartMs: s.tStartMs, tEndMs: s.tEndMs });
+      insertSorted(visit, {
+        observationId: s.observationId,
+        cameraId: s.cameraId,
+        tStartMs: s.tStartMs,
+        tEndMs: s.tEndMs,
+      });
       visit.endMs = Math.max(visit.endMs, s.tEndMs);
       visit.status = 'open';
       return visit;
@@ -220,7 +227,9 @@ export class SiteVisitTracker {
   /** When an open visit ends unless a sighting continues it: the visit gap after its last sighting, or its local midnight. */
   private endOf(visit: TrackedVisit): number {
     const idle = visit.endMs + this.rules.visitGapMs;
-    return this.rules.endAtLocalMidnight ? Math.min(idle, nextLocalMidnightMs(visit.startMs, this.rules.timeZone)) : idle;
+    return this.rules.endAtLocalMidnight
+      ? Math.min(idle, nextLocalMidnightMs(visit.startMs, this.rules.timeZone))
+      : idle;
   }
 
   /** Queues the identity for what comes next to its current visit: its end if open, being forgotten if closed. */

@@ -15,7 +15,14 @@ const ALGORITHM = 1;
 
 /** `v1-<10 hex>`: the algorithm generation plus a hash of every rule value, so reports can name the rules behind a number. */
 export function rulesVersion(rules: VisitRules): string {
-  const canonical = JSON.stringify([ALGORITHM, rules.visitGapMs, rules.minVisitMs, rules.entryMinMs, rules.endAtLocalMidnight, rules.timeZone]);
+  const canonical = JSON.stringify([
+    ALGORITHM,
+    rules.visitGapMs,
+    rules.minVisitMs,
+    rules.entryMinMs,
+    rules.endAtLocalMidnight,
+    rules.timeZone,
+  ]);
   return `v${ALGORITHM}-${createHash('sha256').update(canonical).digest('hex').slice(0, 10)}`;
 }
 

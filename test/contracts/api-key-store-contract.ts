@@ -48,7 +48,10 @@ export function runApiKeyStoreContract(name: string, makeStore: () => Promise<Ap
     const store = await fresh();
     await store.create({ tenant: 'a', role: 'viewer', sites: '*' });
     await store.create({ tenant: 'b', role: 'viewer', sites: '*' });
-    assert.deepEqual((await store.list('a')).map((r) => r.tenant), ['a']);
+    assert.deepEqual(
+      (await store.list('a')).map((r) => r.tenant),
+      ['a'],
+    );
   });
 
   test(`${name}: invalid input is refused`, async () => {

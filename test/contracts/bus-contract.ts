@@ -103,7 +103,8 @@ export function runBusContract(name: string, makeBus: MakeBus): void {
           lastOffset.set(m.partition, offset);
         }
       }
-      for (const [key, partitions] of partitionsOfKey) assert.equal(partitions.size, 1, `${key} stays on one partition`);
+      for (const [key, partitions] of partitionsOfKey)
+        assert.equal(partitions.size, 1, `${key} stays on one partition`);
       const used = new Set([...partitionsOfKey.values()].flatMap((p) => [...p]));
       assert.ok(used.size > 1, 'keys spread over partitions');
       assert.ok([...used].every((p) => p >= 0 && p < OPTIONS.numPartitions));
@@ -169,7 +170,10 @@ export function runBusContract(name: string, makeBus: MakeBus): void {
       await subscription.drain();
       const gaps = attemptsAt.slice(1, 5).map((t, i) => t - attemptsAt[i]);
       // Lower bounds only (a pause never ends early): a fixed 100 ms pause could not reach them.
-      assert.ok(gaps[2] >= OPTIONS.retryBackoffMaxMs * 0.9 && gaps[3] >= OPTIONS.retryBackoffMaxMs * 0.9, `pauses grew to the cap: ${gaps.map(Math.round).join(', ')} ms`);
+      assert.ok(
+        gaps[2] >= OPTIONS.retryBackoffMaxMs * 0.9 && gaps[3] >= OPTIONS.retryBackoffMaxMs * 0.9,
+        `pauses grew to the cap: ${gaps.map(Math.round).join(', ')} ms`,
+      );
       assert.deepEqual(sequencesByKey(handled).get('site-a'), range(0, 10));
     });
 
@@ -197,7 +201,11 @@ export function runBusContract(name: string, makeBus: MakeBus): void {
       });
       await consumerB.drain();
       assert.deepEqual(sequencesByKey(first).get('site-a'), range(0, 10));
-      assert.deepEqual(sequencesByKey(second).get('site-a'), range(10, 20), 'continues exactly where the commits stopped');
+      assert.deepEqual(
+        sequencesByKey(second).get('site-a'),
+        range(10, 20),
+        'continues exactly where the commits stopped',
+      );
     });
 
     it('finishes and commits the batch in hand when stopped mid-handler', async () => {
@@ -252,7 +260,11 @@ export function runBusContract(name: string, makeBus: MakeBus): void {
         handledCount += batch.messages.length;
       });
       await subscription.drain();
-      for (let i = 0; i < 5; i++) await bus.publish(topic, range(0, 4).flatMap((s) => messages(`site-${s}`, i * 10, i * 10 + 10)));
+      for (let i = 0; i < 5; i++)
+        await bus.publish(
+          topic,
+          range(0, 4).flatMap((s) => messages(`site-${s}`, i * 10, i * 10 + 10)),
+        );
       await subscription.drain();
       assert.equal(handledCount, 200);
     });

@@ -46,4 +46,7 @@ runStorageContract('embedded chdb', openEmbedded);
 
 const serverUrl = process.env.REVISIT_TEST_CLICKHOUSE_URL;
 if (serverUrl) runStorageContract(`ClickHouse server ${new URL(serverUrl).host}`, () => openServer(serverUrl));
-else test('storage contract: ClickHouse server', { skip: 'REVISIT_TEST_CLICKHOUSE_URL is not set (e.g. http://default:password@127.0.0.1:8123): only embedded chdb was checked' }, () => {});
+else
+  test('storage contract: ClickHouse server', {
+    skip: 'REVISIT_TEST_CLICKHOUSE_URL is not set (e.g. http://default:password@127.0.0.1:8123): only embedded chdb was checked',
+  }, () => {});
