@@ -1,14 +1,15 @@
 /** Re-id at scale: assignment throughput and latency, exact vs IVF vs a plain-JS scan, recall@1 and memory per identity. */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { seededRandom } from '../cli/demo/seeded-random.ts';
+import { seededRandom } from '../common/seeded-random.ts';
 import type { Identity } from '../identity-registry/index.ts';
 import { sampleSamePersonCosine, samePerson, syntheticCentroids } from '../reid-worker/index/synthetic-embeddings.ts';
 import { DEFAULT_WINDOW } from '../reid-worker/index/windowed-site-index.ts';
 import { assignIdentity } from '../reid-worker/match/assign-identity.ts';
 import { SiteState } from '../reid-worker/site-state.ts';
 import type { FaceObservation } from '../schemas/index.ts';
-import { printTable, timeIt, type Row } from './print-table.ts';
+import { printTable, type Row } from '../common/print-table.ts';
+import { timeIt } from './time-it.ts';
 
 const DIM = 512;
 /** Our faiss-node build takes Float32Array (scripts/faiss/float32-vectors.patch): 1M loads in seconds. */

@@ -7,4 +7,3 @@ export { loadCentroidCipher } from './load-encryption-keys.ts';
 export { generateEncryptionKeys, KeyFileError, openKeyFile } from './open-key-file.ts';
 export { RedisIdentityStore, type RedisIdentityStoreOptions } from './redis-identity-store.ts';
 export { rewriteRedisPersistence, type DiskPurge } from './rewrite-redis-persistence.ts';
-export { siteRetentionOf, type SiteRetention } from './site-retention.ts';

@@ -1,4 +1,4 @@
-/** The Kafka-facing step: decode a batch, assign identities per site, then save to the registry and the sinks. */
+/** The Kafka-facing step: decode a batch, assign identities per site, then save, sessionise, publish and re-cluster, in that order. */
 import type { DeliveredBatch, DeliveredMessage } from '../common/bus/bus.ts';
 import { isRetriable } from '../common/is-retriable.ts';
 import type { Logger } from '../common/logger.ts';
@@ -9,26 +9,36 @@ import { assignIdentity, toSighting } from './match/assign-identity.ts';
 import type { MatchPolicy } from './match/match-observation.ts';
 import type { SiteStateCache } from './site-state.ts';
 import type { DeadLetter, DeadLetterSink } from './sinks/dead-letter-sink.ts';
-import type { SightingSink } from './sinks/clickhouse-sighting-sink.ts';
 import { matchExclusion } from './exclusion/match-exclusion.ts';
 import type { ExclusionTemplateCache } from './exclusion/exclusion-template-cache.ts';
 import type { SiteRefresher } from './erasure/refresh-site-state.ts';
-import { runExclusive } from './erasure/registry-lock.ts';
+import type { RegistryLock } from './erasure/registry-lock.ts';
 import type { SiteReclusterer } from './merges/site-reclusterer.ts';
 import { isolateFailures } from './isolate-failures.ts';
+
+/**
+ * What happens to a batch's sightings once they are assigned and the registry saved, in this
+ * order. Each step must be idempotent by observation id: a redelivery, or the isolation of a bad
+ * observation, runs parts of a batch again. The batch is committed only when all succeeded.
+ */
+export interface SightingSteps {
+  /** 1. Into the `sightings` table: the visit maintainer re-reads them to continue a visit after a restart. */
+  saveSightings(sightings: Sighting[]): Promise<void>;
+  /** 2. Into visits (the visit maintainer): after 1, so a visit restored from storage finds its sightings there. */
+  updateVisits(sightings: Sighting[]): Promise<void>;
+  /** 3. Onto the sightings topic: last, so an integrating application only hears of what is stored. */
+  publishSightings(sightings: Sighting[]): Promise<void>;
+}
 
 export interface BatchHandlerDeps {
   limits: MessageLimits;
   policy: MatchPolicy;
   sites: SiteStateCache;
   store: IdentityStore;
-  /**
-   * Written in order after the registry; the batch is committed only when all succeeded. Each
-   * must be idempotent by observation id: a redelivery, or the isolation of a bad observation,
-   * writes parts of a batch again.
-   */
-  sinks: SightingSink[];
+  steps: SightingSteps;
   deadLetters: DeadLetterSink;
+  /** The process's registry lock: held for each whole batch, so an erasure or a visit sweep never interleaves. */
+  registryLock: RegistryLock;
   logger: Logger;
   /** Enrolled exclusion groups (staff): a face matching a template gets a labelled sighting and no identity. */
   exclusion?: { templates: ExclusionTemplateCache; minCosine: number };
@@ -36,7 +46,7 @@ export interface BatchHandlerDeps {
   refresher?: SiteRefresher;
   /** The feature model this worker's identities come from: embeddings of another model never compare. */
   modelId?: string;
-  /** The periodic re-clustering pass, run per site once the batch's sightings are written. */
+  /** 4. The periodic re-clustering pass, run per site after the steps: it re-keys the sightings they saved. */
   reclusterer?: Pick<SiteReclusterer, 'afterBatch'>;
 }
 
@@ -108,7 +118,7 @@ async function assignSite(deps: BatchHandlerDeps, siteId: string, observations: 
  * message, a row ClickHouse rejects, a bug) is isolated and dead-lettered, and the rest lands.
  */
 export function createObservationBatchHandler(deps: BatchHandlerDeps) {
-  return (batch: DeliveredBatch): Promise<void> => runExclusive(() => handleBatch(deps, batch));
+  return (batch: DeliveredBatch): Promise<void> => deps.registryLock.run(() => handleBatch(deps, batch));
 }
 
 async function handleBatch(deps: BatchHandlerDeps, batch: DeliveredBatch): Promise<void> {
@@ -143,11 +153,13 @@ function decodeBatch(deps: BatchHandlerDeps, batch: DeliveredBatch): { valid: De
   return { valid, rejected };
 }
 
-/** The work isolation repeats on parts of a batch: assign per site (registry saved), then the sinks in order. */
+/** The work isolation repeats on parts of a batch: assign per site (registry saved), then the steps in their order. */
 async function processObservations(deps: BatchHandlerDeps, observations: FaceObservation[]): Promise<void> {
   const sightings: Sighting[] = [];
   for (const [siteId, list] of groupBySite(observations)) sightings.push(...(await assignSite(deps, siteId, list)));
-  for (const sink of deps.sinks) await sink.write(sightings);
+  await deps.steps.saveSightings(sightings);
+  await deps.steps.updateVisits(sightings);
+  await deps.steps.publishSightings(sightings);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { SiteConfig } from '../../schemas/index.ts';
 import type { ApiPrincipal, ApiRole } from '../../schemas/api-key.schema.ts';
-import { apiError } from '../api-error.ts';
+import { apiError } from '../../common/http/api-error.ts';
 import type { ResolvePrincipal } from './resolve-principal.ts';
 
 export { hashApiKey } from '../keys/api-key-string.ts';

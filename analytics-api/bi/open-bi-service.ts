@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { configFilePath, type RevisitConfig } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
 import { BiAdmission } from './bi-admission.ts';
@@ -10,7 +10,7 @@ import { biIsolatedGauge } from './bi-metrics.ts';
 import { BiEnginePool } from './sandbox/bi-engine-pool.ts';
 import { detectBiIsolation, type BiIsolation } from './sandbox/bi-isolation.ts';
 import { BiSandbox } from './sandbox/bi-sandbox.ts';
-import { exportBiSnapshot } from './sandbox/export-bi-snapshot.ts';
+import { exportBiSnapshot } from '../../storage/bi-views.ts';
 
 export interface BiStatus {
   isolation: BiIsolation['kind'];

@@ -9,7 +9,7 @@ import type { RevisitConfig } from '../../common/config.ts';
 import type { FacePipeline } from '../../ingest/index.ts';
 import { decodeUpload } from '../../ingest/upload/index.ts';
 import { eraseFace, ErasureRequestError, normaliseErasureEmbedding, type EraseFaceDeps } from '../../reid-worker/erasure/index.ts';
-import { apiError } from '../api-error.ts';
+import { apiError } from '../../common/http/api-error.ts';
 import { requireRole, siteForPrincipal, unknownSite, type AuthVariables } from '../auth/require-api-key.ts';
 import { limitConcurrentUploads } from './limit-concurrent-uploads.ts';
 

@@ -4,11 +4,11 @@
  */
 import { Hono, type Context } from 'hono';
 import { validator } from 'hono/validator';
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import type { RevisitConfig } from '../../common/config.ts';
 import { previousRange, reportQuerySchema } from '../../schemas/report-query.schema.ts';
-import { visitRulesFor } from '../../reid-worker/visits/visit-rules.ts';
-import { apiError } from '../api-error.ts';
+import { visitRulesFor } from '../../storage/visit-model/visit-rules.ts';
+import { apiError } from '../../common/http/api-error.ts';
 import { siteForPrincipal, unknownSite, sitesOf, type AuthVariables } from '../auth/require-api-key.ts';
 import { CHART_ENDPOINTS } from './chart-endpoints.ts';
 import { REPORT_ENDPOINTS, type ReportContext } from './report-endpoints.ts';

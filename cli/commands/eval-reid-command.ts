@@ -7,7 +7,7 @@ import { embedLabelledFolder, type LabelledFaces } from '../../reid-worker/eval/
 import type { ClusteringScores } from '../../reid-worker/eval/measure-clustering.ts';
 import { replaySightings } from '../../reid-worker/eval/replay-sightings.ts';
 import { naivePolicy, resolvePolicy } from '../../reid-worker/match/match-policy.ts';
-import { printTable } from '../../bench/print-table.ts';
+import { printTable } from '../../common/print-table.ts';
 import { createProgressBar, ratePerSecond } from '../progress-bar.ts';
 
 interface EvalReidOptions {

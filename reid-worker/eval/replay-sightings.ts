@@ -1,5 +1,5 @@
 /** Replays labelled faces as a stream of sightings through the real assignment engine and scores the result. */
-import { seededRandom, type Random } from '../../cli/demo/seeded-random.ts';
+import { seededRandom, type Random } from '../../common/seeded-random.ts';
 import { buildObservation } from '../../ingest/build-observation.ts';
 import { assignIdentity } from '../match/assign-identity.ts';
 import type { MatchPolicy } from '../match/match-policy.ts';

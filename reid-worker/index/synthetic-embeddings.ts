@@ -1,5 +1,5 @@
 /** Synthetic face embeddings for index tests and the bench: identities as random unit vectors, sightings as noisy copies. */
-import { seededRandom, type Random } from '../../cli/demo/seeded-random.ts';
+import { seededRandom, type Random } from '../../common/seeded-random.ts';
 import { normalise } from '../match/update-centroid.ts';
 
 function gaussian(random: Random): number {

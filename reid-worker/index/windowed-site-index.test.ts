@@ -1,7 +1,7 @@
 /** The windowed index on real FAISS: shards by last sighting, whole-shard expiry, tombstones, IVF recall against exact. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { seededRandom } from '../../cli/demo/seeded-random.ts';
+import { seededRandom } from '../../common/seeded-random.ts';
 import { FaissSiteIndex } from './faiss-site-index.ts';
 import { sampleSamePersonCosine, samePerson, syntheticCentroids } from './synthetic-embeddings.ts';
 import { WindowedSiteIndex } from './windowed-site-index.ts';

@@ -5,14 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { PublishedDwell, PublishedFootfall, PublishedTopPaths } from '../privacy/index.ts';
-import { countText, greyWhenHidden, hiddenNote, PALETTE, themed } from './chart-theme.ts';
-
-export { occupancyChart, transitionsChart } from './movement-charts.ts';
-
-export interface ChartSize {
-  width?: number | 'container';
-  height?: number;
-}
+import { type ChartSize, countText, greyWhenHidden, hiddenNote, PALETTE, themed } from './chart-theme.ts';
 
 /** Hours of a single day read better as "09:00" than as "2026-11-02 09:00". */
 function periodLabels(f: PublishedFootfall): (period: string) => string {

@@ -37,7 +37,6 @@ const ROUTES: Array<{ name: string; method: Method; path: (site: string) => stri
   ...REPORT_ENDPOINTS.map((e) => ({ name: `report ${e.name}`, method: 'GET' as const, path: (s: string) => `/api/v1/sites/${s}/reports/${e.name}?${range}`, role: 'viewer' as const, ok: 200 })),
   ...REPORT_ENDPOINTS.map((e) => ({ name: `report ${e.name} csv`, method: 'GET' as const, path: (s: string) => `/api/v1/sites/${s}/reports/${e.name}?${range}&format=csv`, role: 'viewer' as const, ok: 200 })),
   ...CHART_ENDPOINTS.map((e) => ({ name: `chart ${e.name}`, method: 'GET' as const, path: (s: string) => `/api/v1/sites/${s}/charts/${e.name}?${range}`, role: 'viewer' as const, ok: 200 })),
-  { name: 'legacy footfall', method: 'GET', path: (s) => `/api/v1/sites/${s}/footfall?${range}`, role: 'viewer', ok: 200 },
   { name: 'face upload', method: 'POST', path: (s) => `/api/v1/sites/${s}/cameras/entrance/faces`, role: 'integrator', ok: 202 },
   { name: 'embedding upload', method: 'POST', path: (s) => `/api/v1/sites/${s}/cameras/entrance/embeddings`, role: 'integrator', ok: 202 },
   // Past the scope and role checks the erasure handler refuses a text body: proof the checks let it through.

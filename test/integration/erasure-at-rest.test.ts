@@ -10,12 +10,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadConfig, type RevisitConfig } from '../../common/config.ts';
-import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
+import { openRuntime, type Runtime } from '../../runtime/open-runtime.ts';
 import type { Subscription } from '../../common/bus/bus.ts';
 import { loadCentroidCipher } from '../../identity-registry/index.ts';
 import { FacePipeline, ingestImages, ObservationPublisher, decodeImage } from '../../ingest/index.ts';
 import { eraseFace } from '../../reid-worker/erasure/index.ts';
-import { messageLimits, startReidWorker } from '../../reid-worker/index.ts';
+import { startReidWorker } from '../../reid-worker/index.ts';
+import { messageLimits } from '../../schemas/index.ts';
 import { personImages } from '../harness/faces-dir.ts';
 
 const SITE = 'at-rest';
@@ -174,7 +175,7 @@ test('after an erasure no version of the erased centroid, sealed or plain, is le
   assert.deepEqual(scan(plainOnly), [], 'a plain centroid is never on disk, not even before');
 
   const face = await pipeline.embedPrimaryFace(await decodeImage(person[4]));
-  const result = await eraseFace({ siteId: SITE, embedding: face!.embedding }, { store: runtime.store, clickhouse: runtime.clickhouse, minCosine: config.privacy.erasureMinCosine });
+  const result = await eraseFace({ siteId: SITE, embedding: face!.embedding }, { store: runtime.store, clickhouse: runtime.clickhouse, registryLock: runtime.registryLock, minCosine: config.privacy.erasureMinCosine });
   assert.deepEqual(new Set(result.identities.map((m) => m.identityId)), erasedIds);
   assert.deepEqual(result.disk, { complete: true, detail: 'append-only file rewritten' });
 

@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import type { Subscription } from '../../common/bus/bus.ts';
 import { buildObservation, ObservationPublisher } from '../../ingest/index.ts';
-import { messageLimits, startReidWorker } from '../../reid-worker/index.ts';
+import { startReidWorker } from '../../reid-worker/index.ts';
+import { messageLimits, decodeIdentityMerge, type FaceObservation, type IdentityMergeEvent } from '../../schemas/index.ts';
 import { mergeIdentities } from '../../reid-worker/match/merge-identities.ts';
-import { VISIT_AGGREGATES } from '../../reid-worker/visits/rebuild-visit-aggregates.ts';
+import { VISIT_AGGREGATES } from '../../storage/visit-aggregates-table.ts';
 import { queryFootfall, queryReturningVisitors, type ReportRange } from '../../reports/index.ts';
-import { decodeIdentityMerge, type FaceObservation, type IdentityMergeEvent } from '../../schemas/index.ts';
 import { openEmbeddedWorker, type EmbeddedWorker } from './open-embedded-worker.ts';
 
 const SEC = 1000;

@@ -127,7 +127,7 @@ test('OpenAPI lists every endpoint with its parameters', async () => {
   }
   const granularity = spec.paths['/api/v1/sites/{site}/reports/footfall'].get.parameters.find((p: { name: string }) => p.name === 'granularity');
   assert.deepEqual(granularity.schema.enum, ['hour', 'day', 'week']);
-  assert.equal(spec.paths['/api/v1/sites/{site}/footfall'].get.deprecated, true, 'the legacy sightings route is marked deprecated');
+  assert.equal(spec.paths['/api/v1/sites/{site}/footfall'], undefined, 'the sightings-based route is gone: one definition of a visit');
 });
 
 test('CORS answers configured origins only', async () => {

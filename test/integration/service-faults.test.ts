@@ -12,15 +12,17 @@ import type { Bus, Subscription } from '../../common/bus/bus.ts';
 import { createKafkaBus } from '../../common/bus/kafka-bus.ts';
 import { loadConfig } from '../../common/config.ts';
 import { generateEncryptionKeys } from '../../identity-registry/index.ts';
-import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
+import { openRuntime, type Runtime } from '../../runtime/open-runtime.ts';
 import { startLocalRedis, type LocalRedisServer } from '../../common/redis/local-redis-server.ts';
-import { seededRandom } from '../../cli/demo/seeded-random.ts';
-import { MODEL_ID, MODEL_VERSION, ObservationPublisher } from '../../ingest/index.ts';
+import { seededRandom } from '../../common/seeded-random.ts';
+import { ObservationPublisher } from '../../ingest/index.ts';
+import { MODEL_ID, MODEL_VERSION } from '../../models/index.ts';
 import { busDownObservationsTotal } from '../../ingest/ingest-metrics.ts';
-import { messageLimits, startReidWorker } from '../../reid-worker/index.ts';
+import { startReidWorker } from '../../reid-worker/index.ts';
+import { messageLimits } from '../../schemas/index.ts';
 import { randomUnit, samePerson } from '../../reid-worker/index/synthetic-embeddings.ts';
 import type { FaceObservation } from '../../schemas/index.ts';
-import { printTable, type Row } from '../../bench/print-table.ts';
+import { printTable, type Row } from '../../common/print-table.ts';
 import { startKafkaBroker, type KafkaBroker } from '../harness/kafka-broker.ts';
 import { uniqueName } from '../harness/unique-name.ts';
 
@@ -98,14 +100,6 @@ function observations(siteId: string, seed: number): FaceObservation[] {
 async function handled(siteId: string): Promise<number> {
   await redis.connect().catch(() => undefined);
   return (await redis.keys(`${keyPrefix}:{${siteId}}:obs:*`)).length;
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 /**

@@ -10,11 +10,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { createKafkaBus } from '../../common/bus/kafka-bus.ts';
-import { createClickHouseClient } from '../../common/clickhouse/create-clickhouse-client.ts';
+import { createClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { startLocalRedis, type LocalRedisServer } from '../../common/redis/local-redis-server.ts';
-import { seededRandom } from '../../cli/demo/seeded-random.ts';
+import { seededRandom } from '../../common/seeded-random.ts';
 import { generateEncryptionKeys } from '../../identity-registry/index.ts';
-import { MODEL_ID, MODEL_VERSION } from '../../ingest/index.ts';
+import { MODEL_ID, MODEL_VERSION } from '../../models/index.ts';
 import { encodeFaceObservation, type FaceObservation, type MessageLimits } from '../../schemas/index.ts';
 import { uniqueName, useKafka, type KafkaService } from '../harness/services.ts';
 

@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { MODEL_ID, MODEL_VERSION } from '../../ingest/index.ts';
+import { MODEL_ID, MODEL_VERSION } from '../../models/index.ts';
 import { makePngBomb } from '../fixtures/make-png-bomb.ts';
 import { FOREIGN_SITES, OWN_SITE } from './plan-two-tenant-seed.ts';
 import { startAttackTarget, type AttackTarget, type Probe } from './start-attack-target.ts';

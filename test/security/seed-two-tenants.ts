@@ -5,18 +5,18 @@
  * node --import tsx seed-two-tenants.ts <runId> <nowMs> <canaryA> <canaryB> (the parent's clock: both must plan the same days).
  */
 import { loadConfig } from '../../common/config.ts';
-import { openRuntime } from '../../common/open-runtime.ts';
-import { ClickHouseSightingSink } from '../../reid-worker/sinks/clickhouse-sighting-sink.ts';
-import { ClickHouseVisitSink } from '../../reid-worker/visits/clickhouse-visit-sink.ts';
+import { VisitMaintainer } from '../../reid-worker/visits/visit-maintainer.ts';
+import { openRuntime } from '../../runtime/open-runtime.ts';
+import { insertSightings } from '../../storage/sightings-table.ts';
 import { planTwoTenantSeed } from './plan-two-tenant-seed.ts';
 
 const [runId, nowMs, canaryA, canaryB] = process.argv.slice(2);
 const runtime = await openRuntime(loadConfig());
 try {
   const { sightings } = planTwoTenantSeed(runId, [canaryA, canaryB], Number(nowMs));
-  const visits = new ClickHouseVisitSink(runtime.clickhouse, runtime.config, { sweepIntervalMs: 0 });
-  await new ClickHouseSightingSink(runtime.clickhouse).write(sightings);
-  await visits.write(sightings);
+  const visits = new VisitMaintainer(runtime.clickhouse, runtime.config);
+  await insertSightings(runtime.clickhouse, sightings);
+  await visits.update(sightings);
   await visits.sweep();
 } finally {
   await runtime.close();
