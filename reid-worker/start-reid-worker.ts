@@ -52,6 +52,7 @@ export async function startReidWorker({ config, bus, store, clickhouse, now }: R
       sites.invalidate(site);
       templates.invalidate(site);
     },
+    onExpired: (site, ids) => sites.forget(site, ids),
   });
   const policy = matchPolicyFromConfig(config.matching);
   const visitSink = new ClickHouseVisitSink(clickhouse, config, { now });

@@ -1,0 +1,122 @@
+/** Assigns a batch of observations in order with one index search for the whole batch. */
+import { randomUUID } from 'node:crypto';
+import type { Identity } from '../../identity-registry/index.ts';
+import type { FaceObservation, Sighting } from '../../schemas/index.ts';
+import type { Neighbour } from '../index/neighbour.ts';
+import type { SiteState } from '../site-state.ts';
+import { matchObservation, type MatchDecision } from './match-observation.ts';
+import { resolvePolicy, type MatchPolicy, type ResolvedPolicy } from './match-policy.ts';
+import { toSighting } from './to-sighting.ts';
+import { observationWeight, updateCentroid } from './update-centroid.ts';
+
+export interface Assignment {
+  sighting: Sighting;
+  identity: Identity;
+  /** How it was decided (a deferred decision is re-checked by SiteState.recluster). */
+  decision: MatchDecision;
+}
+
+/** Neighbours a decision looks at: the runner-up is what an ambiguity margin needs. */
+const SEARCH_K = 2;
+/** Extra neighbours fetched per observation, so identities changed earlier in the batch can be skipped without searching again. */
+const SPARE_K = 6;
+
+/**
+ * The batch is searched once, up front, against the index as it was when the batch began. Then
+ * each observation is decided in order, exactly as if it had searched after the ones before it:
+ * hits on identities the batch already changed are dropped (stale), and every identity the
+ * batch changed or minted so far (the state's pending ones) is scored against it directly. So
+ * an observation that mints an identity is matchable by the next one, whatever lists the index
+ * would probe. If too many up-front hits were stale, that observation searches again alone.
+ */
+export class BatchAssigner {
+  private readonly policy: ResolvedPolicy;
+  private readonly upFront = new Map<FaceObservation, { found: Neighbour[]; k: number }>();
+
+  constructor(
+    private readonly state: SiteState,
+    observations: FaceObservation[],
+    policy: MatchPolicy,
+    private readonly mintId: () => string = randomUUID,
+  ) {
+    this.policy = resolvePolicy(policy);
+    if (observations.length === 0) return;
+    state.flush();
+    const k = SEARCH_K + SPARE_K + Math.max(0, ...observations.map((o) => state.cannotLinkIdentities(o).size));
+    const found = state.searchIndex(
+      observations.map((o) => o.embedding),
+      k,
+    );
+    observations.forEach((o, i) => this.upFront.set(o, { found: found[i], k }));
+  }
+
+  /**
+   * Matches the observation, never joining an identity that a face seen in the same frame already
+   * has (cannot-link), and folds it in: a matched face moves the centroid (drift-capped); a
+   * deferred one joins provisionally without moving it, or mints a provisional identity for the
+   * next re-clustering pass to re-check.
+   */
+  assign(obs: FaceObservation): Assignment {
+    const { state, policy: p } = this;
+    const forbidden = state.cannotLinkIdentities(obs);
+    const neighbours = this.nearest(obs, forbidden);
+    const decision = matchObservation(neighbours, p, obs.quality);
+    const joinId = decision.kind === 'new' ? null : decision.identityId;
+    let identity: Identity;
+    if (joinId !== null) {
+      const prev = state.get(joinId)!;
+      const moves = decision.kind === 'matched';
+      identity = state.put({
+        ...prev,
+        centroid: moves ? updateCentroid(prev.centroid, prev.weight, obs.embedding, obs.quality, p.maxDriftCosine) : prev.centroid,
+        weight: moves ? prev.weight + observationWeight(obs.quality) : prev.weight,
+        sightings: prev.sightings + 1,
+        firstSeenMs: Math.min(prev.firstSeenMs, obs.tStartMs),
+        lastSeenMs: Math.max(prev.lastSeenMs, obs.tEndMs),
+      });
+      if (moves) state.setProvisional(joinId, false);
+    } else {
+      identity = state.put({
+        siteId: obs.siteId,
+        identityId: this.mintId(),
+        centroid: obs.embedding,
+        weight: observationWeight(obs.quality),
+        sightings: 1,
+        firstSeenMs: obs.tStartMs,
+        lastSeenMs: obs.tEndMs,
+      });
+      state.setProvisional(identity.identityId, decision.kind === 'deferred');
+    }
+    state.rememberTrack(obs, identity.identityId, forbidden);
+    const similarity = decision.kind === 'new' || joinId === null ? 0 : decision.similarity;
+    return { identity, decision, sighting: toSighting(obs, identity.identityId, similarity, joinId === null) };
+  }
+
+  /** Hands every identity the batch changed to the index, in one call. */
+  finish(): void {
+    this.state.flush();
+  }
+
+  /** The SEARCH_K nearest identities the observation may join, as of now. */
+  private nearest(obs: FaceObservation, forbidden: Set<string>): Neighbour[] {
+    const pending = this.state.pendingIdentities();
+    const changed = new Set(pending.map((i) => i.identityId));
+    const usable = (n: Neighbour) => !changed.has(n.identityId) && !forbidden.has(n.identityId) && this.state.has(n.identityId);
+    let searched = this.upFront.get(obs) ?? { found: this.state.searchIndex([obs.embedding], SEARCH_K + SPARE_K + forbidden.size)[0], k: SEARCH_K + SPARE_K + forbidden.size };
+    let fromIndex = searched.found.filter(usable);
+    // Stale hits crowded the list: the index may hold more usable ones further down.
+    while (fromIndex.length < SEARCH_K && searched.found.length === searched.k && searched.k < this.state.index.size) {
+      const k = Math.min(this.state.index.size, searched.k * 4);
+      searched = { found: this.state.searchIndex([obs.embedding], k)[0], k };
+      fromIndex = searched.found.filter(usable);
+    }
+    const fresh = pending.filter((i) => !forbidden.has(i.identityId)).map((i) => ({ identityId: i.identityId, similarity: dot(obs.embedding, i.centroid) }));
+    return [...fromIndex.slice(0, SEARCH_K), ...fresh].sort((a, b) => b.similarity - a.similarity).slice(0, SEARCH_K);
+  }
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
+  return sum;
+}
