@@ -42,6 +42,13 @@ interface CodeIvfConstructor {
   new (dim: number, nlist: number, codec: CentroidCodec, options?: { portable?: boolean }): CodeIvfIndex;
 }
 
+/** Inner products of one query with m packed vectors (SIMD; for the handful a batch has changed). */
+export function innerProducts(query: Float32Array, vectors: Float32Array): Float32Array {
+  const fn = (faiss as unknown as { innerProducts?: (q: Float32Array, v: Float32Array) => Float32Array }).innerProducts;
+  if (!fn) throw new Error('this faiss-node build has no innerProducts: run scripts/build-faiss.sh');
+  return fn(query, vectors);
+}
+
 /** `portable` forces the plain C++ kernel (tests compare it with the SIMD one). */
 export function createCodeIvfIndex(dim: number, nlist: number, codec: CentroidCodec, options: { portable?: boolean } = {}): CodeIvfIndex {
   const ctor = (faiss as unknown as { CodeIvfIndex?: CodeIvfConstructor }).CodeIvfIndex;

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '../../identity-registry/index.ts';
 import type { FaceObservation, Sighting } from '../../schemas/index.ts';
+import { innerProducts } from '../index/code-ivf-binding.ts';
 import type { Neighbour } from '../index/neighbour.ts';
 import type { SiteState } from '../site-state.ts';
 import { matchObservation, type MatchDecision } from './match-observation.ts';
@@ -32,6 +33,10 @@ const SPARE_K = 6;
 export class BatchAssigner {
   private readonly policy: ResolvedPolicy;
   private readonly upFront = new Map<FaceObservation, { found: Neighbour[]; k: number }>();
+  /** Identities this batch changed or minted → their slot in `overlay`, which holds their current centroids packed. */
+  private readonly touched = new Map<string, number>();
+  private readonly touchedIds: string[] = [];
+  private overlay: Float32Array;
 
   constructor(
     private readonly state: SiteState,
@@ -40,6 +45,7 @@ export class BatchAssigner {
     private readonly mintId: () => string = randomUUID,
   ) {
     this.policy = resolvePolicy(policy);
+    this.overlay = new Float32Array(Math.max(1, observations.length) * state.dim);
     if (observations.length === 0) return;
     state.flush();
     const k = SEARCH_K + SPARE_K + Math.max(0, ...observations.map((o) => state.cannotLinkIdentities(o).size));
@@ -88,6 +94,7 @@ export class BatchAssigner {
       state.setProvisional(identity.identityId, decision.kind === 'deferred');
     }
     state.rememberTrack(obs, identity.identityId, forbidden);
+    this.touch(identity);
     const similarity = decision.kind === 'new' || joinId === null ? 0 : decision.similarity;
     return { identity, decision, sighting: toSighting(obs, identity.identityId, similarity, joinId === null) };
   }
@@ -99,24 +106,39 @@ export class BatchAssigner {
 
   /** The SEARCH_K nearest identities the observation may join, as of now. */
   private nearest(obs: FaceObservation, forbidden: Set<string>): Neighbour[] {
-    const pending = this.state.pendingIdentities();
-    const changed = new Set(pending.map((i) => i.identityId));
-    const usable = (n: Neighbour) => !changed.has(n.identityId) && !forbidden.has(n.identityId) && this.state.has(n.identityId);
-    let searched = this.upFront.get(obs) ?? { found: this.state.searchIndex([obs.embedding], SEARCH_K + SPARE_K + forbidden.size)[0], k: SEARCH_K + SPARE_K + forbidden.size };
+    const { state, touched } = this;
+    const usable = (n: Neighbour) => !touched.has(n.identityId) && !forbidden.has(n.identityId) && state.has(n.identityId);
+    const spare = SEARCH_K + SPARE_K + forbidden.size;
+    let searched = this.upFront.get(obs) ?? { found: state.searchIndex([obs.embedding], spare)[0], k: spare };
     let fromIndex = searched.found.filter(usable);
     // Stale hits crowded the list: the index may hold more usable ones further down.
-    while (fromIndex.length < SEARCH_K && searched.found.length === searched.k && searched.k < this.state.index.size) {
-      const k = Math.min(this.state.index.size, searched.k * 4);
-      searched = { found: this.state.searchIndex([obs.embedding], k)[0], k };
+    while (fromIndex.length < SEARCH_K && searched.found.length === searched.k && searched.k < state.index.size) {
+      const k = Math.min(state.index.size, searched.k * 4);
+      searched = { found: state.searchIndex([obs.embedding], k)[0], k };
       fromIndex = searched.found.filter(usable);
     }
-    const fresh = pending.filter((i) => !forbidden.has(i.identityId)).map((i) => ({ identityId: i.identityId, similarity: dot(obs.embedding, i.centroid) }));
-    return [...fromIndex.slice(0, SEARCH_K), ...fresh].sort((a, b) => b.similarity - a.similarity).slice(0, SEARCH_K);
+    const candidates = fromIndex.slice(0, SEARCH_K);
+    if (this.touchedIds.length > 0) {
+      const scores = innerProducts(obs.embedding, this.overlay.subarray(0, this.touchedIds.length * state.dim));
+      this.touchedIds.forEach((identityId, slot) => {
+        if (!forbidden.has(identityId) && state.has(identityId)) candidates.push({ identityId, similarity: scores[slot] });
+      });
+    }
+    return candidates.sort((a, b) => b.similarity - a.similarity).slice(0, SEARCH_K);
   }
-}
 
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
-  return sum;
+  /** Records the identity's current centroid in the overlay. */
+  private touch(identity: Identity): void {
+    let slot = this.touched.get(identity.identityId);
+    if (slot === undefined) {
+      slot = this.touchedIds.push(identity.identityId) - 1;
+      this.touched.set(identity.identityId, slot);
+      if ((slot + 1) * this.state.dim > this.overlay.length) {
+        const grown = new Float32Array(this.overlay.length * 2);
+        grown.set(this.overlay);
+        this.overlay = grown;
+      }
+    }
+    this.overlay.set(identity.centroid, slot * this.state.dim);
+  }
 }

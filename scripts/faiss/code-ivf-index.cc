@@ -423,6 +423,26 @@ static Napi::Float32Array readFloats(const Napi::Value &value, size_t d)
   return x;
 }
 
+// innerProducts(query: Float32Array(d), vectors: Float32Array(m × d)): Float32Array(m) — the few
+// centroids a batch changed, scored against one of its observations (too many for a JS loop).
+static Napi::Value innerProducts(const Napi::CallbackInfo &info)
+{
+  Napi::Env env = info.Env();
+  if (info.Length() != 2) throw Napi::TypeError::New(env, "expected (query, vectors)");
+  auto query = info[0].As<Napi::TypedArray>();
+  if (!info[0].IsTypedArray() || query.TypedArrayType() != napi_float32_array) throw Napi::TypeError::New(env, "query must be a Float32Array");
+  size_t d = query.ElementLength();
+  auto vectors = readFloats(info[1], std::max<size_t>(1, d));
+  size_t m = d == 0 ? 0 : vectors.ElementLength() / d;
+  static thread_local size_t kernelDim = 0;
+  static thread_local DotFloat dot = nullptr;
+  if (kernelDim != d) dot = chooseKernels(d, false).float32, kernelDim = d;
+  auto out = Napi::Float32Array::New(env, m);
+  const float *q = query.As<Napi::Float32Array>().Data();
+  for (size_t i = 0; i < m; i++) out[i] = dot(q, vectors.Data() + i * d, d);
+  return out;
+}
+
 class CodeIvfIndex;
 
 // Trains and fills an empty index off the JavaScript thread (a million vectors take many seconds).
@@ -464,6 +484,7 @@ public:
         InstanceAccessor("kernel", &CodeIvfIndex::kernel, nullptr),
     });
     exports.Set("CodeIvfIndex", func);
+    exports.Set("innerProducts", Napi::Function::New(env, innerProducts, "innerProducts"));
     // Coarse assignment of a few vectors (one batch's new centroids) through BLAS too, instead of
     // the unvectorised loop FAISS uses below 20 queries.
     faiss::distance_compute_blas_threshold = 1;
