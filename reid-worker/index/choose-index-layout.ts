@@ -22,11 +22,13 @@ export const DEFAULT_INDEX_OPTIONS: IndexOptions = { exactBelow: 10_000, nprobe:
  * ~13 s of one core, which keeps a hand-over rebuild under a minute.
  */
 export function listsFor(n: number, options: IndexOptions): number {
-  return n < options.exactBelow ? 1 : Math.max(options.nprobe * 2, Math.round(Math.sqrt(n)));
+  if (n < options.exactBelow) return 1;
+  return Math.max(1, Math.min(Math.floor(n / MIN_POINTS_PER_LIST), Math.max(options.nprobe * 2, Math.round(Math.sqrt(n)))));
 }
 
-/** k-means gets this many training points per list (FAISS warns below 39). */
+/** k-means gets this many training points per list, and never fewer than MIN_POINTS_PER_LIST (FAISS warns below 39). */
 export const TRAINING_POINTS_PER_LIST = 40;
+const MIN_POINTS_PER_LIST = 39;
 
 /**
  * Whether an index built for `builtFor` identities should be rebuilt now that it holds `n`: the
