@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import '../reid-worker/index/select-openblas-kernels.ts';
 import faiss from 'faiss-node';
 import { Redis } from 'ioredis';
 import { seededRandom } from '../cli/demo/seeded-random.ts';

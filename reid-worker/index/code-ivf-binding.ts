@@ -1,4 +1,5 @@
 /** The typed face of CodeIvfIndex, our inverted-file index compiled into the faiss-node addon (scripts/faiss/code-ivf-index.cc). */
+import './select-openblas-kernels.ts';
 import faiss from 'faiss-node';
 
 /** How centroids are stored: int8 with a scale (identity-registry/centroid-code.ts), or float32 for the exact baseline. */

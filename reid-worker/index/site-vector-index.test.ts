@@ -1,6 +1,7 @@
 /** The site index on real FAISS: recall against exact search per layout, identical kernels, rebuilds that keep every change. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import './select-openblas-kernels.ts';
 import faiss from 'faiss-node';
 import { seededRandom } from '../../cli/demo/seeded-random.ts';
 import { encodeCentroid } from '../../identity-registry/index.ts';

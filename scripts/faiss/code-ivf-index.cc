@@ -86,6 +86,52 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) static void dot4Int8Vnni(
   for (int j = 0; j < 4; j++) out[j] = _mm512_reduce_add_epi32(a[j]);
 }
 
+// Four queries against one code: the code's int8 → int16 widening, the costly step, is done once
+// for the four (list by list a batch has several queries per list).
+static void dot4QueriesInt8Portable(const int16_t *const *q, const int8_t *c, size_t d, int32_t *out)
+{
+  for (int j = 0; j < 4; j++)
+  {
+    int32_t sum = 0;
+    for (size_t i = 0; i < d; i++) sum += int32_t(q[j][i]) * int32_t(c[i]);
+    out[j] = sum;
+  }
+}
+
+__attribute__((target("avx2"))) static void dot4QueriesInt8Avx2(const int16_t *const *q, const int8_t *c, size_t d, int32_t *out)
+{
+  __m256i a[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
+  for (size_t i = 0; i < d; i += 16)
+  {
+    __m256i cv = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i *>(c + i)));
+    for (int j = 0; j < 4; j++)
+      a[j] = _mm256_add_epi32(a[j], _mm256_madd_epi16(cv, _mm256_loadu_si256(reinterpret_cast<const __m256i *>(q[j] + i))));
+  }
+  for (int j = 0; j < 4; j++) out[j] = hsumAvx2(a[j]);
+}
+
+__attribute__((target("avx512f,avx512bw"))) static void dot4QueriesInt8Avx512(const int16_t *const *q, const int8_t *c, size_t d, int32_t *out)
+{
+  __m512i a[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
+  for (size_t i = 0; i < d; i += 32)
+  {
+    __m512i cv = _mm512_cvtepi8_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(c + i)));
+    for (int j = 0; j < 4; j++) a[j] = _mm512_add_epi32(a[j], _mm512_madd_epi16(cv, _mm512_loadu_si512(q[j] + i)));
+  }
+  for (int j = 0; j < 4; j++) out[j] = _mm512_reduce_add_epi32(a[j]);
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) static void dot4QueriesInt8Vnni(const int16_t *const *q, const int8_t *c, size_t d, int32_t *out)
+{
+  __m512i a[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
+  for (size_t i = 0; i < d; i += 32)
+  {
+    __m512i cv = _mm512_cvtepi8_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(c + i)));
+    for (int j = 0; j < 4; j++) a[j] = _mm512_dpwssd_epi32(a[j], cv, _mm512_loadu_si512(q[j] + i));
+  }
+  for (int j = 0; j < 4; j++) out[j] = _mm512_reduce_add_epi32(a[j]);
+}
+
 static float dotFloatPortable(const float *a, const float *b, size_t d)
 {
   float sum = 0;
@@ -111,11 +157,13 @@ __attribute__((target("avx2,fma"))) static float dotFloatAvx2(const float *a, co
 }
 
 using Dot4Int8 = void (*)(const int16_t *, const int8_t *const *, size_t, int32_t *);
+using Dot4QueriesInt8 = void (*)(const int16_t *const *, const int8_t *, size_t, int32_t *);
 using DotFloat = float (*)(const float *, const float *, size_t);
 
 struct Kernels
 {
   Dot4Int8 int8;
+  Dot4QueriesInt8 int8Queries;
   DotFloat float32;
   std::string name;
 };
@@ -125,10 +173,10 @@ static Kernels chooseKernels(size_t d, bool portableOnly)
 {
   __builtin_cpu_init();
   bool simd = !portableOnly && d % 32 == 0 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if (simd && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vnni")) return {dot4Int8Vnni, dotFloatAvx2, "avx512-vnni"};
-  if (simd && __builtin_cpu_supports("avx512bw")) return {dot4Int8Avx512, dotFloatAvx2, "avx512"};
-  if (simd) return {dot4Int8Avx2, dotFloatAvx2, "avx2"};
-  return {dot4Int8Portable, dotFloatPortable, "portable"};
+  if (simd && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vnni")) return {dot4Int8Vnni, dot4QueriesInt8Vnni, dotFloatAvx2, "avx512-vnni"};
+  if (simd && __builtin_cpu_supports("avx512bw")) return {dot4Int8Avx512, dot4QueriesInt8Avx512, dotFloatAvx2, "avx512"};
+  if (simd) return {dot4Int8Avx2, dot4QueriesInt8Avx2, dotFloatAvx2, "avx2"};
+  return {dot4Int8Portable, dot4QueriesInt8Portable, dotFloatPortable, "portable"};
 }
 
 // ---- the codes: int8 = [float32 scale][d × int8], x_i = scale × c_i; float32 = [d × float32] ----
@@ -342,7 +390,11 @@ struct CodeIvf : faiss::IndexIVF
       for (size_t from = 0; from < size; from += blockCodes)
       {
         size_t count = std::min(blockCodes, size - from);
-        for (size_t at = start[l]; at < start[l + 1]; at++)
+        size_t at = start[l];
+        if (codec == Codec::Int8)
+          for (; at + 4 <= start[l + 1]; at += 4)
+            scanFourQueries(prepared, &byList[at], codes.get() + from * code_size, ids.get() + from, count, k, distances, labels);
+        for (; at < start[l + 1]; at++)
         {
           idx_t q = byList[at];
           scanList(prepared, q, codes.get() + from * code_size, ids.get() + from, count, k, distances + q * k, labels + q * k);
@@ -350,6 +402,29 @@ struct CodeIvf : faiss::IndexIVF
       }
     }
     for (idx_t i = 0; i < n; i++) faiss::heap_reorder<C>(k, distances + i * k, labels + i * k);
+  }
+
+  void scanFourQueries(const PreparedQueries &p, const idx_t *queries, const uint8_t *codes, const idx_t *ids, size_t size, idx_t k,
+                       float *distances, idx_t *labels) const
+  {
+    using C = faiss::CMin<float, idx_t>;
+    const int16_t *q[4];
+    for (int t = 0; t < 4; t++) q[t] = p.q16.data() + size_t(queries[t]) * d;
+    int32_t dots[4];
+    for (size_t j = 0; j < size; j++)
+    {
+      const uint8_t *code = codes + j * code_size;
+      kernels.int8Queries(q, reinterpret_cast<const int8_t *>(code + 4), d, dots);
+      float cScale;
+      std::memcpy(&cScale, code, 4);
+      for (int t = 0; t < 4; t++)
+      {
+        idx_t qi = queries[t];
+        float sim = p.scale[qi] * cScale * float(dots[t]);
+        float *heapDis = distances + qi * k;
+        if (sim > heapDis[0]) faiss::heap_replace_top<C>(k, heapDis, labels + qi * k, sim, ids[j]);
+      }
+    }
   }
 
   void scanList(const PreparedQueries &p, idx_t q, const uint8_t *codes, const idx_t *ids, size_t size, idx_t k, float *heapDis,
