@@ -1,7 +1,7 @@
 /** A site's centroids in one FAISS index keyed by identity row: exact while small, an inverted file above, rebuilt in the background as the site changes. */
 import { centroidCodeBytes, decodeCentroid, encodeCentroid } from '../../identity-registry/centroid-code.ts';
 import { createCodeIvfIndex, type CentroidCodec, type CodeIvfIndex, type CodeSearchResult } from './code-ivf-binding.ts';
-import { imbalanceFactor, listsFor, needsRebuild, TRAINING_POINTS_PER_LIST, type IndexOptions } from './choose-index-layout.ts';
+import { imbalanceFactor, listsFor, needsRebuild, probesFor, TRAINING_POINTS_PER_LIST, type IndexOptions } from './choose-index-layout.ts';
 
 /** What the index looks like now, for metrics, tests and the bench. */
 export interface IndexLayout {
@@ -49,7 +49,7 @@ export class SiteVectorIndex {
 
   layout(): IndexLayout {
     const nlist = this.index.nlist;
-    return { codec: this.codec, nlist, nprobe: nlist === 1 ? 1 : this.options.nprobe, size: this.size, rebuilding: this.rebuild !== null };
+    return { codec: this.codec, nlist, nprobe: probesFor(nlist, this.options), size: this.size, rebuilding: this.rebuild !== null };
   }
 
   /** Bulk load into an empty index (a site's hand-over): trains and adds off the JavaScript thread. */
@@ -96,7 +96,7 @@ export class SiteVectorIndex {
 
   /** The k nearest rows of each packed query, in one FAISS call. */
   search(queries: Float32Array, k: number): CodeSearchResult {
-    return this.index.search(queries, k, this.options.nprobe);
+    return this.index.search(queries, k, probesFor(this.index.nlist, this.options));
   }
 
   /** Resolves when no rebuild is running (tests and the bench wait on it). */
