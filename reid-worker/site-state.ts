@@ -124,6 +124,7 @@ export class SiteState {
   async load(snapshot: IdentitySnapshot): Promise<void> {
     if (this.size > 0) throw new Error('load needs an empty site state');
     const n = snapshot.identityIds.length;
+    if (n > 0 && snapshot.dim !== this.dim) throw new Error(`site ${this.siteId} holds ${snapshot.dim}-d centroids, this worker matches ${this.dim}-d embeddings`);
     const rows = new Float64Array(n);
     snapshot.identityIds.forEach((id, i) => {
       const row = this.table.rowFor(id);
