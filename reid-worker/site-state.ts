@@ -1,5 +1,5 @@
 /** The worker's in-memory state of the sites it owns: identities, their index and recent constraints. */
-import { decodeCentroid, type Identity, type IdentitySnapshot, type IdentityStore } from '../identity-registry/index.ts';
+import type { Identity, IdentitySnapshot, IdentityStore } from '../identity-registry/index.ts';
 import type { FaceObservation } from '../schemas/index.ts';
 import { DEFAULT_INDEX_OPTIONS, type IndexOptions } from './index/choose-index-layout.ts';
 import type { CentroidCodec } from './index/code-ivf-binding.ts';
@@ -98,11 +98,6 @@ export class SiteState {
     this.flush();
   }
 
-  /** Identities put since the last flush, as they are now. */
-  pendingIdentities(): Identity[] {
-    return [...this.pending.values()].map((p) => p.identity);
-  }
-
   /** Hands the pending identities to the index in one call. */
   flush(): void {
     if (this.pending.size === 0) return;
@@ -134,7 +129,7 @@ export class SiteState {
       this.table.firstSeenMs[row] = snapshot.firstSeenMs[i];
       this.table.lastSeenMs[row] = snapshot.lastSeenMs[i];
     });
-    await this.index.load(this.index.codec === 'int8' ? snapshot.codes : this.floatCodes(snapshot), rows);
+    await this.index.load(snapshot.codes, rows);
   }
 
   /** Forgets identities everywhere (merged away, expired or erased). */
@@ -158,8 +153,8 @@ export class SiteState {
   }
 
   /**
-   * The k nearest identities of each query as the index holds them, in one FAISS call: pending
-   * identities are missing or stale here (BatchAssigner scores those itself).
+   * The k nearest identities of each query as the index holds them, in one FAISS call: identities
+   * put since the last flush are missing or stale here (BatchAssigner scores those itself).
    */
   searchIndex(queries: Float32Array[], k: number): Neighbour[][] {
     const packed = new Float32Array(queries.length * this.dim);
@@ -255,14 +250,6 @@ export class SiteState {
     const identity = this.put(merged);
     this.setProvisional(event.to, stillProvisional);
     return { ...event, identity };
-  }
-
-  /** The snapshot's int8 codes as float32 ones, for the exact baseline. */
-  private floatCodes(snapshot: IdentitySnapshot): Uint8Array {
-    const codeBytes = snapshot.codes.length / Math.max(1, snapshot.identityIds.length);
-    const out = new Float32Array(snapshot.identityIds.length * this.dim);
-    snapshot.identityIds.forEach((_, i) => out.set(decodeCentroid(snapshot.codes, this.dim, i * codeBytes), i * this.dim));
-    return new Uint8Array(out.buffer);
   }
 
   private addCannotLink(a: string, b: string): void {

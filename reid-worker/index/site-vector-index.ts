@@ -52,10 +52,13 @@ export class SiteVectorIndex {
     return { codec: this.codec, nlist, nprobe: probesFor(nlist, this.options), size: this.size, rebuilding: this.rebuild !== null };
   }
 
-  /** Bulk load into an empty index (a site's hand-over): trains and adds off the JavaScript thread. */
-  async load(codes: Uint8Array, rows: Float64Array): Promise<void> {
+  /**
+   * Bulk load into an empty index (a site's hand-over): trains and adds off the JavaScript
+   * thread. `int8Codes` are the registry's form; a float32 index (the exact baseline) decodes them.
+   */
+  async load(int8Codes: Uint8Array, rows: Float64Array): Promise<void> {
     if (this.size > 0 || this.rebuild) throw new Error('load needs an empty, idle index');
-    this.index = await this.buildIndex(codes, rows);
+    this.index = await this.buildIndex(this.codec === 'int8' ? int8Codes : this.asFloatCodes(int8Codes, rows.length), rows);
   }
 
   /** Adds or replaces the codes of these rows. */
@@ -147,6 +150,12 @@ export class SiteVectorIndex {
     this.builtImbalance = imbalanceFactor(index.listSizes());
     this.changesSinceCheck = 0;
     return index;
+  }
+
+  private asFloatCodes(int8Codes: Uint8Array, n: number): Uint8Array {
+    const out = new Float32Array(n * this.dim);
+    for (let i = 0; i < n; i++) decodeCentroid(int8Codes, this.dim, i * centroidCodeBytes(this.dim), out.subarray(i * this.dim, (i + 1) * this.dim));
+    return new Uint8Array(out.buffer);
   }
 
   /** Evenly spaced codes, decoded: k-means needs floats, and TRAINING_POINTS_PER_LIST per list. */

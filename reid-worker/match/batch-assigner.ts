@@ -26,9 +26,10 @@ const SPARE_K = 6;
  * The batch is searched once, up front, against the index as it was when the batch began. Then
  * each observation is decided in order, exactly as if it had searched after the ones before it:
  * hits on identities the batch already changed are dropped (stale), and every identity the
- * batch changed or minted so far (the state's pending ones) is scored against it directly. So
- * an observation that mints an identity is matchable by the next one, whatever lists the index
- * would probe. If too many up-front hits were stale, that observation searches again alone.
+ * batch changed or minted so far is scored against it directly (their current centroids are kept
+ * packed, for one SIMD call). So an observation that mints an identity is matchable by the next
+ * one, whatever lists the index would probe. If too many up-front hits were stale, that
+ * observation searches again alone. `finish` hands the batch's changes to the index in one call.
  */
 export class BatchAssigner {
   private readonly policy: ResolvedPolicy;
@@ -49,10 +50,7 @@ export class BatchAssigner {
     if (observations.length === 0) return;
     state.flush();
     const k = SEARCH_K + SPARE_K + Math.max(0, ...observations.map((o) => state.cannotLinkIdentities(o).size));
-    const found = state.searchIndex(
-      observations.map((o) => o.embedding),
-      k,
-    );
+    const found = state.searchIndex(observations.map((o) => o.embedding), k);
     observations.forEach((o, i) => this.upFront.set(o, { found: found[i], k }));
   }
 
