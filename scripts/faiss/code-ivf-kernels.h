@@ -110,6 +110,25 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) static void dot4QueriesIn
   for (int j = 0; j < 4; j++) out[j] = _mm512_reduce_add_epi32(a[j]);
 }
 
+// Four queries against four codes, out[4 × query + code]: each widened code chunk and each query
+// chunk is loaded once for four products (16 accumulators stay in registers).
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) static void dot16Int8Vnni(const int16_t *const *q, const int8_t *const *c, size_t d, int32_t *out)
+{
+  __m512i a[16];
+  for (int j = 0; j < 16; j++) a[j] = _mm512_setzero_si512();
+  for (size_t i = 0; i < d; i += 32)
+  {
+    __m512i cv[4];
+    for (int j = 0; j < 4; j++) cv[j] = _mm512_cvtepi8_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(c[j] + i)));
+    for (int t = 0; t < 4; t++)
+    {
+      __m512i qv = _mm512_loadu_si512(q[t] + i);
+      for (int j = 0; j < 4; j++) a[4 * t + j] = _mm512_dpwssd_epi32(a[4 * t + j], cv[j], qv);
+    }
+  }
+  for (int j = 0; j < 16; j++) out[j] = _mm512_reduce_add_epi32(a[j]);
+}
+
 static float dotFloatPortable(const float *a, const float *b, size_t d)
 {
   float sum = 0;
@@ -136,12 +155,15 @@ __attribute__((target("avx2,fma"))) static float dotFloatAvx2(const float *a, co
 
 using Dot4Int8 = void (*)(const int16_t *, const int8_t *const *, size_t, int32_t *);
 using Dot4QueriesInt8 = void (*)(const int16_t *const *, const int8_t *, size_t, int32_t *);
+using Dot16Int8 = void (*)(const int16_t *const *, const int8_t *const *, size_t, int32_t *);
 using DotFloat = float (*)(const float *, const float *, size_t);
 
 struct Kernels
 {
   Dot4Int8 int8;
   Dot4QueriesInt8 int8Queries;
+  /** Four queries × four codes where the CPU has the registers for it (AVX-512), else null. */
+  Dot16Int8 int8Tile;
   DotFloat float32;
   std::string name;
 };
@@ -151,10 +173,10 @@ static Kernels chooseKernels(size_t d, bool portableOnly)
 {
   __builtin_cpu_init();
   bool simd = !portableOnly && d % 32 == 0 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if (simd && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vnni")) return {dot4Int8Vnni, dot4QueriesInt8Vnni, dotFloatAvx2, "avx512-vnni"};
-  if (simd && __builtin_cpu_supports("avx512bw")) return {dot4Int8Avx512, dot4QueriesInt8Avx512, dotFloatAvx2, "avx512"};
-  if (simd) return {dot4Int8Avx2, dot4QueriesInt8Avx2, dotFloatAvx2, "avx2"};
-  return {dot4Int8Portable, dot4QueriesInt8Portable, dotFloatPortable, "portable"};
+  if (simd && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vnni")) return {dot4Int8Vnni, dot4QueriesInt8Vnni, dot16Int8Vnni, dotFloatAvx2, "avx512-vnni"};
+  if (simd && __builtin_cpu_supports("avx512bw")) return {dot4Int8Avx512, dot4QueriesInt8Avx512, nullptr, dotFloatAvx2, "avx512"};
+  if (simd) return {dot4Int8Avx2, dot4QueriesInt8Avx2, nullptr, dotFloatAvx2, "avx2"};
+  return {dot4Int8Portable, dot4QueriesInt8Portable, nullptr, dotFloatPortable, "portable"};
 }
 
 } // namespace revisit

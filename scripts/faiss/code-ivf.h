@@ -253,20 +253,31 @@ struct CodeIvf : faiss::IndexIVF
     using C = faiss::CMin<float, idx_t>;
     const int16_t *q[4];
     for (int t = 0; t < 4; t++) q[t] = p.q16.data() + size_t(queries[t]) * d;
-    int32_t dots[4];
-    for (size_t j = 0; j < size; j++)
-    {
-      const uint8_t *code = codes + j * code_size;
-      kernels.int8Queries(q, reinterpret_cast<const int8_t *>(code + 4), d, dots);
+    int32_t dots[16];
+    auto consider = [&](size_t j, const int32_t *dotsOfCode, size_t stride) {
       float cScale;
-      std::memcpy(&cScale, code, 4);
+      std::memcpy(&cScale, codes + j * code_size, 4);
       for (int t = 0; t < 4; t++)
       {
         idx_t qi = queries[t];
-        float sim = p.scale[qi] * cScale * float(dots[t]);
+        float sim = p.scale[qi] * cScale * float(dotsOfCode[t * stride]);
         float *heapDis = distances + qi * k;
         if (sim > heapDis[0]) faiss::heap_replace_top<C>(k, heapDis, labels + qi * k, sim, ids[j]);
       }
+    };
+    size_t j = 0;
+    if (kernels.int8Tile)
+      for (; j + 4 <= size; j += 4)
+      {
+        const int8_t *c[4];
+        for (int u = 0; u < 4; u++) c[u] = reinterpret_cast<const int8_t *>(codes + (j + u) * code_size + 4);
+        kernels.int8Tile(q, c, d, dots);
+        for (int u = 0; u < 4; u++) consider(j + u, dots + u, 4);
+      }
+    for (; j < size; j++)
+    {
+      kernels.int8Queries(q, reinterpret_cast<const int8_t *>(codes + j * code_size + 4), d, dots);
+      consider(j, dots, 1);
     }
   }
 
