@@ -23,9 +23,9 @@ export function encodeCentroid(vector: Float32Array, out: Uint8Array = new Uint8
   const scale = Math.fround(maxAbs / 127);
   new DataView(out.buffer, out.byteOffset + offset, 4).setFloat32(0, scale, true);
   const codes = new Int8Array(out.buffer, out.byteOffset + offset + 4, vector.length);
-  for (let i = 0; i < vector.length; i++) {
-    codes[i] = scale > 0 ? Math.max(-127, Math.min(127, Math.floor(vector[i] / scale + 0.5))) : 0;
-  }
+  if (scale === 0) codes.fill(0);
+  // |x| ≤ max|x| keeps every quotient within ±127 (+ rounding), so no clamp is needed.
+  else for (let i = 0; i < vector.length; i++) codes[i] = Math.floor(vector[i] / scale + 0.5);
   return out;
 }
 

@@ -1,4 +1,5 @@
 /** A site's centroids in one FAISS index keyed by identity row: exact while small, an inverted file above, rebuilt in the background as the site changes. */
+import { createLogger } from '../../common/logger.ts';
 import { centroidCodeBytes, decodeCentroid, encodeCentroid } from '../../identity-registry/centroid-code.ts';
 import { createCodeIvfIndex, type CentroidCodec, type CodeIvfIndex, type CodeSearchResult } from './code-ivf-binding.ts';
 import { imbalanceFactor, listsFor, needsRebuild, probesFor, TRAINING_POINTS_PER_LIST, type IndexOptions } from './choose-index-layout.ts';
@@ -13,6 +14,8 @@ export interface IndexLayout {
   /** A rebuild (new layout or re-trained lists) is running in the background. */
   rebuilding: boolean;
 }
+
+const logger = createLogger('reid-index');
 
 /** The size and list balance are looked at again after this many changes (listSizes is O(lists)). */
 const CHANGES_BETWEEN_CHECKS = 4096;
@@ -133,8 +136,9 @@ export class SiteVectorIndex {
         this.index = next;
         this.rebuild = null;
       },
-      () => {
+      (err: unknown) => {
         // Keep answering from the index we have; the next check tries again.
+        logger.warn({ err, size: this.size }, 'index rebuild failed; the current index keeps answering');
         this.rebuild = null;
       },
     );
