@@ -88,3 +88,23 @@ test('upserts and removals made while a rebuild runs are all in the index that t
   const found = index.search(packed.subarray((n + 50) * DIM, (n + 51) * DIM), 1);
   assert.equal(found.labels[0], n + 50);
 });
+
+test('when new identities all fall into a few lists (the visitors drifted), the lists are trained again', async () => {
+  const random = seededRandom(41);
+  const n = 4000;
+  const packed = syntheticCentroidsPacked(n, DIM, 42);
+  const index = new SiteVectorIndex(DIM, 'int8', { exactBelow: 1000, nprobe: 8 });
+  await index.load(codesOf(index, packed), Float64Array.from({ length: n }, (_, i) => i));
+  // 2,000 newcomers close to one face crowd the few lists nearest to it; the site grows by half, not double.
+  const centre = syntheticCentroidsPacked(1, DIM, 43);
+  const crowd = new Float32Array(2000 * DIM);
+  for (let i = 0; i < 2000; i++) crowd.set(samePerson(centre, 0.97, random), i * DIM);
+  index.upsert(Float64Array.from({ length: 2000 }, (_, i) => n + i), codesOf(index, crowd));
+  assert.equal(index.layout().rebuilding, false, 'not checked yet');
+  // Returning visitors (same centroids) bring the changes to the next check.
+  index.upsert(Float64Array.from({ length: 2100 }, (_, i) => i), codesOf(index, packed.subarray(0, 2100 * DIM)));
+  assert.equal(index.layout().rebuilding, true, 'the imbalance triggered a rebuild');
+  await index.settled();
+  assert.equal(index.size, n + 2000);
+  assert.equal(index.search(crowd.subarray(0, DIM), 1).labels[0], n, 'every row still found');
+});
