@@ -5,7 +5,8 @@ import type { Logger } from '../common/logger.ts';
 import { batchSeconds, observationsTotal } from '../common/metrics.ts';
 import { ContractError, decodeFaceObservation, type FaceObservation, type MessageLimits, type Sighting } from '../schemas/index.ts';
 import type { Identity, IdentityStore, ProcessedObservation } from '../identity-registry/index.ts';
-import { assignIdentity, toSighting } from './match/assign-identity.ts';
+import { toSighting } from './match/assign-identity.ts';
+import { BatchAssigner } from './match/batch-assigner.ts';
 import type { MatchPolicy } from './match/match-observation.ts';
 import type { SiteStateCache } from './site-state.ts';
 import type { DeadLetter, DeadLetterSink } from './sinks/dead-letter-sink.ts';
@@ -76,6 +77,8 @@ async function assignSite(deps: BatchHandlerDeps, siteId: string, observations: 
   const processed = new Map<string, ProcessedObservation>();
   const sightings: Sighting[] = [];
   try {
+    // One index search for the batch; decisions stay in order (see BatchAssigner).
+    const assigner = new BatchAssigner(state, observations.filter((_, i) => !earlier[i]), deps.policy);
     observations.forEach((obs, i) => {
       const before = earlier[i] ?? processed.get(obs.observationId);
       if (before) {
@@ -92,7 +95,7 @@ async function assignSite(deps: BatchHandlerDeps, siteId: string, observations: 
         sightings.push({ ...toSighting(obs, p.identityId, p.similarity, false), label: p.label });
         return;
       }
-      const { identity, sighting } = assignIdentity(state, obs, deps.policy);
+      const { identity, sighting } = assigner.assign(obs);
       observationsTotal.inc({ outcome: sighting.isNewIdentity ? 'new_identity' : 'matched' });
       changed.set(identity.identityId, identity);
       processed.set(obs.observationId, {
@@ -103,6 +106,7 @@ async function assignSite(deps: BatchHandlerDeps, siteId: string, observations: 
       });
       sightings.push(sighting);
     });
+    assigner.finish();
     await deps.store.save(siteId, [...changed.values()], [...processed.values()]);
   } catch (err) {
     // The in-memory state may hold part of this batch that the registry does not: the next attempt starts from the registry.

@@ -44,6 +44,7 @@ export async function startReidWorker({ config, bus, store, clickhouse, registry
       sites.invalidate(site);
       templates.invalidate(site);
     },
+    onExpired: (site, ids) => sites.forget(site, ids),
   });
   const policy = matchPolicyFromConfig(config.matching);
   const visits = new VisitMaintainer(clickhouse, config, { now });

@@ -108,7 +108,7 @@ test('a split person is merged by the periodic pass: one identity, one visitor, 
   assert.deepEqual(identities.map((i) => i.identityId), [to], 'one identity left in Redis');
   assert.equal(identities[0].sightings, 3);
   const prefix = env.runtime.config.redis.keyPrefix;
-  assert.equal(await redis.exists(`${prefix}:{${site}}:id:${from}`), 0);
+  assert.equal(await redis.exists(`${prefix}:{${site}}:rec:${from}`), 0);
   assert.deepEqual(await env.runtime.store.pendingMerges(site), [], 'nothing left pending');
 
   assert.deepEqual((await sightingIds(site)).map((s) => s.identity_id), [to, to, to], 'every sighting of the person carries the survivor');

@@ -55,7 +55,7 @@ async function identityAt(file: string): Promise<string> {
 test('within retention the same face keeps its id; after it, the old identity is gone and the face gets a new id', async () => {
   const photos = personImages('deepface', 'p03');
   const first = await identityAt(photos[0]);
-  const key = `${env.runtime.config.redis.keyPrefix}:{${SITE}}:id:${first}`;
+  const key = `${env.runtime.config.redis.keyPrefix}:{${SITE}}:rec:${first}`;
   const ttl = await redis.pttl(key);
   assert.ok(ttl > 23 * HOUR_MS && ttl <= 24 * HOUR_MS, `identity key TTL is the retention (got ${ttl} ms)`);
 

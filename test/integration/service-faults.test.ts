@@ -25,6 +25,7 @@ import type { FaceObservation } from '../../schemas/index.ts';
 import { printTable, type Row } from '../../common/print-table.ts';
 import { startKafkaBroker, type KafkaBroker } from '../harness/kafka-broker.ts';
 import { uniqueName } from '../harness/unique-name.ts';
+import { foldedSightings } from '../harness/registry-sightings.ts';
 
 const SITES = ['fault-kafka', 'fault-redis', 'fault-clickhouse'];
 const PEOPLE = 40;
@@ -154,8 +155,7 @@ async function assertExactlyOnce(t: TestContext, fault: string, siteId: string, 
   const visits = await count(`SELECT count() AS n FROM visits FINAL WHERE ${where}`);
   const visitIds = await count(`SELECT uniqExact(visit_id) AS n FROM visits WHERE ${where}`);
   const visitSightings = await count(`SELECT sum(sightings) AS n FROM visits FINAL WHERE ${where}`);
-  let folded = 0;
-  for (const id of await redis.zrange(`${keyPrefix}:{${siteId}}:ids`, '0', '-1')) folded += Number(await redis.hget(`${keyPrefix}:{${siteId}}:id:${id}`, 'n'));
+  const folded = await foldedSightings(redis, keyPrefix, siteId);
 
   const row = { fault, sent: PER_SITE, 'handled at fault': injected.atFault, 'fault s': injected.faultMs / 1000, 'camera buffered': injected.cameraBuffered, sightings, 'rows (raw)': rawRows, 'two ids': twoIdentities, identities, visits, 'visit sightings': visitSightings, 'registry n': folded };
   outcomes.push(row);
