@@ -2,22 +2,24 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '../storage/clickhouse/create-clickhouse-client.ts';
 import type { RevisitConfig } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
-import { httpRequestsTotal, metricsRegistry } from '../common/metrics.ts';
-import { apiError } from './api-error.ts';
+import { httpRequestsTotal } from '../common/metrics.ts';
+import { apiError } from '../common/http/api-error.ts';
 import { requireApiKey } from './auth/require-api-key.ts';
 import { createPrincipalResolver } from './auth/resolve-principal.ts';
-import { rateLimit } from './auth/rate-limit.ts';
+import { createRequestLimits, limitBeforeAuth, limitPerKey, type RequestLimits } from './auth/limit-requests.ts';
 import { biRoute } from './bi/bi-route.ts';
+import type { BiService } from './bi/open-bi-service.ts';
 import type { ApiKeyStore } from './keys/api-key-store.ts';
 import { buildOpenApi } from './openapi/build-openapi.ts';
-import { footfallRoute } from './routes/footfall-route.ts';
 import { calibrationRoute } from './routes/calibration-route.ts';
 import { reportRoutes } from './routes/report-routes.ts';
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts';
 import { integrationRoutes, type IntegrationDeps } from './integration/integration-routes.ts';
+import { metricsRoute } from './metrics/metrics-route.ts';
+import { securityHeaders } from './security-headers.ts';
 
 export interface AppDeps {
   config: RevisitConfig;
@@ -26,37 +28,62 @@ export interface AppDeps {
   keyStore?: ApiKeyStore;
   /** Uploads and erasure; without them those routes do not exist (a read-only API). */
   integration?: IntegrationDeps;
+  /** BI access (/bi/); without it that route does not exist. serveApi opens one. */
+  bi?: BiService;
+  /** Request limits shared with the BI listener (serveApi); created here when absent. */
+  limits?: RequestLimits;
   now?: () => number;
 }
 
-export function createApp({ config, clickhouse, keyStore, integration, now = Date.now }: AppDeps) {
+export function createApp({
+  config,
+  clickhouse,
+  keyStore,
+  integration,
+  bi,
+  limits = createRequestLimits(config.api),
+  now = Date.now,
+}: AppDeps) {
   const logger = createLogger('analytics-api');
   const resolvePrincipal = createPrincipalResolver(config.api.keys, keyStore);
   const app = new Hono();
   app.use(async (c, next) => {
     await next();
+    // routePath is the matched pattern (/api/v1/sites/:site/…, /* for a miss), never the raw path: bounded labels.
     httpRequestsTotal.inc({ route: c.req.routePath, status: String(c.res.status) });
   });
-  app.use(bodyLimit({ maxSize: config.api.maxBodyBytes, onError: (c) => apiError(c, 413, 'too_large', `request body over ${config.api.maxBodyBytes} bytes`) }));
-  if (config.api.corsOrigins.length) app.use('/api/*', cors({ origin: config.api.corsOrigins, allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key'] }));
+  app.use(securityHeaders());
+  app.use(
+    bodyLimit({
+      maxSize: config.api.maxBodyBytes,
+      onError: (c) => apiError(c, 413, 'too_large', `request body over ${config.api.maxBodyBytes} bytes`),
+    }),
+  );
+  if (config.api.corsOrigins.length)
+    app.use(
+      '/api/*',
+      cors({ origin: config.api.corsOrigins, allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key'] }),
+    );
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const ok = (await clickhouse.ping()).success;
-    return ok ? c.json({ status: 'ready' }) : apiError(c, 503, 'not_ready', 'ClickHouse is not reachable');
+    // BI's state is detail (how its engines are confined, how busy): BI never makes the API unready.
+    return ok
+      ? c.json({ status: 'ready', ...(bi ? { bi: bi.status() } : {}) })
+      : apiError(c, 503, 'not_ready', 'ClickHouse is not reachable');
   });
-  app.get('/metrics', async (c) => c.text(await metricsRegistry.metrics(), 200, { 'content-type': metricsRegistry.contentType }));
+  // With metrics.port, /metrics lives on its own listener (serveApi) and not here.
+  if (config.metrics.port === undefined) app.route('/', metricsRoute(config.metrics, config.api.host));
   const openapi = buildOpenApi(process.env.npm_package_version ?? '0.1.0');
   app.get('/api/v1/openapi.json', (c) => c.json(openapi));
 
   const v1 = new Hono();
-  v1.use(rateLimit({ requestsPerMinute: config.api.requestsPerMinute, now }));
-  v1.use(requireApiKey(resolvePrincipal));
-  v1.route('/', footfallRoute(config, clickhouse));
+  v1.use(limitBeforeAuth(limits), requireApiKey(resolvePrincipal), limitPerKey(limits));
   v1.route('/', reportRoutes(config, clickhouse, now));
   v1.route('/', calibrationRoute(config, clickhouse, now));
   if (integration) v1.route('/', integrationRoutes(config, integration));
   app.route('/api/v1', v1);
-  app.route('/bi', biRoute(config, clickhouse, resolvePrincipal));
+  if (bi) app.route('/bi', biRoute(bi, resolvePrincipal, limits));
   app.route('/', dashboardRoutes());
   app.notFound((c) => apiError(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`));
   app.onError((err, c) => {

@@ -3,14 +3,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../common/config.ts';
-import { openRuntime } from '../common/open-runtime.ts';
-import { buildObservation, decodeImage, FacePipeline, listImageFiles, ObservationPublisher, type EmbeddedFace, type RgbImage } from '../ingest/index.ts';
-import { messageLimits, startReidWorker } from '../reid-worker/index.ts';
-import { decodeFaceObservation, encodeFaceObservation } from '../schemas/index.ts';
+import { generateEncryptionKeys } from '../identity-registry/index.ts';
+import { openRuntime } from '../runtime/open-runtime.ts';
+import {
+  buildObservation,
+  decodeImage,
+  FacePipeline,
+  listImageFiles,
+  ObservationPublisher,
+  type EmbeddedFace,
+  type RgbImage,
+} from '../ingest/index.ts';
+import { startReidWorker } from '../reid-worker/index.ts';
+import { messageLimits, decodeFaceObservation, encodeFaceObservation } from '../schemas/index.ts';
 import { facesDir } from '../test/harness/faces-dir.ts';
-import { printTable, timeIt, type Row } from './print-table.ts';
+import { printTable, type Row } from '../common/print-table.ts';
+import { timeIt } from './time-it.ts';
 import { randomUnit } from '../reid-worker/index/synthetic-embeddings.ts';
-import { seededRandom } from '../cli/demo/seeded-random.ts';
+import { seededRandom } from '../common/seeded-random.ts';
 
 const DIM = 512;
 
@@ -31,13 +41,18 @@ export async function benchSkeleton(): Promise<void> {
   await pipeline.close();
 
   const dataDir = mkdtempSync(join(tmpdir(), 'revisit-bench-'));
-  const config = loadConfig({ dataDir }, {});
+  const config = loadConfig({ dataDir, encryption: generateEncryptionKeys() }, {});
   const limits = messageLimits(config);
   const siteId = config.sites[0].id;
   const random = seededRandom(1);
+  // A second apart from yesterday on: inside the worker's time window.
+  const t0 = Date.now() - 86_400_000;
   const observations = Array.from({ length: 2000 }, (_, i) => {
     const face = faces[i % faces.length];
-    return buildObservation({ ...face, embedding: i < faces.length ? face.embedding : randomUnit(DIM, random) }, { siteId, cameraId: 'c', trackId: `t${i}`, tStartMs: 1.7e12 + i * 1000, tEndMs: 1.7e12 + i * 1000 });
+    return buildObservation(
+      { ...face, embedding: i < faces.length ? face.embedding : randomUnit(DIM, random) },
+      { siteId, cameraId: 'c', trackId: `t${i}`, tStartMs: t0 + i * 1000, tEndMs: t0 + i * 1000 },
+    );
   });
   let encoded: Uint8Array[] = [];
   const tEncode = await timeIt(() => (encoded = observations.map((o) => encodeFaceObservation(o, limits))));

@@ -1,6 +1,7 @@
 /** The `revisit` command line: one entry point for every service and tool. */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../common/config.ts';
+import { restrictNewFileModes } from '../common/process/restrict-file-modes.ts';
 import { calibrateCommand } from './commands/calibrate-command.ts';
 import { demoCommand } from './commands/demo-command.ts';
 import { evalCommand } from './commands/eval-command.ts';
@@ -31,6 +32,9 @@ const program = new Command('revisit')
   .addCommand(keysCommand())
   .addCommand(reportCommand())
   .addCommand(schedulerCommand());
+
+// Before any command writes: data, key files, reports and logs are this user's alone.
+restrictNewFileModes();
 
 try {
   await program.parseAsync(process.argv);

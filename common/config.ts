@@ -1,5 +1,6 @@
 /** Loads the configuration once: optional JSON file, then environment overrides, checked by the schema. */
 import { readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { configSchema, type RevisitConfig, type RevisitConfigInput } from '../schemas/config.schema.ts';
 
 export type { RevisitConfig };
@@ -14,16 +15,42 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, any> = {};
   if (env.REVISIT_DATA_DIR) out.dataDir = env.REVISIT_DATA_DIR;
   if (env.REVISIT_KAFKA_BROKERS) out.kafka = { brokers: env.REVISIT_KAFKA_BROKERS.split(',').map((b) => b.trim()) };
-  if (env.REVISIT_CLICKHOUSE_URL) out.clickhouse = { url: env.REVISIT_CLICKHOUSE_URL, password: env.REVISIT_CLICKHOUSE_PASSWORD };
+  if (env.REVISIT_CLICKHOUSE_URL)
+    out.clickhouse = { url: env.REVISIT_CLICKHOUSE_URL, password: env.REVISIT_CLICKHOUSE_PASSWORD };
   if (env.REVISIT_REDIS_URL) out.redis = { url: env.REVISIT_REDIS_URL };
-  if (env.REVISIT_API_PORT || env.REVISIT_API_HOST) out.api = { port: env.REVISIT_API_PORT && Number(env.REVISIT_API_PORT), host: env.REVISIT_API_HOST };
+  if (env.REVISIT_API_PORT || env.REVISIT_API_HOST)
+    out.api = { port: env.REVISIT_API_PORT && Number(env.REVISIT_API_PORT), host: env.REVISIT_API_HOST };
+  if (env.REVISIT_METRICS_TOKEN || env.REVISIT_METRICS_PORT) {
+    out.metrics = {
+      token: env.REVISIT_METRICS_TOKEN || undefined,
+      port: env.REVISIT_METRICS_PORT ? Number(env.REVISIT_METRICS_PORT) : undefined,
+    };
+  }
   if (env.REVISIT_MATCH_MIN_COSINE) out.matching = { matchMinCosine: Number(env.REVISIT_MATCH_MIN_COSINE) };
   // `kid:base64,kid:base64`: every worker of a deployment must share these to open each other's identities.
   if (env.REVISIT_ENCRYPTION_KEYS) {
-    const keys = Object.fromEntries(env.REVISIT_ENCRYPTION_KEYS.split(',').map((pair) => pair.trim().split(':') as [string, string]));
+    const keys = Object.fromEntries(
+      env.REVISIT_ENCRYPTION_KEYS.split(',').map((pair) => pair.trim().split(':') as [string, string]),
+    );
     out.encryption = { keys, activeKeyId: env.REVISIT_ENCRYPTION_ACTIVE_KEY_ID };
   }
+  if (env.REVISIT_KEYS_FILE) out.encryption = { ...out.encryption, keysFile: env.REVISIT_KEYS_FILE };
   return out;
+}
+
+/**
+ * Defaults that depend on the environment, below everything else. The key file goes to the
+ * user's configuration directory (XDG base directories): never inside a data directory, so a
+ * copy or backup of the data carries no key. An environment with neither XDG_CONFIG_HOME nor
+ * HOME (tests pass `{}`) gets no default: opening the registry then asks for keys explicitly
+ * instead of writing into a home directory.
+ */
+function envDefaults(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const configHome =
+    env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME)
+      ? env.XDG_CONFIG_HOME
+      : env.HOME && join(env.HOME, '.config');
+  return configHome ? { encryption: { keysFile: join(configHome, 'revisit', 'keys.json') } } : {};
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -52,11 +79,16 @@ export function loadConfig(overrides: RevisitConfigInput = {}, env: NodeJS.Proce
       throw new ConfigError(`cannot read config file ${env.REVISIT_CONFIG}: ${(err as Error).message}`);
     }
   }
-  const raw = merge(merge(fileConfig, fromEnv(env)), overrides as Record<string, unknown>);
+  const raw = [fileConfig, fromEnv(env), overrides as Record<string, unknown>].reduce(merge, envDefaults(env));
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/** The configuration file named by `REVISIT_CONFIG`, if any (BI engines hide it: it can hold keys and passwords). */
+export function configFilePath(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.REVISIT_CONFIG ? resolve(env.REVISIT_CONFIG) : undefined;
 }

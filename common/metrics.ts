@@ -31,3 +31,24 @@ export const httpRequestsTotal = new Counter({
   labelNames: ['route', 'status'] as const,
   registers: [metricsRegistry],
 });
+
+/**
+ * Label values that come from outside (camera ids sent by integrators): per group (a site), the
+ * first `maxPerGroup` distinct values keep their own series and later ones share "other" — a flood
+ * of invented ids cannot grow the series count, which Prometheus keeps for as long as the process.
+ */
+export class BoundedLabelValues {
+  private readonly groups = new Map<string, Set<string>>();
+
+  constructor(private readonly maxPerGroup: number) {}
+
+  /** `value` if it has (or gets) its own series in `group`, else "other". Groups must be a bounded set (configured sites). */
+  label(group: string, value: string): string {
+    let seen = this.groups.get(group);
+    if (!seen) this.groups.set(group, (seen = new Set()));
+    if (seen.has(value)) return value;
+    if (seen.size >= this.maxPerGroup) return 'other';
+    seen.add(value);
+    return value;
+  }
+}

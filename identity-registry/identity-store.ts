@@ -1,15 +1,31 @@
 /** The registry contract: where identities and exclusion templates live between worker restarts and rebalances. */
-import type { ExclusionTemplate, Identity, IdentityMerge, IdentitySplit, ProcessedObservation, RegistryRepairs } from './identity.ts';
+import type {
+  ExclusionTemplate,
+  Identity,
+  IdentityMerge,
+  IdentitySnapshot,
+  IdentitySplit,
+  ProcessedObservation,
+  RegistryRepairs,
+} from './identity.ts';
+import type { DiskPurge } from './rewrite-redis-persistence.ts';
 
 export interface IdentityStore {
-  /** Every identity of a site, to rebuild its index after a restart or partition move. */
+  /** Every identity of a site, one object each (small sites, erasure scans, tests). */
   loadSite(siteId: string): Promise<Identity[]>;
+  /** Every identity of a site in columns with packed centroid codes: how a worker rebuilds a site after a restart or partition move. */
+  loadSnapshot(siteId: string): Promise<IdentitySnapshot>;
   /**
    * Saves changed identities and the observations they absorbed, atomically with the batch's
    * repairs (new cannot-links; splits, whose moved observations then answer with the new
    * identity and which stay pending until `completeSplits`); refreshes their retention TTL.
    */
-  save(siteId: string, identities: Identity[], processed: ProcessedObservation[], repairs?: RegistryRepairs): Promise<void>;
+  save(
+    siteId: string,
+    identities: Identity[],
+    processed: ProcessedObservation[],
+    repairs?: RegistryRepairs,
+  ): Promise<void>;
   /** Every cannot-link of the site's live identities, to rebuild its state. */
   loadCannotLinks(siteId: string): Promise<Array<[string, string]>>;
   /** Splits recorded by `save` and not yet completed (a crash in between), oldest first. */
@@ -23,6 +39,12 @@ export interface IdentityStore {
    * workers holding the site in memory reload it. Returns how many of the identities existed.
    */
   removeIdentities(siteId: string, identityIds: string[], observationIds?: string[]): Promise<number>;
+  /**
+   * Erasure's last step: rewrites the registry's files on disk so that nothing removed before
+   * this call is left in them (deleted keys otherwise stay in Redis's append-only file until its
+   * next rewrite). Waits for the rewrite and reports what was done, never more.
+   */
+  purgeRemovedFromDisk(): Promise<DiskPurge>;
   /** Removes the identities last seen before `unseenBeforeMs` (retention); returns their ids. */
   expireIdentities(siteId: string, unseenBeforeMs: number): Promise<string[]>;
   /** A counter bumped by every change made outside the worker's own saves (erasure, retention, enrolment). */

@@ -1,8 +1,20 @@
-/** IdentityStore on Redis: one hash per identity with its sealed centroid, a per-site index by last sighting. */
+/** IdentityStore on Redis: one record per identity with its sealed centroid code, a per-site index by last sighting. */
 import { Redis } from 'ioredis';
-import { UnknownKeyError, type CentroidCipher } from './centroid-cipher.ts';
-import type { ExclusionTemplate, Identity, IdentityMerge, IdentitySplit, ProcessedObservation, RegistryRepairs } from './identity.ts';
+import { centroidCodeBytes, decodeCentroid, encodeCentroid } from './centroid-code.ts';
+import type { CentroidCipher } from './centroid-cipher.ts';
+import type {
+  ExclusionTemplate,
+  Identity,
+  IdentityMerge,
+  IdentitySnapshot,
+  IdentitySplit,
+  ProcessedObservation,
+  RegistryRepairs,
+} from './identity.ts';
+import { packIdentityRecord } from './identity-record.ts';
 import type { IdentityStore } from './identity-store.ts';
+import { rewriteRedisPersistence, type DiskPurge } from './rewrite-redis-persistence.ts';
+import { openOrShredded, readIdentitySnapshot, type SiteKeys } from './read-identity-snapshot.ts';
 
 /** How long a handled observation id is remembered: far longer than any redelivery takes. */
 const PROCESSED_TTL_MS = 7 * 24 * 3600_000;
@@ -10,6 +22,7 @@ const PROCESSED_TTL_MS = 7 * 24 * 3600_000;
 const MAX_MERGE_HOPS = 32;
 
 export interface RedisIdentityStoreOptions {
+  /** A redis:// URL or an absolute Unix socket path. */
   url: string;
   cipher: CentroidCipher;
   /** Prefix of every key, so tests and tenants can share a server. */
@@ -47,38 +60,50 @@ export class RedisIdentityStore implements IdentityStore {
     return `${siteId}/template/${templateId}`;
   }
 
-  async loadSite(siteId: string): Promise<Identity[]> {
-    const ids = await this.redis.zrange(this.siteKey(siteId, 'ids'), '0', '-1');
-    if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hgetallBuffer(this.siteKey(siteId, `id:${id}`));
-    const results = (await pipeline.exec()) ?? [];
-    const identities: Identity[] = [];
-    results.forEach(([err, raw], i) => {
-      if (err) throw err;
-      const h = raw as Record<string, Buffer>;
-      if (!h.c) return; // removed between the two reads, or expired by its TTL
-      const centroid = this.openOrShredded(h.c, siteId, this.context(siteId, ids[i]));
-      if (!centroid) return;
-      identities.push({
-        siteId,
-        identityId: ids[i],
-        centroid,
-        weight: Number(h.w),
-        sightings: Number(h.n),
-        firstSeenMs: Number(h.f),
-        lastSeenMs: Number(h.l),
-      });
-    });
-    return identities;
+  private keysOf(siteId: string): SiteKeys {
+    return {
+      ids: this.siteKey(siteId, 'ids'),
+      record: (id) => this.siteKey(siteId, `rec:${id}`),
+      legacyHash: (id) => this.siteKey(siteId, `id:${id}`),
+      context: (id) => this.context(siteId, id),
+      retentionMs: this.retentionMsOf?.(siteId),
+    };
   }
 
-  async save(siteId: string, identities: Identity[], processed: ProcessedObservation[], repairs: RegistryRepairs = {}): Promise<void> {
+  async loadSnapshot(siteId: string): Promise<IdentitySnapshot> {
+    return readIdentitySnapshot(this.redis, this.cipher, siteId, this.keysOf(siteId));
+  }
+
+  async loadSite(siteId: string): Promise<Identity[]> {
+    const snapshot = await this.loadSnapshot(siteId);
+    const codeBytes = centroidCodeBytes(snapshot.dim);
+    return snapshot.identityIds.map((identityId, i) => ({
+      siteId,
+      identityId,
+      centroid: decodeCentroid(snapshot.codes, snapshot.dim, i * codeBytes),
+      weight: snapshot.weight[i],
+      sightings: snapshot.sightings[i],
+      firstSeenMs: snapshot.firstSeenMs[i],
+      lastSeenMs: snapshot.lastSeenMs[i],
+    }));
+  }
+
+  async save(
+    siteId: string,
+    identities: Identity[],
+    processed: ProcessedObservation[],
+    repairs: RegistryRepairs = {},
+  ): Promise<void> {
     const retentionMs = this.retentionMsOf?.(siteId);
     const tx = this.redis.multi();
     this.writeIdentities(tx, siteId, identities, retentionMs);
     for (const p of processed) {
-      const value = JSON.stringify({ i: p.identityId, s: p.similarity, n: p.isNewIdentity, ...(p.label ? { b: p.label } : {}) });
+      const value = JSON.stringify({
+        i: p.identityId,
+        s: p.similarity,
+        n: p.isNewIdentity,
+        ...(p.label ? { b: p.label } : {}),
+      });
       tx.set(this.siteKey(siteId, `obs:${p.observationId}`), value, 'PX', markerTtlMs(retentionMs));
     }
     for (const [a, b] of repairs.cannotLinks ?? []) this.writeCannotLink(tx, siteId, a, b, retentionMs);
@@ -87,7 +112,12 @@ export class RedisIdentityStore implements IdentityStore {
       this.writeCannotLink(tx, siteId, split.from, split.to, retentionMs);
       // Older markers of the moved sightings answer with their new identity (this batch's are already right).
       for (const id of split.observationIds.filter((o) => !inBatch.has(o))) {
-        tx.set(this.siteKey(siteId, `obs:${id}`), JSON.stringify({ i: split.to, s: split.similarity, n: false }), 'PX', markerTtlMs(retentionMs));
+        tx.set(
+          this.siteKey(siteId, `obs:${id}`),
+          JSON.stringify({ i: split.to, s: split.similarity, n: false }),
+          'PX',
+          markerTtlMs(retentionMs),
+        );
       }
       tx.hset(this.siteKey(siteId, 'splits'), splitKey(split), JSON.stringify(split));
     }
@@ -113,7 +143,9 @@ export class RedisIdentityStore implements IdentityStore {
 
   async pendingSplits(siteId: string): Promise<IdentitySplit[]> {
     const raw = await this.redis.hvals(this.siteKey(siteId, 'splits'));
-    return raw.map((v) => JSON.parse(v) as IdentitySplit).sort((x, y) => x.splitAtMs - y.splitAtMs || (splitKey(x) < splitKey(y) ? -1 : 1));
+    return raw
+      .map((v) => JSON.parse(v) as IdentitySplit)
+      .sort((x, y) => x.splitAtMs - y.splitAtMs || (splitKey(x) < splitKey(y) ? -1 : 1));
   }
 
   async completeSplits(siteId: string, splits: IdentitySplit[]): Promise<void> {
@@ -126,10 +158,14 @@ export class RedisIdentityStore implements IdentityStore {
     const tx = this.redis.multi();
     this.writeIdentities(tx, siteId, survivors, retentionMs);
     for (const m of merges) {
-      tx.del(this.siteKey(siteId, `id:${m.from}`));
+      tx.del(this.siteKey(siteId, `rec:${m.from}`), this.siteKey(siteId, `id:${m.from}`));
       tx.zrem(this.siteKey(siteId, 'ids'), m.from);
       // The survivor inherits the constraints; links still naming `from` elsewhere are dropped on load.
-      tx.sunionstore(this.siteKey(siteId, `cl:${m.to}`), this.siteKey(siteId, `cl:${m.to}`), this.siteKey(siteId, `cl:${m.from}`));
+      tx.sunionstore(
+        this.siteKey(siteId, `cl:${m.to}`),
+        this.siteKey(siteId, `cl:${m.to}`),
+        this.siteKey(siteId, `cl:${m.from}`),
+      );
       tx.del(this.siteKey(siteId, `cl:${m.from}`));
       tx.srem(this.siteKey(siteId, 'cls'), m.from);
       // Markers are not indexed by identity: instead of rewriting them, the merged id points at
@@ -159,11 +195,21 @@ export class RedisIdentityStore implements IdentityStore {
     const values = await this.redis.mget(observationIds.map((id) => this.siteKey(siteId, `obs:${id}`)));
     const found = values.map((v, i) => {
       if (v === null) return null;
-      const { i: identityId, s: similarity, n: isNewIdentity, b: label } = JSON.parse(v) as { i: string; s: number; n: boolean; b?: string };
+      const {
+        i: identityId,
+        s: similarity,
+        n: isNewIdentity,
+        b: label,
+      } = JSON.parse(v) as { i: string; s: number; n: boolean; b?: string };
       return { observationId: observationIds[i], identityId, similarity, isNewIdentity, ...(label ? { label } : {}) };
     });
-    const survivors = await this.survivorsOf(siteId, found.flatMap((p) => (p && !p.label ? [p.identityId] : [])));
-    return found.map((p) => (p && survivors.has(p.identityId) ? { ...p, identityId: survivors.get(p.identityId)! } : p));
+    const survivors = await this.survivorsOf(
+      siteId,
+      found.flatMap((p) => (p && !p.label ? [p.identityId] : [])),
+    );
+    return found.map((p) =>
+      p && survivors.has(p.identityId) ? { ...p, identityId: survivors.get(p.identityId)! } : p,
+    );
   }
 
   /** Follows merges from each id to the identity it lives on in (only ids that were merged away appear). */
@@ -192,14 +238,18 @@ export class RedisIdentityStore implements IdentityStore {
   async removeIdentities(siteId: string, identityIds: string[], observationIds: string[] = []): Promise<number> {
     if (identityIds.length === 0 && observationIds.length === 0) return 0;
     const tx = this.redis.multi();
-    for (const id of identityIds) tx.del(this.siteKey(siteId, `id:${id}`));
+    for (const id of identityIds) tx.del(this.siteKey(siteId, `rec:${id}`), this.siteKey(siteId, `id:${id}`));
     if (identityIds.length > 0) tx.zrem(this.siteKey(siteId, 'ids'), ...identityIds);
     for (const id of identityIds) tx.del(this.siteKey(siteId, `cl:${id}`));
     if (identityIds.length > 0) tx.srem(this.siteKey(siteId, 'cls'), ...identityIds);
     for (const id of observationIds) tx.del(this.siteKey(siteId, `obs:${id}`));
     tx.incr(this.siteKey(siteId, 'gen'));
     const results = await this.exec(tx);
-    return identityIds.reduce((n, _, i) => n + Number(results[i][1]), 0);
+    return identityIds.reduce((n, _, i) => n + Math.min(1, Number(results[i][1])), 0);
+  }
+
+  async purgeRemovedFromDisk(): Promise<DiskPurge> {
+    return rewriteRedisPersistence(this.redis);
   }
 
   async expireIdentities(siteId: string, unseenBeforeMs: number): Promise<string[]> {
@@ -237,9 +287,18 @@ export class RedisIdentityStore implements IdentityStore {
       if (err) throw err;
       const h = raw as Record<string, Buffer>;
       if (!h.c) return [];
-      const embedding = this.openOrShredded(h.c, siteId, this.templateContext(siteId, ids[i]));
+      const embedding = openOrShredded(() => this.cipher.open(h.c, siteId, this.templateContext(siteId, ids[i])));
       if (!embedding) return [];
-      return [{ siteId, templateId: ids[i], label: h.b.toString('utf8'), embedding, images: Number(h.n), enrolledMs: Number(h.t) }];
+      return [
+        {
+          siteId,
+          templateId: ids[i],
+          label: h.b.toString('utf8'),
+          embedding,
+          images: Number(h.n),
+          enrolledMs: Number(h.t),
+        },
+      ];
     });
   }
 
@@ -256,41 +315,42 @@ export class RedisIdentityStore implements IdentityStore {
     await this.redis.quit();
   }
 
-  private writeIdentities(tx: ReturnType<Redis['multi']>, siteId: string, identities: Identity[], retentionMs: number | undefined): void {
+  private writeIdentities(
+    tx: ReturnType<Redis['multi']>,
+    siteId: string,
+    identities: Identity[],
+    retentionMs: number | undefined,
+  ): void {
+    const keys = this.keysOf(siteId);
     for (const it of identities) {
-      const key = this.siteKey(siteId, `id:${it.identityId}`);
-      tx.hset(key, {
-        c: this.cipher.seal(it.centroid, siteId, this.context(siteId, it.identityId)),
-        k: this.cipher.keyId,
-        w: String(it.weight),
-        n: String(it.sightings),
-        f: String(it.firstSeenMs),
-        l: String(it.lastSeenMs),
-      });
-      if (retentionMs) tx.pexpire(key, retentionMs);
-      tx.zadd(this.siteKey(siteId, 'ids'), it.lastSeenMs, it.identityId);
+      const record = packIdentityRecord(
+        it,
+        this.cipher.sealCode(encodeCentroid(it.centroid), siteId, keys.context(it.identityId)),
+      );
+      if (retentionMs) tx.set(keys.record(it.identityId), record, 'PX', retentionMs);
+      else tx.set(keys.record(it.identityId), record);
+      tx.zadd(keys.ids, it.lastSeenMs, it.identityId);
     }
-    if (retentionMs && identities.length > 0) tx.pexpire(this.siteKey(siteId, 'ids'), retentionMs);
+    if (retentionMs && identities.length > 0) tx.pexpire(keys.ids, retentionMs);
   }
 
   /** Both directions, each set listed in `cls` so a site's load reads only identities that have constraints. */
-  private writeCannotLink(tx: ReturnType<Redis['multi']>, siteId: string, a: string, b: string, retentionMs: number | undefined): void {
-    for (const [x, y] of [[a, b], [b, a]]) {
+  private writeCannotLink(
+    tx: ReturnType<Redis['multi']>,
+    siteId: string,
+    a: string,
+    b: string,
+    retentionMs: number | undefined,
+  ): void {
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ]) {
       const key = this.siteKey(siteId, `cl:${x}`);
       tx.sadd(key, y);
       if (retentionMs) tx.pexpire(key, retentionMs);
     }
     tx.sadd(this.siteKey(siteId, 'cls'), a, b);
-  }
-
-  /** A blob under a key id the configuration no longer holds was crypto-shredded: it is treated as gone. */
-  private openOrShredded(blob: Buffer, siteId: string, context: string): Float32Array | null {
-    try {
-      return this.cipher.open(blob, siteId, context);
-    } catch (err) {
-      if (err instanceof UnknownKeyError) return null;
-      throw err;
-    }
   }
 
   private async exec(tx: ReturnType<Redis['multi']>): Promise<Array<[Error | null, unknown]>> {

@@ -1,6 +1,15 @@
 /** Prometheus metrics of the camera worker, on the process's shared registry. */
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { metricsRegistry } from '../common/metrics.ts';
+import { BoundedLabelValues, metricsRegistry } from '../common/metrics.ts';
+
+/** More cameras than any store has; beyond it a site's new camera ids (uploads may invent them) count as "other". */
+const MAX_CAMERAS_PER_SITE = 64;
+const cameraLabels = new BoundedLabelValues(MAX_CAMERAS_PER_SITE);
+
+/** The `camera` label value of a site's camera: its id, or "other" past the site's first 64. */
+export function cameraLabel(siteId: string, cameraId: string): string {
+  return cameraLabels.label(siteId, cameraId);
+}
 
 export const framesDecodedTotal = new Counter({
   name: 'revisit_ingest_frames_total',

@@ -2,7 +2,14 @@
 import { randomBytes } from 'node:crypto';
 import type { IngestConfig } from '../schemas/index.ts';
 import type { FacePipeline, ShotModels } from './face/index.ts';
-import { dropsTotal, facesDetectedTotal, framesDecodedTotal, openTracks, tracksTotal } from './ingest-metrics.ts';
+import {
+  cameraLabel,
+  dropsTotal,
+  facesDetectedTotal,
+  framesDecodedTotal,
+  openTracks,
+  tracksTotal,
+} from './ingest-metrics.ts';
 import type { ObservationPublisher } from './observation-publisher.ts';
 import { FaceTrackObserver, type TrackOutcome } from './observe-face-tracks.ts';
 import type { VideoFrame } from './sources/read-video-frames.ts';
@@ -37,8 +44,13 @@ export interface VideoIngestStats {
  * Runs until `frames` ends, then closes the open tracks and publishes their observations.
  * Observations are published as their tracks end, so a live stream produces them continuously.
  */
-export async function ingestVideo(pipeline: FacePipeline, publisher: ObservationPublisher, opts: IngestVideoOptions): Promise<VideoIngestStats> {
+export async function ingestVideo(
+  pipeline: FacePipeline,
+  publisher: ObservationPublisher,
+  opts: IngestVideoOptions,
+): Promise<VideoIngestStats> {
   const camera = opts.cameraId;
+  const label = cameraLabel(opts.siteId, camera);
   const observer = new FaceTrackObserver(pipeline, {
     siteId: opts.siteId,
     cameraId: camera,
@@ -47,7 +59,14 @@ export async function ingestVideo(pipeline: FacePipeline, publisher: Observation
     config: opts.config,
     shotModels: opts.shotModels,
   });
-  const stats: VideoIngestStats = { frames: 0, faces: 0, tracks: 0, observations: 0, drops: {}, framesPerObservation: [] };
+  const stats: VideoIngestStats = {
+    frames: 0,
+    faces: 0,
+    tracks: 0,
+    observations: 0,
+    drops: {},
+    framesPerObservation: [],
+  };
   const drop = (reason: string) => {
     stats.drops[reason] = (stats.drops[reason] ?? 0) + 1;
     dropsTotal.inc({ reason });
@@ -55,7 +74,7 @@ export async function ingestVideo(pipeline: FacePipeline, publisher: Observation
   const conclude = async (outcomes: TrackOutcome[]) => {
     for (const outcome of outcomes) {
       stats.tracks++;
-      tracksTotal.inc({ camera });
+      tracksTotal.inc({ camera: label });
       if (outcome.kind === 'dropped') drop(`track_${outcome.reason}`);
       else stats.framesPerObservation.push(outcome.frames);
     }
@@ -80,20 +99,20 @@ export async function ingestVideo(pipeline: FacePipeline, publisher: Observation
       const result = await observer.processFrame(frame);
       stats.frames++;
       stats.faces += result.faces;
-      framesDecodedTotal.inc({ camera });
-      facesDetectedTotal.inc({ camera }, result.faces);
+      framesDecodedTotal.inc({ camera: label });
+      facesDetectedTotal.inc({ camera: label }, result.faces);
       for (const reason of result.rejectedFrames) drop(`frame_${reason}`);
       settle(result.outcomes);
       while (concluding.size > MAX_CONCLUDING) await Promise.race(concluding);
       if (failure) throw failure.error;
-      openTracks.set({ camera }, observer.openTracks);
+      openTracks.set({ camera: label }, observer.openTracks);
       opts.onProgress?.(stats);
     }
   } finally {
     // Even when the source fails, the tracks seen so far are people: publish them.
     settle(observer.closeAll());
     while (concluding.size > 0) await Promise.race(concluding);
-    openTracks.set({ camera }, 0);
+    openTracks.set({ camera: label }, 0);
   }
   if (failure) throw failure.error;
   return stats;

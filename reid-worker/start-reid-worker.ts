@@ -1,23 +1,23 @@
-/** Wires the re-id worker: consume face observations, assign identities, save to Redis and ClickHouse. */
-import type { ClickHouseClient } from '@clickhouse/client';
+/** Wires the re-id worker from config: consume face observations, assign identities, save to Redis and ClickHouse through storage. */
+import type { ClickHouseClient } from '../storage/clickhouse/create-clickhouse-client.ts';
 import type { Bus, Subscription } from '../common/bus/bus.ts';
 import type { RevisitConfig } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
-import { DEFAULT_WORKER_GROUP, encodeIdentityMerge, type MessageLimits } from '../schemas/index.ts';
+import { DEFAULT_WORKER_GROUP, encodeIdentityMerge, messageLimits, siteRetentionOf } from '../schemas/index.ts';
 import type { IdentityMerge, IdentityStore } from '../identity-registry/index.ts';
 import { createObservationBatchHandler } from './handle-observation-batch.ts';
 import { SiteStateCache } from './site-state.ts';
-import { ClickHouseSightingSink } from './sinks/clickhouse-sighting-sink.ts';
+import { insertSightings } from '../storage/sightings-table.ts';
 import { DeadLetterSink } from './sinks/dead-letter-sink.ts';
 import { SightingTopicSink } from './sinks/sighting-topic-sink.ts';
-import { ClickHouseVisitSink } from './visits/clickhouse-visit-sink.ts';
-import { siteRetentionOf } from '../identity-registry/index.ts';
-import { MODEL_ID } from '../ingest/build-observation.ts';
+import { VisitMaintainer } from './visits/visit-maintainer.ts';
+import type { RegistryLock } from './erasure/registry-lock.ts';
+import { MODEL_ID } from '../models/index.ts';
 import { ExclusionTemplateCache } from './exclusion/exclusion-template-cache.ts';
 import { SiteRefresher } from './erasure/refresh-site-state.ts';
 import { matchPolicyFor, matchPolicyFromConfig } from './match/match-policy.ts';
 import { CalibrationCollector } from './calibration/collect-calibration-pairs.ts';
-import { ClickHouseCalibrationSink } from './calibration/clickhouse-calibration-sink.ts';
+import { CalibrationRecorder } from './calibration/record-calibration-pairs.ts';
 import { SiteReclusterer } from './merges/site-reclusterer.ts';
 
 export interface ReidWorkerDeps {
@@ -25,22 +25,21 @@ export interface ReidWorkerDeps {
   bus: Bus;
   store: IdentityStore;
   clickhouse: ClickHouseClient;
-  /** The clock retention is measured against (tests inject a fake one). */
+  /** The process's registry lock, shared with in-process erasures (the runtime makes one). */
+  registryLock: RegistryLock;
+  /** The worker's clock: retention, visit sweeps and the time window of observations (tests inject a fake one). */
   now?: () => number;
 }
 
-/** The limits every observation is checked against, from config. */
-export function messageLimits(config: RevisitConfig): MessageLimits {
-  const sites = new Set(config.sites.map((s) => s.id));
-  return {
-    embeddingDim: config.matching.embeddingDim,
-    maxMessageBytes: config.limits.maxMessageBytes,
-    isKnownSite: (siteId) => sites.has(siteId),
-  };
-}
-
-/** Starts consuming; the returned subscription drains and stops the worker. */
-export async function startReidWorker({ config, bus, store, clickhouse, now }: ReidWorkerDeps): Promise<Subscription> {
+/** Starts consuming (visits left open are recovered as partitions are assigned); the returned subscription drains and stops the worker. */
+export async function startReidWorker({
+  config,
+  bus,
+  store,
+  clickhouse,
+  registryLock,
+  now,
+}: ReidWorkerDeps): Promise<Subscription> {
   const logger = createLogger('reid-worker');
   const sites = new SiteStateCache(store, config.matching.embeddingDim);
   const templates = new ExclusionTemplateCache(store);
@@ -54,30 +53,57 @@ export async function startReidWorker({ config, bus, store, clickhouse, now }: R
       sites.invalidate(site);
       templates.invalidate(site);
     },
+    onExpired: (site, ids) => sites.forget(site, ids),
   });
   const policy = matchPolicyFromConfig(config.matching);
   const policyFor = (siteId: string, cameraId: string) => matchPolicyFor(config, siteId, cameraId);
   const calibration = new CalibrationCollector();
-  const visitSink = new ClickHouseVisitSink(clickhouse, config, { now });
+  const calibrationRecorder = new CalibrationRecorder(
+    clickhouse,
+    calibration,
+    (site, camera) => policyFor(site, camera).matchMinCosine,
+  );
+  const visits = new VisitMaintainer(clickhouse, config, { now });
   const announce = (siteId: string, merges: IdentityMerge[]) =>
     bus.publish(
       config.topics.merges,
-      merges.map((m) => ({ key: siteId, value: encodeIdentityMerge({ siteId, fromIdentityId: m.from, intoIdentityId: m.to, similarity: m.similarity, mergedAtMs: m.mergedAtMs }) })),
+      merges.map((m) => ({
+        key: siteId,
+        value: encodeIdentityMerge({
+          siteId,
+          fromIdentityId: m.from,
+          intoIdentityId: m.to,
+          similarity: m.similarity,
+          mergedAtMs: m.mergedAtMs,
+        }),
+      })),
     );
-  const reclusterer = new SiteReclusterer({ store, sites, clickhouse, policy, everyMs: config.matching.reclusterEveryMs, visits: visitSink, announce, logger, now });
+  const reclusterer = new SiteReclusterer({
+    store,
+    sites,
+    clickhouse,
+    policy,
+    everyMs: config.matching.reclusterEveryMs,
+    visits,
+    announce,
+    logger,
+    now,
+  });
+  const topic = new SightingTopicSink(bus, config.topics.sightings);
   const handler = createObservationBatchHandler({
-    limits: messageLimits(config),
+    limits: messageLimits(config, now),
     policy,
     policyFor,
     sites,
     store,
-    sinks: [
-      new ClickHouseSightingSink(clickhouse, (site) => retentionOf(site).sightingDays),
-      visitSink,
-      new SightingTopicSink(bus, config.topics.sightings),
-      new ClickHouseCalibrationSink(clickhouse, calibration, (site, camera) => policyFor(site, camera).matchMinCosine),
-    ],
+    steps: {
+      saveSightings: (sightings) => insertSightings(clickhouse, sightings, (site) => retentionOf(site).sightingDays),
+      updateVisits: (sightings) => visits.update(sightings),
+      publishSightings: (sightings) => topic.write(sightings),
+      recordCalibration: (sightings) => calibrationRecorder.record(sightings),
+    },
     deadLetters: new DeadLetterSink(bus, config.topics.deadLetters, clickhouse, logger),
+    registryLock,
     logger,
     exclusion: { templates, minCosine: config.privacy.exclusionMinCosine },
     refresher,
@@ -85,19 +111,27 @@ export async function startReidWorker({ config, bus, store, clickhouse, now }: R
     reclusterer,
     calibration,
   });
-  return bus.subscribe(
+  const subscription = await bus.subscribe(
     {
       topic: config.topics.observations,
       groupId: config.kafka?.groupId ?? DEFAULT_WORKER_GROUP,
-      // Another worker may have changed these sites meanwhile: rebuild from the registry.
+      // Another worker may have changed these sites meanwhile: rebuild from the registry, recover open visits.
       onAssigned: () => {
         sites.invalidate();
         templates.invalidate();
         refresher.reset();
-        visitSink.forgetSites();
         calibration.forgetSites();
+        return registryLock.run(() => visits.takeOverSites());
       },
     },
     handler,
   );
+  visits.start(registryLock);
+  return {
+    drain: () => subscription.drain(),
+    stop: async () => {
+      visits.stop();
+      await subscription.stop();
+    },
+  };
 }

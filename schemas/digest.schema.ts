@@ -1,10 +1,37 @@
 /** The contract of scheduled digests: what goes to whom, when, and through which SMTP server. */
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 
+const webhookSchema = z
+  .object({
+    kind: z.literal('webhook'),
+    url: z.string().url().describe('receives a JSON POST with the PDF in base64; redirects are not followed'),
+    allowHttp: z
+      .boolean()
+      .default(false)
+      .describe('allow a plain http: URL (https: only by default: the PDF is tenant data)'),
+  })
+  .refine(
+    (d) =>
+      URL.canParse(d.url) &&
+      (new URL(d.url).protocol === 'https:' || (d.allowHttp && new URL(d.url).protocol === 'http:')),
+    {
+      message: 'webhook url must be https: (http: only with "allowHttp": true)',
+      path: ['url'],
+    },
+  );
+
 export const deliverySchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('folder'), dir: z.string().min(1).describe('PDFs land in <dir>/<site>/') }),
+  z.object({
+    kind: z.literal('folder'),
+    dir: z
+      .string()
+      .min(1)
+      .default('.')
+      .describe('PDFs land in <digests.folderRoot>/<dir>/<site>/; relative to the root, or an absolute path inside it'),
+  }),
   z.object({ kind: z.literal('email'), to: z.array(z.string().email()).min(1) }),
-  z.object({ kind: z.literal('webhook'), url: z.string().url().describe('receives a JSON POST with the PDF in base64') }),
+  webhookSchema,
 ]);
 
 export const digestScheduleSchema = z.object({
@@ -25,6 +52,11 @@ export const smtpSchema = z.object({
 
 export const digestsConfigSchema = z.object({
   schedules: z.array(digestScheduleSchema).default([]),
+  folderRoot: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Folder deliveries write only below this directory (never through a symlink); default <dataDir>/digests'),
   smtp: smtpSchema.optional(),
   /** A run that keeps failing is retried on later ticks this many times, then reported as failed for good. */
   maxAttempts: z.number().int().min(1).max(50).default(5),
@@ -35,3 +67,14 @@ export type Delivery = z.infer<typeof deliverySchema>;
 export type DigestSchedule = z.infer<typeof digestScheduleSchema>;
 export type SmtpConfig = z.infer<typeof smtpSchema>;
 export type DigestsConfig = z.infer<typeof digestsConfigSchema>;
+
+/** The absolute root folder deliveries are confined to. */
+export function digestFolderRoot(dataDir: string, folderRoot?: string): string {
+  return resolve(folderRoot ?? join(dataDir, 'digests'));
+}
+
+/** A folder delivery's directory as a path relative to the root, or null when it would leave the root. */
+export function digestFolderPath(root: string, dir: string): string | null {
+  const rel = relative(root, resolve(root, dir));
+  return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? null : rel;
+}

@@ -2,7 +2,8 @@
 # Installs what Revisit needs on a fresh Debian 12 machine; quick when everything is already there.
 #   scripts/setup.sh          Debian packages, npm dependencies, faiss-node addon, ONNX models
 #   scripts/setup.sh --test   the same, plus what the tests need (Kafka broker jars, compose validator,
-#                             poppler, Chromium for the dashboard test, clickhouse-connect as a BI client)
+#                             poppler, Chromium for the dashboard test, clickhouse-connect and the ClickHouse
+#                             JDBC driver as BI clients)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 with_test=false
@@ -11,7 +12,7 @@ with_test=false
 say() { printf '[setup] %s\n' "$*" >&2; }
 
 packages=(libfaiss-dev libopenblas0-pthread redis-server ffmpeg fonts-dejavu-core patch)
-$with_test && packages+=(docker-compose poppler-utils chromium)
+$with_test && packages+=(docker-compose poppler-utils chromium maven openjdk-17-jdk-headless)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -37,6 +38,7 @@ node --import tsx models/fetch-models.ts >/dev/null
 
 if $with_test; then
   bash scripts/fetch-kafka.sh
+  bash scripts/fetch-jdbc.sh
   # A ClickHouse client that is not @clickhouse/client, for the BI endpoint test.
   # (a Debian-managed Python refuses plain pip installs: PEP 668)
   python3 -c 'import clickhouse_connect' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check clickhouse-connect \

@@ -1,5 +1,5 @@
 /** With the simulator's truth: how often the engine merged a new visitor into an earlier identity, and split a returning visitor off (pure). */
-import type { VisitRow } from '../reid-worker/visits/visit-row.ts';
+import type { VisitRow } from '../storage/visit-model/visit-row.ts';
 import type { StorePlan } from './plan-store-days.ts';
 
 /** Counts behind the identity error rates of one run (see IdentityErrorRates). */
@@ -21,10 +21,23 @@ export interface IdentityErrorCounts {
  * that person's first visit when the plan has no earlier counted visit of theirs (visits are at
  * most one a day, so the local date decides).
  */
-export function measureIdentityErrors(plan: StorePlan, rows: VisitRow[], personOf: (row: VisitRow) => number | undefined): IdentityErrorCounts {
+export function measureIdentityErrors(
+  plan: StorePlan,
+  rows: VisitRow[],
+  personOf: (row: VisitRow) => number | undefined,
+): IdentityErrorCounts {
   const firstDay = new Map<number, string>();
-  for (const v of plan.visits) if (!v.bounce && (!firstDay.has(v.person) || v.localDate < firstDay.get(v.person)!)) firstDay.set(v.person, v.localDate);
-  const out: IdentityErrorCounts = { newVisits: 0, mergedNew: 0, returningVisits: 0, splitReturning: 0, visitsTrue: plan.visits.filter((v) => !v.bounce).length, visitsReported: 0 };
+  for (const v of plan.visits)
+    if (!v.bounce && (!firstDay.has(v.person) || v.localDate < firstDay.get(v.person)!))
+      firstDay.set(v.person, v.localDate);
+  const out: IdentityErrorCounts = {
+    newVisits: 0,
+    mergedNew: 0,
+    returningVisits: 0,
+    splitReturning: 0,
+    visitsTrue: plan.visits.filter((v) => !v.bounce).length,
+    visitsReported: 0,
+  };
   for (const row of rows) {
     if (!row.counted) continue;
     out.visitsReported++;

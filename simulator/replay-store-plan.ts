@@ -1,21 +1,20 @@
 /** A planned store through the worker's matching engine and visit rules alone (no bus, registry or ClickHouse): a mall-sized month fits this machine. */
-import { seededRandom } from '../cli/demo/seeded-random.ts';
+import { seededRandom } from '../common/seeded-random.ts';
 import { buildObservation } from '../ingest/build-observation.ts';
 import type { ExclusionTemplate } from '../identity-registry/index.ts';
 import { matchExclusion } from '../reid-worker/exclusion/match-exclusion.ts';
-import { assignIdentity } from '../reid-worker/match/assign-identity.ts';
+import { BatchAssigner } from '../reid-worker/match/batch-assigner.ts';
 import { resolvePolicy, type MatchPolicy } from '../reid-worker/match/match-policy.ts';
 import { CalibrationCollector, type CalibrationPair } from '../reid-worker/calibration/collect-calibration-pairs.ts';
-import { estimateFmr } from '../reid-worker/calibration/estimate-error-rates.ts';
-import { addScore, type ScoreHistogram } from '../reid-worker/calibration/score-histogram.ts';
+import { estimateFmr } from '../common/calibration/estimate-error-rates.ts';
+import { addScore, type ScoreHistogram } from '../common/calibration/score-histogram.ts';
 import { cosine } from '../ingest/face/measure-eer.ts';
 import { SiteState } from '../reid-worker/site-state.ts';
-import { SiteVisitTracker } from '../reid-worker/visits/site-visit-tracker.ts';
-import type { VisitRules } from '../reid-worker/visits/visit-rules.ts';
-import type { VisitRow } from '../reid-worker/visits/visit-row.ts';
+import { SiteVisitTracker } from '../storage/visit-model/site-visit-tracker.ts';
+import type { VisitRules } from '../storage/visit-model/visit-rules.ts';
+import type { VisitRow } from '../storage/visit-model/visit-row.ts';
 import type { Sighting } from '../schemas/index.ts';
 import { planStoreDays, type StoreLayout, type StorePlan } from './plan-store-days.ts';
-import { PrefetchedSearch } from './prefetch-neighbours.ts';
 import { measureIdentityErrors, type IdentityErrorCounts } from './measure-identity-errors.ts';
 import { truthOf } from './score-store-reports.ts';
 import { EmbeddingSynthesizer, SUBSPACE_DIM } from './synthesize-embeddings.ts';
@@ -64,7 +63,7 @@ const TRUTH_SAMPLE = 5_000;
 
 /**
  * Plans the days like `eval store`, then feeds every sighting, in time order and in batches, to
- * SiteState + assignIdentity (one batched search per batch, PrefetchedSearch) with a re-clustering
+ * SiteState through the worker's BatchAssigner (one index search per batch) with a re-clustering
  * pass after each batch; staff are excluded by their templates as in the worker. Merges relabel
  * every earlier sighting (as the worker re-keys them), and the visits are cut at the end from each
  * final identity's sightings by the worker's own SiteVisitTracker. Embeddings are drawn in the
@@ -73,9 +72,24 @@ const TRUTH_SAMPLE = 5_000;
 export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineReplayResult {
   const started = Date.now();
   const random = seededRandom(o.seed);
-  const plan = planStoreDays({ layout: o.layout, visitors: o.visitors, days: o.days, staff: o.staff, firstDate: '2025-03-03', timeZone: o.rules.timeZone, random });
+  const plan = planStoreDays({
+    layout: o.layout,
+    visitors: o.visitors,
+    days: o.days,
+    staff: o.staff,
+    firstDate: '2025-03-03',
+    timeZone: o.rules.timeZone,
+    random,
+  });
   const embeddings = new EmbeddingSynthesizer(SUBSPACE_DIM, 'realistic', random);
-  const templates: ExclusionTemplate[] = Array.from({ length: plan.staff }, (_, k) => ({ siteId: SITE.siteId, templateId: `staff-${k}`, label: 'staff', embedding: embeddings.centre(plan.visitors + k), images: 1, enrolledMs: 0 }));
+  const templates: ExclusionTemplate[] = Array.from({ length: plan.staff }, (_, k) => ({
+    siteId: SITE.siteId,
+    templateId: `staff-${k}`,
+    label: 'staff',
+    embedding: embeddings.centre(plan.visitors + k),
+    images: 1,
+    enrolledMs: 0,
+  }));
   const state = new SiteState(SITE.siteId, SUBSPACE_DIM);
   const mergedInto = new Map<string, string>();
   const sightings: Sighting[] = [];
@@ -88,22 +102,41 @@ export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineRepl
   let minted = 0;
   let merges = 0;
   for (let start = 0; start < plan.sightings.length; start += batch) {
-    const chunk = plan.sightings.slice(start, start + batch).map((s, j) =>
-      buildObservation({ embedding: embeddings.sighting(s.person), quality: 0.9 }, { siteId: SITE.siteId, cameraId: s.cameraId, trackId: `t${start + j}`, tStartMs: s.tStartMs, tEndMs: s.tEndMs }),
+    const chunk = plan.sightings
+      .slice(start, start + batch)
+      .map((s, j) =>
+        buildObservation(
+          { embedding: embeddings.sighting(s.person), quality: 0.9 },
+          {
+            siteId: SITE.siteId,
+            cameraId: s.cameraId,
+            trackId: `t${start + j}`,
+            tStartMs: s.tStartMs,
+            tEndMs: s.tEndMs,
+          },
+        ),
+      );
+    // Staff are labelled, never a visit: the worker takes them out before assignment too.
+    const visitors = chunk
+      .map((obs, i) => ({ obs, i }))
+      .filter(({ obs }) => !matchExclusion(obs.embedding, templates, o.exclusionMinCosine));
+    const assigner = new BatchAssigner(
+      state,
+      visitors.map(({ obs }) => obs),
+      o.policy,
+      () => `id-${++minted}`,
     );
-    const prefetched = new PrefetchedSearch(state, chunk.map((obs) => obs.embedding));
-    chunk.forEach((obs, i) => {
-      const staff = matchExclusion(obs.embedding, templates, o.exclusionMinCosine);
-      if (staff) return; // labelled, never a visit
-      const { sighting, identity } = assignIdentity(state, obs, o.policy, () => `id-${++minted}`, prefetched.searchFor(i));
-      prefetched.touched(identity.identityId);
+    visitors.forEach(({ obs, i }) => {
+      const { sighting, identity } = assigner.assign(obs);
       sightings.push(sighting);
       const person = plan.sightings[start + i].person;
       personOf.set(obs.observationId, person);
       collector.observe(state, obs, identity.identityId);
       if (sample.length < TRUTH_SAMPLE) sample.push({ embedding: obs.embedding, person });
-      else if (sampling() < TRUTH_SAMPLE / sightings.length) sample[Math.floor(sampling() * TRUTH_SAMPLE)] = { embedding: obs.embedding, person };
+      else if (sampling() < TRUTH_SAMPLE / sightings.length)
+        sample[Math.floor(sampling() * TRUTH_SAMPLE)] = { embedding: obs.embedding, person };
     });
+    assigner.finish();
     for (const e of state.recluster(o.policy)) mergedInto.set(e.from, e.to), merges++;
     o.onProgress?.(Math.min(start + batch, plan.sightings.length), plan.sightings.length);
   }
@@ -117,22 +150,36 @@ export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineRepl
   for (const row of tracker.apply(final)) rows.set(row.visitId, row);
   for (const row of tracker.sweep(Number.MAX_SAFE_INTEGER)) rows.set(row.visitId, row);
   const firstSighting = new Map<string, number>();
-  for (const s of final) if (!firstSighting.has(`${s.identityId}|${s.tStartMs}`)) firstSighting.set(`${s.identityId}|${s.tStartMs}`, personOf.get(s.observationId)!);
+  for (const s of final)
+    if (!firstSighting.has(`${s.identityId}|${s.tStartMs}`))
+      firstSighting.set(`${s.identityId}|${s.tStartMs}`, personOf.get(s.observationId)!);
   const t = truthOf(plan);
   return {
     plan,
-    truth: { visitors: t.visitors, visits: t.visits, returningRate: t.returningRate, dwellMedianS: t.dwellMedianS, topPath: t.topPath },
+    truth: {
+      visitors: t.visitors,
+      visits: t.visits,
+      returningRate: t.returningRate,
+      dwellMedianS: t.dwellMedianS,
+      topPath: t.topPath,
+    },
     reported: summariseVisits([...rows.values()]),
-    identities: state.identities.size,
+    identities: state.size,
     merges,
-    errors: measureIdentityErrors(plan, [...rows.values()], (row) => firstSighting.get(`${row.identityId}|${row.startMs}`)),
+    errors: measureIdentityErrors(plan, [...rows.values()], (row) =>
+      firstSighting.get(`${row.identityId}|${row.startMs}`),
+    ),
     calibration: checkCalibration(collector.take(personOf.keys()), sample, resolvePolicy(o.policy).matchMinCosine),
     seconds: (Date.now() - started) / 1000,
   };
 }
 
 /** The estimator's false-match rate from the stream's pairs (no labels), and the rate all pairs of different people in a sample of sightings really have. */
-function checkCalibration(pairs: CalibrationPair[], sample: Array<{ embedding: Float32Array; person: number }>, threshold: number): EngineReplayResult['calibration'] {
+function checkCalibration(
+  pairs: CalibrationPair[],
+  sample: Array<{ embedding: Float32Array; person: number }>,
+  threshold: number,
+): EngineReplayResult['calibration'] {
   const impostors: ScoreHistogram = new Map();
   for (const p of pairs) if (p.kind === 'impostor') addScore(impostors, p.score);
   let [above, total] = [0, 0];
@@ -157,7 +204,9 @@ export function summariseVisits(rows: VisitRow[]): VisitSummary {
     const key = path.join('\u0000');
     paths.set(key, { path, visits: (paths.get(key)?.visits ?? 0) + 1 });
   }
-  const top = [...paths.values()].sort((a, b) => b.visits - a.visits || a.path.join('>').localeCompare(b.path.join('>')))[0];
+  const top = [...paths.values()].sort(
+    (a, b) => b.visits - a.visits || a.path.join('>').localeCompare(b.path.join('>')),
+  )[0];
   return {
     visitors: new Set(counted.map((r) => r.identityId)).size,
     visits: counted.length,

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../common/config.ts';
-import { openRuntime } from '../common/open-runtime.ts';
+import { generateEncryptionKeys } from '../identity-registry/index.ts';
+import { openRuntime } from '../runtime/open-runtime.ts';
 import { queryDwellDistribution, queryFootfall, queryReturningVisitors, queryTopPaths } from '../reports/index.ts';
 import type { StorePlan } from './plan-store-days.ts';
 import { scoreStoreReports, type StoreEvalResult, type StoreReports } from './score-store-reports.ts';
@@ -19,12 +20,15 @@ export interface StoreSimulation {
 
 const SITE = { id: 'sim-store', name: 'Simulated store', tenant: 'sim', timezone: 'Europe/Berlin' };
 
-/** On the embedded defaults in a fresh temporary data directory, removed afterwards. */
+/** On the embedded defaults in a fresh temporary data directory, removed afterwards, with a throwaway key. */
 export async function runStoreSimulation(o: StoreSimulationOptions): Promise<StoreSimulation> {
   const dataDir = mkdtempSync(join(tmpdir(), 'revisit-sim-'));
   // Days of stream pass in minutes here: the worker's re-clustering, paced by wall time in
   // production (every 5 min, i.e. many times per store hour), runs after every batch instead.
-  const config = loadConfig({ dataDir, sites: [SITE], matching: { reclusterEveryMs: 1 } }, {});
+  const config = loadConfig(
+    { dataDir, sites: [SITE], encryption: generateEncryptionKeys(), matching: { reclusterEveryMs: 1 } },
+    {},
+  );
   const runtime = await openRuntime(config);
   try {
     const { plan, range } = await seedSimulatedStore(runtime, SITE, o);

@@ -1,5 +1,5 @@
 /** Synthetic face embeddings whose same-person and different-person cosines follow the real model's on lfw_dev. */
-import type { Random } from '../cli/demo/seeded-random.ts';
+import type { Random } from '../common/seeded-random.ts';
 
 /*
  * Fitted to the real pipeline on ../shared/faces/lfw_dev (2,166 news photos of 900 people, the
@@ -61,7 +61,8 @@ export class EmbeddingSynthesizer {
   /** The person's centre (also what enrolling them as staff stores). */
   centre(person: number): Float32Array {
     // Perfect: full-dimensional random centres, far apart (cosine ~ ±0.05).
-    while (this.centres.length <= person) this.centres.push(this.mode === 'perfect' ? randomUnit(this.dim, this.dim, this.random) : this.lookalike());
+    while (this.centres.length <= person)
+      this.centres.push(this.mode === 'perfect' ? randomUnit(this.dim, this.dim, this.random) : this.lookalike());
     return this.centres[person];
   }
 

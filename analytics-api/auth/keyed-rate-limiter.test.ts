@@ -22,3 +22,17 @@ test('a flood of distinct callers keeps at most maxKeys buckets, forgetting the 
   for (let i = 0; i < 10_000; i++) limiter.take(`flood2-${i}`);
   assert.equal(limiter.size, 100);
 });
+
+test('peek says whether a token is there without taking one or remembering a new caller', () => {
+  let t = 0;
+  const limiter = new KeyedRateLimiter({ perMinute: 2, now: () => t });
+  assert.deepEqual(limiter.peek('stranger'), { ok: true });
+  assert.equal(limiter.size, 0, 'peeking stores nothing');
+  limiter.take('a');
+  limiter.take('a');
+  assert.deepEqual(limiter.peek('a'), { ok: false, retryAfterS: 30 });
+  assert.deepEqual(limiter.peek('a'), { ok: false, retryAfterS: 30 }, 'peeking took nothing');
+  t += 30_000;
+  assert.deepEqual(limiter.peek('a'), { ok: true });
+  assert.deepEqual(limiter.take('a'), { ok: true });
+});

@@ -36,6 +36,14 @@ export class KeyedRateLimiter {
     return { ok: true };
   }
 
+  /** Whether `key` has a token now, without taking it and without remembering an unknown key. */
+  peek(key: string): TakeResult {
+    const b = this.buckets.get(key);
+    if (!b) return { ok: true };
+    const tokens = Math.min(this.opts.perMinute, b.tokens + (this.now() - b.atMs) * this.perMs);
+    return tokens >= 1 ? { ok: true } : { ok: false, retryAfterS: Math.ceil((1 - tokens) / this.perMs / 1000) };
+  }
+
   /** Callers currently remembered. */
   get size(): number {
     return this.buckets.size;

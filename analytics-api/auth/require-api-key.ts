@@ -1,8 +1,9 @@
 /** API-key authentication and authorisation: a key belongs to a tenant, has a role and sees only its sites. */
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { SiteConfig } from '../../schemas/index.ts';
 import type { ApiPrincipal, ApiRole } from '../../schemas/api-key.schema.ts';
-import { apiError } from '../api-error.ts';
+import { apiError } from '../../common/http/api-error.ts';
 import type { ResolvePrincipal } from './resolve-principal.ts';
 
 export { hashApiKey } from '../keys/api-key-string.ts';
@@ -30,10 +31,15 @@ export function requireApiKey(resolve: ResolvePrincipal) {
   });
 }
 
+/** Whether the key's role is at least `role` (viewer < integrator < admin). */
+export function hasRole(p: ApiPrincipal, role: ApiRole): boolean {
+  return RANK[p.role] >= RANK[role];
+}
+
 /** 403 unless the key's role is at least `role`. */
 export function requireRole(role: ApiRole) {
   return createMiddleware<{ Variables: AuthVariables }>(async (c, next) => {
-    if (RANK[c.get('principal').role] < RANK[role]) return apiError(c, 403, 'forbidden', `this needs the ${role} role`);
+    if (!hasRole(c.get('principal'), role)) return apiError(c, 403, 'forbidden', `this needs the ${role} role`);
     await next();
   });
 }
@@ -43,9 +49,16 @@ export function sitesOf(sites: SiteConfig[], p: ApiPrincipal): SiteConfig[] {
   return sites.filter((s) => s.tenant === p.tenant && (p.sites === '*' || p.sites.includes(s.id)));
 }
 
-/** The site if it exists and the principal may read it; otherwise why not. */
-export function siteForPrincipal(sites: SiteConfig[], siteId: string, p: ApiPrincipal): SiteConfig | 'not_found' | 'forbidden' {
-  const site = sites.find((s) => s.id === siteId);
-  if (!site) return 'not_found';
-  return sitesOf([site], p).length ? site : 'forbidden';
+/**
+ * The site if the principal may read it, else null. A site outside the key's scope and one that does
+ * not exist are one case: a key cannot probe which site ids other tenants (or its own tenant's other
+ * sites) have.
+ */
+export function siteForPrincipal(sites: SiteConfig[], siteId: string, p: ApiPrincipal): SiteConfig | null {
+  return sitesOf(sites, p).find((s) => s.id === siteId) ?? null;
+}
+
+/** The answer for a site the key may not use, whether it exists or not (404, the same words). */
+export function unknownSite(c: Context, siteId: string): Response {
+  return apiError(c, 404, 'unknown_site', `no site "${siteId}"`);
 }

@@ -1,82 +1,116 @@
 /**
- * GET/POST /bi/: a read-only ClickHouse HTTP interface for BI tools on the embedded engine. An
- * API key authenticates (X-ClickHouse-Key, basic auth password, or `password=`); its tenant
- * scopes every view; only SELECTs over the BI views run (checked twice, then run readonly).
+ * A read-only ClickHouse HTTP interface for BI tools, mounted at /bi/ of the API and at the root of
+ * the BI listener. An API key authenticates; its tenant and site list make its scope; the SQL is
+ * checked, then runs in the scope's sandboxed engine (sandbox/), which holds only that scope's
+ * aggregates. Clients see ClickHouse-style errors with generic reasons, never engine text.
  */
-import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import type { ClickHouseClient } from '@clickhouse/client';
-import type { RevisitConfig } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
+import { limitBeforeAuth, type RefuseTooMany, type RequestLimits } from '../auth/limit-requests.ts';
+import { hasRole, sitesOf } from '../auth/require-api-key.ts';
 import type { ResolvePrincipal } from '../auth/resolve-principal.ts';
-import { checkBiQuery } from './check-bi-query.ts';
-import { BiQueryError } from './tokenize-sql.ts';
-import { verifyTablesRead } from './verify-tables-read.ts';
+import { BiError, clickhouseErrorText, redactLiterals } from './bi-error.ts';
+import { biQueriesTotal, type BiOutcome } from './bi-metrics.ts';
+import type { BiService } from './open-bi-service.ts';
+import { presentedKey, readBiRequest } from './read-bi-request.ts';
+import { sendBiResult } from './send-bi-result.ts';
+import { BiQueryError, checkBiQuery } from './sql/index.ts';
 
-/** Largest query text accepted (URL plus body), like ClickHouse's max_query_size default. */
-const MAX_QUERY_BYTES = 256 * 1024;
+function clickhouseError(c: Context, err: BiError, outcome: BiOutcome) {
+  biQueriesTotal.inc({ outcome });
+  c.header('X-ClickHouse-Exception-Code', String(err.code));
+  return c.text(clickhouseErrorText(err.code, err.message), err.status);
+}
 
-const CONTENT_TYPES: Record<string, string> = {
-  JSON: 'application/json; charset=UTF-8',
-  JSONCompact: 'application/json; charset=UTF-8',
-  CSV: 'text/csv; charset=UTF-8; header=absent',
-  CSVWithNames: 'text/csv; charset=UTF-8; header=present',
-  Native: 'application/octet-stream',
-  RowBinaryWithNamesAndTypes: 'application/octet-stream',
+/** The address limits of the API, answered in ClickHouse's shape (code 201: quota exceeded). */
+const refuseBi: RefuseTooMany = (c, result, message) => {
+  c.header('retry-after', String(result.retryAfterS));
+  c.header('X-ClickHouse-Exception-Code', '201');
+  return c.text(clickhouseErrorText(201, message), 429);
 };
 
-/** ClickHouse's error shape: clients show the text and read the code from the header. */
-function clickhouseError(c: Context, status: 400 | 401 | 403 | 413 | 500, code: number, message: string) {
-  c.header('X-ClickHouse-Exception-Code', String(code));
-  return c.text(`Code: ${code}. DB::Exception: ${message}. (REVISIT_BI)\n`, status);
-}
-
-function presentedKey(c: Context): string | undefined {
-  const header = c.req.header('x-clickhouse-key');
-  if (header) return header;
-  const basic = c.req.header('authorization')?.match(/^Basic\s+(\S+)$/i)?.[1];
-  if (basic) {
-    const decoded = Buffer.from(basic, 'base64').toString('utf8');
-    return decoded.slice(decoded.indexOf(':') + 1) || undefined;
-  }
-  return c.req.query('password') || undefined;
-}
-
-export function biRoute(config: RevisitConfig, clickhouse: ClickHouseClient, resolvePrincipal: ResolvePrincipal) {
+/** `limits` are the API's pre-authentication limits, shared so that failed logins count against one budget per client. */
+export function biRoute(bi: BiService, resolvePrincipal: ResolvePrincipal, limits: RequestLimits) {
   const logger = createLogger('bi-endpoint');
+  const { config } = bi;
   const handle = async (c: Context) => {
+    if (c.req.method === 'GET' && !c.req.query('query')) return c.text('Ok.\n');
     const key = presentedKey(c);
-    const tenant = key ? (await resolvePrincipal(key))?.tenant : undefined;
-    if (!tenant) return clickhouseError(c, 401, 516, key ? 'unknown or revoked API key' : 'authentication required: send an API key as X-ClickHouse-Key or as the basic-auth password');
-    const body = c.req.method === 'POST' ? await c.req.text() : '';
-    const text = [c.req.query('query') ?? '', body].filter((s) => s.trim() !== '').join('\n');
-    if (Buffer.byteLength(text) > MAX_QUERY_BYTES) return clickhouseError(c, 413, 62, `query is larger than ${MAX_QUERY_BYTES} bytes`);
-    if (text.trim() === '') return clickhouseError(c, 400, 62, 'empty query');
-    let query;
-    try {
-      query = checkBiQuery(text, { tenant, minCount: config.bi.minCount, defaultFormat: c.req.query('default_format') });
-      if (!query.handshake) await verifyTablesRead(clickhouse, query.sql);
-    } catch (err) {
-      if (!(err instanceof BiQueryError)) throw err;
-      logger.info({ tenant, code: err.code, reason: err.message }, 'BI query refused');
-      return clickhouseError(c, err.code === 62 || err.code === 73 ? 400 : 403, err.code, err.message);
+    const principal = key ? await resolvePrincipal(key) : null;
+    if (!principal) {
+      return clickhouseError(
+        c,
+        new BiError(
+          516,
+          401,
+          key
+            ? 'unknown or revoked API key'
+            : 'authentication required: send an API key as X-ClickHouse-Key or as the basic-auth password',
+        ),
+        'unauthenticated',
+      );
     }
-    const queryId = c.req.query('query_id') || randomUUID();
+    if (!hasRole(principal, 'viewer'))
+      return clickhouseError(c, new BiError(497, 403, 'this key may not read BI'), 'refused');
+    let leave: (() => void) | undefined;
     try {
-      const result = await clickhouse.exec({ query: `${query.sql} SETTINGS readonly = 1, max_execution_time = 60, max_result_rows = 10000000 FORMAT ${query.format}` });
-      const chunks: Buffer[] = [];
-      for await (const chunk of result.stream) chunks.push(Buffer.from(chunk as Buffer));
-      c.header('X-ClickHouse-Format', query.format);
-      c.header('X-ClickHouse-Query-Id', queryId);
-      c.header('X-ClickHouse-Timezone', 'UTC');
-      c.header('X-ClickHouse-Server-Display-Name', 'revisit-embedded');
-      c.header('X-ClickHouse-Summary', '{"read_rows":"0","read_bytes":"0","written_rows":"0","written_bytes":"0","total_rows_to_read":"0","result_rows":"0","result_bytes":"0","elapsed_ns":"0"}');
-      c.header('Content-Type', CONTENT_TYPES[query.format] ?? 'text/plain; charset=UTF-8');
-      return c.body(Buffer.concat(chunks));
+      const request = await readBiRequest(c);
+      leave = bi.admission.enter(principal.keyId);
+      let query;
+      try {
+        query = checkBiQuery(request.text, { defaultFormat: request.defaultFormat });
+      } catch (err) {
+        if (!(err instanceof BiQueryError)) throw err;
+        logger.info({ keyId: principal.keyId, tenant: principal.tenant, code: err.code }, 'BI query refused');
+        logger.debug({ keyId: principal.keyId, reason: redactLiterals(err.message) }, 'BI query refusal reason');
+        leave();
+        return clickhouseError(
+          c,
+          new BiError(err.code, err.code === 62 || err.code === 73 ? 400 : 403, err.message),
+          'refused',
+        );
+      }
+      const scope = {
+        tenant: principal.tenant,
+        sites: sitesOf(config.sites, principal)
+          .map((s) => s.id)
+          .sort(),
+      };
+      const lease = await bi.pool.acquire(scope);
+      let result;
+      try {
+        result = await lease.engine.query(query.sql, query.format, request.compress);
+      } catch (err) {
+        lease.release(err instanceof BiError && err.engineLost);
+        throw err;
+      }
+      const done = leave;
+      leave = undefined;
+      return sendBiResult(c, {
+        lease,
+        result,
+        format: query.format,
+        queryId: request.queryId,
+        compress: request.compress,
+        onDone: (ok) => {
+          done();
+          biQueriesTotal.inc({ outcome: ok ? 'ok' : 'failed' });
+        },
+      });
     } catch (err) {
-      const code = Number((err as { code?: string }).code) || 1000;
-      return clickhouseError(c, 500, code, (err as Error).message.trim());
+      leave?.();
+      if (!(err instanceof BiError)) {
+        logger.error({ keyId: principal.keyId, error: redactLiterals(String(err)) }, 'BI request failed');
+        return clickhouseError(c, new BiError(1002, 500, 'internal error'), 'failed');
+      }
+      if (err.code !== 159 && err.code !== 241)
+        logger.debug({ keyId: principal.keyId, code: err.code }, 'BI query failed');
+      else logger.info({ keyId: principal.keyId, tenant: principal.tenant, code: err.code }, 'BI query hit a limit');
+      return clickhouseError(c, err, err.status === 429 ? 'limited' : err.status === 503 ? 'busy' : 'failed');
     }
   };
-  return new Hono().on(['GET', 'POST'], '/', handle).on(['GET', 'POST'], '/*', handle);
+  return new Hono()
+    .get('/ping', (c) => c.text('Ok.\n'))
+    .use(limitBeforeAuth(limits, refuseBi))
+    .on(['GET', 'POST'], ['/', '/*'], handle);
 }

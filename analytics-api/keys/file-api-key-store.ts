@@ -45,11 +45,19 @@ export class FileApiKeyStore implements ApiKeyStore {
       .filter((r) => tenant === undefined || r.tenant === tenant);
   }
 
+  async listStored(): Promise<StoredApiKey[]> {
+    return this.read().map((k) => ({ record: k.record, sha256: k.sha256 }));
+  }
+
   async revoke(id: string, nowMs = Date.now()): Promise<boolean> {
     const keys = this.read();
     const found = keys.find((k) => k.record.id === id);
     if (!found) return false;
-    this.write(keys.map((k) => (k === found ? { ...k, record: { ...k.record, revokedAtMs: k.record.revokedAtMs ?? nowMs } } : k)));
+    this.write(
+      keys.map((k) =>
+        k === found ? { ...k, record: { ...k.record, revokedAtMs: k.record.revokedAtMs ?? nowMs } } : k,
+      ),
+    );
     return true;
   }
 

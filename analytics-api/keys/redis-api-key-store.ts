@@ -2,7 +2,7 @@
 import { Redis } from 'ioredis';
 import { apiKeyRecordSchema, type ApiKeyRecord } from '../../schemas/api-key.schema.ts';
 import { apiKeyId, generateApiKey, hashApiKey } from './api-key-string.ts';
-import type { ApiKeyStore, CreateApiKey } from './api-key-store.ts';
+import type { ApiKeyStore, CreateApiKey, StoredApiKey } from './api-key-store.ts';
 
 export class RedisApiKeyStore implements ApiKeyStore {
   private readonly redis: Redis;
@@ -34,6 +34,17 @@ export class RedisApiKeyStore implements ApiKeyStore {
     return records.filter((r): r is ApiKeyRecord => r !== null && (tenant === undefined || r.tenant === tenant));
   }
 
+  async listStored(): Promise<StoredApiKey[]> {
+    const ids = (await this.redis.smembers(`${this.prefix}:apikeys`)).sort();
+    const stored = await Promise.all(
+      ids.map(async (id) => {
+        const [raw, sha256] = await this.redis.hmget(this.recordKey(id), 'record', 'sha256');
+        return raw && sha256 ? { record: apiKeyRecordSchema.parse(JSON.parse(raw)), sha256 } : null;
+      }),
+    );
+    return stored.filter((k): k is StoredApiKey => k !== null);
+  }
+
   async get(id: string): Promise<ApiKeyRecord | null> {
     const raw = await this.redis.hget(this.recordKey(id), 'record');
     return raw ? apiKeyRecordSchema.parse(JSON.parse(raw)) : null;
@@ -42,7 +53,11 @@ export class RedisApiKeyStore implements ApiKeyStore {
   async revoke(id: string, nowMs = Date.now()): Promise<boolean> {
     const record = await this.get(id);
     if (!record) return false;
-    await this.redis.hset(this.recordKey(id), 'record', JSON.stringify({ ...record, revokedAtMs: record.revokedAtMs ?? nowMs }));
+    await this.redis.hset(
+      this.recordKey(id),
+      'record',
+      JSON.stringify({ ...record, revokedAtMs: record.revokedAtMs ?? nowMs }),
+    );
     return true;
   }
 

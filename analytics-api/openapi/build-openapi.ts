@@ -1,11 +1,14 @@
 /** The OpenAPI 3.1 document, generated from the same zod schemas and endpoint table that serve requests. */
 import { z } from 'zod';
 import { reportQuerySchema } from '../../schemas/report-query.schema.ts';
-import { embeddingUploadSchema, faceUploadQuerySchema, footfallQuerySchema } from '../../schemas/index.ts';
+import { embeddingUploadSchema, faceUploadQuerySchema } from '../../schemas/index.ts';
 import { CHART_ENDPOINTS } from '../routes/chart-endpoints.ts';
 import { REPORT_ENDPOINTS } from '../routes/report-endpoints.ts';
 
-type JsonSchema = Record<string, unknown> & { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+type JsonSchema = Record<string, unknown> & {
+  properties?: Record<string, Record<string, unknown>>;
+  required?: string[];
+};
 
 /** Query parameters from an object schema: each property becomes a parameter with its description. */
 function queryParameters(schema: z.ZodType): Array<Record<string, unknown>> {
@@ -25,30 +28,37 @@ const ERRORS = {
   401: { $ref: '#/components/responses/Error' },
   403: { $ref: '#/components/responses/Error' },
   404: { $ref: '#/components/responses/Error' },
+  429: { $ref: '#/components/responses/Error' },
 };
 
 export function buildOpenApi(version: string): Record<string, unknown> {
   const paths: Record<string, unknown> = {
-    '/api/v1/sites': { get: { summary: 'Sites this key may read', security: [{ apiKey: [] }], responses: { 200: { description: 'sites' }, 401: ERRORS[401] } } },
-    '/api/v1/sites/{site}/footfall': {
+    '/api/v1/sites': {
       get: {
-        summary: 'Deprecated: unique visitors and visit starts per UTC hour, from raw sightings',
-        description: 'Use /api/v1/sites/{site}/reports/footfall: it counts visits by the versioned visit rules, as the dashboard, the PDF digests and BI do, so the numbers here can differ slightly. Responses carry `Deprecation: true` and a `Link` to the successor.',
-        deprecated: true,
+        summary: 'Sites this key may read',
         security: [{ apiKey: [] }],
-        parameters: [SITE, ...queryParameters(footfallQuerySchema)],
-        responses: { 200: { description: 'hourly footfall' }, ...ERRORS },
+        responses: { 200: { description: 'sites' }, 401: ERRORS[401] },
       },
     },
   };
   const CAMERA = { name: 'camera', in: 'path', required: true, schema: { type: 'string' } };
-  const ACCEPTED = { 202: { description: 'queued for re-identification: { observationId, trackId, status, callback }' }, 413: ERRORS[400], 415: ERRORS[400], 422: ERRORS[400], ...ERRORS };
+  const ACCEPTED = {
+    202: { description: 'queued for re-identification: { observationId, trackId, status, callback }' },
+    413: ERRORS[400],
+    415: ERRORS[400],
+    422: ERRORS[400],
+    ...ERRORS,
+  };
+  const IMAGE = { schema: { type: 'string', format: 'binary' } };
+  const IMAGES = { 'image/jpeg': IMAGE, 'image/png': IMAGE, 'image/webp': IMAGE };
   paths['/api/v1/sites/{site}/cameras/{camera}/faces'] = {
     post: {
       summary: 'Integrated mode: post a face image (integrator role); the anonymous id comes back to callbackUrl',
+      description:
+        'JPEG, PNG or WebP, recognised by its bytes (anything else: 415); more pixels than the configured limit: 413 too_many_pixels; more concurrent image uploads than allowed for the key: 429. callbackUrl must be https on a public address unless the deployment allow-lists it (400 bad_callback_url); redirects are not followed.',
       security: [{ apiKey: [] }],
       parameters: [SITE, CAMERA, ...queryParameters(faceUploadQuerySchema)],
-      requestBody: { required: true, content: { 'image/*': { schema: { type: 'string', format: 'binary' } } } },
+      requestBody: { required: true, content: IMAGES },
       responses: ACCEPTED,
     },
   };
@@ -57,7 +67,14 @@ export function buildOpenApi(version: string): Record<string, unknown> {
       summary: 'Integrated mode: post a ready embedding of the same model (integrator role)',
       security: [{ apiKey: [] }],
       parameters: [SITE, CAMERA],
-      requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(embeddingUploadSchema, { io: 'input', unrepresentable: 'any' }) } } },
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.toJSONSchema(embeddingUploadSchema, { io: 'input', unrepresentable: 'any' }),
+          },
+        },
+      },
       responses: ACCEPTED,
     },
   };
@@ -66,8 +83,29 @@ export function buildOpenApi(version: string): Record<string, unknown> {
       summary: 'Erasure (admin role): every identity matching the face is removed with all its sightings and visits',
       security: [{ apiKey: [] }],
       parameters: [SITE],
-      requestBody: { required: true, content: { 'image/*': { schema: { type: 'string', format: 'binary' } }, 'application/json': { schema: { type: 'object', properties: { embedding: { type: 'array', items: { type: 'number' } } }, required: ['embedding'] } } } },
-      responses: { 200: { description: '{ site, identitiesRemoved, rowsDeleted, markersDeleted }' }, 413: ERRORS[400], 415: ERRORS[400], 422: ERRORS[400], ...ERRORS },
+      requestBody: {
+        required: true,
+        content: {
+          ...IMAGES,
+          'application/json': {
+            schema: {
+              type: 'object',
+              properties: { embedding: { type: 'array', items: { type: 'number' } } },
+              required: ['embedding'],
+            },
+          },
+        },
+      },
+      responses: {
+        200: {
+          description:
+            "{ site, identitiesRemoved, rowsDeleted, markersDeleted, disk: { complete, detail } }: `disk.complete` false means the registry's files on disk may still hold a removed identity (retry)",
+        },
+        413: ERRORS[400],
+        415: ERRORS[400],
+        422: ERRORS[400],
+        ...ERRORS,
+      },
     },
   };
   for (const e of REPORT_ENDPOINTS) {
@@ -77,7 +115,10 @@ export function buildOpenApi(version: string): Record<string, unknown> {
         security: [{ apiKey: [] }],
         parameters: [SITE, ...queryParameters(reportQuerySchema)],
         responses: {
-          200: { description: `the ${e.name} report`, content: { 'application/json': {}, 'text/csv': {} } },
+          200: {
+            description: `the ${e.name} report. Counts below privacy.minCount, and figures that would reveal one, are null; the report lists them as JSON Pointers in \`suppressed\` (CSV: empty cells, named in a \`suppressed\` column). See docs/privacy.md.`,
+            content: { 'application/json': {}, 'text/csv': {} },
+          },
           ...ERRORS,
         },
       },
@@ -95,13 +136,32 @@ export function buildOpenApi(version: string): Record<string, unknown> {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Revisit analytics API', version, description: 'Anonymous visitor analytics. Every read is scoped to the sites of the API key.' },
+    info: {
+      title: 'Revisit analytics API',
+      version,
+      description: 'Anonymous visitor analytics. Every read is scoped to the sites of the API key.',
+    },
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from `revisit keys create`' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from `revisit keys create`' },
+      },
       responses: {
         Error: {
           description: 'an error',
-          content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} }, required: ['code', 'message'] } } } } },
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  error: {
+                    type: 'object',
+                    properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+                    required: ['code', 'message'],
+                  },
+                },
+              },
+            },
+          },
         },
       },
     },

@@ -6,12 +6,12 @@
  */
 import { Hono } from 'hono';
 import { validator } from 'hono/validator';
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import type { RevisitConfig } from '../../common/config.ts';
-import { queryLiveCalibration } from '../../reid-worker/calibration/live-calibration.ts';
+import { queryLiveCalibration } from '../../reports/calibration/live-calibration.ts';
 import { calibrationQuerySchema } from '../../schemas/index.ts';
-import { apiError } from '../api-error.ts';
-import { siteForPrincipal, type AuthVariables } from '../auth/require-api-key.ts';
+import { apiError } from '../../common/http/api-error.ts';
+import { siteForPrincipal, unknownSite, type AuthVariables } from '../auth/require-api-key.ts';
 
 export function calibrationRoute(config: RevisitConfig, clickhouse: ClickHouseClient, now: () => number) {
   return new Hono<{ Variables: AuthVariables }>().get(
@@ -19,7 +19,10 @@ export function calibrationRoute(config: RevisitConfig, clickhouse: ClickHouseCl
     validator('query', (value, c) => {
       const parsed = calibrationQuerySchema.safeParse(value);
       if (!parsed.success) {
-        const details = parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
+        const details = parsed.error.issues.map((i: { path: PropertyKey[]; message: string }) => ({
+          field: i.path.join('.'),
+          message: i.message,
+        }));
         return apiError(c, 400, 'bad_request', 'invalid query parameters', details);
       }
       return parsed.data;
@@ -27,9 +30,8 @@ export function calibrationRoute(config: RevisitConfig, clickhouse: ClickHouseCl
     async (c) => {
       const siteId = c.req.param('site');
       const site = siteForPrincipal(config.sites, siteId, c.get('principal'));
-      if (site === 'not_found') return apiError(c, 404, 'unknown_site', `no site "${siteId}"`);
-      if (site === 'forbidden') return apiError(c, 403, 'forbidden', `this key may not read site "${siteId}"`);
-      return c.json(await queryLiveCalibration(clickhouse, config, siteId, c.req.valid('query').days, now()));
+      if (!site) return unknownSite(c, siteId);
+      return c.json(await queryLiveCalibration(clickhouse, config, site.id, c.req.valid('query').days, now()));
     },
   );
 }

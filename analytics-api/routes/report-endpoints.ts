@@ -1,19 +1,23 @@
-/** The report endpoints as data: one table drives the routes, the CSV export and the OpenAPI document. */
-import type { ClickHouseClient } from '@clickhouse/client';
+/**
+ * The report endpoints as data: one table drives the routes, the CSV export and the OpenAPI
+ * document. Every report is published through the suppression rule (reports/privacy): what a
+ * key reads here is what the dashboard, the charts and the PDF show.
+ */
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import type { SiteConfig } from '../../schemas/index.ts';
 import type { ReportQuery } from '../../schemas/report-query.schema.ts';
-import type { VisitRules } from '../../reid-worker/visits/visit-rules.ts';
+import type { VisitRules } from '../../storage/visit-model/visit-rules.ts';
 import {
-  queryDwellDistribution,
-  queryFootfall,
-  queryOccupancyNow,
-  queryOccupancyOverDay,
-  queryReturningVisitors,
-  queryTopPaths,
-  queryTransitions,
+  publishDwell,
+  publishFootfall,
+  publishOccupancy,
+  publishReturning,
+  publishTopPaths,
+  publishTransitions,
   type ReportRange,
 } from '../../reports/index.ts';
 
+/** Everything a report endpoint needs; it is also the PublishContext of reports/privacy. */
 export interface ReportContext {
   clickhouse: ClickHouseClient;
   site: SiteConfig;
@@ -21,6 +25,8 @@ export interface ReportContext {
   query: ReportQuery;
   rules: VisitRules;
   nowMs: number;
+  /** privacy.minCount: counts from 1 to minCount − 1 are hidden. */
+  minCount: number;
 }
 
 export interface ReportEndpoint {
@@ -29,6 +35,8 @@ export interface ReportEndpoint {
   run(ctx: ReportContext): Promise<Record<string, unknown>>;
   /** The rows a CSV export holds: the report's main table. */
   rows(result: Record<string, unknown>): Array<Record<string, unknown>>;
+  /** The JSON Pointer of that table in the report, to name each CSV row's hidden fields. */
+  table: string;
   /** Whether "compare=previous" makes sense (a point-in-time report does not compare). */
   comparable: boolean;
 }
@@ -37,46 +45,60 @@ export const REPORT_ENDPOINTS: ReportEndpoint[] = [
   {
     name: 'footfall',
     summary: 'Unique visitors, visits, new and returning visits per hour, day or week',
-    run: async (x) => ({ ...(await queryFootfall(x.clickhouse, x.range, x.query.granularity)) }),
+    run: async (x) => ({ ...(await publishFootfall(x, x.query.granularity)) }),
     rows: (r) => r.buckets as Array<Record<string, unknown>>,
+    table: '/buckets',
     comparable: true,
   },
   {
     name: 'dwell',
     summary: 'Dwell time of visits: percentiles and a histogram',
-    run: async (x) => ({ ...(await queryDwellDistribution(x.clickhouse, x.range)) }),
+    run: async (x) => ({ ...(await publishDwell(x)) }),
     rows: (r) => r.histogram as Array<Record<string, unknown>>,
+    table: '/histogram',
     comparable: true,
   },
   {
     name: 'returning',
     summary: 'Returning-visitor rate, visit frequency and days between visits',
-    run: async (x) => ({ ...(await queryReturningVisitors(x.clickhouse, x.range)) }),
+    run: async (x) => ({ ...(await publishReturning(x)) }),
     rows: (r) => r.frequency as Array<Record<string, unknown>>,
+    table: '/frequency',
     comparable: true,
   },
   {
     name: 'paths',
     summary: 'Most common camera sequences of visits (repeats collapsed)',
-    run: async (x) => ({ ...(await queryTopPaths(x.clickhouse, x.range, 10)) }),
-    rows: (r) => (r.paths as Array<{ path: string[]; visits: number; share: number }>).map((p) => ({ path: p.path.join(' > '), visits: p.visits, share: p.share })),
+    run: async (x) => ({ ...(await publishTopPaths(x)) }),
+    rows: (r) =>
+      (r.paths as Array<{ path: string[]; visits: number | null; share: number | null }>).map((p) => ({
+        path: p.path.join(' > '),
+        visits: p.visits,
+        share: p.share,
+      })),
+    table: '/paths',
     comparable: true,
   },
   {
     name: 'transitions',
     summary: 'Camera-to-camera transitions of visits (Sankey-ready nodes and links)',
-    run: async (x) => ({ ...(await queryTransitions(x.clickhouse, x.range)) }),
+    run: async (x) => ({ ...(await publishTransitions(x)) }),
     rows: (r) => r.links as Array<Record<string, unknown>>,
+    table: '/links',
     comparable: true,
   },
   {
     name: 'occupancy',
     summary: 'People inside now, and through the days of the range in 15-minute steps',
     run: async (x) => ({
-      now: await queryOccupancyNow(x.clickhouse, { siteId: x.site.id, nowMs: x.nowMs, visitGapMs: x.rules.visitGapMs, entryMinMs: x.rules.entryMinMs }),
-      overDay: await queryOccupancyOverDay(x.clickhouse, x.range),
+      ...(await publishOccupancy(x, {
+        nowMs: x.nowMs,
+        visitGapMs: x.rules.visitGapMs,
+        entryMinMs: x.rules.entryMinMs,
+      })),
     }),
     rows: (r) => r.overDay as Array<Record<string, unknown>>,
+    table: '/overDay',
     comparable: false,
   },
 ];

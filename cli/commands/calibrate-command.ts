@@ -1,12 +1,12 @@
 /** `revisit calibrate`: the ROC/threshold table of a labelled face folder, to choose matching.matchMinCosine. */
 import { Command } from 'commander';
 import { loadConfig } from '../../common/config.ts';
-import { createClickHouseClient } from '../../common/clickhouse/create-clickhouse-client.ts';
-import { applyMigrations } from '../../schemas/index.ts';
+import { createClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
+import { applyMigrations } from '../../storage/clickhouse/apply-migrations.ts';
 import { equalErrorRate, scorePairs } from '../../ingest/face/measure-eer.ts';
-import { queryLiveCalibration, type LiveCalibration } from '../../reid-worker/calibration/live-calibration.ts';
+import { queryLiveCalibration, type LiveCalibration } from '../../reports/calibration/live-calibration.ts';
 import { bestThreshold, sweepThresholds } from '../../reid-worker/eval/sweep-thresholds.ts';
-import { printTable } from '../../bench/print-table.ts';
+import { printTable } from '../../common/print-table.ts';
 import { embedWithProgress, parseNumber } from './eval-reid-command.ts';
 
 interface CalibrateOptions {
@@ -26,28 +26,44 @@ const rate = (x: number | null) => (x === null ? '–' : x.toExponential(2));
 const range = (r: [number, number] | null) => (r === null ? '' : `${r[0].toExponential(1)}…${r[1].toExponential(1)}`);
 
 function printLive(c: LiveCalibration): void {
-  console.log(`${c.siteId}: pairs ${c.from} to ${c.to} (${Object.entries(c.pairsBySource).map(([s, n]) => `${n} ${s}`).join(', ') || 'none yet'}), ${c.gallerySize} live identities`);
+  console.log(
+    `${c.siteId}: pairs ${c.from} to ${c.to} (${
+      Object.entries(c.pairsBySource)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ') || 'none yet'
+    }), ${c.gallerySize} live identities`,
+  );
   printTable(
     'Estimated at each threshold, without labels (FMR per comparison, FNMR per face)',
-    [{ scope: 'site', ...c.site }, ...c.cameras.map((cam) => ({ scope: `camera ${cam.cameraId}`, ...cam }))].map((e) => ({
-      scope: e.scope,
-      threshold: e.threshold,
-      'impostor pairs': e.impostorPairs,
-      FMR: rate(e.fmr),
-      'FMR ~90 %': range(e.fmrRange),
-      'genuine pairs': e.genuinePairs,
-      FNMR: rate(e.fnmr),
-      'suggested threshold': e.suggestedThreshold ?? '–',
-    })),
+    [{ scope: 'site', ...c.site }, ...c.cameras.map((cam) => ({ scope: `camera ${cam.cameraId}`, ...cam }))].map(
+      (e) => ({
+        scope: e.scope,
+        threshold: e.threshold,
+        'impostor pairs': e.impostorPairs,
+        FMR: rate(e.fmr),
+        'FMR ~90 %': range(e.fmrRange),
+        'genuine pairs': e.genuinePairs,
+        FNMR: rate(e.fnmr),
+        'suggested threshold': e.suggestedThreshold ?? '–',
+      }),
+    ),
   );
   if (c.cameraPairs.length > 0) {
-    printTable('Across cameras (impostor pairs of two viewpoints)', c.cameraPairs.map((p) => ({ cameras: `${p.cameraA} × ${p.cameraB}`, 'impostor pairs': p.impostorPairs, [`FMR at ${p.threshold}`]: rate(p.fmr) })));
+    printTable(
+      'Across cameras (impostor pairs of two viewpoints)',
+      c.cameraPairs.map((p) => ({
+        cameras: `${p.cameraA} × ${p.cameraB}`,
+        'impostor pairs': p.impostorPairs,
+        [`FMR at ${p.threshold}`]: rate(p.fmr),
+      })),
+    );
   }
 }
 
 async function calibrateLive(opts: CalibrateOptions): Promise<void> {
   const config = loadConfig();
-  if (!opts.site || !config.sites.some((s) => s.id === opts.site)) throw new Error(`--live needs --site, one of: ${config.sites.map((s) => s.id).join(', ')}`);
+  if (!opts.site || !config.sites.some((s) => s.id === opts.site))
+    throw new Error(`--live needs --site, one of: ${config.sites.map((s) => s.id).join(', ')}`);
   const clickhouse = await createClickHouseClient(config);
   try {
     await applyMigrations(clickhouse);
@@ -73,22 +89,40 @@ export function calibrateCommand(): Command {
     .option('--seeds <n>', 'sighting orders averaged per threshold', parseNumber(1, 100, true), 5)
     .option('--json', 'print one JSON object instead of the table')
     .action(async (opts: CalibrateOptions) => {
-      if (Boolean(opts.live) === Boolean(opts.faces)) throw new Error('give exactly one of --faces <dir> or --live --site <id>');
+      if (Boolean(opts.live) === Boolean(opts.faces))
+        throw new Error('give exactly one of --faces <dir> or --live --site <id>');
       if (opts.live) return calibrateLive(opts);
       const { faces, skipped } = await embedWithProgress(opts.faces!);
-      if (faces.length < 2) throw new Error(`need at least two usable faces in ${opts.faces} (${skipped.length} images skipped)`);
+      if (faces.length < 2)
+        throw new Error(`need at least two usable faces in ${opts.faces} (${skipped.length} images skipped)`);
       const stride = Math.max(1, Math.ceil((faces.length * faces.length) / (ALL_PAIRS_UP_TO * ALL_PAIRS_UP_TO)));
       const pairs = scorePairs(
         faces.map((f) => f.embedding),
         faces.map((f) => f.person),
         (i, j) => (i + j) % stride === 0,
       );
-      if (pairs.genuine.length === 0 || pairs.impostor.length === 0) throw new Error('calibration needs at least two people and two photos of one person');
+      if (pairs.genuine.length === 0 || pairs.impostor.length === 0)
+        throw new Error('calibration needs at least two people and two photos of one person');
       const eer = equalErrorRate(pairs);
-      const rows = sweepThresholds(faces, pairs, THRESHOLDS, Array.from({ length: opts.seeds }, (_, i) => i + 1));
+      const rows = sweepThresholds(
+        faces,
+        pairs,
+        THRESHOLDS,
+        Array.from({ length: opts.seeds }, (_, i) => i + 1),
+      );
       const best = bestThreshold(rows);
       if (opts.json) {
-        console.log(JSON.stringify({ faces: faces.length, skipped: skipped.length, genuine_pairs: pairs.genuine.length, impostor_pairs: pairs.impostor.length, eer, best_threshold: best.threshold, rows }));
+        console.log(
+          JSON.stringify({
+            faces: faces.length,
+            skipped: skipped.length,
+            genuine_pairs: pairs.genuine.length,
+            impostor_pairs: pairs.impostor.length,
+            eer,
+            best_threshold: best.threshold,
+            rows,
+          }),
+        );
         return;
       }
       printTable(
@@ -105,6 +139,8 @@ export function calibrateCommand(): Command {
         })),
       );
       console.log(`\nEER ${(100 * eer.eer).toFixed(2)} % at cosine ${eer.threshold.toFixed(3)}`);
-      console.log(`best engine BCubed F1 at matchMinCosine ${best.threshold} (F1 ${best.engineBcubedF1.toFixed(4)}, count error ${best.engineCountErrorPct.toFixed(2)} %)`);
+      console.log(
+        `best engine BCubed F1 at matchMinCosine ${best.threshold} (F1 ${best.engineBcubedF1.toFixed(4)}, count error ${best.engineCountErrorPct.toFixed(2)} %)`,
+      );
     });
 }

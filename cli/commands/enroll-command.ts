@@ -1,9 +1,9 @@
 /** `revisit enroll`: enrols a staff member (or another exclusion group) from photos; lists and removes enrolments. */
 import { Command } from 'commander';
 import { loadConfig } from '../../common/config.ts';
-import { openRuntime } from '../../common/open-runtime.ts';
+import { openRuntime } from '../../runtime/open-runtime.ts';
 import { FacePipeline } from '../../ingest/index.ts';
-import { messageLimits } from '../../reid-worker/index.ts';
+import { messageLimits } from '../../schemas/index.ts';
 import { enrollFaces } from '../../reid-worker/exclusion/index.ts';
 import { createProgressBar, ratePerSecond } from '../progress-bar.ts';
 
@@ -27,16 +27,22 @@ export function enrollCommand(): Command {
     .option('--remove <templateId>', 'remove one enrolled template')
     .action(async (images: string[], opts: EnrollOptions) => {
       const config = loadConfig();
-      if (!messageLimits(config).isKnownSite(opts.site)) throw new Error(`unknown site "${opts.site}"; configured: ${config.sites.map((s) => s.id).join(', ')}`);
-      if (!opts.list && !opts.remove && images.length === 0) throw new Error('give photos to enrol, or --list, or --remove <templateId>');
+      if (!messageLimits(config).isKnownSite(opts.site))
+        throw new Error(`unknown site "${opts.site}"; configured: ${config.sites.map((s) => s.id).join(', ')}`);
+      if (!opts.list && !opts.remove && images.length === 0)
+        throw new Error('give photos to enrol, or --list, or --remove <templateId>');
       const runtime = await openRuntime(config);
       try {
         if (opts.list) {
           const templates = await runtime.store.loadTemplates(opts.site);
-          for (const t of templates) console.log(`${t.templateId}  ${t.label}  ${t.images} photo(s)  enrolled ${new Date(t.enrolledMs).toISOString()}`);
+          for (const t of templates)
+            console.log(
+              `${t.templateId}  ${t.label}  ${t.images} photo(s)  enrolled ${new Date(t.enrolledMs).toISOString()}`,
+            );
           console.log(`${templates.length} enrolled at ${opts.site}`);
         } else if (opts.remove) {
-          if (!(await runtime.store.removeTemplate(opts.site, opts.remove))) throw new Error(`no template ${opts.remove} at ${opts.site}`);
+          if (!(await runtime.store.removeTemplate(opts.site, opts.remove)))
+            throw new Error(`no template ${opts.remove} at ${opts.site}`);
           console.log(`removed ${opts.remove}`);
         } else {
           await enroll(runtime, images, opts);
@@ -47,7 +53,11 @@ export function enrollCommand(): Command {
     });
 }
 
-async function enroll(runtime: Awaited<ReturnType<typeof openRuntime>>, images: string[], opts: EnrollOptions): Promise<void> {
+async function enroll(
+  runtime: Awaited<ReturnType<typeof openRuntime>>,
+  images: string[],
+  opts: EnrollOptions,
+): Promise<void> {
   const pipeline = await FacePipeline.load();
   const bar = createProgressBar('enroll', 'photos');
   const started = Date.now();
@@ -63,7 +73,9 @@ async function enroll(runtime: Awaited<ReturnType<typeof openRuntime>>, images: 
       },
     );
     bar.stop();
-    console.log(`enrolled ${template.templateId} as ${template.label} at ${template.siteId} from ${template.images} photo(s)`);
+    console.log(
+      `enrolled ${template.templateId} as ${template.label} at ${template.siteId} from ${template.images} photo(s)`,
+    );
     for (const s of skipped) console.log(`  skipped ${s.file}: ${s.reason}`);
   } finally {
     bar.stop();

@@ -5,11 +5,12 @@ import { FacePipeline } from '../../ingest/face/index.ts';
 import { comparePolicies, policyVariants } from '../../reid-worker/eval/compare-policies.ts';
 import { embedLabelledFolder, type LabelledFaces } from '../../reid-worker/eval/embed-labelled-folder.ts';
 import { meanScores, type ClusteringScores } from '../../reid-worker/eval/measure-clustering.ts';
-import { replaySightings } from '../../reid-worker/eval/replay-sightings.ts';
+import { EXACT_INDEX, replaySightings } from '../../reid-worker/eval/replay-sightings.ts';
+import { DEFAULT_SITE_INDEX, type SiteIndexOptions } from '../../reid-worker/site-state.ts';
 import { matchPolicyFromConfig, naivePolicy, resolvePolicy } from '../../reid-worker/match/match-policy.ts';
 import { selectPeople } from '../../reid-worker/eval/select-people.ts';
 import { validateLiveCalibration } from '../../reid-worker/eval/validate-live-calibration.ts';
-import { printTable } from '../../bench/print-table.ts';
+import { printTable } from '../../common/print-table.ts';
 import { createProgressBar, ratePerSecond } from '../progress-bar.ts';
 
 interface EvalReidOptions {
@@ -22,6 +23,16 @@ interface EvalReidOptions {
   ablation?: boolean;
   people?: number[];
   calibration?: boolean;
+  index: IndexChoice;
+}
+
+/** `worker`: what the worker runs (int8 codes; an exact scan below 10k identities, an inverted file above); `exact`: float32 exact search, the reference. */
+const INDEXES = { worker: DEFAULT_SITE_INDEX, exact: EXACT_INDEX } satisfies Record<string, SiteIndexOptions>;
+type IndexChoice = keyof typeof INDEXES;
+
+function parseIndex(value: string): IndexChoice {
+  if (!(value in INDEXES)) throw new InvalidArgumentError(`expected one of ${Object.keys(INDEXES).join(', ')}`);
+  return value as IndexChoice;
 }
 
 /** Seeds averaged by --ablation: one order can flatter or punish a rule by luck. */
@@ -39,7 +50,8 @@ export function parseNumber(min: number, max: number, integer = false) {
 
 function peopleList(value: string): number[] {
   const sizes = value.split(',').map((v) => Number(v.trim()));
-  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 2 || n > 1_000_000)) throw new InvalidArgumentError('expected people counts like 100,300,900');
+  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 2 || n > 1_000_000))
+    throw new InvalidArgumentError('expected people counts like 100,300,900');
   return sizes;
 }
 
@@ -73,9 +85,15 @@ function percent(x: number): string {
 function printScores(title: string, s: ClusteringScores): void {
   console.log(title);
   console.log(`  identities        true ${s.true_ids}, created ${s.created_ids}`);
-  console.log(`  pairwise          precision ${percent(s.pairwise_precision)}, recall ${percent(s.pairwise_recall)}, F1 ${percent(s.pairwise_f1)}`);
-  console.log(`  BCubed            precision ${percent(s.bcubed_precision)}, recall ${percent(s.bcubed_recall)}, F1 ${percent(s.bcubed_f1)}`);
-  console.log(`  count error       ${s.count_error_pct >= 0 ? '+' : ''}${s.count_error_pct.toFixed(2)} % unique visitors`);
+  console.log(
+    `  pairwise          precision ${percent(s.pairwise_precision)}, recall ${percent(s.pairwise_recall)}, F1 ${percent(s.pairwise_f1)}`,
+  );
+  console.log(
+    `  BCubed            precision ${percent(s.bcubed_precision)}, recall ${percent(s.bcubed_recall)}, F1 ${percent(s.bcubed_f1)}`,
+  );
+  console.log(
+    `  count error       ${s.count_error_pct >= 0 ? '+' : ''}${s.count_error_pct.toFixed(2)} % unique visitors`,
+  );
 }
 
 export function evalReidCommand(): Command {
@@ -86,13 +104,30 @@ export function evalReidCommand(): Command {
     )
     .requiredOption('--faces <dir>', 'folder with one sub-folder of images per person')
     .option('--seed <n>', 'seed of the sighting order and cameras', parseNumber(0, 2 ** 32 - 1, true), 1)
-    .option('--threshold <cosine>', 'match threshold (default: matching.matchMinCosine from config)', parseNumber(-1, 1))
+    .option(
+      '--threshold <cosine>',
+      'match threshold (default: matching.matchMinCosine from config)',
+      parseNumber(-1, 1),
+    )
     .option('--json', 'print one JSON object instead of text')
     .option('--naive', 'score the naive floor (threshold only, running mean) instead of the engine')
     .option('--compare', 'also score the naive floor on the same run (JSON: under "naive")')
     .option('--ablation', `print each rule's effect against the naive floor, averaged over ${ABLATION_SEEDS} seeds`)
-    .option('--people <counts>', `also run subsets of this many people (e.g. 100,300,900), drawn per seed, averaged over ${ABLATION_SEEDS} seeds`, peopleList)
-    .option('--calibration', "check the label-free estimator: the photos' faces as frames (labels hidden), its false-match rate against the labelled one")
+    .option(
+      '--people <counts>',
+      `also run subsets of this many people (e.g. 100,300,900), drawn per seed, averaged over ${ABLATION_SEEDS} seeds`,
+      peopleList,
+    )
+    .option(
+      '--calibration',
+      "check the label-free estimator: the photos' faces as frames (labels hidden), its false-match rate against the labelled one",
+    )
+    .option(
+      '--index <kind>',
+      'the index searched: worker (int8 codes, as the worker runs them) or exact (float32 exact search, the reference)',
+      parseIndex,
+      'worker',
+    )
     .action(async (opts: EvalReidOptions) => {
       const config = loadConfig();
       const threshold = opts.threshold ?? config.matching.matchMinCosine;
@@ -100,18 +135,47 @@ export function evalReidCommand(): Command {
       if (faces.length === 0) throw new Error(`no usable faces in ${opts.faces} (${skipped.length} images skipped)`);
       const engine = resolvePolicy({ ...matchPolicyFromConfig(config.matching), matchMinCosine: threshold });
       const policy = opts.naive ? naivePolicy(threshold) : engine;
-      const { scores, merges, deferred } = replaySightings(faces, { seed: opts.seed, policy });
-      const naive = opts.compare ? replaySightings(faces, { seed: opts.seed, policy: naivePolicy(threshold) }).scores : undefined;
+      const index = INDEXES[opts.index];
+      const { scores, merges, deferred } = replaySightings(faces, { seed: opts.seed, policy, index });
+      const naive = opts.compare
+        ? replaySightings(faces, { seed: opts.seed, policy: naivePolicy(threshold), index }).scores
+        : undefined;
       const seeds = Array.from({ length: ABLATION_SEEDS }, (_, i) => opts.seed + i);
-      const ablation = opts.ablation ? comparePolicies(faces, policyVariants(threshold), seeds) : undefined;
-      const sizes = opts.people?.map((people) => ({ people, ...meanScores(seeds.map((seed) => replaySightings(selectPeople(faces, people, seed), { seed, policy }).scores)) }));
-      const calibration = opts.calibration ? seeds.map((seed) => validateLiveCalibration(faces, { seed, policy: engine, minQuality: config.ingest.quality.minQuality })) : undefined;
+      const ablation = opts.ablation ? comparePolicies(faces, policyVariants(threshold), seeds, index) : undefined;
+      const sizes = opts.people?.map((people) => ({
+        people,
+        ...meanScores(
+          seeds.map((seed) => replaySightings(selectPeople(faces, people, seed), { seed, policy, index }).scores),
+        ),
+      }));
+      const calibration = opts.calibration
+        ? seeds.map((seed) =>
+            validateLiveCalibration(faces, { seed, policy: engine, minQuality: config.ingest.quality.minQuality }),
+          )
+        : undefined;
       if (opts.json) {
-        const report = { ...scores, images: faces.length + skipped.length, skipped: skipped.length, skipped_images: skipped, threshold, seed: opts.seed, policy: opts.naive ? 'naive' : 'engine', merges, deferred, naive, ablation, sizes, calibration };
+        const report = {
+          ...scores,
+          images: faces.length + skipped.length,
+          skipped: skipped.length,
+          skipped_images: skipped,
+          threshold,
+          seed: opts.seed,
+          policy: opts.naive ? 'naive' : 'engine',
+          index: opts.index,
+          merges,
+          deferred,
+          naive,
+          ablation,
+          sizes,
+          calibration,
+        };
         console.log(JSON.stringify(report));
         return;
       }
-      console.log(`${faces.length + skipped.length} images, ${faces.length} faces, ${skipped.length} skipped; threshold ${threshold}, seed ${opts.seed}`);
+      console.log(
+        `${faces.length + skipped.length} images, ${faces.length} faces, ${skipped.length} skipped; threshold ${threshold}, seed ${opts.seed}, index ${opts.index}`,
+      );
       for (const s of skipped) console.log(`  skipped ${s.file}: ${s.reason}`);
       printScores(opts.naive ? 'naive floor' : `engine (${merges} merges, ${deferred} deferred)`, scores);
       if (naive) printScores('naive floor, same order', naive);
@@ -133,15 +197,29 @@ export function evalReidCommand(): Command {
       if (sizes) {
         printTable(
           `Population sizes: subsets of people drawn per seed, mean of seeds ${seeds[0]}..${seeds[seeds.length - 1]}`,
-          sizes.map((z) => ({ people: z.people, 'identities true': z.true_ids, created: z.created_ids, 'BCubed P': z.bcubed_precision.toFixed(4), 'BCubed R': z.bcubed_recall.toFixed(4), 'BCubed F1': z.bcubed_f1.toFixed(4), 'count error %': z.count_error_pct })),
+          sizes.map((z) => ({
+            people: z.people,
+            'identities true': z.true_ids,
+            created: z.created_ids,
+            'BCubed P': z.bcubed_precision.toFixed(4),
+            'BCubed R': z.bcubed_recall.toFixed(4),
+            'BCubed F1': z.bcubed_f1.toFixed(4),
+            'count error %': z.count_error_pct,
+          })),
         );
       }
       if (calibration) {
         printTable(
           `Label-free false-match rate at ${threshold} (labels hidden from the estimator, used only to score it)`,
-          calibration.map((c) => ({ seed: c.seed, ...c.pairsBySource, estimated: c.estimatedFmr?.toExponential(2) ?? '–', '~90 % range': c.fmrRange ? `${c.fmrRange[0].toExponential(1)}…${c.fmrRange[1].toExponential(1)}` : '', labelled: c.labelledFmr.toExponential(2), ratio: c.ratio?.toFixed(2) ?? '–' })),
+          calibration.map((c) => ({
+            seed: c.seed,
+            ...c.pairsBySource,
+            estimated: c.estimatedFmr?.toExponential(2) ?? '–',
+            '~90 % range': c.fmrRange ? `${c.fmrRange[0].toExponential(1)}…${c.fmrRange[1].toExponential(1)}` : '',
+            labelled: c.labelledFmr.toExponential(2),
+            ratio: c.ratio?.toFixed(2) ?? '–',
+          })),
         );
       }
     });
 }
-

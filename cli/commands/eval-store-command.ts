@@ -2,10 +2,14 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../../common/config.ts';
 import { matchPolicyFromConfig } from '../../reid-worker/match/match-policy.ts';
-import { visitRulesFor } from '../../reid-worker/visits/visit-rules.ts';
+import { visitRulesFor } from '../../storage/visit-model/visit-rules.ts';
 import { measureIntervalCoverage } from '../../simulator/measure-interval-coverage.ts';
 import type { StoreLayout } from '../../simulator/plan-store-days.ts';
-import { replayStorePlanThroughEngine, type EngineReplayOptions, type EngineReplayResult } from '../../simulator/replay-store-plan.ts';
+import {
+  replayStorePlanThroughEngine,
+  type EngineReplayOptions,
+  type EngineReplayResult,
+} from '../../simulator/replay-store-plan.ts';
 import { runStoreSimulation } from '../../simulator/run-store-simulation.ts';
 import type { StoreEvalResult } from '../../simulator/score-store-reports.ts';
 import { estimateCountIntervals } from '../../reports/intervals/estimate-count-intervals.ts';
@@ -23,12 +27,17 @@ interface EvalStoreOptions {
   json?: boolean;
 }
 
-type EvalResult = Omit<StoreEvalResult, 'footfall_hourly_mae'> & { footfall_hourly_mae: number | null; seconds: number; calibration?: EngineReplayResult['calibration'] };
+type EvalResult = Omit<StoreEvalResult, 'footfall_hourly_mae'> & {
+  footfall_hourly_mae: number | null;
+  seconds: number;
+  calibration?: EngineReplayResult['calibration'];
+};
 
 function integer(name: string, min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
     return n;
   };
 }
@@ -43,9 +52,13 @@ function printTable(r: EvalResult): void {
   ];
   console.log(`${'figure'.padEnd(18)} ${'true'.padEnd(36)} reported`);
   for (const [name, truth, got] of rows) console.log(`${name.padEnd(18)} ${String(truth).padEnd(36)} ${got}`);
-  if (r.footfall_hourly_mae !== null) console.log(`footfall per hour: mean absolute error ${r.footfall_hourly_mae} visits`);
+  if (r.footfall_hourly_mae !== null)
+    console.log(`footfall per hour: mean absolute error ${r.footfall_hourly_mae} visits`);
   const c = r.calibration;
-  if (c) console.log(`false-match rate at ${c.threshold}: estimated without labels ${c.estimatedFmr?.toExponential(2) ?? '–'}, true ${c.trueFmr.toExponential(2)}`);
+  if (c)
+    console.log(
+      `false-match rate at ${c.threshold}: estimated without labels ${c.estimatedFmr?.toExponential(2) ?? '–'}, true ${c.trueFmr.toExponential(2)}`,
+    );
   console.log(`ran in ${r.seconds.toFixed(1)} s`);
 }
 
@@ -67,7 +80,11 @@ function engineOptions(opts: EvalStoreOptions): Omit<EngineReplayOptions, 'seed'
 async function runOnce(opts: EvalStoreOptions, onProgress: (done: number, total: number) => void): Promise<EvalResult> {
   const started = Date.now();
   if (opts.engineOnly) {
-    const { truth, reported, calibration } = replayStorePlanThroughEngine({ ...engineOptions(opts), seed: opts.seed, onProgress });
+    const { truth, reported, calibration } = replayStorePlanThroughEngine({
+      ...engineOptions(opts),
+      seed: opts.seed,
+      onProgress,
+    });
     const round = (x: number) => Number(x.toFixed(4));
     return {
       unique_visitors_true: truth.visitors,
@@ -85,7 +102,15 @@ async function runOnce(opts: EvalStoreOptions, onProgress: (done: number, total:
       calibration,
     };
   }
-  const { result } = await runStoreSimulation({ layout: opts.layout, visitors: opts.visitors, days: opts.days, seed: opts.seed, staff: opts.staff, mode: opts.perfect ? 'perfect' : 'realistic', onProgress });
+  const { result } = await runStoreSimulation({
+    layout: opts.layout,
+    visitors: opts.visitors,
+    days: opts.days,
+    seed: opts.seed,
+    staff: opts.staff,
+    mode: opts.perfect ? 'perfect' : 'realistic',
+    onProgress,
+  });
   return { ...result, seconds: (Date.now() - started) / 1000 };
 }
 
@@ -100,13 +125,29 @@ export function evalStoreCommand(): Command {
     .option('--days <n>', 'simulated days', integer('--days', 1, 366), 7)
     .option('--seed <n>', 'random seed (same seed, same store)', integer('--seed', 0, 2 ** 31 - 1), 1)
     .option('--staff <n>', 'staff enrolled as an exclusion group', integer('--staff', 0, 100), 2)
-    .addOption(new Option('--layout <layout>', 'store: entrance, zones, checkout (~5.7 sightings a visit); mall: entrance and corridors (3.5)').choices(['store', 'mall']).default('store'))
+    .addOption(
+      new Option(
+        '--layout <layout>',
+        'store: entrance, zones, checkout (~5.7 sightings a visit); mall: entrance and corridors (3.5)',
+      )
+        .choices(['store', 'mall'])
+        .default('store'),
+    )
     .option('--perfect', 'one exact embedding per person (perfect re-identification): every error must be 0')
-    .option('--engine-only', "the worker's matching engine and visit rules without bus, registry and ClickHouse (fast enough for a mall-sized month)")
-    .option('--coverage-seeds <n>', 'also measure the error bars: rates from 5 other stores, then how often the 90 % interval holds the truth over seeds 1..n (engine only)', integer('--coverage-seeds', 0, 100), 0)
+    .option(
+      '--engine-only',
+      "the worker's matching engine and visit rules without bus, registry and ClickHouse (fast enough for a mall-sized month)",
+    )
+    .option(
+      '--coverage-seeds <n>',
+      'also measure the error bars: rates from 5 other stores, then how often the 90 % interval holds the truth over seeds 1..n (engine only)',
+      integer('--coverage-seeds', 0, 100),
+      0,
+    )
     .option('--json', 'print one JSON object instead of a table')
     .action(async (opts: EvalStoreOptions) => {
-      if (opts.perfect && opts.engineOnly) throw new InvalidArgumentError('--perfect runs the whole pipeline; drop --engine-only');
+      if (opts.perfect && opts.engineOnly)
+        throw new InvalidArgumentError('--perfect runs the whole pipeline; drop --engine-only');
       const bar = createProgressBar('sightings', 'sightings');
       const started = Date.now();
       let barStarted = false;
@@ -119,17 +160,31 @@ export function evalStoreCommand(): Command {
         else printTable(result);
         return;
       }
-      const { rates, coverage } = measureIntervalCoverage(engineOptions(opts), opts.coverageSeeds, (done, total) => !opts.json && console.error(`coverage run ${done}/${total}`));
-      const intervals = estimateCountIntervals({ visitors: result.unique_visitors_reported, visits: result.visits_reported, returningVisits: Math.round(result.returning_rate_reported * result.visits_reported) }, rates);
+      const { rates, coverage } = measureIntervalCoverage(
+        engineOptions(opts),
+        opts.coverageSeeds,
+        (done, total) => !opts.json && console.error(`coverage run ${done}/${total}`),
+      );
+      const intervals = estimateCountIntervals(
+        {
+          visitors: result.unique_visitors_reported,
+          visits: result.visits_reported,
+          returningVisits: Math.round(result.returning_rate_reported * result.visits_reported),
+        },
+        rates,
+      );
       if (opts.json) {
         console.log(JSON.stringify({ ...result, intervals, error_rates: rates, interval_coverage: coverage }));
         return;
       }
       printTable(result);
-      const show = (name: string, i: { low: number; high: number }, digits = 0) => console.log(`${name.padEnd(18)} 90 % interval ${i.low.toFixed(digits)} … ${i.high.toFixed(digits)}`);
+      const show = (name: string, i: { low: number; high: number }, digits = 0) =>
+        console.log(`${name.padEnd(18)} 90 % interval ${i.low.toFixed(digits)} … ${i.high.toFixed(digits)}`);
       show('unique visitors', intervals.visitors);
       show('visits', intervals.visits);
       show('returning rate', intervals.returningRate, 4);
-      console.log(`interval coverage over seeds 1..${coverage.seeds}: visitors ${coverage.visitors}, visits ${coverage.visits}, returning rate ${coverage.returning_rate} (nominal ${coverage.confidence})`);
+      console.log(
+        `interval coverage over seeds 1..${coverage.seeds}: visitors ${coverage.visitors}, visits ${coverage.visits}, returning rate ${coverage.returning_rate} (nominal ${coverage.confidence})`,
+      );
     });
 }

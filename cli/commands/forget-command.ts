@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadConfig, type RevisitConfig } from '../../common/config.ts';
-import { openRuntime } from '../../common/open-runtime.ts';
+import { openRuntime } from '../../runtime/open-runtime.ts';
 import { decodeImage, FacePipeline } from '../../ingest/index.ts';
-import { messageLimits } from '../../reid-worker/index.ts';
+import { messageLimits } from '../../schemas/index.ts';
 import { eraseFace, normaliseErasureEmbedding } from '../../reid-worker/erasure/index.ts';
 
 interface ForgetOptions {
@@ -23,7 +23,10 @@ async function faceEmbedding(opts: ForgetOptions, config: RevisitConfig): Promis
     } catch (err) {
       throw new Error(`cannot read embedding file ${opts.embedding}: ${(err as Error).message}`);
     }
-    const values = parsed && typeof parsed === 'object' && 'embedding' in parsed ? (parsed as { embedding: unknown }).embedding : parsed;
+    const values =
+      parsed && typeof parsed === 'object' && 'embedding' in parsed
+        ? (parsed as { embedding: unknown }).embedding
+        : parsed;
     return normaliseErasureEmbedding(values, config.matching.embeddingDim);
   }
   const pipeline = await FacePipeline.load();
@@ -40,7 +43,8 @@ export function forgetCommand(): Command {
   return new Command('forget')
     .description(
       'Erase a person: every identity of the site matching the face (privacy.erasureMinCosine) is removed from the registry, ' +
-        'with all its sightings in ClickHouse. A worker running in another process drops the site from memory before its next batch.',
+        'with all its sightings in ClickHouse, and Redis rewrites its files on disk without them. ' +
+        'A worker running in another process drops the site from memory before its next batch.',
     )
     .requiredOption('--site <id>', 'site to erase from (must be configured)')
     .option('--image <file>', 'a photo of the person (the largest face is used)')
@@ -48,22 +52,42 @@ export function forgetCommand(): Command {
     .option('--json', 'print the result as JSON')
     .action(async (opts: ForgetOptions) => {
       const config = loadConfig();
-      if (!messageLimits(config).isKnownSite(opts.site)) throw new Error(`unknown site "${opts.site}"; configured: ${config.sites.map((s) => s.id).join(', ')}`);
-      if (Boolean(opts.image) === Boolean(opts.embedding)) throw new Error('give exactly one of --image or --embedding');
+      if (!messageLimits(config).isKnownSite(opts.site))
+        throw new Error(`unknown site "${opts.site}"; configured: ${config.sites.map((s) => s.id).join(', ')}`);
+      if (Boolean(opts.image) === Boolean(opts.embedding))
+        throw new Error('give exactly one of --image or --embedding');
       const embedding = await faceEmbedding(opts, config);
       const runtime = await openRuntime(config);
       try {
         const result = await eraseFace(
           { siteId: opts.site, embedding },
-          { store: runtime.store, clickhouse: runtime.clickhouse, minCosine: config.privacy.erasureMinCosine },
+          {
+            store: runtime.store,
+            clickhouse: runtime.clickhouse,
+            registryLock: runtime.registryLock,
+            minCosine: config.privacy.erasureMinCosine,
+          },
         );
+        // A removal that has not reached the disk is not done: say so, and fail so scripts notice.
+        if (!result.disk.complete) {
+          process.stderr.write(
+            `revisit: the registry's files on disk may still hold the erased identities: ${result.disk.detail}; run forget again (see docs/operations.md)\n`,
+          );
+          process.exitCode = 1;
+        }
         if (opts.json) {
           console.log(JSON.stringify(result));
           return;
         }
-        const rows = Object.entries(result.rowsDeleted).map(([table, n]) => `${n} ${table}`).join(', ') || 'no rows';
-        console.log(`erased ${result.identities.length} identit${result.identities.length === 1 ? 'y' : 'ies'} at ${opts.site} (${rows} deleted)`);
+        const rows =
+          Object.entries(result.rowsDeleted)
+            .map(([table, n]) => `${n} ${table}`)
+            .join(', ') || 'no rows';
+        console.log(
+          `erased ${result.identities.length} identit${result.identities.length === 1 ? 'y' : 'ies'} at ${opts.site} (${rows} deleted)`,
+        );
         for (const m of result.identities) console.log(`  ${m.identityId}  cosine ${m.similarity.toFixed(3)}`);
+        if (result.disk.complete) console.log(`on disk: ${result.disk.detail}`);
       } finally {
         await runtime.close();
       }

@@ -1,10 +1,10 @@
 /** `revisit report`: one site's digest for a day, week or month, as a PDF file. */
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { createClickHouseClient } from '../../common/clickhouse/create-clickhouse-client.ts';
+import { createClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { loadConfig } from '../../common/config.ts';
 import { buildDigestPdf, collectDigestData, digestPeriod, type DigestPeriodKind } from '../../reports/digest/index.ts';
-import { applyMigrations } from '../../schemas/index.ts';
+import { applyMigrations } from '../../storage/clickhouse/apply-migrations.ts';
 
 interface ReportOptions {
   site: string;
@@ -28,13 +28,17 @@ export function reportCommand(): Command {
     .action(async (opts: ReportOptions) => {
       const config = loadConfig();
       const site = config.sites.find((s) => s.id === opts.site);
-      if (!site) throw new Error(`unknown site "${opts.site}"; configured: ${config.sites.map((s) => s.id).join(', ')}`);
+      if (!site)
+        throw new Error(`unknown site "${opts.site}"; configured: ${config.sites.map((s) => s.id).join(', ')}`);
       const period = digestPeriod(opts.period, opts.date ?? yesterdayIn(site.timezone));
       const out = opts.out ?? `digest-${site.id}-${period.kind}-${period.from}.pdf`;
       const clickhouse = await createClickHouseClient(config);
       try {
         await applyMigrations(clickhouse);
-        writeFileSync(out, await buildDigestPdf(await collectDigestData(clickhouse, site, period)));
+        writeFileSync(
+          out,
+          await buildDigestPdf(await collectDigestData(clickhouse, site, period, config.privacy.minCount)),
+        );
         console.log(`wrote ${out} (${site.name}, ${period.label})`);
       } finally {
         await clickhouse.close();

@@ -2,10 +2,21 @@
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../common/config.ts';
-import { openRuntime } from '../../common/open-runtime.ts';
+import { generateEncryptionKeys } from '../../identity-registry/index.ts';
+import { openRuntime } from '../../runtime/open-runtime.ts';
 import { buildObservation, FacePipeline, ObservationPublisher } from '../../ingest/index.ts';
-import { messageLimits, startReidWorker } from '../../reid-worker/index.ts';
-import { queryDwellDistribution, queryFootfall, queryReturningVisitors, queryTopPaths, type DwellDistribution, type FootfallByPeriod, type ReturningVisitors, type TopPaths } from '../../reports/index.ts';
+import { startReidWorker } from '../../reid-worker/index.ts';
+import { messageLimits } from '../../schemas/index.ts';
+import {
+  queryDwellDistribution,
+  queryFootfall,
+  queryReturningVisitors,
+  queryTopPaths,
+  type DwellDistribution,
+  type FootfallByPeriod,
+  type ReturningVisitors,
+  type TopPaths,
+} from '../../reports/index.ts';
 import { generateApiKey } from '../../analytics-api/keys/api-key-string.ts';
 import { hashApiKey, serveApi } from '../../analytics-api/index.ts';
 import { createProgressBar, ratePerSecond } from '../progress-bar.ts';
@@ -14,7 +25,7 @@ import { augmentFace } from './augment-face.ts';
 import { fetchDemoPhotos } from './fetch-demo-photos.ts';
 import { findDemoPeople } from './find-demo-people.ts';
 import { planStoreVisits, type StorePlan } from './plan-store-visits.ts';
-import { seededRandom } from './seeded-random.ts';
+import { seededRandom } from '../../common/seeded-random.ts';
 
 export interface DemoOptions {
   seed: number;
@@ -25,6 +36,13 @@ export interface DemoOptions {
 
 const DAY_MS = 24 * 3600_000;
 const DEMO_TENANT = 'demo';
+/**
+ * The demo store has 18 visitors over two days: at the default privacy.minCount (5) nearly every
+ * hour, dwell band and path of its dashboard would be hidden. It runs at the lowest threshold,
+ * which still hides every count of one person, so the dashboard shows both numbers and what a
+ * hidden figure looks like (docs/privacy.md).
+ */
+const DEMO_MIN_COUNT = 2;
 
 interface DemoReport {
   hourly: FootfallByPeriod;
@@ -37,22 +55,36 @@ function printReport(r: DemoReport, plan: StorePlan, people: number): void {
   console.log('\nFootfall per hour (site demo-store, local time)');
   console.log('hour                unique visitors  visits  returning');
   for (const b of r.hourly.buckets) {
-    console.log(`${b.period.padEnd(19)} ${String(b.visitors).padStart(15)} ${String(b.visits).padStart(7)} ${String(b.returningVisits).padStart(10)}`);
+    console.log(
+      `${b.period.padEnd(19)} ${String(b.visitors).padStart(15)} ${String(b.visits).padStart(7)} ${String(b.returningVisits).padStart(10)}`,
+    );
   }
-  const row = (name: string, reported: number | string, truth: number | string) => console.log(`${name.padEnd(18)}${String(reported).padStart(9)} ${String(truth).padStart(6)}`);
+  const row = (name: string, reported: number | string, truth: number | string) =>
+    console.log(`${name.padEnd(18)}${String(reported).padStart(9)} ${String(truth).padStart(6)}`);
   console.log('\n                   reported   true');
   row('unique visitors', r.hourly.totals.visitors, people);
   row('visits', r.hourly.totals.visits, plan.visits);
   row('returning visits', r.returning.returningVisits, plan.returning);
-  console.log(`median dwell ${(r.dwell.medianS / 60).toFixed(1)} min; top path ${r.paths.paths[0]?.path.join(' → ') ?? '–'}; visit rules ${r.hourly.rulesVersions.join(', ')}`);
+  console.log(
+    `median dwell ${(r.dwell.medianS / 60).toFixed(1)} min; top path ${r.paths.paths[0]?.path.join(' → ') ?? '–'}; visit rules ${r.hourly.rulesVersions.join(', ')}`,
+  );
 }
 
 export async function runDemo(opts: DemoOptions): Promise<void> {
   const dataDir = resolve(opts.dataDir);
   rmSync(dataDir, { recursive: true, force: true }); // a demo starts from an empty store
   const { key: apiKey } = generateApiKey();
-  // The embedded defaults whatever the environment says: the demo needs no services.
-  const config = loadConfig({ dataDir, api: { port: opts.port, keys: [{ tenant: DEMO_TENANT, sha256: hashApiKey(apiKey) }] } }, {});
+  // The embedded defaults whatever the environment says: the demo needs no services. Its data
+  // go with its next run, so it seals them with a key of its own, never the user's key file.
+  const config = loadConfig(
+    {
+      dataDir,
+      encryption: generateEncryptionKeys(),
+      privacy: { minCount: DEMO_MIN_COUNT },
+      api: { port: opts.port, keys: [{ tenant: DEMO_TENANT, sha256: hashApiKey(apiKey) }] },
+    },
+    {},
+  );
   const site = config.sites[0];
   const random = seededRandom(opts.seed);
 
@@ -64,7 +96,9 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     const people = await findDemoPeople(pipeline, await fetchDemoPhotos());
     const firstDayMs = Math.floor(Date.now() / DAY_MS) * DAY_MS - 2 * DAY_MS;
     const plan = planStoreVisits(people.length, 2, firstDayMs, random);
-    console.log(`${people.length} visitors, ${plan.visits} visits (${plan.returning} returning on day 2), ${plan.sightings.length} camera sightings`);
+    console.log(
+      `${people.length} visitors, ${plan.visits} visits (${plan.returning} returning on day 2), ${plan.sightings.length} camera sightings`,
+    );
 
     const publisher = new ObservationPublisher(runtime.bus, config.topics.observations, messageLimits(config));
     const bar = createProgressBar('sightings', 'sightings');
@@ -77,7 +111,15 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
       if (face) {
         faces++;
         const trackId = `${s.cameraId}-${i}`;
-        await publisher.publish([buildObservation(face, { siteId: site.id, cameraId: s.cameraId, trackId, tStartMs: s.tMs, tEndMs: s.tMs + 4000 })]);
+        await publisher.publish([
+          buildObservation(face, {
+            siteId: site.id,
+            cameraId: s.cameraId,
+            trackId,
+            tStartMs: s.tMs,
+            tEndMs: s.tMs + 4000,
+          }),
+        ]);
       }
       bar.update(i + 1, { faces, rate: ratePerSecond(i + 1, started) });
     }
@@ -98,8 +140,13 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     if (opts.serve) {
       const api = await serveApi({ config, clickhouse: runtime.clickhouse });
       console.log(`\nDashboard: ${api.url}/?site=${site.id}&from=${from}&to=${to}`);
+      console.log(
+        `  (the figures above are the operator's; the dashboard hides counts under ${DEMO_MIN_COUNT}, privacy.minCount of this demo, default 5)`,
+      );
       console.log(`API key (this demo only): ${apiKey}`);
-      console.log(`  curl -H 'Authorization: Bearer ${apiKey}' '${api.url}/api/v1/sites/${site.id}/reports/footfall?from=${from}&to=${to}&granularity=hour'`);
+      console.log(
+        `  curl -H 'Authorization: Bearer ${apiKey}' '${api.url}/api/v1/sites/${site.id}/reports/footfall?from=${from}&to=${to}&granularity=hour'`,
+      );
       console.log('Ctrl-C stops the demo.');
       await untilSignal();
       await api.close();

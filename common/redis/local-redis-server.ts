@@ -1,16 +1,18 @@
-/** Runs a private redis-server: the embedded default's registry, and the tests' real Redis. */
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+/** Runs a private redis-server on a Unix socket: the embedded default's registry, and the tests' real Redis. */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { findFreePort } from '../process/find-free-port.ts';
+import { makePrivateDir } from '../process/restrict-file-modes.ts';
 import { spawnTethered, type TetheredProcess } from '../process/spawn-tethered.ts';
 
 const START_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 5_000;
+/** sockaddr_un.sun_path holds 108 bytes on Linux, the terminating NUL included. */
+const MAX_SOCKET_PATH_BYTES = 107;
 
 export interface LocalRedisOptions {
-  /** Data directory (append-only file, log). */
+  /** Data directory (append-only file, log, socket); made 0700. */
   dir: string;
   /** Persist through an append-only file so identities survive a restart. */
   appendOnly?: boolean;
@@ -21,11 +23,13 @@ export interface LocalRedisOptions {
 }
 
 export interface LocalRedisServer {
-  /** `redis://127.0.0.1:<port>` */
-  url: string;
-  port: number;
   /**
-   * Stops and starts the server on the same port and data dir. `crash: true` kills it with
+   * What a client connects to: the absolute path of the server's Unix socket (ioredis and the
+   * `redis.url` setting take it as it is). The server listens on no TCP port.
+   */
+  url: string;
+  /**
+   * Stops and starts the server on the same socket and data dir. `crash: true` kills it with
    * SIGKILL (a power cut); otherwise it shuts down cleanly. With `appendOnly` the data survives.
    * `downMs`: how long it stays down before starting again (an outage, for fault tests).
    */
@@ -34,13 +38,46 @@ export interface LocalRedisServer {
   stop(): Promise<void>;
 }
 
-/** Starts Debian's redis-server on a free loopback port and resolves once it answers PING. */
+/**
+ * Starts Debian's redis-server and resolves once it answers PING. Only its own user can reach
+ * it: no TCP port, a 0700 socket in a 0700 directory. No RDB snapshots: with `appendOnly` the
+ * append-only file is the one copy on disk, so rewriting it removes deleted data (see
+ * rewriteRedisPersistence).
+ */
 export async function startLocalRedis(options: LocalRedisOptions): Promise<LocalRedisServer> {
-  const { dir } = options;
-  mkdirSync(dir, { recursive: true });
-  const port = await findFreePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--daemonize', 'no', '--dir', dir, '--logfile', join(dir, 'redis.log')];
-  args.push(...(options.appendOnly ? ['--appendonly', 'yes', '--appendfsync', options.fsyncAlways ? 'always' : 'everysec'] : ['--appendonly', 'no']));
+  const dir = resolve(options.dir);
+  makePrivateDir(dir);
+  const socket = join(dir, 'redis.sock');
+  if (Buffer.byteLength(socket) > MAX_SOCKET_PATH_BYTES) {
+    throw new Error(
+      `redis socket path ${socket} is ${Buffer.byteLength(socket)} bytes, Unix sockets allow ${MAX_SOCKET_PATH_BYTES}: use a shorter data directory path`,
+    );
+  }
+  // redis-server replaces a socket file on start: a live one means another process serves this directory.
+  if (existsSync(socket) && (await command(socket, ['PING']).catch(() => '')) === '+PONG') {
+    throw new Error(`a redis-server already serves ${dir} (another revisit process on the same data directory?)`);
+  }
+  const args = [
+    '--port',
+    '0',
+    '--unixsocket',
+    socket,
+    '--unixsocketperm',
+    '700',
+    '--save',
+    '',
+    '--daemonize',
+    'no',
+    '--dir',
+    dir,
+    '--logfile',
+    join(dir, 'redis.log'),
+  ];
+  args.push(
+    ...(options.appendOnly
+      ? ['--appendonly', 'yes', '--appendfsync', options.fsyncAlways ? 'always' : 'everysec']
+      : ['--appendonly', 'no']),
+  );
   const cleanupDir = options.removeDirOnStop ? dir : undefined;
 
   let server: TetheredProcess | undefined;
@@ -55,11 +92,13 @@ export async function startLocalRedis(options: LocalRedisOptions): Promise<Local
     // The tether stops the server if this process dies in any way, even by SIGKILL.
     server = spawnTethered('redis-server', args, { logFd: 'ignore', cleanupDir });
     try {
-      await waitForPing(server, port);
+      await waitForPing(server, socket);
     } catch (error) {
       const log = readTail(join(dir, 'redis.log'));
       await shutdown(true);
-      throw new Error(`redis-server did not start on port ${port}: ${(error as Error).message} (is redis-server installed? run scripts/setup.sh)\n--- redis log tail ---\n${log}`);
+      throw new Error(
+        `redis-server did not start on ${socket}: ${(error as Error).message} (is redis-server installed? run scripts/setup.sh)\n--- redis log tail ---\n${log}`,
+      );
     }
   };
   const shutdown = async (crash: boolean) => {
@@ -72,8 +111,9 @@ export async function startLocalRedis(options: LocalRedisOptions): Promise<Local
       return;
     }
     // SHUTDOWN flushes the append-only file; the server closes the connection without a reply.
-    await command(port, ['SHUTDOWN']).catch(() => undefined);
-    await Promise.race([running.exited, sleep(STOP_GRACE_MS)]);
+    await command(socket, ['SHUTDOWN']).catch(() => undefined);
+    // Unreferenced: once the server is gone this wait must not keep the process alive its 5 s.
+    await Promise.race([running.exited, sleep(STOP_GRACE_MS, undefined, { ref: false })]);
     await running.stop(STOP_GRACE_MS);
   };
 
@@ -85,8 +125,7 @@ export async function startLocalRedis(options: LocalRedisOptions): Promise<Local
     throw error;
   }
   return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
+    url: socket,
     async restart({ crash = false, downMs = 0 } = {}) {
       await shutdown(crash);
       if (downMs > 0) await sleep(downMs);
@@ -100,21 +139,21 @@ export async function startLocalRedis(options: LocalRedisOptions): Promise<Local
   };
 }
 
-async function waitForPing(server: TetheredProcess, port: number): Promise<void> {
+async function waitForPing(server: TetheredProcess, socket: string): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (!server.running()) throw new Error(await server.exited);
     // While loading a big AOF the server answers -LOADING: only +PONG means ready.
-    if ((await command(port, ['PING']).catch(() => '')) === '+PONG') return;
+    if ((await command(socket, ['PING']).catch(() => '')) === '+PONG') return;
     await sleep(20);
   }
   throw new Error(`no PONG within ${START_TIMEOUT_MS} ms`);
 }
 
 /** Sends one RESP command and resolves with the first reply line (no client library needed). */
-function command(port: number, parts: string[]): Promise<string> {
+function command(path: string, parts: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(path);
     let reply = '';
     socket.setTimeout(1000, () => socket.destroy(new Error('timeout')));
     socket.once('error', reject);

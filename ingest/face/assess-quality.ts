@@ -1,12 +1,6 @@
 /** Scores how useful a face is for re-identification, 0..1, from size, sharpness and detector score. */
 import { ALIGNED_SIZE } from './align-face.ts';
-
-/** The three ingredients of the quality score, each 0..1. */
-export interface QualityParts {
-  size: number;
-  sharpness: number;
-  detector: number;
-}
+import type { QualityParts } from './face-types.ts';
 
 /**
  * Faces whose box side reaches the aligned crop's 112 px get full size marks: below that the
@@ -25,7 +19,10 @@ const SHARPNESS_MARGIN = 16;
  * The square of the aligned grey crop that assessQuality reads: the central 80×80 and the 1-px
  * ring the Laplacian reaches into. Only it needs sampling (less than half of the crop).
  */
-export const SHARPNESS_WINDOW = { offset: SHARPNESS_MARGIN - 1, size: ALIGNED_SIZE - 2 * SHARPNESS_MARGIN + 2 } as const;
+export const SHARPNESS_WINDOW = {
+  offset: SHARPNESS_MARGIN - 1,
+  size: ALIGNED_SIZE - 2 * SHARPNESS_MARGIN + 2,
+} as const;
 
 /**
  * quality = geometric mean of
@@ -35,7 +32,11 @@ export const SHARPNESS_WINDOW = { offset: SHARPNESS_MARGIN - 1, size: ALIGNED_SI
  *   detector  = the detector's face probability;
  * a geometric mean so that any one bad ingredient pulls the score down.
  */
-export function assessQuality(windowGrey: Float32Array, boxSide: number, detectorScore: number): { quality: number; parts: QualityParts } {
+export function assessQuality(
+  windowGrey: Float32Array,
+  boxSide: number,
+  detectorScore: number,
+): { quality: number; parts: QualityParts } {
   const size = Math.max(0, Math.min(1, boxSide / FULL_SIZE_PX));
   const v = laplacianVariance(windowGrey);
   const sharpness = v / (v + HALF_SHARPNESS);

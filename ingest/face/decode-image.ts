@@ -13,6 +13,16 @@ export interface DecodeOptions {
   maxSide?: number;
   /** Name used in error messages when `input` is a Buffer. */
   name?: string;
+  /**
+   * Refuse images with more pixels than this, read from the header before anything is decoded,
+   * rotated or resized (a 777 KB PNG can declare 16000×16000). Default: sharp's own limit.
+   */
+  maxPixels?: number;
+}
+
+/** The image declares more pixels than allowed: refused before any decoding. */
+export class TooManyPixelsError extends Error {
+  override name = 'TooManyPixelsError';
 }
 
 const DEFAULT_MAX_SIDE = 1280;
@@ -30,17 +40,29 @@ export async function decodeImage(input: string | Buffer, opts: DecodeOptions = 
     throw new Error(`cannot read image ${name}: ${(err as Error).message}`);
   }
   const maxSide = opts.maxSide ?? DEFAULT_MAX_SIDE;
+  const maxPixels = opts.maxPixels ?? SHARP_MAX_PIXELS;
   try {
     // libvips has no PGM loader, and the orl/ faces are P5 PGM.
-    const image = isPgm(bytes) ? parsePgm(bytes) : await decodeWithSharp(bytes, maxSide);
+    const image = isPgm(bytes) ? parsePgm(bytes, maxPixels) : await decodeWithSharp(bytes, maxSide, maxPixels);
     return maxSide > 0 && Math.max(image.width, image.height) > maxSide ? await shrink(image, maxSide) : image;
   } catch (err) {
+    if (err instanceof TooManyPixelsError) throw new TooManyPixelsError(`image ${name} ${err.message}`);
     throw new Error(`cannot decode image ${name}: ${(err as Error).message}`);
   }
 }
 
-async function decodeWithSharp(bytes: Buffer, maxSide: number): Promise<RgbImage> {
-  let pipeline = sharp(bytes, { failOn: 'error' }).rotate();
+/** sharp's default limitInputPixels (0x3FFF × 0x3FFF). */
+const SHARP_MAX_PIXELS = 268_402_689;
+
+function checkPixels(width: number, height: number, maxPixels: number): void {
+  if (width * height > maxPixels) throw new TooManyPixelsError(`is ${width}×${height}, more than ${maxPixels} pixels`);
+}
+
+async function decodeWithSharp(bytes: Buffer, maxSide: number, maxPixels: number): Promise<RgbImage> {
+  // The header alone says how big the image is; limitInputPixels then holds libvips to the same bound.
+  const { width = 0, height = 0 } = await sharp(bytes).metadata();
+  checkPixels(width, height, maxPixels);
+  let pipeline = sharp(bytes, { failOn: 'error', limitInputPixels: maxPixels }).rotate();
   if (maxSide > 0) pipeline = pipeline.resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true });
   const { data, info } = await pipeline
     .removeAlpha()
@@ -72,7 +94,7 @@ function isPgm(bytes: Buffer): boolean {
 }
 
 /** Binary PGM: "P5", width, height, maxval as whitespace-separated ASCII (with # comments), one whitespace byte, then samples. */
-function parsePgm(bytes: Buffer): RgbImage {
+function parsePgm(bytes: Buffer, maxPixels: number): RgbImage {
   const fields: number[] = [];
   let pos = 2;
   while (fields.length < 3) {
@@ -91,6 +113,7 @@ function parsePgm(bytes: Buffer): RgbImage {
   const wide = maxval > 255;
   const count = width * height;
   if (width <= 0 || height <= 0 || maxval <= 0 || maxval > 65535) throw new Error('malformed PGM header');
+  checkPixels(width, height, maxPixels);
   if (bytes.length - pos < count * (wide ? 2 : 1)) throw new Error('truncated PGM data');
   const grey = new Uint8Array(count);
   for (let i = 0; i < count; i++) {

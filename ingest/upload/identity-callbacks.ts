@@ -1,4 +1,6 @@
 /** The integrated mode's way back: remembers each uploaded observation's callback URL and POSTs the anonymous id to it once known. */
+import { OutboundGuard, type OutboundPolicy } from '../../common/http/outbound-guard.ts';
+import { postJson } from '../../common/http/post-json.ts';
 import { createLogger } from '../../common/logger.ts';
 import type { Sighting } from '../../schemas/index.ts';
 
@@ -8,6 +10,8 @@ export interface IdentityCallbackOptions {
   /** Most registrations kept; the oldest are forgotten first (bounds memory under a flood). */
   maxPending: number;
   timeoutMs: number;
+  /** Which targets callbacks may reach: https and public addresses unless the configuration says otherwise. */
+  policy: OutboundPolicy;
 }
 
 /** What the integrating application receives: the anonymous id and how sure the match was; never a vector. */
@@ -22,15 +26,25 @@ export interface IdentityCallbackBody {
 }
 
 /**
- * The hook between the upload endpoint and re-identification. The upload app calls `expect`;
- * whoever sees the resulting Sighting (the sightings sink, or a consumer of the sightings
- * topic) calls `deliver`. Delivery is best effort, once: the application can always ask the API.
+ * The hook between the upload endpoint and re-identification. The upload app checks the URL with
+ * `refusal` and calls `expect`; whoever sees the resulting Sighting (the sightings sink, or a
+ * consumer of the sightings topic) calls `deliver`. Delivery is best effort, once, never
+ * redirected, and only to addresses the policy allows at connect time: the application can
+ * always ask the API.
  */
 export class IdentityCallbacks {
   private readonly pending = new Map<string, { url: string; expiresMs: number }>();
   private readonly logger = createLogger('identity-callbacks');
+  private readonly guard: OutboundGuard;
 
-  constructor(private readonly opts: IdentityCallbackOptions) {}
+  constructor(private readonly opts: IdentityCallbackOptions) {
+    this.guard = new OutboundGuard(opts.policy);
+  }
+
+  /** Why a callback URL is refused at upload time (scheme, a literal non-public address), or null. */
+  refusal(url: string): string | null {
+    return this.guard.refusal(url);
+  }
 
   expect(observationId: string, url: string, nowMs = Date.now()): void {
     this.pending.set(observationId, { url, expiresMs: nowMs + this.opts.ttlMs });
@@ -61,14 +75,11 @@ export class IdentityCallbacks {
       label: sighting.label ?? '',
     };
     try {
-      const res = await fetch(entry.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
-      });
-      if (!res.ok) this.logger.warn({ status: res.status, observationId: body.observationId }, 'identity callback refused');
-      return res.ok;
+      const { status } = await postJson(entry.url, body, { timeoutMs: this.opts.timeoutMs, guard: this.guard });
+      // A redirect is a failure too: following it would let the integrator point us anywhere.
+      const ok = status >= 200 && status < 300;
+      if (!ok) this.logger.warn({ status, observationId: body.observationId }, 'identity callback refused');
+      return ok;
     } catch (err) {
       this.logger.warn({ err: (err as Error).message, observationId: body.observationId }, 'identity callback failed');
       return false;

@@ -68,7 +68,7 @@ export class CalibrationCollector {
     for (let i = 0; i < Math.min(CROSS_PAIRS, ring.length); i++) {
       const entry = ring[Math.floor(this.random() * ring.length)];
       // Merged away or expired since: no longer a separate identity.
-      if (entry.identityId === identityId || !state.identities.has(entry.identityId)) continue;
+      if (entry.identityId === identityId || !state.has(entry.identityId)) continue;
       add(entry.cameraId, 'impostor', 'cross_identity', cosine(obs.embedding, entry.embedding));
     }
     if (obs.shotCosine !== undefined) add(obs.cameraId, 'genuine', 'track_shots', obs.shotCosine);

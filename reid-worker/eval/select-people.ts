@@ -1,5 +1,5 @@
 /** A seeded subset of a labelled set's people, to see how the engine holds as the population grows. */
-import { seededRandom } from '../../cli/demo/seeded-random.ts';
+import { seededRandom } from '../../common/seeded-random.ts';
 import type { LabelledFace } from './embed-labelled-folder.ts';
 
 /** The faces of `count` people drawn at random (by `seed`) from the set; all of them when it has no more. */

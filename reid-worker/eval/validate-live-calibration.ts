@@ -1,11 +1,11 @@
 /** Scores the label-free estimator where the truth is known: a labelled folder's photos as frames, labels hidden from the estimator. */
-import { seededRandom } from '../../cli/demo/seeded-random.ts';
+import { seededRandom } from '../../common/seeded-random.ts';
 import { buildObservation } from '../../ingest/build-observation.ts';
 import { scorePairs } from '../../ingest/face/measure-eer.ts';
 import type { FaceObservation } from '../../schemas/index.ts';
 import { CalibrationCollector } from '../calibration/collect-calibration-pairs.ts';
-import { estimateFmr } from '../calibration/estimate-error-rates.ts';
-import { addScore, type ScoreHistogram } from '../calibration/score-histogram.ts';
+import { estimateFmr } from '../../common/calibration/estimate-error-rates.ts';
+import { addScore, type ScoreHistogram } from '../../common/calibration/score-histogram.ts';
 import { assignIdentity } from '../match/assign-identity.ts';
 import { resolvePolicy, type MatchPolicy } from '../match/match-policy.ts';
 import { SiteState } from '../site-state.ts';
@@ -35,7 +35,10 @@ const RECLUSTER_EVERY = 20;
  * assignment and calibration collector; the estimator sees only the pairs, never a label. The
  * labels then give the rate it should have found.
  */
-export function validateLiveCalibration(faces: LabelledFace[], opts: { seed: number; policy: MatchPolicy; minQuality: number }): LiveCalibrationCheck {
+export function validateLiveCalibration(
+  faces: LabelledFace[],
+  opts: { seed: number; policy: MatchPolicy; minQuality: number },
+): LiveCalibrationCheck {
   const random = seededRandom(opts.seed);
   const order = [...faces];
   for (let i = order.length - 1; i > 0; i--) {
@@ -50,10 +53,19 @@ export function validateLiveCalibration(faces: LabelledFace[], opts: { seed: num
   order.forEach((photo, k) => {
     t += 5_000 + Math.floor(random() * 55_000);
     const cameraId = `cam-${1 + Math.floor(random() * 4)}`;
-    const shown = [{ embedding: photo.embedding, quality: photo.quality }, ...(photo.others ?? [])].filter((f) => f.quality >= opts.minQuality);
+    const shown = [{ embedding: photo.embedding, quality: photo.quality }, ...(photo.others ?? [])].filter(
+      (f) => f.quality >= opts.minQuality,
+    );
     const tracks = shown.map((_, i) => `p${k}f${i}`);
     shown.forEach((face, i) => {
-      const obs: FaceObservation = buildObservation(face, { siteId: SITE, cameraId, trackId: tracks[i], tStartMs: t, tEndMs: t + 2_000, cannotLinkTrackIds: tracks.filter((_, j) => j !== i) });
+      const obs: FaceObservation = buildObservation(face, {
+        siteId: SITE,
+        cameraId,
+        trackId: tracks[i],
+        tStartMs: t,
+        tEndMs: t + 2_000,
+        cannotLinkTrackIds: tracks.filter((_, j) => j !== i),
+      });
       const { identity } = assignIdentity(state, obs, opts.policy, () => `id-${++minted}`);
       collector.observe(state, obs, identity.identityId);
       observed.push(obs.observationId);
@@ -69,7 +81,18 @@ export function validateLiveCalibration(faces: LabelledFace[], opts: { seed: num
   const threshold = resolvePolicy(opts.policy).matchMinCosine;
   const { fmr, fmrRange } = estimateFmr(impostors, threshold);
   // Every pair: the rate is ~1e-5, so sampling them would leave a handful of pairs above the threshold.
-  const labelled = scorePairs(faces.map((f) => f.embedding), faces.map((f) => f.person)).impostor;
+  const labelled = scorePairs(
+    faces.map((f) => f.embedding),
+    faces.map((f) => f.person),
+  ).impostor;
   const labelledFmr = labelled.filter((s) => s >= threshold).length / Math.max(1, labelled.length);
-  return { seed: opts.seed, threshold, pairsBySource, estimatedFmr: fmr, fmrRange, labelledFmr, ratio: fmr !== null && labelledFmr > 0 ? fmr / labelledFmr : null };
+  return {
+    seed: opts.seed,
+    threshold,
+    pairsBySource,
+    estimatedFmr: fmr,
+    fmrRange,
+    labelledFmr,
+    ratio: fmr !== null && labelledFmr > 0 ? fmr / labelledFmr : null,
+  };
 }

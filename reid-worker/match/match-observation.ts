@@ -1,6 +1,13 @@
 /** The assignment decision for one observation: join the nearest identity, mint a new one, or defer. */
-import type { Neighbour } from '../index/faiss-site-index.ts';
-import { effectiveThreshold, NO_GALLERY, resolvePolicy, shiftFor, type GalleryContext, type MatchPolicy } from './match-policy.ts';
+import type { Neighbour } from '../index/neighbour.ts';
+import {
+  effectiveThreshold,
+  NO_GALLERY,
+  resolvePolicy,
+  shiftFor,
+  type GalleryContext,
+  type MatchPolicy,
+} from './match-policy.ts';
 
 export type { MatchPolicy } from './match-policy.ts';
 
@@ -24,17 +31,31 @@ export type MatchDecision =
  * its gallery (the recent one or all); the best that counts is the match. `quality` is the
  * observation's 0..1 quality (1 when unknown).
  */
-export function matchObservation(neighbours: Neighbour[], policy: MatchPolicy, quality = 1, gallery: GalleryContext = NO_GALLERY): MatchDecision {
+export function matchObservation(
+  neighbours: Neighbour[],
+  policy: MatchPolicy,
+  quality = 1,
+  gallery: GalleryContext = NO_GALLERY,
+): MatchDecision {
   const p = resolvePolicy(policy);
   const base = effectiveThreshold(p, quality);
   const [best, second] = neighbours.filter((n) => n.similarity >= base + shiftFor(p, gallery, n.identityId));
   const lowQuality = quality < p.deferBelowQuality;
   if (!best) {
-    return lowQuality ? { kind: 'deferred', reason: 'low_quality', identityId: null, similarity: neighbours[0]?.similarity ?? 0 } : { kind: 'new' };
+    return lowQuality
+      ? { kind: 'deferred', reason: 'low_quality', identityId: null, similarity: neighbours[0]?.similarity ?? 0 }
+      : { kind: 'new' };
   }
   if (second && best.similarity - second.similarity < p.ambiguityMargin) {
-    return { kind: 'deferred', reason: 'ambiguous', identityId: best.identityId, similarity: best.similarity, runnerUpId: second.identityId };
+    return {
+      kind: 'deferred',
+      reason: 'ambiguous',
+      identityId: best.identityId,
+      similarity: best.similarity,
+      runnerUpId: second.identityId,
+    };
   }
-  if (lowQuality) return { kind: 'deferred', reason: 'low_quality', identityId: best.identityId, similarity: best.similarity };
+  if (lowQuality)
+    return { kind: 'deferred', reason: 'low_quality', identityId: best.identityId, similarity: best.similarity };
   return { kind: 'matched', identityId: best.identityId, similarity: best.similarity };
 }

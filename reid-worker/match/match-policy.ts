@@ -1,5 +1,6 @@
 /** The assignment policy's knobs, their measured defaults, and the naive floor they are measured against. */
 import type { RevisitConfig } from '../../common/config.ts';
+import { matchThresholdOf } from '../../schemas/index.ts';
 
 /**
  * How observations join identities. Only `matchMinCosine` is required (it comes from config);
@@ -52,7 +53,19 @@ export type ResolvedPolicy = Required<MatchPolicy>;
 
 /** Every rule switched off: nearest centroid ≥ threshold else a new identity, running mean. */
 export function naivePolicy(matchMinCosine: number): ResolvedPolicy {
-  return { matchMinCosine, ambiguityMargin: 0, deferBelowQuality: 0, lowQualityPenalty: 0, maxDriftCosine: -1, mergeMinCosine: 2, provisionalMergeMinCosine: 2, mergeEvidenceMargin: 1, galleryReferenceSize: 1, thresholdPerDecade: 0, recentWindowMs: 0 };
+  return {
+    matchMinCosine,
+    ambiguityMargin: 0,
+    deferBelowQuality: 0,
+    lowQualityPenalty: 0,
+    maxDriftCosine: -1,
+    mergeMinCosine: 2,
+    provisionalMergeMinCosine: 2,
+    mergeEvidenceMargin: 1,
+    galleryReferenceSize: 1,
+    thresholdPerDecade: 0,
+    recentWindowMs: 0,
+  };
 }
 
 /**
@@ -124,15 +137,33 @@ export function resolvePolicy(policy: MatchPolicy): ResolvedPolicy {
 
 /** The policy a worker runs with: the threshold and the optional rules of the `matching` config section. */
 export function matchPolicyFromConfig(matching: RevisitConfig['matching']): MatchPolicy {
-  const { matchMinCosine, ambiguityMargin, deferBelowQuality, lowQualityPenalty, galleryReferenceSize, thresholdPerDecade, recentWindowMs } = matching;
-  return { matchMinCosine, ambiguityMargin, deferBelowQuality, lowQualityPenalty, galleryReferenceSize, thresholdPerDecade, recentWindowMs };
+  const {
+    matchMinCosine,
+    ambiguityMargin,
+    deferBelowQuality,
+    lowQualityPenalty,
+    galleryReferenceSize,
+    thresholdPerDecade,
+    recentWindowMs,
+  } = matching;
+  return {
+    matchMinCosine,
+    ambiguityMargin,
+    deferBelowQuality,
+    lowQualityPenalty,
+    galleryReferenceSize,
+    thresholdPerDecade,
+    recentWindowMs,
+  };
 }
 
 /** The policy of one camera: its own threshold, else its site's, else the `matching` section's. */
-export function matchPolicyFor(config: Pick<RevisitConfig, 'matching' | 'sites'>, siteId: string, cameraId: string): MatchPolicy {
-  const site = config.sites.find((s) => s.id === siteId);
-  const matchMinCosine = site?.cameras?.[cameraId]?.matchMinCosine ?? site?.matchMinCosine ?? config.matching.matchMinCosine;
-  return { ...matchPolicyFromConfig(config.matching), matchMinCosine };
+export function matchPolicyFor(
+  config: Pick<RevisitConfig, 'matching' | 'sites'>,
+  siteId: string,
+  cameraId: string,
+): MatchPolicy {
+  return { ...matchPolicyFromConfig(config.matching), matchMinCosine: matchThresholdOf(config, siteId, cameraId) };
 }
 
 /** The threshold one observation must reach (given its quality, 0..1) before the gallery's shift. */
@@ -142,7 +173,10 @@ export function effectiveThreshold(policy: ResolvedPolicy, quality: number): num
 
 /** How much the thresholds rise for an identity of this gallery: by the recent gallery's size when it is recent. */
 export function shiftFor(policy: ResolvedPolicy, gallery: GalleryContext, identityId: string): number {
-  return galleryShift(policy, policy.recentWindowMs > 0 && gallery.isRecent(identityId) ? gallery.recentSize : gallery.size);
+  return galleryShift(
+    policy,
+    policy.recentWindowMs > 0 && gallery.isRecent(identityId) ? gallery.recentSize : gallery.size,
+  );
 }
 
 /** How much every threshold rises for a gallery of `gallerySize` live identities. */

@@ -1,5 +1,5 @@
 /** Runs the periodic re-clustering pass of a site after its batches and makes each merge hold everywhere: registry, sightings, visits. */
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { Counter } from 'prom-client';
 import type { Logger } from '../../common/logger.ts';
 import { metricsRegistry } from '../../common/metrics.ts';
@@ -8,8 +8,9 @@ import type { MatchPolicy } from '../match/match-policy.ts';
 import type { SiteStateCache } from '../site-state.ts';
 import { groupMergesBySurvivor } from './group-merges-by-survivor.ts';
 import { ReclusterSchedule } from './recluster-schedule.ts';
-import { recordMerges, rekeyMergedSightings } from './rekey-merged-sightings.ts';
-import { recordSplits, rekeySplitSightings } from './rekey-split-sightings.ts';
+import { recordMerges } from '../../storage/identity-merges-table.ts';
+import { recordSplits } from '../../storage/identity-splits-table.ts';
+import { rekeyMergedSightings, rekeySightingsById } from '../../storage/sightings-table.ts';
 
 const identityMergesTotal = new Counter({
   name: 'revisit_identity_merges_total',
@@ -23,7 +24,7 @@ const identitySplitsTotal = new Counter({
   registers: [metricsRegistry],
 });
 
-/** Whoever keeps per-identity visit state: it rebuilds the survivors' visits (ClickHouseVisitSink). */
+/** Whoever keeps per-identity visit state: it rebuilds the survivors' visits (VisitMaintainer). */
 export interface MergedVisitsTarget {
   /** `sinceMs`: cut an identity's visits again from this time even if its first sighting is later (a split took its earlier ones). */
   reassign(siteId: string, survivors: Map<string, string[]>, sinceMs?: Map<string, number>): Promise<void>;
@@ -72,7 +73,11 @@ export class SiteReclusterer {
     if (applied.length === 0) return [];
     const merges = applied.map(({ from, to, similarity }) => ({ from, to, similarity, mergedAtMs: nowMs }));
     try {
-      await store.applyMerges(siteId, applied.map((m) => m.identity), merges);
+      await store.applyMerges(
+        siteId,
+        applied.map((m) => m.identity),
+        merges,
+      );
     } catch (err) {
       // Memory already holds the merges; the registry does not: reload the site from the registry.
       sites.invalidate(siteId);
@@ -87,14 +92,20 @@ export class SiteReclusterer {
   /** Sightings by observation id, then both sides' visits cut again from the earliest moved sighting on, then the audit row. */
   private async finishSplits(siteId: string, splits: IdentitySplit[]): Promise<void> {
     if (splits.length === 0) return;
-    await rekeySplitSightings(this.options.clickhouse, siteId, splits);
+    const target = new Map<string, string>();
+    for (const split of splits) for (const id of split.observationIds) target.set(id, split.to);
+    await rekeySightingsById(this.options.clickhouse, siteId, target);
     const sinceMs = new Map<string, number>();
-    for (const s of splits) for (const id of [s.from, s.to]) sinceMs.set(id, Math.min(sinceMs.get(id) ?? Infinity, s.firstMovedMs));
+    for (const s of splits)
+      for (const id of [s.from, s.to]) sinceMs.set(id, Math.min(sinceMs.get(id) ?? Infinity, s.firstMovedMs));
     await this.options.visits?.reassign(siteId, new Map([...sinceMs.keys()].map((id) => [id, []])), sinceMs);
     await recordSplits(this.options.clickhouse, siteId, splits);
     await this.options.store.completeSplits(siteId, splits);
     identitySplitsTotal.inc(splits.length);
-    this.options.logger.info({ siteId, splits: splits.length }, 'split identities that two faces of one frame showed to be two people');
+    this.options.logger.info(
+      { siteId, splits: splits.length },
+      'split identities that two faces of one frame showed to be two people',
+    );
   }
 
   private async finish(siteId: string, merges: IdentityMerge[]): Promise<void> {
@@ -104,6 +115,9 @@ export class SiteReclusterer {
     await this.options.visits?.reassign(siteId, survivors);
     await recordMerges(this.options.clickhouse, siteId, merges);
     await this.options.announce?.(siteId, merges);
-    await this.options.store.completeMerges(siteId, merges.map((m) => m.from));
+    await this.options.store.completeMerges(
+      siteId,
+      merges.map((m) => m.from),
+    );
   }
 }

@@ -1,9 +1,9 @@
 /** Publishes sightings to the sightings topic: how recognised anonymous ids flow back to integrating applications. */
 import type { Bus } from '../../common/bus/bus.ts';
 import { encodeSighting, type Sighting } from '../../schemas/index.ts';
-import type { SightingSink } from './clickhouse-sighting-sink.ts';
 
-export class SightingTopicSink implements SightingSink {
+/** Step 3 of a batch (see SightingSteps): every sighting, keyed by site. */
+export class SightingTopicSink {
   constructor(
     private readonly bus: Bus,
     private readonly topic: string,
@@ -12,6 +12,9 @@ export class SightingTopicSink implements SightingSink {
   async write(sightings: Sighting[]): Promise<void> {
     if (sightings.length === 0) return;
     // Redelivered batches publish again: consumers treat the observation id as the key.
-    await this.bus.publish(this.topic, sightings.map((s) => ({ key: s.siteId, value: encodeSighting(s) })));
+    await this.bus.publish(
+      this.topic,
+      sightings.map((s) => ({ key: s.siteId, value: encodeSighting(s) })),
+    );
   }
 }

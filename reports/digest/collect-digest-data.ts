@@ -1,71 +1,101 @@
-/** Everything a digest shows, from the shared report queries: the period, the one before, and their change. */
-import type { ClickHouseClient } from '@clickhouse/client';
+/**
+ * Everything a digest shows, from the published reports (suppressed like the API's): the period,
+ * the one before, and their change. A hidden figure stays null; so does any change built on one.
+ */
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import type { SiteConfig } from '../../schemas/index.ts';
-import { queryDwellDistribution, type DwellDistribution } from '../queries/dwell-distribution.ts';
-import { queryFootfall, type FootfallByPeriod, type FootfallPeriod } from '../queries/footfall-by-period.ts';
-import { queryTopPaths, queryTransitions, type TopPaths, type Transitions } from '../queries/paths-and-transitions.ts';
+import type { FootfallPeriod } from '../queries/footfall-by-period.ts';
 import type { ReportRange } from '../queries/report-range.ts';
-import { queryReturningVisitors } from '../queries/returning-visitors.ts';
+import {
+  publishDwell,
+  publishFootfall,
+  publishReturning,
+  publishTopPaths,
+  publishTransitions,
+  type PublishContext,
+  type PublishedDwell,
+  type PublishedFootfall,
+  type PublishedTopPaths,
+  type PublishedTransitions,
+} from '../privacy/index.ts';
 import type { DigestPeriod } from './digest-period.ts';
 
+/** A headline figure now and in the previous period; null where it is hidden. */
 export interface Metric {
-  value: number;
-  previous: number;
+  value: number | null;
+  previous: number | null;
 }
 
 export interface DigestData {
   site: SiteConfig;
   period: DigestPeriod;
   generatedAtMs: number;
+  /** privacy.minCount: counts from 1 to minCount − 1 are hidden. */
+  minCount: number;
   headline: { visitors: Metric; visits: Metric; returningRate: Metric; medianDwellS: Metric };
-  footfall: FootfallByPeriod;
+  footfall: PublishedFootfall;
   footfallBy: FootfallPeriod;
-  dwell: DwellDistribution;
-  topPaths: TopPaths;
-  transitions: Transitions;
+  dwell: PublishedDwell;
+  /** The API's top paths (the same list and suppression); the digest prints the first few. */
+  topPaths: PublishedTopPaths;
+  transitions: PublishedTransitions;
   /** Hours of the local day by visits over the whole period, busiest first (top 3). */
   busiestHours: Array<{ hour: number; visits: number }>;
   rulesVersions: string[];
 }
 
-async function headlineOf(client: ClickHouseClient, range: ReportRange) {
+async function headlineOf(x: PublishContext) {
   const [footfall, returning, dwell] = await Promise.all([
-    queryFootfall(client, range, 'day'),
-    queryReturningVisitors(client, range),
-    queryDwellDistribution(client, range),
+    publishFootfall(x, 'day'),
+    publishReturning(x),
+    publishDwell(x),
   ]);
   return { footfall, returning, dwell };
 }
 
-function busiestHours(hourly: FootfallByPeriod): Array<{ hour: number; visits: number }> {
-  const byHour = new Map<number, number>();
+/**
+ * The busiest hours of the day over the period, from the published hourly footfall: an hour
+ * counts only if every day shows its visits, so each sum printed is a sum of printed figures and
+ * tells nothing the hourly report hides.
+ */
+function busiestHours(hourly: PublishedFootfall): Array<{ hour: number; visits: number }> {
+  const byHour = new Map<number, number | null>();
   for (const b of hourly.buckets) {
     const hour = Number(b.period.slice(11, 13));
-    byHour.set(hour, (byHour.get(hour) ?? 0) + b.visits);
+    const sum = byHour.get(hour);
+    byHour.set(hour, b.visits === null || sum === null ? null : (sum ?? 0) + b.visits);
   }
   return [...byHour.entries()]
+    .filter((e): e is [number, number] => e[1] !== null && e[1] > 0)
     .map(([hour, visits]) => ({ hour, visits }))
     .sort((a, b) => b.visits - a.visits || a.hour - b.hour)
     .slice(0, 3);
 }
 
-export async function collectDigestData(client: ClickHouseClient, site: SiteConfig, period: DigestPeriod, nowMs = Date.now()): Promise<DigestData> {
+export async function collectDigestData(
+  client: ClickHouseClient,
+  site: SiteConfig,
+  period: DigestPeriod,
+  minCount: number,
+  nowMs = Date.now(),
+): Promise<DigestData> {
   const range: ReportRange = { siteId: site.id, timeZone: site.timezone, from: period.from, to: period.to };
-  const previousRange: ReportRange = { ...range, ...period.previous };
+  const x: PublishContext = { clickhouse: client, range, minCount };
   const footfallBy: FootfallPeriod = period.kind === 'day' ? 'hour' : 'day';
   const [now, before, footfall, hourly, topPaths, transitions] = await Promise.all([
-    headlineOf(client, range),
-    headlineOf(client, previousRange),
-    queryFootfall(client, range, footfallBy),
-    queryFootfall(client, range, 'hour'),
-    queryTopPaths(client, range, 5),
-    queryTransitions(client, range),
+    headlineOf(x),
+    headlineOf({ ...x, range: { ...range, ...period.previous } }),
+    publishFootfall(x, footfallBy),
+    publishFootfall(x, 'hour'),
+    publishTopPaths(x),
+    publishTransitions(x),
   ]);
-  const metric = (pick: (h: typeof now) => number): Metric => ({ value: pick(now), previous: pick(before) });
+  const metric = (pick: (h: typeof now) => number | null): Metric => ({ value: pick(now), previous: pick(before) });
   return {
     site,
     period,
     generatedAtMs: nowMs,
+    minCount,
     headline: {
       visitors: metric((h) => h.footfall.totals.visitors),
       visits: metric((h) => h.footfall.totals.visits),
@@ -78,6 +108,8 @@ export async function collectDigestData(client: ClickHouseClient, site: SiteConf
     topPaths,
     transitions,
     busiestHours: busiestHours(hourly),
-    rulesVersions: [...new Set([...footfall.rulesVersions, ...now.dwell.rulesVersions, ...topPaths.rulesVersions])].sort(),
+    rulesVersions: [
+      ...new Set([...footfall.rulesVersions, ...now.dwell.rulesVersions, ...topPaths.rulesVersions]),
+    ].sort(),
   };
 }

@@ -1,6 +1,6 @@
 /** Error bars on the figures managers read: unique visitors, visits and the returning rate, from the measured re-identification error rates (pure). */
 import { quantileNormal } from 'vega-statistics';
-import { seededRandom, type Random } from '../../cli/demo/seeded-random.ts';
+import { seededRandom, type Random } from '../../common/seeded-random.ts';
 
 /** A measured rate and its ~90 % range (from the spread over validation runs, or a calibration's range). */
 export interface RateRange {
@@ -73,7 +73,11 @@ function percentile(sorted: number[], p: number): number {
  * drawn as binomials of U and R, give one plausible truth. The interval is the central
  * `confidence` share of the draws.
  */
-export function estimateCountIntervals(reported: ReportedCounts, rates: IdentityErrorRates, opts: IntervalOptions = {}): CountIntervals {
+export function estimateCountIntervals(
+  reported: ReportedCounts,
+  rates: IdentityErrorRates,
+  opts: IntervalOptions = {},
+): CountIntervals {
   const confidence = opts.confidence ?? 0.9;
   const draws = opts.draws ?? 4_000;
   const random = opts.random ?? seededRandom(1);

@@ -1,6 +1,8 @@
 /** Dwell time of counted visits: percentiles and a histogram, computed by ClickHouse. */
-import type { ClickHouseClient } from '@clickhouse/client';
-import { COUNTED_VISITS, queryRows, rangeParams, rulesVersionsIn, type ReportRange } from './report-range.ts';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
+import { rangeParams, rulesVersionsIn, type ReportRange } from './report-range.ts';
+import { COUNTED_VISITS } from '../../storage/visits-table.ts';
+import { queryRows } from '../../storage/clickhouse/query-rows.ts';
 
 export interface DwellDistribution {
   visits: number;
@@ -42,7 +44,11 @@ export async function queryDwellDistribution(client: ClickHouseClient, range: Re
     p75S: q[2],
     p90S: q[3],
     meanS: stats.mean ?? 0,
-    histogram: EDGES_MIN.map((fromMin, i) => ({ fromMin, upToMin: EDGES_MIN[i + 1] ?? null, visits: byBand.get(i + 1) ?? 0 })),
+    histogram: EDGES_MIN.map((fromMin, i) => ({
+      fromMin,
+      upToMin: EDGES_MIN[i + 1] ?? null,
+      visits: byBand.get(i + 1) ?? 0,
+    })),
     rulesVersions,
   };
 }

@@ -1,6 +1,8 @@
 /** Occupancy: how many people are in the store now, and through the day in 15-minute steps. */
-import type { ClickHouseClient } from '@clickhouse/client';
-import { COUNTED_VISITS, queryRows, rangeParams, type ReportRange } from './report-range.ts';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
+import { rangeParams, type ReportRange } from './report-range.ts';
+import { COUNTED_VISITS, OPEN_VISITS } from '../../storage/visits-table.ts';
+import { queryRows } from '../../storage/clickhouse/query-rows.ts';
 
 export interface OccupancyNow {
   /** Open visits seen within the visit gap that have lasted past the entry threshold. */
@@ -14,12 +16,14 @@ const STEP_S = 900;
  * People inside now: open visits whose last sighting is within `visitGapMs` and that have lasted
  * at least `entryMinMs` (an entry counts after ~2 s inside). Staff never have visits.
  */
-export async function queryOccupancyNow(client: ClickHouseClient, q: { siteId: string; nowMs: number; visitGapMs: number; entryMinMs: number }): Promise<OccupancyNow> {
+export async function queryOccupancyNow(
+  client: ClickHouseClient,
+  q: { siteId: string; nowMs: number; visitGapMs: number; entryMinMs: number },
+): Promise<OccupancyNow> {
   const [row] = await queryRows<{ people: string }>(
     client,
-    `SELECT count() AS people FROM visits FINAL
-     WHERE site_id = {site:String} AND status = 'open'
-       AND start >= fromUnixTimestamp64Milli({now:Int64} - 86400000, 'UTC')
+    `SELECT count() AS people FROM (${OPEN_VISITS})
+     WHERE start >= fromUnixTimestamp64Milli({now:Int64} - 86400000, 'UTC')
        AND end >= fromUnixTimestamp64Milli({now:Int64} - {gap:Int64}, 'UTC') AND start <= fromUnixTimestamp64Milli({now:Int64}, 'UTC')
        AND dateDiff('millisecond', start, end) >= {entry:Int64}`,
     { site: q.siteId, now: q.nowMs, gap: q.visitGapMs, entry: q.entryMinMs },
@@ -28,7 +32,10 @@ export async function queryOccupancyNow(client: ClickHouseClient, q: { siteId: s
 }
 
 /** People inside per 15 minutes of local time (a visit counts in every step it overlaps), counted visits only. */
-export async function queryOccupancyOverDay(client: ClickHouseClient, range: ReportRange): Promise<Array<{ at: string; people: number }>> {
+export async function queryOccupancyOverDay(
+  client: ClickHouseClient,
+  range: ReportRange,
+): Promise<Array<{ at: string; people: number }>> {
   const rows = await queryRows<{ at: string; people: string }>(
     client,
     // WITH FILL adds the empty steps: a chart must show the store empty, not interpolate across the night.

@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { createClickHouseClient } from '../../common/clickhouse/create-clickhouse-client.ts';
+import { createClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -12,7 +12,9 @@ const SELF = fileURLToPath(import.meta.url);
  * cannot open their engines side by side in its own process.
  */
 export async function queryWorkerClickHouse<T>(dataDir: string, query: string): Promise<T[]> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', SELF, dataDir, query], { maxBuffer: 256 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', SELF, dataDir, query], {
+    maxBuffer: 256 * 1024 * 1024,
+  });
   return stdout
     .split('\n')
     .filter((line) => line.trim() !== '')
@@ -21,7 +23,10 @@ export async function queryWorkerClickHouse<T>(dataDir: string, query: string): 
 
 if (process.argv[1] === SELF) {
   const [dataDir, query] = process.argv.slice(2);
-  const clickhouse = await createClickHouseClient({ dataDir, clickhouse: { username: 'default', password: '', database: 'default' } });
+  const clickhouse = await createClickHouseClient({
+    dataDir,
+    clickhouse: { username: 'default', password: '', database: 'default' },
+  });
   try {
     const rows = await (await clickhouse.query({ query, format: 'JSONEachRow' })).json<unknown>();
     process.stdout.write(rows.map((r) => JSON.stringify(r)).join('\n') + '\n');

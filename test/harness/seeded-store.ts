@@ -3,14 +3,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../common/config.ts';
-import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
+import { generateEncryptionKeys } from '../../identity-registry/index.ts';
+import { openRuntime, type Runtime } from '../../runtime/open-runtime.ts';
 import { hashApiKey } from '../../analytics-api/index.ts';
 import { truthOf } from '../../simulator/score-store-reports.ts';
 import { seedSimulatedStore, type SeededStore } from '../../simulator/seed-simulated-store.ts';
 import type { RevisitConfigInput } from '../../schemas/index.ts';
 
 /** Keys of the seeded deployment: tenant "sim" owns s1 and s2, tenant "other" owns x1. */
-export const KEYS = { all: 'key-sim-all-sites', s2only: 'key-sim-s2-only', other: 'key-other-tenant', admin: 'key-sim-admin' } as const;
+export const KEYS = {
+  all: 'key-sim-all-sites',
+  s2only: 'key-sim-s2-only',
+  other: 'key-other-tenant',
+  admin: 'key-sim-admin',
+} as const;
 
 export interface SeededDeployment extends SeededStore {
   runtime: Runtime;
@@ -23,6 +29,7 @@ export async function startSeededDeployment(overrides: RevisitConfigInput = {}):
   const config = loadConfig(
     {
       dataDir,
+      encryption: generateEncryptionKeys(),
       sites: [
         { id: 's1', name: 'Store One', tenant: 'sim', timezone: 'Europe/Berlin' },
         { id: 's2', name: 'Store Two', tenant: 'sim', timezone: 'Europe/Berlin' },
@@ -42,7 +49,13 @@ export async function startSeededDeployment(overrides: RevisitConfigInput = {}):
   );
   const runtime = await openRuntime(config);
   try {
-    const seeded = await seedSimulatedStore(runtime, config.sites[0], { visitors: 40, days: 3, seed: 5, staff: 1, mode: 'perfect' });
+    const seeded = await seedSimulatedStore(runtime, config.sites[0], {
+      visitors: 40,
+      days: 3,
+      seed: 5,
+      staff: 1,
+      mode: 'perfect',
+    });
     return {
       ...seeded,
       runtime,

@@ -1,6 +1,8 @@
 /** Wraps a test command: starts one Kafka broker and one redis-server for the run, stops them after. */
 import { spawn } from 'node:child_process';
-import { constants } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { constants, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startKafkaBroker, type KafkaBroker } from './kafka-broker.ts';
 import { startRedisServer, type RedisServer } from './redis-server.ts';
 import { KAFKA_BROKERS_ENV, REDIS_URL_ENV } from './services.ts';
@@ -39,11 +41,21 @@ if (interrupted) {
 
 const broker: KafkaBroker = kafka.value;
 const redisServer: RedisServer = redis.value;
-console.error(`services: kafka ${broker.brokers.join(',')}, redis ${redisServer.url} (up in ${Date.now() - started} ms)`);
+console.error(
+  `services: kafka ${broker.brokers.join(',')}, redis ${redisServer.url} (up in ${Date.now() - started} ms)`,
+);
 
+// Tests never write into the real home: a CLI started without REVISIT_KEYS_FILE puts its
+// default key file into this run's own configuration directory.
+const configHome = mkdtempSync(join(tmpdir(), 'revisit-test-config-'));
 const child = spawn(cmd, args, {
   stdio: 'inherit',
-  env: { ...process.env, [KAFKA_BROKERS_ENV]: broker.brokers.join(','), [REDIS_URL_ENV]: redisServer.url },
+  env: {
+    ...process.env,
+    XDG_CONFIG_HOME: configHome,
+    [KAFKA_BROKERS_ENV]: broker.brokers.join(','),
+    [REDIS_URL_ENV]: redisServer.url,
+  },
 });
 let signalsSeen = 0;
 forward = (signal) => {
@@ -60,4 +72,5 @@ const exitCode = await new Promise<number>((resolve) => {
   child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
 });
 await stopServices();
+rmSync(configHome, { recursive: true, force: true });
 process.exit(exitCode);

@@ -17,7 +17,8 @@ hourly = client.query("SELECT site_id, toString(local_date) AS d, local_hour, vi
 out["hourly_columns"] = list(hourly.column_names)
 out["hourly"] = [list(r) for r in hourly.result_rows]
 out["daily_rate"] = client.query("SELECT returning_visit_rate FROM bi_visitors_daily").result_rows[0][0]
-for name, sql in [("drop", "DROP TABLE visits"), ("raw_visits", "SELECT identity_id FROM visits"), ("system", "SELECT * FROM system.tables")]:
+out["tables"] = [r[0] for r in client.query("SELECT name FROM system.tables ORDER BY name").result_rows]
+for name, sql in [("drop", "DROP TABLE visits"), ("raw_visits", "SELECT identity_id FROM visits"), ("system", "SELECT * FROM system.processes")]:
     try:
         client.query(sql)
         out[name] = "accepted"

@@ -3,10 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../common/config.ts';
-import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
+import { generateEncryptionKeys } from '../../identity-registry/index.ts';
+import { openRuntime, type Runtime } from '../../runtime/open-runtime.ts';
 import type { Subscription } from '../../common/bus/bus.ts';
 import type { RevisitConfigInput } from '../../schemas/index.ts';
-import { messageLimits, startReidWorker } from '../../reid-worker/index.ts';
+import { startReidWorker } from '../../reid-worker/index.ts';
+import { messageLimits } from '../../schemas/index.ts';
 import { FacePipeline, ObservationPublisher } from '../../ingest/index.ts';
 import { startLocalRedis } from '../../common/redis/local-redis-server.ts';
 
@@ -22,7 +24,10 @@ export async function openEmbeddedWorker(overrides: RevisitConfigInput, now?: ()
   const dataDir = mkdtempSync(join(tmpdir(), 'revisit-privacy-'));
   // Its own server rather than the run's: the tests read every key of the keyspace.
   const redis = await startLocalRedis({ dir: join(dataDir, 'redis') });
-  const config = loadConfig({ dataDir, redis: { url: redis.url }, ...overrides }, {});
+  const config = loadConfig(
+    { dataDir, redis: { url: redis.url }, encryption: generateEncryptionKeys(), ...overrides },
+    {},
+  );
   const runtime = await openRuntime(config);
   const worker = await startReidWorker({ ...runtime, now });
   return {
@@ -43,11 +48,15 @@ export interface FaceWorker extends EmbeddedWorker {
   publisher: ObservationPublisher;
 }
 
-/** The embedded worker of one site, plus the real face pipeline and a publisher onto its bus. */
+/** The embedded worker of one site, plus the real face pipeline and a publisher onto its bus; both check times by `now`. */
 export async function openFaceWorker(siteId: string, now?: () => number): Promise<FaceWorker> {
   const env = await openEmbeddedWorker({ sites: [{ id: siteId, name: siteId, tenant: 't1', timezone: 'UTC' }] }, now);
   const pipeline = await FacePipeline.load();
-  const publisher = new ObservationPublisher(env.runtime.bus, env.runtime.config.topics.observations, messageLimits(env.runtime.config));
+  const publisher = new ObservationPublisher(
+    env.runtime.bus,
+    env.runtime.config.topics.observations,
+    messageLimits(env.runtime.config, now),
+  );
   return {
     ...env,
     pipeline,

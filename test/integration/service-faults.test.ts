@@ -11,17 +11,21 @@ import { Redis } from 'ioredis';
 import type { Bus, Subscription } from '../../common/bus/bus.ts';
 import { createKafkaBus } from '../../common/bus/kafka-bus.ts';
 import { loadConfig } from '../../common/config.ts';
-import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
+import { generateEncryptionKeys } from '../../identity-registry/index.ts';
+import { openRuntime, type Runtime } from '../../runtime/open-runtime.ts';
 import { startLocalRedis, type LocalRedisServer } from '../../common/redis/local-redis-server.ts';
-import { seededRandom } from '../../cli/demo/seeded-random.ts';
-import { MODEL_ID, MODEL_VERSION, ObservationPublisher } from '../../ingest/index.ts';
+import { seededRandom } from '../../common/seeded-random.ts';
+import { ObservationPublisher } from '../../ingest/index.ts';
+import { MODEL_ID, MODEL_VERSION } from '../../models/index.ts';
 import { busDownObservationsTotal } from '../../ingest/ingest-metrics.ts';
-import { messageLimits, startReidWorker } from '../../reid-worker/index.ts';
+import { startReidWorker } from '../../reid-worker/index.ts';
+import { messageLimits } from '../../schemas/index.ts';
 import { randomUnit, samePerson } from '../../reid-worker/index/synthetic-embeddings.ts';
 import type { FaceObservation } from '../../schemas/index.ts';
-import { printTable, type Row } from '../../bench/print-table.ts';
+import { printTable, type Row } from '../../common/print-table.ts';
 import { startKafkaBroker, type KafkaBroker } from '../harness/kafka-broker.ts';
 import { uniqueName } from '../harness/unique-name.ts';
+import { foldedSightings } from '../harness/registry-sightings.ts';
 
 const SITES = ['fault-kafka', 'fault-redis', 'fault-clickhouse'];
 const PEOPLE = 40;
@@ -53,6 +57,7 @@ before(async () => {
       kafka: { brokers: broker.brokers, partitions: 3, sessionTimeoutMs: 6000, retryBackoffMaxMs: 2000 },
       topics: { observations: topic, deadLetters: `${topic}.dlq`, sightings: `${topic}.sightings` },
       redis: { url: redisServer.url, keyPrefix },
+      encryption: generateEncryptionKeys(),
     },
     {},
   );
@@ -60,7 +65,11 @@ before(async () => {
   worker = await startReidWorker(runtime);
   // The camera side is another process in production: its own producer, buffering while Kafka is away.
   cameraBus = createKafkaBus({ brokers: broker.brokers, clientId: 'faults-camera', numPartitions: 3 });
-  publisher = new ObservationPublisher(cameraBus, topic, messageLimits(config), { whenBusDown: 'buffer', busDownBufferMax: 10_000, busDownAfterMs: 1000 });
+  publisher = new ObservationPublisher(cameraBus, topic, messageLimits(config), {
+    whenBusDown: 'buffer',
+    busDownBufferMax: 10_000,
+    busDownAfterMs: 1000,
+  });
 });
 
 after(async () => {
@@ -85,8 +94,17 @@ function observations(siteId: string, seed: number): FaceObservation[] {
     for (let p = 0; p < PEOPLE; p++) {
       const t = t0 + round * 60_000 + p * 1000;
       out.push({
-        observationId: `${siteId}_p${p}_r${round}`, siteId, cameraId: `cam-${round % 2}`, trackId: `t-${p}-${round}`, tStartMs: t, tEndMs: t + 500,
-        embedding: samePerson(people[p], 0.9, random), quality: 0.9, modelId: MODEL_ID, modelVersion: MODEL_VERSION, cannotLinkTrackIds: [],
+        observationId: `${siteId}_p${p}_r${round}`,
+        siteId,
+        cameraId: `cam-${round % 2}`,
+        trackId: `t-${p}-${round}`,
+        tStartMs: t,
+        tEndMs: t + 500,
+        embedding: samePerson(people[p], 0.9, random),
+        quality: 0.9,
+        modelId: MODEL_ID,
+        modelVersion: MODEL_VERSION,
+        cannotLinkTrackIds: [],
       });
     }
   }
@@ -96,14 +114,6 @@ function observations(siteId: string, seed: number): FaceObservation[] {
 async function handled(siteId: string): Promise<number> {
   await redis.connect().catch(() => undefined);
   return (await redis.keys(`${keyPrefix}:{${siteId}}:obs:*`)).length;
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 /**
@@ -153,15 +163,29 @@ async function assertExactlyOnce(t: TestContext, fault: string, siteId: string, 
   const sightings = await count(`SELECT count() AS n FROM sightings FINAL WHERE ${where}`);
   const unique = await count(`SELECT uniqExact(observation_id) AS n FROM sightings WHERE ${where}`);
   const rawRows = await count(`SELECT count() AS n FROM sightings WHERE ${where}`);
-  const twoIdentities = await count(`SELECT count() AS n FROM (SELECT observation_id FROM sightings WHERE ${where} GROUP BY observation_id HAVING uniqExact(identity_id) > 1)`);
+  const twoIdentities = await count(
+    `SELECT count() AS n FROM (SELECT observation_id FROM sightings WHERE ${where} GROUP BY observation_id HAVING uniqExact(identity_id) > 1)`,
+  );
   const identities = await count(`SELECT uniqExact(identity_id) AS n FROM sightings FINAL WHERE ${where}`);
   const visits = await count(`SELECT count() AS n FROM visits FINAL WHERE ${where}`);
   const visitIds = await count(`SELECT uniqExact(visit_id) AS n FROM visits WHERE ${where}`);
   const visitSightings = await count(`SELECT sum(sightings) AS n FROM visits FINAL WHERE ${where}`);
-  let folded = 0;
-  for (const id of await redis.zrange(`${keyPrefix}:{${siteId}}:ids`, '0', '-1')) folded += Number(await redis.hget(`${keyPrefix}:{${siteId}}:id:${id}`, 'n'));
+  const folded = await foldedSightings(redis, keyPrefix, siteId);
 
-  const row = { fault, sent: PER_SITE, 'handled at fault': injected.atFault, 'fault s': injected.faultMs / 1000, 'camera buffered': injected.cameraBuffered, sightings, 'rows (raw)': rawRows, 'two ids': twoIdentities, identities, visits, 'visit sightings': visitSightings, 'registry n': folded };
+  const row = {
+    fault,
+    sent: PER_SITE,
+    'handled at fault': injected.atFault,
+    'fault s': injected.faultMs / 1000,
+    'camera buffered': injected.cameraBuffered,
+    sightings,
+    'rows (raw)': rawRows,
+    'two ids': twoIdentities,
+    identities,
+    visits,
+    'visit sightings': visitSightings,
+    'registry n': folded,
+  };
   outcomes.push(row);
   t.diagnostic(JSON.stringify(row));
   assert.equal(sightings, PER_SITE, 'sightings FINAL equal what was sent');
@@ -174,20 +198,26 @@ async function assertExactlyOnce(t: TestContext, fault: string, siteId: string, 
   assert.equal(folded, PER_SITE, 'each observation folded into its identity exactly once');
 }
 
-test('Kafka broker restarted mid-stream: the camera buffers, the worker resumes, nothing lost or doubled', { timeout: 90_000 }, async (t) => {
+test('Kafka broker restarted mid-stream: the camera buffers, the worker resumes, nothing lost or doubled', {
+  timeout: 90_000,
+}, async (t) => {
   const injected = await streamWithFault(SITES[0], 1, () => broker.restart());
   await assertExactlyOnce(t, 'Kafka broker restart', SITES[0], injected);
   assert.ok(injected.cameraBuffered > 0, 'the camera side buffered while the broker was down');
 });
 
-test('Redis SIGKILLed, down 3 s and restarted (AOF, fsync always) mid-stream: batches retried, nothing lost or doubled', { timeout: 90_000 }, async (t) => {
+test('Redis SIGKILLed, down 3 s and restarted (AOF, fsync always) mid-stream: batches retried, nothing lost or doubled', {
+  timeout: 90_000,
+}, async (t) => {
   const injected = await streamWithFault(SITES[1], 2, async () => {
     await redisServer.restart({ crash: true, downMs: 3000 });
   });
   await assertExactlyOnce(t, 'Redis SIGKILL, down 3 s (AOF)', SITES[1], injected);
 });
 
-test('ClickHouse sightings table detached for 4 s mid-stream: the sink fails, batches back off and land once', { timeout: 90_000 }, async (t) => {
+test('ClickHouse sightings table detached for 4 s mid-stream: the sink fails, batches back off and land once', {
+  timeout: 90_000,
+}, async (t) => {
   const injected = await streamWithFault(SITES[2], 3, async () => {
     await runtime.clickhouse.command({ query: 'DETACH TABLE sightings' });
     await sleep(4000);

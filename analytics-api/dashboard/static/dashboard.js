@@ -1,7 +1,9 @@
 // The manager dashboard: asks for the API key once (kept in this tab's sessionStorage), then shows
 // the headline numbers and the charts of one site and date range. Charts are the server's
-// vega-lite specs, the same the PDF digest prints.
-'use strict';
+// vega-lite specs, the same the PDF digest prints. Vega's expressions run through vega-interpreter
+// instead of being compiled with Function(): the page's CSP has no 'unsafe-eval'. Reports come
+// suppressed (docs/privacy.md): a hidden figure is null, and no change is computed from one.
+import { expressionInterpreter } from '/assets/vega-interpreter.js';
 
 const $ = (sel) => document.querySelector(sel);
 const KEY = 'revisit.apiKey';
@@ -31,11 +33,15 @@ function isoDate(d) {
   return d.toISOString().slice(0, 10);
 }
 
-/** Change against the previous period as text and a direction. */
+/** Change against the previous period as text and a direction; none when either side is hidden. */
 function change(now, before, kind) {
+  if (now === null || before === null) return { text: 'change hidden', dir: '' };
   if (kind === 'points') {
     const pts = Math.round(100 * (now - before));
-    return { text: `${pts >= 0 ? '+' : '−'}${Math.abs(pts)} pts vs previous`, dir: pts > 0 ? 'up' : pts < 0 ? 'down' : '' };
+    return {
+      text: `${pts >= 0 ? '+' : '−'}${Math.abs(pts)} pts vs previous`,
+      dir: pts > 0 ? 'up' : pts < 0 ? 'down' : '',
+    };
   }
   if (kind === 'minutes') {
     const min = (now - before) / 60;
@@ -63,17 +69,30 @@ async function showKpis(site, from, to) {
     api(`/api/v1/sites/${site}/reports/dwell?${q}`),
     api(`/api/v1/sites/${site}/reports/occupancy?from=${from}&to=${to}`),
   ]);
+  const n = footfall.report.minCount;
+  // Totals and occupancy are hidden only for being small: "< n" is exact. A rate or a median is
+  // hidden to protect a small count behind it.
+  const count = (v) => (v === null ? `< ${n}` : String(v));
   const t = footfall.report.totals;
   const p = footfall.previous.report.totals;
-  showKpi('visitors', String(t.visitors), change(t.visitors, p.visitors));
-  showKpi('visits', String(t.visits), change(t.visits, p.visits));
+  showKpi('visitors', count(t.visitors), change(t.visitors, p.visitors));
+  showKpi('visits', count(t.visits), change(t.visits, p.visits));
   const r = returning.report.returningVisitRate;
-  showKpi('returning', `${Math.round(100 * r)} %`, change(r, returning.previous.report.returningVisitRate, 'points'));
+  showKpi(
+    'returning',
+    r === null ? 'hidden' : `${Math.round(100 * r)} %`,
+    change(r, returning.previous.report.returningVisitRate, 'points'),
+  );
   const d = dwell.report.medianS;
-  showKpi('dwell', `${(d / 60).toFixed(1)} min`, change(d, dwell.previous.report.medianS, 'minutes'));
-  showKpi('occupancy', String(occupancy.report.now.people));
+  showKpi(
+    'dwell',
+    d === null ? 'hidden' : `${(d / 60).toFixed(1)} min`,
+    change(d, dwell.previous.report.medianS, 'minutes'),
+  );
+  showKpi('occupancy', count(occupancy.report.now.people));
   const versions = [...new Set([...footfall.report.rulesVersions, ...dwell.report.rulesVersions])];
-  $('#footnote').textContent = `Visit rules ${versions.join(', ') || '–'} · counts come from automatic re-identification; independent tests of people counting find 93–96 % accuracy.`;
+  $('#footnote').textContent =
+    `Visit rules ${versions.join(', ') || '–'} · counts come from automatic re-identification; independent tests of people counting find 93–96 % accuracy. · Fewer than ${n} people or visits are never shown (“< ${n}”, grey bars), nor any figure that would reveal such a count (“hidden”).`;
 }
 
 async function showCharts(site, from, to) {
@@ -84,7 +103,7 @@ async function showCharts(site, from, to) {
       const el = $(`#chart-${name}`);
       try {
         const spec = await api(`/api/v1/sites/${site}/charts/${name}?from=${from}&to=${to}&granularity=${granularity}`);
-        await vegaEmbed(el, spec, { actions: false, renderer: 'svg' });
+        await vegaEmbed(el, spec, { actions: false, renderer: 'svg', ast: true, expr: expressionInterpreter });
       } catch (err) {
         el.innerHTML = '';
         const p = document.createElement('p');

@@ -1,0 +1,72 @@
+/**
+ * The reports as every output of a key publishes them: each query's result through its
+ * suppression rule. The API (JSON, CSV, charts), the dashboard and the PDF digest read only these.
+ */
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
+import { queryDwellDistribution } from '../queries/dwell-distribution.ts';
+import { queryFootfall, type FootfallPeriod } from '../queries/footfall-by-period.ts';
+import { queryOccupancyNow, queryOccupancyOverDay } from '../queries/occupancy.ts';
+import { queryTopPaths, queryTransitions } from '../queries/paths-and-transitions.ts';
+import type { ReportRange } from '../queries/report-range.ts';
+import { queryReturningVisitors } from '../queries/returning-visitors.ts';
+import { suppressFootfall, type PublishedFootfall } from './suppress-footfall.ts';
+import {
+  suppressOccupancy,
+  suppressTopPaths,
+  suppressTransitions,
+  type PublishedOccupancy,
+  type PublishedTopPaths,
+  type PublishedTransitions,
+} from './suppress-movement.ts';
+import {
+  suppressDwell,
+  suppressReturning,
+  type PublishedDwell,
+  type PublishedReturning,
+} from './suppress-visitor-reports.ts';
+
+/**
+ * How many top paths are ranked and suppressed together. Every output uses this one list (the
+ * digest prints its first few): two lists of different lengths would be suppressed apart and
+ * could be combined.
+ */
+const TOP_PATHS = 10;
+
+/** What a published report needs: the engine, the range and the threshold. */
+export interface PublishContext {
+  clickhouse: ClickHouseClient;
+  range: ReportRange;
+  minCount: number;
+}
+
+export async function publishFootfall(x: PublishContext, period: FootfallPeriod): Promise<PublishedFootfall> {
+  return suppressFootfall(await queryFootfall(x.clickhouse, x.range, period), period, x.minCount);
+}
+
+export async function publishDwell(x: PublishContext): Promise<PublishedDwell> {
+  return suppressDwell(await queryDwellDistribution(x.clickhouse, x.range), x.minCount);
+}
+
+export async function publishReturning(x: PublishContext): Promise<PublishedReturning> {
+  return suppressReturning(await queryReturningVisitors(x.clickhouse, x.range), x.minCount);
+}
+
+export async function publishTopPaths(x: PublishContext): Promise<PublishedTopPaths> {
+  return suppressTopPaths(await queryTopPaths(x.clickhouse, x.range, TOP_PATHS), TOP_PATHS, x.minCount);
+}
+
+export async function publishTransitions(x: PublishContext): Promise<PublishedTransitions> {
+  return suppressTransitions(await queryTransitions(x.clickhouse, x.range), x.minCount);
+}
+
+/** Occupancy now (open visits within the visit gap, past the entry threshold) and through the range. */
+export async function publishOccupancy(
+  x: PublishContext,
+  now: { nowMs: number; visitGapMs: number; entryMinMs: number },
+): Promise<PublishedOccupancy> {
+  const [atNow, overDay] = await Promise.all([
+    queryOccupancyNow(x.clickhouse, { siteId: x.range.siteId, ...now }),
+    queryOccupancyOverDay(x.clickhouse, x.range),
+  ]);
+  return suppressOccupancy(atNow, overDay, x.minCount);
+}
