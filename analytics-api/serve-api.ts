@@ -60,15 +60,9 @@ export async function serveApi(deps: AppDeps): Promise<RunningApi> {
     const api = await listen(createApp({ ...deps, bi, limits }).fetch, config.api.host, config.api.port);
     listeners.push(api);
     const biPort = config.bi.port;
-    const biListener =
-      biPort === 'off'
-        ? undefined
-        : await listen(createBiApp(bi, limits, deps.keyStore).fetch, config.bi.host ?? config.api.host, biPort);
+    const biListener = biPort === 'off' ? undefined : await listen(createBiApp(bi, limits, deps.keyStore).fetch, config.bi.host ?? config.api.host, biPort);
     if (biListener) listeners.push(biListener);
-    const metricsListener =
-      config.metrics.port === undefined
-        ? undefined
-        : await listen(metricsApp(deps).fetch, config.metrics.host, config.metrics.port);
+    const metricsListener = config.metrics.port === undefined ? undefined : await listen(metricsApp(deps).fetch, config.metrics.host, config.metrics.port);
     if (metricsListener) listeners.push(metricsListener);
     return { url: api.url, biUrl: biListener?.url, metricsUrl: metricsListener?.url, close };
   } catch (err) {

@@ -15,23 +15,16 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, any> = {};
   if (env.REVISIT_DATA_DIR) out.dataDir = env.REVISIT_DATA_DIR;
   if (env.REVISIT_KAFKA_BROKERS) out.kafka = { brokers: env.REVISIT_KAFKA_BROKERS.split(',').map((b) => b.trim()) };
-  if (env.REVISIT_CLICKHOUSE_URL)
-    out.clickhouse = { url: env.REVISIT_CLICKHOUSE_URL, password: env.REVISIT_CLICKHOUSE_PASSWORD };
+  if (env.REVISIT_CLICKHOUSE_URL) out.clickhouse = { url: env.REVISIT_CLICKHOUSE_URL, password: env.REVISIT_CLICKHOUSE_PASSWORD };
   if (env.REVISIT_REDIS_URL) out.redis = { url: env.REVISIT_REDIS_URL };
-  if (env.REVISIT_API_PORT || env.REVISIT_API_HOST)
-    out.api = { port: env.REVISIT_API_PORT && Number(env.REVISIT_API_PORT), host: env.REVISIT_API_HOST };
+  if (env.REVISIT_API_PORT || env.REVISIT_API_HOST) out.api = { port: env.REVISIT_API_PORT && Number(env.REVISIT_API_PORT), host: env.REVISIT_API_HOST };
   if (env.REVISIT_METRICS_TOKEN || env.REVISIT_METRICS_PORT) {
-    out.metrics = {
-      token: env.REVISIT_METRICS_TOKEN || undefined,
-      port: env.REVISIT_METRICS_PORT ? Number(env.REVISIT_METRICS_PORT) : undefined,
-    };
+    out.metrics = { token: env.REVISIT_METRICS_TOKEN || undefined, port: env.REVISIT_METRICS_PORT ? Number(env.REVISIT_METRICS_PORT) : undefined };
   }
   if (env.REVISIT_MATCH_MIN_COSINE) out.matching = { matchMinCosine: Number(env.REVISIT_MATCH_MIN_COSINE) };
   // `kid:base64,kid:base64`: every worker of a deployment must share these to open each other's identities.
   if (env.REVISIT_ENCRYPTION_KEYS) {
-    const keys = Object.fromEntries(
-      env.REVISIT_ENCRYPTION_KEYS.split(',').map((pair) => pair.trim().split(':') as [string, string]),
-    );
+    const keys = Object.fromEntries(env.REVISIT_ENCRYPTION_KEYS.split(',').map((pair) => pair.trim().split(':') as [string, string]));
     out.encryption = { keys, activeKeyId: env.REVISIT_ENCRYPTION_ACTIVE_KEY_ID };
   }
   if (env.REVISIT_KEYS_FILE) out.encryption = { ...out.encryption, keysFile: env.REVISIT_KEYS_FILE };
@@ -46,10 +39,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
  * instead of writing into a home directory.
  */
 function envDefaults(env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const configHome =
-    env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME)
-      ? env.XDG_CONFIG_HOME
-      : env.HOME && join(env.HOME, '.config');
+  const configHome = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : env.HOME && join(env.HOME, '.config');
   return configHome ? { encryption: { keysFile: join(configHome, 'revisit', 'keys.json') } } : {};
 }
 

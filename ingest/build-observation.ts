@@ -19,10 +19,7 @@ export interface ObservationContext {
 }
 
 /** The observation of one face (or one track's averaged face): a fresh id, the embedding, no pixels. */
-export function buildObservation(
-  face: Pick<EmbeddedFace, 'embedding' | 'quality'>,
-  ctx: ObservationContext,
-): FaceObservation {
+export function buildObservation(face: Pick<EmbeddedFace, 'embedding' | 'quality'>, ctx: ObservationContext): FaceObservation {
   return {
     observationId: randomUUID(),
     siteId: ctx.siteId,

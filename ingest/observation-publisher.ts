@@ -4,12 +4,7 @@ import type { Bus, OutgoingMessage } from '../common/bus/bus.ts';
 import { createLogger } from '../common/logger.ts';
 import { encodeFaceObservation, type FaceObservation, type MessageLimits } from '../schemas/index.ts';
 import type { IngestConfig } from '../schemas/ingest.schema.ts';
-import {
-  busDownObservationsTotal,
-  cameraLabel,
-  bufferedObservations,
-  trackObservationsTotal,
-} from './ingest-metrics.ts';
+import { busDownObservationsTotal, cameraLabel, bufferedObservations, trackObservationsTotal } from './ingest-metrics.ts';
 
 /** What to do while the bus is unreachable (config `ingest.whenBusDown` and friends). */
 export type BusDownPolicy = Pick<IngestConfig, 'whenBusDown' | 'busDownBufferMax' | 'busDownAfterMs'>;
@@ -68,11 +63,7 @@ export class ObservationPublisher {
     this.markDown(outcome === 'stalled' ? 'unanswered' : outcome);
     if (outcome !== 'stalled') this.holdBack(messages);
     // A stalled send is still the producer's: its fate decides when the buffer may follow.
-    this.recover(
-      outcome === 'stalled'
-        ? sent.then((late) => (late === 'sent' ? undefined : this.holdBack(messages, true)))
-        : Promise.resolve(),
-    );
+    this.recover(outcome === 'stalled' ? sent.then((late) => (late === 'sent' ? undefined : this.holdBack(messages, true))) : Promise.resolve());
   }
 
   /** Observations held back while the bus is down. */
@@ -134,10 +125,7 @@ export class ObservationPublisher {
       }
       this.down = false;
       this.recovering = null;
-      this.logger.info(
-        { topic: this.topic, dropped: this.droppedThisOutage },
-        'bus answering again: held-back observations sent',
-      );
+      this.logger.info({ topic: this.topic, dropped: this.droppedThisOutage }, 'bus answering again: held-back observations sent');
     })();
   }
 }

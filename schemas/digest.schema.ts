@@ -6,29 +6,17 @@ const webhookSchema = z
   .object({
     kind: z.literal('webhook'),
     url: z.string().url().describe('receives a JSON POST with the PDF in base64; redirects are not followed'),
-    allowHttp: z
-      .boolean()
-      .default(false)
-      .describe('allow a plain http: URL (https: only by default: the PDF is tenant data)'),
+    allowHttp: z.boolean().default(false).describe('allow a plain http: URL (https: only by default: the PDF is tenant data)'),
   })
-  .refine(
-    (d) =>
-      URL.canParse(d.url) &&
-      (new URL(d.url).protocol === 'https:' || (d.allowHttp && new URL(d.url).protocol === 'http:')),
-    {
-      message: 'webhook url must be https: (http: only with "allowHttp": true)',
-      path: ['url'],
-    },
-  );
+  .refine((d) => URL.canParse(d.url) && (new URL(d.url).protocol === 'https:' || (d.allowHttp && new URL(d.url).protocol === 'http:')), {
+    message: 'webhook url must be https: (http: only with "allowHttp": true)',
+    path: ['url'],
+  });
 
 export const deliverySchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('folder'),
-    dir: z
-      .string()
-      .min(1)
-      .default('.')
-      .describe('PDFs land in <digests.folderRoot>/<dir>/<site>/; relative to the root, or an absolute path inside it'),
+    dir: z.string().min(1).default('.').describe('PDFs land in <digests.folderRoot>/<dir>/<site>/; relative to the root, or an absolute path inside it'),
   }),
   z.object({ kind: z.literal('email'), to: z.array(z.string().email()).min(1) }),
   webhookSchema,
@@ -52,11 +40,7 @@ export const smtpSchema = z.object({
 
 export const digestsConfigSchema = z.object({
   schedules: z.array(digestScheduleSchema).default([]),
-  folderRoot: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('Folder deliveries write only below this directory (never through a symlink); default <dataDir>/digests'),
+  folderRoot: z.string().min(1).optional().describe('Folder deliveries write only below this directory (never through a symlink); default <dataDir>/digests'),
   smtp: smtpSchema.optional(),
   /** A run that keeps failing is retried on later ticks this many times, then reported as failed for good. */
   maxAttempts: z.number().int().min(1).max(50).default(5),

@@ -1,23 +1,10 @@
 /** FaceObservation: the contract of the face-observations topic, encoded and validated in one place. */
 import { create, toBinary } from '@bufbuild/protobuf';
-import {
-  FaceObservationSchema,
-  type FaceObservation as FaceObservationMessage,
-} from './gen/revisit/v1/face_observation_pb.ts';
-import {
-  checkEmbedding,
-  checkId,
-  checkTimes,
-  ContractError,
-  parseMessage,
-  type MessageLimits,
-} from './check-fields.ts';
+import { FaceObservationSchema, type FaceObservation as FaceObservationMessage } from './gen/revisit/v1/face_observation_pb.ts';
+import { checkEmbedding, checkId, checkTimes, ContractError, parseMessage, type MessageLimits } from './check-fields.ts';
 
 /** A face observation in memory: the generated message type with numbers and a Float32Array. */
-export type FaceObservation = Omit<
-  FaceObservationMessage,
-  '$typeName' | '$unknown' | 'tStartMs' | 'tEndMs' | 'embedding'
-> & {
+export type FaceObservation = Omit<FaceObservationMessage, '$typeName' | '$unknown' | 'tStartMs' | 'tEndMs' | 'embedding'> & {
   tStartMs: number;
   tEndMs: number;
   embedding: Float32Array;
@@ -39,14 +26,10 @@ export function validateFaceObservation(obs: FaceObservation, limits: MessageLim
   if (obs.liveness !== undefined && !(Number.isFinite(obs.liveness) && obs.liveness >= 0 && obs.liveness <= 1)) {
     throw new ContractError('bad_liveness', `liveness must be within 0..1 when present, got ${obs.liveness}`);
   }
-  if (
-    obs.shotCosine !== undefined &&
-    !(Number.isFinite(obs.shotCosine) && obs.shotCosine >= -1 && obs.shotCosine <= 1)
-  ) {
+  if (obs.shotCosine !== undefined && !(Number.isFinite(obs.shotCosine) && obs.shotCosine >= -1 && obs.shotCosine <= 1)) {
     throw new ContractError('bad_shot_cosine', `shot_cosine must be within -1..1 when present, got ${obs.shotCosine}`);
   }
-  if (obs.cannotLinkTrackIds.length > 256)
-    throw new ContractError('too_many_cannot_links', 'at most 256 cannot-link track ids');
+  if (obs.cannotLinkTrackIds.length > 256) throw new ContractError('too_many_cannot_links', 'at most 256 cannot-link track ids');
   return obs;
 }
 
@@ -75,12 +58,7 @@ export function decodeFaceObservation(bytes: Uint8Array, limits: MessageLimits):
   }
   const fields = parseMessage(FaceObservationSchema, bytes);
   return validateFaceObservation(
-    {
-      ...fields,
-      tStartMs: Number(fields.tStartMs),
-      tEndMs: Number(fields.tEndMs),
-      embedding: Float32Array.from(fields.embedding),
-    },
+    { ...fields, tStartMs: Number(fields.tStartMs), tEndMs: Number(fields.tEndMs), embedding: Float32Array.from(fields.embedding) },
     limits,
   );
 }

@@ -112,30 +112,15 @@ export function planStoreDays(o: StorePlanOptions): StorePlan {
       const hour = pickHour(random);
       const startMs = midnight + hour * 3600_000 + randomInt(random, 0, 59) * MIN + randomInt(random, 0, 59) * 1000;
       const bounce = random() < 0.1;
-      const mine = bounce
-        ? [{ person, cameraId: 'entrance', tStartMs: startMs, tEndMs: startMs + randomInt(random, 2, 20) * 1000 }]
-        : planVisit(person, startMs, random, o.layout ?? 'store');
+      const mine = bounce ? [{ person, cameraId: 'entrance', tStartMs: startMs, tEndMs: startMs + randomInt(random, 2, 20) * 1000 }] : planVisit(person, startMs, random, o.layout ?? 'store');
       sightings.push(...mine);
       const endMs = Math.max(...mine.map((s) => s.tEndMs));
-      visits.push({
-        person,
-        localDate: date,
-        localHour: hour,
-        startMs,
-        endMs,
-        path: collapse(mine.map((s) => s.cameraId)),
-        bounce: bounce || endMs - startMs < MIN,
-      });
+      visits.push({ person, localDate: date, localHour: hour, startMs, endMs, path: collapse(mine.map((s) => s.cameraId)), bounce: bounce || endMs - startMs < MIN });
     }
     for (let k = 0; k < o.staff; k++) {
       const person = o.visitors + k;
       for (let t = midnight + 8.5 * 3600_000; t < midnight + 20.5 * 3600_000; t += randomInt(random, 10, 25) * MIN) {
-        sightings.push({
-          person,
-          cameraId: STORE_CAMERAS[randomInt(random, 0, STORE_CAMERAS.length - 1)],
-          tStartMs: t,
-          tEndMs: t + 5000,
-        });
+        sightings.push({ person, cameraId: STORE_CAMERAS[randomInt(random, 0, STORE_CAMERAS.length - 1)], tStartMs: t, tEndMs: t + 5000 });
       }
     }
   }

@@ -34,55 +34,23 @@ const BATCH = 250;
 
 /** Plans `days` days ending the day before yesterday (so every visit is closed) and runs them through the worker. */
 export async function seedSimulatedStore(runtime: Runtime, site: SiteConfig, o: SeedOptions): Promise<SeededStore> {
-  if (!(Number.isInteger(o.visitors) && o.visitors >= 1 && o.visitors <= 100_000))
-    throw new Error(`--visitors must be an integer 1..100000, got ${o.visitors}`);
-  if (!(Number.isInteger(o.days) && o.days >= 1 && o.days <= 366))
-    throw new Error(`--days must be an integer 1..366, got ${o.days}`);
+  if (!(Number.isInteger(o.visitors) && o.visitors >= 1 && o.visitors <= 100_000)) throw new Error(`--visitors must be an integer 1..100000, got ${o.visitors}`);
+  if (!(Number.isInteger(o.days) && o.days >= 1 && o.days <= 366)) throw new Error(`--days must be an integer 1..366, got ${o.days}`);
   const random = seededRandom(o.seed);
   // Days in the past, so the worker's wall-clock sweep has closed every visit by the end.
   const firstDate = addDays(localDate(Date.now(), site.timezone), -(o.days + 1));
-  const plan = planStoreDays({
-    layout: o.layout,
-    visitors: o.visitors,
-    days: o.days,
-    staff: o.staff ?? 2,
-    firstDate,
-    timeZone: site.timezone,
-    random,
-  });
+  const plan = planStoreDays({ layout: o.layout, visitors: o.visitors, days: o.days, staff: o.staff ?? 2, firstDate, timeZone: site.timezone, random });
   const embeddings = new EmbeddingSynthesizer(runtime.config.matching.embeddingDim, o.mode ?? 'realistic', random);
   const worker = await startReidWorker(runtime);
   try {
     for (let k = 0; k < plan.staff; k++) {
-      await runtime.store.saveTemplate({
-        siteId: site.id,
-        templateId: `staff-${k}`,
-        label: 'staff',
-        embedding: embeddings.centre(plan.visitors + k),
-        images: 1,
-        enrolledMs: Date.now(),
-      });
+      await runtime.store.saveTemplate({ siteId: site.id, templateId: `staff-${k}`, label: 'staff', embedding: embeddings.centre(plan.visitors + k), images: 1, enrolledMs: Date.now() });
     }
-    const publisher = new ObservationPublisher(
-      runtime.bus,
-      runtime.config.topics.observations,
-      messageLimits(runtime.config),
-    );
+    const publisher = new ObservationPublisher(runtime.bus, runtime.config.topics.observations, messageLimits(runtime.config));
     for (let i = 0; i < plan.sightings.length; i += BATCH) {
-      const chunk = plan.sightings
-        .slice(i, i + BATCH)
-        .map((s, j) =>
-          buildObservation(
-            { embedding: embeddings.sighting(s.person), quality: 0.9 },
-            {
-              siteId: site.id,
-              cameraId: s.cameraId,
-              trackId: `${s.cameraId}-${i + j}`,
-              tStartMs: s.tStartMs,
-              tEndMs: s.tEndMs,
-            },
-          ),
-        );
+      const chunk = plan.sightings.slice(i, i + BATCH).map((s, j) =>
+        buildObservation({ embedding: embeddings.sighting(s.person), quality: 0.9 }, { siteId: site.id, cameraId: s.cameraId, trackId: `${s.cameraId}-${i + j}`, tStartMs: s.tStartMs, tEndMs: s.tEndMs }),
+      );
       await publisher.publish(chunk);
       // Chunk by chunk: the drain timeout then bounds one chunk, not the whole run (slow on a busy machine).
       await worker.drain();

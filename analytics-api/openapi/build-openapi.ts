@@ -5,10 +5,7 @@ import { embeddingUploadSchema, faceUploadQuerySchema } from '../../schemas/inde
 import { CHART_ENDPOINTS } from '../routes/chart-endpoints.ts';
 import { REPORT_ENDPOINTS } from '../routes/report-endpoints.ts';
 
-type JsonSchema = Record<string, unknown> & {
-  properties?: Record<string, Record<string, unknown>>;
-  required?: string[];
-};
+type JsonSchema = Record<string, unknown> & { properties?: Record<string, Record<string, unknown>>; required?: string[] };
 
 /** Query parameters from an object schema: each property becomes a parameter with its description. */
 function queryParameters(schema: z.ZodType): Array<Record<string, unknown>> {
@@ -33,22 +30,10 @@ const ERRORS = {
 
 export function buildOpenApi(version: string): Record<string, unknown> {
   const paths: Record<string, unknown> = {
-    '/api/v1/sites': {
-      get: {
-        summary: 'Sites this key may read',
-        security: [{ apiKey: [] }],
-        responses: { 200: { description: 'sites' }, 401: ERRORS[401] },
-      },
-    },
+    '/api/v1/sites': { get: { summary: 'Sites this key may read', security: [{ apiKey: [] }], responses: { 200: { description: 'sites' }, 401: ERRORS[401] } } },
   };
   const CAMERA = { name: 'camera', in: 'path', required: true, schema: { type: 'string' } };
-  const ACCEPTED = {
-    202: { description: 'queued for re-identification: { observationId, trackId, status, callback }' },
-    413: ERRORS[400],
-    415: ERRORS[400],
-    422: ERRORS[400],
-    ...ERRORS,
-  };
+  const ACCEPTED = { 202: { description: 'queued for re-identification: { observationId, trackId, status, callback }' }, 413: ERRORS[400], 415: ERRORS[400], 422: ERRORS[400], ...ERRORS };
   const IMAGE = { schema: { type: 'string', format: 'binary' } };
   const IMAGES = { 'image/jpeg': IMAGE, 'image/png': IMAGE, 'image/webp': IMAGE };
   paths['/api/v1/sites/{site}/cameras/{camera}/faces'] = {
@@ -67,14 +52,7 @@ export function buildOpenApi(version: string): Record<string, unknown> {
       summary: 'Integrated mode: post a ready embedding of the same model (integrator role)',
       security: [{ apiKey: [] }],
       parameters: [SITE, CAMERA],
-      requestBody: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: z.toJSONSchema(embeddingUploadSchema, { io: 'input', unrepresentable: 'any' }),
-          },
-        },
-      },
+      requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(embeddingUploadSchema, { io: 'input', unrepresentable: 'any' }) } } },
       responses: ACCEPTED,
     },
   };
@@ -83,29 +61,8 @@ export function buildOpenApi(version: string): Record<string, unknown> {
       summary: 'Erasure (admin role): every identity matching the face is removed with all its sightings and visits',
       security: [{ apiKey: [] }],
       parameters: [SITE],
-      requestBody: {
-        required: true,
-        content: {
-          ...IMAGES,
-          'application/json': {
-            schema: {
-              type: 'object',
-              properties: { embedding: { type: 'array', items: { type: 'number' } } },
-              required: ['embedding'],
-            },
-          },
-        },
-      },
-      responses: {
-        200: {
-          description:
-            "{ site, identitiesRemoved, rowsDeleted, markersDeleted, disk: { complete, detail } }: `disk.complete` false means the registry's files on disk may still hold a removed identity (retry)",
-        },
-        413: ERRORS[400],
-        415: ERRORS[400],
-        422: ERRORS[400],
-        ...ERRORS,
-      },
+      requestBody: { required: true, content: { ...IMAGES, 'application/json': { schema: { type: 'object', properties: { embedding: { type: 'array', items: { type: 'number' } } }, required: ['embedding'] } } } },
+      responses: { 200: { description: '{ site, identitiesRemoved, rowsDeleted, markersDeleted, disk: { complete, detail } }: `disk.complete` false means the registry\'s files on disk may still hold a removed identity (retry)' }, 413: ERRORS[400], 415: ERRORS[400], 422: ERRORS[400], ...ERRORS },
     },
   };
   for (const e of REPORT_ENDPOINTS) {
@@ -136,32 +93,13 @@ export function buildOpenApi(version: string): Record<string, unknown> {
   }
   return {
     openapi: '3.1.0',
-    info: {
-      title: 'Revisit analytics API',
-      version,
-      description: 'Anonymous visitor analytics. Every read is scoped to the sites of the API key.',
-    },
+    info: { title: 'Revisit analytics API', version, description: 'Anonymous visitor analytics. Every read is scoped to the sites of the API key.' },
     components: {
-      securitySchemes: {
-        apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from `revisit keys create`' },
-      },
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from `revisit keys create`' } },
       responses: {
         Error: {
           description: 'an error',
-          content: {
-            'application/json': {
-              schema: {
-                type: 'object',
-                properties: {
-                  error: {
-                    type: 'object',
-                    properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
-                    required: ['code', 'message'],
-                  },
-                },
-              },
-            },
-          },
+          content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} }, required: ['code', 'message'] } } } } },
         },
       },
     },

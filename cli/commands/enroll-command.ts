@@ -27,22 +27,16 @@ export function enrollCommand(): Command {
     .option('--remove <templateId>', 'remove one enrolled template')
     .action(async (images: string[], opts: EnrollOptions) => {
       const config = loadConfig();
-      if (!messageLimits(config).isKnownSite(opts.site))
-        throw new Error(`unknown site "${opts.site}"; configured: ${config.sites.map((s) => s.id).join(', ')}`);
-      if (!opts.list && !opts.remove && images.length === 0)
-        throw new Error('give photos to enrol, or --list, or --remove <templateId>');
+      if (!messageLimits(config).isKnownSite(opts.site)) throw new Error(`unknown site "${opts.site}"; configured: ${config.sites.map((s) => s.id).join(', ')}`);
+      if (!opts.list && !opts.remove && images.length === 0) throw new Error('give photos to enrol, or --list, or --remove <templateId>');
       const runtime = await openRuntime(config);
       try {
         if (opts.list) {
           const templates = await runtime.store.loadTemplates(opts.site);
-          for (const t of templates)
-            console.log(
-              `${t.templateId}  ${t.label}  ${t.images} photo(s)  enrolled ${new Date(t.enrolledMs).toISOString()}`,
-            );
+          for (const t of templates) console.log(`${t.templateId}  ${t.label}  ${t.images} photo(s)  enrolled ${new Date(t.enrolledMs).toISOString()}`);
           console.log(`${templates.length} enrolled at ${opts.site}`);
         } else if (opts.remove) {
-          if (!(await runtime.store.removeTemplate(opts.site, opts.remove)))
-            throw new Error(`no template ${opts.remove} at ${opts.site}`);
+          if (!(await runtime.store.removeTemplate(opts.site, opts.remove))) throw new Error(`no template ${opts.remove} at ${opts.site}`);
           console.log(`removed ${opts.remove}`);
         } else {
           await enroll(runtime, images, opts);
@@ -53,11 +47,7 @@ export function enrollCommand(): Command {
     });
 }
 
-async function enroll(
-  runtime: Awaited<ReturnType<typeof openRuntime>>,
-  images: string[],
-  opts: EnrollOptions,
-): Promise<void> {
+async function enroll(runtime: Awaited<ReturnType<typeof openRuntime>>, images: string[], opts: EnrollOptions): Promise<void> {
   const pipeline = await FacePipeline.load();
   const bar = createProgressBar('enroll', 'photos');
   const started = Date.now();
@@ -73,9 +63,7 @@ async function enroll(
       },
     );
     bar.stop();
-    console.log(
-      `enrolled ${template.templateId} as ${template.label} at ${template.siteId} from ${template.images} photo(s)`,
-    );
+    console.log(`enrolled ${template.templateId} as ${template.label} at ${template.siteId} from ${template.images} photo(s)`);
     for (const s of skipped) console.log(`  skipped ${s.file}: ${s.reason}`);
   } finally {
     bar.stop();

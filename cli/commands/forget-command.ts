@@ -23,10 +23,7 @@ async function faceEmbedding(opts: ForgetOptions, config: RevisitConfig): Promis
     } catch (err) {
       throw new Error(`cannot read embedding file ${opts.embedding}: ${(err as Error).message}`);
     }
-    const values =
-      parsed && typeof parsed === 'object' && 'embedding' in parsed
-        ? (parsed as { embedding: unknown }).embedding
-        : parsed;
+    const values = parsed && typeof parsed === 'object' && 'embedding' in parsed ? (parsed as { embedding: unknown }).embedding : parsed;
     return normaliseErasureEmbedding(values, config.matching.embeddingDim);
   }
   const pipeline = await FacePipeline.load();
@@ -52,40 +49,26 @@ export function forgetCommand(): Command {
     .option('--json', 'print the result as JSON')
     .action(async (opts: ForgetOptions) => {
       const config = loadConfig();
-      if (!messageLimits(config).isKnownSite(opts.site))
-        throw new Error(`unknown site "${opts.site}"; configured: ${config.sites.map((s) => s.id).join(', ')}`);
-      if (Boolean(opts.image) === Boolean(opts.embedding))
-        throw new Error('give exactly one of --image or --embedding');
+      if (!messageLimits(config).isKnownSite(opts.site)) throw new Error(`unknown site "${opts.site}"; configured: ${config.sites.map((s) => s.id).join(', ')}`);
+      if (Boolean(opts.image) === Boolean(opts.embedding)) throw new Error('give exactly one of --image or --embedding');
       const embedding = await faceEmbedding(opts, config);
       const runtime = await openRuntime(config);
       try {
         const result = await eraseFace(
           { siteId: opts.site, embedding },
-          {
-            store: runtime.store,
-            clickhouse: runtime.clickhouse,
-            registryLock: runtime.registryLock,
-            minCosine: config.privacy.erasureMinCosine,
-          },
+          { store: runtime.store, clickhouse: runtime.clickhouse, registryLock: runtime.registryLock, minCosine: config.privacy.erasureMinCosine },
         );
         // A removal that has not reached the disk is not done: say so, and fail so scripts notice.
         if (!result.disk.complete) {
-          process.stderr.write(
-            `revisit: the registry's files on disk may still hold the erased identities: ${result.disk.detail}; run forget again (see docs/operations.md)\n`,
-          );
+          process.stderr.write(`revisit: the registry's files on disk may still hold the erased identities: ${result.disk.detail}; run forget again (see docs/operations.md)\n`);
           process.exitCode = 1;
         }
         if (opts.json) {
           console.log(JSON.stringify(result));
           return;
         }
-        const rows =
-          Object.entries(result.rowsDeleted)
-            .map(([table, n]) => `${n} ${table}`)
-            .join(', ') || 'no rows';
-        console.log(
-          `erased ${result.identities.length} identit${result.identities.length === 1 ? 'y' : 'ies'} at ${opts.site} (${rows} deleted)`,
-        );
+        const rows = Object.entries(result.rowsDeleted).map(([table, n]) => `${n} ${table}`).join(', ') || 'no rows';
+        console.log(`erased ${result.identities.length} identit${result.identities.length === 1 ? 'y' : 'ies'} at ${opts.site} (${rows} deleted)`);
         for (const m of result.identities) console.log(`  ${m.identityId}  cosine ${m.similarity.toFixed(3)}`);
         if (result.disk.complete) console.log(`on disk: ${result.disk.detail}`);
       } finally {

@@ -5,6 +5,7 @@ import { createClickHouseClient } from '../../storage/clickhouse/create-clickhou
 import { loadConfig } from '../../common/config.ts';
 import { buildDigestPdf, collectDigestData, digestPeriod, type DigestPeriodKind } from '../../reports/digest/index.ts';
 import { applyMigrations } from '../../storage/clickhouse/apply-migrations.ts';
+import { createSiteErrorRates } from '../../reports/index.ts';
 
 interface ReportOptions {
   site: string;
@@ -28,17 +29,13 @@ export function reportCommand(): Command {
     .action(async (opts: ReportOptions) => {
       const config = loadConfig();
       const site = config.sites.find((s) => s.id === opts.site);
-      if (!site)
-        throw new Error(`unknown site "${opts.site}"; configured: ${config.sites.map((s) => s.id).join(', ')}`);
+      if (!site) throw new Error(`unknown site "${opts.site}"; configured: ${config.sites.map((s) => s.id).join(', ')}`);
       const period = digestPeriod(opts.period, opts.date ?? yesterdayIn(site.timezone));
       const out = opts.out ?? `digest-${site.id}-${period.kind}-${period.from}.pdf`;
       const clickhouse = await createClickHouseClient(config);
       try {
         await applyMigrations(clickhouse);
-        writeFileSync(
-          out,
-          await buildDigestPdf(await collectDigestData(clickhouse, site, period, config.privacy.minCount)),
-        );
+        writeFileSync(out, await buildDigestPdf(await collectDigestData(clickhouse, site, period, config.privacy.minCount, Date.now(), () => createSiteErrorRates(clickhouse, config)(site.id))));
         console.log(`wrote ${out} (${site.name}, ${period.label})`);
       } finally {
         await clickhouse.close();

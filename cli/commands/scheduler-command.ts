@@ -8,13 +8,10 @@ import { untilSignal } from '../until-signal.ts';
 
 export function schedulerCommand(): Command {
   return new Command('scheduler')
-    .description(
-      'Send the PDF digests configured under "digests" (cron in each site’s time zone; restarts never send twice)',
-    )
+    .description('Send the PDF digests configured under "digests" (cron in each site’s time zone; restarts never send twice)')
     .action(async () => {
       const config = loadConfig();
-      if (config.digests.schedules.length === 0)
-        throw new Error('no digests configured: add "digests": { "schedules": [...] } to the config file');
+      if (config.digests.schedules.length === 0) throw new Error('no digests configured: add "digests": { "schedules": [...] } to the config file');
       const clickhouse = await createClickHouseClient(config);
       await applyMigrations(clickhouse);
       const scheduler = startDigestScheduler(config, clickhouse);

@@ -10,9 +10,7 @@ import { untilSignal } from '../until-signal.ts';
 
 export function serveCommand(): Command {
   return new Command('serve')
-    .description(
-      'Serve the dashboard, the analytics API (/api/v1, uploads and erasure included), BI access (/bi and the BI listener, bi.port), health and metrics',
-    )
+    .description('Serve the dashboard, the analytics API (/api/v1, uploads and erasure included), BI access (/bi and the BI listener, bi.port), health and metrics')
     .option('--port <port>', 'port to listen on', (v) => Number(v))
     .action(async (opts: { port?: number }) => {
       const config = loadConfig(opts.port === undefined ? {} : { api: { port: opts.port } });
@@ -23,9 +21,7 @@ export function serveCommand(): Command {
       const integration = await openIntegration(runtime, pipeline);
       const keyStore = openApiKeyStore(config);
       const api = await serveApi({ config, clickhouse: runtime.clickhouse, keyStore, integration: integration.deps });
-      console.log(
-        `dashboard and API on ${api.url} (API docs: ${api.url}/api/docs)${api.biUrl ? `; BI (ClickHouse HTTP, JDBC) on ${api.biUrl}` : ''}`,
-      );
+      console.log(`dashboard and API on ${api.url} (API docs: ${api.url}/api/docs)${api.biUrl ? `; BI (ClickHouse HTTP, JDBC) on ${api.biUrl}` : ''}`);
       if (api.metricsUrl) console.log(`metrics on ${api.metricsUrl}/metrics`);
       await untilSignal();
       await api.close();

@@ -7,16 +7,7 @@ import { openRuntime } from '../../runtime/open-runtime.ts';
 import { buildObservation, FacePipeline, ObservationPublisher } from '../../ingest/index.ts';
 import { startReidWorker } from '../../reid-worker/index.ts';
 import { messageLimits } from '../../schemas/index.ts';
-import {
-  queryDwellDistribution,
-  queryFootfall,
-  queryReturningVisitors,
-  queryTopPaths,
-  type DwellDistribution,
-  type FootfallByPeriod,
-  type ReturningVisitors,
-  type TopPaths,
-} from '../../reports/index.ts';
+import { queryDwellDistribution, queryFootfall, queryReturningVisitors, queryTopPaths, type DwellDistribution, type FootfallByPeriod, type ReturningVisitors, type TopPaths } from '../../reports/index.ts';
 import { generateApiKey } from '../../analytics-api/keys/api-key-string.ts';
 import { hashApiKey, serveApi } from '../../analytics-api/index.ts';
 import { createProgressBar, ratePerSecond } from '../progress-bar.ts';
@@ -55,19 +46,14 @@ function printReport(r: DemoReport, plan: StorePlan, people: number): void {
   console.log('\nFootfall per hour (site demo-store, local time)');
   console.log('hour                unique visitors  visits  returning');
   for (const b of r.hourly.buckets) {
-    console.log(
-      `${b.period.padEnd(19)} ${String(b.visitors).padStart(15)} ${String(b.visits).padStart(7)} ${String(b.returningVisits).padStart(10)}`,
-    );
+    console.log(`${b.period.padEnd(19)} ${String(b.visitors).padStart(15)} ${String(b.visits).padStart(7)} ${String(b.returningVisits).padStart(10)}`);
   }
-  const row = (name: string, reported: number | string, truth: number | string) =>
-    console.log(`${name.padEnd(18)}${String(reported).padStart(9)} ${String(truth).padStart(6)}`);
+  const row = (name: string, reported: number | string, truth: number | string) => console.log(`${name.padEnd(18)}${String(reported).padStart(9)} ${String(truth).padStart(6)}`);
   console.log('\n                   reported   true');
   row('unique visitors', r.hourly.totals.visitors, people);
   row('visits', r.hourly.totals.visits, plan.visits);
   row('returning visits', r.returning.returningVisits, plan.returning);
-  console.log(
-    `median dwell ${(r.dwell.medianS / 60).toFixed(1)} min; top path ${r.paths.paths[0]?.path.join(' → ') ?? '–'}; visit rules ${r.hourly.rulesVersions.join(', ')}`,
-  );
+  console.log(`median dwell ${(r.dwell.medianS / 60).toFixed(1)} min; top path ${r.paths.paths[0]?.path.join(' → ') ?? '–'}; visit rules ${r.hourly.rulesVersions.join(', ')}`);
 }
 
 export async function runDemo(opts: DemoOptions): Promise<void> {
@@ -76,15 +62,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   const { key: apiKey } = generateApiKey();
   // The embedded defaults whatever the environment says: the demo needs no services. Its data
   // go with its next run, so it seals them with a key of its own, never the user's key file.
-  const config = loadConfig(
-    {
-      dataDir,
-      encryption: generateEncryptionKeys(),
-      privacy: { minCount: DEMO_MIN_COUNT },
-      api: { port: opts.port, keys: [{ tenant: DEMO_TENANT, sha256: hashApiKey(apiKey) }] },
-    },
-    {},
-  );
+  const config = loadConfig({ dataDir, encryption: generateEncryptionKeys(), privacy: { minCount: DEMO_MIN_COUNT }, api: { port: opts.port, keys: [{ tenant: DEMO_TENANT, sha256: hashApiKey(apiKey) }] } }, {});
   const site = config.sites[0];
   const random = seededRandom(opts.seed);
 
@@ -96,9 +74,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     const people = await findDemoPeople(pipeline, await fetchDemoPhotos());
     const firstDayMs = Math.floor(Date.now() / DAY_MS) * DAY_MS - 2 * DAY_MS;
     const plan = planStoreVisits(people.length, 2, firstDayMs, random);
-    console.log(
-      `${people.length} visitors, ${plan.visits} visits (${plan.returning} returning on day 2), ${plan.sightings.length} camera sightings`,
-    );
+    console.log(`${people.length} visitors, ${plan.visits} visits (${plan.returning} returning on day 2), ${plan.sightings.length} camera sightings`);
 
     const publisher = new ObservationPublisher(runtime.bus, config.topics.observations, messageLimits(config));
     const bar = createProgressBar('sightings', 'sightings');
@@ -111,15 +87,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
       if (face) {
         faces++;
         const trackId = `${s.cameraId}-${i}`;
-        await publisher.publish([
-          buildObservation(face, {
-            siteId: site.id,
-            cameraId: s.cameraId,
-            trackId,
-            tStartMs: s.tMs,
-            tEndMs: s.tMs + 4000,
-          }),
-        ]);
+        await publisher.publish([buildObservation(face, { siteId: site.id, cameraId: s.cameraId, trackId, tStartMs: s.tMs, tEndMs: s.tMs + 4000 })]);
       }
       bar.update(i + 1, { faces, rate: ratePerSecond(i + 1, started) });
     }
@@ -140,13 +108,9 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     if (opts.serve) {
       const api = await serveApi({ config, clickhouse: runtime.clickhouse });
       console.log(`\nDashboard: ${api.url}/?site=${site.id}&from=${from}&to=${to}`);
-      console.log(
-        `  (the figures above are the operator's; the dashboard hides counts under ${DEMO_MIN_COUNT}, privacy.minCount of this demo, default 5)`,
-      );
+      console.log(`  (the figures above are the operator's; the dashboard hides counts under ${DEMO_MIN_COUNT}, privacy.minCount of this demo, default 5)`);
       console.log(`API key (this demo only): ${apiKey}`);
-      console.log(
-        `  curl -H 'Authorization: Bearer ${apiKey}' '${api.url}/api/v1/sites/${site.id}/reports/footfall?from=${from}&to=${to}&granularity=hour'`,
-      );
+      console.log(`  curl -H 'Authorization: Bearer ${apiKey}' '${api.url}/api/v1/sites/${site.id}/reports/footfall?from=${from}&to=${to}&granularity=hour'`);
       console.log('Ctrl-C stops the demo.');
       await untilSignal();
       await api.close();

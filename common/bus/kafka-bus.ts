@@ -1,12 +1,5 @@
 /** The Kafka implementation of the bus: the only module in Revisit that imports kafkajs. */
-import {
-  Kafka,
-  Partitioners,
-  logLevel as KafkaLogLevel,
-  type Admin,
-  type EachBatchPayload,
-  type LogEntry,
-} from 'kafkajs';
+import { Kafka, Partitioners, logLevel as KafkaLogLevel, type Admin, type EachBatchPayload, type LogEntry } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger, type Logger } from '../logger.ts';
 import { RetryBackoff } from './retry-backoff.ts';
@@ -110,22 +103,13 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       await (await producer.get()).send({
         topic,
         acks: -1,
-        messages: messages.map((m) => ({
-          key: m.key,
-          value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength),
-        })),
+        messages: messages.map((m) => ({ key: m.key, value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength) })),
       });
     },
 
     async subscribe(subscribeOptions: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
       await ensureTopic(subscribeOptions.topic);
-      const subscription = await startConsumer(kafka, subscribeOptions, handler, {
-        logger,
-        retryBackoffMs,
-        retryBackoffMaxMs,
-        maxWaitTimeInMs,
-        sessionTimeoutMs,
-      });
+      const subscription = await startConsumer(kafka, subscribeOptions, handler, { logger, retryBackoffMs, retryBackoffMaxMs, maxWaitTimeInMs, sessionTimeoutMs });
       const { topic, groupId } = subscribeOptions;
       const tracked: Subscription = {
         drain: async () => drainGroup(await admin.get(), topic, groupId, drainTimeoutMs),
@@ -150,13 +134,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
  * (callers poll). Used by the test harness to know a fresh broker is up.
  */
 export async function pingKafka(brokers: string[]): Promise<void> {
-  const kafka = new Kafka({
-    clientId: 'revisit-ping',
-    brokers,
-    logLevel: KafkaLogLevel.NOTHING,
-    connectionTimeout: 1000,
-    retry: { retries: 0 },
-  });
+  const kafka = new Kafka({ clientId: 'revisit-ping', brokers, logLevel: KafkaLogLevel.NOTHING, connectionTimeout: 1000, retry: { retries: 0 } });
   const admin = kafka.admin();
   try {
     await admin.connect();
@@ -181,36 +159,19 @@ async function startConsumer(
   { logger, retryBackoffMs, retryBackoffMaxMs, maxWaitTimeInMs, sessionTimeoutMs }: ConsumerSettings,
 ): Promise<{ stop(): Promise<void> }> {
   // kafkajs's heartbeat default (3 s) must stay below the session timeout.
-  const consumer = kafka.consumer({
-    groupId,
-    maxWaitTimeInMs,
-    sessionTimeout: sessionTimeoutMs,
-    heartbeatInterval: Math.min(3000, Math.floor(sessionTimeoutMs / 3)),
-  });
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs, sessionTimeout: sessionTimeoutMs, heartbeatInterval: Math.min(3000, Math.floor(sessionTimeoutMs / 3)) });
   const backoff = new RetryBackoff({ initialMs: retryBackoffMs, maxMs: retryBackoffMaxMs });
   const stopping = new AbortController();
   const assignment = assignmentGate(onAssigned, logger);
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => assignment.assign(payload.memberAssignment[topic] ?? []));
 
-  const eachBatch = async ({
-    batch,
-    resolveOffset,
-    commitOffsetsIfNecessary,
-    heartbeat,
-    isRunning,
-    isStale,
-  }: EachBatchPayload): Promise<void> => {
+  const eachBatch = async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
     if (batch.isEmpty() || !isRunning() || isStale()) return;
     const { partition } = batch;
     const delivered: DeliveredBatch = {
       topic,
       partition,
-      messages: batch.messages.map((m) => ({
-        key: m.key?.toString('utf8') ?? '',
-        value: m.value ?? EMPTY,
-        partition,
-        offset: m.offset,
-      })),
+      messages: batch.messages.map((m) => ({ key: m.key?.toString('utf8') ?? '', value: m.value ?? EMPTY, partition, offset: m.offset })),
     };
     const first = delivered.messages[0].offset;
     const last = delivered.messages[delivered.messages.length - 1].offset;
@@ -221,13 +182,8 @@ async function startConsumer(
       await handler(delivered);
     } catch (error) {
       const { delayMs, failures, outageStarted } = backoff.failed(partition);
-      if (outageStarted)
-        logger.warn(
-          { err: error, topic, partition, offset: first },
-          'batch handler failed: the batch will be delivered again until it succeeds',
-        );
-      else
-        logger.debug({ err: error, topic, partition, offset: first, failures, delayMs }, 'batch handler failed again');
+      if (outageStarted) logger.warn({ err: error, topic, partition, offset: first }, 'batch handler failed: the batch will be delivered again until it succeeds');
+      else logger.debug({ err: error, topic, partition, offset: first, failures, delayMs }, 'batch handler failed again');
       consumer.seek({ topic, partition, offset: first });
       await sleep(delayMs, undefined, { signal: stopping.signal }).catch(() => undefined);
       return;
@@ -240,9 +196,7 @@ async function startConsumer(
     // once stop() has begun, and the batch in hand when stopping would be handled twice.
     // A failed commit (e.g. a rebalance meanwhile) throws into kafkajs, which rejoins; whoever
     // owns the partition next gets this batch again, which idempotent sinks absorb.
-    await commitOffsetsIfNecessary({
-      topics: [{ topic, partitions: [{ partition, offset: (BigInt(last) + 1n).toString() }] }],
-    });
+    await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(last) + 1n).toString() }] }] });
     resolveOffset(last);
   };
 
@@ -286,9 +240,7 @@ function assignmentGate(onAssigned: SubscribeOptions['onAssigned'], logger: Logg
     assign(assigned: number[]) {
       partitions = [...assigned].sort((a, b) => a - b);
       pending = undefined;
-      ready().catch((error: unknown) =>
-        logger.warn({ err: error, partitions }, 'onAssigned failed: retried before the next batch'),
-      );
+      ready().catch((error: unknown) => logger.warn({ err: error, partitions }, 'onAssigned failed: retried before the next batch'));
     },
   };
 }

@@ -19,10 +19,7 @@ const SHARPNESS_MARGIN = 16;
  * The square of the aligned grey crop that assessQuality reads: the central 80×80 and the 1-px
  * ring the Laplacian reaches into. Only it needs sampling (less than half of the crop).
  */
-export const SHARPNESS_WINDOW = {
-  offset: SHARPNESS_MARGIN - 1,
-  size: ALIGNED_SIZE - 2 * SHARPNESS_MARGIN + 2,
-} as const;
+export const SHARPNESS_WINDOW = { offset: SHARPNESS_MARGIN - 1, size: ALIGNED_SIZE - 2 * SHARPNESS_MARGIN + 2 } as const;
 
 /**
  * quality = geometric mean of
@@ -32,11 +29,7 @@ export const SHARPNESS_WINDOW = {
  *   detector  = the detector's face probability;
  * a geometric mean so that any one bad ingredient pulls the score down.
  */
-export function assessQuality(
-  windowGrey: Float32Array,
-  boxSide: number,
-  detectorScore: number,
-): { quality: number; parts: QualityParts } {
+export function assessQuality(windowGrey: Float32Array, boxSide: number, detectorScore: number): { quality: number; parts: QualityParts } {
   const size = Math.max(0, Math.min(1, boxSide / FULL_SIZE_PX));
   const v = laplacianVariance(windowGrey);
   const sharpness = v / (v + HALF_SHARPNESS);

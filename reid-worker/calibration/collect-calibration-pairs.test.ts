@@ -22,23 +22,30 @@ test('faces of one frame, sightings of other identities and shots of one track b
     collector.observe(state, o, identity.identityId);
   };
   see(obs('a', face(0, 0.05, 1), 1_000, { trackId: 'ta', cameraId: 'door' }));
-  see(obs('b', between(1, 2, 1), 1_000, { trackId: 'tb', cameraId: 'door', cannotLinkTrackIds: ['ta'], shotCosine: 0.93 }));
+  see(
+    obs('b', between(1, 2, 1), 1_000, {
+      trackId: 'tb',
+      cameraId: 'door',
+      cannotLinkTrackIds: ['ta'],
+      shotCosine: 0.93,
+    }),
+  );
   see(obs('a2', face(0, 0.05, 2), 5_000, { trackId: 'ta2', cameraId: 'till' }));
 
   const pairs = collector.take(['a', 'b', 'a2']);
   const b = pairs.filter((p) => p.atMs === 2_000);
-  assert.deepEqual(
-    b.map((p) => [p.source, p.kind, p.cameraA, p.cameraB]).sort(),
-    [
-      ['cross_identity', 'impostor', 'door', 'door'],
-      ['same_frame', 'impostor', 'door', 'door'],
-      ['track_shots', 'genuine', 'door', 'door'],
-    ],
-  );
+  assert.deepEqual(b.map((p) => [p.source, p.kind, p.cameraA, p.cameraB]).sort(), [
+    ['cross_identity', 'impostor', 'door', 'door'],
+    ['same_frame', 'impostor', 'door', 'door'],
+    ['track_shots', 'genuine', 'door', 'door'],
+  ]);
   assert.ok(Math.abs(b.find((p) => p.source === 'track_shots')!.score - 0.93) < 1e-6);
   // a2 is a's person: a recent sighting of its own identity is no impostor; b's is, across two cameras.
   const a2 = pairs.filter((p) => p.atMs === 6_000);
-  assert.deepEqual(a2.map((p) => [p.source, p.cameraA, p.cameraB]), [['cross_identity', 'door', 'till']]);
+  assert.deepEqual(
+    a2.map((p) => [p.source, p.cameraA, p.cameraB]),
+    [['cross_identity', 'door', 'till']],
+  );
   assert.ok(a2[0].score < 0.3);
   assert.deepEqual(collector.take(['a', 'b', 'a2']), [], 'handed over once');
 });

@@ -56,13 +56,7 @@ export async function eraseFace(req: EraseFaceRequest, deps: EraseFaceDeps): Pro
     return { siteId: req.siteId, identities, rowsDeleted: rows.byTable, markersDeleted: rows.observationIds.length };
   });
   // The removals are done whatever happens here: a failed rewrite is reported, not thrown.
-  const disk = await deps.store
-    .purgeRemovedFromDisk()
-    .catch((err: Error): DiskPurge => ({ complete: false, detail: `rewrite failed: ${err.message}` }));
-  if (!disk.complete)
-    logger.warn(
-      { siteId: req.siteId, identities: removed.identities.length, detail: disk.detail },
-      "erased identities may still be on the registry's disk",
-    );
+  const disk = await deps.store.purgeRemovedFromDisk().catch((err: Error): DiskPurge => ({ complete: false, detail: `rewrite failed: ${err.message}` }));
+  if (!disk.complete) logger.warn({ siteId: req.siteId, identities: removed.identities.length, detail: disk.detail }, 'erased identities may still be on the registry\'s disk');
   return { ...removed, disk };
 }

@@ -14,19 +14,7 @@ const DAY = 86_400_000;
 const POLICY = { matchMinCosine: 0.5 };
 
 function observation(id: string, embedding: Float32Array, t: number): FaceObservation {
-  return {
-    observationId: id,
-    siteId: 's',
-    cameraId: 'c',
-    trackId: id,
-    tStartMs: t,
-    tEndMs: t + 1000,
-    embedding,
-    quality: 0.9,
-    modelId: 'm',
-    modelVersion: '1',
-    cannotLinkTrackIds: [],
-  };
+  return { observationId: id, siteId: 's', cameraId: 'c', trackId: id, tStartMs: t, tEndMs: t + 1000, embedding, quality: 0.9, modelId: 'm', modelVersion: '1', cannotLinkTrackIds: [] };
 }
 
 function identity(identityId: string, centroid: Float32Array, lastSeenMs: number): Identity {
@@ -43,10 +31,7 @@ test('two observations of one new person in the same batch end in one identity',
   const state = new SiteState('s', DIM);
   state.putMany(syntheticCentroids(200, DIM, 2).map((c, i) => identity(`old-${i}`, c, 0)));
   const person = randomUnit(DIM, random);
-  const batch = [
-    observation('a', samePerson(person, 0.9, random), 10),
-    observation('b', samePerson(person, 0.9, random), 20),
-  ];
+  const batch = [observation('a', samePerson(person, 0.9, random), 10), observation('b', samePerson(person, 0.9, random), 20)];
   const assigner = new BatchAssigner(state, batch, POLICY, minter('new'));
   const [first, second] = batch.map((o) => assigner.assign(o));
   assigner.finish();
@@ -61,13 +46,7 @@ test('two observations of one new person in the same batch end in one identity',
 test('a batch decides exactly as the same observations one by one', () => {
   const random = seededRandom(3);
   const people = syntheticCentroids(60, DIM, 4);
-  const stream = Array.from({ length: 150 }, (_, i) =>
-    observation(
-      `o${i}`,
-      samePerson(people[Math.floor(random() * people.length)], 0.8 + 0.15 * random(), random),
-      i * 1000,
-    ),
-  );
+  const stream = Array.from({ length: 150 }, (_, i) => observation(`o${i}`, samePerson(people[Math.floor(random() * people.length)], 0.8 + 0.15 * random(), random), i * 1000));
   const seed = syntheticCentroids(300, DIM, 5).map((c, i) => identity(`seed-${i}`, c, 0));
   const batched = new SiteState('s', DIM);
   const single = new SiteState('s', DIM);
@@ -86,16 +65,9 @@ test('identities expire by last sighting while a batch is in flight; a query cos
   const random = seededRandom(6);
   const state = new SiteState('s', DIM);
   const [monday, tuesday, wednesday] = syntheticCentroids(3, DIM, 7);
-  state.putMany([
-    identity('mon', monday, 0.5 * DAY),
-    identity('tue', tuesday, 1.5 * DAY),
-    identity('wed', wednesday, 2.5 * DAY),
-  ]);
+  state.putMany([identity('mon', monday, 0.5 * DAY), identity('tue', tuesday, 1.5 * DAY), identity('wed', wednesday, 2.5 * DAY)]);
   const layoutBefore = state.index.layout();
-  const batch = [
-    observation('x', samePerson(monday, 0.95, random), 3 * DAY),
-    observation('y', samePerson(tuesday, 0.95, random), 3 * DAY + 1),
-  ];
+  const batch = [observation('x', samePerson(monday, 0.95, random), 3 * DAY), observation('y', samePerson(tuesday, 0.95, random), 3 * DAY + 1)];
   const assigner = new BatchAssigner(state, batch, POLICY, minter('new'));
   // The batch searched before the sweep; Monday's identity expires before its decisions are made.
   assert.deepEqual(state.expireBefore(1 * DAY), ['mon']);

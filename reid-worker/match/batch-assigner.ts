@@ -57,10 +57,7 @@ export class BatchAssigner {
     if (observations.length === 0) return;
     state.flush();
     const k = SEARCH_K + SPARE_K + Math.max(0, ...observations.map((o) => state.cannotLinkIdentities(o).size));
-    const found = state.searchIndex(
-      observations.map((o) => o.embedding),
-      k,
-    );
+    const found = state.searchIndex(observations.map((o) => o.embedding), k);
     observations.forEach((o, i) => this.upFront.set(o, { found: found[i], k }));
   }
 
@@ -69,8 +66,8 @@ export class BatchAssigner {
    * has (cannot-link), and folds it in: a matched face moves the centroid (drift-capped); a
    * deferred one joins provisionally without moving it, or mints a provisional identity for the
    * next re-clustering pass to re-check. `policy` overrides the batch's (a camera's own
-   * threshold). Then split repair: if the nearest identity was kept from
-   * it only by the cannot-link, that identity may hold both people (repairSplit).
+   * threshold). Then split repair: if the nearest identity was kept from it only by the
+   * cannot-link, that identity may hold both people (repairSplit).
    */
   assign(obs: FaceObservation, policy?: MatchPolicy): Assignment {
     const { state } = this;
@@ -87,9 +84,7 @@ export class BatchAssigner {
       const moves = decision.kind === 'matched';
       identity = state.put({
         ...prev,
-        centroid: moves
-          ? updateCentroid(prev.centroid, prev.weight, obs.embedding, obs.quality, p.maxDriftCosine)
-          : prev.centroid,
+        centroid: moves ? updateCentroid(prev.centroid, prev.weight, obs.embedding, obs.quality, p.maxDriftCosine) : prev.centroid,
         weight: moves ? prev.weight + observationWeight(obs.quality) : prev.weight,
         sightings: prev.sightings + 1,
         firstSeenMs: Math.min(prev.firstSeenMs, obs.tStartMs),
@@ -116,12 +111,7 @@ export class BatchAssigner {
     }
     this.touch(identity);
     const similarity = decision.kind === 'new' || joinId === null ? 0 : decision.similarity;
-    return {
-      identity,
-      decision,
-      sighting: toSighting(obs, identity.identityId, similarity, joinId === null),
-      ...(split ? { split } : {}),
-    };
+    return { identity, decision, sighting: toSighting(obs, identity.identityId, similarity, joinId === null), ...(split ? { split } : {}) };
   }
 
   /** Hands every identity the batch changed to the index, in one call. */

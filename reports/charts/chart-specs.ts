@@ -16,19 +16,11 @@ function periodLabels(f: PublishedFootfall): (period: string) => string {
 
 /** A bar's datum: its height (minCount when hidden), whether hidden, and the text of its tooltip. */
 function bar(value: number | null, minCount: number): { bar: number; hidden: boolean; shown: string } {
-  return {
-    bar: value ?? minCount,
-    hidden: value === null,
-    shown: value === null ? `hidden (fewer than ${minCount} or would reveal such a count)` : String(value),
-  };
+  return { bar: value ?? minCount, hidden: value === null, shown: value === null ? `hidden (fewer than ${minCount} or would reveal such a count)` : String(value) };
 }
 
 /** The subtitle, with the meaning of grey when a drawn figure is grey. */
-function subtitle(
-  text: string,
-  minCount: number,
-  values: Array<{ hidden?: boolean; kind?: string }>,
-): string | string[] {
+function subtitle(text: string, minCount: number, values: Array<{ hidden?: boolean; kind?: string }>): string | string[] {
   return values.some((v) => v.hidden || v.kind === 'hidden') ? [text, hiddenNote(minCount)] : text;
 }
 
@@ -39,31 +31,17 @@ export function footfallChart(f: PublishedFootfall, periodLabel: string, size?: 
     { period: label(b.period), measure: 'visits', ...bar(b.visits, f.minCount) },
     { period: label(b.period), measure: 'unique visitors', ...bar(b.visitors, f.minCount) },
   ]);
-  return themed(
-    `Footfall by ${periodLabel}`,
-    subtitle(
-      `${countText(f.totals.visitors, f.minCount)} unique visitors, ${countText(f.totals.visits, f.minCount)} visits`,
-      f.minCount,
-      values,
-    ),
-    {
-      data: { values },
-      mark: { type: 'bar' },
-      encoding: {
-        x: { field: 'period', type: 'ordinal', title: null, axis: { labelAngle: -45 } },
-        xOffset: { field: 'measure' },
-        y: { field: 'bar', type: 'quantitative', title: 'people' },
-        color: greyWhenHidden({
-          field: 'measure',
-          type: 'nominal',
-          title: null,
-          scale: { domain: ['unique visitors', 'visits'], range: [PALETTE.visitors, PALETTE.visits] },
-        }),
-        tooltip: [{ field: 'period' }, { field: 'measure' }, { field: 'shown', title: 'people' }],
-      },
+  return themed(`Footfall by ${periodLabel}`, subtitle(`${countText(f.totals.visitors, f.minCount)} unique visitors, ${countText(f.totals.visits, f.minCount)} visits`, f.minCount, values), {
+    data: { values },
+    mark: { type: 'bar' },
+    encoding: {
+      x: { field: 'period', type: 'ordinal', title: null, axis: { labelAngle: -45 } },
+      xOffset: { field: 'measure' },
+      y: { field: 'bar', type: 'quantitative', title: 'people' },
+      color: greyWhenHidden({ field: 'measure', type: 'nominal', title: null, scale: { domain: ['unique visitors', 'visits'], range: [PALETTE.visitors, PALETTE.visits] } }),
+      tooltip: [{ field: 'period' }, { field: 'measure' }, { field: 'shown', title: 'people' }],
     },
-    size,
-  );
+  }, size);
 }
 
 /**
@@ -75,107 +53,54 @@ export function newVsReturningChart(f: PublishedFootfall, periodLabel: string, s
   const values = f.buckets.flatMap((b) => {
     const period = label(b.period);
     if (b.newVisits !== null && b.returningVisits !== null) {
-      return [
-        { period, kind: 'new', visits: b.newVisits, shown: String(b.newVisits) },
-        { period, kind: 'returning', visits: b.returningVisits, shown: String(b.returningVisits) },
-      ];
+      return [{ period, kind: 'new', visits: b.newVisits, shown: String(b.newVisits) }, { period, kind: 'returning', visits: b.returningVisits, shown: String(b.returningVisits) }];
     }
-    return [
-      {
-        period,
-        kind: 'hidden',
-        visits: b.visits ?? f.minCount,
-        shown: b.visits === null ? `fewer than ${f.minCount} visits` : `${b.visits} visits, split hidden`,
-      },
-    ];
+    return [{ period, kind: 'hidden', visits: b.visits ?? f.minCount, shown: b.visits === null ? `fewer than ${f.minCount} visits` : `${b.visits} visits, split hidden` }];
   });
   const t = f.totals;
-  const share =
-    t.returningVisits === null || t.visits === null
-      ? null
-      : t.visits
-        ? Math.round((100 * t.returningVisits) / t.visits)
-        : 0;
-  const text =
-    share === null
-      ? `returning share hidden: fewer than ${f.minCount} new or returning visits`
-      : `${share} % of visits were returning visitors (by ${periodLabel})`;
-  return themed(
-    'New and returning visits',
-    subtitle(text, f.minCount, values),
-    {
-      data: { values },
-      mark: { type: 'bar' },
-      encoding: {
-        x: { field: 'period', type: 'ordinal', title: null, axis: { labelAngle: -45 } },
-        y: { field: 'visits', type: 'quantitative', stack: 'zero', title: 'visits' },
-        color: {
-          field: 'kind',
-          type: 'nominal',
-          title: null,
-          scale: { domain: ['new', 'returning', 'hidden'], range: [PALETTE.new, PALETTE.returning, PALETTE.hidden] },
-        },
-        tooltip: [{ field: 'period' }, { field: 'kind' }, { field: 'shown', title: 'visits' }],
-      },
+  const share = t.returningVisits === null || t.visits === null ? null : t.visits ? Math.round((100 * t.returningVisits) / t.visits) : 0;
+  const text = share === null ? `returning share hidden: fewer than ${f.minCount} new or returning visits` : `${share} % of visits were returning visitors (by ${periodLabel})`;
+  return themed('New and returning visits', subtitle(text, f.minCount, values), {
+    data: { values },
+    mark: { type: 'bar' },
+    encoding: {
+      x: { field: 'period', type: 'ordinal', title: null, axis: { labelAngle: -45 } },
+      y: { field: 'visits', type: 'quantitative', stack: 'zero', title: 'visits' },
+      color: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['new', 'returning', 'hidden'], range: [PALETTE.new, PALETTE.returning, PALETTE.hidden] } },
+      tooltip: [{ field: 'period' }, { field: 'kind' }, { field: 'shown', title: 'visits' }],
     },
-    size,
-  );
+  }, size);
 }
 
 /** How long visits last: visits per dwell band, with the median in the subtitle. */
 export function dwellChart(d: PublishedDwell, size?: ChartSize): TopLevelSpec {
-  const values = d.histogram.map((h) => ({
-    band: h.upToMin === null ? `${h.fromMin}+` : `${h.fromMin}–${h.upToMin}`,
-    order: h.fromMin,
-    ...bar(h.visits, d.minCount),
-  }));
-  const text =
-    d.medianS === null || d.p75S === null
-      ? `fewer than ${d.minCount} visits: dwell hidden`
-      : `median ${(d.medianS / 60).toFixed(1)} min, 75 % of visits under ${(d.p75S / 60).toFixed(1)} min`;
-  return themed(
-    'Dwell time',
-    subtitle(text, d.minCount, values),
-    {
-      data: { values },
-      mark: { type: 'bar' },
-      encoding: {
-        x: { field: 'band', type: 'ordinal', sort: { field: 'order' }, title: 'minutes', axis: { labelAngle: 0 } },
-        y: { field: 'bar', type: 'quantitative', title: 'visits' },
-        color: greyWhenHidden({ value: PALETTE.visitors }),
-        tooltip: [
-          { field: 'band', title: 'minutes' },
-          { field: 'shown', title: 'visits' },
-        ],
-      },
+  const values = d.histogram.map((h) => ({ band: h.upToMin === null ? `${h.fromMin}+` : `${h.fromMin}–${h.upToMin}`, order: h.fromMin, ...bar(h.visits, d.minCount) }));
+  const text = d.medianS === null || d.p75S === null
+    ? `fewer than ${d.minCount} visits: dwell hidden`
+    : `median ${(d.medianS / 60).toFixed(1)} min, 75 % of visits under ${(d.p75S / 60).toFixed(1)} min`;
+  return themed('Dwell time', subtitle(text, d.minCount, values), {
+    data: { values },
+    mark: { type: 'bar' },
+    encoding: {
+      x: { field: 'band', type: 'ordinal', sort: { field: 'order' }, title: 'minutes', axis: { labelAngle: 0 } },
+      y: { field: 'bar', type: 'quantitative', title: 'visits' },
+      color: greyWhenHidden({ value: PALETTE.visitors }),
+      tooltip: [{ field: 'band', title: 'minutes' }, { field: 'shown', title: 'visits' }],
     },
-    size,
-  );
+  }, size);
 }
 
 /** The most common routes through the store, as horizontal bars (at most `top`). */
 export function topPathsChart(p: PublishedTopPaths, size?: ChartSize, top = p.paths.length): TopLevelSpec {
-  const values = p.paths
-    .slice(0, top)
-    .map((x, rank) => ({
-      path: x.path.join(' → '),
-      rank,
-      share: x.share === null ? 'hidden' : `${Math.round(100 * x.share)} %`,
-      ...bar(x.visits, p.minCount),
-    }));
-  return themed(
-    'Top paths',
-    subtitle(`camera sequences of ${countText(p.visits, p.minCount)} visits, repeats collapsed`, p.minCount, values),
-    {
-      data: { values },
-      mark: { type: 'bar' },
-      encoding: {
-        y: { field: 'path', type: 'nominal', sort: { field: 'rank' }, title: null, axis: { labelLimit: 260 } },
-        x: { field: 'bar', type: 'quantitative', title: 'visits' },
-        color: greyWhenHidden({ value: PALETTE.visitors }),
-        tooltip: [{ field: 'path' }, { field: 'shown', title: 'visits' }, { field: 'share' }],
-      },
+  const values = p.paths.slice(0, top).map((x, rank) => ({ path: x.path.join(' → '), rank, share: x.share === null ? 'hidden' : `${Math.round(100 * x.share)} %`, ...bar(x.visits, p.minCount) }));
+  return themed('Top paths', subtitle(`camera sequences of ${countText(p.visits, p.minCount)} visits, repeats collapsed`, p.minCount, values), {
+    data: { values },
+    mark: { type: 'bar' },
+    encoding: {
+      y: { field: 'path', type: 'nominal', sort: { field: 'rank' }, title: null, axis: { labelLimit: 260 } },
+      x: { field: 'bar', type: 'quantitative', title: 'visits' },
+      color: greyWhenHidden({ value: PALETTE.visitors }),
+      tooltip: [{ field: 'path' }, { field: 'shown', title: 'visits' }, { field: 'share' }],
     },
-    { height: Math.max(60, 22 * values.length), ...size },
-  );
+  }, { height: Math.max(60, 22 * values.length), ...size });
 }

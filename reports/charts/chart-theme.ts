@@ -7,14 +7,7 @@ export interface ChartSize {
   height?: number;
 }
 
-export const PALETTE = {
-  visitors: '#2563eb',
-  visits: '#93c5fd',
-  new: '#10b981',
-  returning: '#f59e0b',
-  neutral: '#64748b',
-  hidden: '#d1d5db',
-};
+export const PALETTE = { visitors: '#2563eb', visits: '#93c5fd', new: '#10b981', returning: '#f59e0b', neutral: '#64748b', hidden: '#d1d5db' };
 
 /** A published count in words: a total is only ever hidden for being small, so "fewer than N" is exact there. */
 export function countText(n: number | null, minCount: number): string {
@@ -30,42 +23,21 @@ export function hiddenNote(minCount: number): string {
 }
 
 /** The color of a datum: grey when its `hidden` field is true, else the given encoding. */
-export function greyWhenHidden<T extends Record<string, unknown>>(
-  encoding: T,
-): T & { condition: Record<string, unknown> } {
+export function greyWhenHidden<T extends Record<string, unknown>>(encoding: T): T & { condition: Record<string, unknown> } {
   return { condition: { test: { field: 'hidden', equal: true }, value: PALETTE.hidden }, ...encoding };
 }
 
 const CONFIG = {
   font: 'DejaVu Sans, Helvetica, Arial, sans-serif',
   view: { stroke: null },
-  axis: {
-    labelFontSize: 11,
-    titleFontSize: 11,
-    titleFontWeight: 'normal',
-    gridColor: '#e5e7eb',
-    domainColor: '#9ca3af',
-    tickColor: '#9ca3af',
-  },
+  axis: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal', gridColor: '#e5e7eb', domainColor: '#9ca3af', tickColor: '#9ca3af' },
   legend: { labelFontSize: 11, titleFontSize: 11, orient: 'bottom' },
-  title: {
-    fontSize: 14,
-    anchor: 'start',
-    fontWeight: 'bold',
-    color: '#111827',
-    subtitleColor: '#6b7280',
-    subtitleFontSize: 11,
-  },
+  title: { fontSize: 14, anchor: 'start', fontWeight: 'bold', color: '#111827', subtitleColor: '#6b7280', subtitleFontSize: 11 },
   background: 'white',
 } as const;
 
 /** Adds the theme, a title and a size to a chart body. Width 'container' lets the dashboard resize it. */
-export function themed(
-  title: string,
-  subtitle: string | string[],
-  body: Record<string, unknown>,
-  size: { width?: number | 'container'; height?: number } = {},
-): TopLevelSpec {
+export function themed(title: string, subtitle: string | string[], body: Record<string, unknown>, size: { width?: number | 'container'; height?: number } = {}): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: title, subtitle },

@@ -16,22 +16,7 @@ test('the digest has the headline, the summary, charts on every page, definition
   const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))?.[1]);
   assert.ok(pages >= 2 && pages <= 4, `${pages} pages`);
   const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
-  for (const expected of [
-    'Visitor digest · Store One',
-    'Monday, 2 November 2026',
-    '132',
-    '140',
-    '27 %',
-    '12.6 min',
-    '+10 % vs previous',
-    'Footfall by hour',
-    'Dwell time',
-    'Top paths',
-    'Busiest hours',
-    'Definitions',
-    'rules-v1-3f2a',
-    `page ${pages} of ${pages}`,
-  ]) {
+  for (const expected of ['Visitor digest · Store One', 'Monday, 2 November 2026', '132', '140', '27 %', '12.6 min', '+10 % vs previous', 'Footfall by hour', 'Dwell time', 'Top paths', 'Busiest hours', 'Definitions', 'rules-v1-3f2a', `page ${pages} of ${pages}`]) {
     assert.ok(text.includes(expected), `missing "${expected}"`);
   }
   execFileSync('pdftoppm', ['-png', '-r', '40', pdf, join(dir, 'page')]);
@@ -53,12 +38,7 @@ test('the summary says what went up and down in plain words', () => {
 test('hidden figures: "< N" for a total, "hidden" for a rate or a median, no change against them, and what hidden means', async () => {
   const quiet = {
     ...digestFixture(),
-    headline: {
-      visitors: { value: null, previous: 12 },
-      visits: { value: 6, previous: null },
-      returningRate: { value: null, previous: 0.2 },
-      medianDwellS: { value: null, previous: 600 },
-    },
+    headline: { visitors: { value: null, previous: 12 }, visits: { value: 6, previous: null }, returningRate: { value: null, previous: 0.2 }, medianDwellS: { value: null, previous: 600 } },
   };
   const lines = summarizeChanges(quiet);
   assert.equal(lines[0], 'Fewer than 5 unique visitors.');
@@ -67,17 +47,8 @@ test('hidden figures: "< N" for a total, "hidden" for a rate or a median, no cha
   assert.ok(lines.includes('The median visit length is hidden: fewer than 5 visits.'));
   const dir = mkdtempSync(join(tmpdir(), 'revisit-digest-'));
   writeFileSync(join(dir, 'quiet.pdf'), await buildDigestPdf(quiet));
-  const text = execFileSync('pdftotext', ['-layout', join(dir, 'quiet.pdf'), '-'], { encoding: 'utf8' }).replace(
-    /\s+/g,
-    ' ',
-  );
-  for (const expected of [
-    '< 5',
-    'change hidden',
-    'hidden',
-    'Hidden figures: a count of fewer than 5 people or visits is never printed',
-    'grey: hidden, fewer than 5',
-  ]) {
+  const text = execFileSync('pdftotext', ['-layout', join(dir, 'quiet.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  for (const expected of ['< 5', 'change hidden', 'hidden', 'Hidden figures: a count of fewer than 5 people or visits is never printed', 'grey: hidden, fewer than 5']) {
     assert.ok(text.includes(expected), `missing "${expected}"`);
   }
   assert.equal(/\+\d+ % vs previous/.test(text), false, 'no change against a hidden figure');

@@ -2,14 +2,7 @@
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { existsSync } from 'node:fs';
-import {
-  dwellChart,
-  footfallChart,
-  newVsReturningChart,
-  renderChartSvg,
-  topPathsChart,
-  transitionsChart,
-} from '../charts/index.ts';
+import { dwellChart, footfallChart, newVsReturningChart, renderChartSvg, topPathsChart, transitionsChart } from '../charts/index.ts';
 import type { DigestData, Metric } from './collect-digest-data.ts';
 import { changePct, summarizeChanges } from './summarize-changes.ts';
 
@@ -29,8 +22,13 @@ const DEFINITIONS = [
   'Returning rate: share of visits by someone who had visited before (at any earlier time within retention).',
   'Dwell: time from the first to the last sighting of a visit. Median: half of the visits were shorter.',
   'Paths: cameras in the order a visit passed them, repeats collapsed. Transitions: moves from one camera to the next.',
-  'Accuracy: counts come from automatic face re-identification; independent tests of people counting find 93–96 % accuracy. Small changes may be noise.',
 ];
+
+/** The accuracy line of the definitions: the figures' error bars and how they were obtained. */
+function accuracyDefinition(d: DigestData): string {
+  if (!d.intervals) return 'Accuracy: counts come from automatic face re-identification; their error bars are not given while a figure is hidden.';
+  return `Accuracy: counts come from automatic face re-identification, which can merge two people or split one. The ranges under the figures are ${d.intervals.method}.`;
+}
 
 /** The privacy line of the definitions: what a hidden figure looks like and why. */
 function hiddenDefinition(minCount: number): string {
@@ -63,49 +61,28 @@ function drawTiles(doc: PDFKit.PDFDocument, d: DigestData, y: number): number {
   const h = d.headline;
   // Visitor and visit totals are hidden only for being small; a rate or a median may be hidden to protect one.
   const count = (n: number | null) => (n === null ? `< ${d.minCount}` : String(n));
+  const i = d.intervals;
+  const range = (r: { low: number; high: number } | undefined, f: (x: number) => string = String) => (r ? `\n90 % range ${f(r.low)}–${f(r.high)}` : '');
+  const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
   const tiles = [
-    { label: 'Unique visitors', value: count(h.visitors.value), change: formatChange(h.visitors, 'pct') },
-    { label: 'Visits', value: count(h.visits.value), change: formatChange(h.visits, 'pct') },
-    {
-      label: 'Returning rate',
-      value: h.returningRate.value === null ? 'hidden' : `${(100 * h.returningRate.value).toFixed(0)} %`,
-      change: formatChange(h.returningRate, 'points'),
-    },
-    {
-      label: 'Median dwell',
-      value: h.medianDwellS.value === null ? 'hidden' : `${(h.medianDwellS.value / 60).toFixed(1)} min`,
-      change: formatChange(h.medianDwellS, 'min'),
-    },
+    { label: 'Unique visitors', value: count(h.visitors.value), change: formatChange(h.visitors, 'pct') + range(i?.visitors) },
+    { label: 'Visits', value: count(h.visits.value), change: formatChange(h.visits, 'pct') + range(i?.visits) },
+    { label: 'Returning rate', value: h.returningRate.value === null ? 'hidden' : pct(h.returningRate.value), change: formatChange(h.returningRate, 'points') + range(i?.returningRate, pct) },
+    { label: 'Median dwell', value: h.medianDwellS.value === null ? 'hidden' : `${(h.medianDwellS.value / 60).toFixed(1)} min`, change: formatChange(h.medianDwellS, 'min') },
   ];
   const gap = 10;
   const w = (CONTENT_W - 3 * gap) / 4;
   tiles.forEach((t, i) => {
     const x = MARGIN + i * (w + gap);
-    doc.roundedRect(x, y, w, 70, 6).fill('#f3f4f6');
-    doc
-      .fillColor(MUTED)
-      .font('body')
-      .fontSize(9)
-      .text(t.label, x + 10, y + 9, { width: w - 20 });
-    doc
-      .fillColor(INK)
-      .font('bold')
-      .fontSize(17)
-      .text(t.value, x + 10, y + 25, { width: w - 20, lineBreak: false });
-    doc
-      .fillColor(MUTED)
-      .font('body')
-      .fontSize(8.5)
-      .text(t.change, x + 10, y + 52, { width: w - 20 });
+    doc.roundedRect(x, y, w, 82, 6).fill('#f3f4f6');
+    doc.fillColor(MUTED).font('body').fontSize(9).text(t.label, x + 10, y + 9, { width: w - 20 });
+    doc.fillColor(INK).font('bold').fontSize(17).text(t.value, x + 10, y + 25, { width: w - 20, lineBreak: false });
+    doc.fillColor(MUTED).font('body').fontSize(8.5).text(t.change, x + 10, y + 52, { width: w - 20 });
   });
-  return y + 85;
+  return y + 97;
 }
 
-async function drawChart(
-  doc: PDFKit.PDFDocument,
-  spec: Parameters<typeof renderChartSvg>[0],
-  y: number,
-): Promise<number> {
+async function drawChart(doc: PDFKit.PDFDocument, spec: Parameters<typeof renderChartSvg>[0], y: number): Promise<number> {
   const svg = await renderChartSvg(spec, CONTENT_W - 40);
   // Axis labels and legends make the SVG wider than its plot: scale the whole chart to the page.
   const svgWidth = Number(/width="([\d.]+)"/.exec(svg)?.[1] ?? CONTENT_W);
@@ -115,12 +92,7 @@ async function drawChart(
     doc.addPage();
     y = MARGIN;
   }
-  SVGtoPDF(doc, svg, MARGIN, y, {
-    width: svgWidth * scale,
-    height,
-    preserveAspectRatio: 'xMinYMin meet',
-    fontCallback: (_f, bold) => (bold ? 'bold' : 'body'),
-  });
+  SVGtoPDF(doc, svg, MARGIN, y, { width: svgWidth * scale, height, preserveAspectRatio: 'xMinYMin meet', fontCallback: (_f, bold) => (bold ? 'bold' : 'body') });
   return y + height + 14;
 }
 
@@ -132,46 +104,25 @@ function drawFooters(doc: PDFKit.PDFDocument, d: DigestData): void {
     doc.page.margins.bottom = 0;
     doc.fillColor(MUTED).font('body').fontSize(8);
     doc.text(`${d.site.name} · ${d.period.label}`, MARGIN, 842 - 35, { width: CONTENT_W / 2, lineBreak: false });
-    doc.text(`page ${i + 1} of ${range.count}`, MARGIN + CONTENT_W / 2, 842 - 35, {
-      width: CONTENT_W / 2,
-      align: 'right',
-      lineBreak: false,
-    });
+    doc.text(`page ${i + 1} of ${range.count}`, MARGIN + CONTENT_W / 2, 842 - 35, { width: CONTENT_W / 2, align: 'right', lineBreak: false });
   }
 }
 
 /** Renders the digest; resolves with the PDF bytes. */
 export async function buildDigestPdf(d: DigestData): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: MARGIN,
-    bufferPages: true,
-    info: { Title: `Visitor digest ${d.site.name} ${d.period.label}`, Producer: 'Revisit' },
-  });
+  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, bufferPages: true, info: { Title: `Visitor digest ${d.site.name} ${d.period.label}`, Producer: 'Revisit' } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
   registerFonts(doc);
 
-  const generated = new Date(d.generatedAtMs).toLocaleString('en-GB', {
-    timeZone: d.site.timezone,
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  });
+  const generated = new Date(d.generatedAtMs).toLocaleString('en-GB', { timeZone: d.site.timezone, dateStyle: 'medium', timeStyle: 'short' });
   doc.fillColor(INK).font('bold').fontSize(20).text(`Visitor digest · ${d.site.name}`, MARGIN, MARGIN);
-  doc
-    .fillColor(MUTED)
-    .font('body')
-    .fontSize(10)
-    .text(`${d.period.label} · generated ${generated} (${d.site.timezone})`);
+  doc.fillColor(MUTED).font('body').fontSize(10).text(`${d.period.label} · generated ${generated} (${d.site.timezone})`);
   let y = drawTiles(doc, d, doc.y + 12);
 
   doc.fillColor(INK).font('bold').fontSize(12).text('What changed', MARGIN, y);
-  doc
-    .font('body')
-    .fontSize(10)
-    .fillColor(INK)
-    .list(summarizeChanges(d), MARGIN + 4, doc.y + 4, { bulletRadius: 1.8, textIndent: 10, width: CONTENT_W - 10 });
+  doc.font('body').fontSize(10).fillColor(INK).list(summarizeChanges(d), MARGIN + 4, doc.y + 4, { bulletRadius: 1.8, textIndent: 10, width: CONTENT_W - 10 });
   y = doc.y + 16;
 
   const by = d.footfallBy;
@@ -180,26 +131,20 @@ export async function buildDigestPdf(d: DigestData): Promise<Buffer> {
   y = await drawChart(doc, dwellChart(d.dwell), y);
 
   if (d.busiestHours.length) {
-    if (y > 842 - MARGIN - 120) doc.addPage(), (y = MARGIN);
+    if (y > 842 - MARGIN - 120) (doc.addPage(), (y = MARGIN));
     doc.fillColor(INK).font('bold').fontSize(12).text('Busiest hours', MARGIN, y);
     doc.font('body').fontSize(10);
-    for (const b of d.busiestHours)
-      doc.text(
-        `${String(b.hour).padStart(2, '0')}:00–${String((b.hour + 1) % 24).padStart(2, '0')}:00    ${b.visits} visits`,
-      );
+    for (const b of d.busiestHours) doc.text(`${String(b.hour).padStart(2, '0')}:00–${String((b.hour + 1) % 24).padStart(2, '0')}:00    ${b.visits} visits`);
     y = doc.y + 16;
   }
   y = await drawChart(doc, topPathsChart(d.topPaths, undefined, TOP_PATHS_PRINTED), y);
   y = await drawChart(doc, transitionsChart(d.transitions), y);
 
-  if (y > 842 - MARGIN - 200) doc.addPage(), (y = MARGIN);
+  if (y > 842 - MARGIN - 200) (doc.addPage(), (y = MARGIN));
   doc.fillColor(INK).font('bold').fontSize(10).text('Definitions', MARGIN, y);
   doc.fillColor(MUTED).font('body').fontSize(8);
-  for (const line of [...DEFINITIONS, hiddenDefinition(d.minCount)])
-    doc.text(line, { width: CONTENT_W, paragraphGap: 3 });
-  doc.text(`Visit rules version: ${d.rulesVersions.length ? d.rulesVersions.join(', ') : 'no visits in the period'}.`, {
-    width: CONTENT_W,
-  });
+  for (const line of [...DEFINITIONS, accuracyDefinition(d), hiddenDefinition(d.minCount)]) doc.text(line, { width: CONTENT_W, paragraphGap: 3 });
+  doc.text(`Visit rules version: ${d.rulesVersions.length ? d.rulesVersions.join(', ') : 'no visits in the period'}.`, { width: CONTENT_W });
 
   drawFooters(doc, d);
   doc.end();

@@ -19,6 +19,8 @@ import {
   type PublishedTransitions,
 } from '../privacy/index.ts';
 import type { DigestPeriod } from './digest-period.ts';
+import type { PublishedIntervals } from '../intervals/publish-intervals.ts';
+import type { SiteErrorRates } from '../intervals/site-error-rates.ts';
 
 /** A headline figure now and in the previous period; null where it is hidden. */
 export interface Metric {
@@ -33,6 +35,8 @@ export interface DigestData {
   /** privacy.minCount: counts from 1 to minCount − 1 are hidden. */
   minCount: number;
   headline: { visitors: Metric; visits: Metric; returningRate: Metric; medianDwellS: Metric };
+  /** 90 % intervals of the period's visitors, visits and returning rate, and how they were obtained; null when a figure is hidden. */
+  intervals: PublishedIntervals | null;
   footfall: PublishedFootfall;
   footfallBy: FootfallPeriod;
   dwell: PublishedDwell;
@@ -45,11 +49,7 @@ export interface DigestData {
 }
 
 async function headlineOf(x: PublishContext) {
-  const [footfall, returning, dwell] = await Promise.all([
-    publishFootfall(x, 'day'),
-    publishReturning(x),
-    publishDwell(x),
-  ]);
+  const [footfall, returning, dwell] = await Promise.all([publishFootfall(x, 'day'), publishReturning(x), publishDwell(x)]);
   return { footfall, returning, dwell };
 }
 
@@ -72,15 +72,10 @@ function busiestHours(hourly: PublishedFootfall): Array<{ hour: number; visits: 
     .slice(0, 3);
 }
 
-export async function collectDigestData(
-  client: ClickHouseClient,
-  site: SiteConfig,
-  period: DigestPeriod,
-  minCount: number,
-  nowMs = Date.now(),
-): Promise<DigestData> {
+/** `errorRates`: the site's rates for the error bars (createSiteErrorRates); unset: the simulated ones. */
+export async function collectDigestData(client: ClickHouseClient, site: SiteConfig, period: DigestPeriod, minCount: number, nowMs = Date.now(), errorRates?: () => Promise<SiteErrorRates>): Promise<DigestData> {
   const range: ReportRange = { siteId: site.id, timeZone: site.timezone, from: period.from, to: period.to };
-  const x: PublishContext = { clickhouse: client, range, minCount };
+  const x: PublishContext = { clickhouse: client, range, minCount, errorRates };
   const footfallBy: FootfallPeriod = period.kind === 'day' ? 'hour' : 'day';
   const [now, before, footfall, hourly, topPaths, transitions] = await Promise.all([
     headlineOf(x),
@@ -102,14 +97,13 @@ export async function collectDigestData(
       returningRate: metric((h) => h.returning.returningVisitRate),
       medianDwellS: metric((h) => h.dwell.medianS),
     },
+    intervals: now.footfall.intervals,
     footfall,
     footfallBy,
     dwell: now.dwell,
     topPaths,
     transitions,
     busiestHours: busiestHours(hourly),
-    rulesVersions: [
-      ...new Set([...footfall.rulesVersions, ...now.dwell.rulesVersions, ...topPaths.rulesVersions]),
-    ].sort(),
+    rulesVersions: [...new Set([...footfall.rulesVersions, ...now.dwell.rulesVersions, ...topPaths.rulesVersions])].sort(),
   };
 }

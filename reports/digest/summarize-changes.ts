@@ -26,20 +26,14 @@ function hourRange(hour: number): string {
 export function summarizeChanges(d: DigestData): string[] {
   const previous = PREVIOUS[d.period.kind];
   const h = d.headline;
-  const lines = [
-    countSentence('unique visitors', h.visitors, previous, d.minCount),
-    countSentence('visits', h.visits, previous, d.minCount),
-  ];
+  const lines = [countSentence('unique visitors', h.visitors, previous, d.minCount), countSentence('visits', h.visits, previous, d.minCount)];
   if (h.visits.value !== null && h.visits.value > 0) {
     const rate = h.returningRate;
     if (rate.value === null) {
       lines.push(`The returning share is hidden: fewer than ${d.minCount} new or returning visits.`);
     } else {
       const points = rate.previous === null ? 0 : 100 * (rate.value - rate.previous);
-      const trend =
-        rate.previous !== null && (h.visits.previous ?? 0) > 0 && Math.abs(points) >= 1
-          ? ` (${points > 0 ? 'up' : 'down'} ${Math.abs(points).toFixed(0)} points)`
-          : '';
+      const trend = rate.previous !== null && (h.visits.previous ?? 0) > 0 && Math.abs(points) >= 1 ? ` (${points > 0 ? 'up' : 'down'} ${Math.abs(points).toFixed(0)} points)` : '';
       lines.push(`Returning visitors made ${(100 * rate.value).toFixed(0)} % of visits${trend}.`);
     }
     const dwell = h.medianDwellS;
@@ -47,19 +41,13 @@ export function summarizeChanges(d: DigestData): string[] {
       lines.push(`The median visit length is hidden: fewer than ${d.minCount} visits.`);
     } else {
       const minutes = dwell.previous === null ? 0 : (dwell.value - dwell.previous) / 60;
-      const dwellTrend =
-        dwell.previous !== null && (h.visits.previous ?? 0) > 0 && Math.abs(minutes) >= 0.5
-          ? ` (${minutes > 0 ? 'up' : 'down'} ${Math.abs(minutes).toFixed(1)} min)`
-          : '';
+      const dwellTrend = dwell.previous !== null && (h.visits.previous ?? 0) > 0 && Math.abs(minutes) >= 0.5 ? ` (${minutes > 0 ? 'up' : 'down'} ${Math.abs(minutes).toFixed(1)} min)` : '';
       lines.push(`The median visit lasted ${(dwell.value / 60).toFixed(1)} min${dwellTrend}.`);
     }
   }
   const [busiest] = d.busiestHours;
   if (busiest) lines.push(`The busiest hour was ${hourRange(busiest.hour)} with ${busiest.visits} visits.`);
   const [top] = d.topPaths.paths;
-  if (top)
-    lines.push(
-      `The most common route was ${top.path.join(' → ')}${top.share === null ? '' : ` (${(100 * top.share).toFixed(0)} % of visits)`}.`,
-    );
+  if (top) lines.push(`The most common route was ${top.path.join(' → ')}${top.share === null ? '' : ` (${(100 * top.share).toFixed(0)} % of visits)`}.`);
   return lines;
 }

@@ -9,21 +9,12 @@ import { queryOccupancyNow, queryOccupancyOverDay } from '../queries/occupancy.t
 import { queryTopPaths, queryTransitions } from '../queries/paths-and-transitions.ts';
 import type { ReportRange } from '../queries/report-range.ts';
 import { queryReturningVisitors } from '../queries/returning-visitors.ts';
+import type { SuppressionMarks } from './small-counts.ts';
 import { suppressFootfall, type PublishedFootfall } from './suppress-footfall.ts';
-import {
-  suppressOccupancy,
-  suppressTopPaths,
-  suppressTransitions,
-  type PublishedOccupancy,
-  type PublishedTopPaths,
-  type PublishedTransitions,
-} from './suppress-movement.ts';
-import {
-  suppressDwell,
-  suppressReturning,
-  type PublishedDwell,
-  type PublishedReturning,
-} from './suppress-visitor-reports.ts';
+import { suppressOccupancy, suppressTopPaths, suppressTransitions, type PublishedOccupancy, type PublishedTopPaths, type PublishedTransitions } from './suppress-movement.ts';
+import { suppressDwell, suppressReturning, type PublishedDwell, type PublishedReturning } from './suppress-visitor-reports.ts';
+import { publishIntervals, type PublishedIntervals } from '../intervals/publish-intervals.ts';
+import { siteErrorRates, type SiteErrorRates } from '../intervals/site-error-rates.ts';
 
 /**
  * How many top paths are ranked and suppressed together. Every output uses this one list (the
@@ -37,18 +28,36 @@ export interface PublishContext {
   clickhouse: ClickHouseClient;
   range: ReportRange;
   minCount: number;
+  /** The site's identity error rates for the error bars (site-error-rates.ts); unset: the simulated ones. */
+  errorRates?: () => Promise<SiteErrorRates>;
 }
 
-export async function publishFootfall(x: PublishContext, period: FootfallPeriod): Promise<PublishedFootfall> {
-  return suppressFootfall(await queryFootfall(x.clickhouse, x.range, period), period, x.minCount);
+/** Unique visitors, visits and the returning rate carry their 90 % interval (null, and listed as suppressed, where a figure it is built on is hidden). */
+export type WithIntervals<T> = T & { intervals: PublishedIntervals | null };
+
+function withIntervals<T extends SuppressionMarks>(published: T, intervals: PublishedIntervals | null): WithIntervals<T> {
+  return { ...published, intervals, suppressed: intervals ? published.suppressed : [...published.suppressed, '/intervals'] };
+}
+
+async function errorRatesOf(x: PublishContext): Promise<SiteErrorRates> {
+  return x.errorRates ? x.errorRates() : siteErrorRates(null);
+}
+
+/** Footfall; the period's totals carry their intervals. */
+export async function publishFootfall(x: PublishContext, period: FootfallPeriod): Promise<WithIntervals<PublishedFootfall>> {
+  const [counts, rates] = await Promise.all([queryFootfall(x.clickhouse, x.range, period), errorRatesOf(x)]);
+  const footfall = suppressFootfall(counts, period, x.minCount);
+  return withIntervals(footfall, publishIntervals(footfall.totals, rates));
 }
 
 export async function publishDwell(x: PublishContext): Promise<PublishedDwell> {
   return suppressDwell(await queryDwellDistribution(x.clickhouse, x.range), x.minCount);
 }
 
-export async function publishReturning(x: PublishContext): Promise<PublishedReturning> {
-  return suppressReturning(await queryReturningVisitors(x.clickhouse, x.range), x.minCount);
+export async function publishReturning(x: PublishContext): Promise<WithIntervals<PublishedReturning>> {
+  const [counts, rates] = await Promise.all([queryReturningVisitors(x.clickhouse, x.range), errorRatesOf(x)]);
+  const returning = suppressReturning(counts, x.minCount);
+  return withIntervals(returning, publishIntervals(returning, rates));
 }
 
 export async function publishTopPaths(x: PublishContext): Promise<PublishedTopPaths> {
@@ -60,13 +69,7 @@ export async function publishTransitions(x: PublishContext): Promise<PublishedTr
 }
 
 /** Occupancy now (open visits within the visit gap, past the entry threshold) and through the range. */
-export async function publishOccupancy(
-  x: PublishContext,
-  now: { nowMs: number; visitGapMs: number; entryMinMs: number },
-): Promise<PublishedOccupancy> {
-  const [atNow, overDay] = await Promise.all([
-    queryOccupancyNow(x.clickhouse, { siteId: x.range.siteId, ...now }),
-    queryOccupancyOverDay(x.clickhouse, x.range),
-  ]);
+export async function publishOccupancy(x: PublishContext, now: { nowMs: number; visitGapMs: number; entryMinMs: number }): Promise<PublishedOccupancy> {
+  const [atNow, overDay] = await Promise.all([queryOccupancyNow(x.clickhouse, { siteId: x.range.siteId, ...now }), queryOccupancyOverDay(x.clickhouse, x.range)]);
   return suppressOccupancy(atNow, overDay, x.minCount);
 }

@@ -2,14 +2,7 @@
 import type { FootfallBucket, FootfallByPeriod, FootfallPeriod } from '../queries/footfall-by-period.ts';
 import { digestPeriod } from '../digest/digest-period.ts';
 import { HiddenFigures, isSmall, type SuppressionMarks } from './small-counts.ts';
-import {
-  protectVisitLevel,
-  sumVisits,
-  visitRowState,
-  type ParentRow,
-  type VisitCounts,
-  type VisitRowState,
-} from './protect-visit-rows.ts';
+import { protectVisitLevel, sumVisits, visitRowState, type ParentRow, type VisitCounts, type VisitRowState } from './protect-visit-rows.ts';
 
 type Counts = Omit<FootfallBucket, 'period'>;
 type Nullable<T> = { [K in keyof T]: T[K] extends number ? number | null : T[K] };

@@ -49,21 +49,11 @@ const TOTALS_SQL = `
   WHERE site_id = {site:String} AND local_date >= {from_date:Date} AND local_date < {to_date:Date}`;
 
 function bucket(r: Raw): FootfallBucket {
-  return {
-    period: r.period,
-    visitors: Number(r.n_visitors),
-    visits: Number(r.n_visits),
-    newVisits: Number(r.n_new),
-    returningVisits: Number(r.n_returning),
-  };
+  return { period: r.period, visitors: Number(r.n_visitors), visits: Number(r.n_visits), newVisits: Number(r.n_new), returningVisits: Number(r.n_returning) };
 }
 
 /** Footfall of a site over local days, bucketed by local hour, day or ISO week. */
-export async function queryFootfall(
-  client: ClickHouseClient,
-  range: ReportRange,
-  period: FootfallPeriod,
-): Promise<FootfallByPeriod> {
+export async function queryFootfall(client: ClickHouseClient, range: ReportRange, period: FootfallPeriod): Promise<FootfallByPeriod> {
   const params = rangeParams(range);
   const [rows, [totals], rulesVersions] = await Promise.all([
     queryRows<Raw>(client, BUCKET_SQL[period], params),

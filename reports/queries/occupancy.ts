@@ -16,10 +16,7 @@ const STEP_S = 900;
  * People inside now: open visits whose last sighting is within `visitGapMs` and that have lasted
  * at least `entryMinMs` (an entry counts after ~2 s inside). Staff never have visits.
  */
-export async function queryOccupancyNow(
-  client: ClickHouseClient,
-  q: { siteId: string; nowMs: number; visitGapMs: number; entryMinMs: number },
-): Promise<OccupancyNow> {
+export async function queryOccupancyNow(client: ClickHouseClient, q: { siteId: string; nowMs: number; visitGapMs: number; entryMinMs: number }): Promise<OccupancyNow> {
   const [row] = await queryRows<{ people: string }>(
     client,
     `SELECT count() AS people FROM (${OPEN_VISITS})
@@ -32,10 +29,7 @@ export async function queryOccupancyNow(
 }
 
 /** People inside per 15 minutes of local time (a visit counts in every step it overlaps), counted visits only. */
-export async function queryOccupancyOverDay(
-  client: ClickHouseClient,
-  range: ReportRange,
-): Promise<Array<{ at: string; people: number }>> {
+export async function queryOccupancyOverDay(client: ClickHouseClient, range: ReportRange): Promise<Array<{ at: string; people: number }>> {
   const rows = await queryRows<{ at: string; people: string }>(
     client,
     // WITH FILL adds the empty steps: a chart must show the store empty, not interpolate across the night.

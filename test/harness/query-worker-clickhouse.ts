@@ -12,9 +12,7 @@ const SELF = fileURLToPath(import.meta.url);
  * cannot open their engines side by side in its own process.
  */
 export async function queryWorkerClickHouse<T>(dataDir: string, query: string): Promise<T[]> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', SELF, dataDir, query], {
-    maxBuffer: 256 * 1024 * 1024,
-  });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', SELF, dataDir, query], { maxBuffer: 256 * 1024 * 1024 });
   return stdout
     .split('\n')
     .filter((line) => line.trim() !== '')
@@ -23,10 +21,7 @@ export async function queryWorkerClickHouse<T>(dataDir: string, query: string): 
 
 if (process.argv[1] === SELF) {
   const [dataDir, query] = process.argv.slice(2);
-  const clickhouse = await createClickHouseClient({
-    dataDir,
-    clickhouse: { username: 'default', password: '', database: 'default' },
-  });
+  const clickhouse = await createClickHouseClient({ dataDir, clickhouse: { username: 'default', password: '', database: 'default' } });
   try {
     const rows = await (await clickhouse.query({ query, format: 'JSONEachRow' })).json<unknown>();
     process.stdout.write(rows.map((r) => JSON.stringify(r)).join('\n') + '\n');

@@ -11,12 +11,7 @@ import { seedSimulatedStore, type SeededStore } from '../../simulator/seed-simul
 import type { RevisitConfigInput } from '../../schemas/index.ts';
 
 /** Keys of the seeded deployment: tenant "sim" owns s1 and s2, tenant "other" owns x1. */
-export const KEYS = {
-  all: 'key-sim-all-sites',
-  s2only: 'key-sim-s2-only',
-  other: 'key-other-tenant',
-  admin: 'key-sim-admin',
-} as const;
+export const KEYS = { all: 'key-sim-all-sites', s2only: 'key-sim-s2-only', other: 'key-other-tenant', admin: 'key-sim-admin' } as const;
 
 export interface SeededDeployment extends SeededStore {
   runtime: Runtime;
@@ -49,13 +44,7 @@ export async function startSeededDeployment(overrides: RevisitConfigInput = {}):
   );
   const runtime = await openRuntime(config);
   try {
-    const seeded = await seedSimulatedStore(runtime, config.sites[0], {
-      visitors: 40,
-      days: 3,
-      seed: 5,
-      staff: 1,
-      mode: 'perfect',
-    });
+    const seeded = await seedSimulatedStore(runtime, config.sites[0], { visitors: 40, days: 3, seed: 5, staff: 1, mode: 'perfect' });
     return {
       ...seeded,
       runtime,

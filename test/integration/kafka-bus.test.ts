@@ -13,11 +13,5 @@ after(async () => {
 });
 
 runBusContract('kafka', ({ numPartitions, retryBackoffMs, retryBackoffMaxMs }) =>
-  createKafkaBus({
-    brokers: kafka.brokers,
-    clientId: uniqueName('bus-contract'),
-    numPartitions,
-    retryBackoffMs,
-    retryBackoffMaxMs,
-  }),
+  createKafkaBus({ brokers: kafka.brokers, clientId: uniqueName('bus-contract'), numPartitions, retryBackoffMs, retryBackoffMaxMs }),
 );

@@ -11,17 +11,7 @@ import { type Sighting } from '../../schemas/index.ts';
 import { applyMigrations } from '../../storage/clickhouse/apply-migrations.ts';
 import { VisitMaintainer } from '../../reid-worker/visits/visit-maintainer.ts';
 import { insertSightings } from '../../storage/sightings-table.ts';
-import {
-  queryDwellDistribution,
-  queryFootfall,
-  queryOccupancyNow,
-  queryOccupancyOverDay,
-  queryPathFunnel,
-  queryReturningVisitors,
-  queryTopPaths,
-  queryTransitions,
-  type ReportRange,
-} from '../../reports/index.ts';
+import { queryDwellDistribution, queryFootfall, queryOccupancyNow, queryOccupancyOverDay, queryPathFunnel, queryReturningVisitors, queryTopPaths, queryTransitions, type ReportRange } from '../../reports/index.ts';
 
 const MIN = 60_000;
 const TZ = 'Europe/Berlin';
@@ -36,19 +26,7 @@ let nowMs = DAY1;
 let seq = 0;
 
 function s(identityId: string, tMs: number, cameraId: string, label = ''): Sighting {
-  return {
-    observationId: `o${seq++}`,
-    siteId: 'shop',
-    cameraId,
-    identityId,
-    tStartMs: tMs,
-    tEndMs: tMs + 3000,
-    similarity: 0.9,
-    isNewIdentity: false,
-    quality: 0.9,
-    modelId: 'm',
-    label,
-  };
+  return { observationId: `o${seq++}`, siteId: 'shop', cameraId, identityId, tStartMs: tMs, tEndMs: tMs + 3000, similarity: 0.9, isNewIdentity: false, quality: 0.9, modelId: 'm', label };
 }
 
 /** The worker's order: sightings saved first, then visits updated. */
@@ -73,18 +51,13 @@ test('a store of two days: exact reports, idempotent under redelivery, staff and
   const visits = new VisitMaintainer(clickhouse, config, { now: () => nowMs });
   const day1 = [
     // a: entrance → zone → zone → checkout, 20 min
-    s('a', DAY1, 'entrance'),
-    s('a', DAY1 + 5 * MIN, 'zone'),
-    s('a', DAY1 + 8 * MIN, 'zone'),
-    s('a', DAY1 + 20 * MIN, 'checkout'),
+    s('a', DAY1, 'entrance'), s('a', DAY1 + 5 * MIN, 'zone'), s('a', DAY1 + 8 * MIN, 'zone'), s('a', DAY1 + 20 * MIN, 'checkout'),
     // b: entrance → checkout, 10 min
-    s('b', DAY1 + 30 * MIN, 'entrance'),
-    s('b', DAY1 + 40 * MIN, 'checkout'),
+    s('b', DAY1 + 30 * MIN, 'entrance'), s('b', DAY1 + 40 * MIN, 'checkout'),
     // c: a bounce of 3 s (never counts)
     s('c', DAY1 + 60 * MIN, 'entrance'),
     // staff all morning
-    s('staff-1', DAY1, 'zone', 'staff'),
-    s('staff-1', DAY1 + 90 * MIN, 'checkout', 'staff'),
+    s('staff-1', DAY1, 'zone', 'staff'), s('staff-1', DAY1 + 90 * MIN, 'checkout', 'staff'),
   ];
   await deliver(visits, day1.slice(0, 5));
   await deliver(visits, day1.slice(0, 5)); // redelivered
@@ -93,12 +66,7 @@ test('a store of two days: exact reports, idempotent under redelivery, staff and
   await visits.sweep();
   await visits.sweep(); // a second sweep writes nothing new
   // Day 2: a returns (15 min, entrance → zone), d is new (entrance → checkout, 6 min).
-  const day2 = [
-    s('a', DAY2, 'entrance'),
-    s('a', DAY2 + 15 * MIN, 'zone'),
-    s('d', DAY2 + 60 * MIN, 'entrance'),
-    s('d', DAY2 + 66 * MIN, 'checkout'),
-  ];
+  const day2 = [s('a', DAY2, 'entrance'), s('a', DAY2 + 15 * MIN, 'zone'), s('d', DAY2 + 60 * MIN, 'entrance'), s('d', DAY2 + 66 * MIN, 'checkout')];
   await deliver(visits, day2);
   await deliver(visits, day2);
   nowMs = DAY2 + 12 * 3600_000;
@@ -112,53 +80,23 @@ test('a store of two days: exact reports, idempotent under redelivery, staff and
   assert.deepEqual(daily.totals, { visitors: 3, visits: 4, newVisits: 3, returningVisits: 1 });
   assert.equal(daily.rulesVersions.length, 1);
   const hourly = await queryFootfall(clickhouse, RANGE, 'hour');
-  assert.deepEqual(
-    hourly.buckets.map((b) => [b.period, b.visits]),
-    [
-      ['2026-11-02 09:00', 2],
-      ['2026-11-03 09:00', 1],
-      ['2026-11-03 10:00', 1],
-    ],
-  );
+  assert.deepEqual(hourly.buckets.map((b) => [b.period, b.visits]), [['2026-11-02 09:00', 2], ['2026-11-03 09:00', 1], ['2026-11-03 10:00', 1]]);
   const weekly = await queryFootfall(clickhouse, RANGE, 'week');
-  assert.deepEqual(
-    weekly.buckets.map((b) => [b.period, b.visitors, b.visits]),
-    [['2026-11-02', 3, 4]],
-  );
+  assert.deepEqual(weekly.buckets.map((b) => [b.period, b.visitors, b.visits]), [['2026-11-02', 3, 4]]);
 
   const dwell = await queryDwellDistribution(clickhouse, RANGE);
   assert.equal(dwell.visits, 4);
   // dwell (s): 363, 603, 903, 1203 (each last sighting lasts 3 s)
   assert.equal(dwell.medianS, 903);
-  assert.deepEqual(
-    dwell.histogram.filter((h) => h.visits > 0).map((h) => [h.fromMin, h.visits]),
-    [
-      [5, 1],
-      [10, 2],
-      [20, 1],
-    ],
-  );
+  assert.deepEqual(dwell.histogram.filter((h) => h.visits > 0).map((h) => [h.fromMin, h.visits]), [[5, 1], [10, 2], [20, 1]]);
 
   const returning = await queryReturningVisitors(clickhouse, RANGE);
-  assert.deepEqual(
-    [returning.visitors, returning.visits, returning.returningVisits, returning.returningVisitRate],
-    [3, 4, 1, 0.25],
-  );
-  assert.deepEqual(returning.frequency, [
-    { visits: '1', visitors: 2 },
-    { visits: '2', visitors: 1 },
-  ]);
+  assert.deepEqual([returning.visitors, returning.visits, returning.returningVisits, returning.returningVisitRate], [3, 4, 1, 0.25]);
+  assert.deepEqual(returning.frequency, [{ visits: '1', visitors: 2 }, { visits: '2', visitors: 1 }]);
   assert.deepEqual(returning.daysBetweenVisits, { pairs: 1, mean: 1, median: 1 });
 
   const paths = await queryTopPaths(clickhouse, RANGE);
-  assert.deepEqual(
-    paths.paths.map((p) => [p.path.join('>'), p.visits]),
-    [
-      ['entrance>checkout', 2],
-      ['entrance>zone', 1],
-      ['entrance>zone>checkout', 1],
-    ],
-  );
+  assert.deepEqual(paths.paths.map((p) => [p.path.join('>'), p.visits]), [['entrance>checkout', 2], ['entrance>zone', 1], ['entrance>zone>checkout', 1]]);
   const transitions = await queryTransitions(clickhouse, RANGE);
   assert.deepEqual(transitions.links, [
     { from: 'entrance', to: 'checkout', visits: 2 },
@@ -166,38 +104,17 @@ test('a store of two days: exact reports, idempotent under redelivery, staff and
     { from: 'zone', to: 'checkout', visits: 1 },
   ]);
   assert.deepEqual(await queryPathFunnel(clickhouse, RANGE, ['entrance', 'zone', 'checkout']), [
-    { step: 'entrance', visits: 4 },
-    { step: 'zone', visits: 2 },
-    { step: 'checkout', visits: 1 },
+    { step: 'entrance', visits: 4 }, { step: 'zone', visits: 2 }, { step: 'checkout', visits: 1 },
   ]);
   const overDay = await queryOccupancyOverDay(clickhouse, RANGE);
-  assert.deepEqual(
-    overDay.filter((o) => o.at.startsWith('2026-11-02') && o.people > 0),
-    [
-      { at: '2026-11-02 09:00', people: 1 },
-      { at: '2026-11-02 09:15', people: 1 },
-      { at: '2026-11-02 09:30', people: 1 },
-    ],
-  );
-  assert.equal(
-    overDay.filter((o) => o.at.startsWith('2026-11-02')).length,
-    96,
-    'every quarter hour of the day, empty ones as 0',
-  );
+  assert.deepEqual(overDay.filter((o) => o.at.startsWith('2026-11-02') && o.people > 0), [{ at: '2026-11-02 09:00', people: 1 }, { at: '2026-11-02 09:15', people: 1 }, { at: '2026-11-02 09:30', people: 1 }]);
+  assert.equal(overDay.filter((o) => o.at.startsWith('2026-11-02')).length, 96, 'every quarter hour of the day, empty ones as 0');
 
   // Visit rows were written many times; FINAL leaves one per visit (bounce included, uncounted).
-  const rows = await (
-    await clickhouse.query({
-      query: "SELECT identity_id, counted, status FROM visits FINAL WHERE site_id = 'shop' ORDER BY start",
-      format: 'JSONEachRow',
-    })
-  ).json();
+  const rows = await (await clickhouse.query({ query: "SELECT identity_id, counted, status FROM visits FINAL WHERE site_id = 'shop' ORDER BY start", format: 'JSONEachRow' })).json();
   assert.deepEqual(rows, [
-    { identity_id: 'a', counted: 1, status: 'closed' },
-    { identity_id: 'b', counted: 1, status: 'closed' },
-    { identity_id: 'c', counted: 0, status: 'closed' },
-    { identity_id: 'a', counted: 1, status: 'closed' },
-    { identity_id: 'd', counted: 1, status: 'closed' },
+    { identity_id: 'a', counted: 1, status: 'closed' }, { identity_id: 'b', counted: 1, status: 'closed' },
+    { identity_id: 'c', counted: 0, status: 'closed' }, { identity_id: 'a', counted: 1, status: 'closed' }, { identity_id: 'd', counted: 1, status: 'closed' },
   ]);
 });
 
@@ -213,14 +130,11 @@ test('after a restart, open visits are recovered: stale ones close at start-up, 
   const restarted = new VisitMaintainer(clickhouse, config, { now: () => nowMs });
   const f2 = s('f', DAY3 + 35 * MIN, 'checkout');
   await deliver(restarted, [f1, f2]);
-  const rows = await (
-    await clickhouse.query({
-      query:
-        "SELECT identity_id, status, sightings, cameras FROM visits FINAL WHERE site_id = 'shop' AND start >= fromUnixTimestamp64Milli({t:Int64}) ORDER BY start",
-      query_params: { t: DAY3 },
-      format: 'JSONEachRow',
-    })
-  ).json();
+  const rows = await (await clickhouse.query({
+    query: "SELECT identity_id, status, sightings, cameras FROM visits FINAL WHERE site_id = 'shop' AND start >= fromUnixTimestamp64Milli({t:Int64}) ORDER BY start",
+    query_params: { t: DAY3 },
+    format: 'JSONEachRow',
+  })).json();
   assert.deepEqual(rows, [
     { identity_id: 'e', status: 'closed', sightings: 1, cameras: ['entrance'] },
     { identity_id: 'f', status: 'open', sightings: 2, cameras: ['entrance', 'checkout'] },

@@ -24,12 +24,7 @@ const OBSERVATIONS = 2000;
 const PEOPLE = 400;
 const KILL_AFTER = 500;
 const CLI = new URL('../../bin/revisit.js', import.meta.url).pathname;
-const limits: MessageLimits = {
-  embeddingDim: 512,
-  maxMessageBytes: 65_536,
-  isKnownSite: (s) => s === SITE,
-  times: { now: Date.now, maxFutureSkewMs: 300_000, maxPastMsOf: () => 86_400_000 },
-};
+const limits: MessageLimits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s) => s === SITE, times: { now: Date.now, maxFutureSkewMs: 300_000, maxPastMsOf: () => 86_400_000 } };
 
 let kafka: KafkaService;
 let redisServer: LocalRedisServer;
@@ -72,17 +67,8 @@ function observations(): FaceObservation[] {
     const e = people[i % PEOPLE].map((v) => v + (random() - 0.5) * 0.3);
     const n = Math.hypot(...e);
     return {
-      observationId: `obs-${i}`,
-      siteId: SITE,
-      cameraId: 'cam',
-      trackId: `t-${i}`,
-      tStartMs: t0 + i * 1000,
-      tEndMs: t0 + i * 1000 + 500,
-      embedding: e.map((v) => v / n),
-      quality: 0.9,
-      modelId: MODEL_ID,
-      modelVersion: MODEL_VERSION,
-      cannotLinkTrackIds: [],
+      observationId: `obs-${i}`, siteId: SITE, cameraId: 'cam', trackId: `t-${i}`, tStartMs: t0 + i * 1000, tEndMs: t0 + i * 1000 + 500,
+      embedding: e.map((v) => v / n), quality: 0.9, modelId: MODEL_ID, modelVersion: MODEL_VERSION, cannotLinkTrackIds: [],
     };
   });
 }
@@ -106,17 +92,12 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs: num
   }
 }
 
-test('SIGKILL mid-stream and restart: sightings equal observations, none lost, none doubled', {
-  timeout: 180_000,
-}, async (t) => {
+test('SIGKILL mid-stream and restart: sightings equal observations, none lost, none doubled', { timeout: 180_000 }, async (t) => {
   const bus = createKafkaBus({ brokers: kafka.brokers, clientId: 'crash-test', numPartitions: 1 });
   try {
     const all = observations();
     for (let i = 0; i < all.length; i += 250) {
-      await bus.publish(
-        topic,
-        all.slice(i, i + 250).map((o) => ({ key: SITE, value: encodeFaceObservation(o, limits) })),
-      );
+      await bus.publish(topic, all.slice(i, i + 250).map((o) => ({ key: SITE, value: encodeFaceObservation(o, limits) })));
     }
   } finally {
     await bus.close();
@@ -136,15 +117,10 @@ test('SIGKILL mid-stream and restart: sightings equal observations, none lost, n
   await admin.connect();
   try {
     // Offsets are committed only after Redis and ClickHouse have a batch: all committed = all sunk.
-    await until(
-      'every offset committed',
-      async () => {
-        const [committed] = await admin.fetchOffsets({ groupId: 'reid-worker', topics: [topic] });
-        return committed.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0) === OBSERVATIONS;
-      },
-      120_000,
-      250,
-    );
+    await until('every offset committed', async () => {
+      const [committed] = await admin.fetchOffsets({ groupId: 'reid-worker', topics: [topic] });
+      return committed.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0) === OBSERVATIONS;
+    }, 120_000, 250);
   } finally {
     await admin.disconnect();
   }
@@ -152,22 +128,14 @@ test('SIGKILL mid-stream and restart: sightings equal observations, none lost, n
   assert.equal(await secondExit, 0, 'a clean stop');
 
   // The worker's embedded ClickHouse is free now that its process has exited.
-  const clickhouse = await createClickHouseClient({
-    dataDir: dir,
-    clickhouse: { username: 'default', password: '', database: 'default' },
-  });
+  const clickhouse = await createClickHouseClient({ dataDir: dir, clickhouse: { username: 'default', password: '', database: 'default' } });
   try {
-    const count = async (query: string) =>
-      Number((await (await clickhouse.query({ query, format: 'JSONEachRow' })).json<{ n: string }>())[0].n);
+    const count = async (query: string) => Number((await (await clickhouse.query({ query, format: 'JSONEachRow' })).json<{ n: string }>())[0].n);
     assert.equal(await count('SELECT count() AS n FROM sightings FINAL'), OBSERVATIONS, 'none lost, none doubled');
     assert.equal(await count('SELECT uniqExact(observation_id) AS n FROM sightings'), OBSERVATIONS);
-    t.diagnostic(
-      `killed after ${atKill} handled observations; ${await count('SELECT count() AS n FROM sightings')} rows before deduplication`,
-    );
+    t.diagnostic(`killed after ${atKill} handled observations; ${await count('SELECT count() AS n FROM sightings')} rows before deduplication`);
     assert.equal(
-      await count(
-        'SELECT count() AS n FROM (SELECT observation_id FROM sightings GROUP BY observation_id HAVING uniqExact(identity_id) > 1)',
-      ),
+      await count('SELECT count() AS n FROM (SELECT observation_id FROM sightings GROUP BY observation_id HAVING uniqExact(identity_id) > 1)'),
       0,
       'a redelivered observation kept its first identity',
     );

@@ -33,12 +33,7 @@ const CLI = new URL('../../bin/revisit.js', import.meta.url).pathname;
 /** Not the default group: the workers must take it from the configuration. */
 const GROUP = uniqueName('reid-group');
 const keyPrefix = 'parts';
-const limits: MessageLimits = {
-  embeddingDim: 512,
-  maxMessageBytes: 65_536,
-  isKnownSite: (s) => SITES.includes(s),
-  times: { now: Date.now, maxFutureSkewMs: 300_000, maxPastMsOf: () => 86_400_000 },
-};
+const limits: MessageLimits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s) => SITES.includes(s), times: { now: Date.now, maxFutureSkewMs: 300_000, maxPastMsOf: () => 86_400_000 } };
 
 let broker: KafkaBroker;
 let redisServer: LocalRedisServer;
@@ -92,18 +87,9 @@ function observations(): FaceObservation[] {
       for (let p = 0; p < PEOPLE; p++) {
         const t = t0 + round * 60_000 + p * 1000;
         out.push({
-          observationId: `${siteId}_p${p}_r${round}`,
-          siteId,
-          cameraId: 'cam',
-          trackId: `t-${s}-${p}-${round}`,
-          tStartMs: t,
-          tEndMs: t + 500,
+          observationId: `${siteId}_p${p}_r${round}`, siteId, cameraId: 'cam', trackId: `t-${s}-${p}-${round}`, tStartMs: t, tEndMs: t + 500,
           // Cosine 0.9 to the person's direction: one person never splits, two never merge.
-          embedding: samePerson(people[s][p], 0.9, random),
-          quality: 0.9,
-          modelId: MODEL_ID,
-          modelVersion: MODEL_VERSION,
-          cannotLinkTrackIds: [],
+          embedding: samePerson(people[s][p], 0.9, random), quality: 0.9, modelId: MODEL_ID, modelVersion: MODEL_VERSION, cannotLinkTrackIds: [],
         });
       }
     });
@@ -113,12 +99,7 @@ function observations(): FaceObservation[] {
 
 function startWorker(name: string): { child: ChildProcess; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [CLI, 'worker'], {
-    env: {
-      ...process.env,
-      REVISIT_CONFIG: join(dir, 'config.json'),
-      REVISIT_DATA_DIR: join(dir, name),
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
-    },
+    env: { ...process.env, REVISIT_CONFIG: join(dir, 'config.json'), REVISIT_DATA_DIR: join(dir, name), LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   workers.push(child);
@@ -128,8 +109,7 @@ function startWorker(name: string): { child: ChildProcess; exited: Promise<numbe
 async function until(what: string, check: () => Promise<boolean>, timeoutMs: number, everyMs = 100): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what} (${await handled()} of ${TOTAL} handled)`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${await handled()} of ${TOTAL} handled)`);
     await sleep(everyMs);
   }
 }
@@ -151,9 +131,7 @@ interface Row {
   site_id: string;
 }
 
-test('two workers, one SIGKILLed mid-stream: the survivor takes its sites; one identity per observation and per person', {
-  timeout: 150_000,
-}, async (t) => {
+test('two workers, one SIGKILLed mid-stream: the survivor takes its sites; one identity per observation and per person', { timeout: 150_000 }, async (t) => {
   const all = observations();
   const a = startWorker('worker-a');
   const b = startWorker('worker-b');
@@ -163,10 +141,7 @@ test('two workers, one SIGKILLed mid-stream: the survivor takes its sites; one i
   let killedAt = -1;
   try {
     for (let i = 0; i < all.length; i += CHUNK) {
-      await bus.publish(
-        topic,
-        all.slice(i, i + CHUNK).map((o) => ({ key: o.siteId, value: encodeFaceObservation(o, limits) })),
-      );
+      await bus.publish(topic, all.slice(i, i + CHUNK).map((o) => ({ key: o.siteId, value: encodeFaceObservation(o, limits) })));
       if (killedAt < 0 && (await handled()) >= KILL_AFTER) {
         a.child.kill('SIGKILL');
         killedAt = await handled();
@@ -185,28 +160,18 @@ test('two workers, one SIGKILLed mid-stream: the survivor takes its sites; one i
   assert.ok(killedAt < TOTAL, `killed mid-stream (${killedAt} of ${TOTAL} handled)`);
 
   // The survivor gets a's partitions once a's session (6 s) expires, and commits everything.
-  await until(
-    'every offset committed',
-    async () => {
-      const [committed] = await admin.fetchOffsets({ groupId: GROUP, topics: [topic] });
-      return committed.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0) === TOTAL;
-    },
-    90_000,
-    250,
-  );
+  await until('every offset committed', async () => {
+    const [committed] = await admin.fetchOffsets({ groupId: GROUP, topics: [topic] });
+    return committed.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0) === TOTAL;
+  }, 90_000, 250);
   b.child.kill('SIGTERM');
   assert.equal(await b.exited, 0, 'the survivor stopped cleanly');
 
   const query = 'SELECT observation_id, identity_id, site_id FROM sightings FINAL';
-  const [rowsA, rowsB] = [
-    await queryWorkerClickHouse<Row>(join(dir, 'worker-a'), query),
-    await queryWorkerClickHouse<Row>(join(dir, 'worker-b'), query),
-  ];
+  const [rowsA, rowsB] = [await queryWorkerClickHouse<Row>(join(dir, 'worker-a'), query), await queryWorkerClickHouse<Row>(join(dir, 'worker-b'), query)];
   const sitesOf = (rows: Row[]) => new Set(rows.map((r) => r.site_id));
   const moved = [...sitesOf(rowsA)].filter((s) => sitesOf(rowsB).has(s));
-  t.diagnostic(
-    `killed after ${killedAt}/${TOTAL} handled; rows: worker a ${rowsA.length} (${sitesOf(rowsA).size} sites), worker b ${rowsB.length} (${sitesOf(rowsB).size} sites); sites handed over: ${moved.length}`,
-  );
+  t.diagnostic(`killed after ${killedAt}/${TOTAL} handled; rows: worker a ${rowsA.length} (${sitesOf(rowsA).size} sites), worker b ${rowsB.length} (${sitesOf(rowsB).size} sites); sites handed over: ${moved.length}`);
   assert.ok(rowsA.length > 0 && rowsB.length > 0, 'both workers owned partitions');
   assert.ok(moved.length > 0, 'sites of the killed worker moved to the survivor');
 
@@ -217,11 +182,7 @@ test('two workers, one SIGKILLed mid-stream: the survivor takes its sites; one i
     identityOf.set(row.observation_id, row.identity_id);
   }
   assert.equal(identityOf.size, TOTAL, 'every observation has a sighting: none lost');
-  assert.deepEqual(
-    [...identityOf.keys()].filter((id) => !id.includes('_r')),
-    [],
-    'no stray rows',
-  );
+  assert.deepEqual([...identityOf.keys()].filter((id) => !id.includes('_r')), [], 'no stray rows');
 
   // Person ↔ identity is one-to-one within each site: no identity split by the handover.
   const identitiesOfPerson = new Map<string, Set<string>>();
@@ -234,10 +195,7 @@ test('two workers, one SIGKILLed mid-stream: the survivor takes its sites; one i
   const split = [...identitiesOfPerson].filter(([, ids]) => ids.size > 1).map(([p]) => p);
   assert.deepEqual(split, [], 'each person has one identity per site');
   assert.equal(identitiesOfPerson.size, SITES.length * PEOPLE);
-  assert.ok(
-    [...peopleOfIdentity.values()].every((p) => p.size === 1),
-    'no identity holds two people',
-  );
+  assert.ok([...peopleOfIdentity.values()].every((p) => p.size === 1), 'no identity holds two people');
 
   let folded = 0;
   for (const site of SITES) folded += await foldedSightings(redis, keyPrefix, site);

@@ -38,10 +38,7 @@ function change(now, before, kind) {
   if (now === null || before === null) return { text: 'change hidden', dir: '' };
   if (kind === 'points') {
     const pts = Math.round(100 * (now - before));
-    return {
-      text: `${pts >= 0 ? '+' : '−'}${Math.abs(pts)} pts vs previous`,
-      dir: pts > 0 ? 'up' : pts < 0 ? 'down' : '',
-    };
+    return { text: `${pts >= 0 ? '+' : '−'}${Math.abs(pts)} pts vs previous`, dir: pts > 0 ? 'up' : pts < 0 ? 'down' : '' };
   }
   if (kind === 'minutes') {
     const min = (now - before) / 60;
@@ -61,6 +58,11 @@ function showKpi(name, value, delta) {
   }
 }
 
+/** A figure's 90 % interval under it (the API computes it from the shown figures; null: a figure is hidden). */
+function showRange(name, range, format = String) {
+  $(`[data-range="${name}"]`).textContent = range ? `90 % range ${format(range.low)}–${format(range.high)}` : '';
+}
+
 async function showKpis(site, from, to) {
   const q = `from=${from}&to=${to}&compare=previous`;
   const [footfall, returning, dwell, occupancy] = await Promise.all([
@@ -78,21 +80,19 @@ async function showKpis(site, from, to) {
   showKpi('visitors', count(t.visitors), change(t.visitors, p.visitors));
   showKpi('visits', count(t.visits), change(t.visits, p.visits));
   const r = returning.report.returningVisitRate;
-  showKpi(
-    'returning',
-    r === null ? 'hidden' : `${Math.round(100 * r)} %`,
-    change(r, returning.previous.report.returningVisitRate, 'points'),
-  );
+  showKpi('returning', r === null ? 'hidden' : `${Math.round(100 * r)} %`, change(r, returning.previous.report.returningVisitRate, 'points'));
   const d = dwell.report.medianS;
-  showKpi(
-    'dwell',
-    d === null ? 'hidden' : `${(d / 60).toFixed(1)} min`,
-    change(d, dwell.previous.report.medianS, 'minutes'),
-  );
+  showKpi('dwell', d === null ? 'hidden' : `${(d / 60).toFixed(1)} min`, change(d, dwell.previous.report.medianS, 'minutes'));
   showKpi('occupancy', count(occupancy.report.now.people));
+  const pct = (x) => `${Math.round(100 * x)} %`;
+  showRange('visitors', footfall.report.intervals?.visitors);
+  showRange('visits', footfall.report.intervals?.visits);
+  showRange('returning', returning.report.intervals?.returningRate, pct);
+  const accuracy = footfall.report.intervals
+    ? `counts come from automatic re-identification, which can merge two people or split one; the ranges are ${footfall.report.intervals.method}`
+    : 'counts come from automatic re-identification; their ranges are not given while a figure is hidden';
   const versions = [...new Set([...footfall.report.rulesVersions, ...dwell.report.rulesVersions])];
-  $('#footnote').textContent =
-    `Visit rules ${versions.join(', ') || '–'} · counts come from automatic re-identification; independent tests of people counting find 93–96 % accuracy. · Fewer than ${n} people or visits are never shown (“< ${n}”, grey bars), nor any figure that would reveal such a count (“hidden”).`;
+  $('#footnote').textContent = `Visit rules ${versions.join(', ') || '–'} · ${accuracy} · Fewer than ${n} people or visits are never shown (“< ${n}”, grey bars), nor any figure that would reveal such a count (“hidden”).`;
 }
 
 async function showCharts(site, from, to) {
