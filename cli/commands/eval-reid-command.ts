@@ -11,6 +11,19 @@ import { matchPolicyFromConfig, naivePolicy, resolvePolicy } from '../../reid-wo
 import { selectPeople } from '../../reid-worker/eval/select-people.ts';
 import { validateLiveCalibration } from '../../reid-worker/eval/validate-live-calibration.ts';
 import { printTable } from '../../common/print-table.ts';
+import { checkReplayIntervals, type ReplayIntervalCheck } from './check-replay-intervals.ts';
+
+/** Share of seeds whose interval holds the truth, with each seed's check. */
+function replayCoverage(checks: ReplayIntervalCheck[]) {
+  const share = (pick: (c: ReplayIntervalCheck) => boolean) => checks.filter(pick).length / checks.length;
+  return {
+    seeds: checks.length,
+    confidence: 0.9,
+    visitors: share((c) => c.visitors.covered),
+    returning_rate: share((c) => c.returningRate.covered),
+    runs: checks,
+  };
+}
 import { createProgressBar, ratePerSecond } from '../progress-bar.ts';
 
 interface EvalReidOptions {
@@ -153,6 +166,13 @@ export function evalReidCommand(): Command {
             validateLiveCalibration(faces, { seed, policy: engine, minQuality: config.ingest.quality.minQuality }),
           )
         : undefined;
+      const intervals = calibration?.map((check) => {
+        const run = replaySightings(faces, { seed: check.seed, policy, index }).scores;
+        return checkReplayIntervals(
+          { seed: check.seed, createdIds: run.created_ids, trueIds: run.true_ids, visits: faces.length },
+          check,
+        );
+      });
       if (opts.json) {
         const report = {
           ...scores,
@@ -169,6 +189,7 @@ export function evalReidCommand(): Command {
           ablation,
           sizes,
           calibration,
+          interval_coverage: intervals && replayCoverage(intervals),
         };
         console.log(JSON.stringify(report));
         return;
@@ -218,6 +239,17 @@ export function evalReidCommand(): Command {
             '~90 % range': c.fmrRange ? `${c.fmrRange[0].toExponential(1)}…${c.fmrRange[1].toExponential(1)}` : '',
             labelled: c.labelledFmr.toExponential(2),
             ratio: c.ratio?.toFixed(2) ?? '–',
+          })),
+        );
+      }
+      if (intervals) {
+        const c = replayCoverage(intervals);
+        printTable(
+          `The published 90 % intervals against the truth (each photo a visit; rates as a site gets them): coverage visitors ${c.visitors}, returning rate ${c.returning_rate}`,
+          intervals.map((r) => ({
+            seed: r.seed,
+            visitors: `${r.visitors.truth} true, ${r.visitors.reported} reported, ${r.visitors.low}–${r.visitors.high}`,
+            'returning rate': `${r.returningRate.truth.toFixed(4)} true, ${r.returningRate.reported.toFixed(4)} reported, ${r.returningRate.low}–${r.returningRate.high}`,
           })),
         );
       }

@@ -70,7 +70,8 @@ before(async () => {
       sites: [{ id: SITE, name: SITE, tenant: 't1', timezone: 'UTC' }],
       matching: { matchMinCosine: 0.3, reclusterEveryMs: 60_000 },
     },
-    () => T0,
+    // The worker's clock after the last sighting: observations ahead of it are out of its time window.
+    () => T0 + 3 * 3600_000,
   );
   publisher = new ObservationPublisher(
     env.runtime.bus,
