@@ -11,6 +11,7 @@ import { mergeIdentities } from './match/merge-identities.ts';
 import { resolvePolicy, shiftFor, type GalleryContext, type MatchPolicy } from './match/match-policy.ts';
 import { planMerges, type CandidatePair, type MergeEvent } from './match/plan-merges.ts';
 import type { Member } from './match/split-identity.ts';
+import { RecentMembers } from './match/recent-members.ts';
 
 /**
  * How long a track's identity is remembered for cannot-link checks. A cannot-link names tracks
@@ -20,13 +21,6 @@ import type { Member } from './match/split-identity.ts';
 const RECENT_TRACK_MS = 10 * 60_000;
 /** Neighbours a re-clustering pass looks at per changed identity (itself included). */
 const RECLUSTER_K = 4;
-/**
- * Recent sightings kept per identity for split repair (stream time, and at most this many each):
- * the two faces that reveal a wrong merge are seen within a visit of the sightings that must move.
- * Their embeddings stay in worker memory only, like the centroids.
- */
-const MEMBER_WINDOW_MS = 24 * 3_600_000;
-const MAX_MEMBERS = 32;
 /**
  * Cannot-links are kept in the registry only between identities within reach of a merge: merges
  * need ≥ 0.5, so two identities further apart than 0.3 never meet again, and most faces sharing
@@ -60,8 +54,8 @@ export class SiteState {
   private readonly cannotLinks = new Map<string, Set<string>>();
   private readonly provisional = new Set<string>();
   private readonly dirty = new Set<string>();
-  /** Identity → its recent members; insertion order is the order of their latest member. */
-  private readonly members = new Map<string, Member[]>();
+  /** Each identity's recent sightings, for split repair (worker memory only, like the centroids). */
+  private readonly members = new RecentMembers();
   private newCannotLinks: Array<[string, string]> = [];
   /** Identity → last seen, in the order they were last seen (roughly: a rebuild loads them sorted). */
   private readonly lastSeen = new Map<string, number>();
@@ -265,27 +259,23 @@ export class SiteState {
       if (atMs > obs.tEndMs - RECENT_TRACK_MS) break;
       this.recentTracks.delete(k);
     }
-    this.addMembers(
-      identityId,
-      [
-        {
-          observationId: obs.observationId,
-          cameraId: obs.cameraId,
-          trackId: obs.trackId,
-          embedding: obs.embedding,
-          quality: obs.quality,
-          tStartMs: obs.tStartMs,
-          tEndMs: obs.tEndMs,
-        },
-      ],
-      obs.tEndMs,
-    );
+    this.members.add(identityId, [
+      {
+        observationId: obs.observationId,
+        cameraId: obs.cameraId,
+        trackId: obs.trackId,
+        embedding: obs.embedding,
+        quality: obs.quality,
+        tStartMs: obs.tStartMs,
+        tEndMs: obs.tEndMs,
+      },
+    ]);
     for (const other of others) this.addCannotLink(identityId, other);
   }
 
-  /** The identity's sightings of the last day or so (at most MAX_MEMBERS), oldest first. */
+  /** The identity's sightings of the last day or so, oldest first. */
   membersOf(identityId: string): readonly Member[] {
-    return this.members.get(identityId) ?? [];
+    return this.members.of(identityId);
   }
 
   /** The member a camera's track became, while its identity remembers it. */
@@ -298,12 +288,8 @@ export class SiteState {
 
   /** Moves members (after a split) from one identity to another, and records that the two are different people. */
   moveMembers(from: string, to: string, observationIds: Set<string>): void {
-    const moving = this.membersOf(from).filter((m) => observationIds.has(m.observationId));
-    this.members.set(
-      from,
-      this.membersOf(from).filter((m) => !observationIds.has(m.observationId)),
-    );
-    this.addMembers(to, moving, Math.max(0, ...moving.map((m) => m.tEndMs)));
+    const moving = this.members.take(from, observationIds);
+    this.members.add(to, moving);
     for (const m of moving) {
       const recent = this.recentTracks.get(trackKey(m.cameraId, m.trackId));
       if (recent?.identityId === from) recent.identityId = to;
@@ -372,7 +358,7 @@ export class SiteState {
     for (const recent of this.recentTracks.values()) if (recent.identityId === event.from) recent.identityId = event.to;
     const members = this.membersOf(event.from);
     this.remove(event.from);
-    this.addMembers(event.to, members, Math.max(0, ...members.map((m) => m.tEndMs)));
+    this.members.add(event.to, members);
     const identity = this.put(merged);
     this.setProvisional(event.to, stillProvisional);
     return { ...event, identity };
@@ -395,19 +381,6 @@ export class SiteState {
     this.lastSeen.delete(identityId);
     this.lastSeen.set(identityId, lastSeenMs);
     this.latestMs = Math.max(this.latestMs, lastSeenMs);
-  }
-
-  private addMembers(identityId: string, added: readonly Member[], atMs: number): void {
-    const list = [...this.membersOf(identityId), ...added].sort((x, y) => x.tStartMs - y.tStartMs).slice(-MAX_MEMBERS);
-    this.members.delete(identityId);
-    this.members.set(
-      identityId,
-      list.filter((m) => m.tEndMs > atMs - MEMBER_WINDOW_MS),
-    );
-    for (const [id, kept] of this.members) {
-      if (kept.length > 0 && kept[kept.length - 1].tEndMs > atMs - MEMBER_WINDOW_MS) break;
-      this.members.delete(id);
-    }
   }
 
   private link(a: string, b: string): void {
