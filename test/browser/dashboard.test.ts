@@ -10,17 +10,7 @@ import { KEYS, startSeededDeployment, type SeededDeployment } from '../harness/s
 
 const CHARTS = ['footfall', 'new-vs-returning', 'dwell', 'paths', 'transitions', 'occupancy'];
 // Without the background-networking flags Chromium keeps dialling Google, which this machine refuses.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
 let store: SeededDeployment;
 let api: RunningApi;
@@ -29,14 +19,8 @@ let browser: Browser;
 before(async () => {
   store = await startSeededDeployment();
   const config = store.runtime.config;
-  api = await serveApi({
-    config: { ...config, api: { ...config.api, port: 0 }, bi: { ...config.bi, port: 0 } },
-    clickhouse: store.runtime.clickhouse,
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.REVISIT_CHROMIUM ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  api = await serveApi({ config: { ...config, api: { ...config.api, port: 0 }, bi: { ...config.bi, port: 0 } }, clickhouse: store.runtime.clickhouse });
+  browser = await chromium.launch({ executablePath: process.env.REVISIT_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 });
 
 after(async () => {
@@ -47,13 +31,8 @@ after(async () => {
 
 /** The totals as the dashboard must show them: a hidden (small) total reads "< minCount". */
 async function apiTotals(site: string, from: string, to: string) {
-  const res = await fetch(`${api.url}/api/v1/sites/${site}/reports/footfall?from=${from}&to=${to}&granularity=day`, {
-    headers: { authorization: `Bearer ${KEYS.all}` },
-  });
-  const { totals, minCount } = (await res.json()).report as {
-    totals: { visitors: number | null; visits: number | null };
-    minCount: number;
-  };
+  const res = await fetch(`${api.url}/api/v1/sites/${site}/reports/footfall?from=${from}&to=${to}&granularity=day`, { headers: { authorization: `Bearer ${KEYS.all}` } });
+  const { totals, minCount } = (await res.json()).report as { totals: { visitors: number | null; visits: number | null }; minCount: number };
   const shown = (n: number | null) => (n === null ? `< ${minCount}` : String(n));
   return { visits: totals.visits, shownVisitors: shown(totals.visitors), shownVisits: shown(totals.visits) };
 }
@@ -73,8 +52,7 @@ test('enter a key, see the store, switch site and dates: charts render and numbe
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 401/.test(m.text()))
-      errors.push(`console: ${m.text()} (${m.location().url})`);
+    if (m.type() === 'error' && !/status of 401/.test(m.text())) errors.push(`console: ${m.text()} (${m.location().url})`);
   });
   // Every CSP refusal (an eval, an inline script, a foreign origin) is reported to the page as this event.
   await page.addInitScript(() => {
@@ -100,11 +78,7 @@ test('enter a key, see the store, switch site and dates: charts render and numbe
   assert.equal(await kpi(page, 'visitors'), totals.shownVisitors);
   assert.equal(await kpi(page, 'visits'), totals.shownVisits);
   for (const name of CHARTS) {
-    const marks = await page
-      .locator(
-        `#chart-${name} svg .mark-rect path, #chart-${name} svg .mark-area path, #chart-${name} svg .mark-text text`,
-      )
-      .count();
+    const marks = await page.locator(`#chart-${name} svg .mark-rect path, #chart-${name} svg .mark-area path, #chart-${name} svg .mark-text text`).count();
     assert.ok(marks > 0, `${name} chart has marks`);
   }
   const shot = join(mkdtempSync(join(tmpdir(), 'revisit-dashboard-')), 'dashboard.png');
@@ -134,17 +108,10 @@ test('enter a key, see the store, switch site and dates: charts render and numbe
   assert.match((await page.textContent('#footnote'))!, /Fewer than 5 people or visits are never shown/);
   // Error bars under the tiles and how they were obtained, not an unsourced accuracy claim.
   assert.match((await page.textContent('[data-range="visitors"]'))!, /^90 % range \d+–\d+$/);
-  assert.match(
-    (await page.textContent('#footnote'))!,
-    /the ranges are 90 % intervals from the rates of the re-identification engine/,
-  );
+  assert.match((await page.textContent('#footnote'))!, /the ranges are 90 % intervals from the rates of the re-identification engine/);
   assert.doesNotMatch((await page.textContent('#footnote'))!, /93–96/);
   assert.deepEqual(errors, [], 'no script errors');
-  assert.deepEqual(
-    await page.evaluate(() => (window as unknown as { cspViolations?: string[] }).cspViolations ?? []),
-    [],
-    'no CSP violation',
-  );
+  assert.deepEqual(await page.evaluate(() => (window as unknown as { cspViolations?: string[] }).cspViolations ?? []), [], 'no CSP violation');
   // DevTools lifts the CSP for the evaluated code itself; a timer callback runs as the page's own code.
   const evalAllowed = await page.evaluate(
     () =>
