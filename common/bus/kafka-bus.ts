@@ -1,7 +1,15 @@
 /** The Kafka implementation of the bus: the only module in Revisit that imports kafkajs. */
-import { Kafka, Partitioners, logLevel as KafkaLogLevel, type Admin, type EachBatchPayload, type LogEntry } from 'kafkajs';
+import {
+  Kafka,
+  Partitioners,
+  logLevel as KafkaLogLevel,
+  type Admin,
+  type EachBatchPayload,
+  type LogEntry,
+} from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createLogger, type Logger } from '../logger.ts';
+import { createLogger, logLevel as processLogLevel, type Logger } from '../logger.ts';
+import { consumerLag } from '../metrics.ts';
 import { RetryBackoff } from './retry-backoff.ts';
 import type { BatchHandler, Bus, DeliveredBatch, OutgoingMessage, SubscribeOptions, Subscription } from './bus.ts';
 
@@ -9,7 +17,7 @@ export interface KafkaBusOptions {
   /** Bootstrap `host:port` addresses. */
   brokers: string[];
   clientId: string;
-  /** kafkajs's own log level, routed into our logger (default 'warn'). */
+  /** kafkajs's own log level, routed into our logger (default: the process's, LOG_LEVEL). */
   logLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
   /** Partitions of the topics this bus creates on first use (default 4). */
   numPartitions?: number;
@@ -32,6 +40,17 @@ const LOG_LEVELS = {
   info: KafkaLogLevel.INFO,
   debug: KafkaLogLevel.DEBUG,
 } as const;
+
+/** kafkajs's level for the process's pino level: kafkajs logs through our logger, so it need not say more than that logs. */
+function kafkaLevelOf(level: string): keyof typeof LOG_LEVELS {
+  if (level === 'silent') return 'nothing';
+  if (level === 'fatal' || level === 'error') return 'error';
+  if (level === 'trace') return 'debug';
+  return level in LOG_LEVELS ? (level as keyof typeof LOG_LEVELS) : 'warn';
+}
+
+/** A readiness ping that has not connected by then counts as a broker down. */
+const PING_CONNECT_TIMEOUT_MS = 1000;
 
 /** How often a running handler tells the coordinator it is alive; kafkajs throttles to heartbeatInterval. */
 const HEARTBEAT_EVERY_MS = 1000;
@@ -63,7 +82,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   const kafka = new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
-    logLevel: LOG_LEVELS[options.logLevel ?? 'warn'],
+    logLevel: LOG_LEVELS[options.logLevel ?? kafkaLevelOf(processLogLevel())],
     logCreator: () => logEntryTo(logger),
   });
 
@@ -103,13 +122,24 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       await (await producer.get()).send({
         topic,
         acks: -1,
-        messages: messages.map((m) => ({ key: m.key, value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength) })),
+        messages: messages.map((m) => ({
+          key: m.key,
+          value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength),
+        })),
       });
     },
 
+    ping: () => pingKafka(options.brokers),
+
     async subscribe(subscribeOptions: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
       await ensureTopic(subscribeOptions.topic);
-      const subscription = await startConsumer(kafka, subscribeOptions, handler, { logger, retryBackoffMs, retryBackoffMaxMs, maxWaitTimeInMs, sessionTimeoutMs });
+      const subscription = await startConsumer(kafka, subscribeOptions, handler, {
+        logger,
+        retryBackoffMs,
+        retryBackoffMaxMs,
+        maxWaitTimeInMs,
+        sessionTimeoutMs,
+      });
       const { topic, groupId } = subscribeOptions;
       const tracked: Subscription = {
         drain: async () => drainGroup(await admin.get(), topic, groupId, drainTimeoutMs),
@@ -131,10 +161,16 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
 
 /**
  * Resolves once a Kafka cluster answers a metadata request; rejects at the first failure
- * (callers poll). Used by the test harness to know a fresh broker is up.
+ * (callers poll). A bus's readiness probe, and the test harness's sign that a fresh broker is up.
  */
 export async function pingKafka(brokers: string[]): Promise<void> {
-  const kafka = new Kafka({ clientId: 'revisit-ping', brokers, logLevel: KafkaLogLevel.NOTHING, connectionTimeout: 1000, retry: { retries: 0 } });
+  const kafka = new Kafka({
+    clientId: 'revisit-ping',
+    brokers,
+    logLevel: KafkaLogLevel.NOTHING,
+    connectionTimeout: PING_CONNECT_TIMEOUT_MS,
+    retry: { retries: 0 },
+  });
   const admin = kafka.admin();
   try {
     await admin.connect();
@@ -154,27 +190,51 @@ interface ConsumerSettings {
 
 async function startConsumer(
   kafka: Kafka,
-  { topic, groupId, onAssigned }: SubscribeOptions,
+  { topic, groupId, onAssigned, startAt }: SubscribeOptions,
   handler: BatchHandler,
   { logger, retryBackoffMs, retryBackoffMaxMs, maxWaitTimeInMs, sessionTimeoutMs }: ConsumerSettings,
 ): Promise<{ stop(): Promise<void> }> {
   // kafkajs's heartbeat default (3 s) must stay below the session timeout.
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs, sessionTimeout: sessionTimeoutMs, heartbeatInterval: Math.min(3000, Math.floor(sessionTimeoutMs / 3)) });
+  const consumer = kafka.consumer({
+    groupId,
+    maxWaitTimeInMs,
+    sessionTimeout: sessionTimeoutMs,
+    heartbeatInterval: Math.min(3000, Math.floor(sessionTimeoutMs / 3)),
+  });
   const backoff = new RetryBackoff({ initialMs: retryBackoffMs, maxMs: retryBackoffMaxMs });
   const stopping = new AbortController();
   const assignment = assignmentGate(onAssigned, logger);
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => assignment.assign(payload.memberAssignment[topic] ?? []));
+  const lag = partitionLag(groupId, topic);
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    const partitions = payload.memberAssignment[topic] ?? [];
+    lag.keepOnly(partitions);
+    logger.info({ topic, groupId, partitions }, 'partitions assigned');
+    assignment.assign(partitions);
+  });
 
-  const eachBatch = async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
+  const eachBatch = async ({
+    batch,
+    resolveOffset,
+    commitOffsetsIfNecessary,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> => {
     if (batch.isEmpty() || !isRunning() || isStale()) return;
     const { partition } = batch;
     const delivered: DeliveredBatch = {
       topic,
       partition,
-      messages: batch.messages.map((m) => ({ key: m.key?.toString('utf8') ?? '', value: m.value ?? EMPTY, partition, offset: m.offset })),
+      messages: batch.messages.map((m) => ({
+        key: m.key?.toString('utf8') ?? '',
+        value: m.value ?? EMPTY,
+        partition,
+        offset: m.offset,
+      })),
     };
     const first = delivered.messages[0].offset;
     const last = delivered.messages[delivered.messages.length - 1].offset;
+    lag.set(partition, BigInt(batch.highWatermark) - BigInt(first));
     // A handler that runs longer than the session timeout must not get its partitions taken away.
     const beat = setInterval(() => heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
     try {
@@ -182,8 +242,13 @@ async function startConsumer(
       await handler(delivered);
     } catch (error) {
       const { delayMs, failures, outageStarted } = backoff.failed(partition);
-      if (outageStarted) logger.warn({ err: error, topic, partition, offset: first }, 'batch handler failed: the batch will be delivered again until it succeeds');
-      else logger.debug({ err: error, topic, partition, offset: first, failures, delayMs }, 'batch handler failed again');
+      if (outageStarted)
+        logger.warn(
+          { err: error, topic, partition, offset: first },
+          'batch handler failed: the batch will be delivered again until it succeeds',
+        );
+      else
+        logger.debug({ err: error, topic, partition, offset: first, failures, delayMs }, 'batch handler failed again');
       consumer.seek({ topic, partition, offset: first });
       await sleep(delayMs, undefined, { signal: stopping.signal }).catch(() => undefined);
       return;
@@ -196,14 +261,17 @@ async function startConsumer(
     // once stop() has begun, and the batch in hand when stopping would be handled twice.
     // A failed commit (e.g. a rebalance meanwhile) throws into kafkajs, which rejoins; whoever
     // owns the partition next gets this batch again, which idempotent sinks absorb.
-    await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(last) + 1n).toString() }] }] });
+    await commitOffsetsIfNecessary({
+      topics: [{ topic, partitions: [{ partition, offset: (BigInt(last) + 1n).toString() }] }],
+    });
     resolveOffset(last);
+    lag.set(partition, BigInt(batch.highWatermark) - BigInt(last) - 1n);
   };
 
   await consumer.connect();
   try {
-    // A new group starts at the beginning: observations published before the first worker came up count.
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    // A new group starts at the beginning unless told otherwise: observations published before the first worker came up count.
+    await consumer.subscribe({ topics: [topic], fromBeginning: startAt !== 'latest' });
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
   } catch (error) {
     await consumer.disconnect();
@@ -214,6 +282,7 @@ async function startConsumer(
       stopping.abort();
       // Waits for the batch in hand, then leaves the group so its partitions move on at once.
       await consumer.disconnect();
+      lag.keepOnly([]);
     },
   };
 }
@@ -240,7 +309,31 @@ function assignmentGate(onAssigned: SubscribeOptions['onAssigned'], logger: Logg
     assign(assigned: number[]) {
       partitions = [...assigned].sort((a, b) => a - b);
       pending = undefined;
-      ready().catch((error: unknown) => logger.warn({ err: error, partitions }, 'onAssigned failed: retried before the next batch'));
+      ready().catch((error: unknown) =>
+        logger.warn({ err: error, partitions }, 'onAssigned failed: retried before the next batch'),
+      );
+    },
+  };
+}
+
+/**
+ * The lag gauge of one subscription's partitions. Kafka tells a consumer its partition's end (the
+ * high watermark) with every batch: the lag is known at delivery (the batch and what follows it)
+ * and after the commit. A partition that moved to another member drops out of this process's series.
+ */
+function partitionLag(group: string, topic: string) {
+  const owned = new Set<number>();
+  return {
+    set(partition: number, messages: bigint) {
+      owned.add(partition);
+      consumerLag.set({ group, topic, partition: String(partition) }, Number(messages > 0n ? messages : 0n));
+    },
+    keepOnly(partitions: number[]) {
+      for (const partition of owned) {
+        if (partitions.includes(partition)) continue;
+        owned.delete(partition);
+        consumerLag.remove({ group, topic, partition: String(partition) });
+      }
     },
   };
 }

@@ -21,3 +21,9 @@ export async function createClickHouseClient(
   const { createChdbConnection } = await import('chdb/connection');
   return createClient({ connection: createChdbConnection({ path }) } as Parameters<typeof createClient>[0]);
 }
+
+/** Resolves when ClickHouse answers, rejects with why not (readiness probes). */
+export async function pingClickHouse(client: ClickHouseClient): Promise<void> {
+  const answer = await client.ping();
+  if (!answer.success) throw answer.error;
+}
