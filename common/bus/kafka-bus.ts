@@ -55,6 +55,12 @@ const PING_CONNECT_TIMEOUT_MS = 1000;
 /** How often a running handler tells the coordinator it is alive; kafkajs throttles to heartbeatInterval. */
 const HEARTBEAT_EVERY_MS = 1000;
 const DRAIN_POLL_MS = 100;
+/**
+ * Longest a stop waits for the consumer to leave its group. After an outage kafkajs may be
+ * waiting in a JoinGroup that the broker holds until the old member's session expires; nothing
+ * uncommitted is lost by not waiting (the group expires the member and redelivers).
+ */
+const STOP_WAIT_MS = 10_000;
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -88,6 +94,8 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
 
   const topicsReady = new Map<string, Promise<void>>();
   const subscriptions = new Set<Subscription>();
+  /** Groups whose consumer crashed and that kafkajs will not restart: the process is not ready. */
+  const crashed = new Set<string>();
   const producer = lazyConnected(() =>
     kafka.producer({
       // Explicit Java-compatible partitioner; also silences kafkajs's partitioner-change warning.
@@ -104,10 +112,12 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   const ensureTopic = (topic: string): Promise<void> => {
     let ready = topicsReady.get(topic);
     if (!ready) {
-      ready = admin
-        .get()
-        .then((a) => a.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true }))
-        .then(() => undefined);
+      ready = admin.get().then(async (a) => {
+        await a.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
+        // Another process may have created it a moment ago (createTopics then waits for nothing):
+        // a partition without a leader yet fails a consumer's first offset lookup.
+        await untilLeaders(a, topic, Date.now() + drainTimeoutMs);
+      });
       // A failed creation is retried on the next use rather than remembered.
       ready.catch(() => topicsReady.delete(topic));
       topicsReady.set(topic, ready);
@@ -129,7 +139,10 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       });
     },
 
-    ping: () => pingKafka(options.brokers),
+    async ping(): Promise<void> {
+      if (crashed.size > 0) throw new Error(`consumer of ${[...crashed].join(', ')} stopped and will not restart`);
+      await pingKafka(options.brokers);
+    },
 
     async subscribe(subscribeOptions: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
       await ensureTopic(subscribeOptions.topic);
@@ -139,6 +152,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         retryBackoffMaxMs,
         maxWaitTimeInMs,
         sessionTimeoutMs,
+        onDead: (group) => crashed.add(group),
       });
       const { topic, groupId } = subscribeOptions;
       const tracked: Subscription = {
@@ -182,6 +196,8 @@ export async function pingKafka(brokers: string[]): Promise<void> {
 
 interface ConsumerSettings {
   logger: Logger;
+  /** The consumer crashed and kafkajs will not restart it. */
+  onDead: (groupId: string) => void;
   retryBackoffMs: number;
   retryBackoffMaxMs: number;
   maxWaitTimeInMs: number;
@@ -192,7 +208,7 @@ async function startConsumer(
   kafka: Kafka,
   { topic, groupId, onAssigned, startAt }: SubscribeOptions,
   handler: BatchHandler,
-  { logger, retryBackoffMs, retryBackoffMaxMs, maxWaitTimeInMs, sessionTimeoutMs }: ConsumerSettings,
+  { logger, retryBackoffMs, retryBackoffMaxMs, maxWaitTimeInMs, sessionTimeoutMs, onDead }: ConsumerSettings,
 ): Promise<{ stop(): Promise<void> }> {
   // kafkajs's heartbeat default (3 s) must stay below the session timeout.
   const consumer = kafka.consumer({
@@ -205,6 +221,12 @@ async function startConsumer(
   const stopping = new AbortController();
   const assignment = assignmentGate(onAssigned, logger);
   const lag = partitionLag(groupId, topic);
+  // kafkajs restarts a consumer after retriable failures (a broker outage); one it gives up on makes the process unready.
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart) return;
+    logger.error({ err: payload.error, topic, groupId }, 'consumer stopped and will not restart: restart the process');
+    onDead(groupId);
+  });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     const partitions = payload.memberAssignment[topic] ?? [];
     lag.keepOnly(partitions);
@@ -281,7 +303,8 @@ async function startConsumer(
     async stop() {
       stopping.abort();
       // Waits for the batch in hand, then leaves the group so its partitions move on at once.
-      await consumer.disconnect();
+      const left = await Promise.race([consumer.disconnect().then(() => true), sleep(STOP_WAIT_MS, false)]);
+      if (!left) logger.warn({ topic, groupId }, `the consumer did not leave its group within ${STOP_WAIT_MS} ms: stopping anyway (its partitions move when its session expires)`);
       lag.keepOnly([]);
     },
   };
@@ -353,6 +376,17 @@ async function drainGroup(admin: Admin, topic: string, groupId: string, timeoutM
       const detail = lagging.map((p) => `${p.partition}<${p.high}`).join(', ');
       throw new Error(`drain of ${topic} for group ${groupId} timed out after ${timeoutMs} ms (lagging: ${detail})`);
     }
+    await sleep(DRAIN_POLL_MS);
+  }
+}
+
+/** Resolves once every partition of `topic` has a leader. */
+async function untilLeaders(admin: Admin, topic: string, deadline: number): Promise<void> {
+  for (;;) {
+    const { topics } = await untilDeadline(deadline, () => admin.fetchTopicMetadata({ topics: [topic] }));
+    const partitions = topics[0]?.partitions ?? [];
+    if (partitions.length > 0 && partitions.every((p) => p.leader >= 0)) return;
+    if (Date.now() > deadline) throw new Error(`topic ${topic} has partitions without a leader`);
     await sleep(DRAIN_POLL_MS);
   }
 }
