@@ -1,5 +1,5 @@
 /**
- * What a store's data costs at rest: a simulated store (visitors, returns, staff) through the real
+ * What a deployment costs: an edge camera's memory (bench-camera-memory.ts), and a store's data at rest: a simulated store (visitors, returns, staff) through the real
  * worker into Redis and ClickHouse, then Redis's memory per identity and per observation marker,
  * ClickHouse's bytes on disk per sighting and per visit (after merges), and the bytes of one
  * observation on Kafka. The sizing table of docs/operations.md is computed from these rows.
@@ -17,6 +17,7 @@ import { encodeFaceObservation, messageLimits } from '../schemas/index.ts';
 import { seedSimulatedStore } from '../simulator/seed-simulated-store.ts';
 import { queryRows } from '../storage/clickhouse/query-rows.ts';
 import { startRedisServer } from '../test/harness/redis-server.ts';
+import { benchCameraMemory } from './bench-camera-memory.ts';
 
 const SITE = { id: 'footprint-store', name: 'Footprint store', tenant: 'bench', timezone: 'Europe/Berlin' };
 const VISITORS = 400;
@@ -41,6 +42,7 @@ async function memoryOf(redis: Redis, pattern: string): Promise<{ keys: number; 
 }
 
 export async function benchFootprint(): Promise<void> {
+  await benchCameraMemory();
   const dir = mkdtempSync(join(tmpdir(), 'revisit-bench-footprint-'));
   const redisServer = await startRedisServer();
   const config = loadConfig({ dataDir: join(dir, 'data'), sites: [SITE], redis: { url: redisServer.url, keyPrefix: 'fp' }, encryption: generateEncryptionKeys() }, {});
