@@ -16,6 +16,7 @@ import {
   type ClickHouseClient,
 } from '../storage/clickhouse/create-clickhouse-client.ts';
 import type { Readiness } from '../common/health/check-readiness.ts';
+import { redactUrl } from './check-deployment.ts';
 
 export interface Runtime {
   config: RevisitConfig;
@@ -41,7 +42,13 @@ export async function openRuntime(config: RevisitConfig, clientId = 'revisit'): 
   try {
     const clickhouse = await createClickHouseClient(config);
     closers.push(() => clickhouse.close());
-    await applyMigrations(clickhouse);
+    await applyMigrations(clickhouse).catch((err: Error) => {
+      // The client's error names only an address: say which store, and which setting points at it.
+      const where = config.clickhouse.url
+        ? `the ClickHouse server at ${redactUrl(config.clickhouse.url)} (clickhouse.url)`
+        : `the embedded ClickHouse under ${config.dataDir}/clickhouse`;
+      throw new Error(`${where}: ${err.message}`, { cause: err });
+    });
 
     let redisUrl = config.redis.url;
     if (!redisUrl) {

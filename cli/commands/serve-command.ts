@@ -61,15 +61,14 @@ export function serveCommand(): Command {
       );
       if (api.metricsUrl) console.log(`metrics on ${api.metricsUrl}/metrics`);
       await untilSignal();
-const dbg=(m:string)=>process.stderr.write(`DBG ${Date.now()} ${m}\n`);dbg('signal');
-      await owner?.close(); dbg('await owner?.close();');
-      await cameras?.stop(); dbg('await cameras?.stop();');
+      await owner?.close();
+      await cameras?.stop();
       scheduler?.stop();
-      await api.close(); dbg('await api.close();');
-      await integration.stop(); dbg('await integration.stop();');
-      await worker?.stop(); dbg('await worker?.stop();');
-      await pipeline.close(); dbg('await pipeline.close();');
-      await keyStore.close(); dbg('await keyStore.close();');
-      await runtime.close(); dbg('await runtime.close();');
+      await api.close();
+      await integration.stop();
+      await worker?.stop();
+      await pipeline.close();
+      await keyStore.close();
+      await runtime.close();
     });
 }

@@ -146,14 +146,17 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
 
     async subscribe(subscribeOptions: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
       await ensureTopic(subscribeOptions.topic);
-      const subscription = await startConsumer(kafka, subscribeOptions, handler, {
-        logger,
-        retryBackoffMs,
-        retryBackoffMaxMs,
-        maxWaitTimeInMs,
-        sessionTimeoutMs,
-        onDead: (group) => crashed.add(group),
-      });
+      // A topic another process created a moment ago may not be in this broker's metadata yet.
+      const subscription = await untilDeadline(Date.now() + drainTimeoutMs, () =>
+        startConsumer(kafka, subscribeOptions, handler, {
+          logger,
+          retryBackoffMs,
+          retryBackoffMaxMs,
+          maxWaitTimeInMs,
+          sessionTimeoutMs,
+          onDead: (group) => crashed.add(group),
+        }),
+      );
       const { topic, groupId } = subscribeOptions;
       const tracked: Subscription = {
         drain: async () => drainGroup(await admin.get(), topic, groupId, drainTimeoutMs),
@@ -304,7 +307,11 @@ async function startConsumer(
       stopping.abort();
       // Waits for the batch in hand, then leaves the group so its partitions move on at once.
       const left = await Promise.race([consumer.disconnect().then(() => true), sleep(STOP_WAIT_MS, false)]);
-      if (!left) logger.warn({ topic, groupId }, `the consumer did not leave its group within ${STOP_WAIT_MS} ms: stopping anyway (its partitions move when its session expires)`);
+      if (!left)
+        logger.warn(
+          { topic, groupId },
+          `the consumer did not leave its group within ${STOP_WAIT_MS} ms: stopping anyway (its partitions move when its session expires)`,
+        );
       lag.keepOnly([]);
     },
   };
@@ -391,6 +398,12 @@ async function untilLeaders(admin: Admin, topic: string, deadline: number): Prom
   }
 }
 
+/** Retriable itself, or kafkajs's own retries of a retriable error ran out (KafkaJSNumberOfRetriesExceeded keeps it as `cause`). */
+function isRetriable(error: unknown): boolean {
+  const e = error as { retriable?: boolean; cause?: { retriable?: boolean } } | undefined;
+  return Boolean(e?.retriable || e?.cause?.retriable);
+}
+
 /**
  * Retries what fails with an error kafkajs marks retriable (a fresh topic's leader election answers
  * NOT_LEADER for a moment, and the admin client does not retry offset lookups itself).
@@ -400,7 +413,7 @@ async function untilDeadline<T>(deadline: number, attempt: () => Promise<T>): Pr
     try {
       return await attempt();
     } catch (error) {
-      if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+      if (!isRetriable(error) || Date.now() > deadline) throw error;
       await sleep(DRAIN_POLL_MS);
     }
   }
