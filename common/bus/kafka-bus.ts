@@ -213,20 +213,23 @@ async function startConsumer(
   handler: BatchHandler,
   { logger, retryBackoffMs, retryBackoffMaxMs, maxWaitTimeInMs, sessionTimeoutMs, onDead }: ConsumerSettings,
 ): Promise<{ stop(): Promise<void> }> {
+  const stopping = new AbortController();
   // kafkajs's heartbeat default (3 s) must stay below the session timeout.
   const consumer = kafka.consumer({
     groupId,
     maxWaitTimeInMs,
     sessionTimeout: sessionTimeoutMs,
     heartbeatInterval: Math.min(3000, Math.floor(sessionTimeoutMs / 3)),
+    // A request cut by stop()'s disconnect crashes the consumer with a retriable error, and kafkajs
+    // would start it again after the stop: it rejoined the group and kept the process alive.
+    retry: { retries: 5, restartOnFailure: async () => !stopping.signal.aborted }, // 5: kafkajs's consumer default
   });
   const backoff = new RetryBackoff({ initialMs: retryBackoffMs, maxMs: retryBackoffMaxMs });
-  const stopping = new AbortController();
   const assignment = assignmentGate(onAssigned, logger);
   const lag = partitionLag(groupId, topic);
   // kafkajs restarts a consumer after retriable failures (a broker outage); one it gives up on makes the process unready.
   consumer.on(consumer.events.CRASH, ({ payload }) => {
-    if (payload.restart) return;
+    if (payload.restart || stopping.signal.aborted) return;
     logger.error({ err: payload.error, topic, groupId }, 'consumer stopped and will not restart: restart the process');
     onDead(groupId);
   });

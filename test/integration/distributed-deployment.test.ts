@@ -4,10 +4,17 @@
 // streams, and `revisit serve`. Services refuse to start without a ClickHouse URL; cameras run with
 // no ClickHouse, Redis or key; every service answers /readyz (not ready while Kafka is down, ready
 // after) and /metrics, with a non-zero lag gauge while a backlog waits; an API restart keeps its
-// consumer group.
+// consumer group; an erasure that cannot reach ClickHouse fails naming it.
+//
+// The shared store: without REVISIT_TEST_CLICKHOUSE_URL it is chdb (ClickHouse's own engine) behind
+// the test HTTP front (test/harness/chdb-http-server.ts). That proves every service reaches one
+// store over HTTP with the client a server would see, and that the cameras' observations become
+// sightings there through two workers. It does not prove a ClickHouse server's behaviour: its
+// concurrency and merges under several writers, mutations across replicas, users, quotas and TLS,
+// an outage of the server itself, or its performance. Set the variable to run the same test
+// against a server (each run takes a fresh database there).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +35,7 @@ import { useClickHouseServer, type ClickHouseService } from '../harness/clickhou
 import { personImages } from '../harness/faces-dir.ts';
 import { startKafkaBroker, type KafkaBroker } from '../harness/kafka-broker.ts';
 import { startRedisServer, type RedisServer } from '../harness/redis-server.ts';
+import { serveLiveStream, type LiveStream } from '../harness/serve-live-stream.ts';
 import { metricSum, startRevisitProcess, untilAnswer, type RevisitProcess } from '../harness/start-revisit-process.ts';
 import { uniqueName } from '../harness/unique-name.ts';
 
@@ -45,7 +53,7 @@ let admin: Admin;
 let dir: string;
 let topic: string;
 const processes: RevisitProcess[] = [];
-const streams: ChildProcess[] = [];
+const streams: LiveStream[] = [];
 
 /** A service's configuration file: the shared settings plus what `stores` adds. */
 function writeConfig(name: string, stores: Record<string, unknown>): string {
@@ -54,8 +62,19 @@ function writeConfig(name: string, stores: Record<string, unknown>): string {
     file,
     JSON.stringify({
       sites: SITES.map((id) => ({ id, name: id })),
-      kafka: { brokers: broker.brokers, partitions: 2, sessionTimeoutMs: 6000, groupId: GROUP, callbackGroupId: CALLBACK_GROUP },
-      topics: { observations: topic, deadLetters: `${topic}.dlq`, sightings: `${topic}.sightings`, merges: `${topic}.merges` },
+      kafka: {
+        brokers: broker.brokers,
+        partitions: 2,
+        sessionTimeoutMs: 6000,
+        groupId: GROUP,
+        callbackGroupId: CALLBACK_GROUP,
+      },
+      topics: {
+        observations: topic,
+        deadLetters: `${topic}.dlq`,
+        sightings: `${topic}.sightings`,
+        merges: `${topic}.merges`,
+      },
       bi: { port: 'off' },
       ...stores,
     }),
@@ -86,18 +105,23 @@ interface Service {
   probes: string;
 }
 
-async function startService(name: string, args: string[], config: string, extra: Record<string, string> = {}): Promise<Service> {
+async function startService(
+  name: string,
+  args: string[],
+  config: string,
+  extra: Record<string, string> = {},
+): Promise<Service> {
   const port = await findFreePort();
   const started = startRevisitProcess(args, serviceEnv(name, config, { REVISIT_METRICS_PORT: String(port), ...extra }));
   processes.push(started);
   return { name, process: started, probes: `http://127.0.0.1:${port}` };
 }
 
-/** A live camera: ffmpeg serves the video in a loop at its real rate over HTTP (MPEG-TS), one client. */
+/** A live camera that runs until the test ends. */
 async function liveStream(video: string): Promise<string> {
-  const url = `http://127.0.0.1:${await findFreePort()}/live.ts`;
-  streams.push(spawn('ffmpeg', ['-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', '-i', video, '-c', 'copy', '-f', 'mpegts', '-listen', '1', url], { stdio: 'ignore' }));
-  return url;
+  const stream = await serveLiveStream(video);
+  streams.push(stream);
+  return stream.url;
 }
 
 before(async () => {
@@ -113,7 +137,7 @@ before(async () => {
 
 after(async () => {
   await Promise.all(processes.map((p) => p.stop()));
-  for (const s of streams) s.kill('SIGKILL');
+  for (const s of streams) s.stop();
   await admin?.disconnect();
   await redisServer?.stop();
   await broker?.stop();
@@ -123,19 +147,58 @@ after(async () => {
 
 test('with Kafka configured, every service that reads or writes analytics refuses to start without a ClickHouse URL, in one line naming the setting', async () => {
   const keys = { k1: randomBytes(32).toString('base64') };
-  const config = writeConfig('no-clickhouse', { redis: { url: redisServer.url, keyPrefix: 'refuse' }, encryption: { keys }, digests: { schedules: [{ site: 'store-a', period: 'day', cron: '0 7 * * *', deliver: [{ kind: 'folder', dir: 'x' }] }] } });
+  const config = writeConfig('no-clickhouse', {
+    redis: { url: redisServer.url, keyPrefix: 'refuse' },
+    encryption: { keys },
+    digests: {
+      schedules: [{ site: 'store-a', period: 'day', cron: '0 7 * * *', deliver: [{ kind: 'folder', dir: 'x' }] }],
+    },
+  });
   for (const command of [['worker'], ['serve'], ['scheduler'], ['report', '--site', 'store-a']]) {
     const name = `refuse-${command[0]}`;
     const child = startRevisitProcess(command, serviceEnv(name, config));
     assert.equal(await child.exited, 1, `${command[0]} exits 1`);
     const lines = child.output().trim().split('\n');
     assert.equal(lines.length, 1, `${command[0]}: one line\n${child.output()}`);
-    assert.match(lines[0], /^revisit: revisit \w+: Kafka is configured \(distributed mode\) but clickhouse\.url is not: set REVISIT_CLICKHOUSE_URL/);
-    assert.equal(existsSync(join(dir, 'homes', name, 'data', 'clickhouse')), false, `${command[0]} opened no embedded store`);
+    assert.match(
+      lines[0],
+      /^revisit: revisit \w+: Kafka is configured \(distributed mode\) but clickhouse\.url is not: set REVISIT_CLICKHOUSE_URL/,
+    );
+    assert.equal(
+      existsSync(join(dir, 'homes', name, 'data', 'clickhouse')),
+      false,
+      `${command[0]} opened no embedded store`,
+    );
   }
 });
 
-test('two workers, two cameras and the API: cameras need only Kafka; every service is ready, unready while Kafka is down, ready again; lag shows a backlog; an API restart keeps its consumer group', { timeout: 420_000 }, async (t) => {
+test('an erasure that cannot reach the shared ClickHouse says so in one line and fails, instead of reporting success', async () => {
+  const keys = { k1: randomBytes(32).toString('base64') };
+  const deadPort = await findFreePort();
+  const config = writeConfig('unreachable', {
+    clickhouse: { url: `http://127.0.0.1:${deadPort}` },
+    redis: { url: redisServer.url, keyPrefix: 'unreachable' },
+    encryption: { keys },
+  });
+  const face = join(dir, 'face.json');
+  writeFileSync(face, JSON.stringify(Array.from({ length: 512 }, (_, i) => (i === 0 ? 1 : 0))));
+  const forget = startRevisitProcess(
+    ['forget', '--site', 'store-a', '--embedding', face, '--json'],
+    serviceEnv('forget-unreachable', config),
+  );
+  assert.equal(await forget.exited, 1, forget.output());
+  const lines = forget.output().trim().split('\n');
+  assert.equal(lines.length, 1, forget.output());
+  assert.match(
+    lines[0],
+    new RegExp(`^revisit: the ClickHouse server at http://127\\.0\\.0\\.1:${deadPort}/ \\(clickhouse\\.url\\): `),
+  );
+  assert.doesNotMatch(forget.output(), /identitiesRemoved|rowsDeleted|erased/);
+});
+
+test('two workers, two cameras and the API: cameras need only Kafka; every service is ready, unready while Kafka is down, ready again; lag shows a backlog; an API restart keeps its consumer group', {
+  timeout: 420_000,
+}, async (t) => {
   const stores = {
     clickhouse: { url: clickhouse.url, database: clickhouse.database },
     redis: { url: redisServer.url, keyPrefix: uniqueName('dist') },
@@ -160,42 +223,68 @@ test('two workers, two cameras and the API: cameras need only Kafka; every servi
   const startApi = () => startService('api', ['serve'], full, { REVISIT_API_PORT: String(apiPort) });
   let api = await startApi();
   const cameras = await Promise.all(
-    SITES.map(async (site, i) => startService(`camera-${i}`, ['ingest', '--site', site, '--camera', `door-${i}`, '--source', await liveStream(videos[i])], cameraConfig)),
+    SITES.map(async (site, i) =>
+      startService(
+        `camera-${i}`,
+        ['ingest', '--site', site, '--camera', `door-${i}`, '--source', await liveStream(videos[i])],
+        cameraConfig,
+      ),
+    ),
   );
   const all = () => [...workers, api, ...cameras];
 
-  for (const s of all()) await untilAnswer(`${s.probes}/readyz`, (status) => status === 200, 120_000).catch((err) => assert.fail(`${s.name}: ${err.message}\n${s.process.output().slice(-3000)}`));
+  for (const s of all())
+    await untilAnswer(`${s.probes}/readyz`, (status) => status === 200, 120_000).catch((err) =>
+      assert.fail(`${s.name}: ${err.message}\n${s.process.output().slice(-3000)}`),
+    );
   const ready = JSON.parse(await untilAnswer(`${workers[0].probes}/readyz`, (status) => status === 200, 5000));
-  assert.deepEqual(Object.keys(ready.checks).sort(), ['clickhouse', 'kafka', 'redis'], 'a worker checks every store it uses');
+  assert.deepEqual(
+    Object.keys(ready.checks).sort(),
+    ['clickhouse', 'kafka', 'redis'],
+    'a worker checks every store it uses',
+  );
   const cameraReady = JSON.parse(await untilAnswer(`${cameras[0].probes}/readyz`, (status) => status === 200, 5000));
   assert.deepEqual(Object.keys(cameraReady.checks), ['kafka'], 'a camera depends on Kafka alone');
 
   // The cameras' observations become sightings in the shared store.
-  const reader = await createClickHouseClient(loadConfig({ clickhouse: { url: clickhouse.url, database: clickhouse.database } }, {}));
+  const reader = await createClickHouseClient(
+    loadConfig({ clickhouse: { url: clickhouse.url, database: clickhouse.database } }, {}),
+  );
   try {
-    const sightings = async () => Number((await queryRows<{ n: string }>(reader, 'SELECT count() AS n FROM sightings'))[0].n);
+    const sightings = async () =>
+      Number((await queryRows<{ n: string }>(reader, 'SELECT count() AS n FROM sightings'))[0].n);
     const deadline = Date.now() + 120_000;
     while ((await sightings()) === 0) {
-      if (Date.now() > deadline) assert.fail(`no sighting from the cameras:\n${cameras.map((c) => c.process.output().slice(-2000)).join('\n')}`);
+      if (Date.now() > deadline)
+        assert.fail(`no sighting from the cameras:\n${cameras.map((c) => c.process.output().slice(-2000)).join('\n')}`);
       await new Promise((r) => setTimeout(r, 500));
     }
-    t.diagnostic(`sightings from the cameras: ${await sightings()}`);
+    t.diagnostic(`sightings from the cameras: ${await sightings()} (shared store: ${clickhouse.label})`);
   } finally {
     await reader.close();
   }
   for (const [i, camera] of cameras.entries()) {
     const home = join(dir, 'homes', `camera-${i}`);
-    assert.equal(existsSync(join(home, 'data')), false, 'a camera creates no data directory: no embedded ClickHouse, no private Redis');
+    assert.equal(
+      existsSync(join(home, 'data')),
+      false,
+      'a camera creates no data directory: no embedded ClickHouse, no private Redis',
+    );
     assert.equal(existsSync(join(home, '.config', 'revisit')), false, 'a camera generates no key');
-    const observed = (status: number, body: string) => status === 200 && metricSum(body, 'revisit_ingest_observations_total', `camera="door-${i}"`) > 0;
+    const observed = (status: number, body: string) =>
+      status === 200 && metricSum(body, 'revisit_ingest_observations_total', `camera="door-${i}"`) > 0;
     const metrics = await untilAnswer(`${camera.probes}/metrics`, observed, 120_000, AUTH);
     assert.ok(metricSum(metrics, 'revisit_ingest_frames_total', `camera="door-${i}"`) > 0, 'camera frames counted');
-    assert.ok(metricSum(metrics, 'revisit_ingest_observations_total', `camera="door-${i}"`) > 0, 'camera observations counted');
+    assert.ok(
+      metricSum(metrics, 'revisit_ingest_observations_total', `camera="door-${i}"`) > 0,
+      'camera observations counted',
+    );
     assert.match(metrics, /^# TYPE revisit_ingest_drops_total counter$/m, 'drops are exposed');
     const peak = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${camera.process.child.pid}/status`, 'utf8'))![1];
     t.diagnostic(`camera-${i}: peak resident memory ${Math.round(Number(peak) / 1024)} MB`);
   }
-  for (const s of all()) assert.equal((await fetch(`${s.probes}/metrics`, { headers: AUTH })).status, 200, `${s.name} serves /metrics`);
+  for (const s of all())
+    assert.equal((await fetch(`${s.probes}/metrics`, { headers: AUTH })).status, 200, `${s.name} serves /metrics`);
   assert.match(workers[0].process.output(), /"msg":"revisit worker started"/, 'a worker says it started, at info');
   assert.match(workers[0].process.output(), /"mode":"distributed"/);
   assert.match(workers[0].process.output(), /"msg":"partitions assigned"/);
@@ -214,7 +303,12 @@ test('two workers, two cameras and the API: cameras need only Kafka; every servi
   const bus = createKafkaBus({ brokers: broker.brokers, clientId: 'distributed-backlog', numPartitions: 2 });
   try {
     await redis.call('CLIENT', 'PAUSE', '60000', 'WRITE');
-    const limits: MessageLimits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s) => SITES.includes(s), times: { now: Date.now, maxFutureSkewMs: 300_000, maxPastMsOf: () => 86_400_000 } };
+    const limits: MessageLimits = {
+      embeddingDim: 512,
+      maxMessageBytes: 65_536,
+      isKnownSite: (s) => SITES.includes(s),
+      times: { now: Date.now, maxFutureSkewMs: 300_000, maxPastMsOf: () => 86_400_000 },
+    };
     const random = seededRandom(3);
     const person = randomUnit(512, random);
     const t0 = Date.now() - 600_000;
@@ -223,7 +317,19 @@ test('two workers, two cameras and the API: cameras need only Kafka; every servi
       Array.from({ length: BACKLOG }, (_, i) => {
         const site = SITES[i % 2];
         const value = encodeFaceObservation(
-          { observationId: `backlog-${i}`, siteId: site, cameraId: 'synthetic', trackId: `b-${i}`, tStartMs: t0 + i * 100, tEndMs: t0 + i * 100 + 50, embedding: samePerson(person, 0.9, random), quality: 0.9, modelId: MODEL_ID, modelVersion: MODEL_VERSION, cannotLinkTrackIds: [] },
+          {
+            observationId: `backlog-${i}`,
+            siteId: site,
+            cameraId: 'synthetic',
+            trackId: `b-${i}`,
+            tStartMs: t0 + i * 100,
+            tEndMs: t0 + i * 100 + 50,
+            embedding: samePerson(person, 0.9, random),
+            quality: 0.9,
+            modelId: MODEL_ID,
+            modelVersion: MODEL_VERSION,
+            cannotLinkTrackIds: [],
+          },
           limits,
         );
         return { key: site, value };
@@ -231,7 +337,12 @@ test('two workers, two cameras and the API: cameras need only Kafka; every servi
     );
     const lagOf = async () => {
       let lag = 0;
-      for (const w of workers) lag += metricSum(await (await fetch(`${w.probes}/metrics`, { headers: AUTH })).text(), 'revisit_consumer_lag', `group="${GROUP}"`);
+      for (const w of workers)
+        lag += metricSum(
+          await (await fetch(`${w.probes}/metrics`, { headers: AUTH })).text(),
+          'revisit_consumer_lag',
+          `group="${GROUP}"`,
+        );
       return lag;
     };
     let lag = 0;
@@ -242,7 +353,8 @@ test('two workers, two cameras and the API: cameras need only Kafka; every servi
     t.diagnostic(`lag while Redis writes are paused: ${lag}`);
     assert.ok(lag > 0, 'the lag gauge shows the backlog');
     await redis.call('CLIENT', 'UNPAUSE');
-    for (const deadline = Date.now() + 120_000; (lag = await lagOf()) > 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 500));
+    for (const deadline = Date.now() + 120_000; (lag = await lagOf()) > 0 && Date.now() < deadline; )
+      await new Promise((r) => setTimeout(r, 500));
     assert.equal(lag, 0, 'the backlog drains and the gauge follows');
   } finally {
     await redis.call('CLIENT', 'UNPAUSE').catch(() => undefined);
@@ -251,18 +363,38 @@ test('two workers, two cameras and the API: cameras need only Kafka; every servi
   }
 
   // An API restart resumes its callback group: no new group appears.
-  const committed = async () => (await admin.fetchOffsets({ groupId: CALLBACK_GROUP, topics: [`${topic}.sightings`] }))[0].partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+  const committed = async () =>
+    (await admin.fetchOffsets({ groupId: CALLBACK_GROUP, topics: [`${topic}.sightings`] }))[0].partitions.reduce(
+      (n, p) => n + Math.max(0, Number(p.offset)),
+      0,
+    );
   const groupsBefore = (await admin.listGroups()).groups.map((g) => g.groupId).sort();
-  assert.ok(groupsBefore.includes(CALLBACK_GROUP), `the configured callback group reads the sightings (${groupsBefore.join(', ')})`);
+  assert.ok(
+    groupsBefore.includes(CALLBACK_GROUP),
+    `the configured callback group reads the sightings (${groupsBefore.join(', ')})`,
+  );
   const offsetBefore = await committed();
   assert.ok(offsetBefore > 0, 'the callback group committed what it read');
   const stopped = Date.now();
-  assert.equal(await api.process.stop(), 0, `the API stops cleanly on SIGTERM (after ${Date.now() - stopped} ms):\n${api.process.output().slice(-3000)}`);
+  assert.equal(
+    await api.process.stop(),
+    0,
+    `the API stops cleanly on SIGTERM (after ${Date.now() - stopped} ms):\n${api.process.output().slice(-3000)}`,
+  );
   api = await startApi();
   await untilAnswer(`${api.probes}/readyz`, (status) => status === 200, 120_000);
   assert.ok((await committed()) >= offsetBefore, 'it resumes from its committed offset');
   const groupsAfter = (await admin.listGroups()).groups.map((g) => g.groupId).sort();
   assert.deepEqual(groupsAfter, groupsBefore, 'the restarted API created no consumer group');
-  assert.deepEqual(groupsAfter.filter((g) => g.startsWith('api-callbacks-') && g !== CALLBACK_GROUP), []);
-  t.diagnostic(`consumer groups: ${groupsAfter.join(', ')}; data directories created: ${readdirSync(join(dir, 'homes')).filter((h) => existsSync(join(dir, 'homes', h, 'data'))).join(', ') || 'none'}`);
+  assert.deepEqual(
+    groupsAfter.filter((g) => g.startsWith('api-callbacks-') && g !== CALLBACK_GROUP),
+    [],
+  );
+  t.diagnostic(
+    `consumer groups: ${groupsAfter.join(', ')}; data directories created: ${
+      readdirSync(join(dir, 'homes'))
+        .filter((h) => existsSync(join(dir, 'homes', h, 'data')))
+        .join(', ') || 'none'
+    }`,
+  );
 });
