@@ -1,5 +1,7 @@
 /** A `revisit` command as a child process with exactly the given environment: its output kept, its exit awaited, its operator port probed. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -14,6 +16,24 @@ export interface RevisitProcess {
   exited: Promise<number | null>;
   /** SIGTERM, SIGKILL after 30 s; resolves with the exit code. */
   stop(): Promise<number | null>;
+}
+
+/**
+ * Exactly what a revisit process gets, nothing inherited: PATH, its own home (created) with the
+ * XDG config directory and the data directory inside, the configuration file, logs at info.
+ */
+export function isolatedEnv(home: string, config: string, extra: Record<string, string> = {}): Record<string, string> {
+  mkdirSync(home, { recursive: true });
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    REVISIT_CONFIG: config,
+    REVISIT_DATA_DIR: join(home, 'data'),
+    LOG_LEVEL: 'info',
+    OMP_NUM_THREADS: '1',
+    ...extra,
+  };
 }
 
 export function startRevisitProcess(args: string[], env: Record<string, string>): RevisitProcess {
@@ -37,7 +57,12 @@ export function startRevisitProcess(args: string[], env: Record<string, string>)
 }
 
 /** Polls `url` until `accept` says yes about its answer; rejects after `timeoutMs` with the last status. */
-export async function untilAnswer(url: string, accept: (status: number, body: string) => boolean, timeoutMs: number, headers: Record<string, string> = {}): Promise<string> {
+export async function untilAnswer(
+  url: string,
+  accept: (status: number, body: string) => boolean,
+  timeoutMs: number,
+  headers: Record<string, string> = {},
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   for (;;) {

@@ -1,10 +1,10 @@
 // The distributed deployment started by hand, as docs/operations.md tells an operator: a real Kafka
 // broker (KRaft) and redis-server, a shared ClickHouse (REVISIT_TEST_CLICKHOUSE_URL's server, else
 // chdb behind the test HTTP front), two `revisit worker`, two `revisit ingest` cameras on live
-// streams, and `revisit serve`. Services refuse to start without a ClickHouse URL; cameras run with
-// no ClickHouse, Redis or key; every service answers /readyz (not ready while Kafka is down, ready
-// after) and /metrics, with a non-zero lag gauge while a backlog waits; an API restart keeps its
-// consumer group; an erasure that cannot reach ClickHouse fails naming it.
+// streams, and `revisit serve`. Cameras run with no ClickHouse, Redis or key; every service answers
+// /readyz (not ready while Kafka is down, ready after) and /metrics, with a non-zero lag gauge
+// while a backlog waits; an API restart keeps its consumer group. (What refuses to start, and an
+// erasure that cannot reach ClickHouse: distributed-refusals.test.ts.)
 //
 // The shared store: without REVISIT_TEST_CLICKHOUSE_URL it is chdb (ClickHouse's own engine) behind
 // the test HTTP front (test/harness/chdb-http-server.ts). That proves every service reaches one
@@ -16,7 +16,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -36,7 +36,13 @@ import { personImages } from '../harness/faces-dir.ts';
 import { startKafkaBroker, type KafkaBroker } from '../harness/kafka-broker.ts';
 import { startRedisServer, type RedisServer } from '../harness/redis-server.ts';
 import { serveLiveStream, type LiveStream } from '../harness/serve-live-stream.ts';
-import { metricSum, startRevisitProcess, untilAnswer, type RevisitProcess } from '../harness/start-revisit-process.ts';
+import {
+  isolatedEnv,
+  metricSum,
+  startRevisitProcess,
+  untilAnswer,
+  type RevisitProcess,
+} from '../harness/start-revisit-process.ts';
 import { uniqueName } from '../harness/unique-name.ts';
 
 const SITES = ['store-a', 'store-b'];
@@ -84,19 +90,7 @@ function writeConfig(name: string, stores: Record<string, unknown>): string {
 
 /** Exactly what a service gets: its own empty home and data directory, nothing inherited. */
 function serviceEnv(name: string, config: string, extra: Record<string, string> = {}): Record<string, string> {
-  const home = join(dir, 'homes', name);
-  mkdirSync(home, { recursive: true });
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, '.config'),
-    REVISIT_CONFIG: config,
-    REVISIT_DATA_DIR: join(home, 'data'),
-    REVISIT_METRICS_TOKEN: TOKEN,
-    LOG_LEVEL: 'info',
-    OMP_NUM_THREADS: '1',
-    ...extra,
-  };
+  return isolatedEnv(join(dir, 'homes', name), config, { REVISIT_METRICS_TOKEN: TOKEN, ...extra });
 }
 
 interface Service {
@@ -143,57 +137,6 @@ after(async () => {
   await broker?.stop();
   await clickhouse?.release();
   rmSync(dir, { recursive: true, force: true });
-});
-
-test('with Kafka configured, every service that reads or writes analytics refuses to start without a ClickHouse URL, in one line naming the setting', async () => {
-  const keys = { k1: randomBytes(32).toString('base64') };
-  const config = writeConfig('no-clickhouse', {
-    redis: { url: redisServer.url, keyPrefix: 'refuse' },
-    encryption: { keys },
-    digests: {
-      schedules: [{ site: 'store-a', period: 'day', cron: '0 7 * * *', deliver: [{ kind: 'folder', dir: 'x' }] }],
-    },
-  });
-  for (const command of [['worker'], ['serve'], ['scheduler'], ['report', '--site', 'store-a']]) {
-    const name = `refuse-${command[0]}`;
-    const child = startRevisitProcess(command, serviceEnv(name, config));
-    assert.equal(await child.exited, 1, `${command[0]} exits 1`);
-    const lines = child.output().trim().split('\n');
-    assert.equal(lines.length, 1, `${command[0]}: one line\n${child.output()}`);
-    assert.match(
-      lines[0],
-      /^revisit: revisit \w+: Kafka is configured \(distributed mode\) but clickhouse\.url is not: set REVISIT_CLICKHOUSE_URL/,
-    );
-    assert.equal(
-      existsSync(join(dir, 'homes', name, 'data', 'clickhouse')),
-      false,
-      `${command[0]} opened no embedded store`,
-    );
-  }
-});
-
-test('an erasure that cannot reach the shared ClickHouse says so in one line and fails, instead of reporting success', async () => {
-  const keys = { k1: randomBytes(32).toString('base64') };
-  const deadPort = await findFreePort();
-  const config = writeConfig('unreachable', {
-    clickhouse: { url: `http://127.0.0.1:${deadPort}` },
-    redis: { url: redisServer.url, keyPrefix: 'unreachable' },
-    encryption: { keys },
-  });
-  const face = join(dir, 'face.json');
-  writeFileSync(face, JSON.stringify(Array.from({ length: 512 }, (_, i) => (i === 0 ? 1 : 0))));
-  const forget = startRevisitProcess(
-    ['forget', '--site', 'store-a', '--embedding', face, '--json'],
-    serviceEnv('forget-unreachable', config),
-  );
-  assert.equal(await forget.exited, 1, forget.output());
-  const lines = forget.output().trim().split('\n');
-  assert.equal(lines.length, 1, forget.output());
-  assert.match(
-    lines[0],
-    new RegExp(`^revisit: the ClickHouse server at http://127\\.0\\.0\\.1:${deadPort}/ \\(clickhouse\\.url\\): `),
-  );
-  assert.doesNotMatch(forget.output(), /identitiesRemoved|rowsDeleted|erased/);
 });
 
 test('two workers, two cameras and the API: cameras need only Kafka; every service is ready, unready while Kafka is down, ready again; lag shows a backlog; an API restart keeps its consumer group', {

@@ -13,7 +13,7 @@ import { findFreePort } from '../../common/process/find-free-port.ts';
 import { makeFaceVideo } from '../fixtures/make-face-video.ts';
 import { personImages } from '../harness/faces-dir.ts';
 import { serveLiveStream, type LiveStream } from '../harness/serve-live-stream.ts';
-import { metricSum, startRevisitProcess, untilAnswer } from '../harness/start-revisit-process.ts';
+import { isolatedEnv, metricSum, startRevisitProcess, untilAnswer } from '../harness/start-revisit-process.ts';
 import { startServeProcess, type ServeProcess } from '../harness/start-serve-process.ts';
 
 const SITE = 'corner-shop';
@@ -60,14 +60,7 @@ before(async () => {
     }),
   );
   writeFileSync(join(dir, 'stranger.json'), JSON.stringify(Array.from({ length: 512 }, (_, i) => (i === 0 ? 1 : 0))));
-  env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: dir,
-    REVISIT_CONFIG: config,
-    REVISIT_DATA_DIR: join(dir, 'data'),
-    LOG_LEVEL: 'info',
-    OMP_NUM_THREADS: '1',
-  };
+  env = isolatedEnv(dir, config);
 });
 
 after(async () => {
