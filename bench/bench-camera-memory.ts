@@ -100,7 +100,8 @@ export async function benchCameraMemory(): Promise<void> {
       source,
     ];
     const runs: Array<[string, string[], Record<string, string>]> = [
-      ['baseline: node, nothing loaded', ['-e', ''], env('node', edgeConfig)],
+      // Idle for half a second: a process that exits at once ends before the first sample.
+      ['baseline: node, nothing loaded', ['-e', 'setTimeout(() => {}, 500)'], env('node', edgeConfig)],
       ['baseline: the revisit CLI loaded (--help)', [CLI, '--help'], env('help', edgeConfig)],
       [
         'baseline: embedded camera, no serve (own chdb + worker), 6 photos',
