@@ -15,6 +15,7 @@ import { packIdentityRecord } from './identity-record.ts';
 import type { IdentityStore } from './identity-store.ts';
 import { rewriteRedisPersistence, type DiskPurge } from './rewrite-redis-persistence.ts';
 import { openOrShredded, readIdentitySnapshot, type SiteKeys } from './read-identity-snapshot.ts';
+import { removeMarkersNaming } from './remove-markers.ts';
 
 /** How long a handled observation id is remembered: far longer than any redelivery takes. */
 const PROCESSED_TTL_MS = 7 * 24 * 3600_000;
@@ -248,6 +249,10 @@ export class RedisIdentityStore implements IdentityStore {
     return identityIds.reduce((n, _, i) => n + Math.min(1, Number(results[i][1])), 0);
   }
 
+  async removeMarkersOf(siteId: string, identityIds: string[]): Promise<number> {
+    return removeMarkersNaming(this.redis, this.siteKey(siteId, ''), identityIds);
+  }
+
   async purgeRemovedFromDisk(): Promise<DiskPurge> {
     return rewriteRedisPersistence(this.redis);
   }
@@ -309,6 +314,10 @@ export class RedisIdentityStore implements IdentityStore {
     tx.incr(this.siteKey(siteId, 'gen'));
     const [[, deleted]] = await this.exec(tx);
     return Number(deleted) > 0;
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
   }
 
   async close(): Promise<void> {
