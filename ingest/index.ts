@@ -10,4 +10,11 @@ export { recordModelRun, sourceRestartsTotal } from './ingest-metrics.ts';
 export { buildObservation, type ObservationContext } from './build-observation.ts';
 export { ObservationPublisher, type BusDownPolicy } from './observation-publisher.ts';
 export { ingestImages, type IngestImagesOptions, type IngestSummary } from './ingest-images.ts';
-export { createUploadApp, IdentityCallbacks, type UploadAccepted, type UploadAppDeps, type IdentityCallbackBody } from './upload/index.ts';
+export {
+  createUploadApp,
+  IdentityCallbacks,
+  type UploadAccepted,
+  type UploadAppDeps,
+  type IdentityCallbackBody,
+} from './upload/index.ts';
+export { CameraHeartbeats, type CameraHeartbeatOptions } from './camera-heartbeats.ts';

@@ -2,10 +2,37 @@
 export { ContractError, type MessageLimits, type TimeWindow } from './check-fields.ts';
 export { messageLimits } from './message-limits.ts';
 export { siteRetentionOf, type SiteRetention } from './site-retention.ts';
-export { type FaceObservation, decodeFaceObservation, encodeFaceObservation, validateFaceObservation } from './face-observation.ts';
+export {
+  type FaceObservation,
+  decodeFaceObservation,
+  encodeFaceObservation,
+  validateFaceObservation,
+} from './face-observation.ts';
 export { type Sighting, decodeSighting, encodeSighting } from './sighting.ts';
 export { type IdentityMergeEvent, decodeIdentityMerge, encodeIdentityMerge } from './identity-merge.ts';
-export { configSchema, DEFAULT_WORKER_GROUP, type RevisitConfig, type RevisitConfigInput, type SiteConfig, type ApiKeyConfig } from './config.schema.ts';
+export {
+  configSchema,
+  DEFAULT_WORKER_GROUP,
+  type RevisitConfig,
+  type RevisitConfigInput,
+  type SiteConfig,
+  type ApiKeyConfig,
+} from './config.schema.ts';
 export { listMigrations, type Migration } from './clickhouse/list-migrations.ts';
 export type { ErrorBody } from './http.schema.ts';
-export { ingestConfigSchema, faceUploadQuerySchema, embeddingUploadSchema, type IngestConfig, type IngestConfigInput, type FaceUploadQuery, type EmbeddingUpload } from './ingest.schema.ts';
+export {
+  ingestConfigSchema,
+  faceUploadQuerySchema,
+  embeddingUploadSchema,
+  type IngestConfig,
+  type IngestConfigInput,
+  type FaceUploadQuery,
+  type EmbeddingUpload,
+} from './ingest.schema.ts';
+export {
+  type CameraHeartbeat,
+  decodeCameraHeartbeat,
+  encodeCameraHeartbeat,
+  validateCameraHeartbeat,
+  MAX_HEARTBEAT_SPAN_MS,
+} from './camera-heartbeat.ts';
