@@ -18,6 +18,7 @@ import { reportRoutes } from './routes/report-routes.ts';
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts';
 import { integrationRoutes, type IntegrationDeps } from './integration/integration-routes.ts';
 import { metricsRoute } from './metrics/metrics-route.ts';
+import { watchCameraSilence } from './metrics/camera-silence-gauges.ts';
 import { securityHeaders } from './security-headers.ts';
 
 export interface AppDeps {
@@ -34,7 +35,15 @@ export interface AppDeps {
   now?: () => number;
 }
 
-export function createApp({ config, clickhouse, keyStore, integration, bi, limits = createRequestLimits(config.api), now = Date.now }: AppDeps) {
+export function createApp({
+  config,
+  clickhouse,
+  keyStore,
+  integration,
+  bi,
+  limits = createRequestLimits(config.api),
+  now = Date.now,
+}: AppDeps) {
   const logger = createLogger('analytics-api');
   const resolvePrincipal = createPrincipalResolver(config.api.keys, keyStore);
   const app = new Hono();
@@ -44,16 +53,28 @@ export function createApp({ config, clickhouse, keyStore, integration, bi, limit
     httpRequestsTotal.inc({ route: c.req.routePath, status: String(c.res.status) });
   });
   app.use(securityHeaders());
-  app.use(bodyLimit({ maxSize: config.api.maxBodyBytes, onError: (c) => apiError(c, 413, 'too_large', `request body over ${config.api.maxBodyBytes} bytes`) }));
-  if (config.api.corsOrigins.length) app.use('/api/*', cors({ origin: config.api.corsOrigins, allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key'] }));
+  app.use(
+    bodyLimit({
+      maxSize: config.api.maxBodyBytes,
+      onError: (c) => apiError(c, 413, 'too_large', `request body over ${config.api.maxBodyBytes} bytes`),
+    }),
+  );
+  if (config.api.corsOrigins.length)
+    app.use(
+      '/api/*',
+      cors({ origin: config.api.corsOrigins, allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key'] }),
+    );
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const ok = (await clickhouse.ping()).success;
     // BI's state is detail (how its engines are confined, how busy): BI never makes the API unready.
-    return ok ? c.json({ status: 'ready', ...(bi ? { bi: bi.status() } : {}) }) : apiError(c, 503, 'not_ready', 'ClickHouse is not reachable');
+    return ok
+      ? c.json({ status: 'ready', ...(bi ? { bi: bi.status() } : {}) })
+      : apiError(c, 503, 'not_ready', 'ClickHouse is not reachable');
   });
   // With metrics.port, /metrics lives on its own listener (serveApi) and not here.
   if (config.metrics.port === undefined) app.route('/', metricsRoute(config.metrics, config.api.host));
+  watchCameraSilence({ config, clickhouse, now });
   const openapi = buildOpenApi(process.env.npm_package_version ?? '0.1.0');
   app.get('/api/v1/openapi.json', (c) => c.json(openapi));
 

@@ -5,6 +5,7 @@ import { openRuntime } from '../../runtime/open-runtime.ts';
 import {
   FacePipeline,
   ingestImages,
+  CameraHeartbeats,
   ingestVideo,
   listImageFiles,
   ObservationPublisher,
@@ -34,23 +35,52 @@ export function ingestCommand(): Command {
     )
     .requiredOption('--site <id>', 'site the camera belongs to (must be configured)')
     .requiredOption('--camera <id>', 'camera id')
-    .requiredOption('--source <path|url>', 'an image, a folder of images, a video file, or an rtsp:// or http(s):// stream')
-    .addOption(new Option('--fps <n>', 'frames per second analysed from video (default: config ingest.analysisFps)').argParser(positiveNumber))
-    .addOption(new Option('--liveness <action>', 'spoof gate action (default: config ingest.liveness.action)').choices(['drop', 'flag', 'off']))
+    .requiredOption(
+      '--source <path|url>',
+      'an image, a folder of images, a video file, or an rtsp:// or http(s):// stream',
+    )
+    .addOption(
+      new Option('--fps <n>', 'frames per second analysed from video (default: config ingest.analysisFps)').argParser(
+        positiveNumber,
+      ),
+    )
+    .addOption(
+      new Option('--liveness <action>', 'spoof gate action (default: config ingest.liveness.action)').choices([
+        'drop',
+        'flag',
+        'off',
+      ]),
+    )
     .action(async (opts: IngestOptions) => {
       const config = loadConfig({ ingest: { analysisFps: opts.fps, liveness: { action: opts.liveness } } });
       const limits = messageLimits(config);
-      if (!limits.isKnownSite(opts.site)) throw new Error(`unknown site "${opts.site}"; configured: ${config.sites.map((s) => s.id).join(', ')}`);
+      if (!limits.isKnownSite(opts.site))
+        throw new Error(`unknown site "${opts.site}"; configured: ${config.sites.map((s) => s.id).join(', ')}`);
       const kind = resolveSourceKind(opts.source);
       const files = kind === 'images' ? listImageFiles(opts.source) : [];
       const runtime = await openRuntime(config);
       // Embedded mode has no separate worker process: run it here.
       const worker = config.kafka ? null : await startReidWorker(runtime);
-      const pipeline = await FacePipeline.load({ onModelRun: recordModelRun, liveness: config.ingest.liveness.action !== 'off' });
+      const pipeline = await FacePipeline.load({
+        onModelRun: recordModelRun,
+        liveness: config.ingest.liveness.action !== 'off',
+      });
       const publisher = new ObservationPublisher(runtime.bus, config.topics.observations, limits, config.ingest);
       try {
         if (kind === 'images') await runImages(pipeline, publisher, opts, files);
-        else await runVideo(pipeline, publisher, opts, config, kind === 'stream');
+        else {
+          // A camera vouches for the hours it analysed: reports show the others as no data, not zero.
+          const heartbeats = new CameraHeartbeats(runtime.bus, config.topics.heartbeats, limits, {
+            siteId: opts.site,
+            cameraId: opts.camera,
+            everyMs: config.ingest.heartbeatEveryMs,
+          }).start();
+          try {
+            await runVideo(pipeline, publisher, opts, config, kind === 'stream', heartbeats);
+          } finally {
+            await heartbeats.stop();
+          }
+        }
         await publisher.flush();
         await worker?.drain();
       } finally {
@@ -61,7 +91,12 @@ export function ingestCommand(): Command {
     });
 }
 
-async function runImages(pipeline: FacePipeline, publisher: ObservationPublisher, opts: IngestOptions, files: string[]): Promise<void> {
+async function runImages(
+  pipeline: FacePipeline,
+  publisher: ObservationPublisher,
+  opts: IngestOptions,
+  files: string[],
+): Promise<void> {
   const bar = createProgressBar('ingest', 'images');
   const started = Date.now();
   bar.start(files.length, 0, { faces: 0, rate: '0' });
@@ -73,20 +108,31 @@ async function runImages(pipeline: FacePipeline, publisher: ObservationPublisher
       onProgress: (done, faces) => bar.update(done, { faces, rate: ratePerSecond(done, started) }),
     });
     bar.stop();
-    console.log(`${summary.images} images, ${summary.faces} faces, ${summary.observations} observations published, ${summary.skipped.length} skipped`);
+    console.log(
+      `${summary.images} images, ${summary.faces} faces, ${summary.observations} observations published, ${summary.skipped.length} skipped`,
+    );
     for (const s of summary.skipped) console.log(`  skipped ${s.file}: ${s.reason}`);
   } finally {
     bar.stop();
   }
 }
 
-async function runVideo(pipeline: FacePipeline, publisher: ObservationPublisher, opts: IngestOptions, config: RevisitConfig, live: boolean): Promise<void> {
+async function runVideo(
+  pipeline: FacePipeline,
+  publisher: ObservationPublisher,
+  opts: IngestOptions,
+  config: RevisitConfig,
+  live: boolean,
+  heartbeats: CameraHeartbeats,
+): Promise<void> {
   const { analysisFps: fps, maxFrameSide, reconnect } = config.ingest;
   const stop = new AbortController();
   // A stream runs until Ctrl-C; the open tracks are then closed and published, not lost.
   if (live) void untilSignal().then(() => stop.abort());
   const duration = live ? null : await probeVideoDuration(opts.source);
-  const bar = duration ? createProgressBar('ingest', 'frames', '{faces} faces | {observations} observations | {faceRate} faces/s') : null;
+  const bar = duration
+    ? createProgressBar('ingest', 'frames', '{faces} faces | {observations} observations | {faceRate} faces/s')
+    : null;
   const started = Date.now();
   bar?.start(Math.max(1, Math.round(duration! * fps)), 0, { faces: 0, observations: 0, faceRate: '0' });
   let stats: VideoIngestStats;
@@ -107,7 +153,13 @@ async function runVideo(pipeline: FacePipeline, publisher: ObservationPublisher,
         },
       }),
       shotModels,
-      onProgress: (s) => bar?.update(s.frames, { faces: s.faces, observations: s.observations, faceRate: ratePerSecond(s.faces, started) }),
+      heartbeats,
+      onProgress: (s) =>
+        bar?.update(s.frames, {
+          faces: s.faces,
+          observations: s.observations,
+          faceRate: ratePerSecond(s.faces, started),
+        }),
     });
   } finally {
     bar?.stop();
