@@ -14,14 +14,23 @@ interface Source {
 /** The app whose storage the gauges read at scrape time (the last one created: one per process outside tests). */
 let source: Source | null = null;
 
-const secondsSince = new Gauge({
+/** Whether each camera counts as silent (filled in by the seconds gauge's collect). */
+export const cameraSilent = new Gauge({
+  name: 'revisit_camera_silent',
+  help: '1 when a camera sent no heartbeat for coverage.cameraSilentAfterMs (its hours read as no data), else 0',
+  labelNames: ['site', 'camera'] as const,
+  registers: [metricsRegistry],
+});
+
+/** Seconds since each camera's last heartbeat; its collect also sets cameraSilent. */
+export const cameraSecondsSinceHeartbeat = new Gauge({
   name: 'revisit_camera_seconds_since_heartbeat',
   help: "Seconds since a camera's last heartbeat (its frames analysed); read from storage at scrape time",
   labelNames: ['site', 'camera'] as const,
   registers: [metricsRegistry],
   async collect() {
     this.reset();
-    silent.reset();
+    cameraSilent.reset();
     if (!source) return;
     const { config, clickhouse, now } = source;
     for (const site of config.sites) {
@@ -30,17 +39,10 @@ const secondsSince = new Gauge({
         const last = lastByCamera.get(camera);
         const seconds = last === undefined ? Number.POSITIVE_INFINITY : (now() - last) / 1000;
         this.set({ site: site.id, camera }, seconds);
-        silent.set({ site: site.id, camera }, seconds * 1000 > config.coverage.cameraSilentAfterMs ? 1 : 0);
+        cameraSilent.set({ site: site.id, camera }, seconds * 1000 > config.coverage.cameraSilentAfterMs ? 1 : 0);
       }
     }
   },
-});
-
-const silent = new Gauge({
-  name: 'revisit_camera_silent',
-  help: '1 when a camera sent no heartbeat for coverage.cameraSilentAfterMs (its hours read as no data), else 0',
-  labelNames: ['site', 'camera'] as const,
-  registers: [metricsRegistry],
 });
 
 /** Points the camera gauges at this app's configuration and storage. */
