@@ -17,11 +17,9 @@ function isRuntimeTimeZone(timeZone: string): boolean {
 }
 
 /** Checked at load: a zone the runtime does not know would fail every batch of its site. */
-const timeZoneSchema = z
-  .string()
-  .refine(isRuntimeTimeZone, {
-    error: (issue) => `unknown IANA time zone ${JSON.stringify(issue.input)} (e.g. "Europe/Berlin", "UTC")`,
-  });
+const timeZoneSchema = z.string().refine(isRuntimeTimeZone, {
+  error: (issue) => `unknown IANA time zone ${JSON.stringify(issue.input)} (e.g. "Europe/Berlin", "UTC")`,
+});
 import { biConfigSchema } from './bi-config.schema.ts';
 
 const siteSchema = z.object({
@@ -386,6 +384,15 @@ const configObjectSchema = z
   })
   .superRefine((config, ctx) => {
     const root = digestFolderRoot(config.dataDir, config.digests.folderRoot);
+    const siteIds = config.sites.map((s) => s.id);
+    config.digests.schedules.forEach((schedule, i) => {
+      if (!siteIds.includes(schedule.site))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['digests', 'schedules', i, 'site'],
+          message: `unknown site "${schedule.site}"; configured: ${siteIds.join(', ')}`,
+        });
+    });
     config.digests.schedules.forEach((schedule, i) =>
       schedule.deliver.forEach((d, j) => {
         if (d.kind === 'folder' && digestFolderPath(root, d.dir) === null) {

@@ -32,3 +32,11 @@ export const reportQuerySchema = z
   });
 
 export type ReportQuery = z.infer<typeof reportQuerySchema>;
+
+/** Query of the digest endpoint: which period's PDF. */
+export const digestQuerySchema = z.object({
+  period: z.enum(['day', 'week', 'month']).default('day').describe('length of the period'),
+  date: localDate.describe("a local date inside the period (the site's time zone); a period not begun is refused"),
+});
+
+export type DigestQuery = z.infer<typeof digestQuerySchema>;

@@ -6,7 +6,8 @@ import { Hono, type Context } from 'hono';
 import { validator } from 'hono/validator';
 import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import type { RevisitConfig } from '../../common/config.ts';
-import { reportQuerySchema } from '../../schemas/report-query.schema.ts';
+import { digestQuerySchema, reportQuerySchema } from '../../schemas/report-query.schema.ts';
+import { buildDigestPdf, collectDigestData, digestPeriod } from '../../reports/digest/index.ts';
 import {
   cameraStatuses,
   comparePeriods,
@@ -99,6 +100,41 @@ export function reportRoutes(config: RevisitConfig, clickhouse: ClickHouseClient
         c,
       );
     });
+
+  const digestQuery = validator('query', (value, c) => {
+    const parsed = digestQuerySchema.safeParse(value);
+    if (!parsed.success)
+      return apiError(
+        c,
+        400,
+        'bad_request',
+        'invalid query parameters',
+        parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+      );
+    return parsed.data;
+  });
+  // The PDF digest of a period, as `revisit report` and the scheduler make it.
+  app.get('/sites/:site/digest', digestQuery, async (c) => {
+    const site = siteForPrincipal(config.sites, c.req.param('site'), c.get('principal'));
+    if (!site) return unknownSite(c, c.req.param('site'));
+    const q = c.req.valid('query');
+    const period = digestPeriod(q.period, q.date);
+    const today = localDate(now(), site.timezone);
+    if (period.from > today)
+      return apiError(
+        c,
+        400,
+        'future_period',
+        `the ${q.period} of ${q.date} has not begun (today is ${today} in ${site.timezone})`,
+        [{ field: 'date', message: 'is in the future' }],
+      );
+    const data = await collectDigestData(clickhouse, site, period, config.privacy.minCount, {
+      nowMs: now(),
+      cameraSilentAfterMs: config.coverage.cameraSilentAfterMs,
+    });
+    c.header('content-disposition', `attachment; filename="digest-${site.id}-${period.kind}-${period.from}.pdf"`);
+    return c.body(new Uint8Array(await buildDigestPdf(data)), 200, { 'content-type': 'application/pdf' });
+  });
 
   for (const endpoint of REPORT_ENDPOINTS) {
     siteEndpoint(`/sites/:site/reports/${endpoint.name}`, async (ctx, c) => {

@@ -3,8 +3,11 @@ import { Command, Option } from 'commander';
 import { loadConfig } from '../../common/config.ts';
 import { openApiKeyStore } from '../../analytics-api/keys/open-api-key-store.ts';
 import { apiRoleSchema, type ApiRole } from '../../schemas/api-key.schema.ts';
+import { printTable } from '../../common/print-table.ts';
 
-async function withStore<T>(fn: (store: ReturnType<typeof openApiKeyStore>, config: ReturnType<typeof loadConfig>) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  fn: (store: ReturnType<typeof openApiKeyStore>, config: ReturnType<typeof loadConfig>) => Promise<T>,
+): Promise<T> {
   const config = loadConfig();
   const store = openApiKeyStore(config);
   try {
@@ -31,7 +34,9 @@ export function keysCommand(): Command {
         const foreign = sites === '*' ? [] : sites.filter((s) => !own.includes(s));
         if (foreign.length) throw new Error(`not sites of tenant "${opts.tenant}": ${foreign.join(', ')}`);
         const { record, key } = await store.create({ tenant: opts.tenant, role: opts.role, sites, label: opts.label });
-        console.log(`created key ${record.id} (${record.role}, tenant ${record.tenant}, sites ${sites === '*' ? 'all' : sites.join(',')})`);
+        console.log(
+          `created key ${record.id} (${record.role}, tenant ${record.tenant}, sites ${sites === '*' ? 'all' : sites.join(',')})`,
+        );
         console.log(key);
       }),
     );
@@ -39,12 +44,24 @@ export function keysCommand(): Command {
     .command('list')
     .description('List keys (never their secrets)')
     .option('--tenant <tenant>', 'only this tenant')
-    .action((opts: { tenant?: string }) =>
+    .option('--json', 'print the keys as a JSON array')
+    .action((opts: { tenant?: string; json?: boolean }) =>
       withStore(async (store) => {
-        for (const r of await store.list(opts.tenant)) {
-          const state = r.revokedAtMs ? `revoked ${new Date(r.revokedAtMs).toISOString()}` : 'active';
-          console.log([r.id, r.tenant, r.role, r.sites === '*' ? '*' : r.sites.join(','), state, r.label].join('\t'));
-        }
+        const records = await store.list(opts.tenant);
+        const rows = records.map((r) => ({
+          id: r.id,
+          tenant: r.tenant,
+          role: r.role,
+          sites: r.sites === '*' ? '*' : r.sites.join(','),
+          state: r.revokedAtMs ? `revoked ${new Date(r.revokedAtMs).toISOString()}` : 'active',
+          label: r.label,
+        }));
+        if (opts.json) return console.log(JSON.stringify(rows));
+        if (rows.length === 0)
+          return console.log(
+            `no API keys${opts.tenant ? ` for tenant "${opts.tenant}"` : ''} yet: create one with revisit keys create --tenant <tenant>`,
+          );
+        printTable(`API keys${opts.tenant ? ` of tenant "${opts.tenant}"` : ''}`, rows);
       }),
     );
   keys
