@@ -13,7 +13,6 @@ import {
   publishReturning,
   publishTopPaths,
   publishTransitions,
-  type PublishContext,
   type CoverageContext,
   type PublishedDwell,
   type PublishedFootfall,
