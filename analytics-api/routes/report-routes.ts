@@ -28,12 +28,17 @@ export function reportRoutes(config: RevisitConfig, clickhouse: ClickHouseClient
   const app = new Hono<{ Variables: AuthVariables }>();
   app.get('/sites', (c) =>
     c.json({
-      sites: sitesOf(config.sites, c.get('principal')).map(({ id, name, timezone, simulated }) => ({
-        id,
-        name,
-        timezone,
-        simulated: simulated ?? false,
-      })),
+      sites: sitesOf(config.sites, c.get('principal')).map(({ id, name, timezone, simulated }) => {
+        // The visit rules in words on the dashboard ("a visit ends after 30 min of absence").
+        const { visitGapMs, minVisitMs, entryMinMs } = visitRulesFor(config, id);
+        return {
+          id,
+          name,
+          timezone,
+          simulated: simulated ?? false,
+          visitRules: { visitGapMs, minVisitMs, entryMinMs },
+        };
+      }),
     }),
   );
   app.get('/sites/:site/cameras', async (c) => {
