@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createApp } from '../../analytics-api/index.ts';
+import { metricsRegistry } from '../../common/metrics.ts';
 import { FileApiKeyStore } from '../../analytics-api/keys/file-api-key-store.ts';
 import { addDays } from '../../simulator/plan-store-days.ts';
 import { localDate, localMidnightMs } from '../../storage/visit-model/local-day.ts';
@@ -171,6 +172,12 @@ test('cameras silent longer than configured are flagged', async () => {
     0,
     'a site without heartbeats lists no camera',
   );
+  // /metrics says the same, read from storage at scrape time.
+  const metrics = await metricsRegistry.metrics();
+  for (const camera of ['entrance', 'checkout'])
+    assert.match(metrics, new RegExp(`^revisit_camera_silent\\{site="s1",camera="${camera}"\\} 1$`, 'm'));
+  const seconds = /^revisit_camera_seconds_since_heartbeat\{site="s1",camera="entrance"\} (\S+)$/m.exec(metrics);
+  assert.ok(seconds && Number(seconds[1]) > 24 * 3600, `seconds since the heartbeat of two days ago: ${seconds?.[1]}`);
 });
 
 test('the footfall chart draws the outage as a labelled gap', async () => {
@@ -186,4 +193,27 @@ test('the footfall chart draws the outage as a labelled gap', async () => {
   );
   assert.match(JSON.stringify(body.title.subtitle), /no data: no camera was analysing then/);
   assert.match(body.description, /Footfall by hour/);
+});
+
+test('the digest PDF over the API: a covered day, a period not begun refused, another tenant answered as an unknown site', async () => {
+  const pdf = await app.request(`/api/v1/sites/s1/digest?period=day&date=${day(3)}`, {
+    headers: { authorization: `Bearer ${KEYS.all}` },
+  });
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  assert.match(pdf.headers.get('content-disposition') ?? '', new RegExp(`digest-s1-day-${day(3)}\\.pdf`));
+  assert.equal(
+    Buffer.from(await pdf.arrayBuffer())
+      .subarray(0, 5)
+      .toString(),
+    '%PDF-',
+  );
+
+  const future = await get(`/api/v1/sites/s1/digest?period=week&date=${addDays(today, 8)}`);
+  assert.deepEqual([future.status, future.body.error.code], [400, 'future_period']);
+
+  const other = await app.request(`/api/v1/sites/s1/digest?period=day&date=${day(3)}`, {
+    headers: { authorization: `Bearer ${KEYS.other}` },
+  });
+  assert.equal(other.status, 404);
 });
