@@ -58,7 +58,7 @@ export function summarizeChanges(d: DigestData): string[] {
       const points = rate.previous === null ? 0 : 100 * (rate.value - rate.previous);
       const trend =
         rate.previous !== null && (h.visits.previous ?? 0) > 0 && Math.abs(points) >= 1
-          ? ` (${points > 0 ? 'up' : 'down'} ${Math.abs(points).toFixed(0)} points)`
+          ? ` (${points > 0 ? 'up' : 'down'} ${Math.abs(points).toFixed(0)} point${Math.abs(points) < 1.5 ? '' : 's'})`
           : '';
       lines.push(`Returning visitors made ${(100 * rate.value).toFixed(0)} % of visits${trend}.`);
     }
