@@ -120,6 +120,16 @@ export function withLineAndColumn(message: string, text: string): string {
   return `${message.replace(/ in JSON at position \d+.*$/, '').replace(/ at position \d+.*$/, '')} at line ${line}, column ${column}`;
 }
 
+/**
+ * The environment's say over where a process keeps its data and listens (REVISIT_DATA_DIR,
+ * REVISIT_API_PORT, REVISIT_API_HOST) without its config file or services: the demo runs on the
+ * embedded defaults, in the folder and on the port every other command would use.
+ */
+export function placementEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const { REVISIT_DATA_DIR, REVISIT_API_PORT, REVISIT_API_HOST } = env;
+  return { REVISIT_DATA_DIR, REVISIT_API_PORT, REVISIT_API_HOST };
+}
+
 /** The configuration file named by `REVISIT_CONFIG`, if any (BI engines hide it: it can hold keys and passwords). */
 export function configFilePath(env: NodeJS.ProcessEnv = process.env): string | undefined {
   return env.REVISIT_CONFIG ? resolve(env.REVISIT_CONFIG) : undefined;

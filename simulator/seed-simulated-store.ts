@@ -21,6 +21,10 @@ export interface SeedOptions {
   mode?: EmbeddingMode;
   /** Called with (published, total) sightings. */
   onProgress?: (done: number, total: number) => void;
+  /** The range of each visitor's daily chance to come (default: planStoreDays's loyal clientele). */
+  loyalty?: { min: number; max: number };
+  /** The last planned local day (default the day before yesterday); no later than yesterday, so every visit is closed. */
+  lastDate?: string;
   /** Cameras send heartbeats through the planned days (coverage known), except during their outages. */
   heartbeats?: { outages?: CameraOutage[] };
 }
@@ -33,7 +37,7 @@ export interface SeededStore {
 
 const BATCH = 250;
 
-/** Plans `days` days ending the day before yesterday (so every visit is closed) and runs them through the worker. */
+/** Plans `days` days ending on `lastDate` (so every visit is closed) and runs them through the worker. */
 export async function seedSimulatedStore(runtime: Runtime, site: SiteConfig, o: SeedOptions): Promise<SeededStore> {
   if (!(Number.isInteger(o.visitors) && o.visitors >= 1 && o.visitors <= 100_000))
     throw new Error(`--visitors must be an integer 1..100000, got ${o.visitors}`);
@@ -41,7 +45,10 @@ export async function seedSimulatedStore(runtime: Runtime, site: SiteConfig, o: 
     throw new Error(`--days must be an integer 1..366, got ${o.days}`);
   const random = seededRandom(o.seed);
   // Days in the past, so the worker's wall-clock sweep has closed every visit by the end.
-  const firstDate = addDays(localDate(Date.now(), site.timezone), -(o.days + 1));
+  const yesterday = addDays(localDate(Date.now(), site.timezone), -1);
+  const lastDate = o.lastDate ?? addDays(yesterday, -1);
+  if (lastDate > yesterday) throw new Error(`the simulated days must end by yesterday (${yesterday}), not ${lastDate}`);
+  const firstDate = addDays(lastDate, 1 - o.days);
   const planned = planStoreDays({
     visitors: o.visitors,
     days: o.days,
@@ -49,6 +56,7 @@ export async function seedSimulatedStore(runtime: Runtime, site: SiteConfig, o: 
     firstDate,
     timeZone: site.timezone,
     random,
+    loyalty: o.loyalty,
   });
   const outages = o.heartbeats?.outages ?? [];
   const plan = outages.length ? withoutOutages(planned, outages) : planned;
@@ -71,20 +79,18 @@ export async function seedSimulatedStore(runtime: Runtime, site: SiteConfig, o: 
       messageLimits(runtime.config),
     );
     for (let i = 0; i < plan.sightings.length; i += BATCH) {
-      const chunk = plan.sightings
-        .slice(i, i + BATCH)
-        .map((s, j) =>
-          buildObservation(
-            { embedding: embeddings.sighting(s.person), quality: 0.9 },
-            {
-              siteId: site.id,
-              cameraId: s.cameraId,
-              trackId: `${s.cameraId}-${i + j}`,
-              tStartMs: s.tStartMs,
-              tEndMs: s.tEndMs,
-            },
-          ),
-        );
+      const chunk = plan.sightings.slice(i, i + BATCH).map((s, j) =>
+        buildObservation(
+          { embedding: embeddings.sighting(s.person), quality: 0.9 },
+          {
+            siteId: site.id,
+            cameraId: s.cameraId,
+            trackId: `${s.cameraId}-${i + j}`,
+            tStartMs: s.tStartMs,
+            tEndMs: s.tEndMs,
+          },
+        ),
+      );
       await publisher.publish(chunk);
       o.onProgress?.(Math.min(i + BATCH, plan.sightings.length), plan.sightings.length);
     }
