@@ -4,23 +4,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { serveApi, type RunningApi } from '../../analytics-api/index.ts';
+import { launchChromium } from '../harness/launch-chromium.ts';
 import { KEYS, startSeededDeployment, type SeededDeployment } from '../harness/seeded-store.ts';
 
 const CHARTS = ['footfall', 'new-vs-returning', 'dwell', 'paths', 'transitions', 'occupancy'];
 // Without the background-networking flags Chromium keeps dialling Google, which this machine refuses.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 let store: SeededDeployment;
 let api: RunningApi;
@@ -33,10 +23,7 @@ before(async () => {
     config: { ...config, api: { ...config.api, port: 0 }, bi: { ...config.bi, port: 0 } },
     clickhouse: store.runtime.clickhouse,
   });
-  browser = await chromium.launch({
-    executablePath: process.env.REVISIT_CHROMIUM ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

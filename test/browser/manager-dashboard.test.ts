@@ -4,23 +4,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { serveApi, type RunningApi } from '../../analytics-api/index.ts';
 import { addDays } from '../../simulator/plan-store-days.ts';
 import { localDate, localMidnightMs } from '../../storage/visit-model/local-day.ts';
+import { launchChromium } from '../harness/launch-chromium.ts';
 import { KEYS, startSeededDeployment, type SeededDeployment } from '../harness/seeded-store.ts';
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 // axe-core is evaluated through the DevTools protocol, which the page's CSP does not govern, so the page is checked
 // exactly as a user gets it: under the strict CSP, with every style the CSP would block left out.
 const AXE = readFileSync(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
@@ -38,16 +28,23 @@ before(async () => {
     fromMs: localMidnightMs(day(2), TZ) + 10 * 3_600_000,
     toMs: localMidnightMs(day(2), TZ) + 12 * 3_600_000,
   };
-  store = await startSeededDeployment({}, { heartbeats: { outages: [outage] } });
+  // s1 is marked simulated, as the demo's stores are: every screen must say so.
+  store = await startSeededDeployment(
+    {
+      sites: [
+        { id: 's1', name: 'Store One', tenant: 'sim', timezone: TZ, simulated: true },
+        { id: 's2', name: 'Store Two', tenant: 'sim', timezone: TZ },
+        { id: 'x1', name: 'Other Co', tenant: 'other', timezone: 'UTC' },
+      ],
+    },
+    { heartbeats: { outages: [outage] } },
+  );
   const config = store.runtime.config;
   api = await serveApi({
     config: { ...config, api: { ...config.api, port: 0 }, bi: { ...config.bi, port: 0 } },
     clickhouse: store.runtime.clickhouse,
   });
-  browser = await chromium.launch({
-    executablePath: process.env.REVISIT_CHROMIUM ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -130,6 +127,11 @@ test('no data: a store no camera reported for shows "No data", not zeros', async
     (await page.textContent('#banners'))!,
     /No data for these dates: no camera reported .* not zero visitors/,
   );
+  assert.doesNotMatch(
+    (await page.textContent('#banners'))!,
+    /Simulated data/,
+    'a real store is not labelled simulated',
+  );
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -177,10 +179,28 @@ test('a single day: From = To shows that day by hour, the outage as a gap, numbe
     assert.ok(((await page.textContent(`#chart-${name} figcaption`)) ?? '').length > 10, `${name} has a description`);
     assert.equal(await page.locator(`#chart-${name} details table`).count(), 1, `${name} has a data table`);
   }
+  assert.match((await page.textContent('#banners'))!, /Simulated data: this store is a simulation/);
+  assert.match(
+    (await page.textContent('#banners'))!,
+    new RegExp(`Silent for over 15 min: all 5 cameras \\(last heartbeat ${day(4)} 00:00\\)`),
+    "cameras that stopped together, at the store's local time",
+  );
   const download = page.waitForEvent('download');
   await page.click('#chart-footfall .chart-actions button');
   const csv = await download;
   assert.equal(csv.suggestedFilename(), 's1-footfall.csv');
+  const csvText = readFileSync((await csv.path())!, 'utf8');
+  assert.match(csvText.split('\n')[0], /^period,/, 'a CSV with a header row');
+  const pdfDownload = page.waitForEvent('download');
+  await page.click('#pdf');
+  const pdf = await pdfDownload;
+  assert.equal(pdf.suggestedFilename(), `digest-s1-day-${day(2)}.pdf`, "one day chosen: that day's digest");
+  assert.equal(
+    readFileSync((await pdf.path())!)
+      .subarray(0, 5)
+      .toString(),
+    '%PDF-',
+  );
   assert.deepEqual(problems, []);
   assert.deepEqual(await cspViolations(page), []);
   await context.close();
@@ -194,6 +214,7 @@ test('the chain view: every store of the key side by side, sortable, each linkin
     page.locator('#chain tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.site));
   assert.deepEqual(await sitesIn(), ['s1', 's2'], 'busiest first');
   assert.match((await page.textContent('#chain tbody tr[data-site="s2"]'))!, /no data/);
+  assert.match((await page.textContent('#chain tbody tr[data-site="s1"] a'))!, /Store One \(simulated\)/);
   assert.equal(await page.locator('#chain tbody tr[data-site="s1"] svg.spark').count(), 1, 'a sparkline');
   await page.click('#chain thead button:has-text("Store")');
   assert.equal(await page.getAttribute('#chain th[aria-sort]', 'aria-sort'), 'ascending');

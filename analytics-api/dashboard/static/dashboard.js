@@ -133,18 +133,23 @@ async function showKpis(site, from, to) {
   return footfall.coverage;
 }
 
-async function showCameras(site) {
-  const { cameras, silentAfterMs } = await api(`/api/v1/sites/${site}/cameras`);
+async function showCameras(s) {
+  const { cameras, silentAfterMs } = await api(`/api/v1/sites/${s.id}/cameras`);
   const silent = cameras.filter((c) => c.silent);
   if (silent.length === 0) return;
-  const since = (c) =>
-    c.lastHeartbeatMs === null
+  // The store's local time, as every other date on the page, in the one 24-hour format (YYYY-MM-DD HH:MM).
+  const when = (ms) =>
+    ms === null
       ? 'never reported'
-      : `last heartbeat ${new Date(c.lastHeartbeatMs).toLocaleString('en-GB', { hour12: false })}`;
-  banner(
-    'warn',
-    `Silent for over ${minutes(silentAfterMs)}: ${silent.map((c) => `${c.cameraId} (${since(c)})`).join(', ')}. Their hours read as no data.`,
-  );
+      : `last heartbeat ${new Date(ms).toLocaleString('sv-SE', { timeZone: s.timezone, dateStyle: 'short', timeStyle: 'short' })}`;
+  // Cameras that stopped together (a power cut, a worker down) are one clause, not one each.
+  const byTime = new Map();
+  for (const c of silent) byTime.set(c.lastHeartbeatMs, [...(byTime.get(c.lastHeartbeatMs) ?? []), c]);
+  const clauses = [...byTime].map(([ms, cs]) => {
+    const which = cs.length === cameras.length ? `all ${cs.length} cameras` : cs.map((c) => c.cameraId).join(', ');
+    return `${which} (${when(ms)})`;
+  });
+  banner('warn', `Silent for over ${minutes(silentAfterMs)}: ${clauses.join('; ')}. Their hours read as no data.`);
 }
 
 function describeRules(s) {
@@ -161,7 +166,7 @@ async function showSite(s, from, toInclusive) {
   const granularity = days <= 2 ? 'hour' : days <= 62 ? 'day' : 'week';
   if (s.simulated) banner('info', 'Simulated data: this store is a simulation (the demo), not a real shop.');
   describeRules(s);
-  const [coverage] = await Promise.all([showKpis(s.id, from, to), showCameras(s.id)]);
+  const [coverage] = await Promise.all([showKpis(s.id, from, to), showCameras(s)]);
   const charts = $('.charts');
   await Promise.all(
     CHARTS.map((c) => renderChartCard(charts, s.id, c, `from=${from}&to=${to}&granularity=${granularity}`)),
