@@ -77,7 +77,7 @@ test('compare=previous adds the period before; CSV exports the main table', asyn
   assert.equal(csv.status, 200);
   assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
   const lines = (await csv.text()).trim().split('\r\n');
-  assert.equal(lines[0], 'period,visitors,visits,newVisits,returningVisits,suppressed');
+  assert.equal(lines[0], 'period,visitors,visits,newVisits,returningVisits,coverage,suppressed');
   assert.equal(lines.length, 1 + 3);
 });
 
