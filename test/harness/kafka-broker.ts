@@ -35,11 +35,11 @@ export interface KafkaBroker {
 
 /**
  * Starts a fresh broker+controller on random ports with data and logs in a temp dir, and
- * resolves once it answers a metadata request. Needs `scripts/fetch-kafka.sh` to have run.
+ * resolves once it answers a metadata request. Needs `scripts/fetch-maven-jars.sh kafka` to have run.
  */
 export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promise<KafkaBroker> {
   if (!hasKafkaJar()) {
-    throw new Error(`Kafka jars missing in ${LIBS}: run scripts/fetch-kafka.sh`);
+    throw new Error(`Kafka jars missing in ${LIBS}: run scripts/fetch-maven-jars.sh kafka`);
   }
   for (let attempt = 1; ; attempt++) {
     try {
