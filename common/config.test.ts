@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, placementEnv } from './config.ts';
 
 test('defaults describe the embedded deployment', () => {
   const c = loadConfig({}, {});
@@ -237,4 +237,15 @@ test('a JSON syntax error names its line and column', () => {
   const message = errorOf('{\n  "sites": [],\n  "api": { "port" 8080 }\n}\n');
   assert.match(message, /is not valid JSON: .* at line 3, column 19/);
   assert.match(errorOf('[1, 2]'), /must hold a JSON object, not an array/);
+});
+
+test('the demo takes from the environment only where to keep its data and where to listen', () => {
+  const env = placementEnv({
+    REVISIT_DATA_DIR: '/srv/revisit',
+    REVISIT_API_PORT: '9000',
+    REVISIT_KAFKA_BROKERS: 'kafka:9092',
+    REVISIT_CONFIG: '/etc/revisit.json',
+  });
+  const config = loadConfig({}, env);
+  assert.deepEqual([config.dataDir, config.api.port, config.kafka], ['/srv/revisit', 9000, undefined]);
 });
