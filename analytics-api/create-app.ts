@@ -2,7 +2,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import type { ClickHouseClient } from '../storage/clickhouse/create-clickhouse-client.ts';
+import { pingClickHouse, type ClickHouseClient } from '../storage/clickhouse/create-clickhouse-client.ts';
+import type { Readiness } from '../common/health/check-readiness.ts';
 import type { RevisitConfig } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
 import { httpRequestsTotal } from '../common/metrics.ts';
@@ -19,6 +20,7 @@ import { dashboardRoutes } from './dashboard/dashboard-routes.ts';
 import { integrationRoutes, type IntegrationDeps } from './integration/integration-routes.ts';
 import { metricsRoute } from './metrics/metrics-route.ts';
 import { watchCameraSilence } from './metrics/camera-silence-gauges.ts';
+import { probeRoutes } from './probes/probe-routes.ts';
 import { securityHeaders } from './security-headers.ts';
 
 export interface AppDeps {
@@ -32,7 +34,14 @@ export interface AppDeps {
   bi?: BiService;
   /** Request limits shared with the BI listener (serveApi); created here when absent. */
   limits?: RequestLimits;
+  /** What /readyz checks: every dependency the process uses (default: ClickHouse alone). */
+  readiness?: Readiness;
   now?: () => number;
+}
+
+/** What the API's /readyz checks: the given dependencies, else ClickHouse. */
+export function appReadiness({ clickhouse, readiness }: Pick<AppDeps, 'clickhouse' | 'readiness'>): Readiness {
+  return readiness ?? { clickhouse: () => pingClickHouse(clickhouse) };
 }
 
 export function createApp({
@@ -41,6 +50,7 @@ export function createApp({
   keyStore,
   integration,
   bi,
+  readiness,
   limits = createRequestLimits(config.api),
   now = Date.now,
 }: AppDeps) {
@@ -64,14 +74,13 @@ export function createApp({
       '/api/*',
       cors({ origin: config.api.corsOrigins, allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key'] }),
     );
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/readyz', async (c) => {
-    const ok = (await clickhouse.ping()).success;
-    // BI's state is detail (how its engines are confined, how busy): BI never makes the API unready.
-    return ok
-      ? c.json({ status: 'ready', ...(bi ? { bi: bi.status() } : {}) })
-      : apiError(c, 503, 'not_ready', 'ClickHouse is not reachable');
-  });
+  // BI's confinement is detail: BI never makes the API unready. How busy its engines are is for /metrics, not for anyone.
+  app.route(
+    '/',
+    probeRoutes(appReadiness({ clickhouse, readiness }), () =>
+      bi ? { bi: { isolation: bi.status().isolation } } : {},
+    ),
+  );
   // With metrics.port, /metrics lives on its own listener (serveApi) and not here.
   if (config.metrics.port === undefined) app.route('/', metricsRoute(config.metrics, config.api.host));
   watchCameraSilence({ config, clickhouse, now });

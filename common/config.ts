@@ -21,10 +21,11 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env.REVISIT_REDIS_URL) out.redis = { url: env.REVISIT_REDIS_URL };
   if (env.REVISIT_API_PORT || env.REVISIT_API_HOST)
     out.api = { port: env.REVISIT_API_PORT && Number(env.REVISIT_API_PORT), host: env.REVISIT_API_HOST };
-  if (env.REVISIT_METRICS_TOKEN || env.REVISIT_METRICS_PORT) {
+  if (env.REVISIT_METRICS_TOKEN || env.REVISIT_METRICS_PORT || env.REVISIT_METRICS_HOST) {
     out.metrics = {
       token: env.REVISIT_METRICS_TOKEN || undefined,
       port: env.REVISIT_METRICS_PORT ? Number(env.REVISIT_METRICS_PORT) : undefined,
+      host: env.REVISIT_METRICS_HOST || undefined,
     };
   }
   if (env.REVISIT_MATCH_MIN_COSINE) out.matching = { matchMinCosine: Number(env.REVISIT_MATCH_MIN_COSINE) };
@@ -37,6 +38,22 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   }
   if (env.REVISIT_KEYS_FILE) out.encryption = { ...out.encryption, keysFile: env.REVISIT_KEYS_FILE };
   return out;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function isLogLevel(value: string): value is LogLevel {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
+/**
+ * The log level named by `LOG_LEVEL` (default warn). Read once by the logger as it starts, before
+ * any configuration loads; an unknown value falls back to warn there, and loadConfig reports it.
+ */
+export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel {
+  const level = env.LOG_LEVEL?.trim().toLowerCase() ?? 'warn';
+  return isLogLevel(level) ? level : 'warn';
 }
 
 /**
@@ -78,12 +95,17 @@ export function loadConfig(overrides: RevisitConfigInput = {}, env: NodeJS.Proce
     (u) => `  - ${u.path.join('.')}: unknown setting${u.suggestion ? ` (did you mean "${u.suggestion}"?)` : ''}`,
   );
   const parsed = configSchema.safeParse(raw);
+  const level = env.LOG_LEVEL?.trim().toLowerCase();
+  const badLevel =
+    level !== undefined && level !== '' && !isLogLevel(level)
+      ? [`  - LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')}`]
+      : [];
   const invalid = parsed.success
     ? []
     : parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
-  if (unknown.length || invalid.length || !parsed.success) {
+  if (unknown.length || invalid.length || badLevel.length || !parsed.success) {
     throw new ConfigError(
-      `invalid configuration${env.REVISIT_CONFIG ? ` (${env.REVISIT_CONFIG})` : ''}:\n${[...unknown, ...invalid].join('\n')}`,
+      `invalid configuration${env.REVISIT_CONFIG ? ` (${env.REVISIT_CONFIG})` : ''}:\n${[...unknown, ...invalid, ...badLevel].join('\n')}`,
     );
   }
   return parsed.data;

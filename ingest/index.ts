@@ -5,6 +5,7 @@ export { isStreamUrl, readVideoFrames, type ReadVideoOptions, type VideoFrame } 
 export { probeVideoDuration } from './sources/probe-video-duration.ts';
 export { resolveSourceKind, type SourceKind } from './sources/resolve-source.ts';
 export { ingestVideo, type IngestVideoOptions, type VideoIngestStats } from './ingest-video.ts';
+export { runCameraVideo, type CameraVideoOptions } from './run-camera-video.ts';
 export { FaceTrackObserver, type TrackOutcome, type TrackDropReason } from './observe-face-tracks.ts';
 export { recordModelRun, sourceRestartsTotal } from './ingest-metrics.ts';
 export { buildObservation, type ObservationContext } from './build-observation.ts';

@@ -67,6 +67,19 @@ export const keyIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
 /** The re-id workers' consumer group unless configured (the in-process bus has one group only). */
 export const DEFAULT_WORKER_GROUP = 'reid-worker';
 
+/** The API's callback reader's consumer group unless configured (one API process). */
+export const DEFAULT_CALLBACK_GROUP = 'api-callbacks';
+
+/** One camera run by `revisit serve` in embedded mode. */
+const cameraSchema = z.object({
+  site: z.string().min(1).describe('Configured site the camera belongs to'),
+  camera: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/)
+    .describe('Camera id, as reports show it'),
+  source: z.string().min(1).describe('A video file, or an rtsp:// or http(s):// stream (reconnected when it drops)'),
+});
+
 /** The default of privacy.minCount: the smallest group a figure may describe (a common threshold for published counts). */
 export const DEFAULT_MIN_COUNT = 5;
 
@@ -107,6 +120,14 @@ const configObjectSchema = z
           .default(DEFAULT_WORKER_GROUP)
           .describe(
             "The re-id workers' consumer group: deployments sharing one Kafka cluster each need their own (and their own topics)",
+          ),
+        callbackGroupId: z
+          .string()
+          .min(1)
+          .max(255)
+          .default(DEFAULT_CALLBACK_GROUP)
+          .describe(
+            'The consumer group an API process reads the sightings topic with, to deliver integrated-mode callbacks; it resumes from its committed offset after a restart. Each API replica needs its own',
           ),
       })
       .optional()
@@ -358,8 +379,10 @@ const configObjectSchema = z
           .min(0)
           .max(65535)
           .optional()
-          .describe('Serve /metrics on a listener of its own (and not on the API port)'),
-        host: z.string().default('127.0.0.1').describe('Address of that listener'),
+          .describe(
+            'The operator listener of a service (REVISIT_METRICS_PORT): /metrics, /healthz and /readyz of a worker, camera or scheduler; for the API, /metrics moves there from the API port',
+          ),
+        host: z.string().default('127.0.0.1').describe('Address of that listener (REVISIT_METRICS_HOST)'),
       })
       .prefault({})
       .describe('Prometheus /metrics: without a token it answers only on a loopback listener (docs/operations.md)'),
@@ -380,9 +403,20 @@ const configObjectSchema = z
     ingest: ingestConfigSchema
       .prefault({})
       .describe('Camera worker: analysis rate, tracking, quality and liveness gates, uploads'),
+    cameras: z
+      .array(cameraSchema)
+      .max(64)
+      .default([])
+      .describe(
+        'Cameras `revisit serve` runs itself in embedded mode (no Kafka); distributed deployments run one `revisit ingest` per camera instead',
+      ),
     digests: digestsConfigSchema.prefault({}).describe('Scheduled PDF digests: what goes to whom, when'),
   })
   .superRefine((config, ctx) => {
+    config.cameras.forEach((camera, i) => {
+      if (!config.sites.some((s) => s.id === camera.site))
+        ctx.addIssue({ code: 'custom', path: ['cameras', i, 'site'], message: `unknown site "${camera.site}"` });
+    });
     const root = digestFolderRoot(config.dataDir, config.digests.folderRoot);
     const siteIds = config.sites.map((s) => s.id);
     config.digests.schedules.forEach((schedule, i) => {

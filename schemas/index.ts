@@ -12,6 +12,7 @@ export { type Sighting, decodeSighting, encodeSighting } from './sighting.ts';
 export { type IdentityMergeEvent, decodeIdentityMerge, encodeIdentityMerge } from './identity-merge.ts';
 export {
   configSchema,
+  DEFAULT_CALLBACK_GROUP,
   DEFAULT_WORKER_GROUP,
   type RevisitConfig,
   type RevisitConfigInput,

@@ -1,18 +1,22 @@
-/** `revisit ingest`: a camera's images, video file or stream → observations on the bus (embedded mode: and through the worker). */
+/** `revisit ingest`: a camera's images, video file or stream → observations on Kafka, or into the embedded owner (`revisit serve`), or through a worker of its own. */
 import { Command, Option } from 'commander';
+import { serveProbes } from '../../analytics-api/probes/serve-probes.ts';
+import type { Bus } from '../../common/bus/bus.ts';
 import { loadConfig, type RevisitConfig } from '../../common/config.ts';
-import { openRuntime } from '../../runtime/open-runtime.ts';
+import type { Readiness } from '../../common/health/check-readiness.ts';
+import { checkDeployment, logServiceStart, redactUrl, type DeploymentMode } from '../../runtime/check-deployment.ts';
+import { openBus, openRuntime, runtimeReadiness } from '../../runtime/open-runtime.ts';
+import { findOwner, ownerBus } from '../../runtime/owner/owner-client.ts';
 import {
+  CameraHeartbeats,
   FacePipeline,
   ingestImages,
-  CameraHeartbeats,
-  ingestVideo,
   listImageFiles,
   ObservationPublisher,
   probeVideoDuration,
-  readVideoFrames,
   recordModelRun,
   resolveSourceKind,
+  runCameraVideo,
   type VideoIngestStats,
 } from '../../ingest/index.ts';
 import { startReidWorker } from '../../reid-worker/index.ts';
@@ -67,42 +71,102 @@ export function ingestCommand(): Command {
         throw new Error(`unknown site "${opts.site}"; configured: ${config.sites.map((s) => s.id).join(', ')}`);
       const kind = resolveSourceKind(opts.source);
       const files = kind === 'images' ? listImageFiles(opts.source) : [];
-      const runtime = await openRuntime(config);
-      // Embedded mode has no separate worker process: run it here.
-      const worker = config.kafka ? null : await startReidWorker(runtime);
-      const pipeline = await FacePipeline.load({
-        onModelRun: recordModelRun,
-        liveness: config.ingest.liveness.action !== 'off',
-      });
-      const publisher = new ObservationPublisher(runtime.bus, config.topics.observations, limits, config.ingest);
+      // A camera needs only the models, its source and the bus: no ClickHouse, no Redis, no key.
+      const mode = checkDeployment(config, 'revisit ingest', {});
+      const target = await openCameraBus(config, mode);
+      const probes = await serveProbes(config.metrics, target.readiness);
+      logServiceStart(
+        'revisit ingest',
+        config,
+        {},
+        { site: opts.site, camera: opts.camera, source: redactUrl(opts.source), via: target.via, probes: probes?.url },
+      );
       let outcome: IngestOutcome;
       try {
-        if (kind === 'images') outcome = await runImages(pipeline, publisher, opts, files);
-        else {
-          // A camera vouches for the hours it analysed: reports show the others as no data, not zero.
-          const heartbeats = new CameraHeartbeats(runtime.bus, config.topics.heartbeats, limits, {
-            siteId: opts.site,
-            cameraId: opts.camera,
-            everyMs: config.ingest.heartbeatEveryMs,
-          }).start();
-          try {
-            outcome = await runVideo(pipeline, publisher, opts, config, kind === 'stream', heartbeats);
-          } finally {
-            await heartbeats.stop();
+        const pipeline = await FacePipeline.load({
+          onModelRun: recordModelRun,
+          liveness: config.ingest.liveness.action !== 'off',
+        });
+        const publisher = new ObservationPublisher(target.bus, config.topics.observations, limits, config.ingest);
+        try {
+          if (kind === 'images') outcome = await runImages(pipeline, publisher, opts, files);
+          else {
+            // A camera vouches for the hours it analysed: reports show the others as no data, not zero.
+            const heartbeats = new CameraHeartbeats(target.bus, config.topics.heartbeats, limits, {
+              siteId: opts.site,
+              cameraId: opts.camera,
+              everyMs: config.ingest.heartbeatEveryMs,
+            }).start();
+            try {
+              outcome = await runVideo(pipeline, publisher, opts, config, kind === 'stream', heartbeats);
+            } finally {
+              await heartbeats.stop();
+            }
           }
+          await publisher.flush();
+          await target.drain();
+        } finally {
+          await pipeline.close();
         }
-        await publisher.flush();
-        await worker?.drain();
       } finally {
-        await worker?.stop();
-        await pipeline.close();
-        await runtime.close();
+        await probes?.close();
+        await target.close();
       }
       if (opts.json) console.log(JSON.stringify(outcome));
       // Nothing published is a failure a script must see (a folder of non-images, a video without faces).
       if (outcome.published === 0)
         throw new Error(`nothing ingested from ${opts.source}: no face became an observation`);
     });
+}
+
+interface CameraBus {
+  bus: Bus;
+  /** How observations leave: Kafka, the running owner of the data directory, or a worker in this process. */
+  via: 'kafka' | 'embedded owner' | 'this process';
+  readiness: Readiness;
+  /** Waits until a worker in this process has handled what was published (nothing to wait for elsewhere). */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Distributed: Kafka alone. Embedded: the process that owns the data directory (`revisit serve`)
+ * when one runs, else this process opens the directory and runs the worker until it is done.
+ */
+async function openCameraBus(config: RevisitConfig, mode: DeploymentMode): Promise<CameraBus> {
+  if (mode === 'distributed') {
+    const bus = openBus(config, 'revisit-camera');
+    return {
+      bus,
+      via: 'kafka',
+      readiness: { kafka: () => bus.ping() },
+      drain: async () => undefined,
+      close: () => bus.close(),
+    };
+  }
+  const owner = await findOwner(config);
+  if (owner) {
+    const bus = ownerBus(owner);
+    return {
+      bus,
+      via: 'embedded owner',
+      readiness: { owner: () => bus.ping() },
+      drain: async () => undefined,
+      close: () => bus.close(),
+    };
+  }
+  const runtime = await openRuntime(config, 'revisit-camera');
+  const worker = await startReidWorker(runtime);
+  return {
+    bus: runtime.bus,
+    via: 'this process',
+    readiness: runtimeReadiness(runtime),
+    drain: () => worker.drain(),
+    close: async () => {
+      await worker.stop();
+      await runtime.close();
+    },
+  };
 }
 
 async function runImages(
@@ -148,7 +212,7 @@ async function runVideo(
   live: boolean,
   heartbeats: CameraHeartbeats,
 ): Promise<IngestOutcome> {
-  const { analysisFps: fps, maxFrameSide, reconnect } = config.ingest;
+  const fps = config.ingest.analysisFps;
   const stop = new AbortController();
   // A stream runs until Ctrl-C; the open tracks are then closed and published, not lost.
   if (live) void untilSignal().then(() => stop.abort());
@@ -163,24 +227,17 @@ async function runVideo(
   const started = Date.now();
   bar?.start(Math.max(1, Math.round(duration! * fps)), 0, { faces: 0, observations: 0, faceRate: '0' });
   let stats: VideoIngestStats;
-  const shotModels = pipeline.startShotModelsThread();
   try {
-    stats = await ingestVideo(pipeline, publisher, {
+    stats = await runCameraVideo(pipeline, publisher, {
       siteId: opts.site,
       cameraId: opts.camera,
+      source: opts.source,
       config: config.ingest,
-      frames: readVideoFrames(opts.source, {
-        fps,
-        maxWidth: maxFrameSide,
-        reconnect,
-        signal: stop.signal,
-        detectorModel: pipeline.modelFile('detect'),
-        onReconnect: (attempt, delayMs, reason) => {
-          process.stderr.write(`revisit: ${reason}; reconnecting in ${delayMs} ms (attempt ${attempt})\n`);
-        },
-      }),
-      shotModels,
+      signal: stop.signal,
       heartbeats,
+      onReconnect: (attempt, delayMs, reason) => {
+        process.stderr.write(`revisit: ${reason}; reconnecting in ${delayMs} ms (attempt ${attempt})\n`);
+      },
       onProgress: (s) =>
         bar?.update(s.frames, {
           faces: s.faces,
@@ -190,7 +247,6 @@ async function runVideo(
     });
   } finally {
     bar?.stop();
-    await shotModels.close();
   }
   const seconds = (Date.now() - started) / 1000;
   const drops = Object.entries(stats.drops).map(([reason, n]) => `${reason} ${n}`);

@@ -1,6 +1,7 @@
 /** `revisit keys create|list|revoke`: API keys of tenants, scoped to their sites. */
 import { Command, Option } from 'commander';
 import { loadConfig } from '../../common/config.ts';
+import { checkDeployment } from '../../runtime/check-deployment.ts';
 import { openApiKeyStore } from '../../analytics-api/keys/open-api-key-store.ts';
 import { apiRoleSchema, type ApiRole } from '../../schemas/api-key.schema.ts';
 import { printTable } from '../../common/print-table.ts';
@@ -9,6 +10,8 @@ async function withStore<T>(
   fn: (store: ReturnType<typeof openApiKeyStore>, config: ReturnType<typeof loadConfig>) => Promise<T>,
 ): Promise<T> {
   const config = loadConfig();
+  // Embedded keys are a file the API re-reads (safe beside a running serve); distributed ones live in the shared Redis.
+  checkDeployment(config, 'revisit keys', { redis: true });
   const store = openApiKeyStore(config);
   try {
     return await fn(store, config);

@@ -2,8 +2,17 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { createClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
-import { loadConfig } from '../../common/config.ts';
-import { buildDigestPdf, collectDigestData, digestPeriod, type DigestPeriodKind } from '../../reports/digest/index.ts';
+import { loadConfig, type RevisitConfig } from '../../common/config.ts';
+import {
+  digestPeriod,
+  renderDigestPdf,
+  type DigestPeriod,
+  type DigestPeriodKind,
+  type RenderedDigest,
+} from '../../reports/digest/index.ts';
+import { checkDeployment } from '../../runtime/check-deployment.ts';
+import { findOwner, ownerJson } from '../../runtime/owner/owner-client.ts';
+import type { SiteConfig } from '../../schemas/index.ts';
 import { applyMigrations } from '../../storage/clickhouse/apply-migrations.ts';
 
 interface ReportOptions {
@@ -14,9 +23,28 @@ interface ReportOptions {
   json?: boolean;
 }
 
+/** The owner's answer to /v1/report: the digest with its PDF in base64. */
+type OwnerDigest = Omit<RenderedDigest, 'pdf'> & { pdf: string };
+
+function fromOwner(d: OwnerDigest): RenderedDigest {
+  return { ...d, pdf: Buffer.from(d.pdf, 'base64') };
+}
+
 /** Yesterday in the site's time zone: the usual subject of a morning digest. */
 function yesterdayIn(timeZone: string, nowMs = Date.now()): string {
   return new Date(nowMs - 86_400_000).toLocaleDateString('en-CA', { timeZone });
+}
+
+async function renderHere(config: RevisitConfig, site: SiteConfig, period: DigestPeriod): Promise<RenderedDigest> {
+  const clickhouse = await createClickHouseClient(config);
+  try {
+    await applyMigrations(clickhouse);
+    return await renderDigestPdf(clickhouse, site, period, config.privacy.minCount, {
+      cameraSilentAfterMs: config.coverage.cameraSilentAfterMs,
+    });
+  } finally {
+    await clickhouse.close();
+  }
 }
 
 export function reportCommand(): Command {
@@ -39,36 +67,39 @@ export function reportCommand(): Command {
           `the ${period.kind} of ${opts.date} (${period.label}) has not begun: today is ${today} in ${site.timezone}`,
         );
       const out = opts.out ?? `digest-${site.id}-${period.kind}-${period.from}.pdf`;
-      const clickhouse = await createClickHouseClient(config);
-      try {
-        await applyMigrations(clickhouse);
-        const data = await collectDigestData(clickhouse, site, period, config.privacy.minCount, {
-          cameraSilentAfterMs: config.coverage.cameraSilentAfterMs,
-        });
-        writeFileSync(out, await buildDigestPdf(data));
-        const state = data.coverage.noData
-          ? 'no data for the period'
-          : data.coverage.partial
-            ? 'partial: the period is not over'
-            : 'complete';
-        if (opts.json)
-          console.log(
-            JSON.stringify({
-              file: out,
+      checkDeployment(config, 'revisit report', { clickhouse: true });
+      // A running embedded serve owns the data directory: it renders the digest.
+      const owner = await findOwner(config);
+      const digest = owner
+        ? fromOwner(
+            await ownerJson<OwnerDigest>(owner, '/v1/report', {
               site: site.id,
-              period: { kind: period.kind, from: period.from, to: period.to, label: period.label },
-              coverage: data.coverage,
-              comparison: data.comparison,
-              silentCameras: data.silentCameras,
+              period: period.kind,
+              date: period.from,
             }),
-          );
-        else console.log(`wrote ${out} (${site.name}, ${period.label}; ${state})`);
-        if (data.coverage.noData)
-          process.stderr.write(
-            `revisit: warning: no data for ${period.label}: the PDF says so instead of showing zeros\n`,
-          );
-      } finally {
-        await clickhouse.close();
-      }
+          )
+        : await renderHere(config, site, period);
+      writeFileSync(out, digest.pdf);
+      const state = digest.coverage.noData
+        ? 'no data for the period'
+        : digest.coverage.partial
+          ? 'partial: the period is not over'
+          : 'complete';
+      if (opts.json)
+        console.log(
+          JSON.stringify({
+            file: out,
+            site: site.id,
+            period: { kind: period.kind, from: period.from, to: period.to, label: period.label },
+            coverage: digest.coverage,
+            comparison: digest.comparison,
+            silentCameras: digest.silentCameras,
+          }),
+        );
+      else console.log(`wrote ${out} (${site.name}, ${period.label}; ${state})`);
+      if (digest.coverage.noData)
+        process.stderr.write(
+          `revisit: warning: no data for ${period.label}: the PDF says so instead of showing zeros\n`,
+        );
     });
 }

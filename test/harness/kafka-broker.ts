@@ -31,6 +31,10 @@ export interface KafkaBroker {
    * committed offsets survive, as after a rolling restart); resolves once it answers again.
    */
   restart(): Promise<void>;
+  /** Stops the broker, keeping its data: an outage, until up(). */
+  down(): Promise<void>;
+  /** Starts a broker stopped by down() on the same ports and data; resolves once it answers. */
+  up(): Promise<void>;
 }
 
 /**
@@ -114,13 +118,19 @@ async function startOnce(options: KafkaBrokerOptions): Promise<KafkaBroker> {
   };
 
   await answering();
+  const down = () => broker.stop(STOP_GRACE_MS, { keepDir: true });
+  const up = async () => {
+    broker = launch();
+    await answering();
+  };
   return {
     brokers,
     stop,
+    down,
+    up,
     async restart() {
-      await broker.stop(STOP_GRACE_MS, { keepDir: true });
-      broker = launch();
-      await answering();
+      await down();
+      await up();
     },
   };
 }
