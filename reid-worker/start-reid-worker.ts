@@ -10,6 +10,7 @@ import { SiteStateCache } from './site-state.ts';
 import { insertSightings } from '../storage/sightings-table.ts';
 import { DeadLetterSink } from './sinks/dead-letter-sink.ts';
 import { SightingTopicSink } from './sinks/sighting-topic-sink.ts';
+import { consumeHeartbeats } from './sinks/heartbeat-sink.ts';
 import { VisitMaintainer } from './visits/visit-maintainer.ts';
 import type { RegistryLock } from './erasure/registry-lock.ts';
 import { MODEL_ID } from '../models/index.ts';
@@ -90,6 +91,7 @@ export async function startReidWorker({
     now,
   });
   const topic = new SightingTopicSink(bus, config.topics.sightings);
+  const deadLetters = new DeadLetterSink(bus, config.topics.deadLetters, clickhouse, logger);
   const handler = createObservationBatchHandler({
     limits: messageLimits(config, now),
     policy,
@@ -102,7 +104,7 @@ export async function startReidWorker({
       publishSightings: (sightings) => topic.write(sightings),
       recordCalibration: (sightings) => calibrationRecorder.record(sightings),
     },
-    deadLetters: new DeadLetterSink(bus, config.topics.deadLetters, clickhouse, logger),
+    deadLetters,
     registryLock,
     logger,
     exclusion: { templates, minCosine: config.privacy.exclusionMinCosine },
@@ -126,11 +128,16 @@ export async function startReidWorker({
     },
     handler,
   );
+  const heartbeats = await consumeHeartbeats({ config, bus, clickhouse, deadLetters, now });
   visits.start(registryLock);
   return {
-    drain: () => subscription.drain(),
+    drain: async () => {
+      await subscription.drain();
+      await heartbeats.drain();
+    },
     stop: async () => {
       visits.stop();
+      await heartbeats.stop();
       await subscription.stop();
     },
   };

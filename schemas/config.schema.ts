@@ -17,11 +17,9 @@ function isRuntimeTimeZone(timeZone: string): boolean {
 }
 
 /** Checked at load: a zone the runtime does not know would fail every batch of its site. */
-const timeZoneSchema = z
-  .string()
-  .refine(isRuntimeTimeZone, {
-    error: (issue) => `unknown IANA time zone ${JSON.stringify(issue.input)} (e.g. "Europe/Berlin", "UTC")`,
-  });
+const timeZoneSchema = z.string().refine(isRuntimeTimeZone, {
+  error: (issue) => `unknown IANA time zone ${JSON.stringify(issue.input)} (e.g. "Europe/Berlin", "UTC")`,
+});
 import { biConfigSchema } from './bi-config.schema.ts';
 
 const siteSchema = z.object({
@@ -41,11 +39,22 @@ const siteSchema = z.object({
     .optional()
     .describe('Overrides privacy.sightingRetentionDays for this site'),
   visits: visitRulesSchema.partial().optional().describe('Overrides of the visit rules for this site'),
-  matchMinCosine: z.number().min(-1).max(1).optional().describe("Overrides matching.matchMinCosine for this site's cameras"),
   cameras: z
-    .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/), z.object({ matchMinCosine: z.number().min(-1).max(1).optional().describe("This camera's match threshold (e.g. from `revisit calibrate --live`); unset: the site's") }))
+    .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/))
+    .max(1000)
     .optional()
-    .describe('Per-camera settings, by camera id; a camera not listed uses its site’s'),
+    .describe(
+      "The site's cameras: coverage expects a heartbeat of each every hour (unset: the cameras heard from in the period or the week before)",
+    ),
+  simulated: z
+    .boolean()
+    .optional()
+    .describe('The site holds simulated data (the demo): every screen and digest says so'),
+  matchMinCosine: z.number().min(-1).max(1).optional().describe("Overrides matching.matchMinCosine for this site's cameras"),
+  cameraMatchMinCosine: z
+    .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/), z.number().min(-1).max(1))
+    .optional()
+    .describe("Per-camera match thresholds by camera id (e.g. from `revisit calibrate --live`); a camera not listed uses its site's"),
 });
 
 /** Keys fixed in configuration (deployment automation); `revisit keys` manages the others. */
@@ -144,6 +153,10 @@ const configObjectSchema = z
           .describe(
             'Identities merged by re-clustering, keyed by site: integrated-mode applications re-point a merged id to its survivor',
           ),
+        heartbeats: z
+          .string()
+          .default('camera-heartbeats')
+          .describe("Camera workers' heartbeats, keyed by site: the coverage behind every figure"),
       })
       .prefault({}),
     clickhouse: z
@@ -381,6 +394,20 @@ const configObjectSchema = z
       })
       .prefault({})
       .describe('Prometheus /metrics: without a token it answers only on a loopback listener (docs/operations.md)'),
+    coverage: z
+      .object({
+        cameraSilentAfterMs: z
+          .number()
+          .int()
+          .min(60_000)
+          .max(7 * 24 * 3600_000)
+          .default(900_000)
+          .describe(
+            'A camera with no heartbeat for this long is flagged as silent on the dashboard, in /metrics and in the digest',
+          ),
+      })
+      .prefault({})
+      .describe('Camera coverage: which hours the figures can vouch for (heartbeats of the camera workers)'),
     ingest: ingestConfigSchema
       .prefault({})
       .describe('Camera worker: analysis rate, tracking, quality and liveness gates, uploads'),
@@ -399,6 +426,15 @@ const configObjectSchema = z
         ctx.addIssue({ code: 'custom', path: ['cameras', i, 'site'], message: `unknown site "${camera.site}"` });
     });
     const root = digestFolderRoot(config.dataDir, config.digests.folderRoot);
+    const siteIds = config.sites.map((s) => s.id);
+    config.digests.schedules.forEach((schedule, i) => {
+      if (!siteIds.includes(schedule.site))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['digests', 'schedules', i, 'site'],
+          message: `unknown site "${schedule.site}"; configured: ${siteIds.join(', ')}`,
+        });
+    });
     config.digests.schedules.forEach((schedule, i) =>
       schedule.deliver.forEach((d, j) => {
         if (d.kind === 'folder' && digestFolderPath(root, d.dir) === null) {

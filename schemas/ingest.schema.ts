@@ -3,37 +3,86 @@ import { z } from 'zod';
 import { hostOrNetworkSchema } from './network.schema.ts';
 
 const trackingSchema = z.object({
-  minIou: z.number().min(0).max(1).default(0.3).describe('Predicted-box IoU at or above which a face continues a track'),
-  maxCentreShiftSides: z.number().min(0).max(5).default(1).describe('Or: centre within this many face sides of the prediction'),
-  maxMissedFrames: z.number().int().min(0).max(1000).default(4).describe('Analysed frames a track may go unseen before it ends'),
-  maxOpenTracks: z.number().int().min(1).max(1000).default(32).describe('More open tracks close the stalest (bounds memory)'),
+  minIou: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.3)
+    .describe('Predicted-box IoU at or above which a face continues a track'),
+  maxCentreShiftSides: z
+    .number()
+    .min(0)
+    .max(5)
+    .default(1)
+    .describe('Or: centre within this many face sides of the prediction'),
+  maxMissedFrames: z
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .default(4)
+    .describe('Analysed frames a track may go unseen before it ends'),
+  maxOpenTracks: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(32)
+    .describe('More open tracks close the stalest (bounds memory)'),
 });
 
 const qualitySchema = z.object({
   minFaceSidePx: z.number().min(0).default(40).describe('Smaller faces are never best shots'),
-  minSharpness: z.number().min(0).max(1).default(0.3).describe('Sharpness part of the quality score, v/(v+100) of the Laplacian variance'),
+  minSharpness: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.3)
+    .describe('Sharpness part of the quality score, v/(v+100) of the Laplacian variance'),
   minDetectorScore: z.number().min(0).max(1).default(0.8),
   maxYaw: z.number().min(0).max(1).default(0.35).describe('|yaw| proxy in inter-ocular distances; ~0.5 is a profile'),
   maxPitch: z.number().min(0).max(1).default(0.3).describe('|pitch| proxy in eye-to-mouth distances'),
-  minQuality: z.number().min(0).max(1).default(0.5).describe('Quality score (size, sharpness, detector) a best shot must reach'),
+  minQuality: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.5)
+    .describe('Quality score (size, sharpness, detector) a best shot must reach'),
   bestShots: z.number().int().min(1).max(16).default(3).describe('Frames per track kept, embedded and averaged'),
   minTrackFrames: z.number().int().min(1).default(2).describe('Shorter tracks are detector flicker, not people'),
 });
 
 const livenessSchema = z.object({
-  action: z.enum(['drop', 'flag', 'off']).default('drop').describe('drop: spoofs never leave the worker; flag: published with their p(live); off: not run'),
-  minLive: z.number().min(0).max(1).default(0.5).describe('Mean p(live) of the best shots below which a track is a spoof'),
+  action: z
+    .enum(['drop', 'flag', 'off'])
+    .default('drop')
+    .describe('drop: spoofs never leave the worker; flag: published with their p(live); off: not run'),
+  minLive: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.5)
+    .describe('Mean p(live) of the best shots below which a track is a spoof'),
 });
 
 const staticFaceSchema = z.object({
   minFrames: z.number().int().min(2).default(25).describe('A track this long that never moved is a poster or a screen'),
-  maxTravelSides: z.number().min(0).default(0.05).describe('"Never moved": centre stayed within this many face sides of its start'),
+  maxTravelSides: z
+    .number()
+    .min(0)
+    .default(0.05)
+    .describe('"Never moved": centre stayed within this many face sides of its start'),
 });
 
 const reconnectSchema = z.object({
   initialDelayMs: z.number().int().min(0).default(500),
   maxDelayMs: z.number().int().min(0).default(30_000),
-  maxFailures: z.number().int().min(1).default(10).describe('Consecutive attempts that yield no frame before the source is given up'),
+  maxFailures: z
+    .number()
+    .int()
+    .min(1)
+    .default(10)
+    .describe('Consecutive attempts that yield no frame before the source is given up'),
   stallTimeoutMs: z.number().int().min(100).default(10_000).describe('A stream silent this long is restarted'),
 });
 
@@ -41,26 +90,58 @@ const uploadSchema = z.object({
   maxImageBytes: z.number().int().min(1024).max(50_000_000).default(2_000_000),
   maxJsonBytes: z.number().int().min(1024).max(1_000_000).default(64_000),
   callbackTtlMs: z.number().int().min(1000).default(600_000).describe('A callback not answered by then is forgotten'),
-  callbackMaxPending: z.number().int().min(1).default(10_000).describe('Most callbacks waiting at once (oldest forgotten first)'),
-  callbackTimeoutMs: z.number().int().min(100).default(10_000).describe('Time allowed to the integrator to answer a callback'),
-  callbackAllowHttp: z.boolean().default(false).describe('Also allow plain http: callback URLs (https: only by default)'),
+  callbackMaxPending: z
+    .number()
+    .int()
+    .min(1)
+    .default(10_000)
+    .describe('Most callbacks waiting at once (oldest forgotten first)'),
+  callbackTimeoutMs: z
+    .number()
+    .int()
+    .min(100)
+    .default(10_000)
+    .describe('Time allowed to the integrator to answer a callback'),
+  callbackAllowHttp: z
+    .boolean()
+    .default(false)
+    .describe('Also allow plain http: callback URLs (https: only by default)'),
   callbackAllowList: z
     .array(hostOrNetworkSchema)
     .max(1000)
     .default([])
-    .describe('Host names and IP addresses or CIDR blocks callbacks may reach although not public (loopback, private, link-local); empty: public addresses only'),
+    .describe(
+      'Host names and IP addresses or CIDR blocks callbacks may reach although not public (loopback, private, link-local); empty: public addresses only',
+    ),
   maxPixels: z
     .number()
     .int()
     .min(1_000_000)
     .max(268_402_689)
     .default(40_000_000)
-    .describe("Uploaded images with more pixels (width × height, read from the header) are refused before decoding; 40 MP is above any camera's still"),
-  maxConcurrentPerKey: z.number().int().min(1).max(64).default(2).describe('Image uploads (and erasures by image) one API key may have decoding at once; more get 429'),
+    .describe(
+      "Uploaded images with more pixels (width × height, read from the header) are refused before decoding; 40 MP is above any camera's still",
+    ),
+  maxConcurrentPerKey: z
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(2)
+    .describe('Image uploads (and erasures by image) one API key may have decoding at once; more get 429'),
 });
 
 export const ingestConfigSchema = z.object({
   analysisFps: z.number().positive().max(60).default(5).describe('Frames per second analysed from video sources'),
+  heartbeatEveryMs: z
+    .number()
+    .int()
+    .min(1000)
+    .max(3_600_000)
+    .default(60_000)
+    .describe(
+      'How often a camera worker says it is analysing frames: an hour without a heartbeat is "no data", never zero',
+    ),
   maxFrameSide: z.number().int().min(160).max(7680).default(1280).describe('Decoded frames are shrunk to this width'),
   tracking: trackingSchema.prefault({}),
   quality: qualitySchema.prefault({}),
@@ -68,9 +149,24 @@ export const ingestConfigSchema = z.object({
   staticFace: staticFaceSchema.prefault({}),
   reconnect: reconnectSchema.prefault({}),
   upload: uploadSchema.prefault({}),
-  whenBusDown: z.enum(['buffer', 'drop']).default('buffer').describe('Kafka unreachable: keep observations in memory until it is back, or drop them (both counted)'),
-  busDownBufferMax: z.number().int().min(0).max(1_000_000).default(10_000).describe('Most observations buffered while Kafka is down; beyond it the oldest are dropped'),
-  busDownAfterMs: z.number().int().min(100).max(600_000).default(5_000).describe('A publish unanswered this long means Kafka is down'),
+  whenBusDown: z
+    .enum(['buffer', 'drop'])
+    .default('buffer')
+    .describe('Kafka unreachable: keep observations in memory until it is back, or drop them (both counted)'),
+  busDownBufferMax: z
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .default(10_000)
+    .describe('Most observations buffered while Kafka is down; beyond it the oldest are dropped'),
+  busDownAfterMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(5_000)
+    .describe('A publish unanswered this long means Kafka is down'),
 });
 
 export type IngestConfig = z.infer<typeof ingestConfigSchema>;

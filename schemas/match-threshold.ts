@@ -9,7 +9,7 @@ export function matchThresholdOf(
 ): number {
   const site = config.sites.find((s) => s.id === siteId);
   return (
-    (cameraId === undefined ? undefined : site?.cameras?.[cameraId]?.matchMinCosine) ??
+    (cameraId === undefined ? undefined : site?.cameraMatchMinCosine?.[cameraId]) ??
     site?.matchMinCosine ??
     config.matching.matchMinCosine
   );

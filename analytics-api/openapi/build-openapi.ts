@@ -1,6 +1,6 @@
 /** The OpenAPI 3.1 document, generated from the same zod schemas and endpoint table that serve requests. */
 import { z } from 'zod';
-import { reportQuerySchema } from '../../schemas/report-query.schema.ts';
+import { digestQuerySchema, reportQuerySchema } from '../../schemas/report-query.schema.ts';
 import { embeddingUploadSchema, faceUploadQuerySchema } from '../../schemas/index.ts';
 import { CHART_ENDPOINTS } from '../routes/chart-endpoints.ts';
 import { REPORT_ENDPOINTS } from '../routes/report-endpoints.ts';
@@ -26,6 +26,35 @@ const ERRORS = {
   403: { $ref: '#/components/responses/Error' },
   404: { $ref: '#/components/responses/Error' },
   429: { $ref: '#/components/responses/Error' },
+};
+
+/** Every report answer: the period, its coverage, the report; with compare=previous, the earlier period and whether changes may be computed. */
+const REPORT_ENVELOPE_EXAMPLE = {
+  site: 'demo-store',
+  timezone: 'Europe/Berlin',
+  from: '2026-11-02',
+  to: '2026-11-03',
+  coverage: { coverage: 0.917, partial: false, noData: false },
+  report: { '…': 'the report' },
+  previous: { from: '2026-10-26', to: '2026-10-27', complete: false, reason: 'previous_incomplete', coverage: { coverage: 0.8, partial: false, noData: false }, report: {} },
+};
+
+/** Three hours of footfall: counted (12), hidden (null, listed in `suppressed`), and no data (null, coverage 0: no camera reported). */
+const FOOTFALL_EXAMPLE = {
+  ...REPORT_ENVELOPE_EXAMPLE,
+  report: {
+    buckets: [
+      { period: '2026-11-02 09:00', visitors: 11, visits: 12, newVisits: 7, returningVisits: 5, coverage: 1 },
+      { period: '2026-11-02 10:00', visitors: null, visits: null, newVisits: null, returningVisits: null, coverage: 1 },
+      { period: '2026-11-02 11:00', visitors: null, visits: null, newVisits: null, returningVisits: null, coverage: 0 },
+    ],
+    totals: { visitors: 40, visits: 44, newVisits: 30, returningVisits: 14, coverage: 0.917 },
+    partial: false,
+    noData: false,
+    rulesVersions: ['v1-3f2a9c1d'],
+    minCount: 5,
+    suppressed: ['/buckets/1/visitors', '/buckets/1/visits', '/buckets/1/newVisits', '/buckets/1/returningVisits'],
+  },
 };
 
 export function buildOpenApi(version: string): Record<string, unknown> {
@@ -74,13 +103,35 @@ export function buildOpenApi(version: string): Record<string, unknown> {
         responses: {
           200: {
             description: `the ${e.name} report. Counts below privacy.minCount, and figures that would reveal one, are null; the report lists them as JSON Pointers in \`suppressed\` (CSV: empty cells, named in a \`suppressed\` column). See docs/privacy.md.`,
-            content: { 'application/json': {}, 'text/csv': {} },
+            content: { 'application/json': { example: e.name === 'footfall' ? FOOTFALL_EXAMPLE : REPORT_ENVELOPE_EXAMPLE }, 'text/csv': {} },
           },
           ...ERRORS,
         },
       },
     };
   }
+  paths['/api/v1/sites/{site}/digest'] = {
+    get: {
+      summary: 'The PDF digest of a day, an ISO week or a month (what `revisit report` and the scheduler send); a period with no data is a page that says so',
+      security: [{ apiKey: [] }],
+      parameters: [SITE, ...queryParameters(digestQuerySchema)],
+      responses: { 200: { description: 'the digest', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } }, ...ERRORS },
+    },
+  };
+  paths['/api/v1/sites/{site}/cameras'] = {
+    get: {
+      summary: "The site's cameras with their last heartbeat; `silent` when none came for coverage.cameraSilentAfterMs (their hours read as no data)",
+      security: [{ apiKey: [] }],
+      parameters: [SITE],
+      responses: {
+        200: {
+          description: 'cameras',
+          content: { 'application/json': { example: { site: 'demo-store', silentAfterMs: 900000, cameras: [{ cameraId: 'entrance', lastHeartbeatMs: 1767225600000, silent: false }] } } },
+        },
+        ...ERRORS,
+      },
+    },
+  };
   for (const chart of CHART_ENDPOINTS) {
     paths[`/api/v1/sites/{site}/charts/${chart.name}`] = {
       get: {

@@ -7,7 +7,16 @@ import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhous
 import type { SiteConfig } from '../../schemas/index.ts';
 import type { ReportQuery } from '../../schemas/report-query.schema.ts';
 import type { VisitRules } from '../../storage/visit-model/visit-rules.ts';
-import { publishDwell, publishFootfall, publishOccupancy, publishReturning, publishTopPaths, publishTransitions, type ReportRange, type SiteErrorRates } from '../../reports/index.ts';
+import {
+  publishDwell,
+  publishCoveredFootfall,
+  publishOccupancy,
+  publishReturning,
+  publishTopPaths,
+  publishTransitions,
+  type ReportRange,
+  type SiteErrorRates,
+} from '../../reports/index.ts';
 
 /** Everything a report endpoint needs; it is also the PublishContext of reports/privacy. */
 export interface ReportContext {
@@ -19,6 +28,8 @@ export interface ReportContext {
   nowMs: number;
   /** privacy.minCount: counts from 1 to minCount − 1 are hidden. */
   minCount: number;
+  /** The site's configured cameras (coverage expects each of them); unset: those heard from. */
+  cameras?: string[];
   /** The site's rates behind the error bars of visitors, visits and the returning rate. */
   errorRates?: () => Promise<SiteErrorRates>;
 }
@@ -38,8 +49,9 @@ export interface ReportEndpoint {
 export const REPORT_ENDPOINTS: ReportEndpoint[] = [
   {
     name: 'footfall',
-    summary: 'Unique visitors, visits, new and returning visits per hour, day or week',
-    run: async (x) => ({ ...(await publishFootfall(x, x.query.granularity)) }),
+    summary:
+      'Unique visitors, visits, new and returning visits per hour, day or week, each bucket with its camera coverage (null figures: no camera watched it)',
+    run: async (x) => ({ ...(await publishCoveredFootfall(x, x.query.granularity)) }),
     rows: (r) => r.buckets as Array<Record<string, unknown>>,
     table: '/buckets',
     comparable: true,
@@ -64,7 +76,12 @@ export const REPORT_ENDPOINTS: ReportEndpoint[] = [
     name: 'paths',
     summary: 'Most common camera sequences of visits (repeats collapsed)',
     run: async (x) => ({ ...(await publishTopPaths(x)) }),
-    rows: (r) => (r.paths as Array<{ path: string[]; visits: number | null; share: number | null }>).map((p) => ({ path: p.path.join(' > '), visits: p.visits, share: p.share })),
+    rows: (r) =>
+      (r.paths as Array<{ path: string[]; visits: number | null; share: number | null }>).map((p) => ({
+        path: p.path.join(' > '),
+        visits: p.visits,
+        share: p.share,
+      })),
     table: '/paths',
     comparable: true,
   },
@@ -79,7 +96,13 @@ export const REPORT_ENDPOINTS: ReportEndpoint[] = [
   {
     name: 'occupancy',
     summary: 'People inside now, and through the days of the range in 15-minute steps',
-    run: async (x) => ({ ...(await publishOccupancy(x, { nowMs: x.nowMs, visitGapMs: x.rules.visitGapMs, entryMinMs: x.rules.entryMinMs })) }),
+    run: async (x) => ({
+      ...(await publishOccupancy(x, {
+        nowMs: x.nowMs,
+        visitGapMs: x.rules.visitGapMs,
+        entryMinMs: x.rules.entryMinMs,
+      })),
+    }),
     rows: (r) => r.overDay as Array<Record<string, unknown>>,
     table: '/overDay',
     comparable: false,

@@ -5,6 +5,7 @@
 import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import type { SiteConfig } from '../../schemas/index.ts';
 import type { FootfallPeriod } from '../queries/footfall-by-period.ts';
+import type { CoveredFootfall } from '../coverage/index.ts';
 import type { ReportRange } from '../queries/report-range.ts';
 import {
   publishDwell,
@@ -12,7 +13,7 @@ import {
   publishReturning,
   publishTopPaths,
   publishTransitions,
-  type PublishContext,
+  type CoverageContext,
   type PublishedDwell,
   type PublishedFootfall,
   type PublishedTopPaths,
@@ -21,6 +22,9 @@ import {
 import type { DigestPeriod } from './digest-period.ts';
 import type { PublishedIntervals } from '../intervals/publish-intervals.ts';
 import type { SiteErrorRates } from '../intervals/site-error-rates.ts';
+import { cameraStatuses, comparePeriods, periodStateOf, type Comparison, type PeriodState } from '../coverage/index.ts';
+import { publishCoveredFootfall } from '../privacy/index.ts';
+import { queryCameraCoverage } from '../queries/camera-coverage.ts';
 
 /** A headline figure now and in the previous period; null where it is hidden. */
 export interface Metric {
@@ -37,7 +41,7 @@ export interface DigestData {
   headline: { visitors: Metric; visits: Metric; returningRate: Metric; medianDwellS: Metric };
   /** 90 % intervals of the period's visitors, visits and returning rate, and how they were obtained; null when a figure is hidden. */
   intervals: PublishedIntervals | null;
-  footfall: PublishedFootfall;
+  footfall: CoveredFootfall;
   footfallBy: FootfallPeriod;
   dwell: PublishedDwell;
   /** The API's top paths (the same list and suppression); the digest prints the first few. */
@@ -46,10 +50,20 @@ export interface DigestData {
   /** Hours of the local day by visits over the whole period, busiest first (top 3). */
   busiestHours: Array<{ hour: number; visits: number }>;
   rulesVersions: string[];
+  /** The period's coverage: partial (not over), no data at all, share of camera-hours watched. */
+  coverage: PeriodState;
+  /** Whether changes against the previous period may be printed, and if not why. */
+  comparison: Comparison;
+  /** Cameras silent for longer than coverage.cameraSilentAfterMs when the digest was made. */
+  silentCameras: string[];
 }
 
-async function headlineOf(x: PublishContext) {
-  const [footfall, returning, dwell] = await Promise.all([publishFootfall(x, 'day'), publishReturning(x), publishDwell(x)]);
+async function headlineOf(x: CoverageContext) {
+  const [footfall, returning, dwell] = await Promise.all([
+    publishCoveredFootfall(x, 'day'),
+    publishReturning(x),
+    publishDwell(x),
+  ]);
   return { footfall, returning, dwell };
 }
 
@@ -72,18 +86,36 @@ function busiestHours(hourly: PublishedFootfall): Array<{ hour: number; visits: 
     .slice(0, 3);
 }
 
-/** `errorRates`: the site's rates for the error bars (createSiteErrorRates); unset: the simulated ones. */
-export async function collectDigestData(client: ClickHouseClient, site: SiteConfig, period: DigestPeriod, minCount: number, nowMs = Date.now(), errorRates?: () => Promise<SiteErrorRates>): Promise<DigestData> {
+/** How long a camera may stay silent before the digest names it (coverage.cameraSilentAfterMs). */
+export interface DigestOptions {
+  nowMs?: number;
+  cameraSilentAfterMs?: number;
+  /** The site's rates behind the error bars (createSiteErrorRates); unset: the simulated ones. */
+  errorRates?: () => Promise<SiteErrorRates>;
+}
+
+export async function collectDigestData(
+  client: ClickHouseClient,
+  site: SiteConfig,
+  period: DigestPeriod,
+  minCount: number,
+  o: DigestOptions = {},
+): Promise<DigestData> {
+  const nowMs = o.nowMs ?? Date.now();
   const range: ReportRange = { siteId: site.id, timeZone: site.timezone, from: period.from, to: period.to };
-  const x: PublishContext = { clickhouse: client, range, minCount, errorRates };
+  const x = { clickhouse: client, range, minCount, nowMs, cameras: site.cameras, errorRates: o.errorRates };
+  const earlier = { ...x, range: { ...range, ...period.previous } };
   const footfallBy: FootfallPeriod = period.kind === 'day' ? 'hour' : 'day';
-  const [now, before, footfall, hourly, topPaths, transitions] = await Promise.all([
+  const [now, before, footfall, hourly, topPaths, transitions, state, previousState, cameras] = await Promise.all([
     headlineOf(x),
-    headlineOf({ ...x, range: { ...range, ...period.previous } }),
-    publishFootfall(x, footfallBy),
+    headlineOf(earlier),
+    publishCoveredFootfall(x, footfallBy),
     publishFootfall(x, 'hour'),
     publishTopPaths(x),
     publishTransitions(x),
+    publishCoveredFootfall(x, 'day').then(periodStateOf),
+    publishCoveredFootfall(earlier, 'day').then(periodStateOf),
+    queryCameraCoverage(client, range, site.cameras),
   ]);
   const metric = (pick: (h: typeof now) => number | null): Metric => ({ value: pick(now), previous: pick(before) });
   return {
@@ -104,6 +136,13 @@ export async function collectDigestData(client: ClickHouseClient, site: SiteConf
     topPaths,
     transitions,
     busiestHours: busiestHours(hourly),
-    rulesVersions: [...new Set([...footfall.rulesVersions, ...now.dwell.rulesVersions, ...topPaths.rulesVersions])].sort(),
+    rulesVersions: [
+      ...new Set([...footfall.rulesVersions, ...now.dwell.rulesVersions, ...topPaths.rulesVersions]),
+    ].sort(),
+    coverage: state,
+    comparison: comparePeriods(period.previous, state, previousState),
+    silentCameras: cameraStatuses(cameras, nowMs, o.cameraSilentAfterMs ?? 900_000)
+      .filter((c) => c.silent)
+      .map((c) => c.cameraId),
   };
 }

@@ -3,6 +3,8 @@
  * suppression rule. The API (JSON, CSV, charts), the dashboard and the PDF digest read only these.
  */
 import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
+import { completeFootfallAxis, type CoveredFootfall } from '../coverage/complete-footfall-axis.ts';
+import { queryCameraCoverage } from '../queries/camera-coverage.ts';
 import { queryDwellDistribution } from '../queries/dwell-distribution.ts';
 import { queryFootfall, type FootfallPeriod } from '../queries/footfall-by-period.ts';
 import { queryOccupancyNow, queryOccupancyOverDay } from '../queries/occupancy.ts';
@@ -11,8 +13,20 @@ import type { ReportRange } from '../queries/report-range.ts';
 import { queryReturningVisitors } from '../queries/returning-visitors.ts';
 import type { SuppressionMarks } from './small-counts.ts';
 import { suppressFootfall, type PublishedFootfall } from './suppress-footfall.ts';
-import { suppressOccupancy, suppressTopPaths, suppressTransitions, type PublishedOccupancy, type PublishedTopPaths, type PublishedTransitions } from './suppress-movement.ts';
-import { suppressDwell, suppressReturning, type PublishedDwell, type PublishedReturning } from './suppress-visitor-reports.ts';
+import {
+  suppressOccupancy,
+  suppressTopPaths,
+  suppressTransitions,
+  type PublishedOccupancy,
+  type PublishedTopPaths,
+  type PublishedTransitions,
+} from './suppress-movement.ts';
+import {
+  suppressDwell,
+  suppressReturning,
+  type PublishedDwell,
+  type PublishedReturning,
+} from './suppress-visitor-reports.ts';
 import { publishIntervals, type PublishedIntervals } from '../intervals/publish-intervals.ts';
 import { siteErrorRates, type SiteErrorRates } from '../intervals/site-error-rates.ts';
 
@@ -43,11 +57,28 @@ async function errorRatesOf(x: PublishContext): Promise<SiteErrorRates> {
   return x.errorRates ? x.errorRates() : siteErrorRates(null);
 }
 
-/** Footfall; the period's totals carry their intervals. */
-export async function publishFootfall(x: PublishContext, period: FootfallPeriod): Promise<WithIntervals<PublishedFootfall>> {
-  const [counts, rates] = await Promise.all([queryFootfall(x.clickhouse, x.range, period), errorRatesOf(x)]);
-  const footfall = suppressFootfall(counts, period, x.minCount);
-  return withIntervals(footfall, publishIntervals(footfall.totals, rates));
+/** What a report with its coverage needs besides: the clock (hours after now are not listed) and the site's configured cameras, if any. */
+export interface CoverageContext extends PublishContext {
+  nowMs: number;
+  cameras?: string[];
+}
+
+/** Footfall of the counted buckets, through the rule (what BI and the suppression tests compare against). */
+export async function publishFootfall(x: PublishContext, period: FootfallPeriod): Promise<PublishedFootfall> {
+  return suppressFootfall(await queryFootfall(x.clickhouse, x.range, period), period, x.minCount);
+}
+
+/** Footfall as outputs show it: every elapsed bucket of the range, each with its camera coverage (null figures where no camera watched). */
+export async function publishCoveredFootfall(x: CoverageContext, period: FootfallPeriod): Promise<WithIntervals<CoveredFootfall>> {
+  const [published, coverage, rates] = await Promise.all([
+    publishFootfall(x, period),
+    queryCameraCoverage(x.clickhouse, x.range, x.cameras),
+    errorRatesOf(x),
+  ]);
+  const covered = completeFootfallAxis(published, period, x.range, coverage, x.nowMs);
+  // No data is not a hidden figure: nothing to bound, nothing suppressed.
+  if (covered.noData) return { ...covered, intervals: null };
+  return withIntervals(covered, publishIntervals(covered.totals, rates));
 }
 
 export async function publishDwell(x: PublishContext): Promise<PublishedDwell> {
@@ -69,7 +100,13 @@ export async function publishTransitions(x: PublishContext): Promise<PublishedTr
 }
 
 /** Occupancy now (open visits within the visit gap, past the entry threshold) and through the range. */
-export async function publishOccupancy(x: PublishContext, now: { nowMs: number; visitGapMs: number; entryMinMs: number }): Promise<PublishedOccupancy> {
-  const [atNow, overDay] = await Promise.all([queryOccupancyNow(x.clickhouse, { siteId: x.range.siteId, ...now }), queryOccupancyOverDay(x.clickhouse, x.range)]);
+export async function publishOccupancy(
+  x: PublishContext,
+  now: { nowMs: number; visitGapMs: number; entryMinMs: number },
+): Promise<PublishedOccupancy> {
+  const [atNow, overDay] = await Promise.all([
+    queryOccupancyNow(x.clickhouse, { siteId: x.range.siteId, ...now }),
+    queryOccupancyOverDay(x.clickhouse, x.range),
+  ]);
   return suppressOccupancy(atNow, overDay, x.minCount);
 }
