@@ -3,7 +3,7 @@ import type { DeliveredBatch, DeliveredMessage } from '../common/bus/bus.ts';
 import { isRetriable } from '../common/is-retriable.ts';
 import type { Logger } from '../common/logger.ts';
 import { batchSeconds, observationsTotal } from '../common/metrics.ts';
-import { ContractError, decodeFaceObservation, type FaceObservation, type MessageLimits, type Sighting } from '../schemas/index.ts';
+import { ContractError, decodeFaceObservation, isUnidentified, type FaceObservation, type MessageLimits, type Sighting } from '../schemas/index.ts';
 import type { Identity, IdentityStore, ProcessedObservation } from '../identity-registry/index.ts';
 import { assignIdentity, toSighting } from './match/assign-identity.ts';
 import type { MatchPolicy } from './match/match-observation.ts';
@@ -143,8 +143,13 @@ function decodeBatch(deps: BatchHandlerDeps, batch: DeliveredBatch): { valid: De
   return { valid, rejected };
 }
 
-/** The work isolation repeats on parts of a batch: assign per site (registry saved), then the sinks in order. */
-async function processObservations(deps: BatchHandlerDeps, observations: FaceObservation[]): Promise<void> {
+/**
+ * The work isolation repeats on parts of a batch: assign per site (registry saved), then the sinks
+ * in order. People seen but not identified carry no embedding and never reach the matcher.
+ */
+async function processObservations(deps: BatchHandlerDeps, all: FaceObservation[]): Promise<void> {
+  const observations = all.filter((o) => !isUnidentified(o));
+  observationsTotal.inc({ outcome: 'unidentified' }, all.length - observations.length);
   const sightings: Sighting[] = [];
   for (const [siteId, list] of groupBySite(observations)) sightings.push(...(await assignSite(deps, siteId, list)));
   for (const sink of deps.sinks) await sink.write(sightings);

@@ -15,6 +15,7 @@ import {
   type VideoIngestStats,
 } from '../../ingest/index.ts';
 import { messageLimits, startReidWorker } from '../../reid-worker/index.ts';
+import { cameraDetection } from '../../schemas/index.ts';
 import { createProgressBar, ratePerSecond } from '../progress-bar.ts';
 import { untilSignal } from '../until-signal.ts';
 
@@ -101,6 +102,7 @@ async function runVideo(pipeline: FacePipeline, publisher: ObservationPublisher,
         reconnect,
         signal: stop.signal,
         detectorModel: pipeline.modelFile('detect'),
+        detection: cameraDetection(config.ingest, opts.camera),
         onReconnect: (attempt, delayMs, reason) => {
           process.stderr.write(`revisit: ${reason}; reconnecting in ${delayMs} ms (attempt ${attempt})\n`);
         },
@@ -115,7 +117,7 @@ async function runVideo(pipeline: FacePipeline, publisher: ObservationPublisher,
   const seconds = (Date.now() - started) / 1000;
   const drops = Object.entries(stats.drops).map(([reason, n]) => `${reason} ${n}`);
   console.log(
-    `${stats.frames} frames, ${stats.faces} faces, ${stats.tracks} tracks, ${stats.observations} observations published ` +
+    `${stats.frames} frames, ${stats.faces} faces, ${stats.tracks} tracks, ${stats.observations} observations and ${stats.unidentified} people seen but not identified published ` +
       `(${(stats.frames / seconds).toFixed(1)} frames/s, ${(stats.faces / seconds).toFixed(1)} faces/s)`,
   );
   if (drops.length > 0) console.log(`  dropped: ${drops.join(', ')}`);

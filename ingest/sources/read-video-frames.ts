@@ -1,5 +1,6 @@
 /** Video sources: a file read once, or a live stream (RTSP/HTTP) reopened with backoff whenever it drops. */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { DetectionConfig } from '../../schemas/index.ts';
 import { DETECTOR_INPUT_SIZE, type DetectedFaces, type RgbImage, type Yuv420Image } from '../face/index.ts';
 import { dropsTotal, sourceRestartsTotal } from '../ingest-metrics.ts';
 import { decodeFrames } from './decode-frames.ts';
@@ -28,6 +29,8 @@ export interface ReadVideoOptions {
    * decoder's thread, in parallel with the analysis of earlier frames.
    */
   detectorModel?: string;
+  /** How that detector looks at each frame (ingest.detection, per camera); default: the whole frame only. */
+  detection?: DetectionConfig;
   /** A stream dropped and is being reopened after `delayMs`. */
   onReconnect?: (attempt: number, delayMs: number, reason: string) => void;
 }
@@ -46,7 +49,7 @@ export async function* readVideoFrames(source: string, opts: ReadVideoOptions): 
   const live = isStreamUrl(source);
   const frameMs = 1000 / opts.fps;
   const startMs = opts.startMs ?? Date.now();
-  const ffmpegOpts = { fps: opts.fps, maxWidth: opts.maxWidth, viewSize: DETECTOR_INPUT_SIZE, live, stallTimeoutMs: opts.reconnect.stallTimeoutMs, signal: opts.signal, detectorModel: opts.detectorModel, onSkipped: (n: number) => dropsTotal.inc({ reason: 'frame_analysis_behind' }, n) };
+  const ffmpegOpts = { fps: opts.fps, maxWidth: opts.maxWidth, viewSize: DETECTOR_INPUT_SIZE, live, stallTimeoutMs: opts.reconnect.stallTimeoutMs, signal: opts.signal, detectorModel: opts.detectorModel, detection: opts.detection, onSkipped: (n: number) => dropsTotal.inc({ reason: 'frame_analysis_behind' }, n) };
   let index = 0;
   let failures = 0;
   let delayMs = opts.reconnect.initialDelayMs;
