@@ -30,7 +30,12 @@ const unidentifiedSchema = z.object({
 });
 
 const livenessSchema = z.object({
-  action: z.enum(['drop', 'flag', 'off']).default('drop').describe('drop: spoofs never leave the worker; flag: published with their p(live); off: not run'),
+  action: z
+    .enum(['drop', 'flag', 'off'])
+    .default('flag')
+    .describe(
+      'drop: spoofs never leave the worker; flag: published with their p(live); off: not run. Flag by default: on the video path the model rejects most real faces (revisit calibrate --liveness; docs/calibration.md), and dropping is for when it costs at most 1 % of them',
+    ),
   minLive: z.number().min(0).max(1).default(0.5).describe('Mean p(live) of the best shots below which a track is a spoof'),
 });
 

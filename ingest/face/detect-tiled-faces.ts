@@ -53,7 +53,7 @@ export class TiledFaceDetector {
    */
   async detect(size: { width: number; height: number }, view: RgbImage, tileView?: RgbImage): Promise<TiledDetection> {
     const tiled = this.settings.mode !== 'full' && tileView !== undefined;
-    const whole = await detectInView(this.session, view.data, { x: 0, y: 0, ...size }, tiled ? WEAK_SCORE : DEFAULT_MIN_SCORE);
+    const whole = await detectInView(this.session, view.data, { x: 0, y: 0, width: size.width, height: size.height }, tiled ? WEAK_SCORE : DEFAULT_MIN_SCORE);
     // The whole-frame view alone is exactly detectFaces.
     if (!tiled) return { faces: suppressOverlaps(whole.slice(0, DEFAULT_TOP_K), DEFAULT_NMS_IOU), runs: 1 };
     const tiles = planDetectionTiles(tileView.width, tileView.height, DETECTOR_INPUT_SIZE);

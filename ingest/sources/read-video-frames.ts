@@ -10,6 +10,8 @@ export interface VideoFrame {
   image: Yuv420Image;
   /** The same frame shrunk to the face detector's input size by ffmpeg (see DetectOptions.detectorView). */
   detectorView: RgbImage;
+  /** The frame shrunk by the detection's tile scale, when the detector cuts it into tiles. */
+  tileView?: RgbImage;
   /** Its faces, when ReadVideoOptions.detectorModel is given. */
   detected?: DetectedFaces;
   /** Epoch ms: file position from `startMs` for files, arrival time for streams. */
@@ -57,9 +59,9 @@ export async function* readVideoFrames(source: string, opts: ReadVideoOptions): 
     let reason = 'stream ended';
     let gotFrame = false;
     try {
-      for await (const { image, view, detected } of decodeFrames(source, ffmpegOpts)) {
+      for await (const { image, view, tileView, detected } of decodeFrames(source, ffmpegOpts)) {
         gotFrame = true;
-        yield { image, detectorView: view, detected, tMs: live ? Date.now() : Math.round(startMs + index * frameMs), index: index++ };
+        yield { image, detectorView: view, tileView, detected, tMs: live ? Date.now() : Math.round(startMs + index * frameMs), index: index++ };
       }
       if (!live) {
         if (index === 0) throw new Error(`no video frames in ${source}`);

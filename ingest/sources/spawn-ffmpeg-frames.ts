@@ -118,6 +118,10 @@ export async function* spawnFfmpegFrames(source: string, opts: FfmpegFramesOptio
     notify();
   };
   let stallTimer = setTimeout(() => fail(new Error(`no frame from ${source} within ${opts.stallTimeoutMs} ms`)), opts.stallTimeoutMs);
+  const armStall = () => {
+    clearTimeout(stallTimer);
+    stallTimer = setTimeout(() => fail(new Error(`${source} stalled: no frame for ${opts.stallTimeoutMs} ms`)), opts.stallTimeoutMs);
+  };
   const onAbort = () => {
     ended = true;
     child.kill('SIGKILL');
@@ -137,17 +141,18 @@ export async function* spawnFfmpegFrames(source: string, opts: FfmpegFramesOptio
       queue.push({ image: full.pending.shift()!, view: view.pending.shift()!, ...(tiles ? { tileView: tiles.pending.shift()! } : {}) });
       paired++;
     }
-    if (paired > 0) {
-      clearTimeout(stallTimer);
-      stallTimer = setTimeout(() => fail(new Error(`${source} stalled: no frame for ${opts.stallTimeoutMs} ms`)), opts.stallTimeoutMs);
-    }
+    if (paired > 0) armStall();
     if (queue.length > MAX_QUEUED) {
       if (opts.live) {
         const skipped = queue.splice(0, queue.length - MAX_QUEUED);
         for (const frame of skipped) frameBuffers(frame).forEach((b) => opts.buffers.give(b));
         opts.onSkipped?.(skipped.length);
       }
-      else for (const c of channels) c.stream.pause();
+      else {
+        for (const c of channels) c.stream.pause();
+        // ffmpeg waits for us now: a slow reader is not a stalled file.
+        clearTimeout(stallTimer);
+      }
     }
     // An output running ahead of the other waits for it (never the one behind: no deadlock).
     if (channel.pending.length > MAX_QUEUED) channel.stream.pause();
@@ -172,7 +177,10 @@ export async function* spawnFfmpegFrames(source: string, opts: FfmpegFramesOptio
     for (;;) {
       if (queue.length > 0) {
         yield queue.shift()!;
-        if (queue.length < MAX_QUEUED) for (const c of channels) if (c.stream.isPaused() && c.pending.length <= MAX_QUEUED) c.stream.resume();
+        if (queue.length < MAX_QUEUED && channels.some((c) => c.stream.isPaused())) {
+          for (const c of channels) if (c.stream.isPaused() && c.pending.length <= MAX_QUEUED) c.stream.resume();
+          armStall();
+        }
         continue;
       }
       if (failure) throw failure;
