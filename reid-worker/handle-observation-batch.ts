@@ -38,6 +38,8 @@ export interface BatchHandlerDeps {
   modelId?: string;
   /** The periodic re-clustering pass, run per site once the batch's sightings are written. */
   reclusterer?: Pick<SiteReclusterer, 'afterBatch'>;
+  /** Where people seen but not identified go (idempotent by observation id); unset: counted and skipped. */
+  unidentified?: { write(observations: FaceObservation[]): Promise<void> };
 }
 
 /** A decoded observation with the message it came in: a failure dead-letters the original bytes. */
@@ -145,11 +147,14 @@ function decodeBatch(deps: BatchHandlerDeps, batch: DeliveredBatch): { valid: De
 
 /**
  * The work isolation repeats on parts of a batch: assign per site (registry saved), then the sinks
- * in order. People seen but not identified carry no embedding and never reach the matcher.
+ * in order. People seen but not identified carry no embedding and never reach the matcher: they
+ * go to their own sink.
  */
 async function processObservations(deps: BatchHandlerDeps, all: FaceObservation[]): Promise<void> {
   const observations = all.filter((o) => !isUnidentified(o));
-  observationsTotal.inc({ outcome: 'unidentified' }, all.length - observations.length);
+  const unidentified = all.filter(isUnidentified);
+  await deps.unidentified?.write(unidentified);
+  observationsTotal.inc({ outcome: 'unidentified' }, unidentified.length);
   const sightings: Sighting[] = [];
   for (const [siteId, list] of groupBySite(observations)) sightings.push(...(await assignSite(deps, siteId, list)));
   for (const sink of deps.sinks) await sink.write(sightings);

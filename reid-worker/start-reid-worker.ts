@@ -8,6 +8,7 @@ import type { IdentityMerge, IdentityStore } from '../identity-registry/index.ts
 import { createObservationBatchHandler } from './handle-observation-batch.ts';
 import { SiteStateCache } from './site-state.ts';
 import { ClickHouseSightingSink } from './sinks/clickhouse-sighting-sink.ts';
+import { ClickHouseUnidentifiedSink } from './sinks/clickhouse-unidentified-sink.ts';
 import { DeadLetterSink } from './sinks/dead-letter-sink.ts';
 import { SightingTopicSink } from './sinks/sighting-topic-sink.ts';
 import { ClickHouseVisitSink } from './visits/clickhouse-visit-sink.ts';
@@ -81,6 +82,10 @@ export async function startReidWorker({ config, bus, store, clickhouse, now }: R
     refresher,
     modelId: MODEL_ID,
     reclusterer,
+    unidentified: new ClickHouseUnidentifiedSink(clickhouse, (siteId) => {
+      const site = config.sites.find((s) => s.id === siteId)!;
+      return { tenant: site.tenant, timeZone: site.timezone, retentionDays: retentionOf(siteId).sightingDays };
+    }),
   });
   return bus.subscribe(
     {

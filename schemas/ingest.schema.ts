@@ -47,9 +47,9 @@ const staticFaceSchema = z.object({
 const detectionSchema = z.object({
   mode: z
     .enum(['full', 'tiles', 'motion'])
-    .default('tiles')
+    .default('motion')
     .describe(
-      'full: the detector sees only the whole frame shrunk to 320×240 (faces below ~48 px at 720p are lost); tiles: also overlapping tiles of the frame at tileScale, merged (finds faces from ~24 px); motion: tiles only where the picture changed, a face was found the frame before or the whole-frame pass saw a weak face, all tiles every refreshFrames',
+      'full: the detector sees only the whole frame shrunk to 320×240 (faces below ~40 px at 720p are often lost); tiles: also overlapping tiles of the frame at tileScale, merged (finds faces from ~24 px); motion (default: the capture of tiles at about half their extra cost, npm run bench): tiles only where the picture changed, a face was found in recent frames or the whole-frame pass saw a weak face, and all tiles every refreshFrames',
     ),
   tileScale: z.number().min(1).max(4).default(2).describe("Frame pixels per detector pixel in a tile (the whole-frame view of 1280×720 has 4 by 3): 2 finds faces down to ~24 px wide"),
   minCellChange: z.number().min(0.5).max(64).default(4).describe('motion mode: change of a 16×16-pixel cell\'s mean brightness (0–255) between analysed frames that counts as motion'),

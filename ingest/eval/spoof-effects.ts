@@ -38,7 +38,12 @@ export function spriteOf(photo: RgbImage, region: PhotoRegion, height: number): 
 export function withBorder(s: Sprite, fraction: number, rgb: [number, number, number]): Sprite {
   const m = Math.max(1, Math.round(fraction * Math.max(s.width, s.height)));
   const out = { width: s.width + 2 * m, height: s.height + 2 * m, data: new Float32Array(4 * (s.width + 2 * m) * (s.height + 2 * m)) };
-  for (let i = 0; i < out.width * out.height; i++) out.data.set([...rgb, 1], 4 * i);
+  for (let i = 0; i < out.width * out.height; i++) {
+    out.data[4 * i] = rgb[0];
+    out.data[4 * i + 1] = rgb[1];
+    out.data[4 * i + 2] = rgb[2];
+    out.data[4 * i + 3] = 1;
+  }
   for (let y = 0; y < s.height; y++) out.data.set(s.data.subarray(4 * y * s.width, 4 * (y + 1) * s.width), 4 * ((y + m) * out.width + m));
   return out;
 }
@@ -48,13 +53,14 @@ export function withBorder(s: Sprite, fraction: number, rgb: [number, number, nu
  * that cannot reach full black or saturation, on warm paper.
  */
 export function printed(s: Sprite, pitchPx: number): Sprite {
-  return mapPixels(s, (r, g, b, x, y) => {
+  return mapPixels(s, (r, g, b, x, y, out) => {
     const grey = (r + g + b) / 3;
     const dot = 0.5 + 0.5 * Math.cos((2 * Math.PI * x) / pitchPx) * Math.cos((2 * Math.PI * y) / pitchPx);
     // Dark tones get more ink: the screen modulates them most.
     const ink = (1 - grey / 255) * 60 * (dot - 0.5);
-    const tone = (c: number, paper: number) => 25 + 0.8 * (0.75 * c + 0.25 * grey) * (paper / 255) - ink;
-    return [tone(r, 250), tone(g, 244), tone(b, 228)];
+    out[0] = 25 + 0.8 * (0.75 * r + 0.25 * grey) * (250 / 255) - ink;
+    out[1] = 25 + 0.8 * (0.75 * g + 0.25 * grey) * (244 / 255) - ink;
+    out[2] = 25 + 0.8 * (0.75 * b + 0.25 * grey) * (228 / 255) - ink;
   });
 }
 
@@ -63,11 +69,12 @@ export function printed(s: Sprite, pitchPx: number): Sprite {
  * grid draws (a slow, slanted ripple), brighter and bluer than a face in the room's light.
  */
 export function onScreen(s: Sprite, pitchPx: number): Sprite {
-  return mapPixels(s, (r, g, b, x, y) => {
+  return mapPixels(s, (r, g, b, x, y, out) => {
     const phase = (2 * Math.PI * x) / pitchPx;
-    const stripe = (k: number) => 1 + 0.22 * Math.cos(phase - (2 * Math.PI * k) / 3);
     const moire = 1 + 0.15 * Math.sin((2 * Math.PI * (0.94 * x + 0.34 * y)) / (4.3 * pitchPx));
-    return [(20 + 0.95 * r) * stripe(0) * moire, (20 + 0.95 * g) * stripe(1) * moire, (32 + 0.95 * b) * stripe(2) * moire];
+    out[0] = (20 + 0.95 * r) * (1 + 0.22 * Math.cos(phase)) * moire;
+    out[1] = (20 + 0.95 * g) * (1 + 0.22 * Math.cos(phase - (2 * Math.PI) / 3)) * moire;
+    out[2] = (32 + 0.95 * b) * (1 + 0.22 * Math.cos(phase - (4 * Math.PI) / 3)) * moire;
   });
 }
 
@@ -77,10 +84,11 @@ export function onScreen(s: Sprite, pitchPx: number): Sprite {
  */
 export function refilmed(s: Sprite, blurPx: number): Sprite {
   const soft = boxBlur(boxBlur(s, blurPx), blurPx);
-  return mapPixels(soft, (r, g, b, x, y) => {
+  return mapPixels(soft, (r, g, b, x, y, out) => {
     const glare = 70 * Math.max(0, 1 - Math.hypot(x / s.width - 0.8, y / s.height - 0.2) / 0.45);
-    const curve = (c: number) => 255 * (Math.max(0, c) / 255) ** 1.25 + glare;
-    return [curve(r), curve(g), curve(b)];
+    out[0] = 255 * (Math.max(0, r) / 255) ** 1.25 + glare;
+    out[1] = 255 * (Math.max(0, g) / 255) ** 1.25 + glare;
+    out[2] = 255 * (Math.max(0, b) / 255) ** 1.25 + glare;
   });
 }
 
@@ -94,13 +102,17 @@ export function tilted(s: Sprite, turn: number): Sprite {
   const inset = (turn * h) / 4;
   // Output corners of the source's (0,0), (w,0), (w,h), (0,h): the right side is the far one.
   const dst: Array<[number, number]> = [[0, 0], [outW, inset], [outW, h - inset], [0, h]];
-  const src: Array<[number, number]> = [[0, 0], [w, 0], [w, h], [0, h]];
-  const toSource = homography(dst, src);
+  const src: Array<[number, number]> = [[0, 0], [s.width, 0], [s.width, h], [0, h]];
+  const [h0, h1, h2, h3, h4, h5, h6, h7, h8] = homography(dst, src);
   const out = { width: outW, height: h, data: new Float32Array(4 * outW * h) };
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < outW; x++) {
-      const [sx, sy] = apply(toSource, x + 0.5, y + 0.5);
-      if (sx < 0 || sy < 0 || sx >= w || sy >= h) continue;
+      const px = x + 0.5;
+      const py = y + 0.5;
+      const w = h6 * px + h7 * py + h8;
+      const sx = (h0 * px + h1 * py + h2) / w;
+      const sy = (h3 * px + h4 * py + h5) / w;
+      if (sx < 0 || sy < 0 || sx >= s.width || sy >= h) continue;
       bilinear(s, sx - 0.5, sy - 0.5, out.data, 4 * (y * outW + x));
     }
   }
@@ -125,53 +137,64 @@ export function feathered(s: Sprite, fraction: number): Sprite {
 export function blit(canvas: RgbImage, s: Sprite, left: number, top: number): void {
   const x0 = Math.round(left);
   const y0 = Math.round(top);
+  // A clamped view rounds and clips every store by itself.
+  const out = new Uint8ClampedArray(canvas.data.buffer, canvas.data.byteOffset, canvas.data.length);
+  const d = s.data;
   for (let y = Math.max(0, -y0); y < s.height && y0 + y < canvas.height; y++) {
     for (let x = Math.max(0, -x0); x < s.width && x0 + x < canvas.width; x++) {
       const i = 4 * (y * s.width + x);
-      const a = s.data[i + 3];
+      const a = d[i + 3];
       if (a <= 0) continue;
       const o = 3 * ((y0 + y) * canvas.width + x0 + x);
-      for (let k = 0; k < 3; k++) canvas.data[o + k] = Math.max(0, Math.min(255, Math.round(a * s.data[i + k] + (1 - a) * canvas.data[o + k])));
+      out[o] = a * d[i] + (1 - a) * out[o];
+      out[o + 1] = a * d[i + 1] + (1 - a) * out[o + 1];
+      out[o + 2] = a * d[i + 2] + (1 - a) * out[o + 2];
     }
   }
 }
 
-type PixelFn = (r: number, g: number, b: number, x: number, y: number) => [number, number, number];
+/** Writes the new colour of pixel (x, y) into `out`. */
+type PixelFn = (r: number, g: number, b: number, x: number, y: number, out: Float32Array) => void;
 
 function mapPixels(s: Sprite, fn: PixelFn): Sprite {
   const data = s.data.slice();
+  const rgb = new Float32Array(3);
   for (let y = 0; y < s.height; y++) {
     for (let x = 0; x < s.width; x++) {
       const i = 4 * (y * s.width + x);
-      const [r, g, b] = fn(data[i], data[i + 1], data[i + 2], x, y);
-      data[i] = clamp(r);
-      data[i + 1] = clamp(g);
-      data[i + 2] = clamp(b);
+      fn(data[i], data[i + 1], data[i + 2], x, y, rgb);
+      data[i] = clamp(rgb[0]);
+      data[i + 1] = clamp(rgb[1]);
+      data[i + 2] = clamp(rgb[2]);
     }
   }
   return { ...s, data };
 }
 
+/** A box blur of radius `radius` (rows, then columns), by running sums; edges average what lies inside. */
 function boxBlur(s: Sprite, radius: number): Sprite {
   const r = Math.max(0, Math.round(radius));
   if (r === 0) return s;
-  const pass = (src: Float32Array, horizontal: boolean): Float32Array => {
+  const pass = (src: Float32Array, along: number, lines: number, stride: number, lineStride: number): Float32Array => {
     const out = new Float32Array(src.length);
-    const [n, m] = horizontal ? [s.height, s.width] : [s.width, s.height];
-    for (let line = 0; line < n; line++) {
-      for (let i = 0; i < m; i++) {
-        const lo = Math.max(0, i - r);
-        const hi = Math.min(m - 1, i + r);
-        for (let k = 0; k < 4; k++) {
-          let sum = 0;
-          for (let j = lo; j <= hi; j++) sum += src[4 * (horizontal ? line * m + j : j * n + line) + k];
-          out[4 * (horizontal ? line * m + i : i * n + line) + k] = sum / (hi - lo + 1);
+    for (let line = 0; line < lines; line++) {
+      const base = line * lineStride;
+      for (let k = 0; k < 4; k++) {
+        let sum = 0;
+        for (let j = 0; j <= Math.min(r, along - 1); j++) sum += src[base + j * stride + k];
+        for (let i = 0; i < along; i++) {
+          const lo = Math.max(0, i - r);
+          const hi = Math.min(along - 1, i + r);
+          out[base + i * stride + k] = sum / (hi - lo + 1);
+          if (i + r + 1 < along) sum += src[base + (i + r + 1) * stride + k];
+          if (i - r >= 0) sum -= src[base + (i - r) * stride + k];
         }
       }
     }
     return out;
   };
-  return { ...s, data: pass(pass(s.data, true), false) };
+  const rows = pass(s.data, s.width, s.height, 4, 4 * s.width);
+  return { ...s, data: pass(rows, s.height, s.width, 4 * s.width, 4) };
 }
 
 function bilinear(s: Sprite, x: number, y: number, out: Float32Array, o: number): void {
@@ -179,9 +202,11 @@ function bilinear(s: Sprite, x: number, y: number, out: Float32Array, o: number)
   const yi = Math.max(0, Math.min(s.height - 2, Math.floor(y)));
   const fx = Math.max(0, Math.min(1, x - xi));
   const fy = Math.max(0, Math.min(1, y - yi));
+  const a = 4 * (yi * s.width + xi);
+  const b = a + 4 * s.width;
+  const d = s.data;
   for (let k = 0; k < 4; k++) {
-    const at = (dx: number, dy: number) => s.data[4 * ((yi + dy) * s.width + xi + dx) + k];
-    out[o + k] = (1 - fy) * ((1 - fx) * at(0, 0) + fx * at(1, 0)) + fy * ((1 - fx) * at(0, 1) + fx * at(1, 1));
+    out[o + k] = (1 - fy) * ((1 - fx) * d[a + k] + fx * d[a + 4 + k]) + fy * ((1 - fx) * d[b + k] + fx * d[b + 4 + k]);
   }
 }
 

@@ -23,24 +23,30 @@ const WEAK_SCORE = 0.3;
  * seen in the whole-frame view and again in a tile gets two slightly different boxes.
  */
 const MAX_COVER = 0.7;
+/**
+ * Motion mode keeps running the tiles of faces found in this many recent frames: a person standing
+ * still makes no motion, and one missed detection must not lose them (a track survives 4 missed
+ * frames by default).
+ */
+const RECENT_FRAMES = 5;
 const IN_W = DETECTOR_INPUT_SIZE.width;
 const IN_H = DETECTOR_INPUT_SIZE.height;
 /** The detector's zero: (127 − 127) / 128. Pads tiles of views smaller than the detector's input. */
 const NEUTRAL_GREY = 127;
 
 /**
- * Long-lived per camera (motion mode remembers the previous frame). `full` runs the detector once
+ * Long-lived per camera (motion mode remembers recent frames). `full` runs the detector once
  * on the whole frame shrunk to 320×240 — a 1280×720 frame is shrunk 4× across and 3× down, and
  * faces below ~48 px fade out. `tiles` also runs it on overlapping 320×240 tiles of the tile view
  * (the frame shrunk by `tileScale` only): 3×2 tiles on a 720p frame at scale 2, faces from ~24 px.
  * `motion` runs only the tiles where a face can be: cells whose brightness changed, faces of the
- * previous frame, weak whole-frame boxes, and all tiles every `refreshFrames` frames.
+ * last few frames, weak whole-frame boxes, and all tiles every `refreshFrames` frames.
  */
 export class TiledFaceDetector {
   private readonly motion = new MotionCells();
   private readonly tile = new Uint8Array(3 * IN_W * IN_H);
   private frames = 0;
-  private previous: DetectedFace[] = [];
+  private recent: DetectedFace[][] = [];
 
   constructor(
     private readonly session: InferenceSession,
@@ -70,7 +76,7 @@ export class TiledFaceDetector {
       }
     }
     const faces = merge(found.sort((a, b) => b.score - a.score));
-    this.previous = faces;
+    this.recent = [faces, ...this.recent.slice(0, RECENT_FRAMES - 1)];
     return { faces, runs: 1 + chosen.length };
   }
 
@@ -81,8 +87,8 @@ export class TiledFaceDetector {
     const changed = this.motion.changed(tileView, this.settings.minCellChange);
     if (this.frames++ % this.settings.refreshFrames === 0) return all;
     const points: Array<[number, number]> = [...changed];
-    // Faces the tiles are for (up to half a tile across) found last frame, and weak whole-frame boxes.
-    const hints = [...this.previous, ...whole.filter((f) => f.score < DEFAULT_MIN_SCORE)];
+    // Faces the tiles are for (up to half a tile across) found in recent frames, and weak whole-frame boxes.
+    const hints = [...this.recent.flat(), ...whole.filter((f) => f.score < DEFAULT_MIN_SCORE)];
     for (const f of hints) {
       if ((f.x2 - f.x1) / scale.x > IN_W / 2) continue;
       points.push([(f.x1 + f.x2) / 2 / scale.x, (f.y1 + f.y2) / 2 / scale.y]);
