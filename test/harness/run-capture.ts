@@ -27,7 +27,7 @@ export async function runCapture(pipeline: FacePipeline, video: string, opts: Ca
   const frames: CaptureRun['frames'] = [];
   async function* counted(source: AsyncIterable<VideoFrame>): AsyncGenerator<VideoFrame> {
     for await (const frame of source) {
-      frames.push({ tMs: frame.tMs, faces: frame.detected?.faces.length ?? 0 });
+      frames.push({ tMs: frame.tMs, faces: frame.detected?.faces.length ?? 0, runs: frame.detected?.runs ?? 1 });
       yield frame;
     }
   }
