@@ -5,5 +5,7 @@ export { queryFootfall, type FootfallBucket, type FootfallByPeriod, type Footfal
 export { queryDwellDistribution, type DwellDistribution } from './queries/dwell-distribution.ts';
 export { queryReturningVisitors, type ReturningVisitors } from './queries/returning-visitors.ts';
 export { queryTopPaths, queryTransitions, queryPathFunnel, type TopPaths, type Transitions } from './queries/paths-and-transitions.ts';
+export { queryCaptureRate, type CaptureCell, type CaptureRate } from './queries/capture-rate.ts';
+export { queryUnidentifiedEntries, type UnidentifiedEntries } from './queries/unidentified-entries.ts';
 export { queryOccupancyNow, queryOccupancyOverDay, type OccupancyNow } from './queries/occupancy.ts';
 export * from './privacy/index.ts';

@@ -55,5 +55,5 @@ export async function seedSimulatedStore(runtime: Runtime, site: SiteConfig, o: 
   } finally {
     await worker.stop();
   }
-  return { plan, range: { siteId: site.id, timeZone: site.timezone, from: firstDate, to: addDays(firstDate, o.days) } };
+  return { plan, range: { siteId: site.id, timeZone: site.timezone, from: firstDate, to: addDays(firstDate, o.days), entranceCameras: site.entranceCameras } };
 }

@@ -1,7 +1,7 @@
 /** Charts as API resources: vega-lite specs of the published reports with their data inline, the same specs the PDF digest prints. */
 import type { TopLevelSpec } from 'vega-lite';
-import { dwellChart, footfallChart, newVsReturningChart, occupancyChart, topPathsChart, transitionsChart } from '../../reports/charts/index.ts';
-import { publishDwell, publishFootfall, publishOccupancy, publishTopPaths, publishTransitions } from '../../reports/index.ts';
+import { captureChart, dwellChart, footfallChart, newVsReturningChart, occupancyChart, topPathsChart, transitionsChart } from '../../reports/charts/index.ts';
+import { publishCapture, publishDwell, publishFootfall, publishOccupancy, publishTopPaths, publishTransitions } from '../../reports/index.ts';
 import type { ReportContext } from './report-endpoints.ts';
 
 export interface ChartEndpoint {
@@ -24,5 +24,6 @@ export const CHART_ENDPOINTS: ChartEndpoint[] = [
   { name: 'dwell', summary: 'Dwell time histogram', spec: async (x) => dwellChart(await publishDwell(x)) },
   { name: 'paths', summary: 'Top paths', spec: async (x) => topPathsChart(await publishTopPaths(x)) },
   { name: 'transitions', summary: 'Transitions between cameras', spec: async (x) => transitionsChart(await publishTransitions(x)) },
+  { name: 'capture', summary: 'Capture rate per camera: the share of face tracks identified', spec: async (x) => captureChart(await publishCapture(x)) },
   { name: 'occupancy', summary: 'Occupancy through the day', spec: async (x) => occupancyChart(await publishOccupancy(x, { nowMs: x.nowMs, visitGapMs: x.rules.visitGapMs, entryMinMs: x.rules.entryMinMs })) },
 ];

@@ -7,7 +7,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { SiteConfig } from '../../schemas/index.ts';
 import type { ReportQuery } from '../../schemas/report-query.schema.ts';
 import type { VisitRules } from '../../reid-worker/visits/visit-rules.ts';
-import { publishDwell, publishFootfall, publishOccupancy, publishReturning, publishTopPaths, publishTransitions, type ReportRange } from '../../reports/index.ts';
+import { publishCapture, publishDwell, publishFootfall, publishOccupancy, publishReturning, publishTopPaths, publishTransitions, type ReportRange } from '../../reports/index.ts';
 
 /** Everything a report endpoint needs; it is also the PublishContext of reports/privacy. */
 export interface ReportContext {
@@ -36,7 +36,7 @@ export interface ReportEndpoint {
 export const REPORT_ENDPOINTS: ReportEndpoint[] = [
   {
     name: 'footfall',
-    summary: 'Unique visitors, visits, new and returning visits per hour, day or week',
+    summary: 'Unique visitors, visits, new and returning visits per hour, day or week; visits include people seen at an entrance but not identified (unidentifiedVisits), identifiedShare is what returning rates and paths rest on',
     run: async (x) => ({ ...(await publishFootfall(x, x.query.granularity)) }),
     rows: (r) => r.buckets as Array<Record<string, unknown>>,
     table: '/buckets',
@@ -72,6 +72,14 @@ export const REPORT_ENDPOINTS: ReportEndpoint[] = [
     run: async (x) => ({ ...(await publishTransitions(x)) }),
     rows: (r) => r.links as Array<Record<string, unknown>>,
     table: '/links',
+    comparable: true,
+  },
+  {
+    name: 'capture',
+    summary: 'Capture rate: face tracks per camera and local hour, identified (re-identified by their face) and seen but not identified (too small, blurred, turned away)',
+    run: async (x) => ({ ...(await publishCapture(x)) }),
+    rows: (r) => r.hours as Array<Record<string, unknown>>,
+    table: '/hours',
     comparable: true,
   },
   {

@@ -33,7 +33,7 @@ export function reportRoutes(config: RevisitConfig, clickhouse: ClickHouseClient
       const site = siteForPrincipal(config.sites, siteId, c.get('principal'));
       if (typeof site === 'string') return siteRefusal(c, site, siteId);
       const q = c.req.valid('query');
-      const range = { siteId: site.id, timeZone: site.timezone, from: q.from, to: q.to };
+      const range = { siteId: site.id, timeZone: site.timezone, from: q.from, to: q.to, entranceCameras: site.entranceCameras };
       return handle({ clickhouse, site, query: q, range, rules: visitRulesFor(config, site.id), nowMs: now(), minCount: config.privacy.minCount }, c);
     });
 

@@ -95,7 +95,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
 
     const from = new Date(firstDayMs).toISOString().slice(0, 10);
     const to = new Date(firstDayMs + 2 * DAY_MS).toISOString().slice(0, 10);
-    const range = { siteId: site.id, timeZone: site.timezone, from, to };
+    const range = { siteId: site.id, timeZone: site.timezone, from, to, entranceCameras: site.entranceCameras };
     const [hourly, returning, dwell, paths] = await Promise.all([
       queryFootfall(runtime.clickhouse, range, 'hour'),
       queryReturningVisitors(runtime.clickhouse, range),

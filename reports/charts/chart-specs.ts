@@ -4,7 +4,7 @@
  * to minCount, labelled as hidden, never a zero bar.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { PublishedDwell, PublishedFootfall, PublishedTopPaths } from '../privacy/index.ts';
+import type { PublishedCapture, PublishedDwell, PublishedFootfall, PublishedTopPaths } from '../privacy/index.ts';
 import { countText, greyWhenHidden, hiddenNote, PALETTE, themed } from './chart-theme.ts';
 
 export { occupancyChart, transitionsChart } from './movement-charts.ts';
@@ -51,32 +51,72 @@ export function footfallChart(f: PublishedFootfall, periodLabel: string, size?: 
   }, size);
 }
 
+/** What the returning figures rest on: the identified share of the visits, in words. */
+export function identifiedShareText(f: PublishedFootfall): string | null {
+  if (f.identifiedShare === null) return 'share of visits identified hidden';
+  return f.identifiedShare < 1 ? `returning figures and paths rest on the ${Math.round(100 * f.identifiedShare)} % of visits identified` : null;
+}
+
 /**
- * New against returning visits per period, stacked. A period whose split is hidden shows its
- * visits as one grey bar (the total is known, only the split is not).
+ * New against returning visits per period, stacked, with the visits of people seen but not
+ * identified on top. A period whose split is hidden shows its visits as one grey bar (the total
+ * is known, only the split is not).
  */
 export function newVsReturningChart(f: PublishedFootfall, periodLabel: string, size?: ChartSize): TopLevelSpec {
   const label = periodLabels(f);
   const values = f.buckets.flatMap((b) => {
     const period = label(b.period);
-    if (b.newVisits !== null && b.returningVisits !== null) {
-      return [{ period, kind: 'new', visits: b.newVisits, shown: String(b.newVisits) }, { period, kind: 'returning', visits: b.returningVisits, shown: String(b.returningVisits) }];
+    if (b.newVisits !== null && b.returningVisits !== null && b.unidentifiedVisits !== null) {
+      const parts = [
+        { period, kind: 'new', visits: b.newVisits, shown: String(b.newVisits) },
+        { period, kind: 'returning', visits: b.returningVisits, shown: String(b.returningVisits) },
+        { period, kind: 'seen, not identified', visits: b.unidentifiedVisits, shown: String(b.unidentifiedVisits) },
+      ];
+      return parts.filter((p) => p.kind !== 'seen, not identified' || p.visits > 0);
     }
     return [{ period, kind: 'hidden', visits: b.visits ?? f.minCount, shown: b.visits === null ? `fewer than ${f.minCount} visits` : `${b.visits} visits, split hidden` }];
   });
   const t = f.totals;
-  const share = t.returningVisits === null || t.visits === null ? null : t.visits ? Math.round((100 * t.returningVisits) / t.visits) : 0;
-  const text = share === null ? `returning share hidden: fewer than ${f.minCount} new or returning visits` : `${share} % of visits were returning visitors (by ${periodLabel})`;
-  return themed('New and returning visits', subtitle(text, f.minCount, values), {
+  // Over identified visits: re-identification cannot tell whether an unidentified visitor came before.
+  const identified = t.newVisits === null || t.returningVisits === null ? null : t.newVisits + t.returningVisits;
+  const share = identified === null || t.returningVisits === null ? null : identified ? Math.round((100 * t.returningVisits) / identified) : 0;
+  const returning = share === null ? `returning share hidden: fewer than ${f.minCount} new or returning visits` : `${share} % of identified visits were returning visitors (by ${periodLabel})`;
+  const basis = identifiedShareText(f);
+  return themed('New and returning visits', subtitle(basis ? `${returning}; ${basis}` : returning, f.minCount, values), {
     data: { values },
     mark: { type: 'bar' },
     encoding: {
       x: { field: 'period', type: 'ordinal', title: null, axis: { labelAngle: -45 } },
       y: { field: 'visits', type: 'quantitative', stack: 'zero', title: 'visits' },
-      color: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['new', 'returning', 'hidden'], range: [PALETTE.new, PALETTE.returning, PALETTE.hidden] } },
+      color: {
+        field: 'kind',
+        type: 'nominal',
+        title: null,
+        scale: { domain: ['new', 'returning', 'seen, not identified', 'hidden'], range: [PALETTE.new, PALETTE.returning, PALETTE.unidentified, PALETTE.hidden] },
+      },
       tooltip: [{ field: 'period' }, { field: 'kind' }, { field: 'shown', title: 'visits' }],
     },
   }, size);
+}
+
+/** Capture rate per camera: the share of its face tracks identified, with the tracks behind it. */
+export function captureChart(c: PublishedCapture, size?: ChartSize): TopLevelSpec {
+  const values = c.cameras.map((x) => ({
+    camera: x.camera,
+    bar: x.identifiedShare === null ? 1 : Math.round(100 * x.identifiedShare),
+    hidden: x.identifiedShare === null,
+    shown: x.identifiedShare === null ? 'hidden' : `${Math.round(100 * x.identifiedShare)} % of ${x.tracks} tracks`,
+  }));
+  return themed('Capture rate', subtitle('share of each camera\'s face tracks identified; the others were seen, not identified (too small, blurred, turned away)', c.minCount, values), {
+    data: { values },
+    mark: { type: 'bar' },
+    encoding: {
+      y: { field: 'camera', type: 'nominal', title: null },
+      x: { field: 'bar', type: 'quantitative', title: '% identified', scale: { domain: [0, 100] } },
+      color: greyWhenHidden({ value: PALETTE.visitors }),
+      tooltip: [{ field: 'camera' }, { field: 'shown', title: 'identified' }],
+    },
+  }, { height: Math.max(60, 22 * values.length), ...size });
 }
 
 /** How long visits last: visits per dwell band, with the median in the subtitle. */

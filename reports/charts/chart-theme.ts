@@ -1,7 +1,7 @@
 /** Shared look of every chart, on screen and in PDF: one palette, readable type, no chart junk. */
 import type { TopLevelSpec } from 'vega-lite';
 
-export const PALETTE = { visitors: '#2563eb', visits: '#93c5fd', new: '#10b981', returning: '#f59e0b', neutral: '#64748b', hidden: '#d1d5db' };
+export const PALETTE = { visitors: '#2563eb', visits: '#93c5fd', new: '#10b981', returning: '#f59e0b', unidentified: '#a78bfa', neutral: '#64748b', hidden: '#d1d5db' };
 
 /** A published count in words: a total is only ever hidden for being small, so "fewer than N" is exact there. */
 export function countText(n: number | null, minCount: number): string {

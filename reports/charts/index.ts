@@ -1,4 +1,4 @@
 /** Charts: vega-lite specs of the reports and their server-side rendering. */
-export { dwellChart, footfallChart, newVsReturningChart, occupancyChart, topPathsChart, transitionsChart, type ChartSize } from './chart-specs.ts';
+export { captureChart, dwellChart, footfallChart, identifiedShareText, newVsReturningChart, occupancyChart, topPathsChart, transitionsChart, type ChartSize } from './chart-specs.ts';
 export { renderChartSvg } from './render-chart-svg.ts';
 export { PALETTE } from './chart-theme.ts';

@@ -69,7 +69,7 @@ function busiestHours(hourly: PublishedFootfall): Array<{ hour: number; visits: 
 }
 
 export async function collectDigestData(client: ClickHouseClient, site: SiteConfig, period: DigestPeriod, minCount: number, nowMs = Date.now()): Promise<DigestData> {
-  const range: ReportRange = { siteId: site.id, timeZone: site.timezone, from: period.from, to: period.to };
+  const range: ReportRange = { siteId: site.id, timeZone: site.timezone, from: period.from, to: period.to, entranceCameras: site.entranceCameras };
   const x: PublishContext = { clickhouse: client, range, minCount };
   const footfallBy: FootfallPeriod = period.kind === 'day' ? 'hour' : 'day';
   const [now, before, footfall, hourly, topPaths, transitions] = await Promise.all([

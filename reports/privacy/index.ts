@@ -2,4 +2,5 @@
 export { suppressFootfall, suppressFootfallByHour, type PublishedFootfall } from './suppress-footfall.ts';
 export { suppressDwell, suppressReturning, type PublishedDwell, type PublishedReturning } from './suppress-visitor-reports.ts';
 export { suppressTopPaths, suppressTransitions, suppressOccupancy, type PublishedTopPaths, type PublishedTransitions, type PublishedOccupancy } from './suppress-movement.ts';
-export { publishDwell, publishFootfall, publishOccupancy, publishReturning, publishTopPaths, publishTransitions, type PublishContext } from './publish-reports.ts';
+export { suppressCapture, type PublishedCapture, type PublishedCaptureCell } from './suppress-capture.ts';
+export { publishCapture, publishDwell, publishFootfall, publishOccupancy, publishReturning, publishTopPaths, publishTransitions, type PublishContext } from './publish-reports.ts';

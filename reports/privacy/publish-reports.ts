@@ -3,12 +3,14 @@
  * suppression rule. The API (JSON, CSV, charts), the dashboard and the PDF digest read only these.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { queryCaptureRate } from '../queries/capture-rate.ts';
 import { queryDwellDistribution } from '../queries/dwell-distribution.ts';
 import { queryFootfall, type FootfallPeriod } from '../queries/footfall-by-period.ts';
 import { queryOccupancyNow, queryOccupancyOverDay } from '../queries/occupancy.ts';
 import { queryTopPaths, queryTransitions } from '../queries/paths-and-transitions.ts';
 import type { ReportRange } from '../queries/report-range.ts';
 import { queryReturningVisitors } from '../queries/returning-visitors.ts';
+import { suppressCapture, type PublishedCapture } from './suppress-capture.ts';
 import { suppressFootfall, type PublishedFootfall } from './suppress-footfall.ts';
 import { suppressOccupancy, suppressTopPaths, suppressTransitions, type PublishedOccupancy, type PublishedTopPaths, type PublishedTransitions } from './suppress-movement.ts';
 import { suppressDwell, suppressReturning, type PublishedDwell, type PublishedReturning } from './suppress-visitor-reports.ts';
@@ -31,6 +33,11 @@ export async function publishFootfall(x: PublishContext, period: FootfallPeriod)
   return suppressFootfall(await queryFootfall(x.clickhouse, x.range, period), period, x.minCount);
 }
 
+/** Per camera and hour: face tracks identified and seen but not identified (the capture rate). */
+export async function publishCapture(x: PublishContext): Promise<PublishedCapture> {
+  return suppressCapture(await queryCaptureRate(x.clickhouse, x.range), x.minCount);
+}
+
 export async function publishDwell(x: PublishContext): Promise<PublishedDwell> {
   return suppressDwell(await queryDwellDistribution(x.clickhouse, x.range), x.minCount);
 }
@@ -49,6 +56,6 @@ export async function publishTransitions(x: PublishContext): Promise<PublishedTr
 
 /** Occupancy now (open visits within the visit gap, past the entry threshold) and through the range. */
 export async function publishOccupancy(x: PublishContext, now: { nowMs: number; visitGapMs: number; entryMinMs: number }): Promise<PublishedOccupancy> {
-  const [atNow, overDay] = await Promise.all([queryOccupancyNow(x.clickhouse, { siteId: x.range.siteId, ...now }), queryOccupancyOverDay(x.clickhouse, x.range)]);
+  const [atNow, overDay] = await Promise.all([queryOccupancyNow(x.clickhouse, { siteId: x.range.siteId, entranceCameras: x.range.entranceCameras, ...now }), queryOccupancyOverDay(x.clickhouse, x.range)]);
   return suppressOccupancy(atNow, overDay, x.minCount);
 }

@@ -8,7 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { serveApi, type RunningApi } from '../../analytics-api/index.ts';
 import { KEYS, startSeededDeployment, type SeededDeployment } from '../harness/seeded-store.ts';
 
-const CHARTS = ['footfall', 'new-vs-returning', 'dwell', 'paths', 'transitions', 'occupancy'];
+const CHARTS = ['footfall', 'new-vs-returning', 'dwell', 'paths', 'transitions', 'occupancy', 'capture'];
 // Without the background-networking flags Chromium keeps dialling Google, which this machine refuses.
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 

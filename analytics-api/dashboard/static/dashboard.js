@@ -7,7 +7,7 @@ import { expressionInterpreter } from '/assets/vega-interpreter.js';
 
 const $ = (sel) => document.querySelector(sel);
 const KEY = 'revisit.apiKey';
-const CHARTS = ['footfall', 'new-vs-returning', 'dwell', 'paths', 'transitions', 'occupancy'];
+const CHARTS = ['footfall', 'new-vs-returning', 'dwell', 'paths', 'transitions', 'occupancy', 'capture'];
 
 class ApiError extends Error {
   constructor(status, body) {
@@ -74,13 +74,17 @@ async function showKpis(site, from, to) {
   const p = footfall.previous.report.totals;
   showKpi('visitors', count(t.visitors), change(t.visitors, p.visitors));
   showKpi('visits', count(t.visits), change(t.visits, p.visits));
+  // Visits include people an entrance camera saw but could not identify; returning and paths rest on the others.
+  const share = footfall.report.identifiedShare;
+  showKpi('identified', share === null ? 'hidden' : `${Math.round(100 * share)} %`, { text: t.unidentifiedVisits ? `${t.unidentifiedVisits} visits seen, not identified` : 'of visits', dir: '' });
   const r = returning.report.returningVisitRate;
   showKpi('returning', r === null ? 'hidden' : `${Math.round(100 * r)} %`, change(r, returning.previous.report.returningVisitRate, 'points'));
   const d = dwell.report.medianS;
   showKpi('dwell', d === null ? 'hidden' : `${(d / 60).toFixed(1)} min`, change(d, dwell.previous.report.medianS, 'minutes'));
   showKpi('occupancy', count(occupancy.report.now.people));
   const versions = [...new Set([...footfall.report.rulesVersions, ...dwell.report.rulesVersions])];
-  $('#footnote').textContent = `Visit rules ${versions.join(', ') || '–'} · counts come from automatic re-identification; independent tests of people counting find 93–96 % accuracy. · Fewer than ${n} people or visits are never shown (“< ${n}”, grey bars), nor any figure that would reveal such a count (“hidden”).`;
+  const basis = share === null || share === 1 ? '' : ` · Visits include people seen at an entrance but not identified (faces too small or poor; estimated); the returning rate and paths rest on the ${Math.round(100 * share)} % of visits identified.`;
+  $('#footnote').textContent = `Visit rules ${versions.join(', ') || '–'} · counts come from automatic re-identification; independent tests of people counting find 93–96 % accuracy.${basis} · Fewer than ${n} people or visits are never shown (“< ${n}”, grey bars), nor any figure that would reveal such a count (“hidden”).`;
 }
 
 async function showCharts(site, from, to) {
