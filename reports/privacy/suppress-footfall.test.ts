@@ -17,7 +17,7 @@ const sum = (rows: FootfallBucket[]) =>
 const report = (buckets: FootfallBucket[]): FootfallByPeriod => {
   const totals = sum(buckets);
   const identifiedShare = totals.visits > 0 ? 1 - totals.unidentifiedVisits / totals.visits : 1;
-  return { buckets, totals, identifiedShare, unidentified: { total: totals.unidentifiedVisits, entranceTracks: 0, visitsEnteredUnseen: 0, passerByShare: 0 }, rulesVersions: ['v1'] };
+  return { buckets, totals, identifiedShare, unidentified: { total: totals.unidentifiedVisits, entranceTracks: 0, visitsEnteredUnseen: 0, tracksPerEntry: 1, passerByShare: 0 }, rulesVersions: ['v1'] };
 };
 
 test('people seen but not identified: shown when not small; a small count hides every part of its row, and the identified share with the totals', () => {

@@ -16,24 +16,54 @@ export interface UnidentifiedEntries {
   /** Estimated entries per period label (only periods that have some). */
   byPeriod: Map<string, number>;
   total: number;
-  /** What the estimate rests on, over the range: unidentified entrance tracks, counted visits that began at no entrance, the share of entrance visits that were passers-by. */
+  /**
+   * What the estimate rests on, over the range: unidentified entrance tracks, counted visits that
+   * began at no entrance, entrance tracks per identified entry, the share of entries that were
+   * passers-by.
+   */
   entranceTracks: number;
   visitsEnteredUnseen: number;
+  tracksPerEntry: number;
   passerByShare: number;
 }
 
-const NONE: UnidentifiedEntries = { byPeriod: new Map(), total: 0, entranceTracks: 0, visitsEnteredUnseen: 0, passerByShare: 0 };
+const NONE: UnidentifiedEntries = { byPeriod: new Map(), total: 0, entranceTracks: 0, visitsEnteredUnseen: 0, tracksPerEntry: 1, passerByShare: 0 };
 
 /**
- * Per period: max(0, U − L) × (1 − b), rounded, where
+ * Over identified visits that began at an entrance: the share not counted (passers-by), and the
+ * entrance tracks each left (a person lingering in the doorway leaves several). `where` selects
+ * the visits (site and time); {entrances} are the entrance cameras.
+ */
+function entryStatsSql(where: string): string {
+  return `SELECT countIf(counted = 0) AS passers, count() AS entered, sum(arrayCount((c) -> has({entrances:Array(String)}, c), cameras)) AS tracks
+          FROM visits FINAL WHERE ${where} AND has({entrances:Array(String)}, cameras[1])`;
+}
+
+/** The entry figures of entryStatsSql's row: share of passers-by, entrance tracks per entry (1 with no entries). */
+function entryStats(row: { passers: string; entered: string; tracks: string }): { passerByShare: number; tracksPerEntry: number } {
+  const entered = Number(row.entered);
+  return entered > 0 ? { passerByShare: Number(row.passers) / entered, tracksPerEntry: Number(row.tracks) / entered } : { passerByShare: 0, tracksPerEntry: 1 };
+}
+
+/** People from unidentified entrance tracks: max(0, tracks / per entry − entered unseen) × (1 − passers-by). */
+function estimate(tracks: number, enteredUnseen: number, stats: { passerByShare: number; tracksPerEntry: number }): number {
+  return Math.round(Math.max(0, tracks / stats.tracksPerEntry - enteredUnseen) * (1 - stats.passerByShare));
+}
+
+/**
+ * Per period: max(0, U / r − L) × (1 − b), rounded, where
  *   U = unidentified tracks on entrance cameras starting in the period;
+ *   r = over the range, entrance tracks per identified visit that began at an entrance: U / r
+ *       are the people behind U;
  *   L = counted identified visits starting in the period whose first camera is no entrance: people
- *       who entered unrecognised and were identified inside — their entrance track is in U, and
+ *       who entered unrecognised and were identified inside — their entrance tracks are in U, and
  *       they are counted by their identity already;
  *   b = over the range, the share of identified visits starting at an entrance that were not
- *       counted (passers-by, shorter than the minimum visit): as many unidentified tracks are
+ *       counted (passers-by, shorter than the minimum visit): as many unidentified people are
  *       passers-by as identified ones.
  * Without entrance cameras there is nothing to estimate: people are counted by their identities.
+ * The model: whether a camera can identify someone depends on where they walk, not who they are,
+ * and everyone entering passes an entrance camera.
  */
 export async function queryUnidentifiedEntries(client: ClickHouseClient, range: ReportRange, period: keyof typeof PERIOD_OF): Promise<UnidentifiedEntries> {
   const entrances = range.entranceCameras ?? [];
@@ -52,12 +82,12 @@ export async function queryUnidentifiedEntries(client: ClickHouseClient, range: 
        ) GROUP BY period ORDER BY period`,
       params,
     ),
-    queryRows<{ passers: string; entered: string }>(client, `SELECT countIf(counted = 0) AS passers, count() AS entered FROM visits FINAL WHERE ${inRange} AND has({entrances:Array(String)}, cameras[1])`, params),
+    queryRows<{ passers: string; entered: string; tracks: string }>(client, entryStatsSql(inRange), params),
   ]);
-  const passerByShare = Number(share.entered) > 0 ? Number(share.passers) / Number(share.entered) : 0;
+  const stats = entryStats(share);
   const byPeriod = new Map<string, number>();
   for (const r of rows) {
-    const n = Math.round(Math.max(0, Number(r.u) - Number(r.l)) * (1 - passerByShare));
+    const n = estimate(Number(r.u), Number(r.l), stats);
     if (n > 0) byPeriod.set(r.period, n);
   }
   return {
@@ -65,7 +95,7 @@ export async function queryUnidentifiedEntries(client: ClickHouseClient, range: 
     total: [...byPeriod.values()].reduce((a, b) => a + b, 0),
     entranceTracks: rows.reduce((n, r) => n + Number(r.u), 0),
     visitsEnteredUnseen: rows.reduce((n, r) => n + Number(r.l), 0),
-    passerByShare,
+    ...stats,
   };
 }
 
@@ -73,24 +103,21 @@ export async function queryUnidentifiedEntries(client: ClickHouseClient, range: 
 const RECENT_DAYS = 7;
 
 /**
- * People seen but not identified who are inside now, estimated like footfall's entries: the
- * unidentified entrance tracks of the last median stay (the median dwell of the counted visits of
- * the last 7 days), less the visits of that window that began at no entrance, times the share of
- * entries that were not passers-by.
+ * People seen but not identified who are inside now, estimated like footfall's entries (with the
+ * entry figures of the last 7 days) over the last median stay: the median dwell of the counted
+ * visits of those days.
  */
 export async function queryUnidentifiedInside(client: ClickHouseClient, q: { siteId: string; nowMs: number; entranceCameras?: string[] }): Promise<number> {
   const entrances = q.entranceCameras ?? [];
   if (entrances.length === 0) return 0;
   const params = { site: q.siteId, now: q.nowMs, recent: RECENT_DAYS * 86_400_000, entrances };
   const since = (ms: string) => `start >= fromUnixTimestamp64Milli({now:Int64} - ${ms}, 'UTC') AND start <= fromUnixTimestamp64Milli({now:Int64}, 'UTC')`;
-  const [recent] = await queryRows<{ stay_ms: string; passers: string; entered: string }>(
-    client,
-    `SELECT toInt64(1000 * quantileExactIf(0.5)(dwell_s, counted = 1)) AS stay_ms,
-            countIf(counted = 0 AND has({entrances:Array(String)}, cameras[1])) AS passers, countIf(has({entrances:Array(String)}, cameras[1])) AS entered
-     FROM visits FINAL WHERE site_id = {site:String} AND ${since('{recent:Int64}')}`,
-    params,
-  );
-  const stay = Number(recent.stay_ms);
+  const recentVisits = `site_id = {site:String} AND ${since('{recent:Int64}')}`;
+  const [[stayRow], [statsRow]] = await Promise.all([
+    queryRows<{ stay_ms: string }>(client, `SELECT toInt64(1000 * quantileExactIf(0.5)(dwell_s, counted = 1)) AS stay_ms FROM visits FINAL WHERE ${recentVisits}`, params),
+    queryRows<{ passers: string; entered: string; tracks: string }>(client, entryStatsSql(recentVisits), params),
+  ]);
+  const stay = Number(stayRow.stay_ms);
   if (!(stay > 0)) return 0;
   const [window] = await queryRows<{ u: string; l: string }>(
     client,
@@ -98,6 +125,5 @@ export async function queryUnidentifiedInside(client: ClickHouseClient, q: { sit
             (SELECT count() FROM visits FINAL WHERE site_id = {site:String} AND NOT has({entrances:Array(String)}, cameras[1]) AND ${since('{stay:Int64}')}) AS l`,
     { ...params, stay },
   );
-  const passerByShare = Number(recent.entered) > 0 ? Number(recent.passers) / Number(recent.entered) : 0;
-  return Math.round(Math.max(0, Number(window.u) - Number(window.l)) * (1 - passerByShare));
+  return estimate(Number(window.u), Number(window.l), entryStats(statsRow));
 }

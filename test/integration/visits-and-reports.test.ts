@@ -155,24 +155,25 @@ test('people seen but not identified at the entrance: in footfall (estimated) an
   });
   await deliver(sinks, [
     // Identified at the entrance: g, i, j stay (counted), k is a passer-by: a quarter of the entries.
-    s('g', DAY4, 'entrance'), s('g', DAY4 + 10 * MIN, 'zone'),
+    // g lingered in the doorway: two entrance tracks, so 1.25 entrance tracks per entry.
+    s('g', DAY4, 'entrance'), s('g', DAY4 + 1 * MIN, 'entrance'), s('g', DAY4 + 10 * MIN, 'zone'),
     s('i', DAY4 + 5 * MIN, 'entrance'), s('i', DAY4 + 15 * MIN, 'checkout'),
     s('j', DAY4 + 6 * MIN, 'entrance'), s('j', DAY4 + 20 * MIN, 'zone'),
     s('k', DAY4 + 7 * MIN, 'entrance'),
     // m entered unrecognised (below) and was identified inside.
     s('m', DAY4 + 12 * MIN, 'zone'), s('m', DAY4 + 25 * MIN, 'checkout'),
   ]);
-  // Five unidentified entrance tracks (m's and four people never identified), one at a zone (not an entry).
-  const unidentified = [seen(DAY4 + 10 * MIN, 'entrance'), ...[1, 2, 3, 4].map((k) => seen(DAY4 + (30 + k) * MIN, 'entrance')), seen(DAY4 + 40 * MIN, 'zone')];
+  // Six unidentified entrance tracks (m's and those of people never identified), one at a zone (not an entry).
+  const unidentified = [seen(DAY4 + 10 * MIN, 'entrance'), ...[1, 2, 3, 4, 5].map((k) => seen(DAY4 + (30 + k) * MIN, 'entrance')), seen(DAY4 + 40 * MIN, 'zone')];
   await unidentifiedSink.write(unidentified);
   await unidentifiedSink.write(unidentified.slice(0, 2)); // redelivered: replaced, not doubled
   nowMs = DAY4 + 12 * 3600_000;
   await sinks[1].sweep();
 
   const footfall = await queryFootfall(clickhouse, range, 'day');
-  // (5 entrance tracks − 1 identified inside) × (1 − 1/4 passers-by) = 3 more visits.
+  // (6 entrance tracks / 1.25 per entry − 1 identified inside) × (1 − 1/4 passers-by) = 2.85: 3 more visits.
   assert.deepEqual(footfall.totals, { visitors: 7, visits: 7, newVisits: 4, returningVisits: 0, unidentifiedVisits: 3 });
-  assert.deepEqual(footfall.unidentified, { total: 3, entranceTracks: 5, visitsEnteredUnseen: 1, passerByShare: 0.25 });
+  assert.deepEqual(footfall.unidentified, { total: 3, entranceTracks: 6, visitsEnteredUnseen: 1, tracksPerEntry: 1.25, passerByShare: 0.25 });
   assert.equal(footfall.identifiedShare, 4 / 7);
   assert.deepEqual((await queryFootfall(clickhouse, { ...range, entranceCameras: [] }, 'day')).totals.visits, 4, 'without entrance cameras: identified visits only');
   const returning = await queryReturningVisitors(clickhouse, range);
@@ -180,8 +181,8 @@ test('people seen but not identified at the entrance: in footfall (estimated) an
 
   const capture = await queryCaptureRate(clickhouse, range);
   const byCamera = Object.fromEntries(capture.cameras.map((c) => [c.camera, [c.identified, c.unidentified]]));
-  assert.deepEqual(byCamera, { checkout: [2, 0], entrance: [4, 5], zone: [3, 1] });
-  assert.deepEqual(capture.hours.filter((h) => h.camera === 'entrance').map((h) => [h.period, h.identified, h.unidentified]), [['2026-11-05 09:00', 4, 5]]);
+  assert.deepEqual(byCamera, { checkout: [2, 0], entrance: [5, 6], zone: [3, 1] });
+  assert.deepEqual(capture.hours.filter((h) => h.camera === 'entrance').map((h) => [h.period, h.identified, h.unidentified]), [['2026-11-05 09:00', 5, 6]]);
 });
 
 test('reports reject a malformed or empty range with a clear error', async () => {
