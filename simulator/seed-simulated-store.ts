@@ -2,6 +2,8 @@
 import type { Runtime } from '../common/open-runtime.ts';
 import { seededRandom } from '../cli/demo/seeded-random.ts';
 import { buildObservation, ObservationPublisher } from '../ingest/index.ts';
+import { UnidentifiedReason } from '../schemas/index.ts';
+import { planSmallFaces, type SmallFaceShares } from './plan-small-faces.ts';
 import { messageLimits, startReidWorker } from '../reid-worker/index.ts';
 import { localDate } from '../reid-worker/visits/local-day.ts';
 import type { ReportRange } from '../reports/index.ts';
@@ -17,6 +19,8 @@ export interface SeedOptions {
   staff?: number;
   /** `realistic` (default): the real model's similarity spread; `perfect`: one exact embedding per person. */
   mode?: EmbeddingMode;
+  /** Per camera, the share of visits it sees too small to identify (published as seen, not identified); default none. */
+  smallFaces?: SmallFaceShares;
   /** Called with (published, total) sightings. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -38,6 +42,8 @@ export async function seedSimulatedStore(runtime: Runtime, site: SiteConfig, o: 
   const firstDate = addDays(localDate(Date.now(), site.timezone), -(o.days + 1));
   const plan = planStoreDays({ visitors: o.visitors, days: o.days, staff: o.staff ?? 2, firstDate, timeZone: site.timezone, random });
   const embeddings = new EmbeddingSynthesizer(runtime.config.matching.embeddingDim, o.mode ?? 'realistic', random);
+  // A random stream of its own: the plan and the embeddings stay those of the seed.
+  const small = planSmallFaces(plan.sightings, plan.visitors, o.smallFaces ?? {}, seededRandom(o.seed + 1));
   const worker = await startReidWorker(runtime);
   try {
     for (let k = 0; k < plan.staff; k++) {
@@ -45,9 +51,11 @@ export async function seedSimulatedStore(runtime: Runtime, site: SiteConfig, o: 
     }
     const publisher = new ObservationPublisher(runtime.bus, runtime.config.topics.observations, messageLimits(runtime.config));
     for (let i = 0; i < plan.sightings.length; i += BATCH) {
-      const chunk = plan.sightings.slice(i, i + BATCH).map((s, j) =>
-        buildObservation({ embedding: embeddings.sighting(s.person), quality: 0.9 }, { siteId: site.id, cameraId: s.cameraId, trackId: `${s.cameraId}-${i + j}`, tStartMs: s.tStartMs, tEndMs: s.tEndMs }),
-      );
+      const chunk = plan.sightings.slice(i, i + BATCH).map((s, j) => {
+        const context = { siteId: site.id, cameraId: s.cameraId, trackId: `${s.cameraId}-${i + j}`, tStartMs: s.tStartMs, tEndMs: s.tEndMs };
+        if (small.has(i + j)) return buildObservation({ embedding: new Float32Array(0), quality: 0.3 }, { ...context, unidentified: UnidentifiedReason.TOO_SMALL });
+        return buildObservation({ embedding: embeddings.sighting(s.person), quality: 0.9 }, context);
+      });
       await publisher.publish(chunk);
       o.onProgress?.(Math.min(i + BATCH, plan.sightings.length), plan.sightings.length);
     }

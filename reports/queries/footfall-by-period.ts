@@ -60,11 +60,15 @@ const TOTALS_SQL = `
   FROM visitors_daily
   WHERE site_id = {site:String} AND local_date >= {from_date:Date} AND local_date < {to_date:Date}`;
 
-/** A bucket of identified visits with `unidentified` more visits (and visitors) added. */
+/**
+ * A bucket of identified visits with `unidentified` more visits, and as many more visitors as the
+ * identified came per visit (unidentified people return as often; within an hour that is one each).
+ */
 function bucket(r: Raw, unidentified = 0): FootfallBucket {
+  const visitorsPerVisit = Number(r.n_visits) > 0 ? Number(r.n_visitors) / Number(r.n_visits) : 1;
   return {
     period: r.period,
-    visitors: Number(r.n_visitors) + unidentified,
+    visitors: Number(r.n_visitors) + Math.round(unidentified * visitorsPerVisit),
     visits: Number(r.n_visits) + unidentified,
     newVisits: Number(r.n_new),
     returningVisits: Number(r.n_returning),

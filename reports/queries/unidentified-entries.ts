@@ -45,20 +45,25 @@ function entryStats(row: { passers: string; entered: string; tracks: string }): 
   return entered > 0 ? { passerByShare: Number(row.passers) / entered, tracksPerEntry: Number(row.tracks) / entered } : { passerByShare: 0, tracksPerEntry: 1 };
 }
 
-/** People from unidentified entrance tracks: max(0, tracks / per entry − entered unseen) × (1 − passers-by). */
+/**
+ * Visits from unidentified entrance tracks: the people behind the tracks (tracks / per entry), less
+ * the passers-by among them, less those identified inside (counted already):
+ * max(0, tracks / r × (1 − b) − entered unseen).
+ */
 function estimate(tracks: number, enteredUnseen: number, stats: { passerByShare: number; tracksPerEntry: number }): number {
-  return Math.round(Math.max(0, tracks / stats.tracksPerEntry - enteredUnseen) * (1 - stats.passerByShare));
+  return Math.max(0, (tracks / stats.tracksPerEntry) * (1 - stats.passerByShare) - enteredUnseen);
 }
 
 /**
- * Per period: max(0, U / r − L) × (1 − b), rounded, where
- *   U = unidentified tracks on entrance cameras starting in the period;
- *   r = over the range, entrance tracks per identified visit that began at an entrance: U / r
- *       are the people behind U;
- *   L = counted identified visits starting in the period whose first camera is no entrance: people
+ * Over the range: max(0, U / r × (1 − b) − L), rounded, shared out over the periods in proportion
+ * to the same figure per period, where
+ *   U = unidentified tracks on entrance cameras;
+ *   r = entrance tracks per identified visit that began at an entrance: U / r are the people
+ *       behind U;
+ *   L = counted identified visits whose first camera is no entrance: people
  *       who entered unrecognised and were identified inside — their entrance tracks are in U, and
  *       they are counted by their identity already;
- *   b = over the range, the share of identified visits starting at an entrance that were not
+ *   b = the share of identified visits starting at an entrance that were not
  *       counted (passers-by, shorter than the minimum visit): as many unidentified people are
  *       passers-by as identified ones.
  * Without entrance cameras there is nothing to estimate: people are counted by their identities.
@@ -85,18 +90,32 @@ export async function queryUnidentifiedEntries(client: ClickHouseClient, range: 
     queryRows<{ passers: string; entered: string; tracks: string }>(client, entryStatsSql(inRange), params),
   ]);
   const stats = entryStats(share);
-  const byPeriod = new Map<string, number>();
-  for (const r of rows) {
-    const n = estimate(Number(r.u), Number(r.l), stats);
-    if (n > 0) byPeriod.set(r.period, n);
+  const entranceTracks = rows.reduce((n, r) => n + Number(r.u), 0);
+  const visitsEnteredUnseen = rows.reduce((n, r) => n + Number(r.l), 0);
+  // The total from the range's sums: someone who entered unrecognised at 09:58 and was identified
+  // at 10:03 belongs to two hours, and clipping each hour at zero would count them anyway.
+  const total = Math.round(estimate(entranceTracks, visitsEnteredUnseen, stats));
+  const byPeriod = apportion(
+    rows.map((r) => ({ period: r.period, weight: estimate(Number(r.u), Number(r.l), stats) })),
+    total,
+  );
+  return { byPeriod, total, entranceTracks, visitsEnteredUnseen, ...stats };
+}
+
+/** Splits `total` over the periods in proportion to their weights, in whole visits (largest remainders; ties to the earlier period). */
+function apportion(weights: Array<{ period: string; weight: number }>, total: number): Map<string, number> {
+  const sum = weights.reduce((n, w) => n + w.weight, 0);
+  const out = new Map<string, number>();
+  if (sum <= 0 || total <= 0) return out;
+  const shares = weights.map((w, i) => ({ ...w, i, exact: (w.weight * total) / sum }));
+  const left = total - shares.reduce((n, s) => n + Math.floor(s.exact), 0);
+  const byRemainder = [...shares].sort((a, b) => b.exact - Math.floor(b.exact) - (a.exact - Math.floor(a.exact)) || a.i - b.i);
+  const extra = new Set(byRemainder.slice(0, left).map((s) => s.i));
+  for (const s of shares) {
+    const n = Math.floor(s.exact) + (extra.has(s.i) ? 1 : 0);
+    if (n > 0) out.set(s.period, n);
   }
-  return {
-    byPeriod,
-    total: [...byPeriod.values()].reduce((a, b) => a + b, 0),
-    entranceTracks: rows.reduce((n, r) => n + Number(r.u), 0),
-    visitsEnteredUnseen: rows.reduce((n, r) => n + Number(r.l), 0),
-    ...stats,
-  };
+  return out;
 }
 
 /** How far back the typical stay and the passers-by share of "now" are measured. */
@@ -125,5 +144,5 @@ export async function queryUnidentifiedInside(client: ClickHouseClient, q: { sit
             (SELECT count() FROM visits FINAL WHERE site_id = {site:String} AND NOT has({entrances:Array(String)}, cameras[1]) AND ${since('{stay:Int64}')}) AS l`,
     { ...params, stay },
   );
-  return estimate(Number(window.u), Number(window.l), entryStats(statsRow));
+  return Math.round(estimate(Number(window.u), Number(window.l), entryStats(statsRow)));
 }

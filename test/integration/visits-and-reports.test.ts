@@ -171,7 +171,7 @@ test('people seen but not identified at the entrance: in footfall (estimated) an
   await sinks[1].sweep();
 
   const footfall = await queryFootfall(clickhouse, range, 'day');
-  // (6 entrance tracks / 1.25 per entry − 1 identified inside) × (1 − 1/4 passers-by) = 2.85: 3 more visits.
+  // 6 entrance tracks / 1.25 per entry × (1 − 1/4 passers-by) − 1 identified inside = 2.6: 3 more visits.
   assert.deepEqual(footfall.totals, { visitors: 7, visits: 7, newVisits: 4, returningVisits: 0, unidentifiedVisits: 3 });
   assert.deepEqual(footfall.unidentified, { total: 3, entranceTracks: 6, visitsEnteredUnseen: 1, tracksPerEntry: 1.25, passerByShare: 0.25 });
   assert.equal(footfall.identifiedShare, 4 / 7);
