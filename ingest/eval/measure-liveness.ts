@@ -60,13 +60,15 @@ export interface MeasureLivenessOptions {
 /**
  * A portrait is the square of PORTRAIT_SIDES face widths centred on the face (as a news photo
  * frames a head and shoulders), cut from the photo: faces of every set then fill their pictures
- * alike, and a 14 MP phone photo does not fill the canvas.
+ * alike, and a 14 MP phone photo does not fill the canvas. No photo here holds all the context
+ * the liveness crop reads (2.7 face-box heights, ~4 face widths, around the face): in every
+ * video the crop shows the picture's edge, hard (pasted) or soft (blended).
  */
 const PORTRAIT_SIDES = 2.9;
 const GEOMETRY = { width: 1280, height: 720, fps: 5 } as const;
 const START_MS = 1.75e12;
-/** Cell side per face width: the portrait, a spoof's border and its drift. */
-const CELL_PER_FACE = PORTRAIT_SIDES * 1.35;
+/** Cell side per face width: the portrait, and room for a spoof's border and the drift. */
+const CELL_PER_FACE = PORTRAIT_SIDES + 0.4;
 /** Stand-in embedding: the measurement needs p(live) only, and the feature model is the costliest run. */
 const UNIT = Float32Array.from({ length: 512 }, (_, i) => (i === 0 ? 1 : 0));
 
@@ -84,7 +86,9 @@ export async function measureLiveness(pipeline: FacePipeline, opts: MeasureLiven
       const byKind = await pLiveByKind(pipeline, video, waves, opts);
       for (const kind of LIVENESS_KINDS) {
         const pictures = waves.filter((w) => w.kind === kind).reduce((n, w) => n + w.pictures, 0);
-        samples.push({ faceWidthPx, kind, pictures, pLive: byKind.get(kind) ?? [] });
+        const pLive = byKind.get(kind) ?? [];
+        samples.push({ faceWidthPx, kind, pictures, pLive });
+        opts.onProgress?.(`  ${faceWidthPx} px ${kind}: ${pLive.length} tracks of ${pictures} pictures, ${(100 * shareBelow(pLive, opts.config.liveness.minLive)).toFixed(1)} % below ${opts.config.liveness.minLive}`);
       }
     } finally {
       rmSync(video, { force: true });

@@ -30,16 +30,19 @@ export interface RenderedWave<K extends string> {
 export const WAVE_FRAMES = 6;
 /** Share of a cell a picture drifts across while in view: it moves, as a face held by a person does. */
 const DRIFT_PER_WAVE = 0.12;
-/** The empty frames after each wave. Waves alternate half a cell apart, so no track runs on into the next. */
+/**
+ * The empty frames after each wave. Waves alternate half a cell apart sideways (more than a face
+ * side: the tracker never joins them), so one frame is enough to keep them apart.
+ */
 const GAP_FRAMES = 1;
 /** Background noise frames cycled through (sensor noise, new in every frame). */
 const NOISE_FRAMES = 4;
 const NOISE_AMPLITUDE = 12;
 const BACKGROUND: [number, number, number] = [0x50, 0x60, 0x70];
 
-/** How many pictures a wave holds: the cells that fit the canvas (with the odd waves' half-cell shift). */
+/** How many pictures a wave holds: the cells that fit the canvas (with the odd waves' half-cell shift sideways). */
 export function waveCapacity(g: SceneGeometry): number {
-  return Math.max(1, Math.floor((g.width - g.cellPx / 2) / g.cellPx)) * Math.max(1, Math.floor((g.height - g.cellPx / 2) / g.cellPx));
+  return Math.max(1, Math.floor((g.width - g.cellPx / 2) / g.cellPx)) * Math.max(1, Math.floor(g.height / g.cellPx));
 }
 
 /** Renders every wave in order into `out` and returns where each landed. Nothing but `out` is written. */
@@ -75,7 +78,7 @@ export async function renderLivenessVideo<K extends string>(out: string, waves: 
         canvas.data.set(noise[frame % NOISE_FRAMES]);
         wave.sprites.forEach((sprite, i) => {
           const cellX = shift + (i % cols) * g.cellPx;
-          const cellY = shift + Math.floor(i / cols) * g.cellPx;
+          const cellY = Math.floor(i / cols) * g.cellPx;
           const drift = (DRIFT_PER_WAVE * g.cellPx * f) / WAVE_FRAMES;
           blit(canvas, sprite, cellX + (g.cellPx - sprite.width) / 2 - (DRIFT_PER_WAVE * g.cellPx) / 2 + drift, cellY + (g.cellPx - sprite.height) / 2);
         });
