@@ -31,11 +31,20 @@ export async function benchCapture(): Promise<void> {
         for (const mode of MODES) {
           const cpu = cpuSeconds();
           const start = process.hrtime.bigint();
-          const run = await runCapture(pipeline, video, { config: ingestConfigSchema.parse({ detection: { mode } }), startMs: START_MS, shotModels });
+          const run = await runCapture(pipeline, video, {
+            config: ingestConfigSchema.parse({ detection: { mode } }),
+            startMs: START_MS,
+            shotModels,
+          });
           const wall = Number(process.hrtime.bigint() - start) / 1e9;
           const s = scoreCapture(scene, run, START_MS);
           const c = cost.get(mode) ?? { frames: 0, wall: 0, cpu: 0, runs: 0 };
-          cost.set(mode, { frames: c.frames + run.frames.length, wall: c.wall + wall, cpu: c.cpu + cpuSince(cpu).total, runs: c.runs + run.frames.reduce((n, f) => n + f.runs, 0) });
+          cost.set(mode, {
+            frames: c.frames + run.frames.length,
+            wall: c.wall + wall,
+            cpu: c.cpu + cpuSince(cpu).total,
+            runs: c.runs + run.frames.reduce((n, f) => n + f.runs, 0),
+          });
           rows.push({
             'face px': mode === MODES[0] && groups === 'alone' ? faceWidthPx : '',
             scene: mode === MODES[0] ? (groups === 'alone' ? 'one at a time' : 'groups of 3') : '',
@@ -48,7 +57,9 @@ export async function benchCapture(): Promise<void> {
             splits: s.splits,
             'stray tracks': s.strayTracks,
           });
-          process.stderr.write(`  capture ${faceWidthPx} px ${groups} ${mode}: ${s.identified} identified, ${s.seen} seen of 6\n`);
+          process.stderr.write(
+            `  capture ${faceWidthPx} px ${groups} ${mode}: ${s.identified} identified, ${s.seen} seen of 6\n`,
+          );
         }
       }
     }
@@ -65,7 +76,12 @@ export async function benchCapture(): Promise<void> {
     'Detection modes over all the capture videos above (whole passes, start-up included)',
     MODES.map((mode) => {
       const c = cost.get(mode)!;
-      return { mode, 'detector runs/frame': c.runs / c.frames, 'frames/s': c.frames / c.wall, 'CPU ms/frame': (1000 * c.cpu) / c.frames };
+      return {
+        mode,
+        'detector runs/frame': c.runs / c.frames,
+        'frames/s': c.frames / c.wall,
+        'CPU ms/frame': (1000 * c.cpu) / c.frames,
+      };
     }),
   );
 }

@@ -20,4 +20,3 @@ export function cpuSince(start: { self: number; children: number }): { self: num
   const children = now.children - start.children;
   return { self, children, total: self + children };
 }
-

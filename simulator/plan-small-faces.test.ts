@@ -10,7 +10,13 @@ const DAY = 86_400_000;
 test('all sightings of one visit at one camera share their draw; staff never; the share is about right', () => {
   const sightings: PlannedSighting[] = [];
   for (let person = 0; person < 400; person++) {
-    for (const camera of ['entrance', 'entrance', 'zone-a']) sightings.push({ person, cameraId: camera, tStartMs: 10 * DAY + person * 1000, tEndMs: 10 * DAY + person * 1000 + 500 });
+    for (const camera of ['entrance', 'entrance', 'zone-a'])
+      sightings.push({
+        person,
+        cameraId: camera,
+        tStartMs: 10 * DAY + person * 1000,
+        tEndMs: 10 * DAY + person * 1000 + 500,
+      });
   }
   const small = planSmallFaces(sightings, 380, { entrance: 0.35 }, seededRandom(1));
   for (let person = 0; person < 400; person++) {

@@ -24,7 +24,12 @@ const DAY_MS = 86_400_000;
  * are assumed identifiable at every camera — unidentified staff at an entrance would count as
  * visitors, as they would in a store.
  */
-export function planSmallFaces(sightings: PlannedSighting[], visitors: number, shares: SmallFaceShares, random: Random): Set<number> {
+export function planSmallFaces(
+  sightings: PlannedSighting[],
+  visitors: number,
+  shares: SmallFaceShares,
+  random: Random,
+): Set<number> {
   const draws = new Map<string, boolean>();
   const small = new Set<number>();
   sightings.forEach((s, i) => {

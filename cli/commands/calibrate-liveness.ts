@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { printTable } from '../../bench/print-table.ts';
 import { loadConfig } from '../../common/config.ts';
-import { isReal, LIVENESS_KINDS, measureLiveness, recommendLivenessAction, shareBelow, type LivenessKind, type LivenessSample } from '../../ingest/eval/measure-liveness.ts';
+import {
+  isReal,
+  LIVENESS_KINDS,
+  measureLiveness,
+  recommendLivenessAction,
+  shareBelow,
+  type LivenessKind,
+  type LivenessSample,
+} from '../../ingest/eval/measure-liveness.ts';
 import { FacePipeline, listImageFiles } from '../../ingest/index.ts';
 
 export interface LivenessCalibrationOptions {
@@ -20,7 +28,8 @@ const THRESHOLDS = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 /** `--sizes 40,64,96`: face widths in pixels. */
 export function parseSizes(value: string): number[] {
   const sizes = value.split(',').map((s) => Number(s.trim()));
-  if (sizes.length === 0 || sizes.some((s) => !Number.isInteger(s) || s < 16 || s > 256)) throw new InvalidArgumentError('expected face widths in pixels, 16..256, comma-separated');
+  if (sizes.length === 0 || sizes.some((s) => !Number.isInteger(s) || s < 16 || s > 256))
+    throw new InvalidArgumentError('expected face widths in pixels, 16..256, comma-separated');
   return sizes;
 }
 
@@ -36,7 +45,15 @@ export async function calibrateLiveness(opts: LivenessCalibrationOptions): Promi
   let result;
   try {
     log(`${photos.length} photos; face widths ${opts.sizes.join(', ')} px; ${opts.spoofs} photos per spoof kind`);
-    result = await measureLiveness(pipeline, { photos, faceWidthsPx: opts.sizes, spoofsPerKind: opts.spoofs, config: config.ingest, workDir, shotModels, onProgress: log });
+    result = await measureLiveness(pipeline, {
+      photos,
+      faceWidthsPx: opts.sizes,
+      spoofsPerKind: opts.spoofs,
+      config: config.ingest,
+      workDir,
+      shotModels,
+      onProgress: log,
+    });
   } finally {
     await shotModels.close();
     await pipeline.close();
@@ -47,21 +64,51 @@ export async function calibrateLiveness(opts: LivenessCalibrationOptions): Promi
   const realFrr = shareBelow(pooled(isReal), minLive);
   const recommended = recommendLivenessAction(realFrr);
   if (opts.json) {
-    console.log(JSON.stringify({ photos: photos.length, skipped: skipped.length, minLive, realFalseRejectRate: realFrr, recommended, samples: samples.map(summarise(minLive)) }));
+    console.log(
+      JSON.stringify({
+        photos: photos.length,
+        skipped: skipped.length,
+        minLive,
+        realFalseRejectRate: realFrr,
+        recommended,
+        samples: samples.map(summarise(minLive)),
+      }),
+    );
     return;
   }
   printTable(
     `Liveness on the video path at minLive ${minLive}: ${photos.length} photos (${skipped.length} without a face left out); real = false-reject rate, spoof = catch rate`,
     samples.map((s) => {
       const row = summarise(minLive)(s);
-      return { 'face px': s.faceWidthPx, kind: s.kind, pictures: s.pictures, 'tracks scored': row.tracks, 'median p(live)': row.medianPLive, [`below ${minLive} %`]: row.belowPct };
+      return {
+        'face px': s.faceWidthPx,
+        kind: s.kind,
+        pictures: s.pictures,
+        'tracks scored': row.tracks,
+        'median p(live)': row.medianPLive,
+        [`below ${minLive} %`]: row.belowPct,
+      };
     }),
   );
   printTable(
     'Per threshold, all face widths together: % of real faces rejected, % of spoofs caught',
-    THRESHOLDS.map((t) => Object.fromEntries([['threshold', t.toFixed(2)], ...LIVENESS_KINDS.map((k) => [`${k} %`, 100 * shareBelow(pooled((x) => x === k), t)])])),
+    THRESHOLDS.map((t) =>
+      Object.fromEntries([
+        ['threshold', t.toFixed(2)],
+        ...LIVENESS_KINDS.map((k) => [
+          `${k} %`,
+          100 *
+            shareBelow(
+              pooled((x) => x === k),
+              t,
+            ),
+        ]),
+      ]),
+    ),
   );
-  console.log(`\nReal faces rejected at minLive ${minLive}: ${(100 * realFrr).toFixed(2)} % → recommended ingest.liveness.action: ${recommended} (drop only when it costs ≤ 1 % of real faces)`);
+  console.log(
+    `\nReal faces rejected at minLive ${minLive}: ${(100 * realFrr).toFixed(2)} % → recommended ingest.liveness.action: ${recommended} (drop only when it costs ≤ 1 % of real faces)`,
+  );
 }
 
 function summarise(minLive: number) {

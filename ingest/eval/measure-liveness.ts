@@ -14,11 +14,34 @@ import type { ShotModels } from '../face/shot-models.ts';
 import { ingestVideo } from '../ingest-video.ts';
 import { ObservationPublisher } from '../observation-publisher.ts';
 import { readVideoFrames } from '../sources/read-video-frames.ts';
-import { renderLivenessVideo, waveCapacity, type LivenessWave, type RenderedWave, type SceneGeometry } from './render-liveness-video.ts';
-import { feathered, onScreen, printed, refilmed, spriteOf, tilted, withBorder, type PhotoRegion, type Sprite } from './spoof-effects.ts';
+import {
+  renderLivenessVideo,
+  waveCapacity,
+  type LivenessWave,
+  type RenderedWave,
+  type SceneGeometry,
+} from './render-liveness-video.ts';
+import {
+  feathered,
+  onScreen,
+  printed,
+  refilmed,
+  spriteOf,
+  tilted,
+  withBorder,
+  type PhotoRegion,
+  type Sprite,
+} from './spoof-effects.ts';
 
 /** Real faces (the photo pasted as a rectangle, or feathered into the scene) and the spoofs made from them. */
-export const LIVENESS_KINDS = ['real-pasted', 'real-blended', 'spoof-plane', 'spoof-print', 'spoof-screen', 'spoof-replay'] as const;
+export const LIVENESS_KINDS = [
+  'real-pasted',
+  'real-blended',
+  'spoof-plane',
+  'spoof-print',
+  'spoof-screen',
+  'spoof-replay',
+] as const;
 export type LivenessKind = (typeof LIVENESS_KINDS)[number];
 
 export function isReal(kind: LivenessKind): boolean {
@@ -73,7 +96,10 @@ const CELL_PER_FACE = PORTRAIT_SIDES + 0.4;
 const UNIT = Float32Array.from({ length: 512 }, (_, i) => (i === 0 ? 1 : 0));
 
 /** Runs the measurement; photos in which no face is found are left out (returned as `skipped`). */
-export async function measureLiveness(pipeline: FacePipeline, opts: MeasureLivenessOptions): Promise<{ samples: LivenessSample[]; skipped: string[] }> {
+export async function measureLiveness(
+  pipeline: FacePipeline,
+  opts: MeasureLivenessOptions,
+): Promise<{ samples: LivenessSample[]; skipped: string[] }> {
   const { portraits, skipped } = await findPortraits(pipeline, opts.photos, opts.onProgress);
   const spoofed = spread(portraits, opts.spoofsPerKind);
   const samples: LivenessSample[] = [];
@@ -81,14 +107,20 @@ export async function measureLiveness(pipeline: FacePipeline, opts: MeasureLiven
     const geometry: SceneGeometry = { ...GEOMETRY, cellPx: Math.ceil(CELL_PER_FACE * faceWidthPx) };
     const video = join(opts.workDir, `liveness-${faceWidthPx}.mp4`);
     try {
-      const waves = await renderLivenessVideo(video, planWaves(portraits, spoofed, faceWidthPx, waveCapacity(geometry)), geometry);
+      const waves = await renderLivenessVideo(
+        video,
+        planWaves(portraits, spoofed, faceWidthPx, waveCapacity(geometry)),
+        geometry,
+      );
       opts.onProgress?.(`  ${faceWidthPx} px: ${waves.length} waves rendered, running the worker`);
       const byKind = await pLiveByKind(pipeline, video, waves, opts);
       for (const kind of LIVENESS_KINDS) {
         const pictures = waves.filter((w) => w.kind === kind).reduce((n, w) => n + w.pictures, 0);
         const pLive = byKind.get(kind) ?? [];
         samples.push({ faceWidthPx, kind, pictures, pLive });
-        opts.onProgress?.(`  ${faceWidthPx} px ${kind}: ${pLive.length} tracks of ${pictures} pictures, ${(100 * shareBelow(pLive, opts.config.liveness.minLive)).toFixed(1)} % below ${opts.config.liveness.minLive}`);
+        opts.onProgress?.(
+          `  ${faceWidthPx} px ${kind}: ${pLive.length} tracks of ${pictures} pictures, ${(100 * shareBelow(pLive, opts.config.liveness.minLive)).toFixed(1)} % below ${opts.config.liveness.minLive}`,
+        );
       }
     } finally {
       rmSync(video, { force: true });
@@ -110,7 +142,11 @@ export function recommendLivenessAction(realFalseRejectRate: number): 'drop' | '
   return realFalseRejectRate <= 0.01 ? 'drop' : 'flag';
 }
 
-async function findPortraits(pipeline: FacePipeline, photos: string[], onProgress?: (line: string) => void): Promise<{ portraits: Portrait[]; skipped: string[] }> {
+async function findPortraits(
+  pipeline: FacePipeline,
+  photos: string[],
+  onProgress?: (line: string) => void,
+): Promise<{ portraits: Portrait[]; skipped: string[] }> {
   const portraits: Portrait[] = [];
   const skipped: string[] = [];
   for (const [i, file] of photos.entries()) {
@@ -138,12 +174,20 @@ function spread<T>(items: T[], count: number): T[] {
 }
 
 /** Every portrait as each real kind, the spoof sample as each spoof kind; waves of one kind, full cells. */
-async function* planWaves(all: Portrait[], spoofed: Portrait[], faceWidthPx: number, capacity: number): AsyncGenerator<LivenessWave<LivenessKind>> {
+async function* planWaves(
+  all: Portrait[],
+  spoofed: Portrait[],
+  faceWidthPx: number,
+  capacity: number,
+): AsyncGenerator<LivenessWave<LivenessKind>> {
   for (const kind of LIVENESS_KINDS) {
     const portraits = isReal(kind) ? all : spoofed;
     for (let i = 0; i < portraits.length; i += capacity) {
       const sprites: Sprite[] = [];
-      for (const p of portraits.slice(i, i + capacity)) sprites.push(picture(kind, spriteOf(await decodeImage(p.file), p.region, faceWidthPx / p.faceShare), faceWidthPx));
+      for (const p of portraits.slice(i, i + capacity))
+        sprites.push(
+          picture(kind, spriteOf(await decodeImage(p.file), p.region, faceWidthPx / p.faceShare), faceWidthPx),
+        );
       yield { kind, sprites };
     }
   }
@@ -168,14 +212,27 @@ function picture(kind: LivenessKind, portrait: Sprite, faceWidthPx: number): Spr
     case 'spoof-screen':
       return tilted(withBorder(onScreen(portrait, pitch), 0.08, [12, 12, 14]), 0.25);
     case 'spoof-replay':
-      return refilmed(tilted(withBorder(onScreen(portrait, pitch), 0.08, [12, 12, 14]), 0.2), Math.max(1, faceWidthPx / 48));
+      return refilmed(
+        tilted(withBorder(onScreen(portrait, pitch), 0.08, [12, 12, 14]), 0.2),
+        Math.max(1, faceWidthPx / 48),
+      );
   }
 }
 
 /** Runs the worker in flag mode on the video; each observation's p(live) under the kind of the wave it started in. */
-async function pLiveByKind(pipeline: FacePipeline, video: string, waves: Array<RenderedWave<LivenessKind>>, opts: MeasureLivenessOptions): Promise<Map<LivenessKind, number[]>> {
+async function pLiveByKind(
+  pipeline: FacePipeline,
+  video: string,
+  waves: Array<RenderedWave<LivenessKind>>,
+  opts: MeasureLivenessOptions,
+): Promise<Map<LivenessKind, number[]>> {
   const bus = createMemoryBus();
-  const limits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: () => true, times: { now: Date.now, maxFutureSkewMs: 300_000, maxPastMsOf: () => 3650 * 86_400_000 } };
+  const limits = {
+    embeddingDim: 512,
+    maxMessageBytes: 65_536,
+    isKnownSite: () => true,
+    times: { now: Date.now, maxFutureSkewMs: 300_000, maxPastMsOf: () => 3650 * 86_400_000 },
+  };
   const out = new Map<LivenessKind, number[]>();
   const frameMs = 1000 / GEOMETRY.fps;
   const sub = await bus.subscribe({ topic: 'liveness', groupId: 'calibrate' }, async (batch) => {
@@ -193,8 +250,18 @@ async function pLiveByKind(pipeline: FacePipeline, video: string, waves: Array<R
       siteId: 'calibration',
       cameraId: 'calibration',
       config,
-      frames: readVideoFrames(video, { fps: GEOMETRY.fps, maxWidth: config.maxFrameSide, startMs: START_MS, reconnect: config.reconnect, detectorModel: pipeline.modelFile('detect'), detection: config.detection }),
-      shotModels: { embedAligned: async () => UNIT.slice(), scoreLiveness: (input) => opts.shotModels.scoreLiveness(input) },
+      frames: readVideoFrames(video, {
+        fps: GEOMETRY.fps,
+        maxWidth: config.maxFrameSide,
+        startMs: START_MS,
+        reconnect: config.reconnect,
+        detectorModel: pipeline.modelFile('detect'),
+        detection: config.detection,
+      }),
+      shotModels: {
+        embedAligned: async () => UNIT.slice(),
+        scoreLiveness: (input) => opts.shotModels.scoreLiveness(input),
+      },
     });
     await sub.drain();
   } finally {

@@ -46,11 +46,30 @@ export function waveCapacity(g: SceneGeometry): number {
 }
 
 /** Renders every wave in order into `out` and returns where each landed. Nothing but `out` is written. */
-export async function renderLivenessVideo<K extends string>(out: string, waves: AsyncIterable<LivenessWave<K>> | Iterable<LivenessWave<K>>, g: SceneGeometry): Promise<Array<RenderedWave<K>>> {
+export async function renderLivenessVideo<K extends string>(
+  out: string,
+  waves: AsyncIterable<LivenessWave<K>> | Iterable<LivenessWave<K>>,
+  g: SceneGeometry,
+): Promise<Array<RenderedWave<K>>> {
   const ffmpeg = spawn(
     'ffmpeg',
     [
-      ...['-loglevel', 'error', '-nostdin', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${g.width}x${g.height}`, '-r', String(g.fps), '-i', '-'],
+      ...[
+        '-loglevel',
+        'error',
+        '-nostdin',
+        '-y',
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        'rgb24',
+        '-s',
+        `${g.width}x${g.height}`,
+        '-r',
+        String(g.fps),
+        '-i',
+        '-',
+      ],
       // No B-frames: the worker's decoder skips non-reference frames at low analysis rates.
       ...['-c:v', 'libx264', '-preset', 'veryfast', '-bf', '0', '-g', String(g.fps), '-pix_fmt', 'yuv420p', out],
     ],
@@ -71,7 +90,8 @@ export async function renderLivenessVideo<K extends string>(out: string, waves: 
   let index = 0;
   try {
     for await (const wave of waves) {
-      if (wave.sprites.length > waveCapacity(g)) throw new Error(`a wave of ${wave.sprites.length} pictures exceeds the ${waveCapacity(g)} cells`);
+      if (wave.sprites.length > waveCapacity(g))
+        throw new Error(`a wave of ${wave.sprites.length} pictures exceeds the ${waveCapacity(g)} cells`);
       const shift = index++ % 2 === 1 ? g.cellPx / 2 : 0;
       const firstFrame = frame;
       for (let f = 0; f < WAVE_FRAMES; f++) {
@@ -80,7 +100,12 @@ export async function renderLivenessVideo<K extends string>(out: string, waves: 
           const cellX = shift + (i % cols) * g.cellPx;
           const cellY = Math.floor(i / cols) * g.cellPx;
           const drift = (DRIFT_PER_WAVE * g.cellPx * f) / WAVE_FRAMES;
-          blit(canvas, sprite, cellX + (g.cellPx - sprite.width) / 2 - (DRIFT_PER_WAVE * g.cellPx) / 2 + drift, cellY + (g.cellPx - sprite.height) / 2);
+          blit(
+            canvas,
+            sprite,
+            cellX + (g.cellPx - sprite.width) / 2 - (DRIFT_PER_WAVE * g.cellPx) / 2 + drift,
+            cellY + (g.cellPx - sprite.height) / 2,
+          );
         });
         await write();
       }
@@ -96,7 +121,8 @@ export async function renderLivenessVideo<K extends string>(out: string, waves: 
     throw err;
   }
   const [code] = await exited;
-  if (code !== 0) throw new Error(`ffmpeg could not encode ${out}: ${stderr.trim().split('\n').pop() ?? `exit ${code}`}`);
+  if (code !== 0)
+    throw new Error(`ffmpeg could not encode ${out}: ${stderr.trim().split('\n').pop() ?? `exit ${code}`}`);
   return rendered;
 }
 
@@ -107,7 +133,8 @@ function noiseFrames(g: SceneGeometry): Uint8Array[] {
   const next = () => ((seed = (seed * 1103515245 + 12345) >>> 0) & 0xffff) / 0xffff;
   return Array.from({ length: NOISE_FRAMES }, () => {
     const data = new Uint8Array(3 * g.width * g.height);
-    for (let i = 0; i < data.length; i++) data[i] = BACKGROUND[i % 3] + Math.round((next() + next() - 1) * NOISE_AMPLITUDE);
+    for (let i = 0; i < data.length; i++)
+      data[i] = BACKGROUND[i % 3] + Math.round((next() + next() - 1) * NOISE_AMPLITUDE);
     return data;
   });
 }

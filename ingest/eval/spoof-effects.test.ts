@@ -1,13 +1,34 @@
 /** Spoof effects: the geometry is right (homography, tilt, feather, blit) and the textures are periodic where they should be. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { apply, blit, feathered, homography, onScreen, printed, spriteOf, tilted, withBorder } from './spoof-effects.ts';
+import {
+  apply,
+  blit,
+  feathered,
+  homography,
+  onScreen,
+  printed,
+  spriteOf,
+  tilted,
+  withBorder,
+} from './spoof-effects.ts';
 
-const grey = (w: number, h: number, v = 128) => spriteOf({ width: w, height: h, data: new Uint8Array(3 * w * h).fill(v) }, { x: 0, y: 0, width: w, height: h }, h);
+const grey = (w: number, h: number, v = 128) =>
+  spriteOf({ width: w, height: h, data: new Uint8Array(3 * w * h).fill(v) }, { x: 0, y: 0, width: w, height: h }, h);
 
 test('a homography takes each corner to its partner', () => {
-  const from: Array<[number, number]> = [[0, 0], [100, 0], [100, 80], [0, 80]];
-  const to: Array<[number, number]> = [[3, 1], [90, 12], [95, 70], [-2, 77]];
+  const from: Array<[number, number]> = [
+    [0, 0],
+    [100, 0],
+    [100, 80],
+    [0, 80],
+  ];
+  const to: Array<[number, number]> = [
+    [3, 1],
+    [90, 12],
+    [95, 70],
+    [-2, 77],
+  ];
   const h = homography(from, to);
   from.forEach(([x, y], i) => {
     const [u, v] = apply(h, x, y);
@@ -39,7 +60,10 @@ test('print and screen textures repeat with their pitch', () => {
   const screen = onScreen(grey(30, 30, 100), 3);
   // The moiré scales all three channels alike; the sub-pixel stripes shift their balance every pixel.
   const redOverGreen = (x: number) => screen.data[4 * (10 * 30 + x)] / screen.data[4 * (10 * 30 + x) + 1];
-  assert.ok(Math.abs(redOverGreen(1) - redOverGreen(0)) > 0.1 && Math.abs(redOverGreen(3) - redOverGreen(0)) < 1e-3, 'RGB stripes every 3 pixels');
+  assert.ok(
+    Math.abs(redOverGreen(1) - redOverGreen(0)) > 0.1 && Math.abs(redOverGreen(3) - redOverGreen(0)) < 1e-3,
+    'RGB stripes every 3 pixels',
+  );
   assert.notEqual(screen.data[4 * (10 * 30)], screen.data[4 * (10 * 30 + 6)], 'and a moiré across them');
 });
 

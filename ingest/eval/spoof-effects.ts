@@ -37,14 +37,19 @@ export function spriteOf(photo: RgbImage, region: PhotoRegion, height: number): 
 /** A margin of `fraction` of the long side in `rgb` around the sprite: paper's white edge, a phone's bezel. */
 export function withBorder(s: Sprite, fraction: number, rgb: [number, number, number]): Sprite {
   const m = Math.max(1, Math.round(fraction * Math.max(s.width, s.height)));
-  const out = { width: s.width + 2 * m, height: s.height + 2 * m, data: new Float32Array(4 * (s.width + 2 * m) * (s.height + 2 * m)) };
+  const out = {
+    width: s.width + 2 * m,
+    height: s.height + 2 * m,
+    data: new Float32Array(4 * (s.width + 2 * m) * (s.height + 2 * m)),
+  };
   for (let i = 0; i < out.width * out.height; i++) {
     out.data[4 * i] = rgb[0];
     out.data[4 * i + 1] = rgb[1];
     out.data[4 * i + 2] = rgb[2];
     out.data[4 * i + 3] = 1;
   }
-  for (let y = 0; y < s.height; y++) out.data.set(s.data.subarray(4 * y * s.width, 4 * (y + 1) * s.width), 4 * ((y + m) * out.width + m));
+  for (let y = 0; y < s.height; y++)
+    out.data.set(s.data.subarray(4 * y * s.width, 4 * (y + 1) * s.width), 4 * ((y + m) * out.width + m));
   return out;
 }
 
@@ -101,8 +106,18 @@ export function tilted(s: Sprite, turn: number): Sprite {
   const outW = Math.max(2, Math.round(w * (1 - turn / 2)));
   const inset = (turn * h) / 4;
   // Output corners of the source's (0,0), (w,0), (w,h), (0,h): the right side is the far one.
-  const dst: Array<[number, number]> = [[0, 0], [outW, inset], [outW, h - inset], [0, h]];
-  const src: Array<[number, number]> = [[0, 0], [s.width, 0], [s.width, h], [0, h]];
+  const dst: Array<[number, number]> = [
+    [0, 0],
+    [outW, inset],
+    [outW, h - inset],
+    [0, h],
+  ];
+  const src: Array<[number, number]> = [
+    [0, 0],
+    [s.width, 0],
+    [s.width, h],
+    [0, h],
+  ];
   const [h0, h1, h2, h3, h4, h5, h6, h7, h8] = homography(dst, src);
   const out = { width: outW, height: h, data: new Float32Array(4 * outW * h) };
   for (let y = 0; y < h; y++) {

@@ -27,11 +27,21 @@ function frame(placements: Array<{ x: number; y: number; photoHeight: number }>)
   for (const { x, y, photoHeight } of placements) {
     const w = Math.round((photo.width * photoHeight) / photo.height);
     const scaled = resampleRegion(photo, 0, 0, photo.width, photo.height, w, photoHeight);
-    for (let r = 0; r < photoHeight; r++) for (let c = 0; c < w; c++) for (let k = 0; k < 3; k++) data[3 * ((y + r) * W + x + c) + k] = scaled[3 * (r * w + c) + k];
+    for (let r = 0; r < photoHeight; r++)
+      for (let c = 0; c < w; c++)
+        for (let k = 0; k < 3; k++) data[3 * ((y + r) * W + x + c) + k] = scaled[3 * (r * w + c) + k];
   }
   const image = { width: W, height: H, data };
-  const shrink = (w: number, h: number) => ({ width: w, height: h, data: Uint8Array.from(resampleRegion(image, 0, 0, W, H, w, h), (v) => Math.round(v)) });
-  return { size: { width: W, height: H }, view: shrink(DETECTOR_INPUT_SIZE.width, DETECTOR_INPUT_SIZE.height), tileView: shrink(W / 2, H / 2) };
+  const shrink = (w: number, h: number) => ({
+    width: w,
+    height: h,
+    data: Uint8Array.from(resampleRegion(image, 0, 0, W, H, w, h), (v) => Math.round(v)),
+  });
+  return {
+    size: { width: W, height: H },
+    view: shrink(DETECTOR_INPUT_SIZE.width, DETECTOR_INPUT_SIZE.height),
+    tileView: shrink(W / 2, H / 2),
+  };
 }
 
 const settings = (mode: 'full' | 'tiles' | 'motion') => ({ mode, minCellChange: 4, refreshFrames: 10 });
@@ -45,7 +55,10 @@ test('a face about 30 px wide on a 720p frame: the whole-frame view alone misses
   assert.deepEqual([full.runs, tiles.runs], [1, 7], 'a 640×360 tile view is 3×2 tiles, plus the whole frame');
   assert.equal(tiles.faces.length, 1);
   const [face] = tiles.faces;
-  assert.ok(face.x1 > 400 && face.x2 < 400 + 63 && face.y1 > 300 && face.y2 < 370, `box ${JSON.stringify(face)} inside the photo`);
+  assert.ok(
+    face.x1 > 400 && face.x2 < 400 + 63 && face.y1 > 300 && face.y2 < 370,
+    `box ${JSON.stringify(face)} inside the photo`,
+  );
   assert.ok(face.x2 - face.x1 > 20 && face.x2 - face.x1 < 45, 'about the face width');
 });
 

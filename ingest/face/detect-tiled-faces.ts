@@ -1,6 +1,14 @@
 /** Finds a video frame's faces at the resolution they need: the whole-frame view, plus tiles of the frame at a finer scale, merged across tile borders. */
 import type { DetectionConfig } from '../../schemas/index.ts';
-import { DEFAULT_MIN_SCORE, DEFAULT_NMS_IOU, DEFAULT_TOP_K, DETECTOR_INPUT_SIZE, detectInView, suppressOverlaps, type DetectedFace } from './detect-faces.ts';
+import {
+  DEFAULT_MIN_SCORE,
+  DEFAULT_NMS_IOU,
+  DEFAULT_TOP_K,
+  DETECTOR_INPUT_SIZE,
+  detectInView,
+  suppressOverlaps,
+  type DetectedFace,
+} from './detect-faces.ts';
 import type { RgbImage } from './face-types.ts';
 import { MotionCells } from './find-motion-cells.ts';
 import type { InferenceSession } from './onnx-session.ts';
@@ -59,7 +67,12 @@ export class TiledFaceDetector {
    */
   async detect(size: { width: number; height: number }, view: RgbImage, tileView?: RgbImage): Promise<TiledDetection> {
     const tiled = this.settings.mode !== 'full' && tileView !== undefined;
-    const whole = await detectInView(this.session, view.data, { x: 0, y: 0, width: size.width, height: size.height }, tiled ? WEAK_SCORE : DEFAULT_MIN_SCORE);
+    const whole = await detectInView(
+      this.session,
+      view.data,
+      { x: 0, y: 0, width: size.width, height: size.height },
+      tiled ? WEAK_SCORE : DEFAULT_MIN_SCORE,
+    );
     // The whole-frame view alone is exactly detectFaces.
     if (!tiled) return { faces: suppressOverlaps(whole.slice(0, DEFAULT_TOP_K), DEFAULT_NMS_IOU), runs: 1 };
     const tiles = planDetectionTiles(tileView.width, tileView.height, DETECTOR_INPUT_SIZE);
@@ -71,7 +84,13 @@ export class TiledFaceDetector {
       copyTile(tileView, t, this.tile);
       const region = { x: t.x * scale.x, y: t.y * scale.y, width: IN_W * scale.x, height: IN_H * scale.y };
       for (const box of await detectInView(this.session, this.tile, region, DEFAULT_MIN_SCORE)) {
-        const inView = { x1: box.x1 / scale.x, y1: box.y1 / scale.y, x2: box.x2 / scale.x, y2: box.y2 / scale.y, score: box.score };
+        const inView = {
+          x1: box.x1 / scale.x,
+          y1: box.y1 / scale.y,
+          x2: box.x2 / scale.x,
+          y2: box.y2 / scale.y,
+          score: box.score,
+        };
         if (!isCutByTileEdge(inView, t, tileView)) found.push(box);
       }
     }
@@ -81,7 +100,12 @@ export class TiledFaceDetector {
   }
 
   /** Indices of the tiles to run on this frame. */
-  private chooseTiles(tiles: DetectionTile[], tileView: RgbImage, scale: { x: number; y: number }, whole: DetectedFace[]): number[] {
+  private chooseTiles(
+    tiles: DetectionTile[],
+    tileView: RgbImage,
+    scale: { x: number; y: number },
+    whole: DetectedFace[],
+  ): number[] {
     const all = tiles.map((_, i) => i);
     if (this.settings.mode === 'tiles') return all;
     const changed = this.motion.changed(tileView, this.settings.minCellChange);
@@ -95,7 +119,12 @@ export class TiledFaceDetector {
     }
     const chosen = new Set<number>();
     for (const [x, y] of points) {
-      const i = mostCentralTile(tiles, Math.max(0, Math.min(tileView.width - 1, x)), Math.max(0, Math.min(tileView.height - 1, y)), tileView);
+      const i = mostCentralTile(
+        tiles,
+        Math.max(0, Math.min(tileView.width - 1, x)),
+        Math.max(0, Math.min(tileView.height - 1, y)),
+        tileView,
+      );
       if (i >= 0) chosen.add(i);
     }
     return [...chosen].sort((a, b) => a - b);

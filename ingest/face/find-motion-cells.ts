@@ -28,7 +28,10 @@ export class MotionCells {
       for (let c = 0; c < cols; c++) {
         const i = r * cols + c;
         if (first || Math.abs(means[i] - this.previous![i]) >= minChange) {
-          out.push([Math.min(view.width - 1, (c + 0.5) * MOTION_CELL_PX), Math.min(view.height - 1, (r + 0.5) * MOTION_CELL_PX)]);
+          out.push([
+            Math.min(view.width - 1, (c + 0.5) * MOTION_CELL_PX),
+            Math.min(view.height - 1, (r + 0.5) * MOTION_CELL_PX),
+          ]);
         }
       }
     }

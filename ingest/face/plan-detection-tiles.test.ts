@@ -9,13 +9,25 @@ test('a 720p frame at scale 2 (a 640×360 view) gets 3×2 tiles flush with the e
   const tiles = planDetectionTiles(640, 360, TILE);
   assert.deepEqual(
     tiles.map((t) => [t.x, t.y]),
-    [[0, 0], [160, 0], [320, 0], [0, 120], [160, 120], [320, 120]],
+    [
+      [0, 0],
+      [160, 0],
+      [320, 0],
+      [0, 120],
+      [160, 120],
+      [320, 120],
+    ],
   );
   for (const t of tiles) assert.deepEqual([t.width, t.height], [320, 240]);
 });
 
 test('every face up to half a tile, anywhere in the view, lies whole inside some tile', () => {
-  for (const [w, h] of [[640, 360], [960, 540], [500, 300], [1280, 720]]) {
+  for (const [w, h] of [
+    [640, 360],
+    [960, 540],
+    [500, 300],
+    [1280, 720],
+  ]) {
     const tiles = planDetectionTiles(w, h, TILE);
     for (let x = 0; x + 160 <= w; x += 7) {
       for (let y = 0; y + 120 <= h; y += 7) {
@@ -35,10 +47,18 @@ test('a box on an inner edge is cut (its neighbour has it whole); on the view ed
   const [topLeft, topMiddle] = planDetectionTiles(640, 360, TILE);
   const face = (x1: number, y1: number, side: number) => ({ x1, y1, x2: x1 + side, y2: y1 + side, score: 0.9 });
   assert.equal(isCutByTileEdge(face(300, 50, 30), topLeft, view), true, 'touches the right edge of the first tile');
-  assert.equal(isCutByTileEdge(face(0, 50, 30), topLeft, view), false, 'the view edge cuts no face a neighbour could have');
+  assert.equal(
+    isCutByTileEdge(face(0, 50, 30), topLeft, view),
+    false,
+    'the view edge cuts no face a neighbour could have',
+  );
   assert.equal(isCutByTileEdge(face(100, 50, 30), topLeft, view), false, 'inside');
   assert.equal(isCutByTileEdge(face(100, 220, 30), topLeft, view), true, 'touches the bottom edge');
-  assert.equal(isCutByTileEdge(face(140, 0, 200), topLeft, view), false, 'larger than half a tile: no neighbour holds it whole');
+  assert.equal(
+    isCutByTileEdge(face(140, 0, 200), topLeft, view),
+    false,
+    'larger than half a tile: no neighbour holds it whole',
+  );
   assert.equal(isCutByTileEdge(face(161, 50, 30), topMiddle, view), true, 'touches the left edge of the middle tile');
 });
 

@@ -16,7 +16,11 @@ export interface DetectionTile {
  * face cut by one tile's edge is found whole by a neighbour; larger faces are the whole-frame
  * view's. A 640×360 view (1280×720 at scale 2) gets 3×2 tiles of 320×240.
  */
-export function planDetectionTiles(viewWidth: number, viewHeight: number, tileSize: { width: number; height: number }): DetectionTile[] {
+export function planDetectionTiles(
+  viewWidth: number,
+  viewHeight: number,
+  tileSize: { width: number; height: number },
+): DetectionTile[] {
   const xs = axisStarts(viewWidth, tileSize.width);
   const ys = axisStarts(viewHeight, tileSize.height);
   const width = Math.min(viewWidth, tileSize.width);
@@ -41,7 +45,11 @@ const EDGE_MARGIN_PX = 3;
  * while small enough (at most half a tile along that axis) to lie whole in the neighbouring tile:
  * then it is a cut face and the neighbour's whole box stands for it.
  */
-export function isCutByTileEdge(box: DetectedFace, tile: DetectionTile, view: { width: number; height: number }): boolean {
+export function isCutByTileEdge(
+  box: DetectedFace,
+  tile: DetectionTile,
+  view: { width: number; height: number },
+): boolean {
   const w = box.x2 - box.x1;
   const h = box.y2 - box.y1;
   const left = tile.x > 0 && box.x1 <= tile.x + EDGE_MARGIN_PX;
@@ -55,7 +63,12 @@ export function isCutByTileEdge(box: DetectedFace, tile: DetectionTile, view: { 
  * The tile in which the point (tile-view pixels) lies furthest from every inner edge: a face
  * centred there, up to half a tile across, lies whole in it (the tiles overlap by half a tile).
  */
-export function mostCentralTile(tiles: DetectionTile[], x: number, y: number, view: { width: number; height: number }): number {
+export function mostCentralTile(
+  tiles: DetectionTile[],
+  x: number,
+  y: number,
+  view: { width: number; height: number },
+): number {
   let best = -1;
   let bestDepth = -Infinity;
   tiles.forEach((t, i) => {

@@ -48,12 +48,17 @@ export function suppressCapture(r: CaptureRate, minCount: number): PublishedCapt
     for (const c of [...hours, ...cameras]) {
       changed = protectSum(c.tracks, [c.identified, c.unidentified]) || changed;
       // Either part gives the other away through the shown tracks.
-      if (c.identified.hidden !== c.unidentified.hidden) (c.identified.hidden = c.unidentified.hidden = true), (changed = true);
+      if (c.identified.hidden !== c.unidentified.hidden)
+        (c.identified.hidden = c.unidentified.hidden = true), (changed = true);
     }
     r.cameras.forEach((camera, i) => {
       const mine = hours.filter((_, j) => r.hours[j].camera === camera.camera);
       for (const key of ['tracks', 'identified', 'unidentified'] as const) {
-        changed = protectSum(cameras[i][key], mine.map((h) => h[key])) || changed;
+        changed =
+          protectSum(
+            cameras[i][key],
+            mine.map((h) => h[key]),
+          ) || changed;
       }
     });
   }
@@ -63,7 +68,14 @@ export function suppressCapture(r: CaptureRate, minCount: number): PublishedCapt
     const identified = hidden.figure(c.identified, cells.identified.hidden, ...at, 'identified');
     const unidentified = hidden.figure(c.unidentified, cells.unidentified.hidden, ...at, 'unidentified');
     const share = cells.tracks.value > 0 ? c.identified / cells.tracks.value : 0;
-    return { camera: c.camera, period: c.period, tracks, identified, unidentified, identifiedShare: hidden.figure(share, identified === null || tracks === null, ...at, 'identifiedShare') };
+    return {
+      camera: c.camera,
+      period: c.period,
+      tracks,
+      identified,
+      unidentified,
+      identifiedShare: hidden.figure(share, identified === null || tracks === null, ...at, 'identifiedShare'),
+    };
   };
   return {
     hours: r.hours.map((h, i) => publish(h, hours[i], 'hours', i)),

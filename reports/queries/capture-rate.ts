@@ -38,7 +38,12 @@ export async function queryCaptureRate(client: ClickHouseClient, range: ReportRa
      ) GROUP BY camera, period ORDER BY camera, period`,
     rangeParams(range),
   );
-  const hours = rows.map((r) => ({ camera: r.camera, period: r.period, identified: Number(r.identified), unidentified: Number(r.unidentified) }));
+  const hours = rows.map((r) => ({
+    camera: r.camera,
+    period: r.period,
+    identified: Number(r.identified),
+    unidentified: Number(r.unidentified),
+  }));
   const cameras = new Map<string, CaptureCell>();
   for (const h of hours) {
     const c = cameras.get(h.camera) ?? { camera: h.camera, period: '', identified: 0, unidentified: 0 };

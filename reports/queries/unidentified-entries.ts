@@ -27,7 +27,14 @@ export interface UnidentifiedEntries {
   passerByShare: number;
 }
 
-const NONE: UnidentifiedEntries = { byPeriod: new Map(), total: 0, entranceTracks: 0, visitsEnteredUnseen: 0, tracksPerEntry: 1, passerByShare: 0 };
+const NONE: UnidentifiedEntries = {
+  byPeriod: new Map(),
+  total: 0,
+  entranceTracks: 0,
+  visitsEnteredUnseen: 0,
+  tracksPerEntry: 1,
+  passerByShare: 0,
+};
 
 /**
  * Over identified visits that began at an entrance: the share not counted (passers-by), and the
@@ -40,9 +47,14 @@ function entryStatsSql(where: string): string {
 }
 
 /** The entry figures of entryStatsSql's row: share of passers-by, entrance tracks per entry (1 with no entries). */
-function entryStats(row: { passers: string; entered: string; tracks: string }): { passerByShare: number; tracksPerEntry: number } {
+function entryStats(row: { passers: string; entered: string; tracks: string }): {
+  passerByShare: number;
+  tracksPerEntry: number;
+} {
   const entered = Number(row.entered);
-  return entered > 0 ? { passerByShare: Number(row.passers) / entered, tracksPerEntry: Number(row.tracks) / entered } : { passerByShare: 0, tracksPerEntry: 1 };
+  return entered > 0
+    ? { passerByShare: Number(row.passers) / entered, tracksPerEntry: Number(row.tracks) / entered }
+    : { passerByShare: 0, tracksPerEntry: 1 };
 }
 
 /**
@@ -50,7 +62,11 @@ function entryStats(row: { passers: string; entered: string; tracks: string }): 
  * the passers-by among them, less those identified inside (counted already):
  * max(0, tracks / r × (1 − b) − entered unseen).
  */
-function estimate(tracks: number, enteredUnseen: number, stats: { passerByShare: number; tracksPerEntry: number }): number {
+function estimate(
+  tracks: number,
+  enteredUnseen: number,
+  stats: { passerByShare: number; tracksPerEntry: number },
+): number {
   return Math.max(0, (tracks / stats.tracksPerEntry) * (1 - stats.passerByShare) - enteredUnseen);
 }
 
@@ -70,7 +86,11 @@ function estimate(tracks: number, enteredUnseen: number, stats: { passerByShare:
  * The model: whether a camera can identify someone depends on where they walk, not who they are,
  * and everyone entering passes an entrance camera.
  */
-export async function queryUnidentifiedEntries(client: ClickHouseClient, range: ReportRange, period: keyof typeof PERIOD_OF): Promise<UnidentifiedEntries> {
+export async function queryUnidentifiedEntries(
+  client: ClickHouseClient,
+  range: ReportRange,
+  period: keyof typeof PERIOD_OF,
+): Promise<UnidentifiedEntries> {
   const entrances = range.entranceCameras ?? [];
   if (entrances.length === 0) return NONE;
   const params = { ...rangeParams(range), entrances };
@@ -109,7 +129,9 @@ function apportion(weights: Array<{ period: string; weight: number }>, total: nu
   if (sum <= 0 || total <= 0) return out;
   const shares = weights.map((w, i) => ({ ...w, i, exact: (w.weight * total) / sum }));
   const left = total - shares.reduce((n, s) => n + Math.floor(s.exact), 0);
-  const byRemainder = [...shares].sort((a, b) => b.exact - Math.floor(b.exact) - (a.exact - Math.floor(a.exact)) || a.i - b.i);
+  const byRemainder = [...shares].sort(
+    (a, b) => b.exact - Math.floor(b.exact) - (a.exact - Math.floor(a.exact)) || a.i - b.i,
+  );
   const extra = new Set(byRemainder.slice(0, left).map((s) => s.i));
   for (const s of shares) {
     const n = Math.floor(s.exact) + (extra.has(s.i) ? 1 : 0);
@@ -126,14 +148,22 @@ const RECENT_DAYS = 7;
  * entry figures of the last 7 days) over the last median stay: the median dwell of the counted
  * visits of those days.
  */
-export async function queryUnidentifiedInside(client: ClickHouseClient, q: { siteId: string; nowMs: number; entranceCameras?: string[] }): Promise<number> {
+export async function queryUnidentifiedInside(
+  client: ClickHouseClient,
+  q: { siteId: string; nowMs: number; entranceCameras?: string[] },
+): Promise<number> {
   const entrances = q.entranceCameras ?? [];
   if (entrances.length === 0) return 0;
   const params = { site: q.siteId, now: q.nowMs, recent: RECENT_DAYS * 86_400_000, entrances };
-  const since = (ms: string) => `start >= fromUnixTimestamp64Milli({now:Int64} - ${ms}, 'UTC') AND start <= fromUnixTimestamp64Milli({now:Int64}, 'UTC')`;
+  const since = (ms: string) =>
+    `start >= fromUnixTimestamp64Milli({now:Int64} - ${ms}, 'UTC') AND start <= fromUnixTimestamp64Milli({now:Int64}, 'UTC')`;
   const recentVisits = `site_id = {site:String} AND ${since('{recent:Int64}')}`;
   const [[stayRow], [statsRow]] = await Promise.all([
-    queryRows<{ stay_ms: string }>(client, `SELECT toInt64(1000 * quantileExactIf(0.5)(dwell_s, counted = 1)) AS stay_ms FROM visits FINAL WHERE ${recentVisits}`, params),
+    queryRows<{ stay_ms: string }>(
+      client,
+      `SELECT toInt64(1000 * quantileExactIf(0.5)(dwell_s, counted = 1)) AS stay_ms FROM visits FINAL WHERE ${recentVisits}`,
+      params,
+    ),
     queryRows<{ passers: string; entered: string; tracks: string }>(client, entryStatsSql(recentVisits), params),
   ]);
   const stay = Number(stayRow.stay_ms);

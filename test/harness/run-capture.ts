@@ -1,13 +1,26 @@
 /** Runs the camera worker on a video as `revisit ingest` does (detector and shot-models threads) and keeps what capture is scored on. */
 import { createMemoryBus } from '../../common/bus/index.ts';
-import { ingestVideo, ObservationPublisher, readVideoFrames, type FacePipeline, type ShotModels, type VideoFrame, type VideoIngestStats } from '../../ingest/index.ts';
+import {
+  ingestVideo,
+  ObservationPublisher,
+  readVideoFrames,
+  type FacePipeline,
+  type ShotModels,
+  type VideoFrame,
+  type VideoIngestStats,
+} from '../../ingest/index.ts';
 import { cameraDetection, decodeFaceObservation, type IngestConfig } from '../../schemas/index.ts';
 import type { CaptureRun } from '../fixtures/capture-scenes.ts';
 
 const SITE = 'capture-site';
 const CAMERA = 'capture-cam';
 /** Replays of footage recorded long ago are in the window. */
-const limits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s: string) => s === SITE, times: { now: Date.now, maxFutureSkewMs: 300_000, maxPastMsOf: () => 3650 * 86_400_000 } };
+const limits = {
+  embeddingDim: 512,
+  maxMessageBytes: 65_536,
+  isKnownSite: (s: string) => s === SITE,
+  times: { now: Date.now, maxFutureSkewMs: 300_000, maxPastMsOf: () => 3650 * 86_400_000 },
+};
 
 export interface CaptureRunOptions {
   config: IngestConfig;
@@ -17,7 +30,11 @@ export interface CaptureRunOptions {
 }
 
 /** The worker's run on `video`: faces per analysed frame, every published observation, and its stats. */
-export async function runCapture(pipeline: FacePipeline, video: string, opts: CaptureRunOptions): Promise<CaptureRun & { stats: VideoIngestStats }> {
+export async function runCapture(
+  pipeline: FacePipeline,
+  video: string,
+  opts: CaptureRunOptions,
+): Promise<CaptureRun & { stats: VideoIngestStats }> {
   const { config } = opts;
   const bus = createMemoryBus();
   const raw: Uint8Array[] = [];
@@ -40,7 +57,13 @@ export async function runCapture(pipeline: FacePipeline, video: string, opts: Ca
       detectorModel: pipeline.modelFile('detect'),
       detection: cameraDetection(config, CAMERA),
     });
-    const stats = await ingestVideo(pipeline, new ObservationPublisher(bus, 'obs', limits), { siteId: SITE, cameraId: CAMERA, frames: counted(source), config, shotModels: opts.shotModels });
+    const stats = await ingestVideo(pipeline, new ObservationPublisher(bus, 'obs', limits), {
+      siteId: SITE,
+      cameraId: CAMERA,
+      frames: counted(source),
+      config,
+      shotModels: opts.shotModels,
+    });
     await sub.drain();
     return { stats, frames, observations: raw.map((b) => decodeFaceObservation(b, limits)) };
   } finally {

@@ -34,7 +34,11 @@ describe('small faces through the camera worker, default configuration', () => {
     const scene = captureScene(people, faceWidthPx, groups);
     const video = join(dir, `${groups}-${faceWidthPx}.mp4`);
     await makeFaceVideo(video, scene.segments, { width: 1280, height: 720, noise: 12 });
-    const run = await runCapture(pipeline, video, { config: ingestConfigSchema.parse({}), startMs: START_MS, shotModels });
+    const run = await runCapture(pipeline, video, {
+      config: ingestConfigSchema.parse({}),
+      startMs: START_MS,
+      shotModels,
+    });
     return { score: scoreCapture(scene, run, START_MS), run };
   }
 
