@@ -1,14 +1,15 @@
-// The API in-process (app.request) against embedded ClickHouse with known sightings.
+// The API in-process (app.request) against embedded ClickHouse with known visits.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClickHouseClient, type ClickHouseClient } from '../common/clickhouse/create-clickhouse-client.ts';
 import { loadConfig, type RevisitConfig } from '../common/config.ts';
-import { applyMigrations } from '../schemas/index.ts';
-import { ClickHouseSightingSink } from '../reid-worker/index.ts';
-import { queryFootfallByHour, suppressFootfallByHour } from '../reports/index.ts';
+import { VisitMaintainer } from '../reid-worker/visits/visit-maintainer.ts';
+import { queryFootfall, suppressFootfall } from '../reports/index.ts';
+import { applyMigrations } from '../storage/clickhouse/apply-migrations.ts';
+import { createClickHouseClient, type ClickHouseClient } from '../storage/clickhouse/create-clickhouse-client.ts';
+import { insertSightings } from '../storage/sightings-table.ts';
 import { createApp, hashApiKey, serveApi } from './index.ts';
 
 const KEY_A = 'key-of-tenant-a';
@@ -37,13 +38,19 @@ before(async () => {
   clickhouse = await createClickHouseClient(config);
   await applyMigrations(clickhouse);
   const sighting = (id: string, identityId: string, t: number, label = '') => ({
-    observationId: id, siteId: 'a-1', cameraId: 'entrance', identityId, tStartMs: t, tEndMs: t, similarity: 0.8, isNewIdentity: false, quality: 0.9, modelId: 'm', label,
+    observationId: id, siteId: 'a-1', cameraId: 'entrance', identityId, tStartMs: t, tEndMs: t + 2 * MIN, similarity: 0.8, isNewIdentity: false, quality: 0.9, modelId: 'm', label,
   });
-  const sink = new ClickHouseSightingSink(clickhouse);
-  // p1: one visit 09:00-09:20, p2: two visits (09:10, then 11:00 after a 110 min gap).
-  await sink.write([sighting('o1', 'p1', T0), sighting('o2', 'p1', T0 + 20 * MIN), sighting('o3', 'p2', T0 + 10 * MIN), sighting('o4', 'p2', T0 + 120 * MIN)]);
-  await sink.write([sighting('o1', 'p1', T0)]); // a redelivery must not count twice
-  await sink.write([sighting('o5', 'staff-1', T0, 'staff')]); // staff never count
+  // The worker's steps: sightings saved, then visits. p1: one visit 09:00-09:22, p2: two visits
+  // (09:10, then 11:00 after a 108 min gap).
+  const visits = new VisitMaintainer(clickhouse, config, { now: () => T0 + 24 * 60 * MIN });
+  const deliver = async (batch: ReturnType<typeof sighting>[]) => {
+    await insertSightings(clickhouse, batch);
+    await visits.update(batch);
+  };
+  await deliver([sighting('o1', 'p1', T0), sighting('o2', 'p1', T0 + 20 * MIN), sighting('o3', 'p2', T0 + 10 * MIN), sighting('o4', 'p2', T0 + 120 * MIN)]);
+  await deliver([sighting('o1', 'p1', T0)]); // a redelivery must not count twice
+  await deliver([sighting('o5', 'staff-1', T0, 'staff')]); // staff never count
+  await visits.sweep();
   app = createApp({ config, clickhouse });
 });
 
@@ -53,46 +60,48 @@ after(async () => {
 });
 
 const footfall = (site: string, query: string, key?: string) =>
-  app.request(`/api/v1/sites/${site}/footfall?${query}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+  app.request(`/api/v1/sites/${site}/reports/footfall?${query}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
 
-const DAY = { siteId: 'a-1', fromMs: Date.parse('2026-11-02'), toMs: Date.parse('2026-11-03'), visitGapMs: 30 * MIN };
+const DAY = { siteId: 'a-1', timeZone: 'UTC', from: '2026-11-02', to: '2026-11-03' };
 
 test('footfall per hour: unique visitors and visits, redeliveries not doubled, staff excluded; the route publishes them suppressed', async () => {
-  const raw = await queryFootfallByHour(clickhouse, DAY);
-  assert.deepEqual(raw.hours, [
-    { hour: '2026-11-02T09:00:00Z', uniqueVisitors: 2, visits: 2 },
-    { hour: '2026-11-02T11:00:00Z', uniqueVisitors: 1, visits: 1 },
+  const raw = await queryFootfall(clickhouse, DAY, 'hour');
+  assert.deepEqual(raw.buckets, [
+    { period: '2026-11-02 09:00', visitors: 2, visits: 2, newVisits: 2, returningVisits: 0 },
+    { period: '2026-11-02 11:00', visitors: 1, visits: 1, newVisits: 0, returningVisits: 1 },
   ]);
-  assert.equal(raw.uniqueVisitors, 2);
-  assert.equal(raw.visits, 3);
-  const res = await footfall('a-1', 'from=2026-11-02&to=2026-11-03', KEY_A);
+  assert.equal(raw.totals.visitors, 2);
+  assert.equal(raw.totals.visits, 3);
+  const res = await footfall('a-1', 'from=2026-11-02&to=2026-11-03&granularity=hour', KEY_A);
   assert.equal(res.status, 200);
   const body = await res.json();
-  assert.deepEqual(body, { site: 'a-1', from: '2026-11-02T00:00:00.000Z', to: '2026-11-03T00:00:00.000Z', ...suppressFootfallByHour(raw, config.privacy.minCount) });
-  assert.deepEqual([body.hours[0].visits, body.visits], [null, null], 'fewer than minCount: hidden');
-  assert.equal(res.headers.get('deprecation'), 'true', 'the legacy route says it is deprecated');
-  assert.equal(res.headers.get('link'), '</api/v1/sites/a-1/reports/footfall>; rel="successor-version"');
+  assert.deepEqual(body, { site: 'a-1', timezone: 'UTC', from: '2026-11-02', to: '2026-11-03', report: suppressFootfall(raw, 'hour', config.privacy.minCount) });
+  assert.deepEqual([body.report.buckets[0].visits, body.report.totals.visits], [null, null], 'fewer than minCount: hidden');
 });
 
-test('a visit already running at "from" is not counted again', async () => {
-  const report = await queryFootfallByHour(clickhouse, { ...DAY, fromMs: Date.parse('2026-11-02T09:15:00Z'), toMs: Date.parse('2026-11-02T10:00:00Z') });
-  assert.equal(report.uniqueVisitors, 1);
-  assert.equal(report.visits, 0);
+test('a visit counts on the local day it started only, not again in a range that starts while it runs', async () => {
+  const report = await queryFootfall(clickhouse, { ...DAY, from: '2026-11-03', to: '2026-11-04' }, 'hour');
+  assert.equal(report.totals.visitors, 0);
+  assert.equal(report.totals.visits, 0);
 });
 
-test('401 without a key or with an unknown key, 404 for another tenant and for an unknown site alike', async () => {
+test('401 without a key or with an unknown key; another tenant\'s site answers exactly like a site that does not exist', async () => {
   for (const [res, status, code] of [
     [await footfall('a-1', 'from=2026-11-02&to=2026-11-03'), 401, 'unauthenticated'],
     [await footfall('a-1', 'from=2026-11-02&to=2026-11-03', 'nope'), 401, 'unauthenticated'],
-    [await footfall('a-1', 'from=2026-11-02&to=2026-11-03', KEY_B), 404, 'unknown_site'],
-    [await footfall('zz', 'from=2026-11-02&to=2026-11-03', KEY_A), 404, 'unknown_site'],
   ] as const) {
     assert.equal(res.status, status);
     assert.equal((await res.json()).error.code, code);
   }
+  const foreign = await footfall('a-1', 'from=2026-11-02&to=2026-11-03', KEY_B);
+  const missing = await footfall('zz', 'from=2026-11-02&to=2026-11-03', KEY_B);
+  assert.equal(foreign.status, 404);
+  assert.equal(missing.status, 404);
+  assert.deepEqual((await foreign.json()).error, { code: 'unknown_site', message: 'no site "a-1"' });
+  assert.deepEqual((await missing.json()).error, { code: 'unknown_site', message: 'no site "zz"' });
 });
 
-test('bad ranges are 400 with details; windows narrower than whole UTC days too (they could be differenced)', async () => {
+test('bad ranges are 400 with details; windows narrower than whole local days too (they could be differenced)', async () => {
   for (const query of ['from=2026-11-03&to=2026-11-02', 'from=yesterday&to=2026-11-02', 'to=2026-11-02', 'from=2024-01-01&to=2026-01-01', 'from=2026-11-02T09:15:00Z&to=2026-11-03']) {
     const res = await footfall('a-1', query, KEY_A);
     assert.equal(res.status, 400, query);
@@ -116,9 +125,9 @@ test('security headers on every response: data, refusals, misses, errors and pag
     throw new Error('injected failure');
   });
   const cases: Array<[string, Record<string, string>, number]> = [
-    ['/api/v1/sites/a-1/footfall?from=2026-11-02&to=2026-11-03', { authorization: `Bearer ${KEY_A}` }, 200],
-    ['/api/v1/sites/a-1/footfall?from=2026-11-02&to=2026-11-03', {}, 401],
-    ['/api/v1/sites/a-1/footfall?from=2026-11-02&to=2026-11-03', { authorization: `Bearer ${KEY_B}` }, 404],
+    ['/api/v1/sites/a-1/reports/footfall?from=2026-11-02&to=2026-11-03', { authorization: `Bearer ${KEY_A}` }, 200],
+    ['/api/v1/sites/a-1/reports/footfall?from=2026-11-02&to=2026-11-03', {}, 401],
+    ['/api/v1/sites/a-1/reports/footfall?from=2026-11-02&to=2026-11-03', { authorization: `Bearer ${KEY_B}` }, 404],
     ['/no/such/route', {}, 404],
     ['/api/v1/fails', { authorization: `Bearer ${KEY_A}` }, 500],
     ['/bi/', {}, 404],
@@ -137,7 +146,7 @@ test('security headers on every response: data, refusals, misses, errors and pag
     assert.doesNotMatch(csp, /unsafe-eval/, path);
     if (path.startsWith('/api/') || path.startsWith('/bi')) assert.equal(res.headers.get('cache-control'), 'no-store', path);
   }
-  const api = await withFailure.request('/api/v1/sites/a-1/footfall?from=2026-11-02&to=2026-11-03', { headers: { authorization: `Bearer ${KEY_A}` } });
+  const api = await withFailure.request('/api/v1/sites/a-1/reports/footfall?from=2026-11-02&to=2026-11-03', { headers: { authorization: `Bearer ${KEY_A}` } });
   assert.match(api.headers.get('content-security-policy')!, /default-src 'none'/, 'API answers run nothing');
   const asset = await withFailure.request('/assets/vega.min.js');
   assert.equal(asset.headers.get('cache-control'), 'public, max-age=86400', 'static libraries may be cached');

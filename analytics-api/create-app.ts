@@ -2,11 +2,11 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '../storage/clickhouse/create-clickhouse-client.ts';
 import type { RevisitConfig } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
 import { httpRequestsTotal } from '../common/metrics.ts';
-import { apiError } from './api-error.ts';
+import { apiError } from '../common/http/api-error.ts';
 import { requireApiKey } from './auth/require-api-key.ts';
 import { createPrincipalResolver } from './auth/resolve-principal.ts';
 import { createRequestLimits, limitBeforeAuth, limitPerKey, type RequestLimits } from './auth/limit-requests.ts';
@@ -14,7 +14,6 @@ import { biRoute } from './bi/bi-route.ts';
 import type { BiService } from './bi/open-bi-service.ts';
 import type { ApiKeyStore } from './keys/api-key-store.ts';
 import { buildOpenApi } from './openapi/build-openapi.ts';
-import { footfallRoute } from './routes/footfall-route.ts';
 import { reportRoutes } from './routes/report-routes.ts';
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts';
 import { integrationRoutes, type IntegrationDeps } from './integration/integration-routes.ts';
@@ -60,7 +59,6 @@ export function createApp({ config, clickhouse, keyStore, integration, bi, limit
 
   const v1 = new Hono();
   v1.use(limitBeforeAuth(limits), requireApiKey(resolvePrincipal), limitPerKey(limits));
-  v1.route('/', footfallRoute(config, clickhouse));
   v1.route('/', reportRoutes(config, clickhouse, now));
   if (integration) v1.route('/', integrationRoutes(config, integration));
   app.route('/api/v1', v1);

@@ -5,12 +5,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClickHouseClient } from '../common/clickhouse/create-clickhouse-client.ts';
+import { createClickHouseClient } from '../storage/clickhouse/create-clickhouse-client.ts';
 import { loadConfig } from '../common/config.ts';
-import { applyMigrations } from '../schemas/index.ts';
+import { applyMigrations } from '../storage/clickhouse/apply-migrations.ts';
 import { createApp, hashApiKey } from '../analytics-api/index.ts';
 import { openBiService } from '../analytics-api/bi/open-bi-service.ts';
-import { printTable, timeIt, type Row } from './print-table.ts';
+import { printTable, type Row } from '../common/print-table.ts';
+import { timeIt } from './time-it.ts';
 
 const RUNS = 15;
 const HEAVY_SECONDS = 8;

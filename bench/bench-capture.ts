@@ -8,7 +8,7 @@ import { capturePeople, captureScene, scoreCapture } from '../test/fixtures/capt
 import { makeFaceVideo } from '../test/fixtures/make-face-video.ts';
 import { runCapture } from '../test/harness/run-capture.ts';
 import { cpuSeconds, cpuSince } from './measure-cpu.ts';
-import { printTable, type Row } from './print-table.ts';
+import { printTable, type Row } from '../common/print-table.ts';
 
 /** Face widths: the issue's, from lost by today's detector to easy. */
 const FACE_WIDTHS_PX = [24, 32, 40, 48, 64, 96];

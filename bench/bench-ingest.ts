@@ -10,8 +10,9 @@ import { modelPath, type ModelRole } from '../models/index.ts';
 import { ingestConfigSchema } from '../schemas/index.ts';
 import { personImages } from '../test/harness/faces-dir.ts';
 import { makeFaceVideo, type VideoSegment } from '../test/fixtures/make-face-video.ts';
+import { printTable, type Row } from '../common/print-table.ts';
 import { cpuSeconds, cpuSince } from './measure-cpu.ts';
-import { printTable, timeIt, type Row } from './print-table.ts';
+import { timeIt } from './time-it.ts';
 
 const INPUT_SHAPES: Record<ModelRole, number[]> = {
   detect: [1, 3, 240, 320],

@@ -8,12 +8,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { createKafkaBus } from '../common/bus/kafka-bus.ts';
 import { startLocalRedis } from '../common/redis/local-redis-server.ts';
-import { seededRandom } from '../cli/demo/seeded-random.ts';
-import { MODEL_ID, MODEL_VERSION } from '../ingest/index.ts';
+import { seededRandom } from '../common/seeded-random.ts';
+import { MODEL_ID, MODEL_VERSION } from '../models/index.ts';
 import { randomUnit, samePerson } from '../reid-worker/index/synthetic-embeddings.ts';
 import { encodeFaceObservation, type MessageLimits } from '../schemas/index.ts';
 import { startKafkaBroker } from '../test/harness/kafka-broker.ts';
-import { printTable, type Row } from './print-table.ts';
+import { printTable, type Row } from '../common/print-table.ts';
 
 const CLI = new URL('../bin/revisit.js', import.meta.url).pathname;
 const WORKER_COUNTS = [1, 2, 4];

@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../common/config.ts';
 import { generateEncryptionKeys } from '../identity-registry/index.ts';
-import { openRuntime } from '../common/open-runtime.ts';
+import { openRuntime } from '../runtime/open-runtime.ts';
 import { buildObservation, decodeImage, FacePipeline, listImageFiles, ObservationPublisher, type EmbeddedFace, type RgbImage } from '../ingest/index.ts';
-import { messageLimits, startReidWorker } from '../reid-worker/index.ts';
-import { decodeFaceObservation, encodeFaceObservation } from '../schemas/index.ts';
+import { startReidWorker } from '../reid-worker/index.ts';
+import { messageLimits, decodeFaceObservation, encodeFaceObservation } from '../schemas/index.ts';
 import { facesDir } from '../test/harness/faces-dir.ts';
-import { printTable, timeIt, type Row } from './print-table.ts';
+import { printTable, type Row } from '../common/print-table.ts';
+import { timeIt } from './time-it.ts';
 import { randomUnit } from '../reid-worker/index/synthetic-embeddings.ts';
-import { seededRandom } from '../cli/demo/seeded-random.ts';
+import { seededRandom } from '../common/seeded-random.ts';
 
 const DIM = 512;
 

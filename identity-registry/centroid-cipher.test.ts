@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { CentroidCipher, UnknownKeyError } from './centroid-cipher.ts';
 import { deriveSiteKey } from './derive-site-key.ts';
+import { decodeCentroid, encodeCentroid } from './centroid-code.ts';
 
 const vector = Float32Array.from({ length: 512 }, (_, i) => Math.cos(i) / 16);
 
@@ -55,4 +56,17 @@ test('version 1 blobs (sealed with the master key before per-site keys) still op
 
 test('a key of the wrong size is refused', () => {
   assert.throws(() => new CentroidCipher({ k1: randomBytes(16) }, 'k1'), /32 bytes/);
+});
+
+test('centroid codes seal as version 3 at a quarter of the size, and every version opens as a code', () => {
+  const cipher = new CentroidCipher({ k1: randomBytes(32) }, 'k1');
+  const code = encodeCentroid(vector);
+  const sealed = cipher.sealCode(code, 's', 's/a');
+  assert.equal(sealed[0], 3);
+  assert.ok(sealed.length < cipher.seal(vector, 's', 's/a').length / 3);
+  assert.deepEqual(new Uint8Array(cipher.openCode(sealed, 's', 's/a')), code);
+  assert.deepEqual(Array.from(cipher.open(sealed, 's', 's/a')), Array.from(decodeCentroid(code, 512)));
+  assert.deepEqual(cipher.openCode(cipher.seal(vector, 's', 's/a'), 's', 's/a'), code, 'a v2 float32 blob opens as the same code');
+  assert.throws(() => cipher.openCode(sealed, 's', 's/b'), 'the identity is bound as associated data');
+  assert.equal(sealed.indexOf(Buffer.from(code.subarray(4, 20))), -1, 'no plaintext code bytes');
 });

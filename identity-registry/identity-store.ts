@@ -1,10 +1,12 @@
 /** The registry contract: where identities and exclusion templates live between worker restarts and rebalances. */
-import type { ExclusionTemplate, Identity, IdentityMerge, ProcessedObservation } from './identity.ts';
+import type { ExclusionTemplate, Identity, IdentityMerge, IdentitySnapshot, ProcessedObservation } from './identity.ts';
 import type { DiskPurge } from './rewrite-redis-persistence.ts';
 
 export interface IdentityStore {
-  /** Every identity of a site, to rebuild its index after a restart or partition move. */
+  /** Every identity of a site, one object each (small sites, erasure scans, tests). */
   loadSite(siteId: string): Promise<Identity[]>;
+  /** Every identity of a site in columns with packed centroid codes: how a worker rebuilds a site after a restart or partition move. */
+  loadSnapshot(siteId: string): Promise<IdentitySnapshot>;
   /** Saves changed identities and the observations they absorbed, atomically; refreshes their retention TTL. */
   save(siteId: string, identities: Identity[], processed: ProcessedObservation[]): Promise<void>;
   /** For each observation id, how it was assigned when first handled (through any later merges), or null. */

@@ -13,6 +13,23 @@ export interface Identity {
   lastSeenMs: number;
 }
 
+/**
+ * A site's identities in columns, as a worker loads them in bulk to rebuild its index: centroids
+ * stay in their stored form (identity-registry/centroid-code.ts), packed, never one float array
+ * per identity.
+ */
+export interface IdentitySnapshot {
+  siteId: string;
+  dim: number;
+  identityIds: string[];
+  /** identityIds.length × centroidCodeBytes(dim) bytes, in the order of identityIds. */
+  codes: Uint8Array;
+  weight: Float64Array;
+  sightings: Float64Array;
+  firstSeenMs: Float64Array;
+  lastSeenMs: Float64Array;
+}
+
 /** What the worker remembers of an observation it already handled, so a redelivery is a no-op. */
 export interface ProcessedObservation {
   observationId: string;

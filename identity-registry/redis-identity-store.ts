@@ -1,9 +1,12 @@
-/** IdentityStore on Redis: one hash per identity with its sealed centroid, a per-site index by last sighting. */
+/** IdentityStore on Redis: one record per identity with its sealed centroid code, a per-site index by last sighting. */
 import { Redis } from 'ioredis';
-import { UnknownKeyError, type CentroidCipher } from './centroid-cipher.ts';
-import type { ExclusionTemplate, Identity, IdentityMerge, ProcessedObservation } from './identity.ts';
+import { centroidCodeBytes, decodeCentroid, encodeCentroid } from './centroid-code.ts';
+import type { CentroidCipher } from './centroid-cipher.ts';
+import type { ExclusionTemplate, Identity, IdentityMerge, IdentitySnapshot, ProcessedObservation } from './identity.ts';
+import { packIdentityRecord } from './identity-record.ts';
 import type { IdentityStore } from './identity-store.ts';
 import { rewriteRedisPersistence, type DiskPurge } from './rewrite-redis-persistence.ts';
+import { openOrShredded, readIdentitySnapshot, type SiteKeys } from './read-identity-snapshot.ts';
 
 /** How long a handled observation id is remembered: far longer than any redelivery takes. */
 const PROCESSED_TTL_MS = 7 * 24 * 3600_000;
@@ -49,30 +52,32 @@ export class RedisIdentityStore implements IdentityStore {
     return `${siteId}/template/${templateId}`;
   }
 
+  private keysOf(siteId: string): SiteKeys {
+    return {
+      ids: this.siteKey(siteId, 'ids'),
+      record: (id) => this.siteKey(siteId, `rec:${id}`),
+      legacyHash: (id) => this.siteKey(siteId, `id:${id}`),
+      context: (id) => this.context(siteId, id),
+      retentionMs: this.retentionMsOf?.(siteId),
+    };
+  }
+
+  async loadSnapshot(siteId: string): Promise<IdentitySnapshot> {
+    return readIdentitySnapshot(this.redis, this.cipher, siteId, this.keysOf(siteId));
+  }
+
   async loadSite(siteId: string): Promise<Identity[]> {
-    const ids = await this.redis.zrange(this.siteKey(siteId, 'ids'), '0', '-1');
-    if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hgetallBuffer(this.siteKey(siteId, `id:${id}`));
-    const results = (await pipeline.exec()) ?? [];
-    const identities: Identity[] = [];
-    results.forEach(([err, raw], i) => {
-      if (err) throw err;
-      const h = raw as Record<string, Buffer>;
-      if (!h.c) return; // removed between the two reads, or expired by its TTL
-      const centroid = this.openOrShredded(h.c, siteId, this.context(siteId, ids[i]));
-      if (!centroid) return;
-      identities.push({
-        siteId,
-        identityId: ids[i],
-        centroid,
-        weight: Number(h.w),
-        sightings: Number(h.n),
-        firstSeenMs: Number(h.f),
-        lastSeenMs: Number(h.l),
-      });
-    });
-    return identities;
+    const snapshot = await this.loadSnapshot(siteId);
+    const codeBytes = centroidCodeBytes(snapshot.dim);
+    return snapshot.identityIds.map((identityId, i) => ({
+      siteId,
+      identityId,
+      centroid: decodeCentroid(snapshot.codes, snapshot.dim, i * codeBytes),
+      weight: snapshot.weight[i],
+      sightings: snapshot.sightings[i],
+      firstSeenMs: snapshot.firstSeenMs[i],
+      lastSeenMs: snapshot.lastSeenMs[i],
+    }));
   }
 
   async save(siteId: string, identities: Identity[], processed: ProcessedObservation[]): Promise<void> {
@@ -92,7 +97,7 @@ export class RedisIdentityStore implements IdentityStore {
     const tx = this.redis.multi();
     this.writeIdentities(tx, siteId, survivors, retentionMs);
     for (const m of merges) {
-      tx.del(this.siteKey(siteId, `id:${m.from}`));
+      tx.del(this.siteKey(siteId, `rec:${m.from}`), this.siteKey(siteId, `id:${m.from}`));
       tx.zrem(this.siteKey(siteId, 'ids'), m.from);
       // Markers are not indexed by identity: instead of rewriting them, the merged id points at
       // its survivor for as long as any marker naming it can live.
@@ -154,12 +159,12 @@ export class RedisIdentityStore implements IdentityStore {
   async removeIdentities(siteId: string, identityIds: string[], observationIds: string[] = []): Promise<number> {
     if (identityIds.length === 0 && observationIds.length === 0) return 0;
     const tx = this.redis.multi();
-    for (const id of identityIds) tx.del(this.siteKey(siteId, `id:${id}`));
+    for (const id of identityIds) tx.del(this.siteKey(siteId, `rec:${id}`), this.siteKey(siteId, `id:${id}`));
     if (identityIds.length > 0) tx.zrem(this.siteKey(siteId, 'ids'), ...identityIds);
     for (const id of observationIds) tx.del(this.siteKey(siteId, `obs:${id}`));
     tx.incr(this.siteKey(siteId, 'gen'));
     const results = await this.exec(tx);
-    return identityIds.reduce((n, _, i) => n + Number(results[i][1]), 0);
+    return identityIds.reduce((n, _, i) => n + Math.min(1, Number(results[i][1])), 0);
   }
 
   async purgeRemovedFromDisk(): Promise<DiskPurge> {
@@ -201,7 +206,7 @@ export class RedisIdentityStore implements IdentityStore {
       if (err) throw err;
       const h = raw as Record<string, Buffer>;
       if (!h.c) return [];
-      const embedding = this.openOrShredded(h.c, siteId, this.templateContext(siteId, ids[i]));
+      const embedding = openOrShredded(() => this.cipher.open(h.c, siteId, this.templateContext(siteId, ids[i])));
       if (!embedding) return [];
       return [{ siteId, templateId: ids[i], label: h.b.toString('utf8'), embedding, images: Number(h.n), enrolledMs: Number(h.t) }];
     });
@@ -221,30 +226,14 @@ export class RedisIdentityStore implements IdentityStore {
   }
 
   private writeIdentities(tx: ReturnType<Redis['multi']>, siteId: string, identities: Identity[], retentionMs: number | undefined): void {
+    const keys = this.keysOf(siteId);
     for (const it of identities) {
-      const key = this.siteKey(siteId, `id:${it.identityId}`);
-      tx.hset(key, {
-        c: this.cipher.seal(it.centroid, siteId, this.context(siteId, it.identityId)),
-        k: this.cipher.keyId,
-        w: String(it.weight),
-        n: String(it.sightings),
-        f: String(it.firstSeenMs),
-        l: String(it.lastSeenMs),
-      });
-      if (retentionMs) tx.pexpire(key, retentionMs);
-      tx.zadd(this.siteKey(siteId, 'ids'), it.lastSeenMs, it.identityId);
+      const record = packIdentityRecord(it, this.cipher.sealCode(encodeCentroid(it.centroid), siteId, keys.context(it.identityId)));
+      if (retentionMs) tx.set(keys.record(it.identityId), record, 'PX', retentionMs);
+      else tx.set(keys.record(it.identityId), record);
+      tx.zadd(keys.ids, it.lastSeenMs, it.identityId);
     }
-    if (retentionMs && identities.length > 0) tx.pexpire(this.siteKey(siteId, 'ids'), retentionMs);
-  }
-
-  /** A blob under a key id the configuration no longer holds was crypto-shredded: it is treated as gone. */
-  private openOrShredded(blob: Buffer, siteId: string, context: string): Float32Array | null {
-    try {
-      return this.cipher.open(blob, siteId, context);
-    } catch (err) {
-      if (err instanceof UnknownKeyError) return null;
-      throw err;
-    }
+    if (retentionMs && identities.length > 0) tx.pexpire(keys.ids, retentionMs);
   }
 
   private async exec(tx: ReturnType<Redis['multi']>): Promise<Array<[Error | null, unknown]>> {

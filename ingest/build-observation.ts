@@ -1,13 +1,8 @@
 /** Turns an embedded face into the FaceObservation that leaves the camera worker: no pixels, no box. */
 import { randomUUID } from 'node:crypto';
-import { manifest } from '../models/index.ts';
+import { MODEL_ID, MODEL_VERSION } from '../models/index.ts';
 import type { FaceObservation, UnidentifiedReason } from '../schemas/index.ts';
 import type { EmbeddedFace } from './face/index.ts';
-
-const featureModel = manifest.models.find((m) => m.role === 'feature')!;
-/** Embeddings of different models never match: the worker can tell them apart by these. */
-export const MODEL_ID = featureModel.name.replace(/\.onnx$/, '');
-export const MODEL_VERSION = `${manifest.source.package}@${manifest.source.version}`;
 
 export interface ObservationContext {
   siteId: string;

@@ -5,7 +5,7 @@ import type { Bus } from '../common/bus/bus.ts';
 import { createMemoryBus } from '../common/bus/memory-bus.ts';
 import { decodeFaceObservation, type FaceObservation, type MessageLimits } from '../schemas/index.ts';
 import { busDownObservationsTotal, trackObservationsTotal } from './ingest-metrics.ts';
-import { MODEL_ID, MODEL_VERSION } from './build-observation.ts';
+import { MODEL_ID, MODEL_VERSION } from '../models/index.ts';
 import { ObservationPublisher, type BusDownPolicy } from './observation-publisher.ts';
 
 const SITE = 'pub-site';

@@ -1,34 +1,47 @@
-/** The Kafka-facing step: decode a batch, assign identities per site, then save to the registry and the sinks. */
+/** The Kafka-facing step: decode a batch, assign identities per site, then save, sessionise, publish and re-cluster, in that order. */
 import type { DeliveredBatch, DeliveredMessage } from '../common/bus/bus.ts';
 import { isRetriable } from '../common/is-retriable.ts';
 import type { Logger } from '../common/logger.ts';
 import { batchSeconds, observationsTotal } from '../common/metrics.ts';
 import { ContractError, decodeFaceObservation, isUnidentified, type FaceObservation, type MessageLimits, type Sighting } from '../schemas/index.ts';
 import type { Identity, IdentityStore, ProcessedObservation } from '../identity-registry/index.ts';
-import { assignIdentity, toSighting } from './match/assign-identity.ts';
+import { toSighting } from './match/assign-identity.ts';
+import { BatchAssigner } from './match/batch-assigner.ts';
 import type { MatchPolicy } from './match/match-observation.ts';
 import type { SiteStateCache } from './site-state.ts';
 import type { DeadLetter, DeadLetterSink } from './sinks/dead-letter-sink.ts';
-import type { SightingSink } from './sinks/clickhouse-sighting-sink.ts';
 import { matchExclusion } from './exclusion/match-exclusion.ts';
 import type { ExclusionTemplateCache } from './exclusion/exclusion-template-cache.ts';
 import type { SiteRefresher } from './erasure/refresh-site-state.ts';
-import { runExclusive } from './erasure/registry-lock.ts';
+import type { RegistryLock } from './erasure/registry-lock.ts';
 import type { SiteReclusterer } from './merges/site-reclusterer.ts';
 import { isolateFailures } from './isolate-failures.ts';
+
+/**
+ * What happens to a batch's sightings once they are assigned and the registry saved, in this
+ * order (the unidentified observations before them). Each step must be idempotent by observation id: a redelivery, or the isolation of a bad
+ * observation, runs parts of a batch again. The batch is committed only when all succeeded.
+ */
+export interface SightingSteps {
+  /** 0. People seen but not identified into `unidentified_tracks`: they have no identity, so no other step concerns them. */
+  saveUnidentified(observations: FaceObservation[]): Promise<void>;
+  /** 1. Into the `sightings` table: the visit maintainer re-reads them to continue a visit after a restart. */
+  saveSightings(sightings: Sighting[]): Promise<void>;
+  /** 2. Into visits (the visit maintainer): after 1, so a visit restored from storage finds its sightings there. */
+  updateVisits(sightings: Sighting[]): Promise<void>;
+  /** 3. Onto the sightings topic: last, so an integrating application only hears of what is stored. */
+  publishSightings(sightings: Sighting[]): Promise<void>;
+}
 
 export interface BatchHandlerDeps {
   limits: MessageLimits;
   policy: MatchPolicy;
   sites: SiteStateCache;
   store: IdentityStore;
-  /**
-   * Written in order after the registry; the batch is committed only when all succeeded. Each
-   * must be idempotent by observation id: a redelivery, or the isolation of a bad observation,
-   * writes parts of a batch again.
-   */
-  sinks: SightingSink[];
+  steps: SightingSteps;
   deadLetters: DeadLetterSink;
+  /** The process's registry lock: held for each whole batch, so an erasure or a visit sweep never interleaves. */
+  registryLock: RegistryLock;
   logger: Logger;
   /** Enrolled exclusion groups (staff): a face matching a template gets a labelled sighting and no identity. */
   exclusion?: { templates: ExclusionTemplateCache; minCosine: number };
@@ -36,10 +49,8 @@ export interface BatchHandlerDeps {
   refresher?: SiteRefresher;
   /** The feature model this worker's identities come from: embeddings of another model never compare. */
   modelId?: string;
-  /** The periodic re-clustering pass, run per site once the batch's sightings are written. */
+  /** 4. The periodic re-clustering pass, run per site after the steps: it re-keys the sightings they saved. */
   reclusterer?: Pick<SiteReclusterer, 'afterBatch'>;
-  /** Where people seen but not identified go (idempotent by observation id); unset: counted and skipped. */
-  unidentified?: { write(observations: FaceObservation[]): Promise<void> };
 }
 
 /** A decoded observation with the message it came in: a failure dead-letters the original bytes. */
@@ -68,6 +79,8 @@ async function assignSite(deps: BatchHandlerDeps, siteId: string, observations: 
   const processed = new Map<string, ProcessedObservation>();
   const sightings: Sighting[] = [];
   try {
+    // One index search for the batch; decisions stay in order (see BatchAssigner).
+    const assigner = new BatchAssigner(state, observations.filter((_, i) => !earlier[i]), deps.policy);
     observations.forEach((obs, i) => {
       const before = earlier[i] ?? processed.get(obs.observationId);
       if (before) {
@@ -84,7 +97,7 @@ async function assignSite(deps: BatchHandlerDeps, siteId: string, observations: 
         sightings.push({ ...toSighting(obs, p.identityId, p.similarity, false), label: p.label });
         return;
       }
-      const { identity, sighting } = assignIdentity(state, obs, deps.policy);
+      const { identity, sighting } = assigner.assign(obs);
       observationsTotal.inc({ outcome: sighting.isNewIdentity ? 'new_identity' : 'matched' });
       changed.set(identity.identityId, identity);
       processed.set(obs.observationId, {
@@ -95,6 +108,7 @@ async function assignSite(deps: BatchHandlerDeps, siteId: string, observations: 
       });
       sightings.push(sighting);
     });
+    assigner.finish();
     await deps.store.save(siteId, [...changed.values()], [...processed.values()]);
   } catch (err) {
     // The in-memory state may hold part of this batch that the registry does not: the next attempt starts from the registry.
@@ -110,7 +124,7 @@ async function assignSite(deps: BatchHandlerDeps, siteId: string, observations: 
  * message, a row ClickHouse rejects, a bug) is isolated and dead-lettered, and the rest lands.
  */
 export function createObservationBatchHandler(deps: BatchHandlerDeps) {
-  return (batch: DeliveredBatch): Promise<void> => runExclusive(() => handleBatch(deps, batch));
+  return (batch: DeliveredBatch): Promise<void> => deps.registryLock.run(() => handleBatch(deps, batch));
 }
 
 async function handleBatch(deps: BatchHandlerDeps, batch: DeliveredBatch): Promise<void> {
@@ -146,18 +160,19 @@ function decodeBatch(deps: BatchHandlerDeps, batch: DeliveredBatch): { valid: De
 }
 
 /**
- * The work isolation repeats on parts of a batch: assign per site (registry saved), then the sinks
- * in order. People seen but not identified carry no embedding and never reach the matcher: they
- * go to their own sink.
+ * The work isolation repeats on parts of a batch: people seen but not identified (no embedding,
+ * never matched) saved, then assign per site (registry saved), then the steps in their order.
  */
 async function processObservations(deps: BatchHandlerDeps, all: FaceObservation[]): Promise<void> {
   const observations = all.filter((o) => !isUnidentified(o));
   const unidentified = all.filter(isUnidentified);
-  await deps.unidentified?.write(unidentified);
+  await deps.steps.saveUnidentified(unidentified);
   observationsTotal.inc({ outcome: 'unidentified' }, unidentified.length);
   const sightings: Sighting[] = [];
   for (const [siteId, list] of groupBySite(observations)) sightings.push(...(await assignSite(deps, siteId, list)));
-  for (const sink of deps.sinks) await sink.write(sightings);
+  await deps.steps.saveSightings(sightings);
+  await deps.steps.updateVisits(sightings);
+  await deps.steps.publishSightings(sightings);
 }
 
 /**

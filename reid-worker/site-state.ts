@@ -1,7 +1,11 @@
-/** The worker's in-memory state of the sites it owns: identities, their windowed index and recent constraints. */
-import type { Identity, IdentityStore } from '../identity-registry/index.ts';
+/** The worker's in-memory state of the sites it owns: identities, their index and recent constraints. */
+import type { Identity, IdentitySnapshot, IdentityStore } from '../identity-registry/index.ts';
 import type { FaceObservation } from '../schemas/index.ts';
-import { DEFAULT_WINDOW, WindowedSiteIndex, type WindowOptions } from './index/windowed-site-index.ts';
+import { DEFAULT_INDEX_OPTIONS, type IndexOptions } from './index/choose-index-layout.ts';
+import type { CentroidCodec } from './index/code-ivf-binding.ts';
+import { IdentityTable } from './index/identity-table.ts';
+import type { Neighbour } from './index/neighbour.ts';
+import { SiteVectorIndex } from './index/site-vector-index.ts';
 import { mergeIdentities } from './match/merge-identities.ts';
 import { resolvePolicy, type MatchPolicy } from './match/match-policy.ts';
 import { planMerges, type CandidatePair, type MergeEvent } from './match/plan-merges.ts';
@@ -20,9 +24,23 @@ export interface AppliedMerge extends MergeEvent {
   identity: Identity;
 }
 
+/** The index layout rules plus how centroids are stored: int8 in production, float32 for the exact baseline. */
+export interface SiteIndexOptions extends IndexOptions {
+  codec: CentroidCodec;
+}
+
+export const DEFAULT_SITE_INDEX: SiteIndexOptions = { ...DEFAULT_INDEX_OPTIONS, codec: 'int8' };
+
+/**
+ * Identities live in two places: their counts and times in an IdentityTable, their centroids
+ * only in the index, in stored form (no float copy per identity). Identities put since the last
+ * `flush` wait in `pending` with their current centroid — the one a batch's later observations
+ * must see — and reach the index together, in one FAISS call.
+ */
 export class SiteState {
-  readonly identities = new Map<string, Identity>();
-  readonly index: WindowedSiteIndex;
+  readonly index: SiteVectorIndex;
+  private readonly table = new IdentityTable();
+  private readonly pending = new Map<string, { identity: Identity; code: Uint8Array }>();
   private readonly recentTracks = new Map<string, { identityId: string; atMs: number }>();
   private readonly cannotLinks = new Map<string, Set<string>>();
   private readonly provisional = new Set<string>();
@@ -30,34 +48,134 @@ export class SiteState {
 
   constructor(
     readonly siteId: string,
-    dim: number,
-    window: WindowOptions = DEFAULT_WINDOW,
+    readonly dim: number,
+    options: SiteIndexOptions = DEFAULT_SITE_INDEX,
   ) {
-    this.index = new WindowedSiteIndex(dim, window);
+    this.index = new SiteVectorIndex(dim, options.codec, options);
   }
 
-  /** Stores a new or changed identity; the next re-clustering pass looks at it. */
-  put(identity: Identity): void {
-    this.putMany([identity]);
+  /** Live identities. */
+  get size(): number {
+    return this.table.size;
   }
 
-  /** Batch form, for rebuilding a site from the registry. */
+  has(identityId: string): boolean {
+    return this.table.row(identityId) !== undefined;
+  }
+
+  /** The identity as it is now, its centroid decoded from the stored form. */
+  get(identityId: string): Identity | undefined {
+    const waiting = this.pending.get(identityId);
+    if (waiting) return waiting.identity;
+    const row = this.table.row(identityId);
+    if (row === undefined) return undefined;
+    const centroid = this.index.decode(this.index.codesOf(Float64Array.of(row)));
+    const t = this.table;
+    return { siteId: this.siteId, identityId, centroid, weight: t.weight[row], sightings: t.sightings[row], firstSeenMs: t.firstSeenMs[row], lastSeenMs: t.lastSeenMs[row] };
+  }
+
+  /**
+   * Stores a new or changed identity (the index takes it at the next flush) and returns it as
+   * stored: its centroid is the decoded stored form, what the index and the registry will hold.
+   * The next re-clustering pass looks at it.
+   */
+  put(identity: Identity): Identity {
+    const code = this.index.encode(identity.centroid);
+    const stored = { ...identity, centroid: this.index.decode(code) };
+    const row = this.table.rowFor(identity.identityId);
+    this.table.weight[row] = identity.weight;
+    this.table.sightings[row] = identity.sightings;
+    this.table.firstSeenMs[row] = identity.firstSeenMs;
+    this.table.lastSeenMs[row] = identity.lastSeenMs;
+    this.pending.set(identity.identityId, { identity: stored, code });
+    this.dirty.add(identity.identityId);
+    return stored;
+  }
+
+  /** Puts each identity and flushes them into the index. */
   putMany(identities: Identity[]): void {
-    for (const identity of identities) {
-      this.identities.set(identity.identityId, identity);
-      this.dirty.add(identity.identityId);
-    }
-    this.index.upsertMany(identities.map((i) => ({ identityId: i.identityId, centroid: i.centroid, lastSeenMs: i.lastSeenMs })));
+    for (const identity of identities) this.put(identity);
+    this.flush();
   }
 
-  /** Forgets an identity everywhere (merged away, expired or erased). */
+  /** Hands the pending identities to the index in one call. */
+  flush(): void {
+    if (this.pending.size === 0) return;
+    const rows = new Float64Array(this.pending.size);
+    const codes = new Uint8Array(this.pending.size * this.index.codeBytes);
+    let i = 0;
+    for (const [id, { code }] of this.pending) {
+      rows[i] = this.table.row(id)!;
+      codes.set(code, i++ * this.index.codeBytes);
+    }
+    this.pending.clear();
+    this.index.upsert(rows, codes);
+  }
+
+  /**
+   * Replaces everything with a registry snapshot (a hand-over): the index is built in one go,
+   * off the JavaScript thread. Loaded identities are not re-clustered: they were when saved.
+   */
+  async load(snapshot: IdentitySnapshot): Promise<void> {
+    if (this.size > 0) throw new Error('load needs an empty site state');
+    const n = snapshot.identityIds.length;
+    if (n > 0 && snapshot.dim !== this.dim) throw new Error(`site ${this.siteId} holds ${snapshot.dim}-d centroids, this worker matches ${this.dim}-d embeddings`);
+    const rows = new Float64Array(n);
+    snapshot.identityIds.forEach((id, i) => {
+      const row = this.table.rowFor(id);
+      rows[i] = row;
+      this.table.weight[row] = snapshot.weight[i];
+      this.table.sightings[row] = snapshot.sightings[i];
+      this.table.firstSeenMs[row] = snapshot.firstSeenMs[i];
+      this.table.lastSeenMs[row] = snapshot.lastSeenMs[i];
+    });
+    await this.index.load(snapshot.codes, rows);
+  }
+
+  /** Forgets identities everywhere (merged away, expired or erased). */
+  removeMany(identityIds: Iterable<string>): void {
+    const rows: number[] = [];
+    for (const id of identityIds) {
+      const row = this.table.remove(id);
+      if (row === undefined) continue;
+      rows.push(row);
+      this.pending.delete(id);
+      this.provisional.delete(id);
+      this.dirty.delete(id);
+      for (const other of this.cannotLinks.get(id) ?? []) this.cannotLinks.get(other)?.delete(id);
+      this.cannotLinks.delete(id);
+    }
+    this.index.remove(Float64Array.from(rows));
+  }
+
   remove(identityId: string): void {
-    this.identities.delete(identityId);
-    this.index.remove(identityId);
-    this.provisional.delete(identityId);
-    this.dirty.delete(identityId);
-    for (const other of this.cannotLinks.get(identityId) ?? []) this.cannotLinks.get(other)?.delete(identityId);
-    this.cannotLinks.delete(identityId);
+    this.removeMany([identityId]);
+  }
+
+  /**
+   * The k nearest identities of each query as the index holds them, in one FAISS call: identities
+   * put since the last flush are missing or stale here (BatchAssigner scores those itself).
+   */
+  searchIndex(queries: Float32Array[], k: number): Neighbour[][] {
+    const packed = new Float32Array(queries.length * this.dim);
+    queries.forEach((q, i) => packed.set(q, i * this.dim));
+    const want = Math.min(k, this.index.size);
+    if (want === 0) return queries.map(() => []);
+    const { distances, labels } = this.index.search(packed, want);
+    return queries.map((_, q) => {
+      const found: Neighbour[] = [];
+      for (let j = q * want; j < (q + 1) * want; j++) {
+        const identityId = labels[j] >= 0 ? this.table.identityAt(labels[j]) : undefined;
+        if (identityId !== undefined) found.push({ identityId, similarity: distances[j] });
+      }
+      return found;
+    });
+  }
+
+  /** The k nearest identities of each query, pending ones included. */
+  searchMany(queries: Float32Array[], k: number): Neighbour[][] {
+    this.flush();
+    return this.searchIndex(queries, k);
   }
 
   /** Marks an identity as minted by a deferred observation (or confirms it with `false`). */
@@ -75,7 +193,7 @@ export class SiteState {
     const out = new Set<string>();
     for (const track of obs.cannotLinkTrackIds) {
       const recent = this.recentTracks.get(trackKey(obs.cameraId, track));
-      if (recent && this.identities.has(recent.identityId)) out.add(recent.identityId);
+      if (recent && this.has(recent.identityId)) out.add(recent.identityId);
     }
     return out;
   }
@@ -104,29 +222,32 @@ export class SiteState {
    */
   recluster(policy: MatchPolicy): AppliedMerge[] {
     const p = resolvePolicy(policy);
-    const changed = [...this.dirty].filter((id) => this.identities.has(id));
+    const changed = [...this.dirty].filter((id) => this.has(id));
     this.dirty.clear();
-    if (changed.length === 0 || this.index.size < 2) return [];
-    const found = this.index.searchMany(changed.map((id) => this.identities.get(id)!.centroid), RECLUSTER_K);
+    if (changed.length === 0 || this.size < 2) return [];
+    const found = this.searchMany(changed.map((id) => this.get(id)!.centroid), RECLUSTER_K);
     const pairs: CandidatePair[] = changed.flatMap((a, i) => found[i].filter((n) => n.identityId !== a).map((n) => ({ a, b: n.identityId, similarity: n.similarity })));
-    const events = planMerges(pairs, { weight: (id) => this.identities.get(id)!.weight, isProvisional: (id) => this.isProvisional(id), cannotLink: (a, b) => this.cannotLink(a, b) }, p);
-    return events.map((event) => this.applyMerge(event));
+    const events = planMerges(pairs, { weight: (id) => this.get(id)!.weight, isProvisional: (id) => this.isProvisional(id), cannotLink: (a, b) => this.cannotLink(a, b) }, p);
+    const applied = events.map((event) => this.applyMerge(event));
+    this.flush();
+    return applied;
   }
 
-  /** Drops the index shards older than `cutoffMs` and their identities; returns their ids. */
+  /** Forgets the identities last seen before `cutoffMs` (retention): a scan of one column, O(1) index removals. */
   expireBefore(cutoffMs: number): string[] {
-    const dropped = this.index.expireBefore(cutoffMs);
-    for (const id of dropped) this.remove(id);
+    const dropped: string[] = [];
+    for (const [id, row] of this.table.entries()) if (this.table.lastSeenMs[row] < cutoffMs) dropped.push(id);
+    this.removeMany(dropped);
     return dropped;
   }
 
   private applyMerge(event: MergeEvent): AppliedMerge {
-    const identity = mergeIdentities(this.identities.get(event.to)!, this.identities.get(event.from)!);
+    const merged = mergeIdentities(this.get(event.to)!, this.get(event.from)!);
     const stillProvisional = this.isProvisional(event.to) && this.isProvisional(event.from);
     for (const other of this.cannotLinks.get(event.from) ?? []) this.addCannotLink(event.to, other);
     for (const recent of this.recentTracks.values()) if (recent.identityId === event.from) recent.identityId = event.to;
     this.remove(event.from);
-    this.put(identity);
+    const identity = this.put(merged);
     this.setProvisional(event.to, stillProvisional);
     return { ...event, identity };
   }
@@ -155,7 +276,7 @@ export class SiteStateCache {
   constructor(
     private readonly store: IdentityStore,
     private readonly dim: number,
-    private readonly window: WindowOptions = DEFAULT_WINDOW,
+    private readonly index: SiteIndexOptions = DEFAULT_SITE_INDEX,
   ) {}
 
   get(siteId: string): Promise<SiteState> {
@@ -168,14 +289,21 @@ export class SiteStateCache {
     return state;
   }
 
+  /** Removes identities from a site's state if it is loaded (they expired from the registry). */
+  async forget(siteId: string, identityIds: string[]): Promise<void> {
+    const state = this.states.get(siteId);
+    const loaded = await state?.catch(() => undefined);
+    loaded?.removeMany(identityIds);
+  }
+
   invalidate(siteId?: string): void {
     if (siteId === undefined) this.states.clear();
     else this.states.delete(siteId);
   }
 
   private async load(siteId: string): Promise<SiteState> {
-    const state = new SiteState(siteId, this.dim, this.window);
-    state.putMany(await this.store.loadSite(siteId));
+    const state = new SiteState(siteId, this.dim, this.index);
+    await state.load(await this.store.loadSnapshot(siteId));
     return state;
   }
 }

@@ -1,19 +1,19 @@
-/** Wires the re-id worker: consume face observations, assign identities, save to Redis and ClickHouse. */
-import type { ClickHouseClient } from '@clickhouse/client';
+/** Wires the re-id worker from config: consume face observations, assign identities, save to Redis and ClickHouse through storage. */
+import type { ClickHouseClient } from '../storage/clickhouse/create-clickhouse-client.ts';
 import type { Bus, Subscription } from '../common/bus/bus.ts';
 import type { RevisitConfig } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
-import { DEFAULT_WORKER_GROUP, encodeIdentityMerge, type MessageLimits } from '../schemas/index.ts';
+import { DEFAULT_WORKER_GROUP, encodeIdentityMerge, messageLimits, siteRetentionOf } from '../schemas/index.ts';
 import type { IdentityMerge, IdentityStore } from '../identity-registry/index.ts';
 import { createObservationBatchHandler } from './handle-observation-batch.ts';
 import { SiteStateCache } from './site-state.ts';
-import { ClickHouseSightingSink } from './sinks/clickhouse-sighting-sink.ts';
-import { ClickHouseUnidentifiedSink } from './sinks/clickhouse-unidentified-sink.ts';
+import { insertSightings } from '../storage/sightings-table.ts';
+import { insertUnidentifiedTracks } from '../storage/unidentified-tracks-table.ts';
 import { DeadLetterSink } from './sinks/dead-letter-sink.ts';
 import { SightingTopicSink } from './sinks/sighting-topic-sink.ts';
-import { ClickHouseVisitSink } from './visits/clickhouse-visit-sink.ts';
-import { siteRetentionOf } from '../identity-registry/index.ts';
-import { MODEL_ID } from '../ingest/build-observation.ts';
+import { VisitMaintainer } from './visits/visit-maintainer.ts';
+import type { RegistryLock } from './erasure/registry-lock.ts';
+import { MODEL_ID } from '../models/index.ts';
 import { ExclusionTemplateCache } from './exclusion/exclusion-template-cache.ts';
 import { SiteRefresher } from './erasure/refresh-site-state.ts';
 import { matchPolicyFromConfig } from './match/match-policy.ts';
@@ -24,30 +24,14 @@ export interface ReidWorkerDeps {
   bus: Bus;
   store: IdentityStore;
   clickhouse: ClickHouseClient;
+  /** The process's registry lock, shared with in-process erasures (the runtime makes one). */
+  registryLock: RegistryLock;
   /** The worker's clock: retention, visit sweeps and the time window of observations (tests inject a fake one). */
   now?: () => number;
 }
 
-const DAY_MS = 24 * 3600_000;
-
-/**
- * The limits every observation is checked against, from config. `now` is the clock times are
- * checked by: the worker's own, so a simulation on a fake clock accepts what it replays.
- */
-export function messageLimits(config: RevisitConfig, now: () => number = Date.now): MessageLimits {
-  const sites = new Set(config.sites.map((s) => s.id));
-  const retentionOf = siteRetentionOf(config);
-  const { maxFutureSkewMs, maxPastDays } = config.limits;
-  return {
-    embeddingDim: config.matching.embeddingDim,
-    maxMessageBytes: config.limits.maxMessageBytes,
-    isKnownSite: (siteId) => sites.has(siteId),
-    times: { now, maxFutureSkewMs, maxPastMsOf: (siteId) => (maxPastDays ?? retentionOf(siteId).sightingDays) * DAY_MS },
-  };
-}
-
-/** Starts consuming; the returned subscription drains and stops the worker. */
-export async function startReidWorker({ config, bus, store, clickhouse, now }: ReidWorkerDeps): Promise<Subscription> {
+/** Starts consuming (visits left open are recovered as partitions are assigned); the returned subscription drains and stops the worker. */
+export async function startReidWorker({ config, bus, store, clickhouse, registryLock, now }: ReidWorkerDeps): Promise<Subscription> {
   const logger = createLogger('reid-worker');
   const sites = new SiteStateCache(store, config.matching.embeddingDim);
   const templates = new ExclusionTemplateCache(store);
@@ -61,44 +45,60 @@ export async function startReidWorker({ config, bus, store, clickhouse, now }: R
       sites.invalidate(site);
       templates.invalidate(site);
     },
+    onExpired: (site, ids) => sites.forget(site, ids),
   });
   const policy = matchPolicyFromConfig(config.matching);
-  const visitSink = new ClickHouseVisitSink(clickhouse, config, { now });
+  const visits = new VisitMaintainer(clickhouse, config, { now });
   const announce = (siteId: string, merges: IdentityMerge[]) =>
     bus.publish(
       config.topics.merges,
       merges.map((m) => ({ key: siteId, value: encodeIdentityMerge({ siteId, fromIdentityId: m.from, intoIdentityId: m.to, similarity: m.similarity, mergedAtMs: m.mergedAtMs }) })),
     );
-  const reclusterer = new SiteReclusterer({ store, sites, clickhouse, policy, everyMs: config.matching.reclusterEveryMs, visits: visitSink, announce, logger, now });
+  const reclusterer = new SiteReclusterer({ store, sites, clickhouse, policy, everyMs: config.matching.reclusterEveryMs, visits, announce, logger, now });
+  const unidentifiedSiteOf = (siteId: string) => {
+    const site = config.sites.find((s) => s.id === siteId)!;
+    return { tenant: site.tenant, timeZone: site.timezone, retentionDays: retentionOf(siteId).sightingDays };
+  };
+  const topic = new SightingTopicSink(bus, config.topics.sightings);
   const handler = createObservationBatchHandler({
     limits: messageLimits(config, now),
     policy,
     sites,
     store,
-    sinks: [new ClickHouseSightingSink(clickhouse, (site) => retentionOf(site).sightingDays), visitSink, new SightingTopicSink(bus, config.topics.sightings)],
+    steps: {
+      saveUnidentified: (observations) => insertUnidentifiedTracks(clickhouse, observations, unidentifiedSiteOf),
+      saveSightings: (sightings) => insertSightings(clickhouse, sightings, (site) => retentionOf(site).sightingDays),
+      updateVisits: (sightings) => visits.update(sightings),
+      publishSightings: (sightings) => topic.write(sightings),
+    },
     deadLetters: new DeadLetterSink(bus, config.topics.deadLetters, clickhouse, logger),
+    registryLock,
     logger,
     exclusion: { templates, minCosine: config.privacy.exclusionMinCosine },
     refresher,
     modelId: MODEL_ID,
     reclusterer,
-    unidentified: new ClickHouseUnidentifiedSink(clickhouse, (siteId) => {
-      const site = config.sites.find((s) => s.id === siteId)!;
-      return { tenant: site.tenant, timeZone: site.timezone, retentionDays: retentionOf(siteId).sightingDays };
-    }),
   });
-  return bus.subscribe(
+  const subscription = await bus.subscribe(
     {
       topic: config.topics.observations,
       groupId: config.kafka?.groupId ?? DEFAULT_WORKER_GROUP,
-      // Another worker may have changed these sites meanwhile: rebuild from the registry.
+      // Another worker may have changed these sites meanwhile: rebuild from the registry, recover open visits.
       onAssigned: () => {
         sites.invalidate();
         templates.invalidate();
         refresher.reset();
-        visitSink.forgetSites();
+        return registryLock.run(() => visits.takeOverSites());
       },
     },
     handler,
   );
+  visits.start(registryLock);
+  return {
+    drain: () => subscription.drain(),
+    stop: async () => {
+      visits.stop();
+      await subscription.stop();
+    },
+  };
 }

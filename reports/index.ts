@@ -1,5 +1,4 @@
 /** reports: analytics as ClickHouse queries, shared by the API, the dashboard, PDF digests and the CLI. */
-export { queryFootfallByHour, type FootfallHour, type FootfallQuery, type FootfallReport } from './queries/footfall-by-hour.ts';
 export { type ReportRange } from './queries/report-range.ts';
 export { queryFootfall, type FootfallBucket, type FootfallByPeriod, type FootfallPeriod } from './queries/footfall-by-period.ts';
 export { queryDwellDistribution, type DwellDistribution } from './queries/dwell-distribution.ts';

@@ -1,7 +1,7 @@
 /** Small faces in the simulated store: one draw per visit and camera, visitors only, about the share asked for. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { seededRandom } from '../cli/demo/seeded-random.ts';
+import { seededRandom } from '../common/seeded-random.ts';
 import type { PlannedSighting } from './plan-store-days.ts';
 import { planSmallFaces } from './plan-small-faces.ts';
 

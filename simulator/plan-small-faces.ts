@@ -1,5 +1,5 @@
 /** Which planned sightings a camera sees too small to identify: per camera, a share of the visits whose faces pass too far from it. Pure and seeded. */
-import type { Random } from '../cli/demo/seeded-random.ts';
+import type { Random } from '../common/seeded-random.ts';
 import type { PlannedSighting } from './plan-store-days.ts';
 
 /**

@@ -1,6 +1,6 @@
 /** Plans a simulated store: who comes on which local day, when, past which cameras, for how long; staff too. Pure and seeded. */
-import { randomInt, type Random } from '../cli/demo/seeded-random.ts';
-import { localMidnightMs } from '../reid-worker/visits/local-day.ts';
+import { randomInt, type Random } from '../common/seeded-random.ts';
+import { localMidnightMs } from '../storage/visit-model/local-day.ts';
 
 export const STORE_CAMERAS = ['entrance', 'zone-a', 'zone-b', 'zone-c', 'checkout'] as const;
 const ZONES = ['zone-a', 'zone-b', 'zone-c'];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../common/config.ts';
 import { generateEncryptionKeys } from '../identity-registry/index.ts';
-import { openRuntime } from '../common/open-runtime.ts';
+import { openRuntime } from '../runtime/open-runtime.ts';
 import { queryDwellDistribution, queryFootfall, queryReturningVisitors, queryTopPaths } from '../reports/index.ts';
 import type { StorePlan } from './plan-store-days.ts';
 import { scoreStoreReports, type StoreEvalResult, type StoreReports } from './score-store-reports.ts';

@@ -1,11 +1,12 @@
 /** Feeds a planned store through a running pipeline: staff enrolled, sightings published, worker drained. */
-import type { Runtime } from '../common/open-runtime.ts';
-import { seededRandom } from '../cli/demo/seeded-random.ts';
+import type { Runtime } from '../runtime/open-runtime.ts';
+import { seededRandom } from '../common/seeded-random.ts';
 import { buildObservation, ObservationPublisher } from '../ingest/index.ts';
 import { UnidentifiedReason } from '../schemas/index.ts';
 import { planSmallFaces, type SmallFaceShares } from './plan-small-faces.ts';
-import { messageLimits, startReidWorker } from '../reid-worker/index.ts';
-import { localDate } from '../reid-worker/visits/local-day.ts';
+import { startReidWorker } from '../reid-worker/index.ts';
+import { messageLimits } from '../schemas/index.ts';
+import { localDate } from '../storage/visit-model/local-day.ts';
 import type { ReportRange } from '../reports/index.ts';
 import type { SiteConfig } from '../schemas/index.ts';
 import { addDays, planStoreDays, type StorePlan } from './plan-store-days.ts';

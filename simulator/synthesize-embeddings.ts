@@ -1,5 +1,5 @@
 /** Synthetic face embeddings whose same-person and different-person cosines follow the real model's. */
-import type { Random } from '../cli/demo/seeded-random.ts';
+import type { Random } from '../common/seeded-random.ts';
 
 /*
  * Measured once with the real pipeline (ingest/face, FacePipeline.embedPrimaryFace) on

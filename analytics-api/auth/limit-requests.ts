@@ -6,7 +6,7 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { RevisitConfig } from '../../common/config.ts';
-import { apiError } from '../api-error.ts';
+import { apiError } from '../../common/http/api-error.ts';
 import { createClientAddress, type ClientAddress } from './client-address.ts';
 import { KeyedRateLimiter, type TakeResult } from './keyed-rate-limiter.ts';
 import type { AuthVariables } from './require-api-key.ts';

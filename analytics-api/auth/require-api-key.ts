@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { SiteConfig } from '../../schemas/index.ts';
 import type { ApiPrincipal, ApiRole } from '../../schemas/api-key.schema.ts';
-import { apiError } from '../api-error.ts';
+import { apiError } from '../../common/http/api-error.ts';
 import type { ResolvePrincipal } from './resolve-principal.ts';
 
 export { hashApiKey } from '../keys/api-key-string.ts';
@@ -50,17 +50,15 @@ export function sitesOf(sites: SiteConfig[], p: ApiPrincipal): SiteConfig[] {
 }
 
 /**
- * The site if the principal may read it; otherwise why not. Another tenant's site is `not_found`,
- * exactly like a site that does not exist, so a key cannot probe which site ids other tenants
- * use; a site of its own tenant outside the key's list is `forbidden`.
+ * The site if the principal may read it, else null. A site outside the key's scope and one that does
+ * not exist are one case: a key cannot probe which site ids other tenants (or its own tenant's other
+ * sites) have.
  */
-export function siteForPrincipal(sites: SiteConfig[], siteId: string, p: ApiPrincipal): SiteConfig | 'not_found' | 'forbidden' {
-  const site = sites.find((s) => s.id === siteId && s.tenant === p.tenant);
-  if (!site) return 'not_found';
-  return sitesOf([site], p).length ? site : 'forbidden';
+export function siteForPrincipal(sites: SiteConfig[], siteId: string, p: ApiPrincipal): SiteConfig | null {
+  return sitesOf(sites, p).find((s) => s.id === siteId) ?? null;
 }
 
-/** The one answer to a refused site, the same on every route: 404 unknown_site or 403 forbidden. */
-export function siteRefusal(c: Context, refusal: 'not_found' | 'forbidden', siteId: string) {
-  return refusal === 'not_found' ? apiError(c, 404, 'unknown_site', `no site "${siteId}"`) : apiError(c, 403, 'forbidden', `this key may not read site "${siteId}"`);
+/** The answer for a site the key may not use, whether it exists or not (404, the same words). */
+export function unknownSite(c: Context, siteId: string): Response {
+  return apiError(c, 404, 'unknown_site', `no site "${siteId}"`);
 }

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { configFilePath, type RevisitConfig } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
 import { BiAdmission } from './bi-admission.ts';
@@ -10,7 +10,7 @@ import { biIsolatedGauge } from './bi-metrics.ts';
 import { BiEnginePool } from './sandbox/bi-engine-pool.ts';
 import { detectBiIsolation, type BiIsolation } from './sandbox/bi-isolation.ts';
 import { BiSandbox } from './sandbox/bi-sandbox.ts';
-import { exportBiSnapshot } from './sandbox/export-bi-snapshot.ts';
+import { exportBiSnapshot } from '../../storage/bi-views.ts';
 
 export interface BiStatus {
   isolation: BiIsolation['kind'];
@@ -49,7 +49,16 @@ export function hiddenPaths(config: RevisitConfig, configFile = configFilePath()
   const code = fileURLToPath(new URL('../..', import.meta.url));
   const dataDir = resolve(config.dataDir);
   if ((code + sep).startsWith(dataDir + sep)) throw new Error(`BI engines hide ${dataDir}, which holds the code they run: use a data directory outside ${code}`);
-  return [dataDir, ...keyFilePaths(config.encryption.keysFile, code), ...(configFile && existsSync(configFile) ? [configFile] : [])];
+  return outermost([dataDir, ...keyFilePaths(config.encryption.keysFile, code), ...(configFile && existsSync(configFile) ? [configFile] : [])]);
+}
+
+/**
+ * Drops paths inside another hidden directory (the configuration file beside the key file, say):
+ * covering the directory hides them already, and once it is covered they are no mount point.
+ */
+function outermost(paths: string[]): string[] {
+  const unique = [...new Set(paths)];
+  return unique.filter((p) => !unique.some((q) => q !== p && p.startsWith(q + sep)));
 }
 
 export async function openBiService(config: RevisitConfig, clickhouse: ClickHouseClient): Promise<BiService> {

@@ -9,8 +9,8 @@ import type { RevisitConfig } from '../../common/config.ts';
 import type { FacePipeline } from '../../ingest/index.ts';
 import { decodeUpload } from '../../ingest/upload/index.ts';
 import { eraseFace, ErasureRequestError, normaliseErasureEmbedding, type EraseFaceDeps } from '../../reid-worker/erasure/index.ts';
-import { apiError } from '../api-error.ts';
-import { requireRole, siteForPrincipal, type AuthVariables } from '../auth/require-api-key.ts';
+import { apiError } from '../../common/http/api-error.ts';
+import { requireRole, siteForPrincipal, unknownSite, type AuthVariables } from '../auth/require-api-key.ts';
 import { limitConcurrentUploads } from './limit-concurrent-uploads.ts';
 
 export interface IntegrationDeps {
@@ -25,8 +25,7 @@ export function integrationRoutes(config: RevisitConfig, deps: IntegrationDeps) 
   const ownSite = createMiddleware<{ Variables: AuthVariables }>(async (c, next) => {
     const siteId = c.req.param('site')!;
     const site = siteForPrincipal(config.sites, siteId, c.get('principal'));
-    if (site === 'not_found') return apiError(c, 404, 'unknown_site', `no site "${siteId}"`);
-    if (site === 'forbidden') return apiError(c, 403, 'forbidden', `this key may not use site "${siteId}"`);
+    if (!site) return unknownSite(c, siteId);
     await next();
   });
   const { maxImageBytes: maxImage, maxPixels, maxConcurrentPerKey } = config.ingest.upload;

@@ -1,6 +1,6 @@
 /** At most N image uploads decoding at once per API key: one integrator's burst cannot take every core from reports and other tenants. */
 import { createMiddleware } from 'hono/factory';
-import { apiError } from '../api-error.ts';
+import { apiError } from '../../common/http/api-error.ts';
 import type { AuthVariables } from '../auth/require-api-key.ts';
 
 /** Mount after authentication; keys with nothing in flight are not remembered. */

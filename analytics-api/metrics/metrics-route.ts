@@ -9,7 +9,7 @@ import type { RevisitConfig } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
 import { metricsRegistry } from '../../common/metrics.ts';
 import { isLoopbackHost } from '../../common/net/address-ranges.ts';
-import { apiError } from '../api-error.ts';
+import { apiError } from '../../common/http/api-error.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 

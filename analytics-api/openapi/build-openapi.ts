@@ -1,7 +1,7 @@
 /** The OpenAPI 3.1 document, generated from the same zod schemas and endpoint table that serve requests. */
 import { z } from 'zod';
 import { reportQuerySchema } from '../../schemas/report-query.schema.ts';
-import { embeddingUploadSchema, faceUploadQuerySchema, footfallQuerySchema } from '../../schemas/index.ts';
+import { embeddingUploadSchema, faceUploadQuerySchema } from '../../schemas/index.ts';
 import { CHART_ENDPOINTS } from '../routes/chart-endpoints.ts';
 import { REPORT_ENDPOINTS } from '../routes/report-endpoints.ts';
 
@@ -31,16 +31,6 @@ const ERRORS = {
 export function buildOpenApi(version: string): Record<string, unknown> {
   const paths: Record<string, unknown> = {
     '/api/v1/sites': { get: { summary: 'Sites this key may read', security: [{ apiKey: [] }], responses: { 200: { description: 'sites' }, 401: ERRORS[401] } } },
-    '/api/v1/sites/{site}/footfall': {
-      get: {
-        summary: 'Deprecated: unique visitors and visit starts per UTC hour over whole UTC days, from raw sightings',
-        description: 'Use /api/v1/sites/{site}/reports/footfall: it counts visits by the versioned visit rules, as the dashboard, the PDF digests and BI do, so the numbers here can differ slightly. `from` and `to` must be whole UTC days. Figures are suppressed like the reports. Responses carry `Deprecation: true` and a `Link` to the successor.',
-        deprecated: true,
-        security: [{ apiKey: [] }],
-        parameters: [SITE, ...queryParameters(footfallQuerySchema)],
-        responses: { 200: { description: 'hourly footfall' }, ...ERRORS },
-      },
-    },
   };
   const CAMERA = { name: 'camera', in: 'path', required: true, schema: { type: 'string' } };
   const ACCEPTED = { 202: { description: 'queued for re-identification: { observationId, trackId, status, callback }' }, 413: ERRORS[400], 415: ERRORS[400], 422: ERRORS[400], ...ERRORS };

@@ -3,10 +3,10 @@
  * document. Every report is published through the suppression rule (reports/privacy): what a
  * key reads here is what the dashboard, the charts and the PDF show.
  */
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import type { SiteConfig } from '../../schemas/index.ts';
 import type { ReportQuery } from '../../schemas/report-query.schema.ts';
-import type { VisitRules } from '../../reid-worker/visits/visit-rules.ts';
+import type { VisitRules } from '../../storage/visit-model/visit-rules.ts';
 import { publishCapture, publishDwell, publishFootfall, publishOccupancy, publishReturning, publishTopPaths, publishTransitions, type ReportRange } from '../../reports/index.ts';
 
 /** Everything a report endpoint needs; it is also the PublishContext of reports/privacy. */

@@ -4,12 +4,12 @@
  */
 import { Hono, type Context } from 'hono';
 import { validator } from 'hono/validator';
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import type { RevisitConfig } from '../../common/config.ts';
 import { previousRange, reportQuerySchema } from '../../schemas/report-query.schema.ts';
-import { visitRulesFor } from '../../reid-worker/visits/visit-rules.ts';
-import { apiError } from '../api-error.ts';
-import { siteForPrincipal, siteRefusal, sitesOf, type AuthVariables } from '../auth/require-api-key.ts';
+import { visitRulesFor } from '../../storage/visit-model/visit-rules.ts';
+import { apiError } from '../../common/http/api-error.ts';
+import { siteForPrincipal, unknownSite, sitesOf, type AuthVariables } from '../auth/require-api-key.ts';
 import { CHART_ENDPOINTS } from './chart-endpoints.ts';
 import { REPORT_ENDPOINTS, type ReportContext } from './report-endpoints.ts';
 import { toCsv, withSuppressedColumn } from './to-csv.ts';
@@ -31,7 +31,7 @@ export function reportRoutes(config: RevisitConfig, clickhouse: ClickHouseClient
     app.get(path, query, async (c) => {
       const siteId = c.req.param('site')!;
       const site = siteForPrincipal(config.sites, siteId, c.get('principal'));
-      if (typeof site === 'string') return siteRefusal(c, site, siteId);
+      if (!site) return unknownSite(c, siteId);
       const q = c.req.valid('query');
       const range = { siteId: site.id, timeZone: site.timezone, from: q.from, to: q.to, entranceCameras: site.entranceCameras };
       return handle({ clickhouse, site, query: q, range, rules: visitRulesFor(config, site.id), nowMs: now(), minCount: config.privacy.minCount }, c);

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { equalErrorRate, scorePairs } from '../../ingest/face/measure-eer.ts';
 import { bestThreshold, sweepThresholds } from '../../reid-worker/eval/sweep-thresholds.ts';
-import { printTable } from '../../bench/print-table.ts';
+import { printTable } from '../../common/print-table.ts';
 import { embedWithProgress, parseNumber } from './eval-reid-command.ts';
 import { calibrateLiveness, parseSizes } from './calibrate-liveness.ts';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { printTable } from '../../bench/print-table.ts';
+import { printTable } from '../../common/print-table.ts';
 import { loadConfig } from '../../common/config.ts';
 import {
   isReal,

@@ -1,9 +1,9 @@
 /** `revisit enroll`: enrols a staff member (or another exclusion group) from photos; lists and removes enrolments. */
 import { Command } from 'commander';
 import { loadConfig } from '../../common/config.ts';
-import { openRuntime } from '../../common/open-runtime.ts';
+import { openRuntime } from '../../runtime/open-runtime.ts';
 import { FacePipeline } from '../../ingest/index.ts';
-import { messageLimits } from '../../reid-worker/index.ts';
+import { messageLimits } from '../../schemas/index.ts';
 import { enrollFaces } from '../../reid-worker/exclusion/index.ts';
 import { createProgressBar, ratePerSecond } from '../progress-bar.ts';
 

@@ -5,9 +5,10 @@ import { FacePipeline } from '../../ingest/face/index.ts';
 import { comparePolicies, policyVariants } from '../../reid-worker/eval/compare-policies.ts';
 import { embedLabelledFolder, type LabelledFaces } from '../../reid-worker/eval/embed-labelled-folder.ts';
 import type { ClusteringScores } from '../../reid-worker/eval/measure-clustering.ts';
-import { replaySightings } from '../../reid-worker/eval/replay-sightings.ts';
+import { EXACT_INDEX, replaySightings } from '../../reid-worker/eval/replay-sightings.ts';
+import { DEFAULT_SITE_INDEX, type SiteIndexOptions } from '../../reid-worker/site-state.ts';
 import { naivePolicy, resolvePolicy } from '../../reid-worker/match/match-policy.ts';
-import { printTable } from '../../bench/print-table.ts';
+import { printTable } from '../../common/print-table.ts';
 import { createProgressBar, ratePerSecond } from '../progress-bar.ts';
 
 interface EvalReidOptions {
@@ -18,6 +19,16 @@ interface EvalReidOptions {
   naive?: boolean;
   compare?: boolean;
   ablation?: boolean;
+  index: IndexChoice;
+}
+
+/** `worker`: what the worker runs (int8 codes; an exact scan below 10k identities, an inverted file above); `exact`: float32 exact search, the reference. */
+const INDEXES = { worker: DEFAULT_SITE_INDEX, exact: EXACT_INDEX } satisfies Record<string, SiteIndexOptions>;
+type IndexChoice = keyof typeof INDEXES;
+
+function parseIndex(value: string): IndexChoice {
+  if (!(value in INDEXES)) throw new InvalidArgumentError(`expected one of ${Object.keys(INDEXES).join(', ')}`);
+  return value as IndexChoice;
 }
 
 /** Seeds averaged by --ablation: one order can flatter or punish a rule by luck. */
@@ -76,22 +87,24 @@ export function evalReidCommand(): Command {
     .option('--naive', 'score the naive floor (threshold only, running mean) instead of the engine')
     .option('--compare', 'also score the naive floor on the same run (JSON: under "naive")')
     .option('--ablation', `print each rule's effect against the naive floor, averaged over ${ABLATION_SEEDS} seeds`)
+    .option('--index <kind>', 'the index searched: worker (int8 codes, as the worker runs them) or exact (float32 exact search, the reference)', parseIndex, 'worker')
     .action(async (opts: EvalReidOptions) => {
       const threshold = opts.threshold ?? loadConfig().matching.matchMinCosine;
       const { faces, skipped } = await embedWithProgress(opts.faces);
       if (faces.length === 0) throw new Error(`no usable faces in ${opts.faces} (${skipped.length} images skipped)`);
       const policy = opts.naive ? naivePolicy(threshold) : resolvePolicy({ matchMinCosine: threshold });
-      const { scores, merges, deferred } = replaySightings(faces, { seed: opts.seed, policy });
-      const naive = opts.compare ? replaySightings(faces, { seed: opts.seed, policy: naivePolicy(threshold) }).scores : undefined;
+      const index = INDEXES[opts.index];
+      const { scores, merges, deferred } = replaySightings(faces, { seed: opts.seed, policy, index });
+      const naive = opts.compare ? replaySightings(faces, { seed: opts.seed, policy: naivePolicy(threshold), index }).scores : undefined;
       const ablation = opts.ablation
         ? comparePolicies(faces, policyVariants(threshold), Array.from({ length: ABLATION_SEEDS }, (_, i) => opts.seed + i))
         : undefined;
       if (opts.json) {
-        const report = { ...scores, images: faces.length + skipped.length, skipped: skipped.length, skipped_images: skipped, threshold, seed: opts.seed, policy: opts.naive ? 'naive' : 'engine', merges, deferred, naive, ablation };
+        const report = { ...scores, images: faces.length + skipped.length, skipped: skipped.length, skipped_images: skipped, threshold, seed: opts.seed, policy: opts.naive ? 'naive' : 'engine', index: opts.index, merges, deferred, naive, ablation };
         console.log(JSON.stringify(report));
         return;
       }
-      console.log(`${faces.length + skipped.length} images, ${faces.length} faces, ${skipped.length} skipped; threshold ${threshold}, seed ${opts.seed}`);
+      console.log(`${faces.length + skipped.length} images, ${faces.length} faces, ${skipped.length} skipped; threshold ${threshold}, seed ${opts.seed}, index ${opts.index}`);
       for (const s of skipped) console.log(`  skipped ${s.file}: ${s.reason}`);
       printScores(opts.naive ? 'naive floor' : `engine (${merges} merges, ${deferred} deferred)`, scores);
       if (naive) printScores('naive floor, same order', naive);

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadConfig, type RevisitConfig } from '../../common/config.ts';
-import { openRuntime } from '../../common/open-runtime.ts';
+import { openRuntime } from '../../runtime/open-runtime.ts';
 import { decodeImage, FacePipeline } from '../../ingest/index.ts';
-import { messageLimits } from '../../reid-worker/index.ts';
+import { messageLimits } from '../../schemas/index.ts';
 import { eraseFace, normaliseErasureEmbedding } from '../../reid-worker/erasure/index.ts';
 
 interface ForgetOptions {
@@ -56,7 +56,7 @@ export function forgetCommand(): Command {
       try {
         const result = await eraseFace(
           { siteId: opts.site, embedding },
-          { store: runtime.store, clickhouse: runtime.clickhouse, minCosine: config.privacy.erasureMinCosine },
+          { store: runtime.store, clickhouse: runtime.clickhouse, registryLock: runtime.registryLock, minCosine: config.privacy.erasureMinCosine },
         );
         // A removal that has not reached the disk is not done: say so, and fail so scripts notice.
         if (!result.disk.complete) {

@@ -1,7 +1,7 @@
 /** `revisit ingest`: a camera's images, video file or stream → observations on the bus (embedded mode: and through the worker). */
 import { Command, Option } from 'commander';
 import { loadConfig, type RevisitConfig } from '../../common/config.ts';
-import { openRuntime } from '../../common/open-runtime.ts';
+import { openRuntime } from '../../runtime/open-runtime.ts';
 import {
   FacePipeline,
   ingestImages,
@@ -14,8 +14,8 @@ import {
   resolveSourceKind,
   type VideoIngestStats,
 } from '../../ingest/index.ts';
-import { messageLimits, startReidWorker } from '../../reid-worker/index.ts';
-import { cameraDetection } from '../../schemas/index.ts';
+import { startReidWorker } from '../../reid-worker/index.ts';
+import { cameraDetection, messageLimits } from '../../schemas/index.ts';
 import { createProgressBar, ratePerSecond } from '../progress-bar.ts';
 import { untilSignal } from '../until-signal.ts';
 

@@ -1,9 +1,9 @@
 /** `revisit migrate`: applies pending ClickHouse migrations; `--bi` prints (or, with `--apply`, runs) a ClickHouse server's BI access SQL. */
 import { Command } from 'commander';
-import { createClickHouseClient } from '../../common/clickhouse/create-clickhouse-client.ts';
+import { createClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { loadConfig, type RevisitConfig } from '../../common/config.ts';
 import { openApiKeyStore } from '../../analytics-api/keys/open-api-key-store.ts';
-import { applyMigrations } from '../../schemas/index.ts';
+import { applyMigrations } from '../../storage/clickhouse/apply-migrations.ts';
 import { biDefinerStatements, biKeyDropStatements, biKeyName, biKeyStatements } from '../../schemas/clickhouse/bi/render-bi-key-sql.ts';
 
 /** The server's BI SQL: the definer once, then each key of the configuration and the key store (revoked ones dropped). */

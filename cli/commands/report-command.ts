@@ -1,10 +1,10 @@
 /** `revisit report`: one site's digest for a day, week or month, as a PDF file. */
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { createClickHouseClient } from '../../common/clickhouse/create-clickhouse-client.ts';
+import { createClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { loadConfig } from '../../common/config.ts';
 import { buildDigestPdf, collectDigestData, digestPeriod, type DigestPeriodKind } from '../../reports/digest/index.ts';
-import { applyMigrations } from '../../schemas/index.ts';
+import { applyMigrations } from '../../storage/clickhouse/apply-migrations.ts';
 
 interface ReportOptions {
   site: string;

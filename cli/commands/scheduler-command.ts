@@ -1,9 +1,9 @@
 /** `revisit scheduler`: delivers the configured digests on their cron schedules until interrupted. */
 import { Command } from 'commander';
-import { createClickHouseClient } from '../../common/clickhouse/create-clickhouse-client.ts';
+import { createClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { loadConfig } from '../../common/config.ts';
 import { startDigestScheduler } from '../../reports/schedule/start-digest-scheduler.ts';
-import { applyMigrations } from '../../schemas/index.ts';
+import { applyMigrations } from '../../storage/clickhouse/apply-migrations.ts';
 import { untilSignal } from '../until-signal.ts';
 
 export function schedulerCommand(): Command {

@@ -1,9 +1,9 @@
 /** `revisit serve`: the dashboard, the API (reads, uploads, erasure), BI access; embedded mode runs the worker too. */
 import { Command } from 'commander';
 import { loadConfig } from '../../common/config.ts';
-import { openRuntime } from '../../common/open-runtime.ts';
+import { openRuntime } from '../../runtime/open-runtime.ts';
 import { openApiKeyStore, serveApi } from '../../analytics-api/index.ts';
-import { openIntegration } from '../../analytics-api/integration/open-integration.ts';
+import { openIntegration } from '../../runtime/open-integration.ts';
 import { FacePipeline } from '../../ingest/index.ts';
 import { startReidWorker } from '../../reid-worker/index.ts';
 import { untilSignal } from '../until-signal.ts';

@@ -1,7 +1,7 @@
 /** `revisit worker`: runs the re-id worker until interrupted. */
 import { Command } from 'commander';
 import { loadConfig } from '../../common/config.ts';
-import { openRuntime } from '../../common/open-runtime.ts';
+import { openRuntime } from '../../runtime/open-runtime.ts';
 import { startReidWorker } from '../../reid-worker/index.ts';
 import { untilSignal } from '../until-signal.ts';
 

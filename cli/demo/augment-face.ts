@@ -1,7 +1,7 @@
 /** Makes "another camera's view" of a face: a jittered, rescaled, re-lit crop around it, in memory only. */
 import sharp from 'sharp';
 import type { FaceBox, RgbImage } from '../../ingest/index.ts';
-import type { Random } from './seeded-random.ts';
+import type { Random } from '../../common/seeded-random.ts';
 
 /** Crop side as a multiple of the face: the detector needs context around the face. */
 const CONTEXT = 2.6;

@@ -1,5 +1,5 @@
 /** Plans a simulated store's visits: who comes when, past which cameras, who returns. Pure and seeded. */
-import { randomInt, type Random } from './seeded-random.ts';
+import { randomInt, type Random } from '../../common/seeded-random.ts';
 
 export const DEMO_CAMERAS = ['entrance', 'aisle', 'checkout'] as const;
 

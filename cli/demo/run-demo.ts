@@ -3,9 +3,10 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../common/config.ts';
 import { generateEncryptionKeys } from '../../identity-registry/index.ts';
-import { openRuntime } from '../../common/open-runtime.ts';
+import { openRuntime } from '../../runtime/open-runtime.ts';
 import { buildObservation, FacePipeline, ObservationPublisher } from '../../ingest/index.ts';
-import { messageLimits, startReidWorker } from '../../reid-worker/index.ts';
+import { startReidWorker } from '../../reid-worker/index.ts';
+import { messageLimits } from '../../schemas/index.ts';
 import { queryDwellDistribution, queryFootfall, queryReturningVisitors, queryTopPaths, type DwellDistribution, type FootfallByPeriod, type ReturningVisitors, type TopPaths } from '../../reports/index.ts';
 import { generateApiKey } from '../../analytics-api/keys/api-key-string.ts';
 import { hashApiKey, serveApi } from '../../analytics-api/index.ts';
@@ -15,7 +16,7 @@ import { augmentFace } from './augment-face.ts';
 import { fetchDemoPhotos } from './fetch-demo-photos.ts';
 import { findDemoPeople } from './find-demo-people.ts';
 import { planStoreVisits, type StorePlan } from './plan-store-visits.ts';
-import { seededRandom } from './seeded-random.ts';
+import { seededRandom } from '../../common/seeded-random.ts';
 
 export interface DemoOptions {
   seed: number;

@@ -1,7 +1,7 @@
 /** Runs the shared bus contract against the in-process bus. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runBusContract } from './bus-contract.ts';
+import { runBusContract } from '../../test/contracts/bus-contract.ts';
 import { createMemoryBus } from './memory-bus.ts';
 
 runBusContract('memory', ({ numPartitions, retryBackoffMs, retryBackoffMaxMs }) => createMemoryBus({ numPartitions, retryBackoffMs, retryBackoffMaxMs }));

@@ -17,7 +17,8 @@ export function addressSet(entries: readonly string[]): BlockList {
  * Everything that is not the public internet: the special-purpose registries of RFC 6890 (IANA
  * IPv4/IPv6 Special-Purpose Address Registries) plus multicast. node's BlockList matches IPv4 rules
  * against IPv4-mapped IPv6 addresses (::ffff:127.0.0.1) too; IPv4-compatible (::/96), NAT64
- * local-use, 6to4 and Teredo forms are refused outright because they can embed a private IPv4.
+ * local-use, 6to4 and Teredo forms are refused outright because they can embed a private IPv4;
+ * the well-known NAT64 prefix is judged by the IPv4 address it embeds (isPublicAddress).
  */
 const NON_PUBLIC = addressSet([
   '0.0.0.0/8', // "this network", incl. the unspecified 0.0.0.0
@@ -58,7 +59,32 @@ export function inAddressSet(list: BlockList, address: string): boolean {
 
 /** True only for an address on the public internet (a zone id, as on fe80::1%eth0, is never public). */
 export function isPublicAddress(address: string): boolean {
-  return isIP(address) !== 0 && !address.includes('%') && !inAddressSet(NON_PUBLIC, address);
+  if (isIP(address) === 0 || address.includes('%') || inAddressSet(NON_PUBLIC, address)) return false;
+  // The well-known NAT64 prefix is global (RFC 6890), but a NAT64 gateway (AWS's, in IPv6-only
+  // subnets) carries the connection on to the IPv4 address it embeds: that address decides.
+  if (inAddressSet(NAT64_WELL_KNOWN, address)) {
+    const pieces = ipv6Pieces(address);
+    return isPublicAddress(dottedQuad(pieces[6], pieces[7]));
+  }
+  return true;
+}
+
+const NAT64_WELL_KNOWN = addressSet(['64:ff9b::/96']);
+
+/** The eight pieces of an IPv6 address in canonical hex ('0' for zeros). */
+function ipv6Pieces(address: string): string[] {
+  // URL serialises IPv6 canonically (lower-case hex pieces, one "::", no dotted tail).
+  const canonical = new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  const [head, tail] = canonical.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  return tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+}
+
+/** The IPv4 address held by two IPv6 pieces. */
+function dottedQuad(high: string, low: string): string {
+  const [hi, lo] = [parseInt(high, 16), parseInt(low, 16)];
+  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
 }
 
 /** Whether a listen host only accepts connections from this machine. */
@@ -73,15 +99,7 @@ export function isLoopbackHost(host: string): boolean {
  */
 export function clientNetwork(address: string): string {
   if (isIP(address) !== 6 || address.includes('%')) return address;
-  // URL serialises IPv6 canonically (lower-case hex pieces, one "::", no dotted tail).
-  const canonical = new URL(`http://[${address}]/`).hostname.slice(1, -1);
-  const [head, tail] = canonical.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const pieces = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  if (pieces.slice(0, 5).every((p) => p === '0') && pieces[5] === 'ffff') {
-    const [hi, lo] = [parseInt(pieces[6], 16), parseInt(pieces[7], 16)];
-    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-  }
+  const pieces = ipv6Pieces(address);
+  if (pieces.slice(0, 5).every((p) => p === '0') && pieces[5] === 'ffff') return dottedQuad(pieces[6], pieces[7]);
   return `${pieces.slice(0, 4).join(':')}::/64`;
 }

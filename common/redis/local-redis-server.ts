@@ -89,7 +89,8 @@ export async function startLocalRedis(options: LocalRedisOptions): Promise<Local
     }
     // SHUTDOWN flushes the append-only file; the server closes the connection without a reply.
     await command(socket, ['SHUTDOWN']).catch(() => undefined);
-    await Promise.race([running.exited, sleep(STOP_GRACE_MS)]);
+    // Unreferenced: once the server is gone this wait must not keep the process alive its 5 s.
+    await Promise.race([running.exited, sleep(STOP_GRACE_MS, undefined, { ref: false })]);
     await running.stop(STOP_GRACE_MS);
   };
 

@@ -1,13 +1,7 @@
 /** Scores how useful a face is for re-identification, 0..1, from size, sharpness and detector score. */
 import { ALIGNED_SIZE } from './align-face.ts';
+import type { QualityParts } from './face-types.ts';
 import type { AffineMap } from './sample-pixels.ts';
-
-/** The three ingredients of the quality score, each 0..1. */
-export interface QualityParts {
-  size: number;
-  sharpness: number;
-  detector: number;
-}
 
 /**
  * Faces whose box side reaches the aligned crop's 112 px get full size marks: below that the

@@ -1,7 +1,5 @@
 /** Types at the boundary of the face pipeline: decoded pixels in, embeddings out. */
 
-import type { QualityParts } from './assess-quality.ts';
-
 /** Decoded pixels, RGB interleaved, 8 bits per channel. Lives only in camera-worker memory. */
 export interface RgbImage {
   width: number;
@@ -57,6 +55,13 @@ export interface FaceCrops {
   aligned(): Float32Array;
   /** The liveness model's input. */
   liveness(): Float32Array;
+}
+
+/** The three ingredients of the quality score (see assess-quality.ts), each 0..1. */
+export interface QualityParts {
+  size: number;
+  sharpness: number;
+  detector: number;
 }
 
 /** A face found, landmarked and aligned but not yet embedded (see FacePipeline.describeFaces). */

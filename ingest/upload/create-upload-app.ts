@@ -2,9 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { apiError } from '../../analytics-api/api-error.ts';
+import { apiError } from '../../common/http/api-error.ts';
 import { ContractError, embeddingUploadSchema, faceUploadQuerySchema, type IngestConfig, type MessageLimits } from '../../schemas/index.ts';
-import { buildObservation, MODEL_ID } from '../build-observation.ts';
+import { buildObservation } from '../build-observation.ts';
+import { MODEL_ID } from '../../models/index.ts';
 import type { FacePipeline } from '../face/index.ts';
 import { dropsTotal } from '../ingest-metrics.ts';
 import type { ObservationPublisher } from '../observation-publisher.ts';

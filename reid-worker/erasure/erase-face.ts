@@ -1,10 +1,10 @@
 /** Erasure (right to be forgotten): a face removes every identity it matches, with all their sightings. */
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import type { DiskPurge, IdentityStore } from '../../identity-registry/index.ts';
 import { createLogger } from '../../common/logger.ts';
-import { deleteIdentityRows } from './delete-identity-rows.ts';
+import { deleteIdentityRows } from '../../storage/delete-identity-rows.ts';
 import { findMatchingIdentities, type IdentityMatch } from './find-matching-identities.ts';
-import { runExclusive } from './registry-lock.ts';
+import type { RegistryLock } from './registry-lock.ts';
 
 export interface EraseFaceRequest {
   siteId: string;
@@ -15,6 +15,8 @@ export interface EraseFaceRequest {
 export interface EraseFaceDeps {
   store: IdentityStore;
   clickhouse: ClickHouseClient;
+  /** The process's registry lock, shared with the worker when it runs in this process. */
+  registryLock: RegistryLock;
   /** config.privacy.erasureMinCosine. */
   minCosine: number;
   /** Drops a worker's in-memory state of the site when the worker runs in this process. */
@@ -45,7 +47,7 @@ const logger = createLogger('erasure');
  * That happens even when nothing matched: a retry after an incomplete rewrite completes it.
  */
 export async function eraseFace(req: EraseFaceRequest, deps: EraseFaceDeps): Promise<ErasureResult> {
-  const removed = await runExclusive(async () => {
+  const removed = await deps.registryLock.run(async () => {
     const identities = findMatchingIdentities(req.embedding, await deps.store.loadSite(req.siteId), deps.minCosine);
     const ids = identities.map((m) => m.identityId);
     const rows = await deleteIdentityRows(deps.clickhouse, req.siteId, ids);

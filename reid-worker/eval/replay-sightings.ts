@@ -1,9 +1,9 @@
 /** Replays labelled faces as a stream of sightings through the real assignment engine and scores the result. */
-import { seededRandom, type Random } from '../../cli/demo/seeded-random.ts';
+import { seededRandom, type Random } from '../../common/seeded-random.ts';
 import { buildObservation } from '../../ingest/build-observation.ts';
 import { assignIdentity } from '../match/assign-identity.ts';
 import type { MatchPolicy } from '../match/match-policy.ts';
-import { SiteState } from '../site-state.ts';
+import { DEFAULT_SITE_INDEX, SiteState, type SiteIndexOptions } from '../site-state.ts';
 import type { LabelledFace } from './embed-labelled-folder.ts';
 import { scoreClustering, type ClusteringScores } from './measure-clustering.ts';
 
@@ -13,7 +13,12 @@ export interface ReplayOptions {
   /** Sightings between re-clustering passes, as a worker runs one after each bus batch. 0 = never. */
   reclusterEvery?: number;
   cameras?: number;
+  /** The index the engine searches: the worker's by default; EXACT_INDEX is the float32 reference. */
+  index?: SiteIndexOptions;
 }
+
+/** Exact search over float32 centroids: the reference the worker's int8 index is measured against. */
+export const EXACT_INDEX: SiteIndexOptions = { codec: 'float32', exactBelow: Number.MAX_SAFE_INTEGER, nprobe: 1 };
 
 export interface ReplayResult {
   scores: ClusteringScores;
@@ -44,7 +49,7 @@ export function replaySightings(faces: LabelledFace[], opts: ReplayOptions): Rep
   const order = shuffled(faces, random);
   const cameras = opts.cameras ?? 4;
   const every = opts.reclusterEvery ?? DEFAULT_RECLUSTER_EVERY;
-  const state = new SiteState(SITE, order[0]?.embedding.length ?? 512);
+  const state = new SiteState(SITE, order[0]?.embedding.length ?? 512, opts.index ?? DEFAULT_SITE_INDEX);
   const mergedInto = new Map<string, string>();
   const assigned: string[] = [];
   let n = 0;

@@ -1,5 +1,5 @@
 /** Synthetic face embeddings for index tests and the bench: identities as random unit vectors, sightings as noisy copies. */
-import { seededRandom, type Random } from '../../cli/demo/seeded-random.ts';
+import { seededRandom, type Random } from '../../common/seeded-random.ts';
 import { normalise } from '../match/update-centroid.ts';
 
 function gaussian(random: Random): number {
@@ -43,8 +43,26 @@ export function sampleSamePersonCosine(random: Random): number {
   return SAME_PERSON_QUANTILES[i] + f * (SAME_PERSON_QUANTILES[i + 1] - SAME_PERSON_QUANTILES[i]);
 }
 
-/** `n` identity centroids from a seed. */
-export function syntheticCentroids(n: number, dim: number, seed: number): Float32Array[] {
+/** `n` identity centroids from a seed, packed in one array (n × dim): a million fit without a million objects. */
+export function syntheticCentroidsPacked(n: number, dim: number, seed: number): Float32Array {
   const random = seededRandom(seed);
-  return Array.from({ length: n }, () => randomUnit(dim, random));
+  const out = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    const v = out.subarray(i * dim, (i + 1) * dim);
+    // Box–Muller gives two normals per pair of uniforms.
+    for (let j = 0; j < dim; j += 2) {
+      const r = Math.sqrt(-2 * Math.log(1 - random()));
+      const a = 2 * Math.PI * random();
+      v[j] = r * Math.cos(a);
+      if (j + 1 < dim) v[j + 1] = r * Math.sin(a);
+    }
+    normalise(v);
+  }
+  return out;
+}
+
+/** `n` identity centroids from a seed (views of one packed array). */
+export function syntheticCentroids(n: number, dim: number, seed: number): Float32Array[] {
+  const packed = syntheticCentroidsPacked(n, dim, seed);
+  return Array.from({ length: n }, (_, i) => packed.subarray(i * dim, (i + 1) * dim));
 }

@@ -73,7 +73,7 @@ test('deferral: a low-quality face joins without moving the centroid, or mints a
   // ...which the next pass folds into the established identity at the relaxed provisional threshold.
   const merges = state.recluster(policy);
   assert.deepEqual(merges.map(({ from, to }) => ({ from, to })), [{ from: stray.identity.identityId, to: a.identity.identityId }]);
-  assert.equal(state.identities.has(stray.identity.identityId), false);
+  assert.equal(state.has(stray.identity.identityId), false);
   assert.equal(state.index.size, 1);
   assert.equal(merges[0].identity.sightings, 3);
 });

@@ -1,80 +1,17 @@
 /** Gives one observation an anonymous identity within its site's state, updating that state. */
 import { randomUUID } from 'node:crypto';
-import type { FaceObservation, Sighting } from '../../schemas/index.ts';
-import type { Identity } from '../../identity-registry/index.ts';
+import type { FaceObservation } from '../../schemas/index.ts';
 import type { SiteState } from '../site-state.ts';
-import { matchObservation, type MatchDecision } from './match-observation.ts';
-import { resolvePolicy, type MatchPolicy } from './match-policy.ts';
-import { observationWeight, updateCentroid } from './update-centroid.ts';
+import { BatchAssigner, type Assignment } from './batch-assigner.ts';
+import type { MatchPolicy } from './match-policy.ts';
 
-export interface Assignment {
-  sighting: Sighting;
-  identity: Identity;
-  /** How it was decided (a deferred decision is re-checked by SiteState.recluster). */
-  decision: MatchDecision;
-}
+export type { Assignment } from './batch-assigner.ts';
+export { toSighting } from './to-sighting.ts';
 
-/** Neighbours fetched per search: the runner-up is what an ambiguity margin needs. */
-const SEARCH_K = 2;
-
-/**
- * Matches the observation against the site's identities, never joining one that a face seen in
- * the same frame already has (cannot-link), and folds it in: a matched face moves the centroid
- * (drift-capped); a deferred one joins provisionally without moving it, or mints a provisional
- * identity for the next re-clustering pass to re-check.
- */
+/** Assigns one observation: a batch of one (see BatchAssigner), its change already in the index. */
 export function assignIdentity(state: SiteState, obs: FaceObservation, policy: MatchPolicy, mintId: () => string = randomUUID): Assignment {
-  const p = resolvePolicy(policy);
-  const forbidden = state.cannotLinkIdentities(obs);
-  const neighbours = state.index
-    .search(obs.embedding, SEARCH_K + forbidden.size)
-    .filter((n) => !forbidden.has(n.identityId))
-    .slice(0, SEARCH_K);
-  const decision = matchObservation(neighbours, p, obs.quality);
-  const joinId = decision.kind === 'matched' ? decision.identityId : decision.kind === 'deferred' ? decision.identityId : null;
-  let identity: Identity;
-  if (joinId !== null) {
-    const prev = state.identities.get(joinId)!;
-    const moves = decision.kind === 'matched';
-    identity = {
-      ...prev,
-      centroid: moves ? updateCentroid(prev.centroid, prev.weight, obs.embedding, obs.quality, p.maxDriftCosine) : prev.centroid,
-      weight: moves ? prev.weight + observationWeight(obs.quality) : prev.weight,
-      sightings: prev.sightings + 1,
-      firstSeenMs: Math.min(prev.firstSeenMs, obs.tStartMs),
-      lastSeenMs: Math.max(prev.lastSeenMs, obs.tEndMs),
-    };
-    if (moves) state.setProvisional(joinId, false);
-  } else {
-    identity = {
-      siteId: obs.siteId,
-      identityId: mintId(),
-      centroid: obs.embedding,
-      weight: observationWeight(obs.quality),
-      sightings: 1,
-      firstSeenMs: obs.tStartMs,
-      lastSeenMs: obs.tEndMs,
-    };
-    state.setProvisional(identity.identityId, decision.kind === 'deferred');
-  }
-  state.put(identity);
-  state.rememberTrack(obs, identity.identityId, forbidden);
-  const similarity = decision.kind === 'new' ? 0 : decision.similarity;
-  return { identity, decision, sighting: toSighting(obs, identity.identityId, joinId === null ? 0 : similarity, joinId === null) };
-}
-
-export function toSighting(obs: FaceObservation, identityId: string, similarity: number, isNewIdentity: boolean): Sighting {
-  return {
-    observationId: obs.observationId,
-    siteId: obs.siteId,
-    cameraId: obs.cameraId,
-    identityId,
-    tStartMs: obs.tStartMs,
-    tEndMs: obs.tEndMs,
-    similarity,
-    isNewIdentity,
-    quality: obs.quality,
-    modelId: obs.modelId,
-    label: '',
-  };
+  const batch = new BatchAssigner(state, [obs], policy, mintId);
+  const assignment = batch.assign(obs);
+  batch.finish();
+  return assignment;
 }

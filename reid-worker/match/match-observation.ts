@@ -1,5 +1,5 @@
 /** The assignment decision for one observation: join the nearest identity, mint a new one, or defer. */
-import type { Neighbour } from '../index/faiss-site-index.ts';
+import type { Neighbour } from '../index/neighbour.ts';
 import { effectiveThreshold, resolvePolicy, type MatchPolicy } from './match-policy.ts';
 
 export type { MatchPolicy } from './match-policy.ts';

@@ -1,5 +1,5 @@
 /** Runs the periodic re-clustering pass of a site after its batches and makes each merge hold everywhere: registry, sightings, visits. */
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { Counter } from 'prom-client';
 import type { Logger } from '../../common/logger.ts';
 import { metricsRegistry } from '../../common/metrics.ts';
@@ -8,7 +8,8 @@ import type { MatchPolicy } from '../match/match-policy.ts';
 import type { SiteStateCache } from '../site-state.ts';
 import { groupMergesBySurvivor } from './group-merges-by-survivor.ts';
 import { ReclusterSchedule } from './recluster-schedule.ts';
-import { recordMerges, rekeyMergedSightings } from './rekey-merged-sightings.ts';
+import { recordMerges } from '../../storage/identity-merges-table.ts';
+import { rekeyMergedSightings } from '../../storage/sightings-table.ts';
 
 const identityMergesTotal = new Counter({
   name: 'revisit_identity_merges_total',
@@ -16,7 +17,7 @@ const identityMergesTotal = new Counter({
   registers: [metricsRegistry],
 });
 
-/** Whoever keeps per-identity visit state: it rebuilds the survivors' visits (ClickHouseVisitSink). */
+/** Whoever keeps per-identity visit state: it rebuilds the survivors' visits (VisitMaintainer). */
 export interface MergedVisitsTarget {
   reassign(siteId: string, survivors: Map<string, string[]>): Promise<void>;
 }

@@ -1,9 +1,9 @@
 /** Keeps rejected messages for inspection: the bytes on the dead-letter topic, the reason in ClickHouse. */
-import { createHash } from 'node:crypto';
-import type { ClickHouseClient } from '@clickhouse/client';
 import type { Bus, DeliveredMessage } from '../../common/bus/bus.ts';
 import { deadLettersTotal } from '../../common/metrics.ts';
 import type { Logger } from '../../common/logger.ts';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
+import { insertDeadLetters } from '../../storage/dead-letters-table.ts';
 
 export interface DeadLetter {
   topic: string;
@@ -28,20 +28,10 @@ export class DeadLetterSink {
       this.deadLetterTopic,
       letters.map((l) => ({ key: l.message.key, value: l.message.value })),
     );
-    await this.client.insert({
-      table: 'dead_letters',
-      format: 'JSONEachRow',
-      values: letters.map((l) => ({
-        topic: l.topic,
-        partition: l.message.partition,
-        offset: l.message.offset,
-        message_key: l.message.key.slice(0, 256),
-        reason_code: l.reasonCode,
-        reason: l.reason.slice(0, 1000),
-        payload_bytes: l.message.value.length,
-        payload_sha256: createHash('sha256').update(l.message.value).digest('hex'),
-      })),
-    });
+    await insertDeadLetters(
+      this.client,
+      letters.map((l) => ({ topic: l.topic, partition: l.message.partition, offset: l.message.offset, key: l.message.key, reasonCode: l.reasonCode, reason: l.reason, payload: l.message.value })),
+    );
     for (const l of letters) {
       deadLettersTotal.inc({ reason: l.reasonCode });
       // Once per dead letter, after it is stored; the payload (an embedding) is never logged.

@@ -1,9 +1,9 @@
 /** Publishes sightings to the sightings topic: how recognised anonymous ids flow back to integrating applications. */
 import type { Bus } from '../../common/bus/bus.ts';
 import { encodeSighting, type Sighting } from '../../schemas/index.ts';
-import type { SightingSink } from './clickhouse-sighting-sink.ts';
 
-export class SightingTopicSink implements SightingSink {
+/** Step 3 of a batch (see SightingSteps): every sighting, keyed by site. */
+export class SightingTopicSink {
   constructor(
     private readonly bus: Bus,
     private readonly topic: string,

@@ -1,27 +1,11 @@
 /** After identities merged: the survivor's visits are cut again from all its sightings, so one person has one set of visits. */
-import type { ClickHouseClient } from '@clickhouse/client';
-import type { Sighting } from '../../schemas/index.ts';
-import { queryRows as rows } from '../../reports/queries/report-range.ts';
-import type { ClickHouseVisitStore } from './clickhouse-visit-store.ts';
-import { localDate } from './local-day.ts';
-import { rebuildVisitAggregates } from './rebuild-visit-aggregates.ts';
-import { SiteVisitTracker } from './site-visit-tracker.ts';
-import type { VisitRules } from './visit-rules.ts';
-
-interface SightingRow {
-  observation_id: string;
-  camera_id: string;
-  t_start_ms: string | number;
-  t_end_ms: string | number;
-}
-
-interface VisitSummary {
-  start_ms: string | number;
-  counted: number;
-  local_date: string;
-}
-
-const SYNC = { mutations_sync: '2' } as const;
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
+import { readIdentitySightings } from '../../storage/sightings-table.ts';
+import { rebuildVisitAggregates } from '../../storage/visit-aggregates-table.ts';
+import { localDate } from '../../storage/visit-model/local-day.ts';
+import { SiteVisitTracker } from '../../storage/visit-model/site-visit-tracker.ts';
+import type { VisitRules } from '../../storage/visit-model/visit-rules.ts';
+import type { VisitsTable } from '../../storage/visits-table.ts';
 
 /**
  * Re-sessionises each survivor (`to` → the ids merged into it) from its sightings, which must
@@ -33,7 +17,7 @@ const SYNC = { mutations_sync: '2' } as const;
  */
 export async function rebuildMergedVisits(
   client: ClickHouseClient,
-  store: ClickHouseVisitStore,
+  visits: VisitsTable,
   site: { siteId: string; tenant: string; rules: VisitRules },
   merges: Map<string, string[]>,
   nowMs: number,
@@ -41,47 +25,20 @@ export async function rebuildMergedVisits(
   const { siteId, rules } = site;
   const dates = new Set<string>();
   for (const [to, froms] of merges) {
-    const params = { site: siteId, to, froms };
-    await client.command({ query: 'ALTER TABLE visits UPDATE identity_id = {to:String} WHERE site_id = {site:String} AND identity_id IN {froms:Array(String)}', query_params: params, clickhouse_settings: SYNC });
-    const sightings = await sightingsOf(client, siteId, to);
-    const before = await rows<VisitSummary>(client, 'SELECT toUnixTimestamp64Milli(start) AS start_ms, counted, toString(local_date) AS local_date FROM visits FINAL WHERE site_id = {site:String} AND identity_id = {to:String}', params);
-    for (const v of before) dates.add(v.local_date);
+    await visits.rekey(siteId, to, froms);
+    const sightings = await readIdentitySightings(client, siteId, to);
+    const before = await visits.summaries(siteId, to);
+    for (const v of before) dates.add(v.localDate);
     if (sightings.length === 0) continue;
     const firstMs = sightings[0].tStartMs;
-    const priorCounted = before.some((v) => Number(v.start_ms) < firstMs && Number(v.counted) === 1);
-    await client.command({
-      query: "ALTER TABLE visits DELETE WHERE site_id = {site:String} AND identity_id = {to:String} AND start >= fromUnixTimestamp64Milli({first:Int64}, 'UTC')",
-      query_params: { ...params, first: firstMs },
-      clickhouse_settings: SYNC,
-    });
+    const priorCounted = before.some((v) => v.startMs < firstMs && v.counted);
+    await visits.deleteFrom(siteId, to, firstMs);
     const tracker = new SiteVisitTracker(site, rules);
     const cut = new Map(tracker.apply(sightings).map((r) => [r.visitId, r]));
     for (const closed of tracker.sweep(nowMs)) cut.set(closed.visitId, closed);
     for (const s of sightings) dates.add(localDate(s.tStartMs, rules.timeZone));
     // `returning` only ever turns on along a person's visits, so a counted visit before the replay makes every replayed one returning.
-    await store.write([...cut.values()].map((r) => ({ ...r, returning: r.returning || priorCounted })));
+    await visits.write([...cut.values()].map((r) => ({ ...r, returning: r.returning || priorCounted })));
   }
   await rebuildVisitAggregates(client, siteId, [...dates]);
-}
-
-async function sightingsOf(client: ClickHouseClient, siteId: string, identityId: string): Promise<Sighting[]> {
-  const found = await rows<SightingRow>(
-    client,
-    `SELECT observation_id, camera_id, toUnixTimestamp64Milli(t_start) AS t_start_ms, toUnixTimestamp64Milli(t_end) AS t_end_ms
-     FROM sightings FINAL WHERE site_id = {site:String} AND identity_id = {id:String} AND label = '' ORDER BY t_start, observation_id`,
-    { site: siteId, id: identityId },
-  );
-  return found.map((r) => ({
-    observationId: r.observation_id,
-    siteId,
-    cameraId: r.camera_id,
-    identityId,
-    tStartMs: Number(r.t_start_ms),
-    tEndMs: Number(r.t_end_ms),
-    similarity: 0,
-    isNewIdentity: false,
-    quality: 0,
-    modelId: '',
-    label: '',
-  }));
 }

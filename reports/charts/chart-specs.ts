@@ -4,15 +4,8 @@
  * to minCount, labelled as hidden, never a zero bar.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { PublishedCapture, PublishedDwell, PublishedFootfall, PublishedTopPaths } from '../privacy/index.ts';
-import { countText, greyWhenHidden, hiddenNote, PALETTE, themed } from './chart-theme.ts';
-
-export { occupancyChart, transitionsChart } from './movement-charts.ts';
-
-export interface ChartSize {
-  width?: number | 'container';
-  height?: number;
-}
+import type { PublishedDwell, PublishedFootfall, PublishedTopPaths } from '../privacy/index.ts';
+import { type ChartSize, countText, greyWhenHidden, hiddenNote, PALETTE, themed } from './chart-theme.ts';
 
 /** Hours of a single day read better as "09:00" than as "2026-11-02 09:00". */
 function periodLabels(f: PublishedFootfall): (period: string) => string {
@@ -97,26 +90,6 @@ export function newVsReturningChart(f: PublishedFootfall, periodLabel: string, s
       tooltip: [{ field: 'period' }, { field: 'kind' }, { field: 'shown', title: 'visits' }],
     },
   }, size);
-}
-
-/** Capture rate per camera: the share of its face tracks identified, with the tracks behind it. */
-export function captureChart(c: PublishedCapture, size?: ChartSize): TopLevelSpec {
-  const values = c.cameras.map((x) => ({
-    camera: x.camera,
-    bar: x.identifiedShare === null ? 1 : Math.round(100 * x.identifiedShare),
-    hidden: x.identifiedShare === null,
-    shown: x.identifiedShare === null ? 'hidden' : `${Math.round(100 * x.identifiedShare)} % of ${x.tracks} tracks`,
-  }));
-  return themed('Capture rate', subtitle('share of each camera\'s face tracks identified; the others were seen, not identified (too small, blurred, turned away)', c.minCount, values), {
-    data: { values },
-    mark: { type: 'bar' },
-    encoding: {
-      y: { field: 'camera', type: 'nominal', title: null },
-      x: { field: 'bar', type: 'quantitative', title: '% identified', scale: { domain: [0, 100] } },
-      color: greyWhenHidden({ value: PALETTE.visitors }),
-      tooltip: [{ field: 'camera' }, { field: 'shown', title: 'identified' }],
-    },
-  }, { height: Math.max(60, 22 * values.length), ...size });
 }
 
 /** How long visits last: visits per dwell band, with the median in the subtitle. */

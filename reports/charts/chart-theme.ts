@@ -1,6 +1,12 @@
 /** Shared look of every chart, on screen and in PDF: one palette, readable type, no chart junk. */
 import type { TopLevelSpec } from 'vega-lite';
 
+/** How big a chart is drawn: the dashboard fills its container, the PDF gives pixels. */
+export interface ChartSize {
+  width?: number | 'container';
+  height?: number;
+}
+
 export const PALETTE = { visitors: '#2563eb', visits: '#93c5fd', new: '#10b981', returning: '#f59e0b', unidentified: '#a78bfa', neutral: '#64748b', hidden: '#d1d5db' };
 
 /** A published count in words: a total is only ever hidden for being small, so "fewer than N" is exact there. */

@@ -1,8 +1,7 @@
 /** The charts of where visitors go and how many are inside: transitions and occupancy, hidden figures in grey. */
 import type { TopLevelSpec } from 'vega-lite';
 import type { PublishedOccupancy, PublishedTransitions } from '../privacy/index.ts';
-import { greyWhenHidden, hiddenNote, PALETTE, themed } from './chart-theme.ts';
-import type { ChartSize } from './chart-specs.ts';
+import { type ChartSize, greyWhenHidden, hiddenNote, PALETTE, themed } from './chart-theme.ts';
 
 const STEP_MS = 15 * 60_000;
 

@@ -2,7 +2,7 @@
  * Everything a digest shows, from the published reports (suppressed like the API's): the period,
  * the one before, and their change. A hidden figure stays null; so does any change built on one.
  */
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import type { SiteConfig } from '../../schemas/index.ts';
 import type { FootfallPeriod } from '../queries/footfall-by-period.ts';
 import type { ReportRange } from '../queries/report-range.ts';

@@ -2,7 +2,7 @@
  * The reports as every output of a key publishes them: each query's result through its
  * suppression rule. The API (JSON, CSV, charts), the dashboard and the PDF digest read only these.
  */
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { queryCaptureRate } from '../queries/capture-rate.ts';
 import { queryDwellDistribution } from '../queries/dwell-distribution.ts';
 import { queryFootfall, type FootfallPeriod } from '../queries/footfall-by-period.ts';

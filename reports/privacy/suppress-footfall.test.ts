@@ -1,11 +1,11 @@
 // The footfall rule: per row, across a day's hours, across levels (hours, days, weeks, totals); no small count follows by arithmetic from the three granularities of one range.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { seededRandom, randomInt } from '../../cli/demo/seeded-random.ts';
+import { seededRandom, randomInt } from '../../common/seeded-random.ts';
 import { deriveHidden, sumRelation, type Relation } from '../../test/harness/derive-hidden-counts.ts';
 import type { FootfallBucket, FootfallByPeriod, FootfallPeriod } from '../queries/footfall-by-period.ts';
 import { digestPeriod } from '../digest/digest-period.ts';
-import { suppressFootfall, suppressFootfallByHour, type PublishedFootfall } from './suppress-footfall.ts';
+import { suppressFootfall, type PublishedFootfall } from './suppress-footfall.ts';
 
 const K = 5;
 const row = (period: string, visits: number, newVisits: number, visitors = visits, unidentifiedVisits = 0): FootfallBucket => ({ period, visitors, visits, newVisits, returningVisits: visits - newVisits - unidentifiedVisits, unidentifiedVisits });
@@ -128,24 +128,9 @@ test('random stores: no count below minCount follows from the hour, day and week
       learn(level, out);
     }
     const derived = deriveHidden(relations, known);
-    for (const [figure, value] of derived) {
+    for (const [figure] of derived) {
       const real = truth.get(figure)!;
       assert.ok(!(real > 0 && real < K), `seed ${seed}: ${figure} = ${real} follows from the published figures`);
     }
   }
-});
-
-test('the deprecated UTC-hour route: small hours hidden and covered within their day and against the total', () => {
-  const out = suppressFootfallByHour({
-    hours: [
-      { hour: '2026-11-02T09:00:00Z', uniqueVisitors: 2, visits: 2 },
-      { hour: '2026-11-02T10:00:00Z', uniqueVisitors: 9, visits: 9 },
-      { hour: '2026-11-02T11:00:00Z', uniqueVisitors: 14, visits: 15 },
-    ],
-    uniqueVisitors: 24,
-    visits: 26,
-  }, K);
-  assert.deepEqual(out.hours.map((h) => [h.uniqueVisitors, h.visits]), [[null, null], [9, null], [14, 15]]);
-  assert.deepEqual([out.uniqueVisitors, out.visits], [24, 26]);
-  assert.deepEqual(out.suppressed, ['/hours/0/uniqueVisitors', '/hours/0/visits', '/hours/1/visits']);
 });

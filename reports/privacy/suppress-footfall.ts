@@ -1,8 +1,7 @@
-/** Suppression of the footfall reports: buckets by local hour, day or week with their totals, and the deprecated UTC-hour route. */
+/** Suppression of the footfall reports: buckets by local hour, day or week with their totals. */
 import type { FootfallBucket, FootfallByPeriod, FootfallPeriod } from '../queries/footfall-by-period.ts';
-import type { FootfallReport } from '../queries/footfall-by-hour.ts';
 import { digestPeriod } from '../digest/digest-period.ts';
-import { HiddenFigures, isSmall, protectSum, type SuppressionMarks, type SumCell } from './small-counts.ts';
+import { HiddenFigures, isSmall, type SuppressionMarks } from './small-counts.ts';
 import { protectVisitLevel, sumVisits, visitRowState, type ParentRow, type VisitCounts, type VisitRowState } from './protect-visit-rows.ts';
 
 type Counts = Omit<FootfallBucket, 'period'>;
@@ -73,40 +72,4 @@ export function suppressFootfall(f: FootfallInput, period: FootfallPeriod, minCo
   const totals = publish(f.totals, totalsState, 'totals');
   const identifiedShare = hidden.figure(f.identifiedShare ?? 1, totals.unidentifiedVisits === null, 'identifiedShare');
   return { buckets, totals, identifiedShare, rulesVersions: f.rulesVersions, ...hidden.marks() };
-}
-
-export interface PublishedFootfallReport extends SuppressionMarks {
-  hours: Array<Nullable<FootfallReport['hours'][number]>>;
-  uniqueVisitors: number | null;
-  visits: number | null;
-}
-
-/**
- * The deprecated sightings route: visit starts add up over UTC hours, so the hours of each UTC day
- * and all hours against the total are protected like any sum; unique visitors only when small.
- */
-export function suppressFootfallByHour(r: FootfallReport, minCount: number): PublishedFootfallReport {
-  const cells: SumCell[] = r.hours.map((h) => ({ value: h.visits, hidden: isSmall(h.visits, minCount) }));
-  const total: SumCell = { value: r.visits, hidden: isSmall(r.visits, minCount) };
-  const byDay = new Map<string, SumCell[]>();
-  r.hours.forEach((h, i) => byDay.set(h.hour.slice(0, 10), [...(byDay.get(h.hour.slice(0, 10)) ?? []), cells[i]]));
-  const sums = [...byDay.values()].map((parts): { total: SumCell; parts: SumCell[] } => {
-    const value = parts.reduce((s, p) => s + p.value, 0);
-    return { total: { value, hidden: isSmall(value, minCount), published: false }, parts };
-  });
-  sums.push({ total, parts: cells });
-  for (let changed = true; changed; ) changed = sums.map((s) => protectSum(s.total, s.parts)).includes(true);
-
-  const hidden = new HiddenFigures(minCount);
-  const hours = r.hours.map((h, i) => ({
-    hour: h.hour,
-    uniqueVisitors: hidden.figure(h.uniqueVisitors, isSmall(h.uniqueVisitors, minCount), 'hours', i, 'uniqueVisitors'),
-    visits: hidden.figure(h.visits, cells[i].hidden, 'hours', i, 'visits'),
-  }));
-  return {
-    hours,
-    uniqueVisitors: hidden.figure(r.uniqueVisitors, isSmall(r.uniqueVisitors, minCount), 'uniqueVisitors'),
-    visits: hidden.figure(r.visits, total.hidden, 'visits'),
-    ...hidden.marks(),
-  };
 }

@@ -1,7 +1,7 @@
 // Top paths, transitions and occupancy: small counts hidden; a hidden path follows neither from the total nor from a transition it shares with other paths.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomInt, seededRandom } from '../../cli/demo/seeded-random.ts';
+import { randomInt, seededRandom } from '../../common/seeded-random.ts';
 import { deriveHidden, sumRelation } from '../../test/harness/derive-hidden-counts.ts';
 import { suppressOccupancy, suppressTopPaths, suppressTransitions } from './suppress-movement.ts';
 

@@ -1,7 +1,7 @@
 // Dwell and returning visitors: percentiles and breakdowns of few visits hidden, rates hidden with what they reveal, no small count derivable.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomInt, seededRandom } from '../../cli/demo/seeded-random.ts';
+import { randomInt, seededRandom } from '../../common/seeded-random.ts';
 import { deriveHidden, sumRelation, type Relation } from '../../test/harness/derive-hidden-counts.ts';
 import type { ReturningVisitors } from '../queries/returning-visitors.ts';
 import { suppressDwell, suppressReturning, visitorSplitIsHidden } from './suppress-visitor-reports.ts';

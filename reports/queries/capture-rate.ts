@@ -1,6 +1,9 @@
 /** Capture rate: per camera and local hour, how many face tracks were identified (an embedding re-identified) and how many only seen. */
-import type { ClickHouseClient } from '@clickhouse/client';
-import { queryRows, rangeParams, type ReportRange } from './report-range.ts';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
+import { queryRows } from '../../storage/clickhouse/query-rows.ts';
+import { SIGHTINGS_STARTED } from '../../storage/sightings-table.ts';
+import { UNIDENTIFIED_TRACKS } from '../../storage/unidentified-tracks-table.ts';
+import { rangeParams, type ReportRange } from './report-range.ts';
 import { PERIOD_OF } from './unidentified-entries.ts';
 
 /** One camera's tracks in one local hour (or over the range, `period` ''). */
@@ -27,13 +30,11 @@ export async function queryCaptureRate(client: ClickHouseClient, range: ReportRa
     client,
     `SELECT camera, period, sum(i) AS identified, sum(u) AS unidentified FROM (
        SELECT camera_id AS camera, formatDateTime(toTimeZone(t_start, {tz:String}), '%Y-%m-%d %H:00') AS period, count() AS i, 0 AS u
-       FROM sightings FINAL
-       WHERE site_id = {site:String} AND t_start >= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC') AND t_start < fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')
+       FROM (${SIGHTINGS_STARTED})
        GROUP BY camera, period
        UNION ALL
        SELECT camera_id AS camera, ${PERIOD_OF.hour} AS period, 0 AS i, count() AS u
-       FROM unidentified_tracks FINAL
-       WHERE site_id = {site:String} AND local_date >= {from_date:Date} AND local_date < {to_date:Date}
+       FROM (${UNIDENTIFIED_TRACKS})
        GROUP BY camera, period
      ) GROUP BY camera, period ORDER BY camera, period`,
     rangeParams(range),

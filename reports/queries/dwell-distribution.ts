@@ -1,6 +1,8 @@
 /** Dwell time of counted visits: percentiles and a histogram, computed by ClickHouse. */
-import type { ClickHouseClient } from '@clickhouse/client';
-import { COUNTED_VISITS, queryRows, rangeParams, rulesVersionsIn, type ReportRange } from './report-range.ts';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
+import { rangeParams, rulesVersionsIn, type ReportRange } from './report-range.ts';
+import { COUNTED_VISITS } from '../../storage/visits-table.ts';
+import { queryRows } from '../../storage/clickhouse/query-rows.ts';
 
 export interface DwellDistribution {
   visits: number;

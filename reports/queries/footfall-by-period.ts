@@ -1,6 +1,7 @@
 /** Footfall per local hour, day or week: unique visitors, visits, new and returning from the aggregate tables, plus the people seen but not identified. */
-import type { ClickHouseClient } from '@clickhouse/client';
-import { queryRows, rangeParams, rulesVersionsIn, type ReportRange } from './report-range.ts';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
+import { rangeParams, rulesVersionsIn, type ReportRange } from './report-range.ts';
+import { queryRows } from '../../storage/clickhouse/query-rows.ts';
 import { queryUnidentifiedEntries, type UnidentifiedEntries } from './unidentified-entries.ts';
 
 export type FootfallPeriod = 'hour' | 'day' | 'week';

@@ -1,6 +1,8 @@
 /** Occupancy: how many people are in the store now, and through the day in 15-minute steps. */
-import type { ClickHouseClient } from '@clickhouse/client';
-import { COUNTED_VISITS, queryRows, rangeParams, type ReportRange } from './report-range.ts';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
+import { rangeParams, type ReportRange } from './report-range.ts';
+import { COUNTED_VISITS, OPEN_VISITS } from '../../storage/visits-table.ts';
+import { queryRows } from '../../storage/clickhouse/query-rows.ts';
 import { queryUnidentifiedInside } from './unidentified-entries.ts';
 
 export interface OccupancyNow {
@@ -22,9 +24,8 @@ export async function queryOccupancyNow(client: ClickHouseClient, q: { siteId: s
   const unidentified = queryUnidentifiedInside(client, q);
   const [row] = await queryRows<{ people: string }>(
     client,
-    `SELECT count() AS people FROM visits FINAL
-     WHERE site_id = {site:String} AND status = 'open'
-       AND start >= fromUnixTimestamp64Milli({now:Int64} - 86400000, 'UTC')
+    `SELECT count() AS people FROM (${OPEN_VISITS})
+     WHERE start >= fromUnixTimestamp64Milli({now:Int64} - 86400000, 'UTC')
        AND end >= fromUnixTimestamp64Milli({now:Int64} - {gap:Int64}, 'UTC') AND start <= fromUnixTimestamp64Milli({now:Int64}, 'UTC')
        AND dateDiff('millisecond', start, end) >= {entry:Int64}`,
     { site: q.siteId, now: q.nowMs, gap: q.visitGapMs, entry: q.entryMinMs },

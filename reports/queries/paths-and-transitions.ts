@@ -1,6 +1,8 @@
 /** Where visitors go: top camera paths (repeats collapsed) and camera-to-camera transitions for a Sankey. */
-import type { ClickHouseClient } from '@clickhouse/client';
-import { COUNTED_VISITS, queryRows, rangeParams, rulesVersionsIn, type ReportRange } from './report-range.ts';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
+import { rangeParams, rulesVersionsIn, type ReportRange } from './report-range.ts';
+import { COUNTED_VISITS } from '../../storage/visits-table.ts';
+import { queryRows } from '../../storage/clickhouse/query-rows.ts';
 
 export interface TopPaths {
   /** Closed counted visits with a path. */

@@ -1,6 +1,8 @@
-/** The period a report covers: whole local days of one site, and how queries read it. */
-import type { ClickHouseClient } from '@clickhouse/client';
-import { localMidnightMs } from '../../reid-worker/visits/local-day.ts';
+/** The period a report covers: whole local days of one site, and the parameters storage's visit sources take for it. */
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
+import { queryRows } from '../../storage/clickhouse/query-rows.ts';
+import { localMidnightMs } from '../../storage/visit-model/local-day.ts';
+import { COUNTED_VISITS } from '../../storage/visits-table.ts';
 
 /** Local days `from` (inclusive) to `to` (exclusive), `YYYY-MM-DD`, in the site's time zone. */
 export interface ReportRange {
@@ -17,22 +19,11 @@ export interface ReportRange {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Query parameters of a range: the local dates and the UTC instants of their midnights. */
+/** Query parameters of a range: the local dates and the UTC instants of their midnights (COUNTED_VISITS reads `from_ms`, `to_ms`). */
 export function rangeParams(r: ReportRange): Record<string, string | number> {
   if (!DATE.test(r.from) || !DATE.test(r.to)) throw new Error(`report range must be local dates YYYY-MM-DD, got ${r.from}..${r.to}`);
   if (r.from >= r.to) throw new Error(`report range is empty: ${r.from}..${r.to}`);
   return { site: r.siteId, tz: r.timeZone, from_date: r.from, to_date: r.to, from_ms: localMidnightMs(r.from, r.timeZone), to_ms: localMidnightMs(r.to, r.timeZone) };
-}
-
-/** The visits of the range, deduplicated (FINAL), counted ones only: bounces and staff never appear. */
-export const COUNTED_VISITS = `
-  SELECT *, path, dwell_s FROM visits FINAL
-  WHERE site_id = {site:String} AND counted = 1
-    AND start >= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC') AND start < fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')`;
-
-/** Runs a query and returns its rows. */
-export async function queryRows<T>(client: ClickHouseClient, query: string, params: Record<string, unknown>): Promise<T[]> {
-  return (await client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
 }
 
 /** The visit rules versions behind a range's visits: every report names them. */

@@ -1,6 +1,8 @@
 /** Returning visitors: the returning rate, how often people come, and the days between their visits. */
-import type { ClickHouseClient } from '@clickhouse/client';
-import { COUNTED_VISITS, queryRows, rangeParams, rulesVersionsIn, type ReportRange } from './report-range.ts';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
+import { rangeParams, rulesVersionsIn, type ReportRange } from './report-range.ts';
+import { COUNTED_VISITS } from '../../storage/visits-table.ts';
+import { queryRows } from '../../storage/clickhouse/query-rows.ts';
 
 export interface ReturningVisitors {
   visitors: number;

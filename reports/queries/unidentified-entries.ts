@@ -2,8 +2,11 @@
  * People seen but not identified who entered: footfall's estimate of the visits no identity stands
  * for, from the tracks of a site's entrance cameras that gave no embedding.
  */
-import type { ClickHouseClient } from '@clickhouse/client';
-import { queryRows, rangeParams, type ReportRange } from './report-range.ts';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
+import { queryRows } from '../../storage/clickhouse/query-rows.ts';
+import { UNIDENTIFIED_TRACKS } from '../../storage/unidentified-tracks-table.ts';
+import { COUNTED_VISITS, STARTED_VISITS } from '../../storage/visits-table.ts';
+import { rangeParams, type ReportRange } from './report-range.ts';
 
 /** Local period labels, as the footfall buckets name them. */
 export const PERIOD_OF = {
@@ -37,14 +40,12 @@ const NONE: UnidentifiedEntries = {
 };
 
 /**
- * Over identified visits that began at an entrance: the share not counted (passers-by), and the
- * entrance tracks each left (a person lingering in the doorway leaves several). `where` selects
- * the visits (site and time); {entrances} are the entrance cameras.
+ * Over identified visits that began at an entrance in STARTED_VISITS' range: the share not counted
+ * (passers-by), and the entrance tracks each left (a person lingering in the doorway leaves
+ * several). {entrances} are the entrance cameras.
  */
-function entryStatsSql(where: string): string {
-  return `SELECT countIf(counted = 0) AS passers, count() AS entered, sum(arrayCount((c) -> has({entrances:Array(String)}, c), cameras)) AS tracks
-          FROM visits FINAL WHERE ${where} AND has({entrances:Array(String)}, cameras[1])`;
-}
+const ENTRY_STATS = `SELECT countIf(counted = 0) AS passers, count() AS entered, sum(arrayCount((c) -> has({entrances:Array(String)}, c), cameras)) AS tracks
+  FROM (${STARTED_VISITS}) WHERE has({entrances:Array(String)}, cameras[1])`;
 
 /** The entry figures of entryStatsSql's row: share of passers-by, entrance tracks per entry (1 with no entries). */
 function entryStats(row: { passers: string; entered: string; tracks: string }): {
@@ -94,20 +95,19 @@ export async function queryUnidentifiedEntries(
   const entrances = range.entranceCameras ?? [];
   if (entrances.length === 0) return NONE;
   const params = { ...rangeParams(range), entrances };
-  const inRange = 'site_id = {site:String} AND local_date >= {from_date:Date} AND local_date < {to_date:Date}';
   const [rows, [share]] = await Promise.all([
     queryRows<{ period: string; u: string; l: string }>(
       client,
       `SELECT period, sum(u) AS u, sum(l) AS l FROM (
-         SELECT ${PERIOD_OF[period]} AS period, count() AS u, 0 AS l FROM unidentified_tracks FINAL
-         WHERE ${inRange} AND camera_id IN {entrances:Array(String)} GROUP BY period
+         SELECT ${PERIOD_OF[period]} AS period, count() AS u, 0 AS l FROM (${UNIDENTIFIED_TRACKS})
+         WHERE camera_id IN {entrances:Array(String)} GROUP BY period
          UNION ALL
-         SELECT ${PERIOD_OF[period]} AS period, 0 AS u, count() AS l FROM visits FINAL
-         WHERE ${inRange} AND counted = 1 AND NOT has({entrances:Array(String)}, cameras[1]) GROUP BY period
+         SELECT ${PERIOD_OF[period]} AS period, 0 AS u, count() AS l FROM (${COUNTED_VISITS})
+         WHERE NOT has({entrances:Array(String)}, cameras[1]) GROUP BY period
        ) GROUP BY period ORDER BY period`,
       params,
     ),
-    queryRows<{ passers: string; entered: string; tracks: string }>(client, entryStatsSql(inRange), params),
+    queryRows<{ passers: string; entered: string; tracks: string }>(client, ENTRY_STATS, params),
   ]);
   const stats = entryStats(share);
   const entranceTracks = rows.reduce((n, r) => n + Number(r.u), 0);
@@ -154,25 +154,24 @@ export async function queryUnidentifiedInside(
 ): Promise<number> {
   const entrances = q.entranceCameras ?? [];
   if (entrances.length === 0) return 0;
-  const params = { site: q.siteId, now: q.nowMs, recent: RECENT_DAYS * 86_400_000, entrances };
-  const since = (ms: string) =>
-    `start >= fromUnixTimestamp64Milli({now:Int64} - ${ms}, 'UTC') AND start <= fromUnixTimestamp64Milli({now:Int64}, 'UTC')`;
-  const recentVisits = `site_id = {site:String} AND ${since('{recent:Int64}')}`;
+  // Sources take a half-open range: up to now inclusive.
+  const upTo = (ms: number) => ({ site: q.siteId, entrances, from_ms: q.nowMs - ms, to_ms: q.nowMs + 1 });
+  const recent = upTo(RECENT_DAYS * 86_400_000);
   const [[stayRow], [statsRow]] = await Promise.all([
     queryRows<{ stay_ms: string }>(
       client,
-      `SELECT toInt64(1000 * quantileExactIf(0.5)(dwell_s, counted = 1)) AS stay_ms FROM visits FINAL WHERE ${recentVisits}`,
-      params,
+      `SELECT toInt64(1000 * quantileExactIf(0.5)(dwell_s, counted = 1)) AS stay_ms FROM (${STARTED_VISITS})`,
+      recent,
     ),
-    queryRows<{ passers: string; entered: string; tracks: string }>(client, entryStatsSql(recentVisits), params),
+    queryRows<{ passers: string; entered: string; tracks: string }>(client, ENTRY_STATS, recent),
   ]);
   const stay = Number(stayRow.stay_ms);
   if (!(stay > 0)) return 0;
   const [window] = await queryRows<{ u: string; l: string }>(
     client,
-    `SELECT (SELECT count() FROM unidentified_tracks FINAL WHERE site_id = {site:String} AND has({entrances:Array(String)}, camera_id) AND ${since('{stay:Int64}')}) AS u,
-            (SELECT count() FROM visits FINAL WHERE site_id = {site:String} AND NOT has({entrances:Array(String)}, cameras[1]) AND ${since('{stay:Int64}')}) AS l`,
-    { ...params, stay },
+    `SELECT (SELECT count() FROM (${UNIDENTIFIED_TRACKS}) WHERE has({entrances:Array(String)}, camera_id)) AS u,
+            (SELECT count() FROM (${STARTED_VISITS}) WHERE NOT has({entrances:Array(String)}, cameras[1])) AS l`,
+    upTo(stay),
   );
   return Math.round(estimate(Number(window.u), Number(window.l), entryStats(statsRow)));
 }

@@ -3,7 +3,7 @@ import type { Logger } from '../../common/logger.ts';
 import type { DigestsConfig } from '../../schemas/digest.schema.ts';
 import type { SiteConfig } from '../../schemas/index.ts';
 import type { DigestPeriod } from '../digest/digest-period.ts';
-import type { DigestLedger } from './digest-ledger.ts';
+import type { DigestLedger } from '../../storage/digest-runs-table.ts';
 import { describeDelivery, type Deliver } from './deliver-digest.ts';
 import { planDigestRun } from './plan-digest-run.ts';
 

@@ -1,11 +1,11 @@
 /** The digest service: ticks the scheduler on a timer with the real report renderer and deliveries. */
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import type { RevisitConfig } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
 import { digestFolderRoot } from '../../schemas/digest.schema.ts';
 import { buildDigestPdf, collectDigestData, summarizeChanges } from '../digest/index.ts';
 import { createDeliver } from './deliver-digest.ts';
-import { DigestLedger } from './digest-ledger.ts';
+import { DigestLedger } from '../../storage/digest-runs-table.ts';
 import { DigestScheduler } from './digest-scheduler.ts';
 
 export interface RunningScheduler {

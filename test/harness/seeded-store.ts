@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../common/config.ts';
 import { generateEncryptionKeys } from '../../identity-registry/index.ts';
-import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
+import { openRuntime, type Runtime } from '../../runtime/open-runtime.ts';
 import { hashApiKey } from '../../analytics-api/index.ts';
 import { truthOf } from '../../simulator/score-store-reports.ts';
 import { seedSimulatedStore, type SeededStore } from '../../simulator/seed-simulated-store.ts';

@@ -6,12 +6,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClickHouseClient, type ClickHouseClient } from '../../common/clickhouse/create-clickhouse-client.ts';
+import { createClickHouseClient, type ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { loadConfig, type RevisitConfig } from '../../common/config.ts';
 import { createApp, hashApiKey } from '../../analytics-api/index.ts';
-import { ClickHouseVisitSink } from '../../reid-worker/visits/clickhouse-visit-sink.ts';
-import { randomInt, seededRandom, type Random } from '../../cli/demo/seeded-random.ts';
-import { applyMigrations, type Sighting } from '../../schemas/index.ts';
+import { VisitMaintainer } from '../../reid-worker/visits/visit-maintainer.ts';
+import { randomInt, seededRandom, type Random } from '../../common/seeded-random.ts';
+import { type Sighting } from '../../schemas/index.ts';
+import { applyMigrations } from '../../storage/clickhouse/apply-migrations.ts';
 
 /** Keys: every site of sim, only s2 of sim, the other tenant, and sim keys with the higher roles. */
 export const SMALL_KEYS = { all: 'small-key-sim-all', s2only: 'small-key-sim-s2', other: 'small-key-other', integrator: 'small-key-sim-integrator', admin: 'small-key-sim-admin' } as const;
@@ -114,11 +115,10 @@ export async function startSmallCountsStore(overrides: { minCount?: number } = {
   const clickhouse = await createClickHouseClient(config);
   try {
     await applyMigrations(clickhouse);
-    const sink = new ClickHouseVisitSink(clickhouse, config, { sweepIntervalMs: 0 });
+    const sink = new VisitMaintainer(clickhouse, config);
     const sightings = [...planSite('s1', 14, 1, 7), ...planSite('s2', 3, 0.5, 8), ...planSite('x1', 3, 2, 9)].sort((a, b) => a.tStartMs - b.tStartMs);
-    for (let i = 0; i < sightings.length; i += 500) await sink.write(sightings.slice(i, i + 500));
+    for (let i = 0; i < sightings.length; i += 500) await sink.update(sightings.slice(i, i + 500));
     await sink.sweep();
-    sink.stop();
     const days = Array.from({ length: 14 }, (_, d) => new Date(FIRST_DAY + d * 86_400_000).toISOString().slice(0, 10));
     return {
       config,

@@ -37,7 +37,6 @@ const ROUTES: Array<{ name: string; method: Method; path: (site: string) => stri
   ...REPORT_ENDPOINTS.map((e) => ({ name: `report ${e.name}`, method: 'GET' as const, path: (s: string) => `/api/v1/sites/${s}/reports/${e.name}?${range}`, role: 'viewer' as const, ok: 200 })),
   ...REPORT_ENDPOINTS.map((e) => ({ name: `report ${e.name} csv`, method: 'GET' as const, path: (s: string) => `/api/v1/sites/${s}/reports/${e.name}?${range}&format=csv`, role: 'viewer' as const, ok: 200 })),
   ...CHART_ENDPOINTS.map((e) => ({ name: `chart ${e.name}`, method: 'GET' as const, path: (s: string) => `/api/v1/sites/${s}/charts/${e.name}?${range}`, role: 'viewer' as const, ok: 200 })),
-  { name: 'legacy footfall', method: 'GET', path: (s) => `/api/v1/sites/${s}/footfall?${range}`, role: 'viewer', ok: 200 },
   { name: 'face upload', method: 'POST', path: (s) => `/api/v1/sites/${s}/cameras/entrance/faces`, role: 'integrator', ok: 202 },
   { name: 'embedding upload', method: 'POST', path: (s) => `/api/v1/sites/${s}/cameras/entrance/embeddings`, role: 'integrator', ok: 202 },
   // Past the scope and role checks the erasure handler refuses a text body: proof the checks let it through.
@@ -47,12 +46,12 @@ const ROUTES: Array<{ name: string; method: Method; path: (site: string) => stri
 const RANK = { viewer: 0, integrator: 1, admin: 2 };
 const ROLE_OF: Record<Key, keyof typeof RANK> = { all: 'viewer', s2only: 'viewer', other: 'viewer', integrator: 'integrator', admin: 'admin' };
 
-/** What a key asking about a site must get: the site's existence is only ever told to its own tenant. */
+/** What a key asking about a site must get: a site's existence is only ever told to keys that may read it. */
 function expected(route: (typeof ROUTES)[number], key: Key, site: string): { status: number; code?: string } {
   const tenant = key === 'other' ? 'other' : 'sim';
   const siteTenant = { s1: 'sim', s2: 'sim', x1: 'other' }[site];
   if (siteTenant !== tenant) return { status: 404, code: 'unknown_site' };
-  if (key === 's2only' && site !== 's2') return { status: 403, code: 'forbidden' };
+  if (key === 's2only' && site !== 's2') return { status: 404, code: 'unknown_site' };
   if (RANK[ROLE_OF[key]] < RANK[route.role]) return { status: 403, code: 'forbidden' };
   return { status: route.ok };
 }

@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { createClickHouseClient, type ClickHouseClient } from '../../common/clickhouse/create-clickhouse-client.ts';
+import { createClickHouseClient, type ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { loadConfig, type RevisitConfig } from '../../common/config.ts';
-import { applyMigrations, type Sighting } from '../../schemas/index.ts';
-import { ClickHouseVisitSink } from '../../reid-worker/visits/clickhouse-visit-sink.ts';
+import { type Sighting } from '../../schemas/index.ts';
+import { applyMigrations } from '../../storage/clickhouse/apply-migrations.ts';
+import { VisitMaintainer } from '../../reid-worker/visits/visit-maintainer.ts';
 import { createApp, hashApiKey, serveApi, type RunningApi } from '../../analytics-api/index.ts';
 import { openBiService, type BiService } from '../../analytics-api/bi/open-bi-service.ts';
 import { cityHash128 } from '../../analytics-api/bi/compression/city-hash-128.ts';
@@ -46,10 +47,10 @@ before(async () => {
   }, {});
   clickhouse = await createClickHouseClient(config);
   await applyMigrations(clickhouse);
-  const sink = new ClickHouseVisitSink(clickhouse, config, { sweepIntervalMs: 0 });
+  const sink = new VisitMaintainer(clickhouse, config);
   // Tenant a: 7 visitors at 09:00 (shown), 3 at 11:00 and 2 at 12:00 (suppressed; two small hours,
   // so 09:00 needs no cover against the day's total). Tenant b: 9 at 09:00.
-  await sink.write([...visitors('a-1', 'a9', 7, T0), ...visitors('a-1', 'a11', 3, T0 + 2 * 3600_000), ...visitors('a-1', 'a12', 2, T0 + 3 * 3600_000), ...visitors('b-1', 'b9', 9, T0)]);
+  await sink.update([...visitors('a-1', 'a9', 7, T0), ...visitors('a-1', 'a11', 3, T0 + 2 * 3600_000), ...visitors('a-1', 'a12', 2, T0 + 3 * 3600_000), ...visitors('b-1', 'b9', 9, T0)]);
   await sink.sweep();
   biService = await openBiService(config, clickhouse);
   app = createApp({ config, clickhouse, bi: biService });

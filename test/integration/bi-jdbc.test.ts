@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { createClickHouseClient, type ClickHouseClient } from '../../common/clickhouse/create-clickhouse-client.ts';
+import { createClickHouseClient, type ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { loadConfig } from '../../common/config.ts';
-import { applyMigrations, type Sighting } from '../../schemas/index.ts';
-import { ClickHouseVisitSink } from '../../reid-worker/visits/clickhouse-visit-sink.ts';
+import { type Sighting } from '../../schemas/index.ts';
+import { applyMigrations } from '../../storage/clickhouse/apply-migrations.ts';
+import { VisitMaintainer } from '../../reid-worker/visits/visit-maintainer.ts';
 import { hashApiKey, serveApi, type RunningApi } from '../../analytics-api/index.ts';
 
 const KEY = 'bi-jdbc-key-tenant-a';
@@ -38,8 +39,8 @@ before(async () => {
     observationId: `${site}-${i}-${k}`, siteId: site, cameraId: k ? 'checkout' : 'entrance', identityId: `${site}-${i}`,
     tStartMs: T0 + i * 1000 + dt, tEndMs: T0 + i * 1000 + dt + 2000, similarity: 0.9, isNewIdentity: false, quality: 0.9, modelId: 'm', label: '',
   }))).flat();
-  const sink = new ClickHouseVisitSink(clickhouse, config, { sweepIntervalMs: 0 });
-  await sink.write([...sightings('a-1', 7), ...sightings('b-1', 9)]);
+  const sink = new VisitMaintainer(clickhouse, config);
+  await sink.update([...sightings('a-1', 7), ...sightings('b-1', 9)]);
   await sink.sweep();
   api = await serveApi({ config, clickhouse });
   mkdirSync(join(JDBC_DIR, 'classes'), { recursive: true });

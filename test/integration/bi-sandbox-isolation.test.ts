@@ -110,6 +110,28 @@ test('only the four BI tables exist, and nothing can be written', async () => {
   assert.match(await run("INSERT INTO bi_dwell_daily VALUES ('s2', 1)"), /^error 164/);
 });
 
+test('an engine starts when the configuration file sits beside the key file (/etc/revisit/ holding both), and reads neither', async () => {
+  const etc = mkdtempSync(join(tmpdir(), 'revisit-bi-iso-etc-'));
+  const keysFile = join(etc, 'keys.json');
+  const besideKeys = join(etc, 'revisit.json');
+  writeFileSync(keysFile, CANARY);
+  writeFileSync(besideKeys, CANARY);
+  const config = loadConfig({ dataDir, encryption: { keysFile } }, {});
+  const engine = await BiSandbox.start({ isolation, hidden: hiddenPaths(config, besideKeys), limits: config.bi.limits, logger: createLogger('test') });
+  try {
+    for (const file of [keysFile, besideKeys]) {
+      const result = await engine.query(`SELECT file('${file}')`, 'TabSeparated', false).then(
+        async (r) => Buffer.from((await engine.read(r.id)) ?? []).toString(),
+        (e: unknown) => `error ${(e as BiError).code}`,
+      );
+      assert.ok(!result.includes(CANARY), file);
+    }
+  } finally {
+    await engine.stop();
+    rmSync(etc, { recursive: true, force: true });
+  }
+});
+
 test("the engine's environment and process table hold no secret of the API process", async () => {
   const env = await run("SELECT file('/proc/self/environ')");
   assert.doesNotMatch(env, /^error/);

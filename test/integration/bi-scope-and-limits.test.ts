@@ -6,10 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createClickHouseClient, type ClickHouseClient } from '../../common/clickhouse/create-clickhouse-client.ts';
+import { createClickHouseClient, type ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { loadConfig } from '../../common/config.ts';
-import { applyMigrations, type Sighting } from '../../schemas/index.ts';
-import { ClickHouseVisitSink } from '../../reid-worker/visits/clickhouse-visit-sink.ts';
+import { type Sighting } from '../../schemas/index.ts';
+import { applyMigrations } from '../../storage/clickhouse/apply-migrations.ts';
+import { VisitMaintainer } from '../../reid-worker/visits/visit-maintainer.ts';
 import { createApp, hashApiKey } from '../../analytics-api/index.ts';
 import { openBiService, type BiService } from '../../analytics-api/bi/open-bi-service.ts';
 
@@ -40,8 +41,8 @@ before(async () => {
   }, {});
   clickhouse = await createClickHouseClient(config);
   await applyMigrations(clickhouse);
-  const sink = new ClickHouseVisitSink(clickhouse, config, { sweepIntervalMs: 0 });
-  await sink.write([...visitors('a-1', 'a1', 7, T0), ...visitors('a-2', 'a2', 6, T0 + 3600_000), ...visitors('b-1', 'b1', 9, T0)]);
+  const sink = new VisitMaintainer(clickhouse, config);
+  await sink.update([...visitors('a-1', 'a1', 7, T0), ...visitors('a-2', 'a2', 6, T0 + 3600_000), ...visitors('b-1', 'b1', 9, T0)]);
   await sink.sweep();
   // 60 days × 12 hours of visits at a-2: ~720 hourly rows, enough for a cross join no limit lets finish.
   await clickhouse.command({

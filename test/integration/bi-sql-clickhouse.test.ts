@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClickHouseClient, type ClickHouseClient } from '../../common/clickhouse/create-clickhouse-client.ts';
+import { createClickHouseClient, type ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { loadConfig } from '../../common/config.ts';
 import { ATTACK_CORPUS, TABLE_FUNCTIONS } from '../../analytics-api/bi/sql/attack-corpus.ts';
 import { ALLOWED_AGGREGATE_FUNCTIONS, ALLOWED_SCALAR_FUNCTIONS, ALLOWED_TYPES, BI_TABLES } from '../../analytics-api/bi/sql/bi-allow-list.ts';

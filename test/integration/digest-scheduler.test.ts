@@ -6,14 +6,15 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { createClickHouseClient, type ClickHouseClient } from '../../common/clickhouse/create-clickhouse-client.ts';
+import { createClickHouseClient, type ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { pino } from 'pino';
 import { createLogger, type Logger } from '../../common/logger.ts';
-import { applyMigrations, type SiteConfig } from '../../schemas/index.ts';
+import { type SiteConfig } from '../../schemas/index.ts';
+import { applyMigrations } from '../../storage/clickhouse/apply-migrations.ts';
 import { digestsConfigSchema, type DigestSchedule } from '../../schemas/digest.schema.ts';
 import { buildDigestPdf, collectDigestData, summarizeChanges } from '../../reports/digest/index.ts';
 import { createDeliver } from '../../reports/schedule/deliver-digest.ts';
-import { DigestLedger } from '../../reports/schedule/digest-ledger.ts';
+import { DigestLedger } from '../../storage/digest-runs-table.ts';
 import { DigestScheduler } from '../../reports/schedule/digest-scheduler.ts';
 import { findFreePort } from '../../common/process/find-free-port.ts';
 

@@ -10,12 +10,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadConfig, type RevisitConfig } from '../../common/config.ts';
-import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
+import { openRuntime, type Runtime } from '../../runtime/open-runtime.ts';
 import type { Subscription } from '../../common/bus/bus.ts';
+import { encodeCentroid } from '../../identity-registry/centroid-code.ts';
+import { unpackIdentityRecord } from '../../identity-registry/identity-record.ts';
 import { loadCentroidCipher } from '../../identity-registry/index.ts';
 import { FacePipeline, ingestImages, ObservationPublisher, decodeImage } from '../../ingest/index.ts';
 import { eraseFace } from '../../reid-worker/erasure/index.ts';
-import { messageLimits, startReidWorker } from '../../reid-worker/index.ts';
+import { startReidWorker } from '../../reid-worker/index.ts';
+import { messageLimits } from '../../schemas/index.ts';
 import { personImages } from '../harness/faces-dir.ts';
 
 const SITE = 'at-rest';
@@ -59,7 +62,9 @@ async function ingest(files: string[], cameraId: string): Promise<string[]> {
   return (await rows.json<{ identity_id: string }>()).map((r) => r.identity_id);
 }
 
-const identityKey = (id: string) => `${config.redis.keyPrefix}:{${SITE}}:id:${id}`;
+/** One string per identity: counters, then the sealed centroid code (identity-registry/identity-record.ts). */
+const recordKey = (id: string) => `${config.redis.keyPrefix}:{${SITE}}:rec:${id}`;
+const sealedOf = (record: Buffer) => Buffer.from(unpackIdentityRecord(record).sealedCentroid);
 
 /** Every file under `dir`, recursively (sockets and other non-files skipped). */
 function filesUnder(dir: string): string[] {
@@ -97,8 +102,8 @@ function sealedVersions(identityId: string): Buffer[] {
   const out: Buffer[] = [];
   for (const file of readdirSync(aofDir).filter((f) => f.endsWith('.incr.aof'))) {
     for (const [command, key, ...pairs] of aofCommands(readFileSync(join(aofDir, file)))) {
-      if (command.toString().toUpperCase() !== 'HSET' || key.toString() !== identityKey(identityId)) continue;
-      for (let i = 0; i < pairs.length; i += 2) if (pairs[i].toString() === 'c') out.push(Buffer.from(pairs[i + 1]));
+      if (command.toString().toUpperCase() !== 'SET' || key.toString() !== recordKey(identityId)) continue;
+      out.push(sealedOf(pairs[0]));
     }
   }
   return out;
@@ -123,10 +128,11 @@ function windows(what: string, bytes: Buffer): Needle[] {
   return [...starts].map((s) => ({ what: `${what} bytes ${s}..${s + WINDOW}`, bytes: bytes.subarray(s, s + WINDOW) }));
 }
 
-/** Every rendering of a plain centroid a code path could write: float32 and float64 bytes, JSON and float32 text. */
-function plainNeedles(what: string, centroid: Float32Array): Needle[] {
+/** Every rendering of a plain centroid a code path could write: its int8 code (as stored), float32 and float64 bytes, JSON and float32 text. */
+function plainNeedles(what: string, centroid: Float32Array, code = encodeCentroid(centroid)): Needle[] {
   const head = Array.from(centroid.subarray(0, 4));
   return [
+    ...windows(`${what} int8 code`, Buffer.from(code)),
     ...windows(`${what} float32`, Buffer.from(centroid.buffer, centroid.byteOffset, centroid.byteLength)),
     ...windows(`${what} float64`, Buffer.from(Float64Array.from(centroid).buffer)),
     { what: `${what} as JSON`, bytes: Buffer.from(head.join(',')) },
@@ -160,11 +166,11 @@ test('after an erasure no version of the erased centroid, sealed or plain, is le
   for (const id of erasedIds) {
     for (const [v, sealed] of sealedVersions(id).entries()) {
       versions++;
-      erasedNeedles.push(...windows(`${id} v${v} sealed`, sealed), ...plainNeedles(`${id} v${v} plain`, cipher.open(sealed, SITE, `${SITE}/${id}`)));
+      erasedNeedles.push(...windows(`${id} v${v} sealed`, sealed), ...plainNeedles(`${id} v${v} plain`, cipher.open(sealed, SITE, `${SITE}/${id}`), cipher.openCode(sealed, SITE, `${SITE}/${id}`)));
     }
   }
   assert.ok(versions >= 3, `every save left a version in the append-only file (found ${versions})`);
-  const current = await redis.hgetBuffer(identityKey([...erasedIds][0]), 'c');
+  const current = sealedOf((await redis.getBuffer(recordKey([...erasedIds][0])))!);
   assert.ok(current && erasedNeedles.some((n) => current.includes(n.bytes)), 'the live blob is one of the versions found');
 
   const sealedOnly = erasedNeedles.filter((n) => n.what.includes('sealed'));
@@ -174,13 +180,13 @@ test('after an erasure no version of the erased centroid, sealed or plain, is le
   assert.deepEqual(scan(plainOnly), [], 'a plain centroid is never on disk, not even before');
 
   const face = await pipeline.embedPrimaryFace(await decodeImage(person[4]));
-  const result = await eraseFace({ siteId: SITE, embedding: face!.embedding }, { store: runtime.store, clickhouse: runtime.clickhouse, minCosine: config.privacy.erasureMinCosine });
+  const result = await eraseFace({ siteId: SITE, embedding: face!.embedding }, { store: runtime.store, clickhouse: runtime.clickhouse, registryLock: runtime.registryLock, minCosine: config.privacy.erasureMinCosine });
   assert.deepEqual(new Set(result.identities.map((m) => m.identityId)), erasedIds);
   assert.deepEqual(result.disk, { complete: true, detail: 'append-only file rewritten' });
 
   assert.deepEqual(scan(erasedNeedles), [], 'no byte sequence of the erased centroids remains');
-  const kept = await redis.hgetBuffer(identityKey(keptId), 'c');
-  const keptFound = scan(windows('kept sealed', kept!));
+  const kept = sealedOf((await redis.getBuffer(recordKey(keptId)))!);
+  const keptFound = scan(windows('kept sealed', kept));
   assert.ok(keptFound.length > 0 && keptFound.every((f) => f.file.startsWith('data/redis/appendonlydir/')), 'the kept identity is still in the rewritten file');
   assert.deepEqual(scan(plainNeedles('kept plain', (await runtime.store.loadSite(SITE))[0].centroid)), [], 'its plain centroid is not on disk');
 });

@@ -68,7 +68,7 @@ test('erasing a face removes every identity of that person, their sightings and 
   const face = await env.pipeline.embedPrimaryFace(await decodeImage(person[3]));
   const result = await eraseFace(
     { siteId: SITE, embedding: face!.embedding },
-    { store: env.runtime.store, clickhouse: env.runtime.clickhouse, minCosine: env.runtime.config.privacy.erasureMinCosine },
+    { store: env.runtime.store, clickhouse: env.runtime.clickhouse, registryLock: env.runtime.registryLock, minCosine: env.runtime.config.privacy.erasureMinCosine },
   );
   assert.deepEqual(new Set(result.identities.map((m) => m.identityId)), personIds, 'exactly the person\'s identities');
   assert.equal(result.rowsDeleted.sightings, 3);

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { FacePipeline } from '../../ingest/face/index.ts';
 import { embedLabelledFolder, type LabelledFace } from '../../reid-worker/eval/embed-labelled-folder.ts';
-import { replaySightings } from '../../reid-worker/eval/replay-sightings.ts';
+import { EXACT_INDEX, replaySightings } from '../../reid-worker/eval/replay-sightings.ts';
 import { naivePolicy, resolvePolicy } from '../../reid-worker/match/match-policy.ts';
 import { facesDir, personImages } from '../harness/faces-dir.ts';
 
@@ -56,6 +56,18 @@ describe('eval reid on real faces', () => {
     }
     assert.ok(engineF1 > naiveF1, `summed BCubed F1: engine ${engineF1} vs naive ${naiveF1}`);
     assert.ok(engineErr < naiveErr, `summed |count error|: engine ${engineErr} vs naive ${naiveErr}`);
+  });
+
+  test('the worker\'s int8 index gives the identities float32 exact search gives (BCubed F1 within 0.001)', (t) => {
+    for (const [set, faces] of sets) {
+      for (const threshold of THRESHOLDS) {
+        const policy = resolvePolicy({ matchMinCosine: threshold });
+        const scaled = replaySightings(faces, { seed: 1, policy }).scores;
+        const exact = replaySightings(faces, { seed: 1, policy, index: EXACT_INDEX }).scores;
+        t.diagnostic(`${set} t=${threshold}: BCubed F1 int8 ${scaled.bcubed_f1.toFixed(4)} exact ${exact.bcubed_f1.toFixed(4)}; ids ${scaled.created_ids} vs ${exact.created_ids}`);
+        assert.ok(Math.abs(scaled.bcubed_f1 - exact.bcubed_f1) <= 0.001, `${set} t=${threshold}: ${scaled.bcubed_f1} vs ${exact.bcubed_f1}`);
+      }
+    }
   });
 
   test('at the calibrated default both sets are re-identified without a wrong merge or split', () => {

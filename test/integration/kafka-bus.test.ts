@@ -1,6 +1,6 @@
 /** Runs the shared bus contract against the Kafka adapter on a real broker. */
 import { after, before } from 'node:test';
-import { runBusContract } from '../../common/bus/bus-contract.ts';
+import { runBusContract } from '../contracts/bus-contract.ts';
 import { createKafkaBus } from '../../common/bus/kafka-bus.ts';
 import { uniqueName, useKafka, type KafkaService } from '../harness/services.ts';
 

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../common/config.ts';
 import { generateEncryptionKeys } from '../../identity-registry/index.ts';
-import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
+import { openRuntime, type Runtime } from '../../runtime/open-runtime.ts';
 import type { Subscription } from '../../common/bus/bus.ts';
 import type { RevisitConfigInput } from '../../schemas/index.ts';
-import { messageLimits, startReidWorker } from '../../reid-worker/index.ts';
+import { startReidWorker } from '../../reid-worker/index.ts';
+import { messageLimits } from '../../schemas/index.ts';
 import { FacePipeline, ObservationPublisher } from '../../ingest/index.ts';
 import { startLocalRedis } from '../../common/redis/local-redis-server.ts';
 

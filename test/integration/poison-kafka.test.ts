@@ -11,12 +11,12 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import type { Subscription } from '../../common/bus/bus.ts';
 import { loadConfig } from '../../common/config.ts';
 import { generateEncryptionKeys } from '../../identity-registry/index.ts';
-import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
-import { seededRandom } from '../../cli/demo/seeded-random.ts';
+import { openRuntime, type Runtime } from '../../runtime/open-runtime.ts';
+import { seededRandom } from '../../common/seeded-random.ts';
 import { buildObservation } from '../../ingest/index.ts';
-import { messageLimits, startReidWorker } from '../../reid-worker/index.ts';
+import { startReidWorker } from '../../reid-worker/index.ts';
+import { messageLimits, encodeFaceObservation, type FaceObservation } from '../../schemas/index.ts';
 import { randomUnit } from '../../reid-worker/index/synthetic-embeddings.ts';
-import { encodeFaceObservation, type FaceObservation } from '../../schemas/index.ts';
 import { FaceObservationSchema } from '../../schemas/gen/revisit/v1/face_observation_pb.ts';
 import { uniqueName, useKafka, useRedis, type KafkaService, type RedisService } from '../harness/services.ts';
 

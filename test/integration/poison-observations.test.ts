@@ -14,14 +14,16 @@ import { loadConfig } from '../../common/config.ts';
 import { generateEncryptionKeys } from '../../identity-registry/index.ts';
 import { createLogger } from '../../common/logger.ts';
 import { deadLettersTotal } from '../../common/metrics.ts';
-import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
-import { seededRandom } from '../../cli/demo/seeded-random.ts';
-import { buildObservation, FacePipeline, MODEL_ID, ObservationPublisher } from '../../ingest/index.ts';
+import { openRuntime, type Runtime } from '../../runtime/open-runtime.ts';
+import { seededRandom } from '../../common/seeded-random.ts';
+import { buildObservation, FacePipeline, ObservationPublisher } from '../../ingest/index.ts';
+import { MODEL_ID } from '../../models/index.ts';
 import { createUploadApp } from '../../ingest/upload/index.ts';
-import { ClickHouseSightingSink, ClickHouseVisitSink, createObservationBatchHandler, DeadLetterSink, messageLimits, SiteStateCache, type SightingSink } from '../../reid-worker/index.ts';
+import { createObservationBatchHandler, DeadLetterSink, RegistryLock, SightingTopicSink, SiteStateCache, VisitMaintainer } from '../../reid-worker/index.ts';
+import { insertSightings } from '../../storage/sightings-table.ts';
+import { messageLimits, decodeFaceObservation, encodeFaceObservation, type FaceObservation, type Sighting } from '../../schemas/index.ts';
 import { randomUnit } from '../../reid-worker/index/synthetic-embeddings.ts';
 import { matchPolicyFromConfig } from '../../reid-worker/match/match-policy.ts';
-import { decodeFaceObservation, encodeFaceObservation, type FaceObservation, type Sighting } from '../../schemas/index.ts';
 import { FaceObservationSchema } from '../../schemas/gen/revisit/v1/face_observation_pb.ts';
 import { uniqueName, useRedis, type RedisService } from '../harness/services.ts';
 
@@ -48,17 +50,28 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** The worker's batch handler on the real stores, with `guard` as the first sink. */
-function handlerWith(guard: SightingSink) {
+/** The worker's batch handler on the real stores, with `guard` run first when sightings are saved. */
+function handlerWith(guard: { write(sightings: Sighting[]): Promise<void> }) {
   const { config, store, clickhouse, bus } = runtime;
   const logger = createLogger('poison-test');
+  const visits = new VisitMaintainer(clickhouse, config);
+  const topic = new SightingTopicSink(bus, config.topics.sightings);
   return createObservationBatchHandler({
     limits: messageLimits(config),
     policy: matchPolicyFromConfig(config.matching),
     sites: new SiteStateCache(store, config.matching.embeddingDim),
     store,
-    sinks: [guard, new ClickHouseSightingSink(clickhouse), new ClickHouseVisitSink(clickhouse, config, { sweepIntervalMs: 0 })],
+    steps: {
+      saveUnidentified: async () => {},
+      saveSightings: async (sightings) => {
+        await guard.write(sightings);
+        await insertSightings(clickhouse, sightings);
+      },
+      updateVisits: (sightings) => visits.update(sightings),
+      publishSightings: (sightings) => topic.write(sightings),
+    },
     deadLetters: new DeadLetterSink(bus, config.topics.deadLetters, clickhouse, logger),
+    registryLock: new RegistryLock(),
     logger,
   });
 }

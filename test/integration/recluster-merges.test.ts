@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import type { Subscription } from '../../common/bus/bus.ts';
 import { buildObservation, ObservationPublisher } from '../../ingest/index.ts';
-import { messageLimits, startReidWorker } from '../../reid-worker/index.ts';
+import { startReidWorker } from '../../reid-worker/index.ts';
+import { messageLimits, decodeIdentityMerge, type FaceObservation, type IdentityMergeEvent } from '../../schemas/index.ts';
 import { mergeIdentities } from '../../reid-worker/match/merge-identities.ts';
-import { VISIT_AGGREGATES } from '../../reid-worker/visits/rebuild-visit-aggregates.ts';
+import { VISIT_AGGREGATES } from '../../storage/visit-aggregates-table.ts';
 import { queryFootfall, queryReturningVisitors, type ReportRange } from '../../reports/index.ts';
-import { decodeIdentityMerge, type FaceObservation, type IdentityMergeEvent } from '../../schemas/index.ts';
 import { openEmbeddedWorker, type EmbeddedWorker } from './open-embedded-worker.ts';
 
 const SEC = 1000;
@@ -108,7 +108,7 @@ test('a split person is merged by the periodic pass: one identity, one visitor, 
   assert.deepEqual(identities.map((i) => i.identityId), [to], 'one identity left in Redis');
   assert.equal(identities[0].sightings, 3);
   const prefix = env.runtime.config.redis.keyPrefix;
-  assert.equal(await redis.exists(`${prefix}:{${site}}:id:${from}`), 0);
+  assert.equal(await redis.exists(`${prefix}:{${site}}:rec:${from}`), 0);
   assert.deepEqual(await env.runtime.store.pendingMerges(site), [], 'nothing left pending');
 
   assert.deepEqual((await sightingIds(site)).map((s) => s.identity_id), [to, to, to], 'every sighting of the person carries the survivor');

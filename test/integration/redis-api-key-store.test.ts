@@ -1,5 +1,5 @@
 import { after } from 'node:test';
-import { runApiKeyStoreContract } from '../../analytics-api/keys/api-key-store-contract.ts';
+import { runApiKeyStoreContract } from '../contracts/api-key-store-contract.ts';
 import { RedisApiKeyStore } from '../../analytics-api/keys/redis-api-key-store.ts';
 import { uniqueName, useRedis, type RedisService } from '../harness/services.ts';
 

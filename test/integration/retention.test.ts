@@ -4,7 +4,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { FacePipeline, ingestImages, ObservationPublisher } from '../../ingest/index.ts';
-import { ClickHouseSightingSink, messageLimits } from '../../reid-worker/index.ts';
+import { insertSightings } from '../../storage/sightings-table.ts';
+import { messageLimits } from '../../schemas/index.ts';
 import { personImages } from '../harness/faces-dir.ts';
 import { openEmbeddedWorker, type EmbeddedWorker } from './open-embedded-worker.ts';
 
@@ -54,7 +55,7 @@ async function identityAt(file: string): Promise<string> {
 test('within retention the same face keeps its id; after it, the old identity is gone and the face gets a new id', async () => {
   const photos = personImages('deepface', 'p03');
   const first = await identityAt(photos[0]);
-  const key = `${env.runtime.config.redis.keyPrefix}:{${SITE}}:id:${first}`;
+  const key = `${env.runtime.config.redis.keyPrefix}:{${SITE}}:rec:${first}`;
   const ttl = await redis.pttl(key);
   assert.ok(ttl > 23 * HOUR_MS && ttl <= 24 * HOUR_MS, `identity key TTL is the retention (got ${ttl} ms)`);
 
@@ -74,11 +75,11 @@ test('sightings older than their retention are dropped by the table TTL; recent 
   const sighting = (observationId: string, siteId: string, t: number) => ({
     observationId, siteId, cameraId: 'c', identityId: 'x', tStartMs: t, tEndMs: t, similarity: 0, isNewIdentity: true, quality: 1, modelId: 'm', label: '',
   });
-  await new ClickHouseSightingSink(env.runtime.clickhouse, (site) => (site === 'short' ? 7 : 30)).write([
-    sighting('ttl-old', SITE, days(31)),
-    sighting('ttl-recent', SITE, days(29)),
-    sighting('ttl-short', 'short', days(8)),
-  ]);
+  await insertSightings(
+    env.runtime.clickhouse,
+    [sighting('ttl-old', SITE, days(31)), sighting('ttl-recent', SITE, days(29)), sighting('ttl-short', 'short', days(8))],
+    (site) => (site === 'short' ? 7 : 30),
+  );
   await env.runtime.clickhouse.command({ query: 'OPTIMIZE TABLE sightings FINAL' });
   const rows = await env.runtime.clickhouse.query({ query: "SELECT observation_id FROM sightings WHERE observation_id LIKE 'ttl-%'", format: 'JSONEachRow' });
   assert.deepEqual((await rows.json<{ observation_id: string }>()).map((r) => r.observation_id), ['ttl-recent']);

@@ -12,17 +12,20 @@ import type { Bus, Subscription } from '../../common/bus/bus.ts';
 import { createKafkaBus } from '../../common/bus/kafka-bus.ts';
 import { loadConfig } from '../../common/config.ts';
 import { generateEncryptionKeys } from '../../identity-registry/index.ts';
-import { openRuntime, type Runtime } from '../../common/open-runtime.ts';
+import { openRuntime, type Runtime } from '../../runtime/open-runtime.ts';
 import { startLocalRedis, type LocalRedisServer } from '../../common/redis/local-redis-server.ts';
-import { seededRandom } from '../../cli/demo/seeded-random.ts';
-import { MODEL_ID, MODEL_VERSION, ObservationPublisher } from '../../ingest/index.ts';
+import { seededRandom } from '../../common/seeded-random.ts';
+import { ObservationPublisher } from '../../ingest/index.ts';
+import { MODEL_ID, MODEL_VERSION } from '../../models/index.ts';
 import { busDownObservationsTotal } from '../../ingest/ingest-metrics.ts';
-import { messageLimits, startReidWorker } from '../../reid-worker/index.ts';
+import { startReidWorker } from '../../reid-worker/index.ts';
+import { messageLimits } from '../../schemas/index.ts';
 import { randomUnit, samePerson } from '../../reid-worker/index/synthetic-embeddings.ts';
 import type { FaceObservation } from '../../schemas/index.ts';
-import { printTable, type Row } from '../../bench/print-table.ts';
+import { printTable, type Row } from '../../common/print-table.ts';
 import { startKafkaBroker, type KafkaBroker } from '../harness/kafka-broker.ts';
 import { uniqueName } from '../harness/unique-name.ts';
+import { foldedSightings } from '../harness/registry-sightings.ts';
 
 const SITES = ['fault-kafka', 'fault-redis', 'fault-clickhouse'];
 const PEOPLE = 40;
@@ -100,14 +103,6 @@ async function handled(siteId: string): Promise<number> {
   return (await redis.keys(`${keyPrefix}:{${siteId}}:obs:*`)).length;
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
 /**
  * Publishes a site's stream in paced chunks; once a third has been handled, `inject` runs
  * alongside the rest of the stream. Then waits until the worker has committed everything.
@@ -160,8 +155,7 @@ async function assertExactlyOnce(t: TestContext, fault: string, siteId: string, 
   const visits = await count(`SELECT count() AS n FROM visits FINAL WHERE ${where}`);
   const visitIds = await count(`SELECT uniqExact(visit_id) AS n FROM visits WHERE ${where}`);
   const visitSightings = await count(`SELECT sum(sightings) AS n FROM visits FINAL WHERE ${where}`);
-  let folded = 0;
-  for (const id of await redis.zrange(`${keyPrefix}:{${siteId}}:ids`, '0', '-1')) folded += Number(await redis.hget(`${keyPrefix}:{${siteId}}:id:${id}`, 'n'));
+  const folded = await foldedSightings(redis, keyPrefix, siteId);
 
   const row = { fault, sent: PER_SITE, 'handled at fault': injected.atFault, 'fault s': injected.faultMs / 1000, 'camera buffered': injected.cameraBuffered, sightings, 'rows (raw)': rawRows, 'two ids': twoIdentities, identities, visits, 'visit sightings': visitSightings, 'registry n': folded };
   outcomes.push(row);

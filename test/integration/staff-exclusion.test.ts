@@ -5,7 +5,6 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { Redis } from 'ioredis';
 import { ingestImages } from '../../ingest/index.ts';
 import { enrollFaces } from '../../reid-worker/exclusion/index.ts';
-import { queryFootfallByHour } from '../../reports/index.ts';
 import { FaceObservationSchema } from '../../schemas/gen/revisit/v1/face_observation_pb.ts';
 import { personImages } from '../harness/faces-dir.ts';
 import { openFaceWorker, type FaceWorker } from './open-embedded-worker.ts';
@@ -52,9 +51,9 @@ test('an enrolled staff member is labelled, gets no identity, and is not counted
   assert.equal(customer.label, '');
   assert.equal(await env.runtime.store.countIdentities(SITE), 1, 'only the customer became an identity');
 
-  const footfall = await queryFootfallByHour(env.runtime.clickhouse, { siteId: SITE, fromMs: T - 3600_000, toMs: T + 3600_000, visitGapMs: 30 * 60_000 });
-  assert.equal(footfall.uniqueVisitors, 1, 'three sightings, two of them staff: one visitor');
-  assert.equal(footfall.visits, 1);
+  // Every report counts from the visits table: staff sightings make no visit there.
+  const visits = await env.runtime.clickhouse.query({ query: 'SELECT identity_id FROM visits FINAL WHERE site_id = {site:String}', query_params: { site: SITE }, format: 'JSONEachRow' });
+  assert.deepEqual(await visits.json(), [{ identity_id: customer.identity_id }], 'three sightings, two of them staff: one visitor, one visit');
 });
 
 test('the template is sealed with the site key: no plaintext vector in Redis, key id stored', async () => {

@@ -5,12 +5,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClickHouseClient, type ClickHouseClient } from '../../common/clickhouse/create-clickhouse-client.ts';
+import { createClickHouseClient, type ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { loadConfig, type RevisitConfig } from '../../common/config.ts';
-import { applyMigrations, UnidentifiedReason, type FaceObservation, type Sighting } from '../../schemas/index.ts';
-import { ClickHouseSightingSink } from '../../reid-worker/index.ts';
-import { ClickHouseUnidentifiedSink } from '../../reid-worker/sinks/clickhouse-unidentified-sink.ts';
-import { ClickHouseVisitSink } from '../../reid-worker/visits/clickhouse-visit-sink.ts';
+import { UnidentifiedReason, type FaceObservation, type Sighting } from '../../schemas/index.ts';
+import { applyMigrations } from '../../storage/clickhouse/apply-migrations.ts';
+import { VisitMaintainer } from '../../reid-worker/visits/visit-maintainer.ts';
+import { insertSightings } from '../../storage/sightings-table.ts';
+import { insertUnidentifiedTracks } from '../../storage/unidentified-tracks-table.ts';
 import { queryCaptureRate, queryDwellDistribution, queryFootfall, queryOccupancyNow, queryOccupancyOverDay, queryPathFunnel, queryReturningVisitors, queryTopPaths, queryTransitions, type ReportRange } from '../../reports/index.ts';
 
 const MIN = 60_000;
@@ -29,9 +30,10 @@ function s(identityId: string, tMs: number, cameraId: string, label = ''): Sight
   return { observationId: `o${seq++}`, siteId: 'shop', cameraId, identityId, tStartMs: tMs, tEndMs: tMs + 3000, similarity: 0.9, isNewIdentity: false, quality: 0.9, modelId: 'm', label };
 }
 
-/** The worker's order: sightings first, then visits. */
-async function deliver(sinks: [ClickHouseSightingSink, ClickHouseVisitSink], batch: Sighting[]) {
-  for (const sink of sinks) await sink.write(batch);
+/** The worker's order: sightings saved first, then visits updated. */
+async function deliver(visits: VisitMaintainer, batch: Sighting[]) {
+  await insertSightings(clickhouse, batch);
+  await visits.update(batch);
 }
 
 before(async () => {
@@ -47,7 +49,7 @@ after(async () => {
 });
 
 test('a store of two days: exact reports, idempotent under redelivery, staff and bounces excluded', async () => {
-  const sinks: [ClickHouseSightingSink, ClickHouseVisitSink] = [new ClickHouseSightingSink(clickhouse), new ClickHouseVisitSink(clickhouse, config, { now: () => nowMs, sweepIntervalMs: 0 })];
+  const visits = new VisitMaintainer(clickhouse, config, { now: () => nowMs });
   const day1 = [
     // a: entrance → zone → zone → checkout, 20 min
     s('a', DAY1, 'entrance'), s('a', DAY1 + 5 * MIN, 'zone'), s('a', DAY1 + 8 * MIN, 'zone'), s('a', DAY1 + 20 * MIN, 'checkout'),
@@ -58,18 +60,18 @@ test('a store of two days: exact reports, idempotent under redelivery, staff and
     // staff all morning
     s('staff-1', DAY1, 'zone', 'staff'), s('staff-1', DAY1 + 90 * MIN, 'checkout', 'staff'),
   ];
-  await deliver(sinks, day1.slice(0, 5));
-  await deliver(sinks, day1.slice(0, 5)); // redelivered
-  await deliver(sinks, day1.slice(5));
+  await deliver(visits, day1.slice(0, 5));
+  await deliver(visits, day1.slice(0, 5)); // redelivered
+  await deliver(visits, day1.slice(5));
   nowMs = DAY1 + 12 * 3600_000;
-  await sinks[1].sweep();
-  await sinks[1].sweep(); // a second sweep writes nothing new
+  await visits.sweep();
+  await visits.sweep(); // a second sweep writes nothing new
   // Day 2: a returns (15 min, entrance → zone), d is new (entrance → checkout, 6 min).
   const day2 = [s('a', DAY2, 'entrance'), s('a', DAY2 + 15 * MIN, 'zone'), s('d', DAY2 + 60 * MIN, 'entrance'), s('d', DAY2 + 66 * MIN, 'checkout')];
-  await deliver(sinks, day2);
-  await deliver(sinks, day2);
+  await deliver(visits, day2);
+  await deliver(visits, day2);
   nowMs = DAY2 + 12 * 3600_000;
-  await sinks[1].sweep();
+  await visits.sweep();
 
   const daily = await queryFootfall(clickhouse, RANGE, 'day');
   assert.deepEqual(daily.buckets, [
@@ -121,16 +123,15 @@ test('a store of two days: exact reports, idempotent under redelivery, staff and
 test('after a restart, open visits are recovered: stale ones close at start-up, live ones continue without double counting', async () => {
   const DAY3 = DAY2 + 24 * 3600_000;
   nowMs = DAY3;
-  const sighting = new ClickHouseSightingSink(clickhouse);
-  const first = new ClickHouseVisitSink(clickhouse, config, { now: () => nowMs, sweepIntervalMs: 0 });
+  const first = new VisitMaintainer(clickhouse, config, { now: () => nowMs });
   const e1 = s('e', DAY3, 'entrance');
   const f1 = s('f', DAY3 + 10 * MIN, 'entrance');
-  await deliver([sighting, first], [e1, f1]);
+  await deliver(first, [e1, f1]);
   // Crash. 40 min later: e's visit is stale, f's is live; f's batch is redelivered plus a new sighting.
   nowMs = DAY3 + 40 * MIN;
-  const restarted = new ClickHouseVisitSink(clickhouse, config, { now: () => nowMs, sweepIntervalMs: 0 });
+  const restarted = new VisitMaintainer(clickhouse, config, { now: () => nowMs });
   const f2 = s('f', DAY3 + 35 * MIN, 'checkout');
-  await deliver([sighting, restarted], [f1, f2]);
+  await deliver(restarted, [f1, f2]);
   const rows = await (await clickhouse.query({
     query: "SELECT identity_id, status, sightings, cameras FROM visits FINAL WHERE site_id = 'shop' AND start >= fromUnixTimestamp64Milli({t:Int64}) ORDER BY start",
     query_params: { t: DAY3 },
@@ -147,13 +148,13 @@ test('after a restart, open visits are recovered: stale ones close at start-up, 
 test('people seen but not identified at the entrance: in footfall (estimated) and in the capture rate, never in returning', async () => {
   const DAY4 = DAY1 + 3 * 24 * 3600_000;
   const range: ReportRange = { siteId: 'shop', timeZone: TZ, from: '2026-11-05', to: '2026-11-06', entranceCameras: ['entrance'] };
-  const sinks: [ClickHouseSightingSink, ClickHouseVisitSink] = [new ClickHouseSightingSink(clickhouse), new ClickHouseVisitSink(clickhouse, config, { now: () => nowMs, sweepIntervalMs: 0 })];
-  const unidentifiedSink = new ClickHouseUnidentifiedSink(clickhouse, () => ({ tenant: 't1', timeZone: TZ, retentionDays: 400 }));
+  const visits = new VisitMaintainer(clickhouse, config, { now: () => nowMs });
+  const siteOf = () => ({ tenant: 't1', timeZone: TZ, retentionDays: 400 });
   const seen = (tMs: number, cameraId: string): FaceObservation => ({
     observationId: `u${seq++}`, siteId: 'shop', cameraId, trackId: `t${seq}`, tStartMs: tMs, tEndMs: tMs + 2000,
     embedding: new Float32Array(0), quality: 0.3, modelId: 'm', modelVersion: 'v', cannotLinkTrackIds: [], unidentified: UnidentifiedReason.TOO_SMALL,
   });
-  await deliver(sinks, [
+  await deliver(visits, [
     // Identified at the entrance: g, i, j stay (counted), k is a passer-by: a quarter of the entries.
     // g lingered in the doorway: two entrance tracks, so 1.25 entrance tracks per entry.
     s('g', DAY4, 'entrance'), s('g', DAY4 + 1 * MIN, 'entrance'), s('g', DAY4 + 10 * MIN, 'zone'),
@@ -165,10 +166,10 @@ test('people seen but not identified at the entrance: in footfall (estimated) an
   ]);
   // Six unidentified entrance tracks (m's and those of people never identified), one at a zone (not an entry).
   const unidentified = [seen(DAY4 + 10 * MIN, 'entrance'), ...[1, 2, 3, 4, 5].map((k) => seen(DAY4 + (30 + k) * MIN, 'entrance')), seen(DAY4 + 40 * MIN, 'zone')];
-  await unidentifiedSink.write(unidentified);
-  await unidentifiedSink.write(unidentified.slice(0, 2)); // redelivered: replaced, not doubled
+  await insertUnidentifiedTracks(clickhouse, unidentified, siteOf);
+  await insertUnidentifiedTracks(clickhouse, unidentified.slice(0, 2), siteOf); // redelivered: replaced, not doubled
   nowMs = DAY4 + 12 * 3600_000;
-  await sinks[1].sweep();
+  await visits.sweep();
 
   const footfall = await queryFootfall(clickhouse, range, 'day');
   // 6 entrance tracks / 1.25 per entry × (1 − 1/4 passers-by) − 1 identified inside = 2.6: 3 more visits.

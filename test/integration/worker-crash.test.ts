@@ -10,13 +10,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { createKafkaBus } from '../../common/bus/kafka-bus.ts';
-import { createClickHouseClient } from '../../common/clickhouse/create-clickhouse-client.ts';
+import { createClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { startLocalRedis, type LocalRedisServer } from '../../common/redis/local-redis-server.ts';
-import { seededRandom } from '../../cli/demo/seeded-random.ts';
+import { seededRandom } from '../../common/seeded-random.ts';
 import { generateEncryptionKeys } from '../../identity-registry/index.ts';
-import { MODEL_ID, MODEL_VERSION } from '../../ingest/index.ts';
+import { MODEL_ID, MODEL_VERSION } from '../../models/index.ts';
 import { encodeFaceObservation, type FaceObservation, type MessageLimits } from '../../schemas/index.ts';
 import { uniqueName, useKafka, type KafkaService } from '../harness/services.ts';
+import { foldedSightings } from '../harness/registry-sightings.ts';
 
 const SITE = 'crash-site';
 const OBSERVATIONS = 2000;
@@ -141,8 +142,6 @@ test('SIGKILL mid-stream and restart: sightings equal observations, none lost, n
   } finally {
     await clickhouse.close();
   }
-  const ids = await redis.zrange(`${keyPrefix}:{${SITE}}:ids`, '0', '-1');
-  let counted = 0;
-  for (const id of ids) counted += Number(await redis.hget(`${keyPrefix}:{${SITE}}:id:${id}`, 'n'));
+  const counted = await foldedSightings(redis, keyPrefix, SITE);
   assert.equal(counted, OBSERVATIONS, 'each observation folded into an identity exactly once');
 });

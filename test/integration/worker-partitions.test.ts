@@ -14,13 +14,14 @@ import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { createKafkaBus } from '../../common/bus/kafka-bus.ts';
 import { startLocalRedis, type LocalRedisServer } from '../../common/redis/local-redis-server.ts';
-import { seededRandom } from '../../cli/demo/seeded-random.ts';
-import { MODEL_ID, MODEL_VERSION } from '../../ingest/index.ts';
+import { seededRandom } from '../../common/seeded-random.ts';
+import { MODEL_ID, MODEL_VERSION } from '../../models/index.ts';
 import { randomUnit, samePerson } from '../../reid-worker/index/synthetic-embeddings.ts';
 import { encodeFaceObservation, type FaceObservation, type MessageLimits } from '../../schemas/index.ts';
 import { startKafkaBroker, type KafkaBroker } from '../harness/kafka-broker.ts';
 import { queryWorkerClickHouse } from '../harness/query-worker-clickhouse.ts';
 import { uniqueName } from '../harness/unique-name.ts';
+import { foldedSightings } from '../harness/registry-sightings.ts';
 
 const SITES = Array.from({ length: 8 }, (_, i) => `store-${i}`);
 const PEOPLE = 30;
@@ -197,8 +198,6 @@ test('two workers, one SIGKILLed mid-stream: the survivor takes its sites; one i
   assert.ok([...peopleOfIdentity.values()].every((p) => p.size === 1), 'no identity holds two people');
 
   let folded = 0;
-  for (const site of SITES) {
-    for (const id of await redis.zrange(`${keyPrefix}:{${site}}:ids`, '0', '-1')) folded += Number(await redis.hget(`${keyPrefix}:{${site}}:id:${id}`, 'n'));
-  }
+  for (const site of SITES) folded += await foldedSightings(redis, keyPrefix, site);
   assert.equal(folded, TOTAL, 'each observation folded into an identity exactly once across both workers');
 });

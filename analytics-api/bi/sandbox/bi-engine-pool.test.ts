@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BiError } from '../bi-error.ts';
 import { BiEnginePool, type PooledEngine } from './bi-engine-pool.ts';
-import type { BiScope } from './export-bi-snapshot.ts';
+import type { BiScope } from '../../../storage/bi-views.ts';
 
 class FakeEngine implements PooledEngine {
   running = true;

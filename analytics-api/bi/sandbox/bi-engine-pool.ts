@@ -5,7 +5,7 @@
  * first; one idle for `idleMs` is stopped.
  */
 import { BiError } from '../bi-error.ts';
-import type { BiScope, BiTableExport } from './export-bi-snapshot.ts';
+import type { BiScope, BiTableExport } from '../../../storage/bi-views.ts';
 
 /** What the pool needs of an engine (BiSandbox; a fake in unit tests). */
 export interface PooledEngine {

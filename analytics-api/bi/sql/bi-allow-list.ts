@@ -2,9 +2,10 @@
  * What a BI query may name: the four BI tables, the metadata relations drivers read, the output
  * formats, and the functions and types. Everything not listed here is refused.
  */
+import { BI_TABLES } from '../../../storage/bi-views.ts';
 
-/** The tables BI tools may read (schemas/clickhouse/migrations/0008_bi_views.sql). */
-export const BI_TABLES = ['bi_footfall_hourly', 'bi_visitors_daily', 'bi_dwell_daily', 'bi_camera_transitions_daily'] as const;
+/** The tables BI tools may read (schemas/clickhouse/migrations/0008_bi_views.sql), as storage names them. */
+export { BI_TABLES };
 
 /** Output formats the endpoint serves (what common clients ask for). */
 export const BI_FORMATS = [

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { createClickHouseClient, type ClickHouseClient } from '../../../common/clickhouse/create-clickhouse-client.ts';
+import { createClickHouseClient, type ClickHouseClient } from '../../../storage/clickhouse/create-clickhouse-client.ts';
 import { biDefinerStatements, biKeyDropStatements, biKeyName, biKeyStatements, type BiKeySqlInput } from './render-bi-key-sql.ts';
 
 let dir: string;

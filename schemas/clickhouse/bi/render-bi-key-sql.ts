@@ -4,7 +4,7 @@
  * key's tenant, sites and minimum count, a user logging in with the key, a row policy).
  */
 import { readFileSync } from 'node:fs';
-import { splitStatements } from '../apply-migrations.ts';
+import { splitStatements } from '../list-migrations.ts';
 
 const read = (file: string) => readFileSync(new URL(file, import.meta.url), 'utf8');
 

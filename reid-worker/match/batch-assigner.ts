@@ -1,0 +1,142 @@
+/** Assigns a batch of observations in order with one index search for the whole batch. */
+import { randomUUID } from 'node:crypto';
+import type { Identity } from '../../identity-registry/index.ts';
+import type { FaceObservation, Sighting } from '../../schemas/index.ts';
+import { innerProducts } from '../index/code-ivf-binding.ts';
+import type { Neighbour } from '../index/neighbour.ts';
+import type { SiteState } from '../site-state.ts';
+import { matchObservation, type MatchDecision } from './match-observation.ts';
+import { resolvePolicy, type MatchPolicy, type ResolvedPolicy } from './match-policy.ts';
+import { toSighting } from './to-sighting.ts';
+import { observationWeight, updateCentroid } from './update-centroid.ts';
+
+export interface Assignment {
+  sighting: Sighting;
+  identity: Identity;
+  /** How it was decided (a deferred decision is re-checked by SiteState.recluster). */
+  decision: MatchDecision;
+}
+
+/** Neighbours a decision looks at: the runner-up is what an ambiguity margin needs. */
+const SEARCH_K = 2;
+/** Extra neighbours fetched per observation, so identities changed earlier in the batch can be skipped without searching again. */
+const SPARE_K = 6;
+
+/**
+ * The batch is searched once, up front, against the index as it was when the batch began. Then
+ * each observation is decided in order, exactly as if it had searched after the ones before it:
+ * hits on identities the batch already changed are dropped (stale), and every identity the
+ * batch changed or minted so far is scored against it directly (their current centroids are kept
+ * packed, for one SIMD call). So an observation that mints an identity is matchable by the next
+ * one, whatever lists the index would probe. If too many up-front hits were stale, that
+ * observation searches again alone. `finish` hands the batch's changes to the index in one call.
+ */
+export class BatchAssigner {
+  private readonly policy: ResolvedPolicy;
+  private readonly upFront = new Map<FaceObservation, { found: Neighbour[]; k: number }>();
+  /** Identities this batch changed or minted → their slot in `overlay`, which holds their current centroids packed. */
+  private readonly touched = new Map<string, number>();
+  private readonly touchedIds: string[] = [];
+  private overlay: Float32Array;
+
+  constructor(
+    private readonly state: SiteState,
+    observations: FaceObservation[],
+    policy: MatchPolicy,
+    private readonly mintId: () => string = randomUUID,
+  ) {
+    this.policy = resolvePolicy(policy);
+    this.overlay = new Float32Array(Math.max(1, observations.length) * state.dim);
+    if (observations.length === 0) return;
+    state.flush();
+    const k = SEARCH_K + SPARE_K + Math.max(0, ...observations.map((o) => state.cannotLinkIdentities(o).size));
+    const found = state.searchIndex(observations.map((o) => o.embedding), k);
+    observations.forEach((o, i) => this.upFront.set(o, { found: found[i], k }));
+  }
+
+  /**
+   * Matches the observation, never joining an identity that a face seen in the same frame already
+   * has (cannot-link), and folds it in: a matched face moves the centroid (drift-capped); a
+   * deferred one joins provisionally without moving it, or mints a provisional identity for the
+   * next re-clustering pass to re-check.
+   */
+  assign(obs: FaceObservation): Assignment {
+    const { state, policy: p } = this;
+    const forbidden = state.cannotLinkIdentities(obs);
+    const neighbours = this.nearest(obs, forbidden);
+    const decision = matchObservation(neighbours, p, obs.quality);
+    const joinId = decision.kind === 'new' ? null : decision.identityId;
+    let identity: Identity;
+    if (joinId !== null) {
+      const prev = state.get(joinId)!;
+      const moves = decision.kind === 'matched';
+      identity = state.put({
+        ...prev,
+        centroid: moves ? updateCentroid(prev.centroid, prev.weight, obs.embedding, obs.quality, p.maxDriftCosine) : prev.centroid,
+        weight: moves ? prev.weight + observationWeight(obs.quality) : prev.weight,
+        sightings: prev.sightings + 1,
+        firstSeenMs: Math.min(prev.firstSeenMs, obs.tStartMs),
+        lastSeenMs: Math.max(prev.lastSeenMs, obs.tEndMs),
+      });
+      if (moves) state.setProvisional(joinId, false);
+    } else {
+      identity = state.put({
+        siteId: obs.siteId,
+        identityId: this.mintId(),
+        centroid: obs.embedding,
+        weight: observationWeight(obs.quality),
+        sightings: 1,
+        firstSeenMs: obs.tStartMs,
+        lastSeenMs: obs.tEndMs,
+      });
+      state.setProvisional(identity.identityId, decision.kind === 'deferred');
+    }
+    state.rememberTrack(obs, identity.identityId, forbidden);
+    this.touch(identity);
+    const similarity = decision.kind === 'new' || joinId === null ? 0 : decision.similarity;
+    return { identity, decision, sighting: toSighting(obs, identity.identityId, similarity, joinId === null) };
+  }
+
+  /** Hands every identity the batch changed to the index, in one call. */
+  finish(): void {
+    this.state.flush();
+  }
+
+  /** The SEARCH_K nearest identities the observation may join, as of now. */
+  private nearest(obs: FaceObservation, forbidden: Set<string>): Neighbour[] {
+    const { state, touched } = this;
+    const usable = (n: Neighbour) => !touched.has(n.identityId) && !forbidden.has(n.identityId) && state.has(n.identityId);
+    const spare = SEARCH_K + SPARE_K + forbidden.size;
+    let searched = this.upFront.get(obs) ?? { found: state.searchIndex([obs.embedding], spare)[0], k: spare };
+    let fromIndex = searched.found.filter(usable);
+    // Stale hits crowded the list: the index may hold more usable ones further down.
+    while (fromIndex.length < SEARCH_K && searched.found.length === searched.k && searched.k < state.index.size) {
+      const k = Math.min(state.index.size, searched.k * 4);
+      searched = { found: state.searchIndex([obs.embedding], k)[0], k };
+      fromIndex = searched.found.filter(usable);
+    }
+    const candidates = fromIndex.slice(0, SEARCH_K);
+    if (this.touchedIds.length > 0) {
+      const scores = innerProducts(obs.embedding, this.overlay.subarray(0, this.touchedIds.length * state.dim));
+      this.touchedIds.forEach((identityId, slot) => {
+        if (!forbidden.has(identityId) && state.has(identityId)) candidates.push({ identityId, similarity: scores[slot] });
+      });
+    }
+    return candidates.sort((a, b) => b.similarity - a.similarity).slice(0, SEARCH_K);
+  }
+
+  /** Records the identity's current centroid in the overlay. */
+  private touch(identity: Identity): void {
+    let slot = this.touched.get(identity.identityId);
+    if (slot === undefined) {
+      slot = this.touchedIds.push(identity.identityId) - 1;
+      this.touched.set(identity.identityId, slot);
+      if ((slot + 1) * this.state.dim > this.overlay.length) {
+        const grown = new Float32Array(this.overlay.length * 2);
+        grown.set(this.overlay);
+        this.overlay = grown;
+      }
+    }
+    this.overlay.set(identity.centroid, slot * this.state.dim);
+  }
+}

@@ -1,0 +1,194 @@
+/** The visit maintainer: every site's visits in memory, cut from sightings, swept closed on a timer, written through storage. */
+import type { RevisitConfig } from '../../common/config.ts';
+import { isRetriable } from '../../common/is-retriable.ts';
+import { createLogger } from '../../common/logger.ts';
+import type { Sighting } from '../../schemas/index.ts';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
+import { SiteVisitTracker } from '../../storage/visit-model/site-visit-tracker.ts';
+import type { VisitRow } from '../../storage/visit-model/visit-row.ts';
+import { visitRulesFor } from '../../storage/visit-model/visit-rules.ts';
+import { VisitsTable } from '../../storage/visits-table.ts';
+import type { RegistryLock } from '../erasure/registry-lock.ts';
+import { rebuildMergedVisits } from './rebuild-merged-visits.ts';
+
+export interface VisitMaintainerOptions {
+  /** The clock of the sweep (default: wall clock). Visit boundaries never depend on it. */
+  now?: () => number;
+}
+
+/**
+ * Long-lived, one per worker. When it takes sites over (the worker's partitions are assigned, at
+ * start and after a rebalance) it recovers the visits left open and closes those already stale
+ * (Frigate closes events left open the same way); identities it has not seen since are restored
+ * from their latest stored visit before their sightings apply. `update` runs after the sightings
+ * are saved (it re-reads them to continue a visit). Visits closed by a sweep stay pending until a
+ * write of them succeeds: a failed write never leaves a closed visit open in storage until the
+ * next restart.
+ */
+export class VisitMaintainer {
+  private readonly visits: VisitsTable;
+  private readonly trackers = new Map<string, SiteVisitTracker>();
+  /** Visits a sweep closed whose closed state is not written yet, by visit id. */
+  private readonly pending = new Map<string, VisitRow>();
+  private readonly now: () => number;
+  private recovered: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly logger = createLogger('visit-maintainer');
+
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly config: Pick<RevisitConfig, 'sites' | 'visits'>,
+    options: VisitMaintainerOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.visits = new VisitsTable(client, this.now);
+  }
+
+  /**
+   * Closes idle visits every `sweepEveryMs` (0: only after batches) under `lock`, which batches
+   * and erasures hold too: a sweep never writes a visit back while a merge rewrites it.
+   */
+  start(lock: RegistryLock, sweepEveryMs = 60_000): void {
+    if (this.timer || sweepEveryMs <= 0) return;
+    this.timer = setInterval(() => {
+      lock
+        .run(() => this.sweep())
+        .catch((err) =>
+          this.logger.warn({ err }, 'visit sweep failed; its closed visits are written at the next sweep'),
+        );
+    }, sweepEveryMs);
+    this.timer.unref();
+  }
+
+  /**
+   * Folds a batch's sightings into visits and writes every visit they touched (a retried batch
+   * writes them all again), then closes and writes the visits that came due. A failure of that
+   * last write does not fail the batch: those visits stay pending for the next sweep.
+   */
+  async update(sightings: Sighting[]): Promise<void> {
+    await this.recover();
+    const bySite = new Map<string, Sighting[]>();
+    for (const s of sightings) {
+      if (s.label !== '') continue;
+      const list = bySite.get(s.siteId);
+      if (list) list.push(s);
+      else bySite.set(s.siteId, [s]);
+    }
+    const rows: VisitRow[] = [];
+    for (const [siteId, list] of bySite) {
+      const tracker = this.tracker(siteId);
+      const unknown = [...new Set(list.map((s) => s.identityId))].filter((id) => !tracker.knows(id));
+      const stored = await this.visits.latestVisits(siteId, unknown, visitRulesFor(this.config, siteId).visitGapMs);
+      for (const id of unknown) tracker.restore(id, stored.get(id) ?? null);
+      rows.push(...tracker.apply(list));
+    }
+    // A visit the batch touched is written in its current state: a closed state waiting for it is out of date.
+    for (const r of rows) this.pending.delete(r.visitId);
+    await this.visits.write(rows);
+    await this.writeClosed().catch((err) =>
+      this.logger.warn({ err }, 'writing closed visits failed; retried at the next sweep'),
+    );
+  }
+
+  /**
+   * Closes idle visits now and writes them with those still pending; returns how many were
+   * written. On a failure the visits stay pending, unless ClickHouse refused the rows themselves
+   * (not retriable): those would fail the same way forever, so they are dropped and logged, and
+   * stay open in storage until a restart's recovery closes them.
+   */
+  async sweep(): Promise<number> {
+    await this.recover();
+    return this.writeClosed();
+  }
+
+  /** Closes what came due into `pending` and writes every pending visit (see `sweep`). */
+  private async writeClosed(): Promise<number> {
+    const nowMs = this.now();
+    for (const tracker of this.trackers.values())
+      for (const row of tracker.sweep(nowMs)) this.pending.set(row.visitId, row);
+    const rows = [...this.pending.values()];
+    try {
+      await this.visits.write(rows);
+    } catch (err) {
+      if (!isRetriable(err)) {
+        this.pending.clear();
+        this.logger.error(
+          { err, visits: rows.length },
+          'ClickHouse refused closed visits; they are closed again by the next start',
+        );
+      }
+      throw err;
+    }
+    for (const r of rows) if (this.pending.get(r.visitId) === r) this.pending.delete(r.visitId);
+    return rows.length;
+  }
+
+  /**
+   * Identities merged (survivor → merged ids; their sightings already carry the survivor): both
+   * sides leave memory, and the survivor's visits are cut again from its sightings.
+   */
+  async reassign(siteId: string, merges: Map<string, string[]>): Promise<void> {
+    await this.recover();
+    const tracker = this.tracker(siteId);
+    const merged = new Set([...merges].flatMap(([to, froms]) => [to, ...froms]));
+    tracker.forget(merged);
+    // The rebuild writes these identities' visits anew: an older closed state must not follow it.
+    for (const [id, row] of this.pending)
+      if (row.siteId === siteId && merged.has(row.identityId)) this.pending.delete(id);
+    const site = this.config.sites.find((s) => s.id === siteId)!;
+    await rebuildMergedVisits(
+      this.client,
+      this.visits,
+      { siteId, tenant: site.tenant, rules: visitRulesFor(this.config, siteId) },
+      merges,
+      this.now(),
+    );
+  }
+
+  /**
+   * Partitions were assigned (another worker may have extended these sites' visits): drops every
+   * site's visits from memory, pending ones included, and recovers the open ones from storage.
+   * A recovery that fails is tried again before the next use.
+   */
+  takeOverSites(): Promise<void> {
+    this.trackers.clear();
+    this.pending.clear();
+    this.recovered = null;
+    return this.recover();
+  }
+
+  /** Stops the periodic sweep (visits stay open in storage and are recovered on the next start). */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private tracker(siteId: string): SiteVisitTracker {
+    let tracker = this.trackers.get(siteId);
+    if (!tracker) {
+      const site = this.config.sites.find((s) => s.id === siteId);
+      if (!site) throw new Error(`unknown site "${siteId}"`);
+      tracker = new SiteVisitTracker({ siteId, tenant: site.tenant }, visitRulesFor(this.config, siteId));
+      this.trackers.set(siteId, tracker);
+    }
+    return tracker;
+  }
+
+  /** Once per process (and after partitions moved): reload open visits, then close and write the stale ones. */
+  private recover(): Promise<void> {
+    this.recovered ??= (async () => {
+      const siteIds = this.config.sites.map((s) => s.id);
+      const open = await this.visits.openVisits(siteIds, (siteId) => visitRulesFor(this.config, siteId).visitGapMs);
+      for (const [siteId, visits] of open) {
+        const tracker = this.tracker(siteId);
+        for (const [identityId, visit] of visits) tracker.restore(identityId, visit);
+      }
+      const closed = await this.writeClosed();
+      if (closed > 0) this.logger.info({ closed }, 'closed visits left open by the previous run');
+    })().catch((err) => {
+      this.recovered = null; // retried with the next use
+      throw err;
+    });
+    return this.recovered;
+  }
+}

@@ -1,0 +1,26 @@
+/** The `identity_merges` table: the audit record of re-clustering merges, the only place its SQL is written. */
+import type { ClickHouseClient } from '@clickhouse/client';
+
+/** A merge as recorded: `from` was folded into `to` (the registry's IdentityMerge has this shape). */
+export interface MergeRecord {
+  from: string;
+  to: string;
+  similarity: number;
+  mergedAtMs: number;
+}
+
+/** Writes the merges (replacing by site and merged id, so a replay writes the same rows). */
+export async function recordMerges(client: ClickHouseClient, siteId: string, merges: MergeRecord[]): Promise<void> {
+  if (merges.length === 0) return;
+  await client.insert({
+    table: 'identity_merges',
+    format: 'JSONEachRow',
+    values: merges.map((m) => ({
+      site_id: siteId,
+      merged_identity_id: m.from,
+      identity_id: m.to,
+      similarity: m.similarity,
+      merged_at: m.mergedAtMs,
+    })),
+  });
+}
