@@ -33,7 +33,7 @@ function printTable(r: StoreEvalResult): void {
 export function evalStoreCommand(): Command {
   return new Command('store')
     .description(
-      'Simulate a store (entrance, zones, checkout; visitors who return, passers-by, enrolled staff; the entrance and zone C see some faces too small to identify) with synthetic embeddings ' +
+      'Simulate a store (entrance, zones, checkout; visitors who return, passers-by, enrolled staff; the entrance and checkout see some faces too small to identify) with synthetic embeddings ' +
         'that follow the real model’s similarity spread, run it through bus → re-id worker → ClickHouse on the embedded defaults ' +
         'in a temporary directory, and compare the reports with the truth',
     )
