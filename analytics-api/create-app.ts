@@ -2,7 +2,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import type { ClickHouseClient } from '../storage/clickhouse/create-clickhouse-client.ts';
+import { pingClickHouse, type ClickHouseClient } from '../storage/clickhouse/create-clickhouse-client.ts';
+import type { Readiness } from '../common/health/check-readiness.ts';
 import type { RevisitConfig } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
 import { httpRequestsTotal } from '../common/metrics.ts';
@@ -18,6 +19,7 @@ import { reportRoutes } from './routes/report-routes.ts';
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts';
 import { integrationRoutes, type IntegrationDeps } from './integration/integration-routes.ts';
 import { metricsRoute } from './metrics/metrics-route.ts';
+import { probeRoutes } from './probes/probe-routes.ts';
 import { securityHeaders } from './security-headers.ts';
 
 export interface AppDeps {
@@ -31,10 +33,26 @@ export interface AppDeps {
   bi?: BiService;
   /** Request limits shared with the BI listener (serveApi); created here when absent. */
   limits?: RequestLimits;
+  /** What /readyz checks: every dependency the process uses (default: ClickHouse alone). */
+  readiness?: Readiness;
   now?: () => number;
 }
 
-export function createApp({ config, clickhouse, keyStore, integration, bi, limits = createRequestLimits(config.api), now = Date.now }: AppDeps) {
+/** What the API's /readyz checks: the given dependencies, else ClickHouse. */
+export function appReadiness({ clickhouse, readiness }: Pick<AppDeps, 'clickhouse' | 'readiness'>): Readiness {
+  return readiness ?? { clickhouse: () => pingClickHouse(clickhouse) };
+}
+
+export function createApp({
+  config,
+  clickhouse,
+  keyStore,
+  integration,
+  bi,
+  readiness,
+  limits = createRequestLimits(config.api),
+  now = Date.now,
+}: AppDeps) {
   const logger = createLogger('analytics-api');
   const resolvePrincipal = createPrincipalResolver(config.api.keys, keyStore);
   const app = new Hono();
@@ -44,14 +62,24 @@ export function createApp({ config, clickhouse, keyStore, integration, bi, limit
     httpRequestsTotal.inc({ route: c.req.routePath, status: String(c.res.status) });
   });
   app.use(securityHeaders());
-  app.use(bodyLimit({ maxSize: config.api.maxBodyBytes, onError: (c) => apiError(c, 413, 'too_large', `request body over ${config.api.maxBodyBytes} bytes`) }));
-  if (config.api.corsOrigins.length) app.use('/api/*', cors({ origin: config.api.corsOrigins, allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key'] }));
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/readyz', async (c) => {
-    const ok = (await clickhouse.ping()).success;
-    // BI's state is detail (how its engines are confined, how busy): BI never makes the API unready.
-    return ok ? c.json({ status: 'ready', ...(bi ? { bi: bi.status() } : {}) }) : apiError(c, 503, 'not_ready', 'ClickHouse is not reachable');
-  });
+  app.use(
+    bodyLimit({
+      maxSize: config.api.maxBodyBytes,
+      onError: (c) => apiError(c, 413, 'too_large', `request body over ${config.api.maxBodyBytes} bytes`),
+    }),
+  );
+  if (config.api.corsOrigins.length)
+    app.use(
+      '/api/*',
+      cors({ origin: config.api.corsOrigins, allowHeaders: ['Authorization', 'Content-Type', 'X-API-Key'] }),
+    );
+  // BI's confinement is detail: BI never makes the API unready. How busy its engines are is for /metrics, not for anyone.
+  app.route(
+    '/',
+    probeRoutes(appReadiness({ clickhouse, readiness }), () =>
+      bi ? { bi: { isolation: bi.status().isolation } } : {},
+    ),
+  );
   // With metrics.port, /metrics lives on its own listener (serveApi) and not here.
   if (config.metrics.port === undefined) app.route('/', metricsRoute(config.metrics, config.api.host));
   const openapi = buildOpenApi(process.env.npm_package_version ?? '0.1.0');

@@ -1,16 +1,13 @@
 /**
  * Serves the app over HTTP with @hono/node-server, the BI listener beside it unless `bi.port` is
- * off, and /metrics on a listener of its own when metrics.port is set.
+ * off, and /metrics (with /healthz and /readyz) on a listener of its own when metrics.port is set.
  */
-import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
-import type { AddressInfo } from 'node:net';
 import { createRequestLimits } from './auth/limit-requests.ts';
-import { createApp, type AppDeps } from './create-app.ts';
+import { appReadiness, createApp, type AppDeps } from './create-app.ts';
 import { createBiApp } from './bi/create-bi-app.ts';
 import { openBiService } from './bi/open-bi-service.ts';
-import { metricsRoute } from './metrics/metrics-route.ts';
-import { securityHeaders } from './security-headers.ts';
+import { listenHttp as listen, type Listener } from './listen-http.ts';
+import { probeApp } from './probes/serve-probes.ts';
 
 export interface RunningApi {
   url: string;
@@ -19,30 +16,6 @@ export interface RunningApi {
   /** Where /metrics is served when it has its own listener (metrics.port). */
   metricsUrl?: string;
   close(): Promise<void>;
-}
-
-interface Listener {
-  url: string;
-  close(): Promise<void>;
-}
-
-function listen(fetch: Hono['fetch'], host: string, port: number): Promise<Listener> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname: host, port }, (info: AddressInfo) => {
-      resolve({
-        url: `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`,
-        close: () => new Promise<void>((r) => server.close(() => r())),
-      });
-    });
-    server.once('error', reject);
-  });
-}
-
-function metricsApp(deps: AppDeps): Hono {
-  const app = new Hono();
-  app.use(securityHeaders());
-  app.route('/', metricsRoute(deps.config.metrics, deps.config.metrics.host));
-  return app;
 }
 
 /** Opens the BI service itself unless `deps.bi` is given (then the caller closes it). */
@@ -60,9 +33,15 @@ export async function serveApi(deps: AppDeps): Promise<RunningApi> {
     const api = await listen(createApp({ ...deps, bi, limits }).fetch, config.api.host, config.api.port);
     listeners.push(api);
     const biPort = config.bi.port;
-    const biListener = biPort === 'off' ? undefined : await listen(createBiApp(bi, limits, deps.keyStore).fetch, config.bi.host ?? config.api.host, biPort);
+    const biListener =
+      biPort === 'off'
+        ? undefined
+        : await listen(createBiApp(bi, limits, deps.keyStore).fetch, config.bi.host ?? config.api.host, biPort);
     if (biListener) listeners.push(biListener);
-    const metricsListener = config.metrics.port === undefined ? undefined : await listen(metricsApp(deps).fetch, config.metrics.host, config.metrics.port);
+    const metricsListener =
+      config.metrics.port === undefined
+        ? undefined
+        : await listen(probeApp(config.metrics, appReadiness(deps)).fetch, config.metrics.host, config.metrics.port);
     if (metricsListener) listeners.push(metricsListener);
     return { url: api.url, biUrl: biListener?.url, metricsUrl: metricsListener?.url, close };
   } catch (err) {

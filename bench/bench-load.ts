@@ -1,4 +1,4 @@
-/** Load through the distributed path: a paced producer → real Kafka (loopback) → 1, 2, 4 worker processes → each its embedded ClickHouse. */
+/** Load through the distributed path: a paced producer → real Kafka (loopback) → 1, 2, 4 worker processes → one shared ClickHouse (a server, or chdb behind the test HTTP front). */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { MODEL_ID, MODEL_VERSION } from '../models/index.ts';
 import { randomUnit, samePerson } from '../reid-worker/index/synthetic-embeddings.ts';
 import { encodeFaceObservation, type MessageLimits } from '../schemas/index.ts';
 import { startKafkaBroker } from '../test/harness/kafka-broker.ts';
+import { useClickHouseServer } from '../test/harness/clickhouse-server.ts';
 import { printTable, type Row } from '../common/print-table.ts';
 
 const CLI = new URL('../bin/revisit.js', import.meta.url).pathname;
@@ -34,10 +35,20 @@ const DRAIN_TIMEOUT_MS = 120_000;
 export async function benchLoad(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'revisit-bench-load-'));
   const broker = await startKafkaBroker();
+  const clickhouse = await useClickHouseServer();
   const redis = await startLocalRedis({ dir: join(dir, 'redis') });
-  const admin = new Kafka({ brokers: broker.brokers, clientId: 'bench-load-admin', logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({
+    brokers: broker.brokers,
+    clientId: 'bench-load-admin',
+    logLevel: logLevel.NOTHING,
+  }).admin();
   await admin.connect();
-  const limits: MessageLimits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s) => SITES.includes(s), times: { now: Date.now, maxFutureSkewMs: 300_000, maxPastMsOf: () => 7 * 86_400_000 } };
+  const limits: MessageLimits = {
+    embeddingDim: 512,
+    maxMessageBytes: 65_536,
+    isKnownSite: (s) => SITES.includes(s),
+    times: { now: Date.now, maxFutureSkewMs: 300_000, maxPastMsOf: () => 7 * 86_400_000 },
+  };
   // Yesterday onwards, 100 ms apart: inside the workers' time window for the whole run.
   const t0 = Date.now() - 86_400_000;
   const random = seededRandom(5);
@@ -57,6 +68,7 @@ export async function benchLoad(): Promise<void> {
           kafka: { brokers: broker.brokers, partitions: PARTITIONS, sessionTimeoutMs: 6000 },
           topics: { observations: topic, deadLetters: `${topic}.dlq`, sightings: `${topic}.sightings` },
           redis: { url: redis.url, keyPrefix: `load${workers}` },
+          clickhouse: { url: clickhouse.url, database: clickhouse.database },
           encryption: { keys: { k1: key }, activeKeyId: 'k1' },
         }),
       );
@@ -64,7 +76,11 @@ export async function benchLoad(): Promise<void> {
       const bus = createKafkaBus({ brokers: broker.brokers, clientId: 'bench-load', numPartitions: PARTITIONS });
       try {
         await bus.publish(topic, []);
-        await waitFor(async () => (await stableMembers(admin, groupId)) === workers, 90_000, `${workers} workers in the group`);
+        await waitFor(
+          async () => (await stableMembers(admin, groupId)) === workers,
+          90_000,
+          `${workers} workers in the group`,
+        );
         let sent = 0;
         for (const rate of RATES) {
           const total = rate * STEP_S;
@@ -78,7 +94,19 @@ export async function benchLoad(): Promise<void> {
               const p = Math.floor(n / SITES.length) % PEOPLE_PER_SITE;
               const t = t0 + n * 100;
               const value = encodeFaceObservation(
-                { observationId: `o${n}`, siteId: SITES[s], cameraId: 'c', trackId: `t${n}`, tStartMs: t, tEndMs: t + 500, embedding: samePerson(people[s][p], 0.9, random), quality: 0.9, modelId: MODEL_ID, modelVersion: MODEL_VERSION, cannotLinkTrackIds: [] },
+                {
+                  observationId: `o${n}`,
+                  siteId: SITES[s],
+                  cameraId: 'c',
+                  trackId: `t${n}`,
+                  tStartMs: t,
+                  tEndMs: t + 500,
+                  embedding: samePerson(people[s][p], 0.9, random),
+                  quality: 0.9,
+                  modelId: MODEL_ID,
+                  modelVersion: MODEL_VERSION,
+                  cannotLinkTrackIds: [],
+                },
                 limits,
               );
               return { key: SITES[s], value };
@@ -87,7 +115,11 @@ export async function benchLoad(): Promise<void> {
           }
           const published = performance.now();
           sent += total;
-          await waitFor(async () => (await committed(admin, groupId, topic)) >= sent, DRAIN_TIMEOUT_MS, `${sent} committed`);
+          await waitFor(
+            async () => (await committed(admin, groupId, topic)) >= sent,
+            DRAIN_TIMEOUT_MS,
+            `${sent} committed`,
+          );
           const done = performance.now();
           rows.push({
             workers,
@@ -107,14 +139,24 @@ export async function benchLoad(): Promise<void> {
     await admin.disconnect();
     await redis.stop();
     await broker.stop();
+    await clickhouse.release();
     rmSync(dir, { recursive: true, force: true });
   }
-  printTable(`Load through Kafka (loopback, ${PARTITIONS} partitions, ${SITES.length} sites) into 1, 2, 4 worker processes, each with its embedded ClickHouse; 2 cores shared by all`, rows);
+  printTable(
+    `Load through Kafka (loopback, ${PARTITIONS} partitions, ${SITES.length} sites) into 1, 2, 4 worker processes sharing one ClickHouse (${clickhouse.label}); 2 cores shared by all`,
+    rows,
+  );
 }
 
 function spawnWorker(config: string, dataDir: string): ChildProcess {
   return spawn(process.execPath, [CLI, 'worker'], {
-    env: { ...process.env, REVISIT_CONFIG: config, REVISIT_DATA_DIR: dataDir, LOG_LEVEL: 'error', OMP_NUM_THREADS: '1' },
+    env: {
+      ...process.env,
+      REVISIT_CONFIG: config,
+      REVISIT_DATA_DIR: dataDir,
+      LOG_LEVEL: 'error',
+      OMP_NUM_THREADS: '1',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }

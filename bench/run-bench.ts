@@ -11,6 +11,7 @@ import { benchAnalytics } from './bench-analytics.ts';
 import { benchReid } from './bench-reid.ts';
 import { benchLoad } from './bench-load.ts';
 import { benchBi } from './bench-bi.ts';
+import { benchFootprint } from './bench-footprint.ts';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { json: { type: 'boolean' }, sizes: { type: 'string' } } });
 const sizes = values.sizes?.split(',').map((s) => {
@@ -26,6 +27,7 @@ const benches: Record<string, () => Promise<void>> = {
   ingest: benchIngest,
   capture: benchCapture,
   load: benchLoad,
+  footprint: benchFootprint,
 };
 const unknown = positionals.filter((name) => !(name in benches));
 if (unknown.length > 0) throw new Error(`unknown bench ${unknown.join(', ')}; choose from ${Object.keys(benches).join(', ')}`);

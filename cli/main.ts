@@ -38,6 +38,10 @@ restrictNewFileModes();
 
 try {
   await program.parseAsync(process.argv);
+  // A command is done when its action resolves. A client's stray socket or reconnect timer (kafkajs
+  // after a broker outage, seen in the distributed test) must not keep a stopped service alive
+  // until its orchestrator kills it. process.exitCode (a failed erasure sets 1) is kept.
+  process.exit();
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
   // Expected failures (bad config, missing source) get one clear line, not a stack trace.

@@ -15,20 +15,44 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, any> = {};
   if (env.REVISIT_DATA_DIR) out.dataDir = env.REVISIT_DATA_DIR;
   if (env.REVISIT_KAFKA_BROKERS) out.kafka = { brokers: env.REVISIT_KAFKA_BROKERS.split(',').map((b) => b.trim()) };
-  if (env.REVISIT_CLICKHOUSE_URL) out.clickhouse = { url: env.REVISIT_CLICKHOUSE_URL, password: env.REVISIT_CLICKHOUSE_PASSWORD };
+  if (env.REVISIT_CLICKHOUSE_URL)
+    out.clickhouse = { url: env.REVISIT_CLICKHOUSE_URL, password: env.REVISIT_CLICKHOUSE_PASSWORD };
   if (env.REVISIT_REDIS_URL) out.redis = { url: env.REVISIT_REDIS_URL };
-  if (env.REVISIT_API_PORT || env.REVISIT_API_HOST) out.api = { port: env.REVISIT_API_PORT && Number(env.REVISIT_API_PORT), host: env.REVISIT_API_HOST };
-  if (env.REVISIT_METRICS_TOKEN || env.REVISIT_METRICS_PORT) {
-    out.metrics = { token: env.REVISIT_METRICS_TOKEN || undefined, port: env.REVISIT_METRICS_PORT ? Number(env.REVISIT_METRICS_PORT) : undefined };
+  if (env.REVISIT_API_PORT || env.REVISIT_API_HOST)
+    out.api = { port: env.REVISIT_API_PORT && Number(env.REVISIT_API_PORT), host: env.REVISIT_API_HOST };
+  if (env.REVISIT_METRICS_TOKEN || env.REVISIT_METRICS_PORT || env.REVISIT_METRICS_HOST) {
+    out.metrics = {
+      token: env.REVISIT_METRICS_TOKEN || undefined,
+      port: env.REVISIT_METRICS_PORT ? Number(env.REVISIT_METRICS_PORT) : undefined,
+      host: env.REVISIT_METRICS_HOST || undefined,
+    };
   }
   if (env.REVISIT_MATCH_MIN_COSINE) out.matching = { matchMinCosine: Number(env.REVISIT_MATCH_MIN_COSINE) };
   // `kid:base64,kid:base64`: every worker of a deployment must share these to open each other's identities.
   if (env.REVISIT_ENCRYPTION_KEYS) {
-    const keys = Object.fromEntries(env.REVISIT_ENCRYPTION_KEYS.split(',').map((pair) => pair.trim().split(':') as [string, string]));
+    const keys = Object.fromEntries(
+      env.REVISIT_ENCRYPTION_KEYS.split(',').map((pair) => pair.trim().split(':') as [string, string]),
+    );
     out.encryption = { keys, activeKeyId: env.REVISIT_ENCRYPTION_ACTIVE_KEY_ID };
   }
   if (env.REVISIT_KEYS_FILE) out.encryption = { ...out.encryption, keysFile: env.REVISIT_KEYS_FILE };
   return out;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function isLogLevel(value: string): value is LogLevel {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
+/**
+ * The log level named by `LOG_LEVEL` (default warn). Read once by the logger as it starts, before
+ * any configuration loads; an unknown value falls back to warn there, and loadConfig reports it.
+ */
+export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel {
+  const level = env.LOG_LEVEL?.trim().toLowerCase() ?? 'warn';
+  return isLogLevel(level) ? level : 'warn';
 }
 
 /**
@@ -39,7 +63,10 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
  * instead of writing into a home directory.
  */
 function envDefaults(env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const configHome = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : env.HOME && join(env.HOME, '.config');
+  const configHome =
+    env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME)
+      ? env.XDG_CONFIG_HOME
+      : env.HOME && join(env.HOME, '.config');
   return configHome ? { encryption: { keysFile: join(configHome, 'revisit', 'keys.json') } } : {};
 }
 
@@ -71,9 +98,16 @@ export function loadConfig(overrides: RevisitConfigInput = {}, env: NodeJS.Proce
   }
   const raw = [fileConfig, fromEnv(env), overrides as Record<string, unknown>].reduce(merge, envDefaults(env));
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  const level = env.LOG_LEVEL?.trim().toLowerCase();
+  const badLevel =
+    level !== undefined && level !== '' && !isLogLevel(level)
+      ? [`  - LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')}`]
+      : [];
+  if (!parsed.success || badLevel.length > 0) {
+    const lines = parsed.success
+      ? []
+      : parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${[...lines, ...badLevel].join('\n')}`);
   }
   return parsed.data;
 }

@@ -1,5 +1,5 @@
 /** Prometheus metrics of this process, one registry shared by every component in it. */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry, prefix: 'revisit_' });
@@ -22,6 +22,13 @@ export const batchSeconds = new Histogram({
   name: 'revisit_reid_batch_seconds',
   help: 'Time to handle one batch of observations, sinks included',
   buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+  registers: [metricsRegistry],
+});
+
+export const consumerLag = new Gauge({
+  name: 'revisit_consumer_lag',
+  help: "Messages of a partition not yet handled by this process's consumer group: the partition's end minus the group's committed offset, as of the last batch (Kafka) or always (in-process bus)",
+  labelNames: ['group', 'topic', 'partition'] as const,
   registers: [metricsRegistry],
 });
 

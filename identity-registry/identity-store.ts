@@ -18,6 +18,11 @@ export interface IdentityStore {
    */
   removeIdentities(siteId: string, identityIds: string[], observationIds?: string[]): Promise<number>;
   /**
+   * Erasure: deletes every observation marker (and merge alias) of the site that names one of the
+   * identities or an identity merged into one, whatever ClickHouse still holds. Returns how many.
+   */
+  removeMarkersOf(siteId: string, identityIds: string[]): Promise<number>;
+  /**
    * Erasure's last step: rewrites the registry's files on disk so that nothing removed before
    * this call is left in them (deleted keys otherwise stay in Redis's append-only file until its
    * next rewrite). Waits for the rewrite and reports what was done, never more.
@@ -40,5 +45,7 @@ export interface IdentityStore {
   loadTemplates(siteId: string): Promise<ExclusionTemplate[]>;
   /** Returns false when there was no such template. */
   removeTemplate(siteId: string, templateId: string): Promise<boolean>;
+  /** Resolves when the registry answers (readiness probes). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

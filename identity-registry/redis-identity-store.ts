@@ -7,6 +7,7 @@ import { packIdentityRecord } from './identity-record.ts';
 import type { IdentityStore } from './identity-store.ts';
 import { rewriteRedisPersistence, type DiskPurge } from './rewrite-redis-persistence.ts';
 import { openOrShredded, readIdentitySnapshot, type SiteKeys } from './read-identity-snapshot.ts';
+import { removeMarkersNaming } from './remove-markers.ts';
 
 /** How long a handled observation id is remembered: far longer than any redelivery takes. */
 const PROCESSED_TTL_MS = 7 * 24 * 3600_000;
@@ -85,7 +86,12 @@ export class RedisIdentityStore implements IdentityStore {
     const tx = this.redis.multi();
     this.writeIdentities(tx, siteId, identities, retentionMs);
     for (const p of processed) {
-      const value = JSON.stringify({ i: p.identityId, s: p.similarity, n: p.isNewIdentity, ...(p.label ? { b: p.label } : {}) });
+      const value = JSON.stringify({
+        i: p.identityId,
+        s: p.similarity,
+        n: p.isNewIdentity,
+        ...(p.label ? { b: p.label } : {}),
+      });
       tx.set(this.siteKey(siteId, `obs:${p.observationId}`), value, 'PX', markerTtlMs(retentionMs));
     }
     await this.exec(tx);
@@ -126,11 +132,21 @@ export class RedisIdentityStore implements IdentityStore {
     const values = await this.redis.mget(observationIds.map((id) => this.siteKey(siteId, `obs:${id}`)));
     const found = values.map((v, i) => {
       if (v === null) return null;
-      const { i: identityId, s: similarity, n: isNewIdentity, b: label } = JSON.parse(v) as { i: string; s: number; n: boolean; b?: string };
+      const {
+        i: identityId,
+        s: similarity,
+        n: isNewIdentity,
+        b: label,
+      } = JSON.parse(v) as { i: string; s: number; n: boolean; b?: string };
       return { observationId: observationIds[i], identityId, similarity, isNewIdentity, ...(label ? { label } : {}) };
     });
-    const survivors = await this.survivorsOf(siteId, found.flatMap((p) => (p && !p.label ? [p.identityId] : [])));
-    return found.map((p) => (p && survivors.has(p.identityId) ? { ...p, identityId: survivors.get(p.identityId)! } : p));
+    const survivors = await this.survivorsOf(
+      siteId,
+      found.flatMap((p) => (p && !p.label ? [p.identityId] : [])),
+    );
+    return found.map((p) =>
+      p && survivors.has(p.identityId) ? { ...p, identityId: survivors.get(p.identityId)! } : p,
+    );
   }
 
   /** Follows merges from each id to the identity it lives on in (only ids that were merged away appear). */
@@ -165,6 +181,10 @@ export class RedisIdentityStore implements IdentityStore {
     tx.incr(this.siteKey(siteId, 'gen'));
     const results = await this.exec(tx);
     return identityIds.reduce((n, _, i) => n + Math.min(1, Number(results[i][1])), 0);
+  }
+
+  async removeMarkersOf(siteId: string, identityIds: string[]): Promise<number> {
+    return removeMarkersNaming(this.redis, this.siteKey(siteId, ''), identityIds);
   }
 
   async purgeRemovedFromDisk(): Promise<DiskPurge> {
@@ -208,7 +228,16 @@ export class RedisIdentityStore implements IdentityStore {
       if (!h.c) return [];
       const embedding = openOrShredded(() => this.cipher.open(h.c, siteId, this.templateContext(siteId, ids[i])));
       if (!embedding) return [];
-      return [{ siteId, templateId: ids[i], label: h.b.toString('utf8'), embedding, images: Number(h.n), enrolledMs: Number(h.t) }];
+      return [
+        {
+          siteId,
+          templateId: ids[i],
+          label: h.b.toString('utf8'),
+          embedding,
+          images: Number(h.n),
+          enrolledMs: Number(h.t),
+        },
+      ];
     });
   }
 
@@ -221,14 +250,26 @@ export class RedisIdentityStore implements IdentityStore {
     return Number(deleted) > 0;
   }
 
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
   async close(): Promise<void> {
     await this.redis.quit();
   }
 
-  private writeIdentities(tx: ReturnType<Redis['multi']>, siteId: string, identities: Identity[], retentionMs: number | undefined): void {
+  private writeIdentities(
+    tx: ReturnType<Redis['multi']>,
+    siteId: string,
+    identities: Identity[],
+    retentionMs: number | undefined,
+  ): void {
     const keys = this.keysOf(siteId);
     for (const it of identities) {
-      const record = packIdentityRecord(it, this.cipher.sealCode(encodeCentroid(it.centroid), siteId, keys.context(it.identityId)));
+      const record = packIdentityRecord(
+        it,
+        this.cipher.sealCode(encodeCentroid(it.centroid), siteId, keys.context(it.identityId)),
+      );
       if (retentionMs) tx.set(keys.record(it.identityId), record, 'PX', retentionMs);
       else tx.set(keys.record(it.identityId), record);
       tx.zadd(keys.ids, it.lastSeenMs, it.identityId);

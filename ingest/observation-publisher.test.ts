@@ -10,13 +10,27 @@ import { ObservationPublisher, type BusDownPolicy } from './observation-publishe
 
 const SITE = 'pub-site';
 const T0 = 1_700_000_000_000;
-const limits: MessageLimits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s) => s === SITE, times: { now: () => T0, maxFutureSkewMs: 60_000, maxPastMsOf: () => 60_000 } };
+const limits: MessageLimits = {
+  embeddingDim: 512,
+  maxMessageBytes: 65_536,
+  isKnownSite: (s) => s === SITE,
+  times: { now: () => T0, maxFutureSkewMs: 60_000, maxPastMsOf: () => 60_000 },
+};
 
 function observation(i: number): FaceObservation {
   const embedding = Float32Array.from({ length: 512 }, (_, d) => (d === i % 512 ? 1 : 0));
   return {
-    observationId: `o-${i}`, siteId: SITE, cameraId: 'cam', trackId: `t-${i}`, tStartMs: T0 + i, tEndMs: T0 + 500 + i,
-    embedding, quality: 0.9, modelId: MODEL_ID, modelVersion: MODEL_VERSION, cannotLinkTrackIds: [],
+    observationId: `o-${i}`,
+    siteId: SITE,
+    cameraId: 'cam',
+    trackId: `t-${i}`,
+    tStartMs: T0 + i,
+    tEndMs: T0 + 500 + i,
+    embedding,
+    quality: 0.9,
+    modelId: MODEL_ID,
+    modelVersion: MODEL_VERSION,
+    cannotLinkTrackIds: [],
   };
 }
 
@@ -32,6 +46,7 @@ function switchableBus() {
       if (mode === 'hang') await back;
       return inner.publish(topic, messages);
     },
+    ping: () => inner.ping(),
     subscribe: (options, handler) => inner.subscribe(options, handler),
     close: () => inner.close(),
   };
@@ -60,7 +75,11 @@ async function counted(outcome: 'buffered' | 'dropped'): Promise<number> {
 }
 
 const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `o-${from + i}`);
-const policy = (whenBusDown: 'buffer' | 'drop', busDownBufferMax = 1000): BusDownPolicy => ({ whenBusDown, busDownBufferMax, busDownAfterMs: 100 });
+const policy = (whenBusDown: 'buffer' | 'drop', busDownBufferMax = 1000): BusDownPolicy => ({
+  whenBusDown,
+  busDownBufferMax,
+  busDownAfterMs: 100,
+});
 
 test('buffer: an unanswered publish marks the bus down; later observations wait in a bounded buffer and follow in order', async () => {
   const { bus, set } = switchableBus();
@@ -76,7 +95,11 @@ test('buffer: an unanswered publish marks the bus down; later observations wait 
   set('up');
   await publisher.flush();
   assert.equal(publisher.buffered, 0);
-  assert.deepEqual(await received(bus), [...ids(0, 8), ...ids(18, 68)], 'the stalled send landed once, the buffer after it, in order');
+  assert.deepEqual(
+    await received(bus),
+    [...ids(0, 8), ...ids(18, 68)],
+    'the stalled send landed once, the buffer after it, in order',
+  );
   await bus.close();
 });
 
@@ -117,7 +140,10 @@ test('bad input is refused even while the bus is down; without a policy a failed
   set('reject');
   const buffering = new ObservationPublisher(bus, 'obs', limits, policy('buffer'));
   await assert.rejects(buffering.publish([{ ...observation(0), siteId: 'nowhere' }]), /site/);
-  await assert.rejects(buffering.publish([{ ...observation(0), embedding: observation(0).embedding.map(() => Number.NaN) }]), /finite|NaN/i);
+  await assert.rejects(
+    buffering.publish([{ ...observation(0), embedding: observation(0).embedding.map(() => Number.NaN) }]),
+    /finite|NaN/i,
+  );
   assert.equal(buffering.buffered, 0);
   await assert.rejects(new ObservationPublisher(bus, 'obs', limits).publish([observation(1)]), /broker unreachable/);
   set('up');
@@ -132,7 +158,11 @@ test('camera ids beyond the first 64 of a site share the "other" series: invente
   const cameras = (await trackObservationsTotal.get()).values.map((v) => String(v.labels.camera));
   const invented = cameras.filter((c) => c.startsWith('invented-'));
   assert.deepEqual([cameras.includes('cam'), invented.length], [true, 63]);
-  assert.deepEqual(invented, Array.from({ length: 63 }, (_, i) => `invented-${i}`), 'the first ones seen keep their names');
+  assert.deepEqual(
+    invented,
+    Array.from({ length: 63 }, (_, i) => `invented-${i}`),
+    'the first ones seen keep their names',
+  );
   assert.equal((await trackObservationsTotal.get()).values.find((v) => v.labels.camera === 'other')?.value, 200 - 63);
   await bus.close();
 });

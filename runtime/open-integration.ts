@@ -4,7 +4,7 @@ import type { IntegrationDeps } from '../analytics-api/integration/integration-r
 import type { Subscription } from '../common/bus/bus.ts';
 import { ObservationPublisher, type FacePipeline } from '../ingest/index.ts';
 import { createUploadApp, IdentityCallbacks } from '../ingest/upload/index.ts';
-import { messageLimits } from '../schemas/index.ts';
+import { DEFAULT_CALLBACK_GROUP, messageLimits } from '../schemas/index.ts';
 import type { Runtime } from './open-runtime.ts';
 
 export interface Integration {
@@ -24,7 +24,8 @@ export async function openIntegration(runtime: Runtime, pipeline: FacePipeline):
     policy: { allowHttp: upload.callbackAllowHttp, allowList: upload.callbackAllowList },
   });
   const limits = messageLimits(config);
-  const subscription: Subscription = await deliverIdentityCallbacks(bus, config.topics.sightings, callbacks);
+  const groupId = config.kafka?.callbackGroupId ?? DEFAULT_CALLBACK_GROUP;
+  const subscription: Subscription = await deliverIdentityCallbacks(bus, config.topics.sightings, groupId, callbacks);
   return {
     deps: {
       upload: createUploadApp({

@@ -10,7 +10,13 @@ import { loadCentroidCipher, RedisIdentityStore, type IdentityStore } from '../i
 import { RegistryLock } from '../reid-worker/erasure/registry-lock.ts';
 import { siteRetentionOf } from '../schemas/index.ts';
 import { applyMigrations } from '../storage/clickhouse/apply-migrations.ts';
-import { createClickHouseClient, type ClickHouseClient } from '../storage/clickhouse/create-clickhouse-client.ts';
+import {
+  createClickHouseClient,
+  pingClickHouse,
+  type ClickHouseClient,
+} from '../storage/clickhouse/create-clickhouse-client.ts';
+import type { Readiness } from '../common/health/check-readiness.ts';
+import { redactUrl } from './check-deployment.ts';
 
 export interface Runtime {
   config: RevisitConfig;
@@ -26,15 +32,23 @@ export interface Runtime {
  * Opens every shared connection. Unset Kafka → in-process bus; unset ClickHouse URL → embedded
  * chdb; unset Redis URL → a private redis-server with an append-only file under dataDir, on a
  * Unix socket. Whatever is embedded lives in a 0700 data directory in files of mode 0600.
+ * Services check their configuration first (check-deployment.ts): this opens whatever it is told.
+ * `clientId` names the process to Kafka's brokers (revisit-worker, revisit-api…).
  */
-export async function openRuntime(config: RevisitConfig): Promise<Runtime> {
+export async function openRuntime(config: RevisitConfig, clientId = 'revisit'): Promise<Runtime> {
   const closers: Array<() => Promise<unknown>> = [];
   restrictNewFileModes();
   if (!config.clickhouse.url || !config.redis.url) makePrivateDir(config.dataDir);
   try {
     const clickhouse = await createClickHouseClient(config);
     closers.push(() => clickhouse.close());
-    await applyMigrations(clickhouse);
+    await applyMigrations(clickhouse).catch((err: Error) => {
+      // The client's error names only an address: say which store, and which setting points at it.
+      const where = config.clickhouse.url
+        ? `the ClickHouse server at ${redactUrl(config.clickhouse.url)} (clickhouse.url)`
+        : `the embedded ClickHouse under ${config.dataDir}/clickhouse`;
+      throw new Error(`${where}: ${err.message}`, { cause: err });
+    });
 
     let redisUrl = config.redis.url;
     if (!redisUrl) {
@@ -51,15 +65,7 @@ export async function openRuntime(config: RevisitConfig): Promise<Runtime> {
     });
     closers.unshift(() => store.close());
 
-    const bus = config.kafka
-      ? createKafkaBus({
-          brokers: config.kafka.brokers,
-          clientId: 'revisit',
-          numPartitions: config.kafka.partitions,
-          sessionTimeoutMs: config.kafka.sessionTimeoutMs,
-          retryBackoffMaxMs: config.kafka.retryBackoffMaxMs,
-        })
-      : createMemoryBus();
+    const bus = openBus(config, clientId);
     closers.unshift(() => bus.close());
 
     return {
@@ -76,4 +82,31 @@ export async function openRuntime(config: RevisitConfig): Promise<Runtime> {
     for (const close of closers.reverse()) await close().catch(() => undefined);
     throw err;
   }
+}
+
+/** The bus alone (a camera publishes and reads nothing else): Kafka when configured, else in-process. */
+export function openBus(config: RevisitConfig, clientId: string): Bus {
+  return config.kafka
+    ? createKafkaBus({
+        brokers: config.kafka.brokers,
+        clientId,
+        numPartitions: config.kafka.partitions,
+        sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+        retryBackoffMaxMs: config.kafka.retryBackoffMaxMs,
+      })
+    : createMemoryBus();
+}
+
+/** What a service on the whole runtime checks for readiness: Kafka (when configured), Redis, ClickHouse. */
+export function runtimeReadiness({
+  config,
+  bus,
+  store,
+  clickhouse,
+}: Pick<Runtime, 'config' | 'bus' | 'store' | 'clickhouse'>): Readiness {
+  return {
+    ...(config.kafka ? { kafka: () => bus.ping() } : {}),
+    redis: () => store.ping(),
+    clickhouse: () => pingClickHouse(clickhouse),
+  };
 }

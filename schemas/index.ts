@@ -2,10 +2,35 @@
 export { ContractError, type MessageLimits, type TimeWindow } from './check-fields.ts';
 export { messageLimits } from './message-limits.ts';
 export { siteRetentionOf, type SiteRetention } from './site-retention.ts';
-export { type FaceObservation, decodeFaceObservation, encodeFaceObservation, isUnidentified, UnidentifiedReason, validateFaceObservation } from './face-observation.ts';
+export {
+  type FaceObservation,
+  decodeFaceObservation,
+  encodeFaceObservation,
+  isUnidentified,
+  UnidentifiedReason,
+  validateFaceObservation,
+} from './face-observation.ts';
 export { type Sighting, decodeSighting, encodeSighting } from './sighting.ts';
 export { type IdentityMergeEvent, decodeIdentityMerge, encodeIdentityMerge } from './identity-merge.ts';
-export { configSchema, DEFAULT_WORKER_GROUP, type RevisitConfig, type RevisitConfigInput, type SiteConfig, type ApiKeyConfig } from './config.schema.ts';
+export {
+  configSchema,
+  DEFAULT_CALLBACK_GROUP,
+  DEFAULT_WORKER_GROUP,
+  type RevisitConfig,
+  type RevisitConfigInput,
+  type SiteConfig,
+  type ApiKeyConfig,
+} from './config.schema.ts';
 export { listMigrations, type Migration } from './clickhouse/list-migrations.ts';
 export type { ErrorBody } from './http.schema.ts';
-export { ingestConfigSchema, cameraDetection, faceUploadQuerySchema, embeddingUploadSchema, type DetectionConfig, type IngestConfig, type IngestConfigInput, type FaceUploadQuery, type EmbeddingUpload } from './ingest.schema.ts';
+export {
+  ingestConfigSchema,
+  cameraDetection,
+  faceUploadQuerySchema,
+  embeddingUploadSchema,
+  type DetectionConfig,
+  type IngestConfig,
+  type IngestConfigInput,
+  type FaceUploadQuery,
+  type EmbeddingUpload,
+} from './ingest.schema.ts';

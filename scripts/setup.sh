@@ -37,8 +37,8 @@ bash scripts/build-faiss.sh
 node --import tsx models/fetch-models.ts >/dev/null
 
 if $with_test; then
-  bash scripts/fetch-kafka.sh
-  bash scripts/fetch-jdbc.sh
+  bash scripts/fetch-maven-jars.sh kafka
+  bash scripts/fetch-maven-jars.sh jdbc
   # A ClickHouse client that is not @clickhouse/client, for the BI endpoint test.
   # (a Debian-managed Python refuses plain pip installs: PEP 668)
   python3 -c 'import clickhouse_connect' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check clickhouse-connect \

@@ -1,21 +1,25 @@
-/** `revisit ingest`: a camera's images, video file or stream → observations on the bus (embedded mode: and through the worker). */
+/** `revisit ingest`: a camera's images, video file or stream → observations on Kafka, or into the embedded owner (`revisit serve`), or through a worker of its own. */
 import { Command, Option } from 'commander';
+import { serveProbes } from '../../analytics-api/probes/serve-probes.ts';
+import type { Bus } from '../../common/bus/bus.ts';
 import { loadConfig, type RevisitConfig } from '../../common/config.ts';
-import { openRuntime } from '../../runtime/open-runtime.ts';
+import type { Readiness } from '../../common/health/check-readiness.ts';
+import { checkDeployment, logServiceStart, redactUrl, type DeploymentMode } from '../../runtime/check-deployment.ts';
+import { openBus, openRuntime, runtimeReadiness } from '../../runtime/open-runtime.ts';
+import { findOwner, ownerBus } from '../../runtime/owner/owner-client.ts';
 import {
   FacePipeline,
   ingestImages,
-  ingestVideo,
   listImageFiles,
   ObservationPublisher,
   probeVideoDuration,
-  readVideoFrames,
   recordModelRun,
   resolveSourceKind,
+  runCameraVideo,
   type VideoIngestStats,
 } from '../../ingest/index.ts';
 import { startReidWorker } from '../../reid-worker/index.ts';
-import { cameraDetection, messageLimits } from '../../schemas/index.ts';
+import { messageLimits } from '../../schemas/index.ts';
 import { createProgressBar, ratePerSecond } from '../progress-bar.ts';
 import { untilSignal } from '../until-signal.ts';
 
@@ -34,34 +38,116 @@ export function ingestCommand(): Command {
     )
     .requiredOption('--site <id>', 'site the camera belongs to (must be configured)')
     .requiredOption('--camera <id>', 'camera id')
-    .requiredOption('--source <path|url>', 'an image, a folder of images, a video file, or an rtsp:// or http(s):// stream')
-    .addOption(new Option('--fps <n>', 'frames per second analysed from video (default: config ingest.analysisFps)').argParser(positiveNumber))
-    .addOption(new Option('--liveness <action>', 'spoof gate action (default: config ingest.liveness.action)').choices(['drop', 'flag', 'off']))
+    .requiredOption(
+      '--source <path|url>',
+      'an image, a folder of images, a video file, or an rtsp:// or http(s):// stream',
+    )
+    .addOption(
+      new Option('--fps <n>', 'frames per second analysed from video (default: config ingest.analysisFps)').argParser(
+        positiveNumber,
+      ),
+    )
+    .addOption(
+      new Option('--liveness <action>', 'spoof gate action (default: config ingest.liveness.action)').choices([
+        'drop',
+        'flag',
+        'off',
+      ]),
+    )
     .action(async (opts: IngestOptions) => {
       const config = loadConfig({ ingest: { analysisFps: opts.fps, liveness: { action: opts.liveness } } });
       const limits = messageLimits(config);
-      if (!limits.isKnownSite(opts.site)) throw new Error(`unknown site "${opts.site}"; configured: ${config.sites.map((s) => s.id).join(', ')}`);
+      if (!limits.isKnownSite(opts.site))
+        throw new Error(`unknown site "${opts.site}"; configured: ${config.sites.map((s) => s.id).join(', ')}`);
       const kind = resolveSourceKind(opts.source);
       const files = kind === 'images' ? listImageFiles(opts.source) : [];
-      const runtime = await openRuntime(config);
-      // Embedded mode has no separate worker process: run it here.
-      const worker = config.kafka ? null : await startReidWorker(runtime);
-      const pipeline = await FacePipeline.load({ onModelRun: recordModelRun, liveness: config.ingest.liveness.action !== 'off' });
-      const publisher = new ObservationPublisher(runtime.bus, config.topics.observations, limits, config.ingest);
+      // A camera needs only the models, its source and the bus: no ClickHouse, no Redis, no key.
+      const mode = checkDeployment(config, 'revisit ingest', {});
+      const target = await openCameraBus(config, mode);
+      const probes = await serveProbes(config.metrics, target.readiness);
+      logServiceStart(
+        'revisit ingest',
+        config,
+        {},
+        { site: opts.site, camera: opts.camera, source: redactUrl(opts.source), via: target.via, probes: probes?.url },
+      );
       try {
-        if (kind === 'images') await runImages(pipeline, publisher, opts, files);
-        else await runVideo(pipeline, publisher, opts, config, kind === 'stream');
-        await publisher.flush();
-        await worker?.drain();
+        const pipeline = await FacePipeline.load({
+          onModelRun: recordModelRun,
+          liveness: config.ingest.liveness.action !== 'off',
+        });
+        const publisher = new ObservationPublisher(target.bus, config.topics.observations, limits, config.ingest);
+        try {
+          if (kind === 'images') await runImages(pipeline, publisher, opts, files);
+          else await runVideo(pipeline, publisher, opts, config, kind === 'stream');
+          await publisher.flush();
+          await target.drain();
+        } finally {
+          await pipeline.close();
+        }
       } finally {
-        await worker?.stop();
-        await pipeline.close();
-        await runtime.close();
+        await probes?.close();
+        await target.close();
       }
     });
 }
 
-async function runImages(pipeline: FacePipeline, publisher: ObservationPublisher, opts: IngestOptions, files: string[]): Promise<void> {
+interface CameraBus {
+  bus: Bus;
+  /** How observations leave: Kafka, the running owner of the data directory, or a worker in this process. */
+  via: 'kafka' | 'embedded owner' | 'this process';
+  readiness: Readiness;
+  /** Waits until a worker in this process has handled what was published (nothing to wait for elsewhere). */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Distributed: Kafka alone. Embedded: the process that owns the data directory (`revisit serve`)
+ * when one runs, else this process opens the directory and runs the worker until it is done.
+ */
+async function openCameraBus(config: RevisitConfig, mode: DeploymentMode): Promise<CameraBus> {
+  if (mode === 'distributed') {
+    const bus = openBus(config, 'revisit-camera');
+    return {
+      bus,
+      via: 'kafka',
+      readiness: { kafka: () => bus.ping() },
+      drain: async () => undefined,
+      close: () => bus.close(),
+    };
+  }
+  const owner = await findOwner(config);
+  if (owner) {
+    const bus = ownerBus(owner);
+    return {
+      bus,
+      via: 'embedded owner',
+      readiness: { owner: () => bus.ping() },
+      drain: async () => undefined,
+      close: () => bus.close(),
+    };
+  }
+  const runtime = await openRuntime(config, 'revisit-camera');
+  const worker = await startReidWorker(runtime);
+  return {
+    bus: runtime.bus,
+    via: 'this process',
+    readiness: runtimeReadiness(runtime),
+    drain: () => worker.drain(),
+    close: async () => {
+      await worker.stop();
+      await runtime.close();
+    },
+  };
+}
+
+async function runImages(
+  pipeline: FacePipeline,
+  publisher: ObservationPublisher,
+  opts: IngestOptions,
+  files: string[],
+): Promise<void> {
   const bar = createProgressBar('ingest', 'images');
   const started = Date.now();
   bar.start(files.length, 0, { faces: 0, rate: '0' });
@@ -73,46 +159,52 @@ async function runImages(pipeline: FacePipeline, publisher: ObservationPublisher
       onProgress: (done, faces) => bar.update(done, { faces, rate: ratePerSecond(done, started) }),
     });
     bar.stop();
-    console.log(`${summary.images} images, ${summary.faces} faces, ${summary.observations} observations published, ${summary.skipped.length} skipped`);
+    console.log(
+      `${summary.images} images, ${summary.faces} faces, ${summary.observations} observations published, ${summary.skipped.length} skipped`,
+    );
     for (const s of summary.skipped) console.log(`  skipped ${s.file}: ${s.reason}`);
   } finally {
     bar.stop();
   }
 }
 
-async function runVideo(pipeline: FacePipeline, publisher: ObservationPublisher, opts: IngestOptions, config: RevisitConfig, live: boolean): Promise<void> {
-  const { analysisFps: fps, maxFrameSide, reconnect } = config.ingest;
+async function runVideo(
+  pipeline: FacePipeline,
+  publisher: ObservationPublisher,
+  opts: IngestOptions,
+  config: RevisitConfig,
+  live: boolean,
+): Promise<void> {
+  const fps = config.ingest.analysisFps;
   const stop = new AbortController();
   // A stream runs until Ctrl-C; the open tracks are then closed and published, not lost.
   if (live) void untilSignal().then(() => stop.abort());
   const duration = live ? null : await probeVideoDuration(opts.source);
-  const bar = duration ? createProgressBar('ingest', 'frames', '{faces} faces | {observations} observations | {faceRate} faces/s') : null;
+  const bar = duration
+    ? createProgressBar('ingest', 'frames', '{faces} faces | {observations} observations | {faceRate} faces/s')
+    : null;
   const started = Date.now();
   bar?.start(Math.max(1, Math.round(duration! * fps)), 0, { faces: 0, observations: 0, faceRate: '0' });
   let stats: VideoIngestStats;
-  const shotModels = pipeline.startShotModelsThread();
   try {
-    stats = await ingestVideo(pipeline, publisher, {
+    stats = await runCameraVideo(pipeline, publisher, {
       siteId: opts.site,
       cameraId: opts.camera,
+      source: opts.source,
       config: config.ingest,
-      frames: readVideoFrames(opts.source, {
-        fps,
-        maxWidth: maxFrameSide,
-        reconnect,
-        signal: stop.signal,
-        detectorModel: pipeline.modelFile('detect'),
-        detection: cameraDetection(config.ingest, opts.camera),
-        onReconnect: (attempt, delayMs, reason) => {
-          process.stderr.write(`revisit: ${reason}; reconnecting in ${delayMs} ms (attempt ${attempt})\n`);
-        },
-      }),
-      shotModels,
-      onProgress: (s) => bar?.update(s.frames, { faces: s.faces, observations: s.observations, faceRate: ratePerSecond(s.faces, started) }),
+      signal: stop.signal,
+      onReconnect: (attempt, delayMs, reason) => {
+        process.stderr.write(`revisit: ${reason}; reconnecting in ${delayMs} ms (attempt ${attempt})\n`);
+      },
+      onProgress: (s) =>
+        bar?.update(s.frames, {
+          faces: s.faces,
+          observations: s.observations,
+          faceRate: ratePerSecond(s.faces, started),
+        }),
     });
   } finally {
     bar?.stop();
-    await shotModels.close();
   }
   const seconds = (Date.now() - started) / 1000;
   const drops = Object.entries(stats.drops).map(([reason, n]) => `${reason} ${n}`);

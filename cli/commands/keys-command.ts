@@ -1,11 +1,16 @@
 /** `revisit keys create|list|revoke`: API keys of tenants, scoped to their sites. */
 import { Command, Option } from 'commander';
 import { loadConfig } from '../../common/config.ts';
+import { checkDeployment } from '../../runtime/check-deployment.ts';
 import { openApiKeyStore } from '../../analytics-api/keys/open-api-key-store.ts';
 import { apiRoleSchema, type ApiRole } from '../../schemas/api-key.schema.ts';
 
-async function withStore<T>(fn: (store: ReturnType<typeof openApiKeyStore>, config: ReturnType<typeof loadConfig>) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  fn: (store: ReturnType<typeof openApiKeyStore>, config: ReturnType<typeof loadConfig>) => Promise<T>,
+): Promise<T> {
   const config = loadConfig();
+  // Embedded keys are a file the API re-reads (safe beside a running serve); distributed ones live in the shared Redis.
+  checkDeployment(config, 'revisit keys', { redis: true });
   const store = openApiKeyStore(config);
   try {
     return await fn(store, config);
@@ -31,7 +36,9 @@ export function keysCommand(): Command {
         const foreign = sites === '*' ? [] : sites.filter((s) => !own.includes(s));
         if (foreign.length) throw new Error(`not sites of tenant "${opts.tenant}": ${foreign.join(', ')}`);
         const { record, key } = await store.create({ tenant: opts.tenant, role: opts.role, sites, label: opts.label });
-        console.log(`created key ${record.id} (${record.role}, tenant ${record.tenant}, sites ${sites === '*' ? 'all' : sites.join(',')})`);
+        console.log(
+          `created key ${record.id} (${record.role}, tenant ${record.tenant}, sites ${sites === '*' ? 'all' : sites.join(',')})`,
+        );
         console.log(key);
       }),
     );

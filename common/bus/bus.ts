@@ -33,6 +33,12 @@ export interface SubscribeOptions {
   groupId: string;
   /** Called when this consumer is given partitions (e.g. to rebuild a site's index). */
   onAssigned?: (partitions: number[]) => Promise<void> | void;
+  /**
+   * Where a group with no committed offset starts: `earliest` (default: observations published
+   * before the first worker came up count) or `latest` (a reader that only cares from now on).
+   * A group with committed offsets always resumes from them.
+   */
+  startAt?: 'earliest' | 'latest';
 }
 
 export interface Subscription {
@@ -43,6 +49,8 @@ export interface Subscription {
 
 export interface Bus {
   publish(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  /** Resolves when the bus can be used (Kafka: a broker answers); readiness probes call it. */
+  ping(): Promise<void>;
   subscribe(options: SubscribeOptions, handler: BatchHandler): Promise<Subscription>;
   close(): Promise<void>;
 }

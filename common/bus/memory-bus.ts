@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '../logger.ts';
+import { consumerLag } from '../metrics.ts';
 import { RetryBackoff } from './retry-backoff.ts';
 import type { BatchHandler, Bus, DeliveredBatch, OutgoingMessage, SubscribeOptions, Subscription } from './bus.ts';
 
@@ -65,12 +66,27 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
   const topicNamed = (name: string): Topic => {
     let topic = topics.get(name);
     if (!topic) {
-      topic = { partitions: Array.from({ length: numPartitions }, () => ({ base: 0, messages: [] })), groups: new Map(), listeners: new Set() };
+      topic = {
+        partitions: Array.from({ length: numPartitions }, () => ({ base: 0, messages: [] })),
+        groups: new Map(),
+        listeners: new Set(),
+      };
       topics.set(name, topic);
     }
     return topic;
   };
   const notify = (topic: Topic) => [...topic.listeners].forEach((listener) => listener());
+  const reportLag = (name: string, topic: Topic) => {
+    for (const [groupId, group] of topic.groups) {
+      if (!group.active) continue;
+      topic.partitions.forEach(({ base, messages }, partition) =>
+        consumerLag.set(
+          { group: groupId, topic: name, partition: String(partition) },
+          base + messages.length - Math.max(group.committed[partition], base),
+        ),
+      );
+    }
+  };
 
   return {
     async publish(name: string, messages: OutgoingMessage[]): Promise<void> {
@@ -85,19 +101,31 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
           partition.base += dropped;
         }
       }
-      if (messages.length > 0) notify(topic);
+      if (messages.length > 0) {
+        reportLag(name, topic);
+        notify(topic);
+      }
     },
 
-    async subscribe({ topic: name, groupId, onAssigned }: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
+    async ping(): Promise<void> {},
+
+    async subscribe(
+      { topic: name, groupId, onAssigned, startAt }: SubscribeOptions,
+      handler: BatchHandler,
+    ): Promise<Subscription> {
       const topic = topicNamed(name);
       let group = topic.groups.get(groupId);
       if (!group) {
-        group = { committed: new Array<number>(numPartitions).fill(0), active: false };
+        const committed = topic.partitions.map(({ base, messages }) =>
+          startAt === 'latest' ? base + messages.length : 0,
+        );
+        group = { committed, active: false };
         topic.groups.set(groupId, group);
       }
       if (group.active) throw new Error(`memory bus: group ${groupId} already has a consumer on ${name}`);
       await onAssigned?.(topic.partitions.map((_, partition) => partition));
       group.active = true;
+      reportLag(name, topic);
       const offsets = group;
       const stopping = new AbortController();
       const backoff = new RetryBackoff({ initialMs: retryBackoffMs, maxMs: retryBackoffMaxMs });
@@ -111,7 +139,11 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
           offsets.committed[partition] = from;
           const stored = messages.slice(from - base, from - base + maxBatchSize);
           if (stored.length > 0) {
-            return { topic: name, partition, messages: stored.map((m, i) => ({ ...m, partition, offset: String(from + i) })) };
+            return {
+              topic: name,
+              partition,
+              messages: stored.map((m, i) => ({ ...m, partition, offset: String(from + i) })),
+            };
           }
         }
         return undefined;
@@ -141,14 +173,17 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
           } catch (error) {
             const { delayMs, failures, outageStarted } = backoff.failed(batch.partition);
             const where = { err: error, topic: name, partition: batch.partition, offset: batch.messages[0].offset };
-            if (outageStarted) logger.warn(where, 'batch handler failed: the batch will be delivered again until it succeeds');
+            if (outageStarted)
+              logger.warn(where, 'batch handler failed: the batch will be delivered again until it succeeds');
             else logger.debug({ ...where, failures, delayMs }, 'batch handler failed again');
             await sleep(delayMs, undefined, { signal: stopping.signal }).catch(() => undefined);
             continue;
           }
           const failures = backoff.succeeded(batch.partition);
-          if (failures > 0) logger.info({ topic: name, partition: batch.partition, failures }, 'batch handler recovered');
+          if (failures > 0)
+            logger.info({ topic: name, partition: batch.partition, failures }, 'batch handler recovered');
           offsets.committed[batch.partition] += batch.messages.length;
+          reportLag(name, topic);
           notify(topic);
         }
       })();
@@ -161,6 +196,8 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
           // The batch in hand finishes (and commits) first, as with Kafka.
           await loop;
           offsets.active = false;
+          for (let partition = 0; partition < numPartitions; partition++)
+            consumerLag.remove({ group: groupId, topic: name, partition: String(partition) });
         },
       };
       subscriptions.add(subscription);
@@ -178,7 +215,13 @@ function partitionFor(key: string, numPartitions: number): number {
   return createHash('sha1').update(key).digest().readUInt32BE(0) % numPartitions;
 }
 
-function drainGroup(topic: Topic, name: string, groupId: string, committed: number[], timeoutMs: number): Promise<void> {
+function drainGroup(
+  topic: Topic,
+  name: string,
+  groupId: string,
+  committed: number[],
+  timeoutMs: number,
+): Promise<void> {
   const target = topic.partitions.map((p) => p.base + p.messages.length);
   const done = () => target.every((end, partition) => committed[partition] >= end);
   if (done()) return Promise.resolve();
@@ -191,7 +234,11 @@ function drainGroup(topic: Topic, name: string, groupId: string, committed: numb
     const timer = setTimeout(() => {
       finish();
       const lagging = target.flatMap((end, partition) => (committed[partition] < end ? [`${partition}<${end}`] : []));
-      reject(new Error(`drain of ${name} for group ${groupId} timed out after ${timeoutMs} ms (lagging: ${lagging.join(', ')})`));
+      reject(
+        new Error(
+          `drain of ${name} for group ${groupId} timed out after ${timeoutMs} ms (lagging: ${lagging.join(', ')})`,
+        ),
+      );
     }, timeoutMs);
     const finish = () => {
       clearTimeout(timer);

@@ -29,7 +29,7 @@ export interface ErasureResult {
   identities: IdentityMatch[];
   /** ClickHouse rows deleted per table. */
   rowsDeleted: Record<string, number>;
-  /** Processed-observation markers removed from Redis. */
+  /** Processed-observation markers (and merge aliases) naming the identities, removed from Redis: all of them, found by a scan of the site's. */
   markersDeleted: number;
   /** Whether the registry's files on disk were rewritten without the removed identities. */
   disk: DiskPurge;
@@ -39,7 +39,8 @@ const logger = createLogger('erasure');
 
 /**
  * Finds every identity of the site within `minCosine` of the face, deletes their rows from every
- * ClickHouse table that holds identities, then their registry keys (ClickHouse first: if anything
+ * ClickHouse table that holds identities, then every observation marker naming them and their
+ * registry keys (ClickHouse first: if anything
  * fails in between, the identity is still findable and a retry finishes the job). The registry
  * generation moves, so every worker drops its copy of the site before its next batch; in this
  * process the registry lock makes it take effect before any further batch is written.
@@ -51,12 +52,20 @@ export async function eraseFace(req: EraseFaceRequest, deps: EraseFaceDeps): Pro
     const identities = findMatchingIdentities(req.embedding, await deps.store.loadSite(req.siteId), deps.minCosine);
     const ids = identities.map((m) => m.identityId);
     const rows = await deleteIdentityRows(deps.clickhouse, req.siteId, ids);
-    if (ids.length > 0) await deps.store.removeIdentities(req.siteId, ids, rows.observationIds);
+    // Markers before identities: a failure in between leaves the identity findable, and a retry sweeps again.
+    const markersDeleted = await deps.store.removeMarkersOf(req.siteId, ids);
+    if (ids.length > 0) await deps.store.removeIdentities(req.siteId, ids);
     deps.onErased?.(req.siteId);
-    return { siteId: req.siteId, identities, rowsDeleted: rows.byTable, markersDeleted: rows.observationIds.length };
+    return { siteId: req.siteId, identities, rowsDeleted: rows.byTable, markersDeleted };
   });
   // The removals are done whatever happens here: a failed rewrite is reported, not thrown.
-  const disk = await deps.store.purgeRemovedFromDisk().catch((err: Error): DiskPurge => ({ complete: false, detail: `rewrite failed: ${err.message}` }));
-  if (!disk.complete) logger.warn({ siteId: req.siteId, identities: removed.identities.length, detail: disk.detail }, 'erased identities may still be on the registry\'s disk');
+  const disk = await deps.store
+    .purgeRemovedFromDisk()
+    .catch((err: Error): DiskPurge => ({ complete: false, detail: `rewrite failed: ${err.message}` }));
+  if (!disk.complete)
+    logger.warn(
+      { siteId: req.siteId, identities: removed.identities.length, detail: disk.detail },
+      "erased identities may still be on the registry's disk",
+    );
   return { ...removed, disk };
 }

@@ -31,15 +31,19 @@ export interface KafkaBroker {
    * committed offsets survive, as after a rolling restart); resolves once it answers again.
    */
   restart(): Promise<void>;
+  /** Stops the broker, keeping its data: an outage, until up(). */
+  down(): Promise<void>;
+  /** Starts a broker stopped by down() on the same ports and data; resolves once it answers. */
+  up(): Promise<void>;
 }
 
 /**
  * Starts a fresh broker+controller on random ports with data and logs in a temp dir, and
- * resolves once it answers a metadata request. Needs `scripts/fetch-kafka.sh` to have run.
+ * resolves once it answers a metadata request. Needs `scripts/fetch-maven-jars.sh kafka` to have run.
  */
 export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promise<KafkaBroker> {
   if (!hasKafkaJar()) {
-    throw new Error(`Kafka jars missing in ${LIBS}: run scripts/fetch-kafka.sh`);
+    throw new Error(`Kafka jars missing in ${LIBS}: run scripts/fetch-maven-jars.sh kafka`);
   }
   for (let attempt = 1; ; attempt++) {
     try {
@@ -114,13 +118,19 @@ async function startOnce(options: KafkaBrokerOptions): Promise<KafkaBroker> {
   };
 
   await answering();
+  const down = () => broker.stop(STOP_GRACE_MS, { keepDir: true });
+  const up = async () => {
+    broker = launch();
+    await answering();
+  };
   return {
     brokers,
     stop,
+    down,
+    up,
     async restart() {
-      await broker.stop(STOP_GRACE_MS, { keepDir: true });
-      broker = launch();
-      await answering();
+      await down();
+      await up();
     },
   };
 }

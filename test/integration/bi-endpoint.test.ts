@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { createClickHouseClient, type ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { loadConfig, type RevisitConfig } from '../../common/config.ts';
-import { type Sighting } from '../../schemas/index.ts';
+import { twoCameraVisitors as visitors } from '../harness/two-camera-visitors.ts';
 import { applyMigrations } from '../../storage/clickhouse/apply-migrations.ts';
 import { VisitMaintainer } from '../../reid-worker/visits/visit-maintainer.ts';
 import { createApp, hashApiKey, serveApi, type RunningApi } from '../../analytics-api/index.ts';
@@ -19,7 +19,6 @@ import { cityHash128 } from '../../analytics-api/bi/compression/city-hash-128.ts
 
 const KEY_A = 'bi-key-tenant-a';
 const KEY_B = 'bi-key-tenant-b';
-const MIN = 60_000;
 const T0 = Date.parse('2026-11-02T09:00:00Z');
 
 let dir: string;
@@ -28,14 +27,6 @@ let config: RevisitConfig;
 let api: RunningApi;
 let app: ReturnType<typeof createApp>;
 let biService: BiService;
-
-/** `n` visitors, each one 10-minute visit starting in the hour at `t`. */
-function visitors(site: string, prefix: string, n: number, t: number): Sighting[] {
-  return Array.from({ length: n }, (_, i) => [0, 10 * MIN].map((dt, k) => ({
-    observationId: `${prefix}-${i}-${k}`, siteId: site, cameraId: k ? 'checkout' : 'entrance', identityId: `${prefix}-${i}`,
-    tStartMs: t + i * 1000 + dt, tEndMs: t + i * 1000 + dt + 2000, similarity: 0.9, isNewIdentity: false, quality: 0.9, modelId: 'm', label: '',
-  }))).flat();
-}
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'revisit-bi-'));

@@ -1,6 +1,6 @@
 // The official ClickHouse JDBC driver (com.clickhouse:clickhouse-jdbc 0.10.0, what DBeaver, DataGrip
 // and Metabase use) against the BI listener: it connects with compressed responses, lists the
-// tables (BI tables only) and reads bi_visitors_daily. Jars: scripts/fetch-jdbc.sh.
+// tables (BI tables only) and reads bi_visitors_daily. Jars: scripts/fetch-maven-jars.sh jdbc.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';

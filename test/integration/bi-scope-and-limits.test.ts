@@ -8,14 +8,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClickHouseClient, type ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { loadConfig } from '../../common/config.ts';
-import { type Sighting } from '../../schemas/index.ts';
+import { twoCameraVisitors as visitors } from '../harness/two-camera-visitors.ts';
 import { applyMigrations } from '../../storage/clickhouse/apply-migrations.ts';
 import { VisitMaintainer } from '../../reid-worker/visits/visit-maintainer.ts';
 import { createApp, hashApiKey } from '../../analytics-api/index.ts';
 import { openBiService, type BiService } from '../../analytics-api/bi/open-bi-service.ts';
 
 const KEYS = { aAll: 'bi-a-all-sites', aOne: 'bi-a-site-1-only', b: 'bi-b' } as const;
-const MIN = 60_000;
 const T0 = Date.parse('2026-11-02T09:00:00Z');
 const MAX_RESULT_ROWS = 10_000;
 
@@ -23,13 +22,6 @@ let dir: string;
 let clickhouse: ClickHouseClient;
 let bi: BiService;
 let app: ReturnType<typeof createApp>;
-
-function visitors(site: string, prefix: string, n: number, t: number): Sighting[] {
-  return Array.from({ length: n }, (_, i) => [0, 10 * MIN].map((dt, k) => ({
-    observationId: `${prefix}-${i}-${k}`, siteId: site, cameraId: k ? 'checkout' : 'entrance', identityId: `${prefix}-${i}`,
-    tStartMs: t + i * 1000 + dt, tEndMs: t + i * 1000 + dt + 2000, similarity: 0.9, isNewIdentity: false, quality: 0.9, modelId: 'm', label: '',
-  }))).flat();
-}
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'revisit-bi-scope-'));

@@ -1,7 +1,6 @@
-// Runs the shared storage contract on embedded chdb, and on a ClickHouse server when
+// Runs the shared storage contract on embedded chdb, and over HTTP: on a ClickHouse server when
 // REVISIT_TEST_CLICKHOUSE_URL is set (http://user:password@host:8123; the suite makes and drops a
-// database of its own there).
-import { test } from 'node:test';
+// database of its own there), else on chdb behind the test harness's HTTP front.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import { loadConfig } from '../../common/config.ts';
 import { applyMigrations } from '../../storage/clickhouse/apply-migrations.ts';
 import { createClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { runStorageContract, type ContractStorage } from '../contracts/storage-contract.ts';
-import { uniqueName } from '../harness/unique-name.ts';
+import { CLICKHOUSE_URL_ENV, useClickHouseServer } from '../harness/clickhouse-server.ts';
 
 async function openEmbedded(): Promise<ContractStorage> {
   const dir = mkdtempSync(join(tmpdir(), 'revisit-storage-contract-'));
@@ -24,29 +23,26 @@ async function openEmbedded(): Promise<ContractStorage> {
   };
 }
 
-async function openServer(url: string): Promise<ContractStorage> {
-  const server = new URL(url);
-  server.pathname = '/'; // a database in the URL would win over the suite's own
-  const database = uniqueName('revisit_contract').replace(/[^A-Za-z0-9_]/g, '_');
-  const admin = await createClickHouseClient(loadConfig({ clickhouse: { url: server.href } }, {}));
-  await admin.command({ query: `CREATE DATABASE ${database}` });
-  const client = await createClickHouseClient(loadConfig({ clickhouse: { url: server.href, database } }, {}));
+async function openServer(): Promise<ContractStorage> {
+  const server = await useClickHouseServer();
+  const client = await createClickHouseClient(
+    loadConfig({ clickhouse: { url: server.url, database: server.database } }, {}),
+  );
   await applyMigrations(client);
   return {
     client,
     close: async () => {
       await client.close();
-      await admin.command({ query: `DROP DATABASE IF EXISTS ${database} SYNC` });
-      await admin.close();
+      await server.release();
     },
   };
 }
 
 runStorageContract('embedded chdb', openEmbedded);
 
-const serverUrl = process.env.REVISIT_TEST_CLICKHOUSE_URL;
-if (serverUrl) runStorageContract(`ClickHouse server ${new URL(serverUrl).host}`, () => openServer(serverUrl));
-else
-  test('storage contract: ClickHouse server', {
-    skip: 'REVISIT_TEST_CLICKHOUSE_URL is not set (e.g. http://default:password@127.0.0.1:8123): only embedded chdb was checked',
-  }, () => {});
+// Over HTTP: a real server when REVISIT_TEST_CLICKHOUSE_URL is set, else chdb behind the test HTTP front (which this checks too).
+const serverUrl = process.env[CLICKHOUSE_URL_ENV];
+runStorageContract(
+  serverUrl ? `ClickHouse server ${new URL(serverUrl).host}` : 'chdb behind the test HTTP front',
+  openServer,
+);

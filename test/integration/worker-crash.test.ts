@@ -1,5 +1,6 @@
-// Crash safety: the worker runs as its own process on real Kafka and Redis, is SIGKILLed mid-stream
-// and restarted; every observation then has exactly one sighting and was counted once.
+// Crash safety: the worker runs as its own process on real Kafka and Redis and a shared ClickHouse
+// (REVISIT_TEST_CLICKHOUSE_URL's server, else chdb behind the test HTTP front), is SIGKILLed
+// mid-stream and restarted; every observation then has exactly one sighting and was counted once.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -11,6 +12,8 @@ import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { createKafkaBus } from '../../common/bus/kafka-bus.ts';
 import { createClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
+import { loadConfig } from '../../common/config.ts';
+import { useClickHouseServer, type ClickHouseService } from '../harness/clickhouse-server.ts';
 import { startLocalRedis, type LocalRedisServer } from '../../common/redis/local-redis-server.ts';
 import { seededRandom } from '../../common/seeded-random.ts';
 import { generateEncryptionKeys } from '../../identity-registry/index.ts';
@@ -24,9 +27,15 @@ const OBSERVATIONS = 2000;
 const PEOPLE = 400;
 const KILL_AFTER = 500;
 const CLI = new URL('../../bin/revisit.js', import.meta.url).pathname;
-const limits: MessageLimits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s) => s === SITE, times: { now: Date.now, maxFutureSkewMs: 300_000, maxPastMsOf: () => 86_400_000 } };
+const limits: MessageLimits = {
+  embeddingDim: 512,
+  maxMessageBytes: 65_536,
+  isKnownSite: (s) => s === SITE,
+  times: { now: Date.now, maxFutureSkewMs: 300_000, maxPastMsOf: () => 86_400_000 },
+};
 
 let kafka: KafkaService;
+let clickhouseServer: ClickHouseService;
 let redisServer: LocalRedisServer;
 let redis: Redis;
 let dir: string;
@@ -35,6 +44,7 @@ const keyPrefix = 'crash';
 
 before(async () => {
   kafka = await useKafka();
+  clickhouseServer = await useClickHouseServer();
   dir = mkdtempSync(join(tmpdir(), 'revisit-crash-'));
   redisServer = await startLocalRedis({ dir: join(dir, 'redis') });
   redis = new Redis(redisServer.url);
@@ -46,6 +56,7 @@ before(async () => {
       kafka: { brokers: kafka.brokers, partitions: 1 },
       topics: { observations: topic, deadLetters: `${topic}.dlq` },
       redis: { url: redisServer.url, keyPrefix },
+      clickhouse: { url: clickhouseServer.url, database: clickhouseServer.database },
       encryption: generateEncryptionKeys(),
     }),
   );
@@ -55,6 +66,7 @@ after(async () => {
   redis?.disconnect();
   await redisServer?.stop();
   await kafka?.release();
+  await clickhouseServer?.release();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -67,8 +79,17 @@ function observations(): FaceObservation[] {
     const e = people[i % PEOPLE].map((v) => v + (random() - 0.5) * 0.3);
     const n = Math.hypot(...e);
     return {
-      observationId: `obs-${i}`, siteId: SITE, cameraId: 'cam', trackId: `t-${i}`, tStartMs: t0 + i * 1000, tEndMs: t0 + i * 1000 + 500,
-      embedding: e.map((v) => v / n), quality: 0.9, modelId: MODEL_ID, modelVersion: MODEL_VERSION, cannotLinkTrackIds: [],
+      observationId: `obs-${i}`,
+      siteId: SITE,
+      cameraId: 'cam',
+      trackId: `t-${i}`,
+      tStartMs: t0 + i * 1000,
+      tEndMs: t0 + i * 1000 + 500,
+      embedding: e.map((v) => v / n),
+      quality: 0.9,
+      modelId: MODEL_ID,
+      modelVersion: MODEL_VERSION,
+      cannotLinkTrackIds: [],
     };
   });
 }
@@ -92,12 +113,17 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs: num
   }
 }
 
-test('SIGKILL mid-stream and restart: sightings equal observations, none lost, none doubled', { timeout: 180_000 }, async (t) => {
+test('SIGKILL mid-stream and restart: sightings equal observations, none lost, none doubled', {
+  timeout: 180_000,
+}, async (t) => {
   const bus = createKafkaBus({ brokers: kafka.brokers, clientId: 'crash-test', numPartitions: 1 });
   try {
     const all = observations();
     for (let i = 0; i < all.length; i += 250) {
-      await bus.publish(topic, all.slice(i, i + 250).map((o) => ({ key: SITE, value: encodeFaceObservation(o, limits) })));
+      await bus.publish(
+        topic,
+        all.slice(i, i + 250).map((o) => ({ key: SITE, value: encodeFaceObservation(o, limits) })),
+      );
     }
   } finally {
     await bus.close();
@@ -117,25 +143,36 @@ test('SIGKILL mid-stream and restart: sightings equal observations, none lost, n
   await admin.connect();
   try {
     // Offsets are committed only after Redis and ClickHouse have a batch: all committed = all sunk.
-    await until('every offset committed', async () => {
-      const [committed] = await admin.fetchOffsets({ groupId: 'reid-worker', topics: [topic] });
-      return committed.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0) === OBSERVATIONS;
-    }, 120_000, 250);
+    await until(
+      'every offset committed',
+      async () => {
+        const [committed] = await admin.fetchOffsets({ groupId: 'reid-worker', topics: [topic] });
+        return committed.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0) === OBSERVATIONS;
+      },
+      120_000,
+      250,
+    );
   } finally {
     await admin.disconnect();
   }
   second.kill('SIGTERM');
   assert.equal(await secondExit, 0, 'a clean stop');
 
-  // The worker's embedded ClickHouse is free now that its process has exited.
-  const clickhouse = await createClickHouseClient({ dataDir: dir, clickhouse: { username: 'default', password: '', database: 'default' } });
+  const clickhouse = await createClickHouseClient(
+    loadConfig({ clickhouse: { url: clickhouseServer.url, database: clickhouseServer.database } }, {}),
+  );
   try {
-    const count = async (query: string) => Number((await (await clickhouse.query({ query, format: 'JSONEachRow' })).json<{ n: string }>())[0].n);
+    const count = async (query: string) =>
+      Number((await (await clickhouse.query({ query, format: 'JSONEachRow' })).json<{ n: string }>())[0].n);
     assert.equal(await count('SELECT count() AS n FROM sightings FINAL'), OBSERVATIONS, 'none lost, none doubled');
     assert.equal(await count('SELECT uniqExact(observation_id) AS n FROM sightings'), OBSERVATIONS);
-    t.diagnostic(`killed after ${atKill} handled observations; ${await count('SELECT count() AS n FROM sightings')} rows before deduplication`);
+    t.diagnostic(
+      `killed after ${atKill} handled observations; ${await count('SELECT count() AS n FROM sightings')} rows before deduplication`,
+    );
     assert.equal(
-      await count('SELECT count() AS n FROM (SELECT observation_id FROM sightings GROUP BY observation_id HAVING uniqExact(identity_id) > 1)'),
+      await count(
+        'SELECT count() AS n FROM (SELECT observation_id FROM sightings GROUP BY observation_id HAVING uniqExact(identity_id) > 1)',
+      ),
       0,
       'a redelivered observation kept its first identity',
     );
