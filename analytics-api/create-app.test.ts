@@ -75,8 +75,15 @@ test('footfall per hour: unique visitors and visits, redeliveries not doubled, s
   const res = await footfall('a-1', 'from=2026-11-02&to=2026-11-03&granularity=hour', KEY_A);
   assert.equal(res.status, 200);
   const body = await res.json();
-  assert.deepEqual(body, { site: 'a-1', timezone: 'UTC', from: '2026-11-02', to: '2026-11-03', report: suppressFootfall(raw, 'hour', config.privacy.minCount) });
-  assert.deepEqual([body.report.buckets[0].visits, body.report.totals.visits], [null, null], 'fewer than minCount: hidden');
+  assert.deepEqual([body.site, body.timezone, body.from, body.to], ['a-1', 'UTC', '2026-11-02', '2026-11-03']);
+  assert.deepEqual(body.coverage, { coverage: null, noData: false, partial: false }, 'no heartbeats: coverage unknown, figures counted');
+  const published = suppressFootfall(raw, 'hour', config.privacy.minCount);
+  assert.deepEqual(body.report.totals, { ...published.totals, coverage: null });
+  assert.equal(body.report.buckets.length, 24, 'the full day: every hour, with visits or not');
+  const byPeriod = new Map(body.report.buckets.map((b: { period: string }) => [b.period, b]));
+  assert.deepEqual(byPeriod.get('2026-11-02 09:00'), { ...published.buckets[0], coverage: null });
+  assert.deepEqual(byPeriod.get('2026-11-02 03:00'), { period: '2026-11-02 03:00', visitors: 0, visits: 0, newVisits: 0, returningVisits: 0, coverage: null }, 'an hour without visits before any heartbeat: counted, 0');
+  assert.deepEqual([published.buckets[0].visits, body.report.totals.visits], [null, null], 'fewer than minCount: hidden');
 });
 
 test('a visit counts on the local day it started only, not again in a range that starts while it runs', async () => {

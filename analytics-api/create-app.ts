@@ -19,6 +19,7 @@ import { reportRoutes } from './routes/report-routes.ts';
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts';
 import { integrationRoutes, type IntegrationDeps } from './integration/integration-routes.ts';
 import { metricsRoute } from './metrics/metrics-route.ts';
+import { watchCameraSilence } from './metrics/camera-silence-gauges.ts';
 import { probeRoutes } from './probes/probe-routes.ts';
 import { securityHeaders } from './security-headers.ts';
 
@@ -82,6 +83,7 @@ export function createApp({
   );
   // With metrics.port, /metrics lives on its own listener (serveApi) and not here.
   if (config.metrics.port === undefined) app.route('/', metricsRoute(config.metrics, config.api.host));
+  watchCameraSilence({ config, clickhouse, now });
   const openapi = buildOpenApi(process.env.npm_package_version ?? '0.1.0');
   app.get('/api/v1/openapi.json', (c) => c.json(openapi));
 

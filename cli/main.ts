@@ -2,7 +2,9 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../common/config.ts';
 import { restrictNewFileModes } from '../common/process/restrict-file-modes.ts';
+import { readFileSync } from 'node:fs';
 import { calibrateCommand } from './commands/calibrate-command.ts';
+import { configCommand } from './commands/config-command.ts';
 import { demoCommand } from './commands/demo-command.ts';
 import { evalCommand } from './commands/eval-command.ts';
 import { enrollCommand } from './commands/enroll-command.ts';
@@ -16,8 +18,13 @@ import { schedulerCommand } from './commands/scheduler-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
 import { workerCommand } from './commands/worker-command.ts';
 
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
 const program = new Command('revisit')
   .description('Anonymous visitor analytics from ordinary CCTV')
+  .version(version, '-V, --version', 'print the version')
   .showHelpAfterError()
   .addCommand(demoCommand())
   .addCommand(ingestCommand())
@@ -31,7 +38,8 @@ const program = new Command('revisit')
   .addCommand(calibrateCommand())
   .addCommand(keysCommand())
   .addCommand(reportCommand())
-  .addCommand(schedulerCommand());
+  .addCommand(schedulerCommand())
+  .addCommand(configCommand());
 
 // Before any command writes: data, key files, reports and logs are this user's alone.
 restrictNewFileModes();
@@ -44,8 +52,18 @@ try {
   process.exit();
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
-  // Expected failures (bad config, missing source) get one clear line, not a stack trace.
-  const message = err instanceof ConfigError || err instanceof Error ? err.message : String(err);
-  process.stderr.write(`revisit: ${message}\n`);
+  // Expected failures (bad config, missing source, a used port) get one clear line, not a stack trace.
+  process.stderr.write(`revisit: ${explain(err)}\n`);
   process.exit(1);
+}
+
+function explain(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') {
+    const { address, port } = err as { address?: string; port?: number };
+    return `${address ?? ''}:${port ?? '?'} is already in use (another revisit serve or demo?): stop it, or choose another port with --port or REVISIT_API_PORT`;
+  }
+  if (code === 'EACCES' && (err as { port?: number }).port !== undefined)
+    return `not allowed to listen on port ${(err as { port: number }).port}: choose one above 1023 with --port`;
+  return err instanceof ConfigError || err instanceof Error ? err.message : String(err);
 }

@@ -1,4 +1,4 @@
-/** A progress bar on stderr for long work (silent when stderr is not a terminal). */
+/** A progress bar on stderr for long work; when stderr is not a terminal (a log, CI), the same line every few seconds instead. */
 import { SingleBar, Presets } from 'cli-progress';
 
 /** `tokens` replaces the middle of the line (default: faces and rate) for bars that count more. */
@@ -9,6 +9,9 @@ export function createProgressBar(label: string, unit: string, tokens = `{faces}
       stream: process.stderr,
       hideCursor: true,
       clearOnComplete: false,
+      // Redirected output gets a plain progress line every 5 s rather than nothing at all.
+      noTTYOutput: true,
+      notTTYSchedule: 5000,
     },
     Presets.shades_classic,
   );

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { configSchema, type RevisitConfig, type RevisitConfigInput } from '../schemas/config.schema.ts';
+import { findUnknownKeys } from '../schemas/find-unknown-keys.ts';
 
 export type { RevisitConfig };
 
@@ -88,28 +89,67 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
  * and explicit overrides (CLI flags, tests). Throws ConfigError listing every invalid field.
  */
 export function loadConfig(overrides: RevisitConfigInput = {}, env: NodeJS.ProcessEnv = process.env): RevisitConfig {
-  let fileConfig: Record<string, unknown> = {};
-  if (env.REVISIT_CONFIG) {
-    try {
-      fileConfig = JSON.parse(readFileSync(env.REVISIT_CONFIG, 'utf8'));
-    } catch (err) {
-      throw new ConfigError(`cannot read config file ${env.REVISIT_CONFIG}: ${(err as Error).message}`);
-    }
-  }
+  const fileConfig = env.REVISIT_CONFIG ? readConfigFile(env.REVISIT_CONFIG) : {};
   const raw = [fileConfig, fromEnv(env), overrides as Record<string, unknown>].reduce(merge, envDefaults(env));
+  const unknown = findUnknownKeys(configSchema, raw).map(
+    (u) => `  - ${u.path.join('.')}: unknown setting${u.suggestion ? ` (did you mean "${u.suggestion}"?)` : ''}`,
+  );
   const parsed = configSchema.safeParse(raw);
   const level = env.LOG_LEVEL?.trim().toLowerCase();
   const badLevel =
     level !== undefined && level !== '' && !isLogLevel(level)
       ? [`  - LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')}`]
       : [];
-  if (!parsed.success || badLevel.length > 0) {
-    const lines = parsed.success
-      ? []
-      : parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${[...lines, ...badLevel].join('\n')}`);
+  const invalid = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
+  if (unknown.length || invalid.length || badLevel.length || !parsed.success) {
+    throw new ConfigError(
+      `invalid configuration${env.REVISIT_CONFIG ? ` (${env.REVISIT_CONFIG})` : ''}:\n${[...unknown, ...invalid, ...badLevel].join('\n')}`,
+    );
   }
   return parsed.data;
+}
+
+/** The JSON of a config file; a syntax error names its line and column, not a byte offset. */
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`);
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (!isObject(value))
+      throw new ConfigError(
+        `config file ${path} must hold a JSON object, not ${Array.isArray(value) ? 'an array' : typeof value}`,
+      );
+    return value;
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(`config file ${path} is not valid JSON: ${withLineAndColumn((err as Error).message, text)}`);
+  }
+}
+
+/** V8 reports "… at position N": say where that is as a person counts (line 3, column 12). */
+export function withLineAndColumn(message: string, text: string): string {
+  const at = /at position (\d+)/.exec(message);
+  if (!at) return message;
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split('\n').length;
+  const column = Number(at[1]) - before.lastIndexOf('\n');
+  return `${message.replace(/ in JSON at position \d+.*$/, '').replace(/ at position \d+.*$/, '')} at line ${line}, column ${column}`;
+}
+
+/**
+ * The environment's say over where a process keeps its data and listens (REVISIT_DATA_DIR,
+ * REVISIT_API_PORT, REVISIT_API_HOST) without its config file or services: the demo runs on the
+ * embedded defaults, in the folder and on the port every other command would use.
+ */
+export function placementEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const { REVISIT_DATA_DIR, REVISIT_API_PORT, REVISIT_API_HOST } = env;
+  return { REVISIT_DATA_DIR, REVISIT_API_PORT, REVISIT_API_HOST };
 }
 
 /** The configuration file named by `REVISIT_CONFIG`, if any (BI engines hide it: it can hold keys and passwords). */

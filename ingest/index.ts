@@ -18,3 +18,4 @@ export {
   type UploadAppDeps,
   type IdentityCallbackBody,
 } from './upload/index.ts';
+export { CameraHeartbeats, type CameraHeartbeatOptions } from './camera-heartbeats.ts';

@@ -2,7 +2,14 @@
 import { randomBytes } from 'node:crypto';
 import type { IngestConfig } from '../schemas/index.ts';
 import type { FacePipeline, ShotModels } from './face/index.ts';
-import { cameraLabel, dropsTotal, facesDetectedTotal, framesDecodedTotal, openTracks, tracksTotal } from './ingest-metrics.ts';
+import {
+  cameraLabel,
+  dropsTotal,
+  facesDetectedTotal,
+  framesDecodedTotal,
+  openTracks,
+  tracksTotal,
+} from './ingest-metrics.ts';
 import type { ObservationPublisher } from './observation-publisher.ts';
 import { FaceTrackObserver, type TrackOutcome } from './observe-face-tracks.ts';
 import type { VideoFrame } from './sources/read-video-frames.ts';
@@ -16,6 +23,8 @@ export interface IngestVideoOptions {
   shotModels?: ShotModels;
   /** Called after every frame with the running totals. */
   onProgress?: (stats: VideoIngestStats) => void;
+  /** Counts each analysed frame into the camera's heartbeats (coverage). */
+  heartbeats?: { countFrame(): void };
 }
 
 /** Frames whose ended tracks may still be concluding before the next frame waits for them. */
@@ -40,7 +49,11 @@ export interface VideoIngestStats {
  * Runs until `frames` ends, then closes the open tracks and publishes their observations.
  * Observations are published as their tracks end, so a live stream produces them continuously.
  */
-export async function ingestVideo(pipeline: FacePipeline, publisher: ObservationPublisher, opts: IngestVideoOptions): Promise<VideoIngestStats> {
+export async function ingestVideo(
+  pipeline: FacePipeline,
+  publisher: ObservationPublisher,
+  opts: IngestVideoOptions,
+): Promise<VideoIngestStats> {
   const camera = opts.cameraId;
   const label = cameraLabel(opts.siteId, camera);
   const observer = new FaceTrackObserver(pipeline, {
@@ -51,7 +64,15 @@ export async function ingestVideo(pipeline: FacePipeline, publisher: Observation
     config: opts.config,
     shotModels: opts.shotModels,
   });
-  const stats: VideoIngestStats = { frames: 0, faces: 0, tracks: 0, observations: 0, unidentified: 0, drops: {}, framesPerObservation: [] };
+  const stats: VideoIngestStats = {
+    frames: 0,
+    faces: 0,
+    tracks: 0,
+    observations: 0,
+    unidentified: 0,
+    drops: {},
+    framesPerObservation: [],
+  };
   const drop = (reason: string) => {
     stats.drops[reason] = (stats.drops[reason] ?? 0) + 1;
     dropsTotal.inc({ reason });
@@ -86,6 +107,7 @@ export async function ingestVideo(pipeline: FacePipeline, publisher: Observation
     for await (const frame of opts.frames) {
       const result = await observer.processFrame(frame);
       stats.frames++;
+      opts.heartbeats?.countFrame();
       stats.faces += result.faces;
       framesDecodedTotal.inc({ camera: label });
       facesDetectedTotal.inc({ camera: label }, result.faces);

@@ -11,6 +11,8 @@ export interface CameraVideoOptions {
   /** A video file, or an rtsp:// or http(s):// stream. */
   source: string;
   config: IngestConfig;
+  /** Counts each analysed frame into the camera's heartbeats (coverage). */
+  heartbeats?: { countFrame(): void };
   /** Ends a stream (its open tracks are still closed and published). */
   signal?: AbortSignal;
   onProgress?: (stats: VideoIngestStats) => void;
@@ -41,6 +43,7 @@ export async function runCameraVideo(
         onReconnect: opts.onReconnect,
       }),
       shotModels,
+      heartbeats: opts.heartbeats,
       onProgress: opts.onProgress,
     });
   } finally {

@@ -11,6 +11,7 @@ import { insertSightings } from '../storage/sightings-table.ts';
 import { insertUnidentifiedTracks } from '../storage/unidentified-tracks-table.ts';
 import { DeadLetterSink } from './sinks/dead-letter-sink.ts';
 import { SightingTopicSink } from './sinks/sighting-topic-sink.ts';
+import { consumeHeartbeats } from './sinks/heartbeat-sink.ts';
 import { VisitMaintainer } from './visits/visit-maintainer.ts';
 import type { RegistryLock } from './erasure/registry-lock.ts';
 import { MODEL_ID } from '../models/index.ts';
@@ -31,7 +32,14 @@ export interface ReidWorkerDeps {
 }
 
 /** Starts consuming (visits left open are recovered as partitions are assigned); the returned subscription drains and stops the worker. */
-export async function startReidWorker({ config, bus, store, clickhouse, registryLock, now }: ReidWorkerDeps): Promise<Subscription> {
+export async function startReidWorker({
+  config,
+  bus,
+  store,
+  clickhouse,
+  registryLock,
+  now,
+}: ReidWorkerDeps): Promise<Subscription> {
   const logger = createLogger('reid-worker');
   const sites = new SiteStateCache(store, config.matching.embeddingDim);
   const templates = new ExclusionTemplateCache(store);
@@ -52,14 +60,34 @@ export async function startReidWorker({ config, bus, store, clickhouse, registry
   const announce = (siteId: string, merges: IdentityMerge[]) =>
     bus.publish(
       config.topics.merges,
-      merges.map((m) => ({ key: siteId, value: encodeIdentityMerge({ siteId, fromIdentityId: m.from, intoIdentityId: m.to, similarity: m.similarity, mergedAtMs: m.mergedAtMs }) })),
+      merges.map((m) => ({
+        key: siteId,
+        value: encodeIdentityMerge({
+          siteId,
+          fromIdentityId: m.from,
+          intoIdentityId: m.to,
+          similarity: m.similarity,
+          mergedAtMs: m.mergedAtMs,
+        }),
+      })),
     );
-  const reclusterer = new SiteReclusterer({ store, sites, clickhouse, policy, everyMs: config.matching.reclusterEveryMs, visits, announce, logger, now });
+  const reclusterer = new SiteReclusterer({
+    store,
+    sites,
+    clickhouse,
+    policy,
+    everyMs: config.matching.reclusterEveryMs,
+    visits,
+    announce,
+    logger,
+    now,
+  });
   const unidentifiedSiteOf = (siteId: string) => {
     const site = config.sites.find((s) => s.id === siteId)!;
     return { tenant: site.tenant, timeZone: site.timezone, retentionDays: retentionOf(siteId).sightingDays };
   };
   const topic = new SightingTopicSink(bus, config.topics.sightings);
+  const deadLetters = new DeadLetterSink(bus, config.topics.deadLetters, clickhouse, logger);
   const handler = createObservationBatchHandler({
     limits: messageLimits(config, now),
     policy,
@@ -71,7 +99,7 @@ export async function startReidWorker({ config, bus, store, clickhouse, registry
       updateVisits: (sightings) => visits.update(sightings),
       publishSightings: (sightings) => topic.write(sightings),
     },
-    deadLetters: new DeadLetterSink(bus, config.topics.deadLetters, clickhouse, logger),
+    deadLetters,
     registryLock,
     logger,
     exclusion: { templates, minCosine: config.privacy.exclusionMinCosine },
@@ -93,11 +121,16 @@ export async function startReidWorker({ config, bus, store, clickhouse, registry
     },
     handler,
   );
+  const heartbeats = await consumeHeartbeats({ config, bus, clickhouse, deadLetters, now });
   visits.start(registryLock);
   return {
-    drain: () => subscription.drain(),
+    drain: async () => {
+      await subscription.drain();
+      await heartbeats.drain();
+    },
     stop: async () => {
       visits.stop();
+      await heartbeats.stop();
       await subscription.stop();
     },
   };

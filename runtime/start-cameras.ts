@@ -1,6 +1,7 @@
 /** The cameras an embedded `revisit serve` runs itself (config `cameras`): each a video file or stream through the face pipeline onto the in-process bus. */
 import { createLogger } from '../common/logger.ts';
 import {
+  CameraHeartbeats,
   FacePipeline,
   ObservationPublisher,
   recordModelRun,
@@ -41,12 +42,19 @@ export async function startCameras({ config, bus }: Pick<Runtime, 'config' | 'bu
     const where = { site, camera, source: redactUrl(source) };
     const publisher = new ObservationPublisher(bus, config.topics.observations, limits, config.ingest);
     logger.info(where, 'camera started');
+    // Each camera vouches for the hours it analysed: reports show the others as no data, not zero.
+    const heartbeats = new CameraHeartbeats(bus, config.topics.heartbeats, limits, {
+      siteId: site,
+      cameraId: camera,
+      everyMs: config.ingest.heartbeatEveryMs,
+    }).start();
     try {
       const stats = await runCameraVideo(pipeline, publisher, {
         siteId: site,
         cameraId: camera,
         source,
         config: config.ingest,
+        heartbeats,
         signal: stopping.signal,
         onReconnect: (attempt, delayMs, reason) =>
           logger.warn({ ...where, attempt, delayMs, reason }, 'camera source dropped: reconnecting'),
@@ -58,6 +66,8 @@ export async function startCameras({ config, bus }: Pick<Runtime, 'config' | 'bu
       );
     } catch (err) {
       logger.error({ ...where, err }, 'camera stopped');
+    } finally {
+      await heartbeats.stop();
     }
   });
   const finished = Promise.all(runs).then(() => undefined);

@@ -17,11 +17,9 @@ function isRuntimeTimeZone(timeZone: string): boolean {
 }
 
 /** Checked at load: a zone the runtime does not know would fail every batch of its site. */
-const timeZoneSchema = z
-  .string()
-  .refine(isRuntimeTimeZone, {
-    error: (issue) => `unknown IANA time zone ${JSON.stringify(issue.input)} (e.g. "Europe/Berlin", "UTC")`,
-  });
+const timeZoneSchema = z.string().refine(isRuntimeTimeZone, {
+  error: (issue) => `unknown IANA time zone ${JSON.stringify(issue.input)} (e.g. "Europe/Berlin", "UTC")`,
+});
 import { biConfigSchema } from './bi-config.schema.ts';
 
 const siteSchema = z.object({
@@ -48,6 +46,17 @@ const siteSchema = z.object({
     .describe(
       'Cameras at the entrances, where everyone who enters is seen: the people they see but cannot identify (faces too small or poor) count in footfall as "seen, not identified" (estimated: docs/calibration.md). Unset or empty: footfall counts identified people only',
     ),
+  cameras: z
+    .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/))
+    .max(1000)
+    .optional()
+    .describe(
+      "The site's cameras: coverage expects a heartbeat of each every hour (unset: the cameras heard from in the period or the week before)",
+    ),
+  simulated: z
+    .boolean()
+    .optional()
+    .describe('The site holds simulated data (the demo): every screen and digest says so'),
 });
 
 /** Keys fixed in configuration (deployment automation); `revisit keys` manages the others. */
@@ -146,6 +155,10 @@ const configObjectSchema = z
           .describe(
             'Identities merged by re-clustering, keyed by site: integrated-mode applications re-point a merged id to its survivor',
           ),
+        heartbeats: z
+          .string()
+          .default('camera-heartbeats')
+          .describe("Camera workers' heartbeats, keyed by site: the coverage behind every figure"),
       })
       .prefault({}),
     clickhouse: z
@@ -380,6 +393,20 @@ const configObjectSchema = z
       })
       .prefault({})
       .describe('Prometheus /metrics: without a token it answers only on a loopback listener (docs/operations.md)'),
+    coverage: z
+      .object({
+        cameraSilentAfterMs: z
+          .number()
+          .int()
+          .min(60_000)
+          .max(7 * 24 * 3600_000)
+          .default(900_000)
+          .describe(
+            'A camera with no heartbeat for this long is flagged as silent on the dashboard, in /metrics and in the digest',
+          ),
+      })
+      .prefault({})
+      .describe('Camera coverage: which hours the figures can vouch for (heartbeats of the camera workers)'),
     ingest: ingestConfigSchema
       .prefault({})
       .describe('Camera worker: analysis rate, tracking, quality and liveness gates, uploads'),
@@ -398,6 +425,15 @@ const configObjectSchema = z
         ctx.addIssue({ code: 'custom', path: ['cameras', i, 'site'], message: `unknown site "${camera.site}"` });
     });
     const root = digestFolderRoot(config.dataDir, config.digests.folderRoot);
+    const siteIds = config.sites.map((s) => s.id);
+    config.digests.schedules.forEach((schedule, i) => {
+      if (!siteIds.includes(schedule.site))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['digests', 'schedules', i, 'site'],
+          message: `unknown site "${schedule.site}"; configured: ${siteIds.join(', ')}`,
+        });
+    });
     config.digests.schedules.forEach((schedule, i) =>
       schedule.deliver.forEach((d, j) => {
         if (d.kind === 'folder' && digestFolderPath(root, d.dir) === null) {

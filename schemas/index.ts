@@ -34,3 +34,10 @@ export {
   type FaceUploadQuery,
   type EmbeddingUpload,
 } from './ingest.schema.ts';
+export {
+  type CameraHeartbeat,
+  decodeCameraHeartbeat,
+  encodeCameraHeartbeat,
+  validateCameraHeartbeat,
+  MAX_HEARTBEAT_SPAN_MS,
+} from './camera-heartbeat.ts';

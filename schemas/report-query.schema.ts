@@ -7,7 +7,10 @@ const DAY_MS = 86_400_000;
 const localDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a local date YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'is not a calendar date');
+  .refine(
+    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    'is not a calendar date',
+  );
 
 export const reportQuerySchema = z
   .object({
@@ -17,16 +20,23 @@ export const reportQuerySchema = z
     compare: z
       .enum(['none', 'previous'])
       .default('none')
-      .describe('"previous" adds the same report for the period of equal length just before'),
+      .describe(
+        '"previous" adds the same report for the period compared with (the same weekday last week for one day, else the period of equal length just before) and whether changes may be computed from it (`previous.complete`)',
+      ),
     format: z.enum(['json', 'csv']).default('json').describe('csv flattens the main table of the report'),
   })
   .refine((q) => q.from < q.to, { message: '"from" must be before "to"', path: ['from'] })
-  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / DAY_MS <= MAX_DAYS, { message: `range must be at most ${MAX_DAYS} days`, path: ['to'] });
+  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / DAY_MS <= MAX_DAYS, {
+    message: `range must be at most ${MAX_DAYS} days`,
+    path: ['to'],
+  });
 
 export type ReportQuery = z.infer<typeof reportQuerySchema>;
 
-/** The period of equal length just before [from, to). */
-export function previousRange(q: Pick<ReportQuery, 'from' | 'to'>): { from: string; to: string } {
-  const days = (Date.parse(q.to) - Date.parse(q.from)) / DAY_MS;
-  return { from: new Date(Date.parse(q.from) - days * DAY_MS).toISOString().slice(0, 10), to: q.from };
-}
+/** Query of the digest endpoint: which period's PDF. */
+export const digestQuerySchema = z.object({
+  period: z.enum(['day', 'week', 'month']).default('day').describe('length of the period'),
+  date: localDate.describe("a local date inside the period (the site's time zone); a period not begun is refused"),
+});
+
+export type DigestQuery = z.infer<typeof digestQuerySchema>;

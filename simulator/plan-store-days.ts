@@ -41,6 +41,8 @@ export interface StorePlanOptions {
   firstDate: string;
   timeZone: string;
   random: Random;
+  /** Each visitor's chance to come on a given day is drawn from this range (default 10–60 %: a loyal clientele). */
+  loyalty?: { min: number; max: number };
 }
 
 const MIN = 60_000;
@@ -82,7 +84,7 @@ function collapse(cameras: string[]): string[] {
 }
 
 /**
- * Each visitor has a loyalty (chance to come on a given day, 10–60 %) and comes at most once a
+ * Each visitor has a loyalty (chance to come on a given day, 10–60 % unless set) and comes at most once a
  * day, between 09:00 and 21:00 local; 10 % of visits are passers-by seen once at the entrance.
  * Staff are in every day from 08:30 to 20:30, seen every 10–25 minutes anywhere.
  */
@@ -90,7 +92,8 @@ export function planStoreDays(o: StorePlanOptions): StorePlan {
   const { random } = o;
   const visits: PlannedVisit[] = [];
   const sightings: PlannedSighting[] = [];
-  const loyalty = Array.from({ length: o.visitors }, () => 0.1 + 0.5 * random());
+  const { min, max } = o.loyalty ?? { min: 0.1, max: 0.6 };
+  const loyalty = Array.from({ length: o.visitors }, () => min + (max - min) * random());
   for (let day = 0; day < o.days; day++) {
     const date = addDays(o.firstDate, day);
     const midnight = localMidnightMs(date, o.timeZone);
@@ -99,15 +102,30 @@ export function planStoreDays(o: StorePlanOptions): StorePlan {
       const hour = pickHour(random);
       const startMs = midnight + hour * 3600_000 + randomInt(random, 0, 59) * MIN + randomInt(random, 0, 59) * 1000;
       const bounce = random() < 0.1;
-      const mine = bounce ? [{ person, cameraId: 'entrance', tStartMs: startMs, tEndMs: startMs + randomInt(random, 2, 20) * 1000 }] : planVisit(person, startMs, random);
+      const mine = bounce
+        ? [{ person, cameraId: 'entrance', tStartMs: startMs, tEndMs: startMs + randomInt(random, 2, 20) * 1000 }]
+        : planVisit(person, startMs, random);
       sightings.push(...mine);
       const endMs = Math.max(...mine.map((s) => s.tEndMs));
-      visits.push({ person, localDate: date, localHour: hour, startMs, endMs, path: collapse(mine.map((s) => s.cameraId)), bounce: bounce || endMs - startMs < MIN });
+      visits.push({
+        person,
+        localDate: date,
+        localHour: hour,
+        startMs,
+        endMs,
+        path: collapse(mine.map((s) => s.cameraId)),
+        bounce: bounce || endMs - startMs < MIN,
+      });
     }
     for (let k = 0; k < o.staff; k++) {
       const person = o.visitors + k;
       for (let t = midnight + 8.5 * 3600_000; t < midnight + 20.5 * 3600_000; t += randomInt(random, 10, 25) * MIN) {
-        sightings.push({ person, cameraId: STORE_CAMERAS[randomInt(random, 0, STORE_CAMERAS.length - 1)], tStartMs: t, tEndMs: t + 5000 });
+        sightings.push({
+          person,
+          cameraId: STORE_CAMERAS[randomInt(random, 0, STORE_CAMERAS.length - 1)],
+          tStartMs: t,
+          tEndMs: t + 5000,
+        });
       }
     }
   }

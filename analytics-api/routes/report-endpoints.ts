@@ -7,7 +7,16 @@ import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhous
 import type { SiteConfig } from '../../schemas/index.ts';
 import type { ReportQuery } from '../../schemas/report-query.schema.ts';
 import type { VisitRules } from '../../storage/visit-model/visit-rules.ts';
-import { publishCapture, publishDwell, publishFootfall, publishOccupancy, publishReturning, publishTopPaths, publishTransitions, type ReportRange } from '../../reports/index.ts';
+import {
+  publishCapture,
+  publishDwell,
+  publishCoveredFootfall,
+  publishOccupancy,
+  publishReturning,
+  publishTopPaths,
+  publishTransitions,
+  type ReportRange,
+} from '../../reports/index.ts';
 
 /** Everything a report endpoint needs; it is also the PublishContext of reports/privacy. */
 export interface ReportContext {
@@ -19,6 +28,8 @@ export interface ReportContext {
   nowMs: number;
   /** privacy.minCount: counts from 1 to minCount − 1 are hidden. */
   minCount: number;
+  /** The site's configured cameras (coverage expects each of them); unset: those heard from. */
+  cameras?: string[];
 }
 
 export interface ReportEndpoint {
@@ -36,8 +47,9 @@ export interface ReportEndpoint {
 export const REPORT_ENDPOINTS: ReportEndpoint[] = [
   {
     name: 'footfall',
-    summary: 'Unique visitors, visits, new and returning visits per hour, day or week; visits include people seen at an entrance but not identified (unidentifiedVisits), identifiedShare is what returning rates and paths rest on',
-    run: async (x) => ({ ...(await publishFootfall(x, x.query.granularity)) }),
+    summary:
+      'Unique visitors, visits, new and returning visits per hour, day or week, each bucket with its camera coverage (null figures: no camera watched it); visits include people seen at an entrance but not identified (unidentifiedVisits), identifiedShare is what returning rates and paths rest on',
+    run: async (x) => ({ ...(await publishCoveredFootfall(x, x.query.granularity)) }),
     rows: (r) => r.buckets as Array<Record<string, unknown>>,
     table: '/buckets',
     comparable: true,
@@ -62,7 +74,12 @@ export const REPORT_ENDPOINTS: ReportEndpoint[] = [
     name: 'paths',
     summary: 'Most common camera sequences of visits (repeats collapsed)',
     run: async (x) => ({ ...(await publishTopPaths(x)) }),
-    rows: (r) => (r.paths as Array<{ path: string[]; visits: number | null; share: number | null }>).map((p) => ({ path: p.path.join(' > '), visits: p.visits, share: p.share })),
+    rows: (r) =>
+      (r.paths as Array<{ path: string[]; visits: number | null; share: number | null }>).map((p) => ({
+        path: p.path.join(' > '),
+        visits: p.visits,
+        share: p.share,
+      })),
     table: '/paths',
     comparable: true,
   },
@@ -76,7 +93,8 @@ export const REPORT_ENDPOINTS: ReportEndpoint[] = [
   },
   {
     name: 'capture',
-    summary: 'Capture rate: face tracks per camera and local hour, identified (re-identified by their face) and seen but not identified (too small, blurred, turned away)',
+    summary:
+      'Capture rate: face tracks per camera and local hour, identified (re-identified by their face) and seen but not identified (too small, blurred, turned away)',
     run: async (x) => ({ ...(await publishCapture(x)) }),
     rows: (r) => r.hours as Array<Record<string, unknown>>,
     table: '/hours',
@@ -85,7 +103,13 @@ export const REPORT_ENDPOINTS: ReportEndpoint[] = [
   {
     name: 'occupancy',
     summary: 'People inside now, and through the days of the range in 15-minute steps',
-    run: async (x) => ({ ...(await publishOccupancy(x, { nowMs: x.nowMs, visitGapMs: x.rules.visitGapMs, entryMinMs: x.rules.entryMinMs })) }),
+    run: async (x) => ({
+      ...(await publishOccupancy(x, {
+        nowMs: x.nowMs,
+        visitGapMs: x.rules.visitGapMs,
+        entryMinMs: x.rules.entryMinMs,
+      })),
+    }),
     rows: (r) => r.overDay as Array<Record<string, unknown>>,
     table: '/overDay',
     comparable: false,

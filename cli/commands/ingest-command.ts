@@ -8,6 +8,7 @@ import { checkDeployment, logServiceStart, redactUrl, type DeploymentMode } from
 import { openBus, openRuntime, runtimeReadiness } from '../../runtime/open-runtime.ts';
 import { findOwner, ownerBus } from '../../runtime/owner/owner-client.ts';
 import {
+  CameraHeartbeats,
   FacePipeline,
   ingestImages,
   listImageFiles,
@@ -29,6 +30,14 @@ interface IngestOptions {
   source: string;
   fps?: number;
   liveness?: 'drop' | 'flag' | 'off';
+  json?: boolean;
+}
+
+/** What one ingest run did, as printed (text or --json); `published` 0 makes the command fail. */
+interface IngestOutcome {
+  source: string;
+  published: number;
+  [detail: string]: unknown;
 }
 
 export function ingestCommand(): Command {
@@ -54,6 +63,7 @@ export function ingestCommand(): Command {
         'off',
       ]),
     )
+    .option('--json', 'print the outcome as one JSON object on stdout')
     .action(async (opts: IngestOptions) => {
       const config = loadConfig({ ingest: { analysisFps: opts.fps, liveness: { action: opts.liveness } } });
       const limits = messageLimits(config);
@@ -71,6 +81,7 @@ export function ingestCommand(): Command {
         {},
         { site: opts.site, camera: opts.camera, source: redactUrl(opts.source), via: target.via, probes: probes?.url },
       );
+      let outcome: IngestOutcome;
       try {
         const pipeline = await FacePipeline.load({
           onModelRun: recordModelRun,
@@ -78,8 +89,20 @@ export function ingestCommand(): Command {
         });
         const publisher = new ObservationPublisher(target.bus, config.topics.observations, limits, config.ingest);
         try {
-          if (kind === 'images') await runImages(pipeline, publisher, opts, files);
-          else await runVideo(pipeline, publisher, opts, config, kind === 'stream');
+          if (kind === 'images') outcome = await runImages(pipeline, publisher, opts, files);
+          else {
+            // A camera vouches for the hours it analysed: reports show the others as no data, not zero.
+            const heartbeats = new CameraHeartbeats(target.bus, config.topics.heartbeats, limits, {
+              siteId: opts.site,
+              cameraId: opts.camera,
+              everyMs: config.ingest.heartbeatEveryMs,
+            }).start();
+            try {
+              outcome = await runVideo(pipeline, publisher, opts, config, kind === 'stream', heartbeats);
+            } finally {
+              await heartbeats.stop();
+            }
+          }
           await publisher.flush();
           await target.drain();
         } finally {
@@ -89,6 +112,10 @@ export function ingestCommand(): Command {
         await probes?.close();
         await target.close();
       }
+      if (opts.json) console.log(JSON.stringify(outcome));
+      // Nothing published is a failure a script must see (a folder of non-images, a video without faces).
+      if (outcome.published === 0)
+        throw new Error(`nothing ingested from ${opts.source}: no face became an observation`);
     });
 }
 
@@ -147,7 +174,7 @@ async function runImages(
   publisher: ObservationPublisher,
   opts: IngestOptions,
   files: string[],
-): Promise<void> {
+): Promise<IngestOutcome> {
   const bar = createProgressBar('ingest', 'images');
   const started = Date.now();
   bar.start(files.length, 0, { faces: 0, rate: '0' });
@@ -159,10 +186,19 @@ async function runImages(
       onProgress: (done, faces) => bar.update(done, { faces, rate: ratePerSecond(done, started) }),
     });
     bar.stop();
-    console.log(
-      `${summary.images} images, ${summary.faces} faces, ${summary.observations} observations published, ${summary.skipped.length} skipped`,
-    );
-    for (const s of summary.skipped) console.log(`  skipped ${s.file}: ${s.reason}`);
+    if (!opts.json) {
+      console.log(
+        `${summary.images} images, ${summary.faces} faces, ${summary.observations} observations published, ${summary.skipped.length} skipped`,
+      );
+      for (const s of summary.skipped) console.log(`  skipped ${s.file}: ${s.reason}`);
+    }
+    return {
+      source: opts.source,
+      published: summary.observations,
+      images: summary.images,
+      faces: summary.faces,
+      skipped: summary.skipped,
+    };
   } finally {
     bar.stop();
   }
@@ -174,12 +210,17 @@ async function runVideo(
   opts: IngestOptions,
   config: RevisitConfig,
   live: boolean,
-): Promise<void> {
+  heartbeats: CameraHeartbeats,
+): Promise<IngestOutcome> {
   const fps = config.ingest.analysisFps;
   const stop = new AbortController();
   // A stream runs until Ctrl-C; the open tracks are then closed and published, not lost.
   if (live) void untilSignal().then(() => stop.abort());
-  const duration = live ? null : await probeVideoDuration(opts.source);
+  const duration = live
+    ? null
+    : await probeVideoDuration(opts.source).catch((err: Error) => {
+        throw new Error(`cannot read ${opts.source} as a video: ${firstLine(err.message)}`);
+      });
   const bar = duration
     ? createProgressBar('ingest', 'frames', '{faces} faces | {observations} observations | {faceRate} faces/s')
     : null;
@@ -193,6 +234,7 @@ async function runVideo(
       source: opts.source,
       config: config.ingest,
       signal: stop.signal,
+      heartbeats,
       onReconnect: (attempt, delayMs, reason) => {
         process.stderr.write(`revisit: ${reason}; reconnecting in ${delayMs} ms (attempt ${attempt})\n`);
       },
@@ -208,11 +250,30 @@ async function runVideo(
   }
   const seconds = (Date.now() - started) / 1000;
   const drops = Object.entries(stats.drops).map(([reason, n]) => `${reason} ${n}`);
+  const outcome = {
+    source: opts.source,
+    published: stats.observations,
+    frames: stats.frames,
+    faces: stats.faces,
+    tracks: stats.tracks,
+    drops: stats.drops,
+  };
+  if (opts.json) return outcome;
   console.log(
     `${stats.frames} frames, ${stats.faces} faces, ${stats.tracks} tracks, ${stats.observations} observations and ${stats.unidentified} people seen but not identified published ` +
       `(${(stats.frames / seconds).toFixed(1)} frames/s, ${(stats.faces / seconds).toFixed(1)} faces/s)`,
   );
   if (drops.length > 0) console.log(`  dropped: ${drops.join(', ')}`);
+  return outcome;
+}
+
+/** ffmpeg's messages run to many lines of build banner: the line that says what went wrong is enough. */
+function firstLine(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return lines.find((l) => /error|invalid|no such|not found|denied|refused|unknown/i.test(l)) ?? lines[0] ?? message;
 }
 
 function positiveNumber(value: string): number {

@@ -4,6 +4,7 @@ import { loadConfig } from '../../common/config.ts';
 import { checkDeployment } from '../../runtime/check-deployment.ts';
 import { openApiKeyStore } from '../../analytics-api/keys/open-api-key-store.ts';
 import { apiRoleSchema, type ApiRole } from '../../schemas/api-key.schema.ts';
+import { printTable } from '../../common/print-table.ts';
 
 async function withStore<T>(
   fn: (store: ReturnType<typeof openApiKeyStore>, config: ReturnType<typeof loadConfig>) => Promise<T>,
@@ -46,12 +47,24 @@ export function keysCommand(): Command {
     .command('list')
     .description('List keys (never their secrets)')
     .option('--tenant <tenant>', 'only this tenant')
-    .action((opts: { tenant?: string }) =>
+    .option('--json', 'print the keys as a JSON array')
+    .action((opts: { tenant?: string; json?: boolean }) =>
       withStore(async (store) => {
-        for (const r of await store.list(opts.tenant)) {
-          const state = r.revokedAtMs ? `revoked ${new Date(r.revokedAtMs).toISOString()}` : 'active';
-          console.log([r.id, r.tenant, r.role, r.sites === '*' ? '*' : r.sites.join(','), state, r.label].join('\t'));
-        }
+        const records = await store.list(opts.tenant);
+        const rows = records.map((r) => ({
+          id: r.id,
+          tenant: r.tenant,
+          role: r.role,
+          sites: r.sites === '*' ? '*' : r.sites.join(','),
+          state: r.revokedAtMs ? `revoked ${new Date(r.revokedAtMs).toISOString()}` : 'active',
+          label: r.label,
+        }));
+        if (opts.json) return console.log(JSON.stringify(rows));
+        if (rows.length === 0)
+          return console.log(
+            `no API keys${opts.tenant ? ` for tenant "${opts.tenant}"` : ''} yet: create one with revisit keys create --tenant <tenant>`,
+          );
+        printTable(`API keys${opts.tenant ? ` of tenant "${opts.tenant}"` : ''}`, rows);
       }),
     );
   keys

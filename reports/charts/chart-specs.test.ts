@@ -38,17 +38,20 @@ test('footfall, new vs returning, dwell, paths, transitions and occupancy render
 });
 
 test('a hidden figure is a grey bar as tall as minCount with a "hidden" tooltip, and the subtitle says what grey means', async () => {
-  const spec = footfallChart(footfall, 'hour') as { data: { values: Array<Record<string, unknown>> }; title: { subtitle: string[] } };
-  const at11 = spec.data.values.filter((v) => v.period === '11:00');
+  // Time charts are layered: the bars first, then the labels of the gaps (hours no camera watched).
+  type Layered = { layer: Array<{ data: { values: Array<Record<string, unknown>> } }>; title: { subtitle: string[] } };
+  const spec = footfallChart(footfall, 'hour') as Layered;
+  const bars = spec.layer[0].data.values;
+  const at11 = bars.filter((v) => v.period === '11:00');
   assert.deepEqual(at11.map((v) => [v.bar, v.hidden]), [[5, true], [5, true]], 'hidden visits and visitors are drawn up to minCount');
   assert.ok(at11.every((v) => String(v.shown).startsWith('hidden (fewer than 5')));
-  assert.ok(!spec.data.values.some((v) => v.bar === 0 && v.hidden), 'never a zero bar');
+  assert.ok(!bars.some((v) => v.bar === 0 && v.hidden), 'never a zero bar');
   assert.match(spec.title.subtitle.join(' '), /grey: hidden, fewer than 5/);
   const svg = await renderChartSvg(spec as never);
   assert.ok(svg.toLowerCase().includes(PALETTE.hidden), 'grey bars drawn');
 
-  const split = newVsReturningChart(footfall, 'hour') as { data: { values: Array<Record<string, unknown>> }; title: { subtitle: string[] } };
-  assert.deepEqual(split.data.values.filter((v) => v.period === '09:00').map((v) => [v.kind, v.visits]), [['hidden', 5]], 'a hidden split shows its visits as one grey bar');
+  const split = newVsReturningChart(footfall, 'hour') as Layered;
+  assert.deepEqual(split.layer[0].data.values.filter((v) => v.period === '09:00').map((v) => [v.kind, v.visits]), [['hidden', 5]], 'a hidden split shows its visits as one grey bar');
   assert.match(split.title.subtitle[0], /returning share hidden: fewer than 5/);
 
   const few = dwellChart(suppressDwell({ visits: 3, p25S: 60, medianS: 300, p75S: 600, p90S: 900, meanS: 400, histogram: [{ fromMin: 0, upToMin: 2, visits: 0 }, { fromMin: 2, upToMin: 5, visits: 3 }], rulesVersions: [] }, 5)) as { title: { subtitle: string[] } };

@@ -7,7 +7,23 @@ export interface ChartSize {
   height?: number;
 }
 
-export const PALETTE = { visitors: '#2563eb', visits: '#93c5fd', new: '#10b981', returning: '#f59e0b', unidentified: '#a78bfa', neutral: '#64748b', hidden: '#d1d5db' };
+/**
+ * Every colour that carries meaning reaches 3:1 against white (WCAG 2.1 non-text contrast); the
+ * grey of hidden figures is a placeholder, labelled in words wherever it appears.
+ */
+export const PALETTE = {
+  visitors: '#1d4ed8',
+  visits: '#0e7490',
+  new: '#047857',
+  returning: '#b45309',
+  unidentified: '#7c3aed',
+  neutral: '#4b5563',
+  hidden: '#9ca3af',
+  area: '#93c5fd',
+};
+
+/** A count axis: whole numbers only (no "0.5 people"). */
+export const COUNT_AXIS = { tickMinStep: 1, format: 'd' } as const;
 
 /** A published count in words: a total is only ever hidden for being small, so "fewer than N" is exact there. */
 export function countText(n: number | null, minCount: number): string {
@@ -23,24 +39,51 @@ export function hiddenNote(minCount: number): string {
 }
 
 /** The color of a datum: grey when its `hidden` field is true, else the given encoding. */
-export function greyWhenHidden<T extends Record<string, unknown>>(encoding: T): T & { condition: Record<string, unknown> } {
+export function greyWhenHidden<T extends Record<string, unknown>>(
+  encoding: T,
+): T & { condition: Record<string, unknown> } {
   return { condition: { test: { field: 'hidden', equal: true }, value: PALETTE.hidden }, ...encoding };
 }
 
 const CONFIG = {
   font: 'DejaVu Sans, Helvetica, Arial, sans-serif',
   view: { stroke: null },
-  axis: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal', gridColor: '#e5e7eb', domainColor: '#9ca3af', tickColor: '#9ca3af' },
+  axis: {
+    labelFontSize: 11,
+    titleFontSize: 11,
+    titleFontWeight: 'normal',
+    labelColor: '#374151',
+    titleColor: '#374151',
+    gridColor: '#e5e7eb',
+    domainColor: '#6b7280',
+    tickColor: '#6b7280',
+  },
   legend: { labelFontSize: 11, titleFontSize: 11, orient: 'bottom' },
-  title: { fontSize: 14, anchor: 'start', fontWeight: 'bold', color: '#111827', subtitleColor: '#6b7280', subtitleFontSize: 11 },
+  title: {
+    fontSize: 14,
+    anchor: 'start',
+    fontWeight: 'bold',
+    color: '#111827',
+    subtitleColor: '#4b5563',
+    subtitleFontSize: 11,
+  },
   background: 'white',
 } as const;
 
-/** Adds the theme, a title and a size to a chart body. Width 'container' lets the dashboard resize it. */
-export function themed(title: string, subtitle: string | string[], body: Record<string, unknown>, size: { width?: number | 'container'; height?: number } = {}): TopLevelSpec {
+/**
+ * Adds the theme, a title, a text description (the SVG's accessible name; the dashboard also shows
+ * the data as a table) and a size to a chart body. Width 'container' lets the dashboard resize it.
+ */
+export function themed(
+  title: string,
+  subtitle: string | string[],
+  body: Record<string, unknown>,
+  size: { width?: number | 'container'; height?: number } = {},
+): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: title, subtitle },
+    description: [title, ...(Array.isArray(subtitle) ? subtitle : [subtitle])].join('. '),
     width: size.width ?? 'container',
     height: size.height ?? 220,
     config: CONFIG,

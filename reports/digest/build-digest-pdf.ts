@@ -2,9 +2,17 @@
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { existsSync } from 'node:fs';
-import { dwellChart, footfallChart, newVsReturningChart, renderChartSvg, topPathsChart, transitionsChart } from '../charts/index.ts';
+import {
+  dwellChart,
+  footfallChart,
+  newVsReturningChart,
+  renderChartSvg,
+  topPathsChart,
+  transitionsChart,
+} from '../charts/index.ts';
 import type { DigestData, Metric } from './collect-digest-data.ts';
 import { changePct, summarizeChanges } from './summarize-changes.ts';
+import { REFUSAL_TEXT, type Comparison } from '../coverage/index.ts';
 
 const MARGIN = 50;
 const PAGE_W = 595.28; // A4 in points
@@ -43,7 +51,8 @@ function registerFonts(doc: PDFKit.PDFDocument): void {
 }
 
 /** The change line of a tile, e.g. "+10 % vs previous". */
-function formatChange(m: Metric, unit: 'pct' | 'points' | 'min'): string {
+function formatChange(m: Metric, unit: 'pct' | 'points' | 'min', comparison: Comparison): string {
+  if (!comparison.complete) return REFUSAL_TEXT[comparison.reason!];
   if (m.value === null || m.previous === null) return 'change hidden';
   if (m.previous === 0 && unit !== 'points') return 'no previous data';
   const sign = m.value >= m.previous ? '+' : '−';
@@ -58,24 +67,48 @@ function drawTiles(doc: PDFKit.PDFDocument, d: DigestData, y: number): number {
   // Visitor and visit totals are hidden only for being small; a rate or a median may be hidden to protect one.
   const count = (n: number | null) => (n === null ? `< ${d.minCount}` : String(n));
   const tiles = [
-    { label: 'Unique visitors', value: count(h.visitors.value), change: formatChange(h.visitors, 'pct') },
-    { label: 'Visits', value: count(h.visits.value), change: formatChange(h.visits, 'pct') },
-    { label: 'Returning rate', value: h.returningRate.value === null ? 'hidden' : `${(100 * h.returningRate.value).toFixed(0)} %`, change: formatChange(h.returningRate, 'points') },
-    { label: 'Median dwell', value: h.medianDwellS.value === null ? 'hidden' : `${(h.medianDwellS.value / 60).toFixed(1)} min`, change: formatChange(h.medianDwellS, 'min') },
+    { label: 'Unique visitors', value: count(h.visitors.value), change: formatChange(h.visitors, 'pct', d.comparison) },
+    { label: 'Visits', value: count(h.visits.value), change: formatChange(h.visits, 'pct', d.comparison) },
+    {
+      label: 'Returning rate',
+      value: h.returningRate.value === null ? 'hidden' : `${(100 * h.returningRate.value).toFixed(0)} %`,
+      change: formatChange(h.returningRate, 'points', d.comparison),
+    },
+    {
+      label: 'Median dwell',
+      value: h.medianDwellS.value === null ? 'hidden' : `${(h.medianDwellS.value / 60).toFixed(1)} min`,
+      change: formatChange(h.medianDwellS, 'min', d.comparison),
+    },
   ];
   const gap = 10;
   const w = (CONTENT_W - 3 * gap) / 4;
   tiles.forEach((t, i) => {
     const x = MARGIN + i * (w + gap);
     doc.roundedRect(x, y, w, 70, 6).fill('#f3f4f6');
-    doc.fillColor(MUTED).font('body').fontSize(9).text(t.label, x + 10, y + 9, { width: w - 20 });
-    doc.fillColor(INK).font('bold').fontSize(17).text(t.value, x + 10, y + 25, { width: w - 20, lineBreak: false });
-    doc.fillColor(MUTED).font('body').fontSize(8.5).text(t.change, x + 10, y + 52, { width: w - 20 });
+    doc
+      .fillColor(MUTED)
+      .font('body')
+      .fontSize(9)
+      .text(t.label, x + 10, y + 9, { width: w - 20 });
+    doc
+      .fillColor(INK)
+      .font('bold')
+      .fontSize(17)
+      .text(t.value, x + 10, y + 25, { width: w - 20, lineBreak: false });
+    doc
+      .fillColor(MUTED)
+      .font('body')
+      .fontSize(8.5)
+      .text(t.change, x + 10, y + 52, { width: w - 20 });
   });
   return y + 85;
 }
 
-async function drawChart(doc: PDFKit.PDFDocument, spec: Parameters<typeof renderChartSvg>[0], y: number): Promise<number> {
+async function drawChart(
+  doc: PDFKit.PDFDocument,
+  spec: Parameters<typeof renderChartSvg>[0],
+  y: number,
+): Promise<number> {
   const svg = await renderChartSvg(spec, CONTENT_W - 40);
   // Axis labels and legends make the SVG wider than its plot: scale the whole chart to the page.
   const svgWidth = Number(/width="([\d.]+)"/.exec(svg)?.[1] ?? CONTENT_W);
@@ -85,7 +118,12 @@ async function drawChart(doc: PDFKit.PDFDocument, spec: Parameters<typeof render
     doc.addPage();
     y = MARGIN;
   }
-  SVGtoPDF(doc, svg, MARGIN, y, { width: svgWidth * scale, height, preserveAspectRatio: 'xMinYMin meet', fontCallback: (_f, bold) => (bold ? 'bold' : 'body') });
+  SVGtoPDF(doc, svg, MARGIN, y, {
+    width: svgWidth * scale,
+    height,
+    preserveAspectRatio: 'xMinYMin meet',
+    fontCallback: (_f, bold) => (bold ? 'bold' : 'body'),
+  });
   return y + height + 14;
 }
 
@@ -97,25 +135,92 @@ function drawFooters(doc: PDFKit.PDFDocument, d: DigestData): void {
     doc.page.margins.bottom = 0;
     doc.fillColor(MUTED).font('body').fontSize(8);
     doc.text(`${d.site.name} · ${d.period.label}`, MARGIN, 842 - 35, { width: CONTENT_W / 2, lineBreak: false });
-    doc.text(`page ${i + 1} of ${range.count}`, MARGIN + CONTENT_W / 2, 842 - 35, { width: CONTENT_W / 2, align: 'right', lineBreak: false });
+    doc.text(`page ${i + 1} of ${range.count}`, MARGIN + CONTENT_W / 2, 842 - 35, {
+      width: CONTENT_W / 2,
+      align: 'right',
+      lineBreak: false,
+    });
   }
+}
+
+const ALERT = '#b91c1c';
+
+/** Lines under the title that qualify every figure: simulated data, silent cameras, hours not watched. */
+function coverageNotes(d: DigestData): string[] {
+  const notes: string[] = [];
+  if (d.site.simulated) notes.push('SIMULATED DATA: this site is a simulation, not a real store.');
+  if (d.silentCameras.length)
+    notes.push(
+      `Cameras silent now: ${d.silentCameras.join(', ')} (no heartbeat for a while: their hours read as no data).`,
+    );
+  if (!d.coverage.noData && d.coverage.coverage !== null && d.coverage.coverage < 0.99)
+    notes.push(
+      `The cameras watched ${Math.round(100 * d.coverage.coverage)} % of the period's camera-hours: figures cover only those.`,
+    );
+  return notes;
+}
+
+/** The page of a period with nothing to show: said in words, never as a page of zeros. */
+function drawNoData(doc: PDFKit.PDFDocument, d: DigestData): void {
+  doc.moveDown(2);
+  doc.fillColor(INK).font('bold').fontSize(16).text('No data for this period', { width: CONTENT_W });
+  doc.moveDown(0.5);
+  const why =
+    d.coverage.coverage === 0
+      ? 'No camera of this site reported analysing frames during the period (no heartbeat), so nothing can be said about visitors: this is not zero visitors.'
+      : 'Nothing was counted in this period and there is no camera heartbeat to show the cameras were running, so this is not reported as zero visitors.';
+  doc.fillColor(INK).font('body').fontSize(11).text(why, { width: CONTENT_W });
+  doc.moveDown(0.5);
+  doc
+    .fillColor(MUTED)
+    .fontSize(10)
+    .text(
+      'Check that the camera workers are running (revisit ingest, /metrics: revisit_camera_silent) and that their site and camera ids match the configuration.',
+      { width: CONTENT_W },
+    );
 }
 
 /** Renders the digest; resolves with the PDF bytes. */
 export async function buildDigestPdf(d: DigestData): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, bufferPages: true, info: { Title: `Visitor digest ${d.site.name} ${d.period.label}`, Producer: 'Revisit' } });
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: MARGIN,
+    bufferPages: true,
+    info: { Title: `Visitor digest ${d.site.name} ${d.period.label}`, Producer: 'Revisit' },
+  });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
   registerFonts(doc);
 
-  const generated = new Date(d.generatedAtMs).toLocaleString('en-GB', { timeZone: d.site.timezone, dateStyle: 'medium', timeStyle: 'short' });
+  const generated = new Date(d.generatedAtMs).toLocaleString('en-GB', {
+    timeZone: d.site.timezone,
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
   doc.fillColor(INK).font('bold').fontSize(20).text(`Visitor digest · ${d.site.name}`, MARGIN, MARGIN);
-  doc.fillColor(MUTED).font('body').fontSize(10).text(`${d.period.label} · generated ${generated} (${d.site.timezone})`);
+  doc
+    .fillColor(MUTED)
+    .font('body')
+    .fontSize(10)
+    .text(
+      `${d.period.label}${d.coverage.partial ? ' · PARTIAL: the period is not over' : ''} · generated ${generated} (${d.site.timezone})`,
+    );
+  for (const note of coverageNotes(d)) doc.fillColor(ALERT).font('bold').fontSize(10).text(note, { width: CONTENT_W });
+  if (d.coverage.noData) {
+    drawNoData(doc, d);
+    drawFooters(doc, d);
+    doc.end();
+    return done;
+  }
   let y = drawTiles(doc, d, doc.y + 12);
 
   doc.fillColor(INK).font('bold').fontSize(12).text('What changed', MARGIN, y);
-  doc.font('body').fontSize(10).fillColor(INK).list(summarizeChanges(d), MARGIN + 4, doc.y + 4, { bulletRadius: 1.8, textIndent: 10, width: CONTENT_W - 10 });
+  doc
+    .font('body')
+    .fontSize(10)
+    .fillColor(INK)
+    .list(summarizeChanges(d), MARGIN + 4, doc.y + 4, { bulletRadius: 1.8, textIndent: 10, width: CONTENT_W - 10 });
   y = doc.y + 16;
 
   const by = d.footfallBy;
@@ -124,20 +229,26 @@ export async function buildDigestPdf(d: DigestData): Promise<Buffer> {
   y = await drawChart(doc, dwellChart(d.dwell), y);
 
   if (d.busiestHours.length) {
-    if (y > 842 - MARGIN - 120) (doc.addPage(), (y = MARGIN));
+    if (y > 842 - MARGIN - 120) doc.addPage(), (y = MARGIN);
     doc.fillColor(INK).font('bold').fontSize(12).text('Busiest hours', MARGIN, y);
     doc.font('body').fontSize(10);
-    for (const b of d.busiestHours) doc.text(`${String(b.hour).padStart(2, '0')}:00–${String((b.hour + 1) % 24).padStart(2, '0')}:00    ${b.visits} visits`);
+    for (const b of d.busiestHours)
+      doc.text(
+        `${String(b.hour).padStart(2, '0')}:00–${String((b.hour + 1) % 24).padStart(2, '0')}:00    ${b.visits} visits`,
+      );
     y = doc.y + 16;
   }
   y = await drawChart(doc, topPathsChart(d.topPaths, undefined, TOP_PATHS_PRINTED), y);
   y = await drawChart(doc, transitionsChart(d.transitions), y);
 
-  if (y > 842 - MARGIN - 200) (doc.addPage(), (y = MARGIN));
+  if (y > 842 - MARGIN - 200) doc.addPage(), (y = MARGIN);
   doc.fillColor(INK).font('bold').fontSize(10).text('Definitions', MARGIN, y);
   doc.fillColor(MUTED).font('body').fontSize(8);
-  for (const line of [...DEFINITIONS, hiddenDefinition(d.minCount)]) doc.text(line, { width: CONTENT_W, paragraphGap: 3 });
-  doc.text(`Visit rules version: ${d.rulesVersions.length ? d.rulesVersions.join(', ') : 'no visits in the period'}.`, { width: CONTENT_W });
+  for (const line of [...DEFINITIONS, hiddenDefinition(d.minCount)])
+    doc.text(line, { width: CONTENT_W, paragraphGap: 3 });
+  doc.text(`Visit rules version: ${d.rulesVersions.length ? d.rulesVersions.join(', ') : 'no visits in the period'}.`, {
+    width: CONTENT_W,
+  });
 
   drawFooters(doc, d);
   doc.end();

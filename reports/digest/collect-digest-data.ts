@@ -5,6 +5,7 @@
 import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import type { SiteConfig } from '../../schemas/index.ts';
 import type { FootfallPeriod } from '../queries/footfall-by-period.ts';
+import type { CoveredFootfall } from '../coverage/index.ts';
 import type { ReportRange } from '../queries/report-range.ts';
 import {
   publishDwell,
@@ -12,13 +13,16 @@ import {
   publishReturning,
   publishTopPaths,
   publishTransitions,
-  type PublishContext,
+  type CoverageContext,
   type PublishedDwell,
   type PublishedFootfall,
   type PublishedTopPaths,
   type PublishedTransitions,
 } from '../privacy/index.ts';
 import type { DigestPeriod } from './digest-period.ts';
+import { cameraStatuses, comparePeriods, periodStateOf, type Comparison, type PeriodState } from '../coverage/index.ts';
+import { publishCoveredFootfall } from '../privacy/index.ts';
+import { queryCameraCoverage } from '../queries/camera-coverage.ts';
 
 /** A headline figure now and in the previous period; null where it is hidden. */
 export interface Metric {
@@ -33,7 +37,7 @@ export interface DigestData {
   /** privacy.minCount: counts from 1 to minCount − 1 are hidden. */
   minCount: number;
   headline: { visitors: Metric; visits: Metric; returningRate: Metric; medianDwellS: Metric };
-  footfall: PublishedFootfall;
+  footfall: CoveredFootfall;
   footfallBy: FootfallPeriod;
   dwell: PublishedDwell;
   /** The API's top paths (the same list and suppression); the digest prints the first few. */
@@ -42,10 +46,20 @@ export interface DigestData {
   /** Hours of the local day by visits over the whole period, busiest first (top 3). */
   busiestHours: Array<{ hour: number; visits: number }>;
   rulesVersions: string[];
+  /** The period's coverage: partial (not over), no data at all, share of camera-hours watched. */
+  coverage: PeriodState;
+  /** Whether changes against the previous period may be printed, and if not why. */
+  comparison: Comparison;
+  /** Cameras silent for longer than coverage.cameraSilentAfterMs when the digest was made. */
+  silentCameras: string[];
 }
 
-async function headlineOf(x: PublishContext) {
-  const [footfall, returning, dwell] = await Promise.all([publishFootfall(x, 'day'), publishReturning(x), publishDwell(x)]);
+async function headlineOf(x: CoverageContext) {
+  const [footfall, returning, dwell] = await Promise.all([
+    publishCoveredFootfall(x, 'day'),
+    publishReturning(x),
+    publishDwell(x),
+  ]);
   return { footfall, returning, dwell };
 }
 
@@ -68,17 +82,40 @@ function busiestHours(hourly: PublishedFootfall): Array<{ hour: number; visits: 
     .slice(0, 3);
 }
 
-export async function collectDigestData(client: ClickHouseClient, site: SiteConfig, period: DigestPeriod, minCount: number, nowMs = Date.now()): Promise<DigestData> {
-  const range: ReportRange = { siteId: site.id, timeZone: site.timezone, from: period.from, to: period.to, entranceCameras: site.entranceCameras };
-  const x: PublishContext = { clickhouse: client, range, minCount };
+/** How long a camera may stay silent before the digest names it (coverage.cameraSilentAfterMs). */
+export interface DigestOptions {
+  nowMs?: number;
+  cameraSilentAfterMs?: number;
+}
+
+export async function collectDigestData(
+  client: ClickHouseClient,
+  site: SiteConfig,
+  period: DigestPeriod,
+  minCount: number,
+  o: DigestOptions = {},
+): Promise<DigestData> {
+  const nowMs = o.nowMs ?? Date.now();
+  const range: ReportRange = {
+    siteId: site.id,
+    timeZone: site.timezone,
+    from: period.from,
+    to: period.to,
+    entranceCameras: site.entranceCameras,
+  };
+  const x = { clickhouse: client, range, minCount, nowMs, cameras: site.cameras };
+  const earlier = { ...x, range: { ...range, ...period.previous } };
   const footfallBy: FootfallPeriod = period.kind === 'day' ? 'hour' : 'day';
-  const [now, before, footfall, hourly, topPaths, transitions] = await Promise.all([
+  const [now, before, footfall, hourly, topPaths, transitions, state, previousState, cameras] = await Promise.all([
     headlineOf(x),
-    headlineOf({ ...x, range: { ...range, ...period.previous } }),
-    publishFootfall(x, footfallBy),
+    headlineOf(earlier),
+    publishCoveredFootfall(x, footfallBy),
     publishFootfall(x, 'hour'),
     publishTopPaths(x),
     publishTransitions(x),
+    publishCoveredFootfall(x, 'day').then(periodStateOf),
+    publishCoveredFootfall(earlier, 'day').then(periodStateOf),
+    queryCameraCoverage(client, range, site.cameras),
   ]);
   const metric = (pick: (h: typeof now) => number | null): Metric => ({ value: pick(now), previous: pick(before) });
   return {
@@ -98,6 +135,13 @@ export async function collectDigestData(client: ClickHouseClient, site: SiteConf
     topPaths,
     transitions,
     busiestHours: busiestHours(hourly),
-    rulesVersions: [...new Set([...footfall.rulesVersions, ...now.dwell.rulesVersions, ...topPaths.rulesVersions])].sort(),
+    rulesVersions: [
+      ...new Set([...footfall.rulesVersions, ...now.dwell.rulesVersions, ...topPaths.rulesVersions]),
+    ].sort(),
+    coverage: state,
+    comparison: comparePeriods(period.previous, state, previousState),
+    silentCameras: cameraStatuses(cameras, nowMs, o.cameraSilentAfterMs ?? 900_000)
+      .filter((c) => c.silent)
+      .map((c) => c.cameraId),
   };
 }

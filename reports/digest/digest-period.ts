@@ -35,15 +35,35 @@ function isoWeek(d: string): { week: number; year: number } {
 
 /** The period of `kind` that contains `date`. Throws on a malformed date. */
 export function digestPeriod(kind: DigestPeriodKind, date: string): DigestPeriod {
-  if (!DATE.test(date) || Number.isNaN(toMs(date)) || toDate(toMs(date)) !== date) throw new Error(`--date must be YYYY-MM-DD, got "${date}"`);
+  if (!DATE.test(date) || Number.isNaN(toMs(date)) || toDate(toMs(date)) !== date)
+    throw new Error(`--date must be YYYY-MM-DD, got "${date}"`);
   if (kind === 'day') {
-    const label = new Date(toMs(date)).toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-    return { kind, from: date, to: addDays(date, 1), previous: { from: addDays(date, -1), to: date }, label };
+    const label = new Date(toMs(date)).toLocaleDateString('en-GB', {
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'UTC',
+    });
+    // A day is compared with the same weekday a week before: trade follows the week, not yesterday.
+    return {
+      kind,
+      from: date,
+      to: addDays(date, 1),
+      previous: { from: addDays(date, -7), to: addDays(date, -6) },
+      label,
+    };
   }
   if (kind === 'week') {
     const monday = addDays(date, -((new Date(toMs(date)).getUTCDay() + 6) % 7));
     const { week, year } = isoWeek(monday);
-    return { kind, from: monday, to: addDays(monday, 7), previous: { from: addDays(monday, -7), to: monday }, label: `week ${week}, ${year} (${monday} to ${addDays(monday, 6)})` };
+    return {
+      kind,
+      from: monday,
+      to: addDays(monday, 7),
+      previous: { from: addDays(monday, -7), to: monday },
+      label: `week ${week}, ${year} (${monday} to ${addDays(monday, 6)})`,
+    };
   }
   const first = `${date.slice(0, 7)}-01`;
   const label = new Date(toMs(first)).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });

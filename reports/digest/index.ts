@@ -3,4 +3,4 @@ export { digestPeriod, type DigestPeriod, type DigestPeriodKind } from './digest
 export { collectDigestData, type DigestData, type Metric } from './collect-digest-data.ts';
 export { summarizeChanges, changePct } from './summarize-changes.ts';
 export { buildDigestPdf } from './build-digest-pdf.ts';
-export { renderDigestPdf } from './render-digest-pdf.ts';
+export { renderDigestPdf, type RenderedDigest } from './render-digest-pdf.ts';

@@ -4,6 +4,8 @@
  */
 import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { queryCaptureRate } from '../queries/capture-rate.ts';
+import { completeFootfallAxis, type CoveredFootfall } from '../coverage/complete-footfall-axis.ts';
+import { queryCameraCoverage } from '../queries/camera-coverage.ts';
 import { queryDwellDistribution } from '../queries/dwell-distribution.ts';
 import { queryFootfall, type FootfallPeriod } from '../queries/footfall-by-period.ts';
 import { queryOccupancyNow, queryOccupancyOverDay } from '../queries/occupancy.ts';
@@ -12,8 +14,20 @@ import type { ReportRange } from '../queries/report-range.ts';
 import { queryReturningVisitors } from '../queries/returning-visitors.ts';
 import { suppressCapture, type PublishedCapture } from './suppress-capture.ts';
 import { suppressFootfall, type PublishedFootfall } from './suppress-footfall.ts';
-import { suppressOccupancy, suppressTopPaths, suppressTransitions, type PublishedOccupancy, type PublishedTopPaths, type PublishedTransitions } from './suppress-movement.ts';
-import { suppressDwell, suppressReturning, type PublishedDwell, type PublishedReturning } from './suppress-visitor-reports.ts';
+import {
+  suppressOccupancy,
+  suppressTopPaths,
+  suppressTransitions,
+  type PublishedOccupancy,
+  type PublishedTopPaths,
+  type PublishedTransitions,
+} from './suppress-movement.ts';
+import {
+  suppressDwell,
+  suppressReturning,
+  type PublishedDwell,
+  type PublishedReturning,
+} from './suppress-visitor-reports.ts';
 
 /**
  * How many top paths are ranked and suppressed together. Every output uses this one list (the
@@ -29,6 +43,13 @@ export interface PublishContext {
   minCount: number;
 }
 
+/** What a report with its coverage needs besides: the clock (hours after now are not listed) and the site's configured cameras, if any. */
+export interface CoverageContext extends PublishContext {
+  nowMs: number;
+  cameras?: string[];
+}
+
+/** Footfall of the counted buckets, through the rule (what BI and the suppression tests compare against). */
 export async function publishFootfall(x: PublishContext, period: FootfallPeriod): Promise<PublishedFootfall> {
   return suppressFootfall(await queryFootfall(x.clickhouse, x.range, period), period, x.minCount);
 }
@@ -36,6 +57,15 @@ export async function publishFootfall(x: PublishContext, period: FootfallPeriod)
 /** Per camera and hour: face tracks identified and seen but not identified (the capture rate). */
 export async function publishCapture(x: PublishContext): Promise<PublishedCapture> {
   return suppressCapture(await queryCaptureRate(x.clickhouse, x.range), x.minCount);
+}
+
+/** Footfall as outputs show it: every elapsed bucket of the range, each with its camera coverage (null figures where no camera watched). */
+export async function publishCoveredFootfall(x: CoverageContext, period: FootfallPeriod): Promise<CoveredFootfall> {
+  const [published, coverage] = await Promise.all([
+    publishFootfall(x, period),
+    queryCameraCoverage(x.clickhouse, x.range, x.cameras),
+  ]);
+  return completeFootfallAxis(published, period, x.range, coverage, x.nowMs);
 }
 
 export async function publishDwell(x: PublishContext): Promise<PublishedDwell> {
@@ -55,7 +85,13 @@ export async function publishTransitions(x: PublishContext): Promise<PublishedTr
 }
 
 /** Occupancy now (open visits within the visit gap, past the entry threshold) and through the range. */
-export async function publishOccupancy(x: PublishContext, now: { nowMs: number; visitGapMs: number; entryMinMs: number }): Promise<PublishedOccupancy> {
-  const [atNow, overDay] = await Promise.all([queryOccupancyNow(x.clickhouse, { siteId: x.range.siteId, entranceCameras: x.range.entranceCameras, ...now }), queryOccupancyOverDay(x.clickhouse, x.range)]);
+export async function publishOccupancy(
+  x: PublishContext,
+  now: { nowMs: number; visitGapMs: number; entryMinMs: number },
+): Promise<PublishedOccupancy> {
+  const [atNow, overDay] = await Promise.all([
+    queryOccupancyNow(x.clickhouse, { siteId: x.range.siteId, entranceCameras: x.range.entranceCameras, ...now }),
+    queryOccupancyOverDay(x.clickhouse, x.range),
+  ]);
   return suppressOccupancy(atNow, overDay, x.minCount);
 }

@@ -19,10 +19,15 @@ export function startDigestScheduler(config: RevisitConfig, clickhouse: ClickHou
     sites: config.sites,
     ledger: new DigestLedger(clickhouse),
     render: async (site, period) => {
-      const data = await collectDigestData(clickhouse, site, period, config.privacy.minCount);
+      const data = await collectDigestData(clickhouse, site, period, config.privacy.minCount, {
+        cameraSilentAfterMs: config.coverage.cameraSilentAfterMs,
+      });
       return { pdf: await buildDigestPdf(data), summary: summarizeChanges(data) };
     },
-    deliver: createDeliver({ smtp: config.digests.smtp, folderRoot: digestFolderRoot(config.dataDir, config.digests.folderRoot) }),
+    deliver: createDeliver({
+      smtp: config.digests.smtp,
+      folderRoot: digestFolderRoot(config.dataDir, config.digests.folderRoot),
+    }),
     logger,
   });
   let running = false;

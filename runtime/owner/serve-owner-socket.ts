@@ -9,7 +9,12 @@ import type { FacePipeline } from '../../ingest/index.ts';
 import { eraseFace, normaliseErasureEmbedding } from '../../reid-worker/erasure/index.ts';
 import { enrollFaces } from '../../reid-worker/exclusion/index.ts';
 import { digestPeriod, renderDigestPdf } from '../../reports/digest/index.ts';
-import { ownerEnrollSchema, ownerErasureSchema, ownerPublishSchema, ownerReportSchema } from '../../schemas/owner.schema.ts';
+import {
+  ownerEnrollSchema,
+  ownerErasureSchema,
+  ownerPublishSchema,
+  ownerReportSchema,
+} from '../../schemas/owner.schema.ts';
 import type { Runtime } from '../open-runtime.ts';
 import { ownerSocketPath } from './owner-client.ts';
 
@@ -21,7 +26,14 @@ export interface OwnerDeps {
 
 async function body<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S> | Response> {
   const parsed = schema.safeParse(await c.req.json().catch(() => undefined));
-  return parsed.success ? parsed.data : apiError(c, 400, 'bad_request', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  return parsed.success
+    ? parsed.data
+    : apiError(
+        c,
+        400,
+        'bad_request',
+        parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+      );
 }
 
 function ownerApp({ runtime, pipeline }: OwnerDeps): Hono {
@@ -32,9 +44,14 @@ function ownerApp({ runtime, pipeline }: OwnerDeps): Hono {
   app.post('/v1/publish', async (c) => {
     const req = await body(c, ownerPublishSchema);
     if (req instanceof Response) return req;
-    // Cameras publish observations, nothing else: the worker here decodes and checks each one.
-    if (req.topic !== config.topics.observations) return apiError(c, 400, 'bad_request', `only ${config.topics.observations} is published through the owner`);
-    await bus.publish(req.topic, req.messages.map((m) => ({ key: m.key, value: Buffer.from(m.value, 'base64') })));
+    // Cameras publish observations and their heartbeats, nothing else: the worker here decodes and checks each one.
+    const topics = [config.topics.observations, config.topics.heartbeats];
+    if (!topics.includes(req.topic))
+      return apiError(c, 400, 'bad_request', `only ${topics.join(' and ')} are published through the owner`);
+    await bus.publish(
+      req.topic,
+      req.messages.map((m) => ({ key: m.key, value: Buffer.from(m.value, 'base64') })),
+    );
     return c.json({ published: req.messages.length });
   });
   app.post('/v1/report', async (c) => {
@@ -42,25 +59,47 @@ function ownerApp({ runtime, pipeline }: OwnerDeps): Hono {
     if (req instanceof Response) return req;
     const site = siteOf(req.site);
     if (!site) return apiError(c, 404, 'not_found', `unknown site "${req.site}"`);
-    const pdf = await renderDigestPdf(clickhouse, site, digestPeriod(req.period, req.date), config.privacy.minCount);
-    return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf' });
+    const digest = await renderDigestPdf(
+      clickhouse,
+      site,
+      digestPeriod(req.period, req.date),
+      config.privacy.minCount,
+      {
+        cameraSilentAfterMs: config.coverage.cameraSilentAfterMs,
+      },
+    );
+    // The PDF with what qualifies its figures, for `revisit report --json` and its warnings.
+    return c.json({ ...digest, pdf: digest.pdf.toString('base64') });
   });
   app.post('/v1/erasure', async (c) => {
     const req = await body(c, ownerErasureSchema);
     if (req instanceof Response) return req;
     if (!siteOf(req.site)) return apiError(c, 404, 'not_found', `unknown site "${req.site}"`);
     const embedding = normaliseErasureEmbedding(req.embedding, config.matching.embeddingDim);
-    return c.json(await eraseFace({ siteId: req.site, embedding }, { store, clickhouse, registryLock, minCosine: config.privacy.erasureMinCosine }));
+    return c.json(
+      await eraseFace(
+        { siteId: req.site, embedding },
+        { store, clickhouse, registryLock, minCosine: config.privacy.erasureMinCosine },
+      ),
+    );
   });
   app.post('/v1/enroll', async (c) => {
     const req = await body(c, ownerEnrollSchema);
     if (req instanceof Response) return req;
     if (!siteOf(req.site)) return apiError(c, 404, 'not_found', `unknown site "${req.site}"`);
-    if (req.action === 'list') return c.json(await store.loadTemplates(req.site).then((ts) => ts.map(({ embedding: _, ...t }) => t)));
+    if (req.action === 'list')
+      return c.json(await store.loadTemplates(req.site).then((ts) => ts.map(({ embedding: _, ...t }) => t)));
     if (req.action === 'remove') return c.json({ removed: await store.removeTemplate(req.site, req.templateId) });
-    return c.json(await enrollFaces({ siteId: req.site, label: req.label, files: req.files }, { pipeline, store, minAgreementCosine: config.matching.matchMinCosine }));
+    return c.json(
+      await enrollFaces(
+        { siteId: req.site, label: req.label, files: req.files },
+        { pipeline, store, minAgreementCosine: config.matching.matchMinCosine },
+      ),
+    );
   });
-  app.onError((err, c) => apiError(c, err.name === 'EnrolmentError' || err.name === 'ErasureRequestError' ? 400 : 500, 'failed', err.message));
+  app.onError((err, c) =>
+    apiError(c, err.name === 'EnrolmentError' || err.name === 'ErasureRequestError' ? 400 : 500, 'failed', err.message),
+  );
   return app;
 }
 

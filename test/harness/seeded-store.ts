@@ -7,11 +7,16 @@ import { generateEncryptionKeys } from '../../identity-registry/index.ts';
 import { openRuntime, type Runtime } from '../../runtime/open-runtime.ts';
 import { hashApiKey } from '../../analytics-api/index.ts';
 import { truthOf } from '../../simulator/score-store-reports.ts';
-import { seedSimulatedStore, type SeededStore } from '../../simulator/seed-simulated-store.ts';
+import { seedSimulatedStore, type SeededStore, type SeedOptions } from '../../simulator/seed-simulated-store.ts';
 import type { RevisitConfigInput } from '../../schemas/index.ts';
 
 /** Keys of the seeded deployment: tenant "sim" owns s1 and s2, tenant "other" owns x1. */
-export const KEYS = { all: 'key-sim-all-sites', s2only: 'key-sim-s2-only', other: 'key-other-tenant', admin: 'key-sim-admin' } as const;
+export const KEYS = {
+  all: 'key-sim-all-sites',
+  s2only: 'key-sim-s2-only',
+  other: 'key-other-tenant',
+  admin: 'key-sim-admin',
+} as const;
 
 export interface SeededDeployment extends SeededStore {
   runtime: Runtime;
@@ -19,7 +24,11 @@ export interface SeededDeployment extends SeededStore {
   close(): Promise<void>;
 }
 
-export async function startSeededDeployment(overrides: RevisitConfigInput = {}): Promise<SeededDeployment> {
+/** `seed` changes the simulated store of s1 (e.g. heartbeats and a camera outage). */
+export async function startSeededDeployment(
+  overrides: RevisitConfigInput = {},
+  seed: Partial<SeedOptions> = {},
+): Promise<SeededDeployment> {
   const dataDir = mkdtempSync(join(tmpdir(), 'revisit-seeded-'));
   const config = loadConfig(
     {
@@ -44,7 +53,14 @@ export async function startSeededDeployment(overrides: RevisitConfigInput = {}):
   );
   const runtime = await openRuntime(config);
   try {
-    const seeded = await seedSimulatedStore(runtime, config.sites[0], { visitors: 40, days: 3, seed: 5, staff: 1, mode: 'perfect' });
+    const seeded = await seedSimulatedStore(runtime, config.sites[0], {
+      visitors: 40,
+      days: 3,
+      seed: 5,
+      staff: 1,
+      mode: 'perfect',
+      ...seed,
+    });
     return {
       ...seeded,
       runtime,

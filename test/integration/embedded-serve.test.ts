@@ -100,10 +100,13 @@ test('one serve runs two cameras, the worker and the API; report and forget run 
     status === 200 && metricSum(body, 'revisit_ingest_observations_total', 'camera="cam-1"') > 0;
   const before = await untilAnswer(`${apiUrl}/metrics`, observed, 120_000);
   const framesBefore = metricSum(before, 'revisit_ingest_frames_total', 'camera="cam-1"');
+  // The file camera vouched for the frames it analysed (its last heartbeat goes at its end): stored, not silent.
+  const vouched = new RegExp(`^revisit_camera_silent\\{site="${SITE}",camera="cam-0"\\} 0$`, 'm');
+  await untilAnswer(`${apiUrl}/metrics`, (status, body) => status === 200 && vouched.test(body), 60_000);
 
   // report and forget at the same time, while serve ingests and holds the directory's locks.
   const out = join(dir, 'digest.pdf');
-  const report = startRevisitProcess(['report', '--site', SITE, '--date', today, '--out', out], env);
+  const report = startRevisitProcess(['report', '--site', SITE, '--date', today, '--out', out, '--json'], env);
   const forget = startRevisitProcess(
     ['forget', '--site', SITE, '--embedding', join(dir, 'stranger.json'), '--json'],
     env,
@@ -111,6 +114,13 @@ test('one serve runs two cameras, the worker and the API; report and forget run 
   const [reportCode, forgetCode] = await Promise.all([report.exited, forget.exited]);
   assert.equal(reportCode, 0, report.output());
   assert.equal(readFileSync(out).subarray(0, 5).toString(), '%PDF-', 'the digest came from the running serve');
+  const digest = JSON.parse(
+    report
+      .output()
+      .split('\n')
+      .find((l) => l.startsWith('{"file"'))!,
+  );
+  assert.deepEqual([digest.file, digest.coverage.partial], [out, true], 'today is not over: the digest says partial');
   assert.equal(forgetCode, 0, forget.output());
   const erased = JSON.parse(
     forget
