@@ -4,11 +4,15 @@ import { equalErrorRate, scorePairs } from '../../ingest/face/measure-eer.ts';
 import { bestThreshold, sweepThresholds } from '../../reid-worker/eval/sweep-thresholds.ts';
 import { printTable } from '../../common/print-table.ts';
 import { embedWithProgress, parseNumber } from './eval-reid-command.ts';
+import { calibrateLiveness, parseSizes } from './calibrate-liveness.ts';
 
 interface CalibrateOptions {
   faces: string;
   seeds: number;
   json?: boolean;
+  liveness?: boolean;
+  sizes: number[];
+  spoofs: number;
 }
 
 /** Above this many faces impostor pairs are sampled: all pairs of 2,000 faces are 2 million dot products. */
@@ -19,12 +23,19 @@ export function calibrateCommand(): Command {
   return new Command('calibrate')
     .description(
       'Embed a labelled folder (one sub-folder per person) and print, per cosine threshold, the false accept and false reject ' +
-        'rates of single comparisons and the BCubed F1 and count error of whole re-id runs (naive floor and engine)',
+        'rates of single comparisons and the BCubed F1 and count error of whole re-id runs (naive floor and engine); with --liveness, calibrate the liveness gate instead',
     )
     .requiredOption('--faces <dir>', 'folder with one sub-folder of images per person')
     .option('--seeds <n>', 'sighting orders averaged per threshold', parseNumber(1, 100, true), 5)
     .option('--json', 'print one JSON object instead of the table')
+    .option(
+      '--liveness',
+      'instead: the liveness gate on the video path — every photo under --faces (any depth) as a real face and a sample as spoofs (a photo on a tilted plane, print, screen, re-filmed), rendered into videos and run through the camera worker; prints the false-reject and catch rates per threshold and the action they call for',
+    )
+    .option('--sizes <px,...>', 'with --liveness: face widths to render', parseSizes, [40, 64, 96])
+    .option('--spoofs <n>', 'with --liveness: photos made into each kind of spoof', parseNumber(1, 100_000, true), 300)
     .action(async (opts: CalibrateOptions) => {
+      if (opts.liveness) return calibrateLiveness(opts);
       const { faces, skipped } = await embedWithProgress(opts.faces);
       if (faces.length < 2) throw new Error(`need at least two usable faces in ${opts.faces} (${skipped.length} images skipped)`);
       const stride = Math.max(1, Math.ceil((faces.length * faces.length) / (ALL_PAIRS_UP_TO * ALL_PAIRS_UP_TO)));
