@@ -67,8 +67,8 @@ const DAY = { siteId: 'a-1', timeZone: 'UTC', from: '2026-11-02', to: '2026-11-0
 test('footfall per hour: unique visitors and visits, redeliveries not doubled, staff excluded; the route publishes them suppressed', async () => {
   const raw = await queryFootfall(clickhouse, DAY, 'hour');
   assert.deepEqual(raw.buckets, [
-    { period: '2026-11-02 09:00', visitors: 2, visits: 2, newVisits: 2, returningVisits: 0 },
-    { period: '2026-11-02 11:00', visitors: 1, visits: 1, newVisits: 0, returningVisits: 1 },
+    { period: '2026-11-02 09:00', visitors: 2, visits: 2, newVisits: 2, returningVisits: 0, unidentifiedVisits: 0 },
+    { period: '2026-11-02 11:00', visitors: 1, visits: 1, newVisits: 0, returningVisits: 1, unidentifiedVisits: 0 },
   ]);
   assert.equal(raw.totals.visitors, 2);
   assert.equal(raw.totals.visits, 3);
@@ -82,7 +82,7 @@ test('footfall per hour: unique visitors and visits, redeliveries not doubled, s
   assert.equal(body.report.buckets.length, 24, 'the full day: every hour, with visits or not');
   const byPeriod = new Map(body.report.buckets.map((b: { period: string }) => [b.period, b]));
   assert.deepEqual(byPeriod.get('2026-11-02 09:00'), { ...published.buckets[0], coverage: null });
-  assert.deepEqual(byPeriod.get('2026-11-02 03:00'), { period: '2026-11-02 03:00', visitors: 0, visits: 0, newVisits: 0, returningVisits: 0, coverage: null }, 'an hour without visits before any heartbeat: counted, 0');
+  assert.deepEqual(byPeriod.get('2026-11-02 03:00'), { period: '2026-11-02 03:00', visitors: 0, visits: 0, newVisits: 0, returningVisits: 0, unidentifiedVisits: 0, coverage: null }, 'an hour without visits before any heartbeat: counted, 0');
   assert.deepEqual([published.buckets[0].visits, body.report.totals.visits], [null, null], 'fewer than minCount: hidden');
 });
 

@@ -1,5 +1,5 @@
 /** Camera-worker throughput on a real video with faces: the full pipeline against raw per-model inference measured in the same run. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchDemoPhotos } from '../cli/demo/fetch-demo-photos.ts';
@@ -11,6 +11,7 @@ import { ingestConfigSchema } from '../schemas/index.ts';
 import { personImages } from '../test/harness/faces-dir.ts';
 import { makeFaceVideo, type VideoSegment } from '../test/fixtures/make-face-video.ts';
 import { printTable, type Row } from '../common/print-table.ts';
+import { cpuSeconds, cpuSince } from './measure-cpu.ts';
 import { timeIt } from './time-it.ts';
 
 const INPUT_SHAPES: Record<ModelRole, number[]> = {
@@ -34,25 +35,6 @@ async function rawRuns(role: ModelRole, runs: number, threads: number): Promise<
   });
   await session.release();
   return { wall, cpu: cpuSince(cpu).total };
-}
-
-/**
- * CPU seconds of this process (all its threads) and of its finished children (the ffmpeg
- * decoder), from /proc/self/stat's utime + stime and cutime + cstime: "per core" must count the
- * decoder too.
- */
-function cpuSeconds(): { self: number; children: number } {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-  // Fields 14–17 of proc(5), counted from the state field (3).
-  const sum = (from: number) => (Number(fields[from]) + Number(fields[from + 1])) / 100;
-  return { self: sum(11), children: sum(13) };
-}
-
-function cpuSince(start: { self: number; children: number }): { self: number; children: number; total: number } {
-  const now = cpuSeconds();
-  const self = now.self - start.self;
-  const children = now.children - start.children;
-  return { self, children, total: self + children };
 }
 
 interface Scene {
@@ -92,9 +74,11 @@ export async function benchIngest(): Promise<void> {
   const models: Row[] = [];
   const throughput: Row[] = [];
   try {
+    const modes: Row[] = [];
     for (const scene of await benchScenes()) {
       const video = join(dir, `${scene.name}.mp4`);
       const seconds = await makeFaceVideo(video, scene.segments, { width: 1280, height: 720, photoHeight: scene.photoHeight });
+      modes.push(...(await benchDetectionModes(video)).map((r, i) => ({ scene: i === 0 ? scene.name : '', ...r })));
       const result = await benchScene(video);
       const { frames, faces, observations } = result.stats;
       const label = `${scene.name}: ${frames} frames (${seconds} s), ${(faces / frames).toFixed(2)} faces/frame, ${observations} observations`;
@@ -102,7 +86,8 @@ export async function benchIngest(): Promise<void> {
       throughput.push(...result.throughput.map((r, i) => ({ stage: i === 0 ? label : '', ...r })));
     }
     printTable('Camera worker models: 1 inference thread each, batch 1 (the models are fixed-batch, see stack-notes); "in pipeline" includes waiting for the event loop; the median round', models);
-    printTable(`Camera worker on generated 1280×720 25 fps H.264 videos at 5 analysed fps, after one untimed warm-up pass each: the round (of ${ROUNDS}) with the median steady-state ratio`, throughput);
+    printTable(`Camera worker on generated 1280×720 25 fps H.264 videos at 5 analysed fps, detection mode ${ingestConfigSchema.parse({}).detection.mode} (the default), after one untimed warm-up pass each: the round (of ${ROUNDS}) with the median steady-state ratio`, throughput);
+    printTable(`Detection modes on the same videos: frames/s from the first frame, the median of ${MODE_ROUNDS} passes after a warm-up; capture of small faces per mode: the "Capture" table`, modes);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -148,7 +133,7 @@ async function benchScene(video: string): Promise<{ stats: VideoIngestStats; mod
       siteId: 'bench',
       cameraId: 'cam',
       config,
-      frames: onFirst(readVideoFrames(video, { fps, maxWidth: config.maxFrameSide, reconnect: config.reconnect, detectorModel: pipeline.modelFile('detect') }), onFirstFrame),
+      frames: onFirst(readVideoFrames(video, { fps, maxWidth: config.maxFrameSide, reconnect: config.reconnect, detectorModel: pipeline.modelFile('detect'), detection: config.detection }), onFirstFrame),
       shotModels,
     });
   const rounds: Round[] = [];
@@ -199,6 +184,53 @@ async function benchScene(video: string): Promise<{ stats: VideoIngestStats; mod
     { run: 'start-up of a pass: threads, detector session, ffmpeg, first frame (ms)', ms: 1000 * startup, [all]: range(rounds.map((r) => 1000 * r.startup)) },
   ];
   return { stats, models, throughput };
+}
+
+const MODE_ROUNDS = 3;
+const MODES = ['full', 'tiles', 'motion'] as const;
+
+/**
+ * Each detection mode's cost on one video: the whole pipeline as `revisit ingest` runs it, with the
+ * detector running once per frame (full) or on tiles as well; what it finds is the Capture table's.
+ */
+async function benchDetectionModes(video: string): Promise<Row[]> {
+  const pipeline = await FacePipeline.load({ liveness: true });
+  const shotModels = pipeline.startShotModelsThread();
+  const bus = createMemoryBus();
+  const limits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: () => true, times: { now: Date.now, maxFutureSkewMs: 3600_000, maxPastMsOf: () => 86_400_000 } };
+  const rows: Row[] = [];
+  try {
+    for (const mode of MODES) {
+      const config = ingestConfigSchema.parse({ detection: { mode } });
+      const pass = async () => {
+        let runs = 0;
+        let first = 0;
+        const start = process.hrtime.bigint();
+        const cpu = cpuSeconds();
+        const frames = readVideoFrames(video, { fps: config.analysisFps, maxWidth: config.maxFrameSide, reconnect: config.reconnect, detectorModel: pipeline.modelFile('detect'), detection: config.detection });
+        const counted = async function* () {
+          for await (const frame of frames) {
+            if (first === 0) first = Number(process.hrtime.bigint() - start) / 1e9;
+            runs += frame.detected?.runs ?? 1;
+            yield frame;
+          }
+        };
+        const stats = await ingestVideo(pipeline, new ObservationPublisher(bus, 'bench', limits), { siteId: 'bench', cameraId: 'cam', config, frames: counted(), shotModels });
+        const wall = Number(process.hrtime.bigint() - start) / 1e9;
+        return { fps: stats.frames / (wall - first), runsPerFrame: runs / stats.frames, cpuMsPerFrame: (1000 * cpuSince(cpu).total) / stats.frames, faces: stats.faces / stats.frames };
+      };
+      await pass();
+      const passes = [];
+      for (let r = 0; r < MODE_ROUNDS; r++) passes.push(await pass());
+      const median = passes.sort((a, b) => a.fps - b.fps)[Math.floor(MODE_ROUNDS / 2)];
+      progress(`  ${video.split('/').pop()}: detection ${mode}, ${median.fps.toFixed(1)} frames/s`);
+      rows.push({ mode, 'detector runs/frame': median.runsPerFrame, 'faces/frame': median.faces, 'frames/s': median.fps, 'CPU ms/frame': median.cpuMsPerFrame });
+    }
+  } finally {
+    await Promise.all([pipeline.close(), shotModels.close(), bus.close()]);
+  }
+  const full = rows[0]['frames/s'] as number;
+  return rows.map((r) => ({ ...r, 'vs full': (r['frames/s'] as number) / full }));
 }
 
 /**

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { benchSkeleton } from './bench-skeleton.ts';
 import { benchIngest } from './bench-ingest.ts';
+import { benchCapture } from './bench-capture.ts';
 import { benchAnalytics } from './bench-analytics.ts';
 import { benchReid } from './bench-reid.ts';
 import { benchLoad } from './bench-load.ts';
@@ -24,6 +25,7 @@ const benches: Record<string, () => Promise<void>> = {
   bi: benchBi,
   reid: () => benchReid({ json: values.json, sizes }),
   ingest: benchIngest,
+  capture: benchCapture,
   load: benchLoad,
   footprint: benchFootprint,
 };

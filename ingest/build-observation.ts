@@ -1,7 +1,7 @@
 /** Turns an embedded face into the FaceObservation that leaves the camera worker: no pixels, no box. */
 import { randomUUID } from 'node:crypto';
 import { MODEL_ID, MODEL_VERSION } from '../models/index.ts';
-import type { FaceObservation } from '../schemas/index.ts';
+import type { FaceObservation, UnidentifiedReason } from '../schemas/index.ts';
 import type { EmbeddedFace } from './face/index.ts';
 
 export interface ObservationContext {
@@ -16,9 +16,11 @@ export interface ObservationContext {
   liveness?: number;
   /** Cosine of two of the track's shots far apart in time (a genuine pair for calibration). */
   shotCosine?: number;
+  /** Why a person seen could not be identified (then the embedding is empty). */
+  unidentified?: UnidentifiedReason;
 }
 
-/** The observation of one face (or one track's averaged face): a fresh id, the embedding, no pixels. */
+/** The observation of one face (or one track's averaged face, or a track seen but not identified): a fresh id, the embedding, no pixels. */
 export function buildObservation(face: Pick<EmbeddedFace, 'embedding' | 'quality'>, ctx: ObservationContext): FaceObservation {
   return {
     observationId: randomUUID(),
@@ -34,5 +36,6 @@ export function buildObservation(face: Pick<EmbeddedFace, 'embedding' | 'quality
     cannotLinkTrackIds: ctx.cannotLinkTrackIds ?? [],
     ...(ctx.liveness === undefined ? {} : { liveness: ctx.liveness }),
     ...(ctx.shotCosine === undefined ? {} : { shotCosine: ctx.shotCosine }),
+    ...(ctx.unidentified === undefined ? {} : { unidentified: ctx.unidentified }),
   };
 }

@@ -41,8 +41,8 @@ export const openTracks = new Gauge({
 
 export const trackObservationsTotal = new Counter({
   name: 'revisit_ingest_observations_total',
-  help: 'Observations (one per kept face track or uploaded face) produced by the camera worker',
-  labelNames: ['camera'] as const,
+  help: 'Observations (one per kept face track or uploaded face) produced by the camera worker; identified="false": people seen but too small or poor to identify (their share is the capture rate)',
+  labelNames: ['camera', 'identified'] as const,
   registers: [metricsRegistry],
 });
 

@@ -18,7 +18,7 @@ export interface IngestVideoOptions {
   siteId: string;
   cameraId: string;
   frames: AsyncIterable<VideoFrame>;
-  config: Pick<IngestConfig, 'tracking' | 'quality' | 'liveness' | 'staticFace'>;
+  config: Pick<IngestConfig, 'tracking' | 'quality' | 'liveness' | 'staticFace' | 'unidentified'>;
   /** Where the ended tracks' liveness and embeddings run (default: the pipeline, on this thread). */
   shotModels?: ShotModels;
   /** Called after every frame with the running totals. */
@@ -35,7 +35,10 @@ export interface VideoIngestStats {
   frames: number;
   faces: number;
   tracks: number;
+  /** Identified tracks: observations with an embedding. */
   observations: number;
+  /** People seen but not identified: observations without an embedding. */
+  unidentified: number;
   /** Closed tracks that gave no observation, and frames rejected by the quality gate, by reason. */
   drops: Record<string, number>;
   /** Frames per track that became an observation (one person walking past = one track). */
@@ -66,6 +69,7 @@ export async function ingestVideo(
     faces: 0,
     tracks: 0,
     observations: 0,
+    unidentified: 0,
     drops: {},
     framesPerObservation: [],
   };
@@ -78,11 +82,14 @@ export async function ingestVideo(
       stats.tracks++;
       tracksTotal.inc({ camera: label });
       if (outcome.kind === 'dropped') drop(`track_${outcome.reason}`);
-      else stats.framesPerObservation.push(outcome.frames);
+      else if (outcome.kind === 'observation') stats.framesPerObservation.push(outcome.frames);
     }
-    const observations = outcomes.flatMap((o) => (o.kind === 'observation' ? [o.observation] : []));
+    const observations = outcomes.flatMap((o) => (o.kind === 'dropped' ? [] : [o.observation]));
     await publisher.publish(observations);
-    stats.observations += observations.length;
+    for (const o of outcomes) {
+      if (o.kind === 'observation') stats.observations++;
+      else if (o.kind === 'unidentified') stats.unidentified++;
+    }
   };
 
   // Ended tracks are concluded (liveness, embedding, publishing) while later frames are analysed;

@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Bus, OutgoingMessage } from '../common/bus/bus.ts';
 import { createLogger } from '../common/logger.ts';
-import { encodeFaceObservation, type FaceObservation, type MessageLimits } from '../schemas/index.ts';
+import { encodeFaceObservation, isUnidentified, type FaceObservation, type MessageLimits } from '../schemas/index.ts';
 import type { IngestConfig } from '../schemas/ingest.schema.ts';
 import { busDownObservationsTotal, cameraLabel, bufferedObservations, trackObservationsTotal } from './ingest-metrics.ts';
 
@@ -45,7 +45,7 @@ export class ObservationPublisher {
     // The key is the site: all cameras of a site meet in one partition, owned by one worker.
     const messages = observations.map((o) => ({ key: o.siteId, value: encodeFaceObservation(o, this.limits) }));
     // Counted here, where every source's observations pass, once they are valid (outages count apart).
-    for (const o of observations) trackObservationsTotal.inc({ camera: cameraLabel(o.siteId, o.cameraId) });
+    for (const o of observations) trackObservationsTotal.inc({ camera: cameraLabel(o.siteId, o.cameraId), identified: String(!isUnidentified(o)) });
     if (!this.busDown) {
       await this.send(messages);
       return;

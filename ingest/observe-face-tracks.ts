@@ -1,18 +1,23 @@
 /** Turns a camera's frames into one observation per face track: track, gate, keep the best shots, then liveness and embedding. */
-import type { FaceObservation, IngestConfig } from '../schemas/index.ts';
+import type { FaceObservation, IngestConfig, UnidentifiedReason } from '../schemas/index.ts';
 import { buildObservation } from './build-observation.ts';
 import type { DescribedFace, DetectedFaces, FaceCrops, FacePipeline, FrameImage, RgbImage, ShotModels } from './face/index.ts';
 import { weightedMeanEmbedding } from './quality/average-embeddings.ts';
 import { cosine } from './face/measure-eer.ts';
 import { gateFaceQuality } from './quality/gate-face-quality.ts';
-import { BestShots } from './quality/keep-best-shots.ts';
+import { TrackEvidence } from './quality/track-evidence.ts';
 import { FaceTracker, type Track } from './track/track-faces.ts';
 
 /** Why a closed track produced no observation. */
 export type TrackDropReason = 'too_short' | 'static_face' | 'low_quality' | 'spoof';
 
+/**
+ * An ended track: identified (an observation with an embedding), a person seen but not identified
+ * (an observation without one: its face never passed the quality gate), or dropped.
+ */
 export type TrackOutcome =
   | { kind: 'observation'; observation: FaceObservation; frames: number }
+  | { kind: 'unidentified'; observation: FaceObservation; reason: UnidentifiedReason; frames: number }
   | { kind: 'dropped'; trackId: string; reason: TrackDropReason; frames: number };
 
 export interface FrameResult {
@@ -28,7 +33,7 @@ export interface TrackObserverOptions {
   cameraId: string;
   /** Unique per worker run: track ids must not repeat across restarts. */
   trackIdPrefix: string;
-  config: Pick<IngestConfig, 'tracking' | 'quality' | 'liveness' | 'staticFace'>;
+  config: Pick<IngestConfig, 'tracking' | 'quality' | 'liveness' | 'staticFace' | 'unidentified'>;
   /** Where liveness and embeddings run (default: the pipeline itself, on this thread). */
   shotModels?: ShotModels;
 }
@@ -67,7 +72,7 @@ interface KeptShot {
  */
 export class FaceTrackObserver {
   private readonly tracker: FaceTracker;
-  private readonly shots = new Map<string, BestShots<KeptShot>>();
+  private readonly evidence = new Map<string, TrackEvidence<KeptShot>>();
   private readonly shotModels: ShotModels;
 
   constructor(
@@ -104,29 +109,31 @@ export class FaceTrackObserver {
   }
 
   private offerShot(trackId: string, face: DescribedFace, tMs: number): string | null {
-    let shots = this.shots.get(trackId);
-    if (!shots) this.shots.set(trackId, (shots = new BestShots(this.opts.config.quality.bestShots)));
+    let evidence = this.evidence.get(trackId);
+    if (!evidence) this.evidence.set(trackId, (evidence = new TrackEvidence(this.opts.config.quality.bestShots)));
     const gate = gateFaceQuality(face, this.opts.config.quality);
+    evidence.note(face, gate.pass ? null : gate.reason);
     if (!gate.pass) return gate.reason;
-    shots.offer(gate.score, face.quality, () => ({ crops: face.keep(), tMs }));
+    evidence.shots.offer(gate.score, face.quality, () => ({ crops: face.keep(), tMs }));
     return null;
   }
 
   private finish(tracks: Track[]): Promise<TrackOutcome[]> {
     const ended = tracks.map((track) => {
-      const shots = this.shots.get(track.id)?.kept ?? [];
-      this.shots.delete(track.id);
-      return { track, shots };
+      const evidence = this.evidence.get(track.id) ?? new TrackEvidence<KeptShot>(1);
+      this.evidence.delete(track.id);
+      return { track, evidence };
     });
-    return Promise.all(ended.map(({ track, shots }) => this.conclude(track, shots)));
+    return Promise.all(ended.map(({ track, evidence }) => this.conclude(track, evidence)));
   }
 
-  private async conclude(track: Track, shots: BestShots<KeptShot>['kept']): Promise<TrackOutcome> {
+  private async conclude(track: Track, evidence: TrackEvidence<KeptShot>): Promise<TrackOutcome> {
     const { quality, staticFace, liveness } = this.opts.config;
+    const shots = evidence.shots.kept;
     const dropped = (reason: TrackDropReason): TrackOutcome => ({ kind: 'dropped', trackId: track.id, reason, frames: track.hits });
     if (track.hits < quality.minTrackFrames) return dropped('too_short');
     if (track.hits >= staticFace.minFrames && track.maxTravelSides <= staticFace.maxTravelSides) return dropped('static_face');
-    if (shots.length === 0) return dropped('low_quality');
+    if (shots.length === 0) return this.unidentified(track, evidence) ?? dropped('low_quality');
     let pLive: number | undefined;
     if (liveness.action !== 'off') {
       const scores = await Promise.all(shots.map((shot) => this.shotModels.scoreLiveness(shot.payload.crops.liveness())));
@@ -138,20 +145,31 @@ export class FaceTrackObserver {
       embeddings,
       shots.map((s) => s.score),
     );
-    const observation = buildObservation(
-      { embedding, quality: shots.reduce((s, shot) => s + shot.quality, 0) / shots.length },
-      {
-        siteId: this.opts.siteId,
-        cameraId: this.opts.cameraId,
-        trackId: track.id,
-        tStartMs: track.firstSeenMs,
-        tEndMs: track.lastSeenMs,
-        cannotLinkTrackIds: [...track.concurrent].slice(0, MAX_CANNOT_LINKS),
-        liveness: pLive,
-        shotCosine: shotCosine(shots.map((shot) => shot.payload.tMs), embeddings),
-      },
-    );
+    const observation = buildObservation({ embedding, quality: shots.reduce((s, shot) => s + shot.quality, 0) / shots.length }, { ...this.context(track), liveness: pLive, shotCosine: shotCosine(shots.map((shot) => shot.payload.tMs), embeddings) });
     return { kind: 'observation', observation, frames: track.hits };
+  }
+
+  /**
+   * A track whose face never passed the gate is still a person, if it was seen long and clearly
+   * enough to be one (ingest.unidentified): an observation without an embedding. Else null.
+   */
+  private unidentified(track: Track, evidence: TrackEvidence<KeptShot>): TrackOutcome | null {
+    const rule = this.opts.config.unidentified;
+    if (!rule.count || track.hits < rule.minFrames || evidence.bestDetectorScore < rule.minDetectorScore) return null;
+    const reason = evidence.unidentifiedReason();
+    const observation = buildObservation({ embedding: new Float32Array(0), quality: evidence.bestQuality }, { ...this.context(track), unidentified: reason });
+    return { kind: 'unidentified', observation, reason, frames: track.hits };
+  }
+
+  private context(track: Track) {
+    return {
+      siteId: this.opts.siteId,
+      cameraId: this.opts.cameraId,
+      trackId: track.id,
+      tStartMs: track.firstSeenMs,
+      tEndMs: track.lastSeenMs,
+      cannotLinkTrackIds: [...track.concurrent].slice(0, MAX_CANNOT_LINKS),
+    };
   }
 }
 

@@ -1,5 +1,5 @@
 /** One camera's video file or stream through the face pipeline to the publisher: the frame reader, a shot-models thread, the track observer. */
-import type { IngestConfig } from '../schemas/ingest.schema.ts';
+import { cameraDetection, type IngestConfig } from '../schemas/ingest.schema.ts';
 import type { FacePipeline } from './face/index.ts';
 import { ingestVideo, type VideoIngestStats } from './ingest-video.ts';
 import type { ObservationPublisher } from './observation-publisher.ts';
@@ -39,6 +39,7 @@ export async function runCameraVideo(
         reconnect,
         signal: opts.signal,
         detectorModel: pipeline.modelFile('detect'),
+        detection: cameraDetection(opts.config, opts.cameraId),
         onReconnect: opts.onReconnect,
       }),
       shotModels,

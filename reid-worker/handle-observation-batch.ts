@@ -3,13 +3,7 @@ import type { DeliveredBatch, DeliveredMessage } from '../common/bus/bus.ts';
 import { isRetriable } from '../common/is-retriable.ts';
 import type { Logger } from '../common/logger.ts';
 import { batchSeconds, observationsTotal } from '../common/metrics.ts';
-import {
-  ContractError,
-  decodeFaceObservation,
-  type FaceObservation,
-  type MessageLimits,
-  type Sighting,
-} from '../schemas/index.ts';
+import { ContractError, decodeFaceObservation, isUnidentified, type FaceObservation, type MessageLimits, type Sighting } from '../schemas/index.ts';
 import type { Identity, IdentitySplit, IdentityStore, ProcessedObservation } from '../identity-registry/index.ts';
 import { toSighting } from './match/assign-identity.ts';
 import { BatchAssigner } from './match/batch-assigner.ts';
@@ -26,10 +20,12 @@ import { isolateFailures } from './isolate-failures.ts';
 
 /**
  * What happens to a batch's sightings once they are assigned and the registry saved, in this
- * order. Each step must be idempotent by observation id: a redelivery, or the isolation of a bad
+ * order (the unidentified observations before them). Each step must be idempotent by observation id: a redelivery, or the isolation of a bad
  * observation, runs parts of a batch again. The batch is committed only when all succeeded.
  */
 export interface SightingSteps {
+  /** 0. People seen but not identified into `unidentified_tracks`: they have no identity, so no other step concerns them. */
+  saveUnidentified(observations: FaceObservation[]): Promise<void>;
   /** 1. Into the `sightings` table: the visit maintainer re-reads them to continue a visit after a restart. */
   saveSightings(sightings: Sighting[]): Promise<void>;
   /** 2. Into visits (the visit maintainer): after 1, so a visit restored from storage finds its sightings there. */
@@ -227,8 +223,15 @@ function decodeBatch(
   return { valid, rejected };
 }
 
-/** The work isolation repeats on parts of a batch: assign per site (registry saved), then the steps in their order. */
-async function processObservations(deps: BatchHandlerDeps, observations: FaceObservation[]): Promise<void> {
+/**
+ * The work isolation repeats on parts of a batch: people seen but not identified (no embedding,
+ * never matched) saved, then assign per site (registry saved), then the steps in their order.
+ */
+async function processObservations(deps: BatchHandlerDeps, all: FaceObservation[]): Promise<void> {
+  const observations = all.filter((o) => !isUnidentified(o));
+  const unidentified = all.filter(isUnidentified);
+  await deps.steps.saveUnidentified(unidentified);
+  observationsTotal.inc({ outcome: 'unidentified' }, unidentified.length);
   const sightings: Sighting[] = [];
   for (const [siteId, list] of groupBySite(observations)) sightings.push(...(await assignSite(deps, siteId, list)));
   await deps.steps.saveSightings(sightings);

@@ -8,6 +8,7 @@ import type { IdentityMerge, IdentityStore } from '../identity-registry/index.ts
 import { createObservationBatchHandler } from './handle-observation-batch.ts';
 import { SiteStateCache } from './site-state.ts';
 import { insertSightings } from '../storage/sightings-table.ts';
+import { insertUnidentifiedTracks } from '../storage/unidentified-tracks-table.ts';
 import { DeadLetterSink } from './sinks/dead-letter-sink.ts';
 import { SightingTopicSink } from './sinks/sighting-topic-sink.ts';
 import { consumeHeartbeats } from './sinks/heartbeat-sink.ts';
@@ -90,6 +91,10 @@ export async function startReidWorker({
     logger,
     now,
   });
+  const unidentifiedSiteOf = (siteId: string) => {
+    const site = config.sites.find((s) => s.id === siteId)!;
+    return { tenant: site.tenant, timeZone: site.timezone, retentionDays: retentionOf(siteId).sightingDays };
+  };
   const topic = new SightingTopicSink(bus, config.topics.sightings);
   const deadLetters = new DeadLetterSink(bus, config.topics.deadLetters, clickhouse, logger);
   const handler = createObservationBatchHandler({
@@ -99,6 +104,7 @@ export async function startReidWorker({
     sites,
     store,
     steps: {
+      saveUnidentified: (observations) => insertUnidentifiedTracks(clickhouse, observations, unidentifiedSiteOf),
       saveSightings: (sightings) => insertSightings(clickhouse, sightings, (site) => retentionOf(site).sightingDays),
       updateVisits: (sightings) => visits.update(sightings),
       publishSightings: (sightings) => topic.write(sightings),

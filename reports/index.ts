@@ -15,6 +15,8 @@ export {
   type TopPaths,
   type Transitions,
 } from './queries/paths-and-transitions.ts';
+export { queryCaptureRate, type CaptureCell, type CaptureRate } from './queries/capture-rate.ts';
+export { queryUnidentifiedEntries, type UnidentifiedEntries } from './queries/unidentified-entries.ts';
 export { queryOccupancyNow, queryOccupancyOverDay, type OccupancyNow } from './queries/occupancy.ts';
 export * from './privacy/index.ts';
 export { siteErrorRates, SIMULATED_ERROR_RATES, type SiteErrorRates } from './intervals/site-error-rates.ts';

@@ -39,6 +39,13 @@ const siteSchema = z.object({
     .optional()
     .describe('Overrides privacy.sightingRetentionDays for this site'),
   visits: visitRulesSchema.partial().optional().describe('Overrides of the visit rules for this site'),
+  entranceCameras: z
+    .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/))
+    .max(64)
+    .optional()
+    .describe(
+      'Cameras at the entrances, where everyone who enters is seen: the people they see but cannot identify (faces too small or poor) count in footfall as "seen, not identified" (estimated: docs/calibration.md). Unset or empty: footfall counts identified people only',
+    ),
   cameras: z
     .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/))
     .max(1000)

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ContractError, decodeFaceObservation, encodeFaceObservation, type FaceObservation, type MessageLimits } from './index.ts';
+import { ContractError, decodeFaceObservation, encodeFaceObservation, isUnidentified, UnidentifiedReason, type FaceObservation, type MessageLimits } from './index.ts';
 
 const NOW = 1_764_000_010_000;
 const DAY = 86_400_000;
@@ -42,6 +42,21 @@ test('an observation survives encode and decode unchanged', () => {
   const obs = observation();
   const back = decodeFaceObservation(encodeFaceObservation(obs, limits), limits);
   assert.deepEqual({ ...back, embedding: Array.from(back.embedding) }, { ...obs, embedding: Array.from(obs.embedding) });
+});
+
+test('a person seen but not identified travels without an embedding, and only so', () => {
+  const seen = observation({ embedding: new Float32Array(0), unidentified: UnidentifiedReason.TOO_SMALL, cannotLinkTrackIds: [] });
+  const back = decodeFaceObservation(encodeFaceObservation(seen, limits), limits);
+  assert.equal(back.unidentified, UnidentifiedReason.TOO_SMALL);
+  assert.equal(back.embedding.length, 0);
+  assert.ok(isUnidentified(back));
+  // An identified observation decodes without the field: absent means identified.
+  assert.equal('unidentified' in decodeFaceObservation(encodeFaceObservation(observation(), limits), limits), false);
+  assert.equal(isUnidentified(observation()), false);
+  rejects(() => encodeFaceObservation(observation({ unidentified: UnidentifiedReason.BLURRED }), limits), 'bad_unidentified');
+  rejects(() => encodeFaceObservation(observation({ embedding: new Float32Array(0), unidentified: 99 as UnidentifiedReason }), limits), 'bad_unidentified');
+  // Without the reason an empty embedding is still a bad one.
+  rejects(() => encodeFaceObservation(observation({ embedding: new Float32Array(0) }), limits), 'bad_dimension');
 });
 
 test('wrong dimension, NaN and non-normalised embeddings are rejected', () => {

@@ -1,14 +1,23 @@
 /** FaceObservation: the contract of the face-observations topic, encoded and validated in one place. */
 import { create, toBinary } from '@bufbuild/protobuf';
-import { FaceObservationSchema, type FaceObservation as FaceObservationMessage } from './gen/revisit/v1/face_observation_pb.ts';
+import { FaceObservationSchema, UnidentifiedReason, type FaceObservation as FaceObservationMessage } from './gen/revisit/v1/face_observation_pb.ts';
 import { checkEmbedding, checkId, checkTimes, ContractError, parseMessage, type MessageLimits } from './check-fields.ts';
 
+export { UnidentifiedReason };
+
 /** A face observation in memory: the generated message type with numbers and a Float32Array. */
-export type FaceObservation = Omit<FaceObservationMessage, '$typeName' | '$unknown' | 'tStartMs' | 'tEndMs' | 'embedding'> & {
+export type FaceObservation = Omit<FaceObservationMessage, '$typeName' | '$unknown' | 'tStartMs' | 'tEndMs' | 'embedding' | 'unidentified'> & {
   tStartMs: number;
   tEndMs: number;
   embedding: Float32Array;
+  /** Present (and not UNSPECIFIED) only on a person seen but not identified: then `embedding` is empty. */
+  unidentified?: UnidentifiedReason;
 };
+
+/** Whether the observation is a person seen but not identified (no embedding, never re-identified). */
+export function isUnidentified(obs: Pick<FaceObservation, 'unidentified'>): boolean {
+  return (obs.unidentified ?? UnidentifiedReason.UNSPECIFIED) !== UnidentifiedReason.UNSPECIFIED;
+}
 
 /** Checks every field; throws ContractError naming the first problem. */
 export function validateFaceObservation(obs: FaceObservation, limits: MessageLimits): FaceObservation {
@@ -19,7 +28,9 @@ export function validateFaceObservation(obs: FaceObservation, limits: MessageLim
   checkId('track_id', obs.trackId);
   checkId('model_id', obs.modelId);
   checkTimes(obs.tStartMs, obs.tEndMs, obs.siteId, limits.times);
-  checkEmbedding(obs.embedding, limits.embeddingDim);
+  if (!isUnidentified(obs)) checkEmbedding(obs.embedding, limits.embeddingDim);
+  else if (!(obs.unidentified! in UnidentifiedReason)) throw new ContractError('bad_unidentified', `unknown unidentified reason ${obs.unidentified}`);
+  else if (obs.embedding.length > 0) throw new ContractError('bad_unidentified', 'an unidentified observation carries no embedding');
   if (!Number.isFinite(obs.quality) || obs.quality < 0 || obs.quality > 1) {
     throw new ContractError('bad_quality', `quality must be within 0..1, got ${obs.quality}`);
   }
@@ -56,9 +67,15 @@ export function decodeFaceObservation(bytes: Uint8Array, limits: MessageLimits):
   if (bytes.length > limits.maxMessageBytes) {
     throw new ContractError('too_large', `message of ${bytes.length} bytes exceeds ${limits.maxMessageBytes}`);
   }
-  const fields = parseMessage(FaceObservationSchema, bytes);
+  const { unidentified, ...fields } = parseMessage(FaceObservationSchema, bytes);
   return validateFaceObservation(
-    { ...fields, tStartMs: Number(fields.tStartMs), tEndMs: Number(fields.tEndMs), embedding: Float32Array.from(fields.embedding) },
+    {
+      ...fields,
+      tStartMs: Number(fields.tStartMs),
+      tEndMs: Number(fields.tEndMs),
+      embedding: Float32Array.from(fields.embedding),
+      ...(unidentified === UnidentifiedReason.UNSPECIFIED ? {} : { unidentified }),
+    },
     limits,
   );
 }

@@ -7,6 +7,8 @@ export {
   type FaceObservation,
   decodeFaceObservation,
   encodeFaceObservation,
+  isUnidentified,
+  UnidentifiedReason,
   validateFaceObservation,
 } from './face-observation.ts';
 export { type Sighting, decodeSighting, encodeSighting } from './sighting.ts';
@@ -24,8 +26,10 @@ export { listMigrations, type Migration } from './clickhouse/list-migrations.ts'
 export { calibrationQuerySchema, type CalibrationQueryParams, type ErrorBody } from './http.schema.ts';
 export {
   ingestConfigSchema,
+  cameraDetection,
   faceUploadQuerySchema,
   embeddingUploadSchema,
+  type DetectionConfig,
   type IngestConfig,
   type IngestConfigInput,
   type FaceUploadQuery,

@@ -52,11 +52,34 @@ const qualitySchema = z.object({
   minTrackFrames: z.number().int().min(1).default(2).describe('Shorter tracks are detector flicker, not people'),
 });
 
+const unidentifiedSchema = z.object({
+  count: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Publish a person whose face never passed the quality gate (too small, blurred, turned away) as "seen, not identified": counted in footfall, never re-identified; false: drop the track as low_quality',
+    ),
+  minFrames: z
+    .number()
+    .int()
+    .min(1)
+    .default(3)
+    .describe('Frames with a face such a track needs to count as a person (shorter ones are mostly detector flicker)'),
+  minDetectorScore: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.9)
+    .describe("Its best face's detector score must reach this: false detections on textures seldom do"),
+});
+
 const livenessSchema = z.object({
   action: z
     .enum(['drop', 'flag', 'off'])
-    .default('drop')
-    .describe('drop: spoofs never leave the worker; flag: published with their p(live); off: not run'),
+    .default('flag')
+    .describe(
+      'drop: spoofs never leave the worker; flag: published with their p(live); off: not run. Flag by default: on the video path the model rejects most real faces (revisit calibrate --liveness; docs/calibration.md), and dropping is for when it costs at most 1 % of them',
+    ),
   minLive: z
     .number()
     .min(0)
@@ -72,6 +95,45 @@ const staticFaceSchema = z.object({
     .min(0)
     .default(0.05)
     .describe('"Never moved": centre stayed within this many face sides of its start'),
+});
+
+const detectionSchema = z.object({
+  mode: z
+    .enum(['full', 'tiles', 'motion'])
+    .default('motion')
+    .describe(
+      'full: the detector sees only the whole frame shrunk to 320×240 (faces below ~40 px at 720p are often lost); tiles: also overlapping tiles of the frame at tileScale, merged (finds faces from ~24 px); motion (default: the capture of tiles at about half their extra cost, npm run bench): tiles only where the picture changed, a face was found in recent frames or the whole-frame pass saw a weak face, and all tiles every refreshFrames',
+    ),
+  tileScale: z
+    .number()
+    .min(1)
+    .max(4)
+    .default(2)
+    .describe(
+      'Frame pixels per detector pixel in a tile (the whole-frame view of 1280×720 has 4 by 3): 2 finds faces down to ~24 px wide',
+    ),
+  minCellChange: z
+    .number()
+    .min(0.5)
+    .max(64)
+    .default(4)
+    .describe(
+      "motion mode: change of a 16×16-pixel cell's mean brightness (0–255) between analysed frames that counts as motion",
+    ),
+  refreshFrames: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(10)
+    .describe('motion mode: every this many analysed frames all tiles run, so a person who stood still is found again'),
+});
+
+const cameraSchema = z.object({
+  detection: detectionSchema
+    .partial()
+    .optional()
+    .describe("Overrides of ingest.detection for this camera (e.g. a ceiling camera seeing small faces: mode 'tiles')"),
 });
 
 const reconnectSchema = z.object({
@@ -143,8 +205,16 @@ export const ingestConfigSchema = z.object({
       'How often a camera worker says it is analysing frames: an hour without a heartbeat is "no data", never zero',
     ),
   maxFrameSide: z.number().int().min(160).max(7680).default(1280).describe('Decoded frames are shrunk to this width'),
+  detection: detectionSchema
+    .prefault({})
+    .describe('How the face detector looks at each frame (per camera: ingest.cameras.<id>.detection)'),
+  cameras: z
+    .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/), cameraSchema)
+    .default({})
+    .describe('Settings of single cameras, by camera id, over the defaults above'),
   tracking: trackingSchema.prefault({}),
   quality: qualitySchema.prefault({}),
+  unidentified: unidentifiedSchema.prefault({}).describe('Tracks of people too small or too poor to identify'),
   liveness: livenessSchema.prefault({}),
   staticFace: staticFaceSchema.prefault({}),
   reconnect: reconnectSchema.prefault({}),
@@ -170,6 +240,16 @@ export const ingestConfigSchema = z.object({
 });
 
 export type IngestConfig = z.infer<typeof ingestConfigSchema>;
+/** How the detector looks at a camera's frames. */
+export type DetectionConfig = z.infer<typeof detectionSchema>;
+
+/** The detection settings of one camera: its own overrides over the defaults. */
+export function cameraDetection(
+  ingest: Pick<IngestConfig, 'detection' | 'cameras'>,
+  cameraId: string,
+): DetectionConfig {
+  return { ...ingest.detection, ...ingest.cameras[cameraId]?.detection };
+}
 /** What a config file's `ingest` section may contain: everything optional. */
 export type IngestConfigInput = z.input<typeof ingestConfigSchema>;
 

@@ -8,6 +8,9 @@ export interface StoreEvalResult {
   unique_visitors_reported: number;
   visits_true: number;
   visits_reported: number;
+  /** Of the reported visits, those of people seen at the entrance but not identified (estimated), and the share identified: what the returning rate and paths rest on. */
+  visits_unidentified_reported: number;
+  identified_share_reported: number;
   returning_rate_true: number;
   returning_rate_reported: number;
   dwell_median_true_s: number;
@@ -75,6 +78,8 @@ export function scoreStoreReports(plan: StorePlan, reports: StoreReports): Store
     unique_visitors_reported: reports.hourly.totals.visitors,
     visits_true: truth.visits,
     visits_reported: reports.hourly.totals.visits,
+    visits_unidentified_reported: reports.hourly.totals.unidentifiedVisits,
+    identified_share_reported: round(reports.hourly.identifiedShare),
     returning_rate_true: round(truth.returningRate),
     returning_rate_reported: round(reports.returning.returningVisitRate),
     dwell_median_true_s: round(truth.dwellMedianS, 3),

@@ -2,6 +2,8 @@
 import type { Runtime } from '../runtime/open-runtime.ts';
 import { seededRandom } from '../common/seeded-random.ts';
 import { buildObservation, ObservationPublisher } from '../ingest/index.ts';
+import { UnidentifiedReason } from '../schemas/index.ts';
+import { planSmallFaces, type SmallFaceShares } from './plan-small-faces.ts';
 import { startReidWorker } from '../reid-worker/index.ts';
 import { encodeCameraHeartbeat, messageLimits } from '../schemas/index.ts';
 import { localDate, localMidnightMs } from '../storage/visit-model/local-day.ts';
@@ -21,6 +23,8 @@ export interface SeedOptions {
   staff?: number;
   /** `realistic` (default): the real model's similarity spread; `perfect`: one exact embedding per person. */
   mode?: EmbeddingMode;
+  /** Per camera, the share of visits it sees too small to identify (published as seen, not identified); default none. */
+  smallFaces?: SmallFaceShares;
   /** Called with (published, total) sightings. */
   onProgress?: (done: number, total: number) => void;
   /** The range of each visitor's daily chance to come (default: planStoreDays's loyal clientele). */
@@ -64,6 +68,8 @@ export async function seedSimulatedStore(runtime: Runtime, site: SiteConfig, o: 
   const outages = o.heartbeats?.outages ?? [];
   const plan = outages.length ? withoutOutages(planned, outages) : planned;
   const embeddings = new EmbeddingSynthesizer(runtime.config.matching.embeddingDim, o.mode ?? 'realistic', random);
+  // A random stream of its own: the plan and the embeddings stay those of the seed.
+  const small = planSmallFaces(plan.sightings, plan.visitors, o.smallFaces ?? {}, seededRandom(o.seed + 1));
   const worker = await startReidWorker(runtime);
   try {
     for (let k = 0; k < plan.staff; k++) {
@@ -82,18 +88,21 @@ export async function seedSimulatedStore(runtime: Runtime, site: SiteConfig, o: 
       messageLimits(runtime.config),
     );
     for (let i = 0; i < plan.sightings.length; i += BATCH) {
-      const chunk = plan.sightings.slice(i, i + BATCH).map((s, j) =>
-        buildObservation(
-          { embedding: embeddings.sighting(s.person), quality: 0.9 },
-          {
-            siteId: site.id,
-            cameraId: s.cameraId,
-            trackId: `${s.cameraId}-${i + j}`,
-            tStartMs: s.tStartMs,
-            tEndMs: s.tEndMs,
-          },
-        ),
-      );
+      const chunk = plan.sightings.slice(i, i + BATCH).map((s, j) => {
+        const context = {
+          siteId: site.id,
+          cameraId: s.cameraId,
+          trackId: `${s.cameraId}-${i + j}`,
+          tStartMs: s.tStartMs,
+          tEndMs: s.tEndMs,
+        };
+        if (small.has(i + j))
+          return buildObservation(
+            { embedding: new Float32Array(0), quality: 0.3 },
+            { ...context, unidentified: UnidentifiedReason.TOO_SMALL },
+          );
+        return buildObservation({ embedding: embeddings.sighting(s.person), quality: 0.9 }, context);
+      });
       await publisher.publish(chunk);
       // Chunk by chunk: the drain timeout then bounds one chunk, not the whole run (slow on a busy machine).
       await worker.drain();
@@ -119,5 +128,14 @@ export async function seedSimulatedStore(runtime: Runtime, site: SiteConfig, o: 
   } finally {
     await worker.stop();
   }
-  return { plan, range: { siteId: site.id, timeZone: site.timezone, from: firstDate, to: addDays(firstDate, o.days) } };
+  return {
+    plan,
+    range: {
+      siteId: site.id,
+      timeZone: site.timezone,
+      from: firstDate,
+      to: addDays(firstDate, o.days),
+      entranceCameras: site.entranceCameras,
+    },
+  };
 }

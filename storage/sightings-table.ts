@@ -17,6 +17,16 @@ const MEMBER_COLUMNS =
   'identity_id, observation_id, camera_id, toUnixTimestamp64Milli(t_start) AS t_start_ms, toUnixTimestamp64Milli(t_end) AS t_end_ms';
 
 /**
+ * The sightings of a site that started in a range (FINAL), staff included: what each camera
+ * identified, for its capture rate. Parameters: `{site:String}`, `{from_ms:Int64}` (inclusive),
+ * `{to_ms:Int64}` (exclusive). Columns: camera_id, t_start, label.
+ */
+export const SIGHTINGS_STARTED = `
+  SELECT camera_id, t_start, label FROM sightings FINAL
+  WHERE site_id = {site:String}
+    AND t_start >= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC') AND t_start < fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')`;
+
+/**
  * Inserts sightings. Idempotent: the table replaces rows by observation id, so a redelivered
  * batch rewrites them. `retentionDaysOf` is the site's sighting retention, stored per row for
  * the table's TTL (unset: the column default).

@@ -1,7 +1,7 @@
 /**
  * The `visits` table: the only place its SQL is written. One row per state of a visit, the
  * latest version wins (read with FINAL); the worker writes and restores visits here, and the
- * reports read them through COUNTED_VISITS and OPEN_VISITS.
+ * reports read them through COUNTED_VISITS, STARTED_VISITS and OPEN_VISITS.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { queryRows } from './clickhouse/query-rows.ts';
@@ -17,6 +17,15 @@ import type { VisitRow, VisitStatus } from './visit-model/visit-row.ts';
 export const COUNTED_VISITS = `
   SELECT *, path, dwell_s FROM visits FINAL
   WHERE site_id = {site:String} AND counted = 1
+    AND start >= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC') AND start < fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')`;
+
+/**
+ * Every visit of a site that started in a range, counted or not (FINAL): passers-by too, for the
+ * estimates that need their share. Parameters as COUNTED_VISITS'.
+ */
+export const STARTED_VISITS = `
+  SELECT *, path, dwell_s FROM visits FINAL
+  WHERE site_id = {site:String}
     AND start >= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC') AND start < fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')`;
 
 /** The open visits of a site (FINAL), counted or not yet: who may be inside. Parameter: `{site:String}`. */

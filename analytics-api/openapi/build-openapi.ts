@@ -5,7 +5,10 @@ import { embeddingUploadSchema, faceUploadQuerySchema } from '../../schemas/inde
 import { CHART_ENDPOINTS } from '../routes/chart-endpoints.ts';
 import { REPORT_ENDPOINTS } from '../routes/report-endpoints.ts';
 
-type JsonSchema = Record<string, unknown> & { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+type JsonSchema = Record<string, unknown> & {
+  properties?: Record<string, Record<string, unknown>>;
+  required?: string[];
+};
 
 /** Query parameters from an object schema: each property becomes a parameter with its description. */
 function queryParameters(schema: z.ZodType): Array<Record<string, unknown>> {
@@ -36,33 +39,86 @@ const REPORT_ENVELOPE_EXAMPLE = {
   to: '2026-11-03',
   coverage: { coverage: 0.917, partial: false, noData: false },
   report: { '…': 'the report' },
-  previous: { from: '2026-10-26', to: '2026-10-27', complete: false, reason: 'previous_incomplete', coverage: { coverage: 0.8, partial: false, noData: false }, report: {} },
+  previous: {
+    from: '2026-10-26',
+    to: '2026-10-27',
+    complete: false,
+    reason: 'previous_incomplete',
+    coverage: { coverage: 0.8, partial: false, noData: false },
+    report: {},
+  },
 };
 
-/** Three hours of footfall: counted (12), hidden (null, listed in `suppressed`), and no data (null, coverage 0: no camera reported). */
+/**
+ * Three hours of footfall: counted (12, 2 of them people seen at an entrance but not identified),
+ * hidden (null, listed in `suppressed`), and no data (null, coverage 0: no camera reported).
+ */
 const FOOTFALL_EXAMPLE = {
   ...REPORT_ENVELOPE_EXAMPLE,
   report: {
     buckets: [
-      { period: '2026-11-02 09:00', visitors: 11, visits: 12, newVisits: 7, returningVisits: 5, coverage: 1 },
-      { period: '2026-11-02 10:00', visitors: null, visits: null, newVisits: null, returningVisits: null, coverage: 1 },
-      { period: '2026-11-02 11:00', visitors: null, visits: null, newVisits: null, returningVisits: null, coverage: 0 },
+      {
+        period: '2026-11-02 09:00',
+        visitors: 11,
+        visits: 12,
+        newVisits: 6,
+        returningVisits: 4,
+        unidentifiedVisits: 2,
+        coverage: 1,
+      },
+      {
+        period: '2026-11-02 10:00',
+        visitors: null,
+        visits: null,
+        newVisits: null,
+        returningVisits: null,
+        unidentifiedVisits: null,
+        coverage: 1,
+      },
+      {
+        period: '2026-11-02 11:00',
+        visitors: null,
+        visits: null,
+        newVisits: null,
+        returningVisits: null,
+        unidentifiedVisits: null,
+        coverage: 0,
+      },
     ],
-    totals: { visitors: 40, visits: 44, newVisits: 30, returningVisits: 14, coverage: 0.917 },
+    totals: { visitors: 40, visits: 44, newVisits: 28, returningVisits: 12, unidentifiedVisits: 4, coverage: 0.917 },
+    identifiedShare: 0.909,
     partial: false,
     noData: false,
     rulesVersions: ['v1-3f2a9c1d'],
     minCount: 5,
-    suppressed: ['/buckets/1/visitors', '/buckets/1/visits', '/buckets/1/newVisits', '/buckets/1/returningVisits'],
+    suppressed: [
+      '/buckets/1/visitors',
+      '/buckets/1/visits',
+      '/buckets/1/newVisits',
+      '/buckets/1/returningVisits',
+      '/buckets/1/unidentifiedVisits',
+    ],
   },
 };
 
 export function buildOpenApi(version: string): Record<string, unknown> {
   const paths: Record<string, unknown> = {
-    '/api/v1/sites': { get: { summary: 'Sites this key may read', security: [{ apiKey: [] }], responses: { 200: { description: 'sites' }, 401: ERRORS[401] } } },
+    '/api/v1/sites': {
+      get: {
+        summary: 'Sites this key may read',
+        security: [{ apiKey: [] }],
+        responses: { 200: { description: 'sites' }, 401: ERRORS[401] },
+      },
+    },
   };
   const CAMERA = { name: 'camera', in: 'path', required: true, schema: { type: 'string' } };
-  const ACCEPTED = { 202: { description: 'queued for re-identification: { observationId, trackId, status, callback }' }, 413: ERRORS[400], 415: ERRORS[400], 422: ERRORS[400], ...ERRORS };
+  const ACCEPTED = {
+    202: { description: 'queued for re-identification: { observationId, trackId, status, callback }' },
+    413: ERRORS[400],
+    415: ERRORS[400],
+    422: ERRORS[400],
+    ...ERRORS,
+  };
   const IMAGE = { schema: { type: 'string', format: 'binary' } };
   const IMAGES = { 'image/jpeg': IMAGE, 'image/png': IMAGE, 'image/webp': IMAGE };
   paths['/api/v1/sites/{site}/cameras/{camera}/faces'] = {
@@ -81,7 +137,14 @@ export function buildOpenApi(version: string): Record<string, unknown> {
       summary: 'Integrated mode: post a ready embedding of the same model (integrator role)',
       security: [{ apiKey: [] }],
       parameters: [SITE, CAMERA],
-      requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(embeddingUploadSchema, { io: 'input', unrepresentable: 'any' }) } } },
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.toJSONSchema(embeddingUploadSchema, { io: 'input', unrepresentable: 'any' }),
+          },
+        },
+      },
       responses: ACCEPTED,
     },
   };
@@ -90,8 +153,29 @@ export function buildOpenApi(version: string): Record<string, unknown> {
       summary: 'Erasure (admin role): every identity matching the face is removed with all its sightings and visits',
       security: [{ apiKey: [] }],
       parameters: [SITE],
-      requestBody: { required: true, content: { ...IMAGES, 'application/json': { schema: { type: 'object', properties: { embedding: { type: 'array', items: { type: 'number' } } }, required: ['embedding'] } } } },
-      responses: { 200: { description: '{ site, identitiesRemoved, rowsDeleted, markersDeleted, disk: { complete, detail } }: `disk.complete` false means the registry\'s files on disk may still hold a removed identity (retry)' }, 413: ERRORS[400], 415: ERRORS[400], 422: ERRORS[400], ...ERRORS },
+      requestBody: {
+        required: true,
+        content: {
+          ...IMAGES,
+          'application/json': {
+            schema: {
+              type: 'object',
+              properties: { embedding: { type: 'array', items: { type: 'number' } } },
+              required: ['embedding'],
+            },
+          },
+        },
+      },
+      responses: {
+        200: {
+          description:
+            "{ site, identitiesRemoved, rowsDeleted, markersDeleted, disk: { complete, detail } }: `disk.complete` false means the registry's files on disk may still hold a removed identity (retry)",
+        },
+        413: ERRORS[400],
+        415: ERRORS[400],
+        422: ERRORS[400],
+        ...ERRORS,
+      },
     },
   };
   for (const e of REPORT_ENDPOINTS) {
@@ -103,7 +187,10 @@ export function buildOpenApi(version: string): Record<string, unknown> {
         responses: {
           200: {
             description: `the ${e.name} report. Counts below privacy.minCount, and figures that would reveal one, are null; the report lists them as JSON Pointers in \`suppressed\` (CSV: empty cells, named in a \`suppressed\` column). See docs/privacy.md.`,
-            content: { 'application/json': { example: e.name === 'footfall' ? FOOTFALL_EXAMPLE : REPORT_ENVELOPE_EXAMPLE }, 'text/csv': {} },
+            content: {
+              'application/json': { example: e.name === 'footfall' ? FOOTFALL_EXAMPLE : REPORT_ENVELOPE_EXAMPLE },
+              'text/csv': {},
+            },
           },
           ...ERRORS,
         },
@@ -112,21 +199,37 @@ export function buildOpenApi(version: string): Record<string, unknown> {
   }
   paths['/api/v1/sites/{site}/digest'] = {
     get: {
-      summary: 'The PDF digest of a day, an ISO week or a month (what `revisit report` and the scheduler send); a period with no data is a page that says so',
+      summary:
+        'The PDF digest of a day, an ISO week or a month (what `revisit report` and the scheduler send); a period with no data is a page that says so',
       security: [{ apiKey: [] }],
       parameters: [SITE, ...queryParameters(digestQuerySchema)],
-      responses: { 200: { description: 'the digest', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } }, ...ERRORS },
+      responses: {
+        200: {
+          description: 'the digest',
+          content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+        },
+        ...ERRORS,
+      },
     },
   };
   paths['/api/v1/sites/{site}/cameras'] = {
     get: {
-      summary: "The site's cameras with their last heartbeat; `silent` when none came for coverage.cameraSilentAfterMs (their hours read as no data)",
+      summary:
+        "The site's cameras with their last heartbeat; `silent` when none came for coverage.cameraSilentAfterMs (their hours read as no data)",
       security: [{ apiKey: [] }],
       parameters: [SITE],
       responses: {
         200: {
           description: 'cameras',
-          content: { 'application/json': { example: { site: 'demo-store', silentAfterMs: 900000, cameras: [{ cameraId: 'entrance', lastHeartbeatMs: 1767225600000, silent: false }] } } },
+          content: {
+            'application/json': {
+              example: {
+                site: 'demo-store',
+                silentAfterMs: 900000,
+                cameras: [{ cameraId: 'entrance', lastHeartbeatMs: 1767225600000, silent: false }],
+              },
+            },
+          },
         },
         ...ERRORS,
       },
@@ -144,13 +247,32 @@ export function buildOpenApi(version: string): Record<string, unknown> {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Revisit analytics API', version, description: 'Anonymous visitor analytics. Every read is scoped to the sites of the API key.' },
+    info: {
+      title: 'Revisit analytics API',
+      version,
+      description: 'Anonymous visitor analytics. Every read is scoped to the sites of the API key.',
+    },
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from `revisit keys create`' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from `revisit keys create`' },
+      },
       responses: {
         Error: {
           description: 'an error',
-          content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} }, required: ['code', 'message'] } } } } },
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  error: {
+                    type: 'object',
+                    properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+                    required: ['code', 'message'],
+                  },
+                },
+              },
+            },
+          },
         },
       },
     },

@@ -1,6 +1,7 @@
 /** Charts as API resources: vega-lite specs of the published reports with their data inline, the same specs the PDF digest prints. */
 import type { TopLevelSpec } from 'vega-lite';
 import {
+  captureChart,
   dwellChart,
   footfallChart,
   newVsReturningChart,
@@ -9,6 +10,7 @@ import {
   transitionsChart,
 } from '../../reports/charts/index.ts';
 import {
+  publishCapture,
   publishDwell,
   publishCoveredFootfall,
   publishOccupancy,
@@ -40,6 +42,11 @@ export const CHART_ENDPOINTS: ChartEndpoint[] = [
     name: 'transitions',
     summary: 'Transitions between cameras',
     spec: async (x) => transitionsChart(await publishTransitions(x)),
+  },
+  {
+    name: 'capture',
+    summary: 'Capture rate per camera: the share of face tracks identified',
+    spec: async (x) => captureChart(await publishCapture(x)),
   },
   {
     name: 'occupancy',

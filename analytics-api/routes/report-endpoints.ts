@@ -8,6 +8,7 @@ import type { SiteConfig } from '../../schemas/index.ts';
 import type { ReportQuery } from '../../schemas/report-query.schema.ts';
 import type { VisitRules } from '../../storage/visit-model/visit-rules.ts';
 import {
+  publishCapture,
   publishDwell,
   publishCoveredFootfall,
   publishOccupancy,
@@ -50,7 +51,7 @@ export const REPORT_ENDPOINTS: ReportEndpoint[] = [
   {
     name: 'footfall',
     summary:
-      'Unique visitors, visits, new and returning visits per hour, day or week, each bucket with its camera coverage (null figures: no camera watched it)',
+      'Unique visitors, visits, new and returning visits per hour, day or week, each bucket with its camera coverage (null figures: no camera watched it); visits include people seen at an entrance but not identified (unidentifiedVisits), identifiedShare is what returning rates and paths rest on',
     run: async (x) => ({ ...(await publishCoveredFootfall(x, x.query.granularity)) }),
     rows: (r) => r.buckets as Array<Record<string, unknown>>,
     table: '/buckets',
@@ -91,6 +92,15 @@ export const REPORT_ENDPOINTS: ReportEndpoint[] = [
     run: async (x) => ({ ...(await publishTransitions(x)) }),
     rows: (r) => r.links as Array<Record<string, unknown>>,
     table: '/links',
+    comparable: true,
+  },
+  {
+    name: 'capture',
+    summary:
+      'Capture rate: face tracks per camera and local hour, identified (re-identified by their face) and seen but not identified (too small, blurred, turned away)',
+    run: async (x) => ({ ...(await publishCapture(x)) }),
+    rows: (r) => r.hours as Array<Record<string, unknown>>,
+    table: '/hours',
     comparable: true,
   },
   {

@@ -92,7 +92,13 @@ export function reportRoutes(config: RevisitConfig, clickhouse: ClickHouseClient
           `the period starting ${q.from} has not begun (today is ${today} in ${site.timezone})`,
           [{ field: 'from', message: 'is in the future' }],
         );
-      const range = { siteId: site.id, timeZone: site.timezone, from: q.from, to: q.to };
+      const range = {
+        siteId: site.id,
+        timeZone: site.timezone,
+        from: q.from,
+        to: q.to,
+        entranceCameras: site.entranceCameras,
+      };
       return handle(
         {
           clickhouse,

@@ -8,6 +8,7 @@ import { queryLiveCalibration, type LiveCalibration } from '../../reports/calibr
 import { bestThreshold, sweepThresholds } from '../../reid-worker/eval/sweep-thresholds.ts';
 import { printTable } from '../../common/print-table.ts';
 import { embedWithProgress, parseNumber } from './eval-reid-command.ts';
+import { calibrateLiveness, parseSizes } from './calibrate-liveness.ts';
 
 interface CalibrateOptions {
   faces?: string;
@@ -16,6 +17,9 @@ interface CalibrateOptions {
   days: number;
   seeds: number;
   json?: boolean;
+  liveness?: boolean;
+  sizes: number[];
+  spoofs: number;
 }
 
 /** Above this many faces impostor pairs are sampled: all pairs of 2,000 faces are 2 million dot products. */
@@ -80,7 +84,7 @@ export function calibrateCommand(): Command {
     .description(
       'Embed a labelled folder (one sub-folder per person) and print, per cosine threshold, the false accept and false reject ' +
         'rates of single comparisons and the BCubed F1 and count error of whole re-id runs (naive floor and engine); ' +
-        'or, with --live, estimate the error rates of a running site from its own stream, without labels',
+        'with --liveness, calibrate the liveness gate instead; with --live, estimate the error rates of a running site from its own stream, without labels',
     )
     .option('--faces <dir>', 'folder with one sub-folder of images per person')
     .option('--live', "estimate from the site's stream (faces seen together, sightings kept apart, shots of one track)")
@@ -88,7 +92,14 @@ export function calibrateCommand(): Command {
     .option('--days <n>', 'days of stream read (with --live)', parseNumber(1, 90, true), 7)
     .option('--seeds <n>', 'sighting orders averaged per threshold', parseNumber(1, 100, true), 5)
     .option('--json', 'print one JSON object instead of the table')
+    .option(
+      '--liveness',
+      'instead: the liveness gate on the video path — every photo under --faces (any depth) as a real face and a sample as spoofs (a photo on a tilted plane, print, screen, re-filmed), rendered into videos and run through the camera worker; prints the false-reject and catch rates per threshold and the action they call for',
+    )
+    .option('--sizes <px,...>', 'with --liveness: face widths to render', parseSizes, [40, 64, 96])
+    .option('--spoofs <n>', 'with --liveness: photos made into each kind of spoof', parseNumber(1, 100_000, true), 300)
     .action(async (opts: CalibrateOptions) => {
+      if (opts.liveness) return calibrateLiveness({ ...opts, faces: opts.faces! });
       if (Boolean(opts.live) === Boolean(opts.faces))
         throw new Error('give exactly one of --faces <dir> or --live --site <id>');
       if (opts.live) return calibrateLive(opts);

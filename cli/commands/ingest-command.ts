@@ -260,7 +260,7 @@ async function runVideo(
   };
   if (opts.json) return outcome;
   console.log(
-    `${stats.frames} frames, ${stats.faces} faces, ${stats.tracks} tracks, ${stats.observations} observations published ` +
+    `${stats.frames} frames, ${stats.faces} faces, ${stats.tracks} tracks, ${stats.observations} observations and ${stats.unidentified} people seen but not identified published ` +
       `(${(stats.frames / seconds).toFixed(1)} frames/s, ${(stats.faces / seconds).toFixed(1)} faces/s)`,
   );
   if (drops.length > 0) console.log(`  dropped: ${drops.join(', ')}`);

@@ -179,7 +179,7 @@ async function runRealPhotoDays(
     const from = new Date(firstDayMs).toISOString().slice(0, 10);
     const lastDay = new Date(firstDayMs + DAY_MS).toISOString().slice(0, 10);
     const to = new Date(firstDayMs + 2 * DAY_MS).toISOString().slice(0, 10);
-    const range = { siteId: site.id, timeZone: site.timezone, from, to };
+    const range = { siteId: site.id, timeZone: site.timezone, from, to, entranceCameras: site.entranceCameras };
     const [hourly, returning, dwell, paths] = await Promise.all([
       queryFootfall(runtime.clickhouse, range, 'hour'),
       queryReturningVisitors(runtime.clickhouse, range),

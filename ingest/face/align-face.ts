@@ -84,13 +84,20 @@ export function warpAligned(image: FrameImage, map: AffineMap): Float32Array {
 }
 
 /**
- * A square of the aligned crop, grey only (on a video frame, the Y plane alone): `size` pixels
- * from (`offset`, `offset`), for the quality checks.
+ * A square of the aligned crop, grey only (on a video frame, the Y plane alone): `size` samples
+ * every `step` aligned pixels (default 1) from (`offset`, `offset`), for the quality checks.
  */
-export function warpAlignedGrey(image: FrameImage, map: AffineMap, window: { offset: number; size: number }): Float32Array {
-  const { offset, size } = window;
-  const shifted = { ...map, x0: map.x0 + offset * (map.xu + map.xv), y0: map.y0 + offset * (map.yu + map.yv) };
-  return sampleAffineGrey(image, shifted, size, size);
+export function warpAlignedGrey(image: FrameImage, map: AffineMap, window: { offset: number; size: number; step?: number }): Float32Array {
+  const { offset, size, step = 1 } = window;
+  const stepped = {
+    xu: map.xu * step,
+    xv: map.xv * step,
+    x0: map.x0 + offset * (map.xu + map.xv),
+    yu: map.yu * step,
+    yv: map.yv * step,
+    y0: map.y0 + offset * (map.yu + map.yv),
+  };
+  return sampleAffineGrey(image, stepped, size, size);
 }
 
 /**

@@ -15,16 +15,19 @@ export interface DetectedFace {
 /** Faces found in one frame, and the detector's run time (for the model latency metrics). */
 export interface DetectedFaces {
   faces: DetectedFace[];
+  /** All the detector's runs on the frame together. */
   seconds: number;
+  /** Detector runs it took (1: the whole frame; more with tiles). */
+  runs?: number;
 }
 
 /** Detection knobs. */
 export interface DetectOptions {
-  /** Minimum face probability (scores[:,1]); 0.65 is the value the model's own package ships. */
+  /** Minimum face probability (default DEFAULT_MIN_SCORE). */
   minScore?: number;
-  /** IoU above which a lower-scored box is suppressed; 0.4 as in the package. */
+  /** IoU above which a lower-scored box is suppressed (default DEFAULT_NMS_IOU). */
   nmsIou?: number;
-  /** Boxes considered by NMS, best first (the package's top_k). */
+  /** Boxes considered by NMS, best first (default DEFAULT_TOP_K). */
   topK?: number;
   /**
    * The whole image already shrunk to DETECTOR_INPUT_SIZE (area-averaged, aspect not kept), e.g.
@@ -36,6 +39,11 @@ export interface DetectOptions {
 
 /** The detector's fixed input size. */
 export const DETECTOR_INPUT_SIZE = { width: 320, height: 240 } as const;
+/** Minimum face probability (scores[:,1]); 0.65 is the value the model's own package ships. */
+export const DEFAULT_MIN_SCORE = 0.65;
+/** NMS IoU and the boxes it considers, as in the package (its top_k). */
+export const DEFAULT_NMS_IOU = 0.4;
+export const DEFAULT_TOP_K = 750;
 const IN_W = DETECTOR_INPUT_SIZE.width;
 const IN_H = DETECTOR_INPUT_SIZE.height;
 /**
@@ -48,19 +56,36 @@ const MAX_SPARE_INPUTS = 4;
 
 /**
  * Runs the detector on the whole image stretched to 320×240 (RGB, (px−127)/128, CHW) and returns
- * faces best-score first. The model's `boxes` output is already decoded to normalised corners —
- * the package's prior-box decoding is dead code — so it only needs scaling to the image size.
+ * faces best-score first.
  */
 export async function detectFaces(
   session: InferenceSession,
   image: FrameImage,
   opts: DetectOptions = {},
 ): Promise<DetectedFace[]> {
-  const minScore = opts.minScore ?? 0.65;
   const view = opts.detectorView;
   if (view && (view.width !== IN_W || view.height !== IN_H)) throw new Error(`detector view must be ${IN_W}×${IN_H}, got ${view.width}×${view.height}`);
   if (!view && isYuv420(image)) throw new Error('a YUV video frame needs its detector view (VideoFrame.detectorView)');
   const rgb = view?.data ?? resampleRegion(image as RgbImage, 0, 0, image.width, image.height, IN_W, IN_H);
+  const candidates = await detectInView(session, rgb, { x: 0, y: 0, width: image.width, height: image.height }, opts.minScore ?? DEFAULT_MIN_SCORE);
+  return suppressOverlaps(candidates.slice(0, opts.topK ?? DEFAULT_TOP_K), opts.nmsIou ?? DEFAULT_NMS_IOU);
+}
+
+/** A rectangle of the image, in image pixels. */
+export interface ImageRegion {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * One detector run on a 320×240 RGB view of `region` (the whole image, or a tile of it): every
+ * box scoring at least `minScore`, in image pixels, best first, not yet suppressed. The model's
+ * `boxes` output is already decoded to normalised corners — the package's prior-box decoding is
+ * dead code — so it only needs scaling to the region.
+ */
+export async function detectInView(session: InferenceSession, rgb: Uint8Array | Float32Array, region: ImageRegion, minScore: number): Promise<DetectedFace[]> {
   const plane = IN_W * IN_H;
   const input = spareInputs.pop() ?? new Float32Array(3 * plane);
   for (let i = 0; i < plane; i++) {
@@ -81,31 +106,37 @@ export async function detectFaces(
     const score = scores[2 * i + 1];
     if (score < minScore) continue;
     candidates.push({
-      x1: boxes[4 * i] * image.width,
-      y1: boxes[4 * i + 1] * image.height,
-      x2: boxes[4 * i + 2] * image.width,
-      y2: boxes[4 * i + 3] * image.height,
+      x1: region.x + boxes[4 * i] * region.width,
+      y1: region.y + boxes[4 * i + 1] * region.height,
+      x2: region.x + boxes[4 * i + 2] * region.width,
+      y2: region.y + boxes[4 * i + 3] * region.height,
       score,
     });
   }
-  candidates.sort((a, b) => b.score - a.score);
-  return suppressOverlaps(candidates.slice(0, opts.topK ?? 750), opts.nmsIou ?? 0.4);
+  return candidates.sort((a, b) => b.score - a.score);
 }
 
-/** Greedy NMS over score-sorted boxes. (The package sorts by y2 and divides by one box's area instead.) */
-function suppressOverlaps(sorted: DetectedFace[], maxIou: number): DetectedFace[] {
+/**
+ * Greedy NMS over score-sorted boxes: a box goes when it overlaps a kept one by more than `maxIou`
+ * (IoU), or, given `maxCover`, when more than that share of the smaller box lies inside it (the
+ * same face seen whole in one view and larger or smaller in another). (The package sorts by y2
+ * and divides by one box's area instead.)
+ */
+export function suppressOverlaps(sorted: DetectedFace[], maxIou: number, maxCover = 1): DetectedFace[] {
   const kept: DetectedFace[] = [];
   for (const box of sorted) {
     if (box.x2 <= box.x1 || box.y2 <= box.y1) continue;
-    if (kept.every((k) => iou(k, box) <= maxIou)) kept.push(box);
+    if (kept.every((k) => !overlapsTooMuch(k, box, maxIou, maxCover))) kept.push(box);
   }
   return kept;
 }
 
-function iou(a: DetectedFace, b: DetectedFace): number {
+function overlapsTooMuch(a: DetectedFace, b: DetectedFace, maxIou: number, maxCover: number): boolean {
   const w = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1);
   const h = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
-  if (w <= 0 || h <= 0) return 0;
+  if (w <= 0 || h <= 0) return false;
   const inter = w * h;
-  return inter / ((a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - inter);
+  const areaA = (a.x2 - a.x1) * (a.y2 - a.y1);
+  const areaB = (b.x2 - b.x1) * (b.y2 - b.y1);
+  return inter / (areaA + areaB - inter) > maxIou || inter / Math.min(areaA, areaB) > maxCover;
 }

@@ -1,7 +1,7 @@
 /** The face pipeline: detect → 68 landmarks → 5-point alignment → embedding (+ quality, liveness). */
 import { fetchModels, modelPath, type ModelRole } from '../../models/index.ts';
 import { alignmentMap, fivePoints, warpAlignedGrey } from './align-face.ts';
-import { assessQuality, SHARPNESS_WINDOW } from './assess-quality.ts';
+import { assessQuality, sharpnessWindow } from './assess-quality.ts';
 import { detectFaces, type DetectedFace, type DetectedFaces, type DetectOptions } from './detect-faces.ts';
 import { embedFace } from './embed-face.ts';
 import { estimateLandmarks } from './estimate-landmarks.ts';
@@ -84,14 +84,19 @@ export class FacePipeline {
    */
   async describeFaces(image: FrameImage, opts: EmbedOptions = {}): Promise<DescribedFace[]> {
     const detections = opts.detected ? [...opts.detected.faces] : await detectFaces(this.detect, image, opts);
-    if (opts.detected) this.options.onModelRun?.('detect', opts.detected.seconds);
+    if (opts.detected) {
+      // Tiles run the detector several times per frame: each run is reported at their mean time.
+      const runs = opts.detected.runs ?? 1;
+      for (let i = 0; i < runs; i++) this.options.onModelRun?.('detect', opts.detected.seconds / runs);
+    }
     detections.sort((a, b) => area(b) - area(a));
     const kept = opts.maxFaces === undefined ? detections : detections.slice(0, opts.maxFaces);
     const faces: DescribedFace[] = [];
     for (const d of kept) {
       const landmarks5 = fivePoints(await estimateLandmarks(this.landmark, image, d));
       const maps = { aligned: alignmentMap(landmarks5), liveness: livenessMap(image, d) };
-      const { quality, parts } = assessQuality(warpAlignedGrey(image, maps.aligned, SHARPNESS_WINDOW), Math.sqrt(area(d)), d.score);
+      const window = sharpnessWindow(maps.aligned);
+      const { quality, parts } = assessQuality(warpAlignedGrey(image, maps.aligned, window), window.size, Math.sqrt(area(d)), d.score);
       const face = { box: clipBox(d, image), detectorScore: d.score, landmarks5, quality, qualityParts: parts };
       faces.push({ ...face, crops: faceCrops(image, maps), keep: () => keepFaceCrops(image, maps) });
     }

@@ -25,8 +25,8 @@ const settings = workerData as DecoderSettings;
 const control = parentPort!;
 const output = settings.output ?? control;
 const post = (message: FromDecoder, transfer: ArrayBuffer[] = []) => output.postMessage(message, transfer);
-// Two buffers per frame (full and view): those in flight, queued here, and one being filled.
-const buffers = new FrameBufferPool(2 * (settings.inFlight + 6));
+// Two or three buffers per frame (full, view, tile view): those in flight, queued here, and one being filled.
+const buffers = new FrameBufferPool((settings.tileScale ? 3 : 2) * (settings.inFlight + 6));
 const stop = new AbortController();
 let credits = settings.inFlight;
 let wake: (() => void) | null = null;

@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { startTsWorker } from '../../common/process/start-ts-worker.ts';
 import type { DetectedFaces } from '../face/index.ts';
 import type { DecoderSettings, FromDecoder, ToDecoder } from './decode-frames-thread.ts';
@@ -19,10 +19,14 @@ import { frameBuffers, type DecodedFrame, type FfmpegFramesOptions } from './spa
 const IN_FLIGHT = 6;
 /** How long the threads get to wind down before they are terminated. */
 const STOP_GRACE_MS = 5000;
+/** The detector's view when none is asked for: the whole frame only. */
+const WHOLE_FRAME = { mode: 'full', tileScale: 1, minCellChange: 4, refreshFrames: 1 } as const;
 
-export type DecodeOptions = Omit<FfmpegFramesOptions, 'buffers'> & {
+export type DecodeOptions = Omit<FfmpegFramesOptions, 'buffers' | 'tileScale'> & {
   /** Run this face detector model on every frame, on a thread of its own. */
   detectorModel?: string;
+  /** How that detector looks at the frames (default: the whole frame only). */
+  detection?: DetectorSettings['detection'] & { tileScale: number };
 };
 
 /**
@@ -31,12 +35,15 @@ export type DecodeOptions = Omit<FfmpegFramesOptions, 'buffers'> & {
  * buffers go back to the decoder for reuse.
  */
 export async function* decodeFrames(source: string, opts: DecodeOptions): AsyncGenerator<DecodedFrame & { detected?: DetectedFaces }> {
-  const { signal, onSkipped, detectorModel, ...ffmpeg } = opts;
+  const { signal, onSkipped, detectorModel, detection = WHOLE_FRAME, ...ffmpeg } = opts;
   const thread = (file: string) => new URL(file, import.meta.url);
   const channel = detectorModel ? new MessageChannel() : null;
-  const decoderSettings: DecoderSettings = { ...ffmpeg, source, inFlight: IN_FLIGHT, output: channel?.port1 };
+  // The tile view only when a detector will cut it into tiles.
+  const tileScale = detectorModel && detection.mode !== 'full' ? detection.tileScale : undefined;
+  const decoderSettings: DecoderSettings = { ...ffmpeg, tileScale, source, inFlight: IN_FLIGHT, output: channel?.port1 };
   const decoder = startTsWorker(thread('./decode-frames-thread.ts'), decoderSettings, channel ? [channel.port1] : []);
-  const detector = channel && detectorModel ? startTsWorker(thread('./detect-faces-thread.ts'), { input: channel.port2, modelFile: detectorModel } satisfies DetectorSettings, [channel.port2]) : null;
+  const detectorSettings = (port: MessagePort, modelFile: string): DetectorSettings => ({ input: port, modelFile, detection });
+  const detector = channel && detectorModel ? startTsWorker(thread('./detect-faces-thread.ts'), detectorSettings(channel.port2, detectorModel), [channel.port2]) : null;
   const workers = detector ? [decoder, detector] : [decoder];
   const exited = Promise.all(workers.map((w) => once(w, 'exit')));
   const send = (message: ToDecoder, transfer: ArrayBuffer[] = []) => decoder.postMessage(message, transfer);

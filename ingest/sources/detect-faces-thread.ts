@@ -5,7 +5,8 @@
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 // The detector's own files, not face/index.ts: this thread needs no image decoder (sharp).
-import { detectFaces } from '../face/detect-faces.ts';
+import type { DetectionConfig } from '../../schemas/index.ts';
+import { TiledFaceDetector } from '../face/detect-tiled-faces.ts';
 import { createSession, timeRuns } from '../face/onnx-session.ts';
 import type { FromDecoder } from './decode-frames-thread.ts';
 import { frameBuffers } from './spawn-ffmpeg-frames.ts';
@@ -14,13 +15,15 @@ export interface DetectorSettings {
   /** The decoder thread's frames. */
   input: MessagePort;
   modelFile: string;
+  /** How the detector looks at each frame (the decoder adds the tile view unless the mode is full). */
+  detection: Pick<DetectionConfig, 'mode' | 'minCellChange' | 'refreshFrames'>;
 }
 
-const { input, modelFile } = workerData as DetectorSettings;
+const { input, modelFile, detection } = workerData as DetectorSettings;
 const out = parentPort!;
 const post = (message: FromDecoder, transfer: ArrayBuffer[] = []) => out.postMessage(message, transfer);
 let seconds = 0;
-const detector = createSession(modelFile).then((session) => timeRuns(session, (s) => (seconds = s)));
+const detector = createSession(modelFile).then((session) => new TiledFaceDetector(timeRuns(session, (s) => (seconds += s)), detection));
 // A model that cannot load is reported by the first frame that needs it, not as a crash.
 detector.catch(() => undefined);
 let failed = false;
@@ -47,6 +50,7 @@ async function pass(message: FromDecoder): Promise<void> {
     return;
   }
   const { frame } = message;
-  const faces = await detectFaces(await detector, frame.image, { detectorView: frame.view });
-  post({ kind: 'frame', frame, detected: { faces, seconds } }, frameBuffers(frame) as ArrayBuffer[]);
+  seconds = 0;
+  const { faces, runs } = await (await detector).detect(frame.image, frame.view, frame.tileView);
+  post({ kind: 'frame', frame, detected: { faces, seconds, runs } }, frameBuffers(frame) as ArrayBuffer[]);
 }

@@ -1,5 +1,6 @@
 /** Video sources: a file read once, or a live stream (RTSP/HTTP) reopened with backoff whenever it drops. */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { DetectionConfig } from '../../schemas/index.ts';
 import { DETECTOR_INPUT_SIZE, type DetectedFaces, type RgbImage, type Yuv420Image } from '../face/index.ts';
 import { dropsTotal, sourceRestartsTotal } from '../ingest-metrics.ts';
 import { decodeFrames } from './decode-frames.ts';
@@ -9,6 +10,8 @@ export interface VideoFrame {
   image: Yuv420Image;
   /** The same frame shrunk to the face detector's input size by ffmpeg (see DetectOptions.detectorView). */
   detectorView: RgbImage;
+  /** The frame shrunk by the detection's tile scale, when the detector cuts it into tiles. */
+  tileView?: RgbImage;
   /** Its faces, when ReadVideoOptions.detectorModel is given. */
   detected?: DetectedFaces;
   /** Epoch ms: file position from `startMs` for files, arrival time for streams. */
@@ -28,6 +31,8 @@ export interface ReadVideoOptions {
    * decoder's thread, in parallel with the analysis of earlier frames.
    */
   detectorModel?: string;
+  /** How that detector looks at each frame (ingest.detection, per camera); default: the whole frame only. */
+  detection?: DetectionConfig;
   /** A stream dropped and is being reopened after `delayMs`. */
   onReconnect?: (attempt: number, delayMs: number, reason: string) => void;
 }
@@ -46,7 +51,7 @@ export async function* readVideoFrames(source: string, opts: ReadVideoOptions): 
   const live = isStreamUrl(source);
   const frameMs = 1000 / opts.fps;
   const startMs = opts.startMs ?? Date.now();
-  const ffmpegOpts = { fps: opts.fps, maxWidth: opts.maxWidth, viewSize: DETECTOR_INPUT_SIZE, live, stallTimeoutMs: opts.reconnect.stallTimeoutMs, signal: opts.signal, detectorModel: opts.detectorModel, onSkipped: (n: number) => dropsTotal.inc({ reason: 'frame_analysis_behind' }, n) };
+  const ffmpegOpts = { fps: opts.fps, maxWidth: opts.maxWidth, viewSize: DETECTOR_INPUT_SIZE, live, stallTimeoutMs: opts.reconnect.stallTimeoutMs, signal: opts.signal, detectorModel: opts.detectorModel, detection: opts.detection, onSkipped: (n: number) => dropsTotal.inc({ reason: 'frame_analysis_behind' }, n) };
   let index = 0;
   let failures = 0;
   let delayMs = opts.reconnect.initialDelayMs;
@@ -54,9 +59,9 @@ export async function* readVideoFrames(source: string, opts: ReadVideoOptions): 
     let reason = 'stream ended';
     let gotFrame = false;
     try {
-      for await (const { image, view, detected } of decodeFrames(source, ffmpegOpts)) {
+      for await (const { image, view, tileView, detected } of decodeFrames(source, ffmpegOpts)) {
         gotFrame = true;
-        yield { image, detectorView: view, detected, tMs: live ? Date.now() : Math.round(startMs + index * frameMs), index: index++ };
+        yield { image, detectorView: view, tileView, detected, tMs: live ? Date.now() : Math.round(startMs + index * frameMs), index: index++ };
       }
       if (!live) {
         if (index === 0) throw new Error(`no video frames in ${source}`);

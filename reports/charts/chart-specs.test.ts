@@ -26,7 +26,7 @@ test('footfall, new vs returning, dwell, paths, transitions and occupancy render
     dwellChart(suppressDwell({ visits: 7, p25S: 60, medianS: 300, p75S: 600, p90S: 900, meanS: 400, histogram: [{ fromMin: 0, upToMin: 2, visits: 1 }, { fromMin: 2, upToMin: 5, visits: 0 }, { fromMin: 120, upToMin: null, visits: 6 }], rulesVersions: [] }, 5)),
     topPathsChart(suppressTopPaths({ visits: 9, paths: [{ path: ['entrance', 'aisle', 'checkout'], visits: 6, share: 0.66 }, { path: ['entrance'], visits: 3, share: 0.33 }], rulesVersions: [] }, 10, 5)),
     transitionsChart(suppressTransitions({ nodes: ['entrance', 'checkout'], links: [{ from: 'entrance', to: 'checkout', visits: 4 }], rulesVersions: [] }, 5)),
-    occupancyChart(suppressOccupancy({ people: 0, atMs: 0 }, [{ at: '2026-11-02 09:00', people: 1 }, { at: '2026-11-02 09:15', people: 6 }, { at: '2026-11-02 09:30', people: 0 }], 5)),
+    occupancyChart(suppressOccupancy({ people: 0, unidentified: 0, atMs: 0 }, [{ at: '2026-11-02 09:00', people: 1 }, { at: '2026-11-02 09:15', people: 6 }, { at: '2026-11-02 09:30', people: 0 }], 5)),
   ];
   for (const spec of specs) {
     const svg = await renderChartSvg(spec);

@@ -112,9 +112,18 @@ export function footfallChart(f: ChartFootfall, periodLabel: string, size?: Char
   );
 }
 
+/** What the returning figures rest on: the identified share of the visits, in words. */
+export function identifiedShareText(f: Pick<PublishedFootfall, 'identifiedShare'>): string | null {
+  if (f.identifiedShare === null) return 'share of visits identified hidden';
+  return f.identifiedShare < 1
+    ? `returning figures and paths rest on the ${Math.round(100 * f.identifiedShare)} % of visits identified`
+    : null;
+}
+
 /**
- * New against returning visits per period, stacked. A period whose split is hidden shows its
- * visits as one grey bar (the total is known, only the split is not).
+ * New against returning visits per period, stacked, with the visits of people seen but not
+ * identified on top. A period whose split is hidden shows its visits as one grey bar (the total
+ * is known, only the split is not).
  */
 export function newVsReturningChart(f: ChartFootfall, periodLabel: string, size?: ChartSize): TopLevelSpec {
   const label = periodLabels(f);
@@ -122,11 +131,13 @@ export function newVsReturningChart(f: ChartFootfall, periodLabel: string, size?
     .filter((b) => !isGap(b))
     .flatMap((b) => {
       const period = label(b.period);
-      if (b.newVisits !== null && b.returningVisits !== null) {
-        return [
+      if (b.newVisits !== null && b.returningVisits !== null && b.unidentifiedVisits !== null) {
+        const parts = [
           { period, kind: 'new', visits: b.newVisits, shown: String(b.newVisits) },
           { period, kind: 'returning', visits: b.returningVisits, shown: String(b.returningVisits) },
+          { period, kind: 'seen, not identified', visits: b.unidentifiedVisits, shown: String(b.unidentifiedVisits) },
         ];
+        return parts.filter((p) => p.kind !== 'seen, not identified' || p.visits > 0);
       }
       return [
         {
@@ -138,19 +149,22 @@ export function newVsReturningChart(f: ChartFootfall, periodLabel: string, size?
       ];
     });
   const t = f.totals;
+  // Over identified visits: re-identification cannot tell whether an unidentified visitor came before.
+  const identified = t.newVisits === null || t.returningVisits === null ? null : t.newVisits + t.returningVisits;
   const share =
-    t.returningVisits === null || t.visits === null
+    identified === null || t.returningVisits === null
       ? null
-      : t.visits
-        ? Math.round((100 * t.returningVisits) / t.visits)
+      : identified
+        ? Math.round((100 * t.returningVisits) / identified)
         : 0;
-  const text =
+  const returning =
     share === null
       ? `returning share hidden: fewer than ${f.minCount} new or returning visits`
-      : `${share} % of visits were returning visitors (by ${periodLabel})`;
+      : `${share} % of identified visits were returning visitors (by ${periodLabel})`;
+  const basis = identifiedShareText(f);
   return themed(
     'New and returning visits',
-    subtitle(text, f.minCount, values, gapNote(f)),
+    subtitle(basis ? `${returning}; ${basis}` : returning, f.minCount, values, gapNote(f)),
     {
       layer: [
         {
@@ -164,8 +178,8 @@ export function newVsReturningChart(f: ChartFootfall, periodLabel: string, size?
               type: 'nominal',
               title: null,
               scale: {
-                domain: ['new', 'returning', 'hidden'],
-                range: [PALETTE.new, PALETTE.returning, PALETTE.hidden],
+                domain: ['new', 'returning', 'seen, not identified', 'hidden'],
+                range: [PALETTE.new, PALETTE.returning, PALETTE.unidentified, PALETTE.hidden],
               },
             },
             tooltip: [{ field: 'period' }, { field: 'kind' }, { field: 'shown', title: 'visits' }],
@@ -211,14 +225,12 @@ export function dwellChart(d: PublishedDwell, size?: ChartSize): TopLevelSpec {
 
 /** The most common routes through the store, as horizontal bars (at most `top`). */
 export function topPathsChart(p: PublishedTopPaths, size?: ChartSize, top = p.paths.length): TopLevelSpec {
-  const values = p.paths
-    .slice(0, top)
-    .map((x, rank) => ({
-      path: x.path.join(' → '),
-      rank,
-      share: x.share === null ? 'hidden' : `${Math.round(100 * x.share)} %`,
-      ...bar(x.visits, p.minCount),
-    }));
+  const values = p.paths.slice(0, top).map((x, rank) => ({
+    path: x.path.join(' → '),
+    rank,
+    share: x.share === null ? 'hidden' : `${Math.round(100 * x.share)} %`,
+    ...bar(x.visits, p.minCount),
+  }));
   return themed(
     'Top paths',
     subtitle(`camera sequences of ${countText(p.visits, p.minCount)} visits, repeats collapsed`, p.minCount, values),

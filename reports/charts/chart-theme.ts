@@ -16,6 +16,7 @@ export const PALETTE = {
   visits: '#0e7490',
   new: '#047857',
   returning: '#b45309',
+  unidentified: '#7c3aed',
   neutral: '#4b5563',
   hidden: '#9ca3af',
   area: '#93c5fd',

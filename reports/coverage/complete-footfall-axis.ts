@@ -28,8 +28,14 @@ export interface CoveredFootfall extends Omit<PublishedFootfall, 'buckets' | 'to
   noData: boolean;
 }
 
-const NO_DATA: Counts = { visitors: null, visits: null, newVisits: null, returningVisits: null };
-const ZERO: Counts = { visitors: 0, visits: 0, newVisits: 0, returningVisits: 0 };
+const NO_DATA: Counts = {
+  visitors: null,
+  visits: null,
+  newVisits: null,
+  returningVisits: null,
+  unidentifiedVisits: null,
+};
+const ZERO: Counts = { visitors: 0, visits: 0, newVisits: 0, returningVisits: 0, unidentifiedVisits: 0 };
 
 function bucketOf(label: string, period: FootfallPeriod): string {
   if (period === 'hour') return label;

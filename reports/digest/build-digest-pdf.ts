@@ -25,9 +25,10 @@ const TOP_PATHS_PRINTED = 5;
 
 /** What each number means: printed on the last page so nobody has to guess. */
 const DEFINITIONS = [
-  'Unique visitors: distinct anonymous identities with at least one counted visit in the period. Staff and other enrolled groups are never counted.',
+  'Unique visitors: distinct anonymous identities with at least one counted visit in the period, plus one for each visit seen but not identified. Staff and other enrolled groups are never counted.',
   'Visit: a run of sightings of one identity with no gap longer than the visit gap, ending at the store’s local midnight; visits shorter than the minimum visit are dropped as passers-by.',
-  'Returning rate: share of visits by someone who had visited before (at any earlier time within retention).',
+  'Seen, not identified: a person an entrance camera saw whose face was too small, blurred or turned away to identify. Such visits are part of visits and footfall (estimated: unidentified entrance tracks, less those identified later inside, less the passers-by share of identified entries), never of new, returning, dwell or paths.',
+  'Returning rate: share of identified visits by someone who had visited before (at any earlier time within retention); it and the paths rest on the identified share of visits given under the new-and-returning chart.',
   'Dwell: time from the first to the last sighting of a visit. Median: half of the visits were shorter.',
   'Paths: cameras in the order a visit passed them, repeats collapsed. Transitions: moves from one camera to the next.',
 ];

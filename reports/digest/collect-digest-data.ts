@@ -102,7 +102,13 @@ export async function collectDigestData(
   o: DigestOptions = {},
 ): Promise<DigestData> {
   const nowMs = o.nowMs ?? Date.now();
-  const range: ReportRange = { siteId: site.id, timeZone: site.timezone, from: period.from, to: period.to };
+  const range: ReportRange = {
+    siteId: site.id,
+    timeZone: site.timezone,
+    from: period.from,
+    to: period.to,
+    entranceCameras: site.entranceCameras,
+  };
   const x = { clickhouse: client, range, minCount, nowMs, cameras: site.cameras, errorRates: o.errorRates };
   const earlier = { ...x, range: { ...range, ...period.previous } };
   const footfallBy: FootfallPeriod = period.kind === 'day' ? 'hour' : 'day';

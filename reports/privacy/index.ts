@@ -14,7 +14,9 @@ export {
   type PublishedTransitions,
   type PublishedOccupancy,
 } from './suppress-movement.ts';
+export { suppressCapture, type PublishedCapture, type PublishedCaptureCell } from './suppress-capture.ts';
 export {
+  publishCapture,
   publishDwell,
   publishFootfall,
   publishCoveredFootfall,

@@ -1,5 +1,5 @@
 /**
- * The suppression rule for rows of visits (visits = new + returning): per row, then across the rows
+ * The suppression rule for rows of visits (visits = new + returning + unidentified): per row, then across the rows
  * of a group whose sums are published (a day's hours, a report's buckets). The BI views implement
  * the very same steps in SQL (schemas/clickhouse/migrations/0040_bi_views_suppressed.sql).
  */
@@ -9,19 +9,23 @@ export interface VisitCounts {
   visits: number;
   newVisits: number;
   returningVisits: number;
+  /** Visits of people seen but not identified (footfall); absent: none. */
+  unidentifiedVisits?: number;
 }
 
 /**
- * What a row shows: `shown` everything; `split` the visits but neither new nor returning (one of
- * them is small, and visits − the other would give it); `hidden` nothing (the visits are small:
- * every figure about them describes fewer than minCount people, zeros included).
+ * What a row shows: `shown` everything; `split` the visits but none of its parts — new, returning,
+ * unidentified — (one of them is small, and visits − the others would give it); `hidden` nothing
+ * (the visits are small: every figure about them describes fewer than minCount people, zeros
+ * included).
  */
 export type VisitRowState = 'shown' | 'split' | 'hidden';
 
 /** The state a row has on its own figures. */
 export function visitRowState(r: VisitCounts, minCount: number): VisitRowState {
   if (isSmall(r.visits, minCount)) return 'hidden';
-  return isSmall(r.newVisits, minCount) || isSmall(r.returningVisits, minCount) ? 'split' : 'shown';
+  const parts = [r.newVisits, r.returningVisits, r.unidentifiedVisits ?? 0];
+  return parts.some((n) => isSmall(n, minCount)) ? 'split' : 'shown';
 }
 
 /** A row of a group while the rule runs; `state` only ever moves from shown to split to hidden. */
@@ -67,7 +71,15 @@ function fewest(rows: VisitRow[], rank: (r: VisitRow) => number): VisitRow | und
 
 /** The sums of some rows, as the counts of their total row. */
 export function sumVisits(rows: VisitCounts[]): VisitCounts {
-  return rows.reduce((s, r) => ({ visits: s.visits + r.visits, newVisits: s.newVisits + r.newVisits, returningVisits: s.returningVisits + r.returningVisits }), { visits: 0, newVisits: 0, returningVisits: 0 });
+  return rows.reduce(
+    (s, r) => ({
+      visits: s.visits + r.visits,
+      newVisits: s.newVisits + r.newVisits,
+      returningVisits: s.returningVisits + r.returningVisits,
+      unidentifiedVisits: (s.unidentifiedVisits ?? 0) + (r.unidentifiedVisits ?? 0),
+    }),
+    { visits: 0, newVisits: 0, returningVisits: 0, unidentifiedVisits: 0 },
+  );
 }
 
 /** A row of the level above: its own state, and the state its output gives it after protection. */

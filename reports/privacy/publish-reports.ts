@@ -3,6 +3,7 @@
  * suppression rule. The API (JSON, CSV, charts), the dashboard and the PDF digest read only these.
  */
 import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
+import { queryCaptureRate } from '../queries/capture-rate.ts';
 import { completeFootfallAxis, type CoveredFootfall } from '../coverage/complete-footfall-axis.ts';
 import { queryCameraCoverage } from '../queries/camera-coverage.ts';
 import { queryDwellDistribution } from '../queries/dwell-distribution.ts';
@@ -12,6 +13,7 @@ import { queryTopPaths, queryTransitions } from '../queries/paths-and-transition
 import type { ReportRange } from '../queries/report-range.ts';
 import { queryReturningVisitors } from '../queries/returning-visitors.ts';
 import type { SuppressionMarks } from './small-counts.ts';
+import { suppressCapture, type PublishedCapture } from './suppress-capture.ts';
 import { suppressFootfall, type PublishedFootfall } from './suppress-footfall.ts';
 import {
   suppressOccupancy,
@@ -68,6 +70,11 @@ export async function publishFootfall(x: PublishContext, period: FootfallPeriod)
   return suppressFootfall(await queryFootfall(x.clickhouse, x.range, period), period, x.minCount);
 }
 
+/** Per camera and hour: face tracks identified and seen but not identified (the capture rate). */
+export async function publishCapture(x: PublishContext): Promise<PublishedCapture> {
+  return suppressCapture(await queryCaptureRate(x.clickhouse, x.range), x.minCount);
+}
+
 /** Footfall as outputs show it: every elapsed bucket of the range, each with its camera coverage (null figures where no camera watched). */
 export async function publishCoveredFootfall(x: CoverageContext, period: FootfallPeriod): Promise<WithIntervals<CoveredFootfall>> {
   const [published, coverage, rates] = await Promise.all([
@@ -105,7 +112,7 @@ export async function publishOccupancy(
   now: { nowMs: number; visitGapMs: number; entryMinMs: number },
 ): Promise<PublishedOccupancy> {
   const [atNow, overDay] = await Promise.all([
-    queryOccupancyNow(x.clickhouse, { siteId: x.range.siteId, ...now }),
+    queryOccupancyNow(x.clickhouse, { siteId: x.range.siteId, entranceCameras: x.range.entranceCameras, ...now }),
     queryOccupancyOverDay(x.clickhouse, x.range),
   ]);
   return suppressOccupancy(atNow, overDay, x.minCount);

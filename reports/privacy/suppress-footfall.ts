@@ -6,10 +6,18 @@ import { protectVisitLevel, sumVisits, visitRowState, type ParentRow, type Visit
 
 type Counts = Omit<FootfallBucket, 'period'>;
 type Nullable<T> = { [K in keyof T]: T[K] extends number ? number | null : T[K] };
+/** What suppressFootfall reads: a footfall report, where sites without entrance cameras may leave out the unidentified visits. */
+type FootfallInput = Pick<FootfallByPeriod, 'rulesVersions'> & {
+  buckets: Array<Omit<FootfallBucket, 'unidentifiedVisits'> & { unidentifiedVisits?: number }>;
+  totals: Omit<Counts, 'unidentifiedVisits'> & { unidentifiedVisits?: number };
+  identifiedShare?: number;
+};
 
 export interface PublishedFootfall extends SuppressionMarks {
   buckets: Array<Nullable<FootfallBucket>>;
   totals: Nullable<Counts>;
+  /** Share of the visits made by identified people (null when the unidentified visits are hidden: it would give them away). */
+  identifiedShare: number | null;
   rulesVersions: string[];
 }
 
@@ -28,7 +36,7 @@ function levelsAbove(period: FootfallPeriod): Array<(bucket: string) => string> 
  * the day, week and hour reports of one range hide consistently. Unique visitors are not additive
  * (one person may come in several hours), so they are hidden only when small or when their row is.
  */
-export function suppressFootfall(f: FootfallByPeriod, period: FootfallPeriod, minCount: number): PublishedFootfall {
+export function suppressFootfall(f: FootfallInput, period: FootfallPeriod, minCount: number): PublishedFootfall {
   const levels: Array<{ counts: VisitCounts[]; parentOf: number[] }> = [];
   let keys = f.buckets.map((b) => b.period);
   let counts: VisitCounts[] = f.buckets;
@@ -53,13 +61,15 @@ export function suppressFootfall(f: FootfallByPeriod, period: FootfallPeriod, mi
   }
 
   const hidden = new HiddenFigures(minCount);
-  const publish = (c: Counts, state: VisitRowState, ...at: Array<string | number>): Nullable<Counts> => ({
+  const publish = (c: FootfallInput['totals'], state: VisitRowState, ...at: Array<string | number>): Nullable<Counts> => ({
     visitors: hidden.figure(c.visitors, state === 'hidden' || isSmall(c.visitors, minCount), ...at, 'visitors'),
     visits: hidden.figure(c.visits, state === 'hidden', ...at, 'visits'),
     newVisits: hidden.figure(c.newVisits, state !== 'shown', ...at, 'newVisits'),
     returningVisits: hidden.figure(c.returningVisits, state !== 'shown', ...at, 'returningVisits'),
+    unidentifiedVisits: hidden.figure(c.unidentifiedVisits ?? 0, state !== 'shown', ...at, 'unidentifiedVisits'),
   });
   const buckets = f.buckets.map((b, i) => ({ period: b.period, ...publish(b, states[i], 'buckets', i) }));
   const totals = publish(f.totals, totalsState, 'totals');
-  return { buckets, totals, rulesVersions: f.rulesVersions, ...hidden.marks() };
+  const identifiedShare = hidden.figure(f.identifiedShare ?? 1, totals.unidentifiedVisits === null, 'identifiedShare');
+  return { buckets, totals, identifiedShare, rulesVersions: f.rulesVersions, ...hidden.marks() };
 }

@@ -60,8 +60,10 @@ test('random path lists, complete or cut at the limit: no small path count follo
 });
 
 test('occupancy: fewer than minCount people inside is hidden, now and per step; nobody inside is 0', () => {
-  const out = suppressOccupancy({ people: 3, atMs: 1 }, [{ at: '09:00', people: 0 }, { at: '09:15', people: 4 }, { at: '09:30', people: 6 }], K);
-  assert.deepEqual(out.now, { people: null, atMs: 1 });
+  const out = suppressOccupancy({ people: 3, unidentified: 0, atMs: 1 }, [{ at: '09:00', people: 0 }, { at: '09:15', people: 4 }, { at: '09:30', people: 6 }], K);
+  assert.deepEqual(out.now, { people: null, unidentified: null, atMs: 1 });
   assert.deepEqual(out.overDay.map((o) => o.people), [0, null, 6]);
-  assert.deepEqual(out.suppressed, ['/now/people', '/overDay/1/people']);
+  assert.deepEqual(out.suppressed, ['/now/people', '/now/unidentified', '/overDay/1/people']);
+  const seen = suppressOccupancy({ people: 12, unidentified: 2, atMs: 1 }, [], K);
+  assert.deepEqual(seen.now, { people: 12, unidentified: null, atMs: 1 }, 'the people seen but not identified are a count of their own');
 });

@@ -67,7 +67,8 @@ export function suppressTransitions(t: Transitions, minCount: number): Published
 }
 
 export interface PublishedOccupancy extends SuppressionMarks {
-  now: { people: number | null; atMs: number };
+  /** `unidentified`: of the people, those seen at an entrance but not identified (estimated). */
+  now: { people: number | null; unidentified: number | null; atMs: number };
   overDay: Array<{ at: string; people: number | null }>;
 }
 
@@ -78,7 +79,11 @@ export interface PublishedOccupancy extends SuppressionMarks {
 export function suppressOccupancy(now: OccupancyNow, overDay: Array<{ at: string; people: number }>, minCount: number): PublishedOccupancy {
   const hidden = new HiddenFigures(minCount);
   return {
-    now: { people: hidden.figure(now.people, isSmall(now.people, minCount), 'now', 'people'), atMs: now.atMs },
+    now: {
+      people: hidden.figure(now.people, isSmall(now.people, minCount), 'now', 'people'),
+      unidentified: hidden.figure(now.unidentified, isSmall(now.unidentified, minCount) || isSmall(now.people, minCount), 'now', 'unidentified'),
+      atMs: now.atMs,
+    },
     overDay: overDay.map((o, i) => ({ at: o.at, people: hidden.figure(o.people, isSmall(o.people, minCount), 'overDay', i, 'people') })),
     ...hidden.marks(),
   };

@@ -3,10 +3,13 @@ import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhous
 import { rangeParams, type ReportRange } from './report-range.ts';
 import { COUNTED_VISITS, OPEN_VISITS } from '../../storage/visits-table.ts';
 import { queryRows } from '../../storage/clickhouse/query-rows.ts';
+import { queryUnidentifiedInside } from './unidentified-entries.ts';
 
 export interface OccupancyNow {
-  /** Open visits seen within the visit gap that have lasted past the entry threshold. */
+  /** Open visits seen within the visit gap that have lasted past the entry threshold, plus `unidentified`. */
   people: number;
+  /** People an entrance camera saw but could not identify who are likely inside (estimated; see queryUnidentifiedInside). */
+  unidentified: number;
   atMs: number;
 }
 
@@ -14,9 +17,11 @@ const STEP_S = 900;
 
 /**
  * People inside now: open visits whose last sighting is within `visitGapMs` and that have lasted
- * at least `entryMinMs` (an entry counts after ~2 s inside). Staff never have visits.
+ * at least `entryMinMs` (an entry counts after ~2 s inside), and the people seen at an entrance
+ * but not identified who are likely still inside. Staff never have visits.
  */
-export async function queryOccupancyNow(client: ClickHouseClient, q: { siteId: string; nowMs: number; visitGapMs: number; entryMinMs: number }): Promise<OccupancyNow> {
+export async function queryOccupancyNow(client: ClickHouseClient, q: { siteId: string; nowMs: number; visitGapMs: number; entryMinMs: number; entranceCameras?: string[] }): Promise<OccupancyNow> {
+  const unidentified = queryUnidentifiedInside(client, q);
   const [row] = await queryRows<{ people: string }>(
     client,
     `SELECT count() AS people FROM (${OPEN_VISITS})
@@ -25,7 +30,8 @@ export async function queryOccupancyNow(client: ClickHouseClient, q: { siteId: s
        AND dateDiff('millisecond', start, end) >= {entry:Int64}`,
     { site: q.siteId, now: q.nowMs, gap: q.visitGapMs, entry: q.entryMinMs },
   );
-  return { people: Number(row.people), atMs: q.nowMs };
+  const seen = await unidentified;
+  return { people: Number(row.people) + seen, unidentified: seen, atMs: q.nowMs };
 }
 
 /** People inside per 15 minutes of local time (a visit counts in every step it overlaps), counted visits only. */

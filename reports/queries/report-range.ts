@@ -10,6 +10,11 @@ export interface ReportRange {
   timeZone: string;
   from: string;
   to: string;
+  /**
+   * The site's entrance cameras (config `sites[].entranceCameras`): people they saw but could not
+   * identify count in footfall. None: footfall counts identities only.
+   */
+  entranceCameras?: string[];
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -9,7 +9,7 @@ import { serveApi, type RunningApi } from '../../analytics-api/index.ts';
 import { launchChromium } from '../harness/launch-chromium.ts';
 import { KEYS, startSeededDeployment, type SeededDeployment } from '../harness/seeded-store.ts';
 
-const CHARTS = ['footfall', 'new-vs-returning', 'dwell', 'paths', 'transitions', 'occupancy'];
+const CHARTS = ['footfall', 'new-vs-returning', 'dwell', 'paths', 'transitions', 'occupancy', 'capture'];
 // Without the background-networking flags Chromium keeps dialling Google, which this machine refuses.
 
 let store: SeededDeployment;

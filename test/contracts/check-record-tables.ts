@@ -1,4 +1,4 @@
-/** The storage contract's checks of the record tables: identity merges, dead letters, digest runs; erasure across tables; BI snapshots. */
+/** The storage contract's checks of the record tables: identity merges, dead letters, digest runs, unidentified tracks; erasure across tables; BI snapshots. */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -9,6 +9,8 @@ import { deleteIdentityRows } from '../../storage/delete-identity-rows.ts';
 import { DigestLedger } from '../../storage/digest-runs-table.ts';
 import { recordMerges } from '../../storage/identity-merges-table.ts';
 import { insertSightings } from '../../storage/sightings-table.ts';
+import { insertUnidentifiedTracks, UNIDENTIFIED_TRACKS } from '../../storage/unidentified-tracks-table.ts';
+import { UnidentifiedReason } from '../../schemas/index.ts';
 import { VisitsTable } from '../../storage/visits-table.ts';
 import { uniqueName } from '../harness/unique-name.ts';
 import { sighting, T0, visit, type ContractContext } from './storage-fixtures.ts';
@@ -65,6 +67,41 @@ export function checkRecordTables(ctx: ContractContext): void {
       letters[0].payload_sha256,
       createHash('sha256').update(payload).digest('hex'),
       'the bytes themselves are not stored',
+    );
+  });
+
+  it('unidentified tracks: a replayed write replaces its row; the source keeps the range and the site local day', async () => {
+    const s = ctx.site();
+    const seen = (observationId: string, tMs: number) => ({
+      observationId,
+      siteId: s,
+      cameraId: 'entrance',
+      trackId: `t-${observationId}`,
+      tStartMs: tMs,
+      tEndMs: tMs + 2000,
+      embedding: new Float32Array(0),
+      quality: 0.2,
+      modelId: 'm',
+      modelVersion: 'v',
+      cannotLinkTrackIds: [],
+      unidentified: UnidentifiedReason.TOO_SMALL,
+    });
+    // 23:30 UTC is the next local day in Berlin.
+    const late = Date.parse('2026-11-02T23:30:00Z');
+    const siteOf = () => ({ tenant: 't1', timeZone: 'Europe/Berlin', retentionDays: 400 });
+    await insertUnidentifiedTracks(ctx.client, [seen('u1', T0), seen('u2', late), seen('u3', T0 + 86_400_000)], siteOf);
+    await insertUnidentifiedTracks(ctx.client, [seen('u1', T0)], siteOf);
+    const rows = await queryRows<{ local_date: string; local_hour: number; reason: string }>(
+      ctx.client,
+      `SELECT toString(local_date) AS local_date, local_hour, reason FROM (${UNIDENTIFIED_TRACKS}) ORDER BY start`,
+      { site: s, from_ms: T0, to_ms: T0 + 86_400_000 },
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.local_date, Number(r.local_hour), r.reason]),
+      [
+        ['2026-11-02', 10, 'too_small'],
+        ['2026-11-03', 0, 'too_small'],
+      ],
     );
   });
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FacePipeline, readVideoFrames } from '../../ingest/index.ts';
 import { detectFaces } from '../../ingest/face/detect-faces.ts';
+import { TiledFaceDetector } from '../../ingest/face/detect-tiled-faces.ts';
 import { createSession } from '../../ingest/face/onnx-session.ts';
 import { ingestConfigSchema } from '../../schemas/index.ts';
 import { personImages } from '../harness/faces-dir.ts';
@@ -58,6 +59,21 @@ describe('decoder thread', () => {
     }
     await session.release();
     assert.ok(checked >= 2 * 10, `${checked} faces compared`);
+  });
+
+  test('with tiles, each frame also carries its tile view, and its faces are what the tiled detector finds in both views here', async () => {
+    const session = await createSession(pipeline.modelFile('detect'));
+    const detection = { ...ingestConfigSchema.parse({}).detection, mode: 'tiles' as const };
+    const here = new TiledFaceDetector(session, detection);
+    let frames = 0;
+    for await (const frame of readVideoFrames(video, { fps: 5, maxWidth: 1280, reconnect: ingestConfigSchema.parse({}).reconnect, detectorModel: pipeline.modelFile('detect'), detection })) {
+      assert.deepEqual([frame.tileView?.width, frame.tileView?.height], [320, 180], 'the 640×360 frame at scale 2');
+      assert.equal(frame.detected?.runs, 2, 'the whole frame and one 320×180 tile');
+      assert.deepEqual(frame.detected.faces, (await here.detect(frame.image, frame.detectorView, frame.tileView)).faces);
+      frames++;
+    }
+    await session.release();
+    assert.equal(frames, 15);
   });
 
   test('a frame stays intact until the next is asked for; then its buffers go back to the decoder', async () => {

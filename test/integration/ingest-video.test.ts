@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { createMemoryBus } from '../../common/bus/index.ts';
 import { cosine, FacePipeline, ingestVideo, ObservationPublisher, readVideoFrames, recordModelRun, ShotModelsThread, type ShotModels, type VideoFrame } from '../../ingest/index.ts';
 import { dropsTotal } from '../../ingest/ingest-metrics.ts';
-import { decodeFaceObservation, ingestConfigSchema, type FaceObservation, type IngestConfigInput } from '../../schemas/index.ts';
+import { decodeFaceObservation, ingestConfigSchema, isUnidentified, UnidentifiedReason, type FaceObservation, type IngestConfigInput } from '../../schemas/index.ts';
 import { personImages } from '../harness/faces-dir.ts';
 import { acceptanceScene, makeFaceVideo } from '../fixtures/make-face-video.ts';
 
@@ -59,8 +59,9 @@ describe('camera worker on a video of known people', () => {
     });
     await sub.drain();
     await bus.close();
-    const observations = raw.map((b) => decodeFaceObservation(b, limits)).sort((a, b) => a.tStartMs - b.tStartMs);
-    return { stats, raw, observations };
+    const decoded = raw.map((b) => decodeFaceObservation(b, limits)).sort((a, b) => a.tStartMs - b.tStartMs);
+    // People seen but not identified (no embedding) apart from the identified ones.
+    return { stats, raw, observations: decoded.filter((o) => !isUnidentified(o)), unidentified: decoded.filter(isUnidentified) };
   }
   /**
    * What is in the temp dir, the working dir and the video's dir. Leaves out tsx's compile cache
@@ -78,8 +79,8 @@ describe('camera worker on a video of known people', () => {
     const staticBefore = await dropCount('track_static_face');
     // As `revisit ingest` runs: liveness and embeddings on the shot-models thread.
     const shotModels = pipeline.startShotModelsThread();
-    const { stats, raw, observations } = await run(framesOf(video), { liveness: { action: 'flag' } }, shotModels).finally(() => shotModels.close());
-    t.diagnostic(`${stats.frames} frames, ${stats.faces} faces, ${stats.tracks} tracks → ${observations.length} observations; drops ${JSON.stringify(stats.drops)}`);
+    const { stats, raw, observations, unidentified } = await run(framesOf(video), { liveness: { action: 'flag' } }, shotModels).finally(() => shotModels.close());
+    t.diagnostic(`${stats.frames} frames, ${stats.faces} faces, ${stats.tracks} tracks → ${observations.length} observations, ${unidentified.length} unidentified; drops ${JSON.stringify(stats.drops)}`);
 
     // Appearances, by time: one observation each, not one per frame.
     assert.equal(observations.length, appearances.length, `frames per observation ${stats.framesPerObservation}`);
@@ -106,10 +107,15 @@ describe('camera worker on a video of known people', () => {
     assert.ok(shotCosines.length >= 2, 'tracks whose best shots lie a second apart carry their cosine');
     for (const c of shotCosines) assert.ok(c >= MATCH_MIN_COSINE && c <= 1, `shot cosine ${c}`);
 
-    // The poster and the blurred face gave no observation, and the gates counted them.
+    // The poster gave nothing; the blurred face is a person, seen but not identified: no embedding.
     assert.equal(stats.drops.track_static_face, 1);
-    assert.equal(stats.drops.track_low_quality, 1);
+    assert.equal(stats.drops.track_low_quality, undefined);
     assert.ok(stats.drops.frame_blurred >= 10, 'the blurred frames were rejected');
+    assert.equal(unidentified.length, 1);
+    const [blurred] = unidentified;
+    assert.deepEqual([blurred.unidentified, blurred.embedding.length, blurred.liveness], [UnidentifiedReason.BLURRED, 0, undefined]);
+    assert.ok(blurred.tStartMs >= START_MS + 23_000, 'the last walk-past, out of focus');
+    assert.deepEqual([stats.observations, stats.unidentified], [observations.length, 1]);
     assert.equal(stats.tracks, observations.length + 2);
     assert.equal((await dropCount('track_static_face')) - staticBefore, 1, 'the metric counts what the summary says');
 
@@ -117,6 +123,7 @@ describe('camera worker on a video of known people', () => {
     assert.deepEqual(filesAround(), before);
     for (const bytes of raw) assert.ok(bytes.length < 2600, `a ${bytes.length}-byte message is more than an embedding`);
     for (const o of observations) assert.deepEqual(Object.keys(o).filter((k) => k !== 'shotCosine').sort(), OBSERVATION_FIELDS);
+    assert.deepEqual(Object.keys(blurred).sort(), [...OBSERVATION_FIELDS.filter((f) => f !== 'liveness'), 'unidentified'].sort());
   });
 
   test('the shot-models thread gives the very observations the pipeline gives in-process', async () => {

@@ -62,6 +62,7 @@ function handlerWith(guard: { write(sightings: Sighting[]): Promise<void> }) {
     sites: new SiteStateCache(store, config.matching.embeddingDim),
     store,
     steps: {
+      saveUnidentified: async () => {},
       saveSightings: async (sightings) => {
         await guard.write(sightings);
         await insertSightings(clickhouse, sightings);

@@ -116,7 +116,7 @@ test('a split person is merged by the periodic pass: one identity, one visitor, 
   assert.deepEqual(visits.map((v) => [v.identity_id, v.returning, v.counted]), [[to, 0, 1]], 'the two overlapping visits became one new visit');
   assert.deepEqual(visits[0].cameras, ['entrance', 'zone', 'checkout']);
   const footfall = await queryFootfall(env.runtime.clickhouse, range(site), 'day');
-  assert.deepEqual(footfall.totals, { visitors: 1, visits: 1, newVisits: 1, returningVisits: 0 });
+  assert.deepEqual(footfall.totals, { visitors: 1, visits: 1, newVisits: 1, returningVisits: 0, unidentifiedVisits: 0 });
   assert.equal((await queryFootfall(env.runtime.clickhouse, range(site), 'hour')).totals.visitors, 1);
   assert.equal((await queryReturningVisitors(env.runtime.clickhouse, range(site))).visitors, 1);
 

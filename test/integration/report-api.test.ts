@@ -6,8 +6,8 @@ import { FileApiKeyStore } from '../../analytics-api/keys/file-api-key-store.ts'
 import { join } from 'node:path';
 import { KEYS, startSeededDeployment, type SeededDeployment } from '../harness/seeded-store.ts';
 
-const REPORTS = ['footfall', 'dwell', 'returning', 'paths', 'transitions', 'occupancy'];
-const CHARTS = ['footfall', 'new-vs-returning', 'dwell', 'paths', 'transitions', 'occupancy'];
+const REPORTS = ['footfall', 'dwell', 'returning', 'paths', 'transitions', 'occupancy', 'capture'];
+const CHARTS = ['footfall', 'new-vs-returning', 'dwell', 'paths', 'transitions', 'occupancy', 'capture'];
 
 let store: SeededDeployment;
 let app: ReturnType<typeof createApp>;
@@ -83,7 +83,7 @@ test('compare=previous adds the period before; CSV exports the main table', asyn
   assert.equal(csv.status, 200);
   assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
   const lines = (await csv.text()).trim().split('\r\n');
-  assert.equal(lines[0], 'period,visitors,visits,newVisits,returningVisits,coverage,suppressed');
+  assert.equal(lines[0], 'period,visitors,visits,newVisits,returningVisits,unidentifiedVisits,coverage,suppressed');
   assert.equal(lines.length, 1 + 3);
 });
 

@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClickHouseClient, type ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { loadConfig, type RevisitConfig } from '../../common/config.ts';
-import { type Sighting } from '../../schemas/index.ts';
+import { UnidentifiedReason, type FaceObservation, type Sighting } from '../../schemas/index.ts';
 import { applyMigrations } from '../../storage/clickhouse/apply-migrations.ts';
 import { VisitMaintainer } from '../../reid-worker/visits/visit-maintainer.ts';
 import { insertSightings } from '../../storage/sightings-table.ts';
-import { queryDwellDistribution, queryFootfall, queryOccupancyNow, queryOccupancyOverDay, queryPathFunnel, queryReturningVisitors, queryTopPaths, queryTransitions, type ReportRange } from '../../reports/index.ts';
+import { insertUnidentifiedTracks } from '../../storage/unidentified-tracks-table.ts';
+import { queryCaptureRate, queryDwellDistribution, queryFootfall, queryOccupancyNow, queryOccupancyOverDay, queryPathFunnel, queryReturningVisitors, queryTopPaths, queryTransitions, type ReportRange } from '../../reports/index.ts';
 
 const MIN = 60_000;
 const TZ = 'Europe/Berlin';
@@ -74,10 +75,11 @@ test('a store of two days: exact reports, idempotent under redelivery, staff and
 
   const daily = await queryFootfall(clickhouse, RANGE, 'day');
   assert.deepEqual(daily.buckets, [
-    { period: '2026-11-02', visitors: 2, visits: 2, newVisits: 2, returningVisits: 0 },
-    { period: '2026-11-03', visitors: 2, visits: 2, newVisits: 1, returningVisits: 1 },
+    { period: '2026-11-02', visitors: 2, visits: 2, newVisits: 2, returningVisits: 0, unidentifiedVisits: 0 },
+    { period: '2026-11-03', visitors: 2, visits: 2, newVisits: 1, returningVisits: 1, unidentifiedVisits: 0 },
   ]);
-  assert.deepEqual(daily.totals, { visitors: 3, visits: 4, newVisits: 3, returningVisits: 1 });
+  assert.deepEqual(daily.totals, { visitors: 3, visits: 4, newVisits: 3, returningVisits: 1, unidentifiedVisits: 0 });
+  assert.equal(daily.identifiedShare, 1, 'no entrance cameras configured: identified people only');
   assert.equal(daily.rulesVersions.length, 1);
   const hourly = await queryFootfall(clickhouse, RANGE, 'hour');
   assert.deepEqual(hourly.buckets.map((b) => [b.period, b.visits]), [['2026-11-02 09:00', 2], ['2026-11-03 09:00', 1], ['2026-11-03 10:00', 1]]);
@@ -141,6 +143,47 @@ test('after a restart, open visits are recovered: stale ones close at start-up, 
   ]);
   const now = await queryOccupancyNow(clickhouse, { siteId: 'shop', nowMs, visitGapMs: 30 * MIN, entryMinMs: 2000 });
   assert.equal(now.people, 1);
+});
+
+test('people seen but not identified at the entrance: in footfall (estimated) and in the capture rate, never in returning', async () => {
+  const DAY4 = DAY1 + 3 * 24 * 3600_000;
+  const range: ReportRange = { siteId: 'shop', timeZone: TZ, from: '2026-11-05', to: '2026-11-06', entranceCameras: ['entrance'] };
+  const visits = new VisitMaintainer(clickhouse, config, { now: () => nowMs });
+  const siteOf = () => ({ tenant: 't1', timeZone: TZ, retentionDays: 400 });
+  const seen = (tMs: number, cameraId: string): FaceObservation => ({
+    observationId: `u${seq++}`, siteId: 'shop', cameraId, trackId: `t${seq}`, tStartMs: tMs, tEndMs: tMs + 2000,
+    embedding: new Float32Array(0), quality: 0.3, modelId: 'm', modelVersion: 'v', cannotLinkTrackIds: [], unidentified: UnidentifiedReason.TOO_SMALL,
+  });
+  await deliver(visits, [
+    // Identified at the entrance: g, i, j stay (counted), k is a passer-by: a quarter of the entries.
+    // g lingered in the doorway: two entrance tracks, so 1.25 entrance tracks per entry.
+    s('g', DAY4, 'entrance'), s('g', DAY4 + 1 * MIN, 'entrance'), s('g', DAY4 + 10 * MIN, 'zone'),
+    s('i', DAY4 + 5 * MIN, 'entrance'), s('i', DAY4 + 15 * MIN, 'checkout'),
+    s('j', DAY4 + 6 * MIN, 'entrance'), s('j', DAY4 + 20 * MIN, 'zone'),
+    s('k', DAY4 + 7 * MIN, 'entrance'),
+    // m entered unrecognised (below) and was identified inside.
+    s('m', DAY4 + 12 * MIN, 'zone'), s('m', DAY4 + 25 * MIN, 'checkout'),
+  ]);
+  // Six unidentified entrance tracks (m's and those of people never identified), one at a zone (not an entry).
+  const unidentified = [seen(DAY4 + 10 * MIN, 'entrance'), ...[1, 2, 3, 4, 5].map((k) => seen(DAY4 + (30 + k) * MIN, 'entrance')), seen(DAY4 + 40 * MIN, 'zone')];
+  await insertUnidentifiedTracks(clickhouse, unidentified, siteOf);
+  await insertUnidentifiedTracks(clickhouse, unidentified.slice(0, 2), siteOf); // redelivered: replaced, not doubled
+  nowMs = DAY4 + 12 * 3600_000;
+  await visits.sweep();
+
+  const footfall = await queryFootfall(clickhouse, range, 'day');
+  // 6 entrance tracks / 1.25 per entry × (1 − 1/4 passers-by) − 1 identified inside = 2.6: 3 more visits.
+  assert.deepEqual(footfall.totals, { visitors: 7, visits: 7, newVisits: 4, returningVisits: 0, unidentifiedVisits: 3 });
+  assert.deepEqual(footfall.unidentified, { total: 3, entranceTracks: 6, visitsEnteredUnseen: 1, tracksPerEntry: 1.25, passerByShare: 0.25 });
+  assert.equal(footfall.identifiedShare, 4 / 7);
+  assert.deepEqual((await queryFootfall(clickhouse, { ...range, entranceCameras: [] }, 'day')).totals.visits, 4, 'without entrance cameras: identified visits only');
+  const returning = await queryReturningVisitors(clickhouse, range);
+  assert.equal(returning.visits, 4, 'returning figures rest on the identified visits');
+
+  const capture = await queryCaptureRate(clickhouse, range);
+  const byCamera = Object.fromEntries(capture.cameras.map((c) => [c.camera, [c.identified, c.unidentified]]));
+  assert.deepEqual(byCamera, { checkout: [2, 0], entrance: [5, 6], zone: [3, 1] });
+  assert.deepEqual(capture.hours.filter((h) => h.camera === 'entrance').map((h) => [h.period, h.identified, h.unidentified]), [['2026-11-05 09:00', 5, 6]]);
 });
 
 test('reports reject a malformed or empty range with a clear error', async () => {

@@ -15,6 +15,7 @@ const CHARTS = [
   { name: 'paths', title: 'Top paths', report: 'paths' },
   { name: 'transitions', title: 'Transitions between cameras', report: 'transitions' },
   { name: 'occupancy', title: 'Occupancy', report: 'occupancy', wide: true },
+  { name: 'capture', title: 'Capture rate', report: 'capture' },
 ];
 const REFUSAL = {
   current_partial: 'period not over: no change yet',
@@ -115,7 +116,9 @@ async function showKpis(site, from, to) {
     showKpi('visitors', count(t.visitors), change(t.visitors, p.visitors, 'count', comparison));
     showKpi('visits', count(t.visits), change(t.visits, p.visits, 'count', comparison));
     const r = returning.report.returningVisitRate;
-    const basis = t.visits === null ? `of fewer than ${n} visits` : `of ${t.visits} visits`;
+    // The returning rate is over identified visits; visits also hold people seen at an entrance but not identified.
+    const identified = returning.report.visits;
+    const basis = identified === null ? `of fewer than ${n} identified visits` : `of ${identified} identified visits`;
     const delta = change(r, returning.previous.report.returningVisitRate, 'points', comparison);
     showKpi('returning', r === null ? 'hidden' : `${Math.round(100 * r)} %`, {
       text: `${basis} · ${delta.text}`,
@@ -127,6 +130,14 @@ async function showKpis(site, from, to) {
       d === null ? 'hidden' : `${(d / 60).toFixed(1)} min`,
       change(d, dwell.previous.report.medianS, 'minutes', comparison),
     );
+    const share = footfall.report.identifiedShare;
+    if (share === null || share < 1)
+      banner(
+        'info',
+        share === null
+          ? 'Visits include people seen at an entrance but not identified; how many is hidden (a small count).'
+          : `Visits include ${t.unidentifiedVisits} of people seen at an entrance but not identified (faces too small or poor; estimated): the returning share and paths rest on the ${Math.round(100 * share)} % of visits identified.`,
+      );
     const coverage = footfall.coverage.coverage;
     if (coverage !== null && coverage < 0.99)
       banner(

@@ -1,0 +1,42 @@
+/** What one open face track has shown so far: its best shots, and for the frames the gate turned away, why. */
+import { UnidentifiedReason } from '../../schemas/index.ts';
+import type { QualityRejection } from './gate-face-quality.ts';
+import { BestShots } from './keep-best-shots.ts';
+
+const REASON_OF: Record<QualityRejection, UnidentifiedReason> = {
+  too_small: UnidentifiedReason.TOO_SMALL,
+  blurred: UnidentifiedReason.BLURRED,
+  turned_away: UnidentifiedReason.TURNED_AWAY,
+  low_detector_score: UnidentifiedReason.LOW_QUALITY,
+  low_quality: UnidentifiedReason.LOW_QUALITY,
+};
+
+/** Per track; memory is bounded by its K shots whatever its length. */
+export class TrackEvidence<T> {
+  readonly shots: BestShots<T>;
+  private readonly rejections = new Map<QualityRejection, number>();
+  /** Highest detector score and quality of any of its faces, passed or not. */
+  bestDetectorScore = 0;
+  bestQuality = 0;
+
+  constructor(bestShots: number) {
+    this.shots = new BestShots(bestShots);
+  }
+
+  /** Notes one frame's face: its scores, and the gate's reason when it turned the face away. */
+  note(face: { detectorScore: number; quality: number }, rejection: QualityRejection | null): void {
+    this.bestDetectorScore = Math.max(this.bestDetectorScore, face.detectorScore);
+    this.bestQuality = Math.max(this.bestQuality, face.quality);
+    if (rejection) this.rejections.set(rejection, (this.rejections.get(rejection) ?? 0) + 1);
+  }
+
+  /** Why the track could not be identified: the gate's most frequent reason over its frames (ties: the first met). */
+  unidentifiedReason(): UnidentifiedReason {
+    let best: QualityRejection = 'low_quality';
+    let most = 0;
+    for (const [reason, count] of this.rejections) {
+      if (count > most) [best, most] = [reason, count];
+    }
+    return REASON_OF[best];
+  }
+}
