@@ -134,6 +134,7 @@ test('two people merged by a loose threshold, later seen in one frame, end as tw
     visits: 4,
     newVisits: 2,
     returningVisits: 2,
+    unidentifiedVisits: 0,
   });
 
   const [audit, ...more] = await rows<{ identity_id: string; split_identity_id: string; observations: number }>(
