@@ -239,7 +239,10 @@ test('two workers, two cameras and the API: cameras need only Kafka; every servi
     assert.equal(JSON.parse(body).checks.kafka, 'unavailable', s.name);
   }
   await broker.up();
-  for (const s of all()) await untilAnswer(`${s.probes}/readyz`, (status) => status === 200, 90_000);
+  for (const s of all())
+    await untilAnswer(`${s.probes}/readyz`, (status) => status === 200, 90_000).catch((error: Error) => {
+      throw new Error(`${s.name} not ready again: ${error.message}\n${s.process.output().slice(-4000)}`);
+    });
 
   // A backlog: writes to Redis are paused, so batches cannot finish while observations pile up.
   const redis = new Redis(redisServer.url);
