@@ -15,6 +15,7 @@ import { biRoute } from './bi/bi-route.ts';
 import type { BiService } from './bi/open-bi-service.ts';
 import type { ApiKeyStore } from './keys/api-key-store.ts';
 import { buildOpenApi } from './openapi/build-openapi.ts';
+import { calibrationRoute } from './routes/calibration-route.ts';
 import { reportRoutes } from './routes/report-routes.ts';
 import { dashboardRoutes } from './dashboard/dashboard-routes.ts';
 import { integrationRoutes, type IntegrationDeps } from './integration/integration-routes.ts';
@@ -90,6 +91,7 @@ export function createApp({
   const v1 = new Hono();
   v1.use(limitBeforeAuth(limits), requireApiKey(resolvePrincipal), limitPerKey(limits));
   v1.route('/', reportRoutes(config, clickhouse, now));
+  v1.route('/', calibrationRoute(config, clickhouse, now));
   if (integration) v1.route('/', integrationRoutes(config, integration));
   app.route('/api/v1', v1);
   if (bi) app.route('/bi', biRoute(bi, resolvePrincipal, limits));

@@ -1,5 +1,13 @@
 /** The registry contract: where identities and exclusion templates live between worker restarts and rebalances. */
-import type { ExclusionTemplate, Identity, IdentityMerge, IdentitySnapshot, ProcessedObservation } from './identity.ts';
+import type {
+  ExclusionTemplate,
+  Identity,
+  IdentityMerge,
+  IdentitySnapshot,
+  IdentitySplit,
+  ProcessedObservation,
+  RegistryRepairs,
+} from './identity.ts';
 import type { DiskPurge } from './rewrite-redis-persistence.ts';
 
 export interface IdentityStore {
@@ -7,8 +15,22 @@ export interface IdentityStore {
   loadSite(siteId: string): Promise<Identity[]>;
   /** Every identity of a site in columns with packed centroid codes: how a worker rebuilds a site after a restart or partition move. */
   loadSnapshot(siteId: string): Promise<IdentitySnapshot>;
-  /** Saves changed identities and the observations they absorbed, atomically; refreshes their retention TTL. */
-  save(siteId: string, identities: Identity[], processed: ProcessedObservation[]): Promise<void>;
+  /**
+   * Saves changed identities and the observations they absorbed, atomically with the batch's
+   * repairs (new cannot-links; splits, whose moved observations then answer with the new
+   * identity and which stay pending until `completeSplits`); refreshes their retention TTL.
+   */
+  save(
+    siteId: string,
+    identities: Identity[],
+    processed: ProcessedObservation[],
+    repairs?: RegistryRepairs,
+  ): Promise<void>;
+  /** Every cannot-link of the site's live identities, to rebuild its state. */
+  loadCannotLinks(siteId: string): Promise<Array<[string, string]>>;
+  /** Splits recorded by `save` and not yet completed (a crash in between), oldest first. */
+  pendingSplits(siteId: string): Promise<IdentitySplit[]>;
+  completeSplits(siteId: string, splits: IdentitySplit[]): Promise<void>;
   /** For each observation id, how it was assigned when first handled (through any later merges), or null. */
   findProcessed(siteId: string, observationIds: string[]): Promise<Array<ProcessedObservation | null>>;
   countIdentities(siteId: string): Promise<number>;
@@ -34,8 +56,9 @@ export interface IdentityStore {
   siteGeneration(siteId: string): Promise<number>;
   /**
    * Re-clustering, atomically: saves the survivors, deletes each merged-away identity, makes its
-   * observation markers answer with the survivor (so a redelivery cannot resurrect it), and
-   * records the merges as pending until `completeMerges` (the ClickHouse side is done).
+   * observation markers answer with the survivor (so a redelivery cannot resurrect it), hands its
+   * cannot-links to the survivor, and records the merges as pending until `completeMerges` (the
+   * ClickHouse side is done).
    */
   applyMerges(siteId: string, survivors: Identity[], merges: IdentityMerge[]): Promise<void>;
   /** Merges recorded by `applyMerges` and not yet completed (a crash in between), oldest first. */

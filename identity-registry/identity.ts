@@ -48,6 +48,30 @@ export interface IdentityMerge {
   mergedAtMs: number;
 }
 
+/**
+ * A split repair as the registry records it until the ClickHouse side follows: two faces of one
+ * frame showed that `from` held two people, and `observationIds` (sightings of `from`) now belong
+ * to `to`. The two are cannot-linked from then on.
+ */
+export interface IdentitySplit {
+  from: string;
+  to: string;
+  observationIds: string[];
+  /** Start of the earliest moved sighting: both identities' visits are cut again from there. */
+  firstMovedMs: number;
+  /** Cosine between the two halves' centroids when they were divided. */
+  similarity: number;
+  /** Stream time of the frame that revealed it. */
+  splitAtMs: number;
+}
+
+/** Cannot-links and splits that a batch adds to the registry together with its identities. */
+export interface RegistryRepairs {
+  /** Pairs of identities seen in one frame: never one person, never merged. */
+  cannotLinks?: Array<[string, string]>;
+  splits?: IdentitySplit[];
+}
+
 /** An enrolled face of an exclusion group (staff): its sightings are labelled and never counted as footfall. */
 export interface ExclusionTemplate {
   siteId: string;

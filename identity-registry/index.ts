@@ -1,5 +1,13 @@
 /** identity-registry: anonymous identities and exclusion templates in Redis, sealed with per-site AES-256-GCM keys. */
-export type { ExclusionTemplate, Identity, IdentityMerge, IdentitySnapshot, ProcessedObservation } from './identity.ts';
+export type {
+  ExclusionTemplate,
+  Identity,
+  IdentityMerge,
+  IdentitySnapshot,
+  IdentitySplit,
+  ProcessedObservation,
+  RegistryRepairs,
+} from './identity.ts';
 export { centroidCodeBytes, decodeCentroid, encodeCentroid } from './centroid-code.ts';
 export type { IdentityStore } from './identity-store.ts';
 export { CentroidCipher, UnknownKeyError } from './centroid-cipher.ts';

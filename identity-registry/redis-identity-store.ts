@@ -2,7 +2,15 @@
 import { Redis } from 'ioredis';
 import { centroidCodeBytes, decodeCentroid, encodeCentroid } from './centroid-code.ts';
 import type { CentroidCipher } from './centroid-cipher.ts';
-import type { ExclusionTemplate, Identity, IdentityMerge, IdentitySnapshot, ProcessedObservation } from './identity.ts';
+import type {
+  ExclusionTemplate,
+  Identity,
+  IdentityMerge,
+  IdentitySnapshot,
+  IdentitySplit,
+  ProcessedObservation,
+  RegistryRepairs,
+} from './identity.ts';
 import { packIdentityRecord } from './identity-record.ts';
 import type { IdentityStore } from './identity-store.ts';
 import { rewriteRedisPersistence, type DiskPurge } from './rewrite-redis-persistence.ts';
@@ -81,7 +89,12 @@ export class RedisIdentityStore implements IdentityStore {
     }));
   }
 
-  async save(siteId: string, identities: Identity[], processed: ProcessedObservation[]): Promise<void> {
+  async save(
+    siteId: string,
+    identities: Identity[],
+    processed: ProcessedObservation[],
+    repairs: RegistryRepairs = {},
+  ): Promise<void> {
     const retentionMs = this.retentionMsOf?.(siteId);
     const tx = this.redis.multi();
     this.writeIdentities(tx, siteId, identities, retentionMs);
@@ -94,7 +107,50 @@ export class RedisIdentityStore implements IdentityStore {
       });
       tx.set(this.siteKey(siteId, `obs:${p.observationId}`), value, 'PX', markerTtlMs(retentionMs));
     }
+    for (const [a, b] of repairs.cannotLinks ?? []) this.writeCannotLink(tx, siteId, a, b, retentionMs);
+    const inBatch = new Set(processed.map((p) => p.observationId));
+    for (const split of repairs.splits ?? []) {
+      this.writeCannotLink(tx, siteId, split.from, split.to, retentionMs);
+      // Older markers of the moved sightings answer with their new identity (this batch's are already right).
+      for (const id of split.observationIds.filter((o) => !inBatch.has(o))) {
+        tx.set(
+          this.siteKey(siteId, `obs:${id}`),
+          JSON.stringify({ i: split.to, s: split.similarity, n: false }),
+          'PX',
+          markerTtlMs(retentionMs),
+        );
+      }
+      tx.hset(this.siteKey(siteId, 'splits'), splitKey(split), JSON.stringify(split));
+    }
     await this.exec(tx);
+  }
+
+  async loadCannotLinks(siteId: string): Promise<Array<[string, string]>> {
+    const ids = await this.redis.smembers(this.siteKey(siteId, 'cls'));
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.smembers(this.siteKey(siteId, `cl:${id}`));
+    const results = (await pipeline.exec()) ?? [];
+    const pairs = new Map<string, [string, string]>();
+    results.forEach(([err, others], i) => {
+      if (err) throw err;
+      for (const o of others as string[]) {
+        const pair: [string, string] = ids[i] < o ? [ids[i], o] : [o, ids[i]];
+        pairs.set(pair.join('\u0000'), pair);
+      }
+    });
+    return [...pairs.values()];
+  }
+
+  async pendingSplits(siteId: string): Promise<IdentitySplit[]> {
+    const raw = await this.redis.hvals(this.siteKey(siteId, 'splits'));
+    return raw
+      .map((v) => JSON.parse(v) as IdentitySplit)
+      .sort((x, y) => x.splitAtMs - y.splitAtMs || (splitKey(x) < splitKey(y) ? -1 : 1));
+  }
+
+  async completeSplits(siteId: string, splits: IdentitySplit[]): Promise<void> {
+    if (splits.length > 0) await this.redis.hdel(this.siteKey(siteId, 'splits'), ...splits.map(splitKey));
   }
 
   async applyMerges(siteId: string, survivors: Identity[], merges: IdentityMerge[]): Promise<void> {
@@ -105,6 +161,14 @@ export class RedisIdentityStore implements IdentityStore {
     for (const m of merges) {
       tx.del(this.siteKey(siteId, `rec:${m.from}`), this.siteKey(siteId, `id:${m.from}`));
       tx.zrem(this.siteKey(siteId, 'ids'), m.from);
+      // The survivor inherits the constraints; links still naming `from` elsewhere are dropped on load.
+      tx.sunionstore(
+        this.siteKey(siteId, `cl:${m.to}`),
+        this.siteKey(siteId, `cl:${m.to}`),
+        this.siteKey(siteId, `cl:${m.from}`),
+      );
+      tx.del(this.siteKey(siteId, `cl:${m.from}`));
+      tx.srem(this.siteKey(siteId, 'cls'), m.from);
       // Markers are not indexed by identity: instead of rewriting them, the merged id points at
       // its survivor for as long as any marker naming it can live.
       tx.set(this.siteKey(siteId, `merged:${m.from}`), m.to, 'PX', markerTtlMs(retentionMs));
@@ -177,6 +241,8 @@ export class RedisIdentityStore implements IdentityStore {
     const tx = this.redis.multi();
     for (const id of identityIds) tx.del(this.siteKey(siteId, `rec:${id}`), this.siteKey(siteId, `id:${id}`));
     if (identityIds.length > 0) tx.zrem(this.siteKey(siteId, 'ids'), ...identityIds);
+    for (const id of identityIds) tx.del(this.siteKey(siteId, `cl:${id}`));
+    if (identityIds.length > 0) tx.srem(this.siteKey(siteId, 'cls'), ...identityIds);
     for (const id of observationIds) tx.del(this.siteKey(siteId, `obs:${id}`));
     tx.incr(this.siteKey(siteId, 'gen'));
     const results = await this.exec(tx);
@@ -277,12 +343,35 @@ export class RedisIdentityStore implements IdentityStore {
     if (retentionMs && identities.length > 0) tx.pexpire(keys.ids, retentionMs);
   }
 
+  /** Both directions, each set listed in `cls` so a site's load reads only identities that have constraints. */
+  private writeCannotLink(
+    tx: ReturnType<Redis['multi']>,
+    siteId: string,
+    a: string,
+    b: string,
+    retentionMs: number | undefined,
+  ): void {
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ]) {
+      const key = this.siteKey(siteId, `cl:${x}`);
+      tx.sadd(key, y);
+      if (retentionMs) tx.pexpire(key, retentionMs);
+    }
+    tx.sadd(this.siteKey(siteId, 'cls'), a, b);
+  }
+
   private async exec(tx: ReturnType<Redis['multi']>): Promise<Array<[Error | null, unknown]>> {
     const results = (await tx.exec()) ?? [];
     const failed = results.find(([err]) => err);
     if (failed) throw failed[0];
     return results;
   }
+}
+
+function splitKey(split: IdentitySplit): string {
+  return `${split.from}>${split.to}@${split.splitAtMs}`;
 }
 
 /** A marker links an observation to an identity: it never outlives the identity's retention. */

@@ -14,6 +14,8 @@ export interface ObservationContext {
   cannotLinkTrackIds?: string[];
   /** p(live) when the liveness model ran. */
   liveness?: number;
+  /** Cosine of two of the track's shots far apart in time (a genuine pair for calibration). */
+  shotCosine?: number;
   /** Why a person seen could not be identified (then the embedding is empty). */
   unidentified?: UnidentifiedReason;
 }
@@ -33,6 +35,7 @@ export function buildObservation(face: Pick<EmbeddedFace, 'embedding' | 'quality
     modelVersion: MODEL_VERSION,
     cannotLinkTrackIds: ctx.cannotLinkTrackIds ?? [],
     ...(ctx.liveness === undefined ? {} : { liveness: ctx.liveness }),
+    ...(ctx.shotCosine === undefined ? {} : { shotCosine: ctx.shotCosine }),
     ...(ctx.unidentified === undefined ? {} : { unidentified: ctx.unidentified }),
   };
 }

@@ -3,6 +3,7 @@ import type { FaceObservation, IngestConfig, UnidentifiedReason } from '../schem
 import { buildObservation } from './build-observation.ts';
 import type { DescribedFace, DetectedFaces, FaceCrops, FacePipeline, FrameImage, RgbImage, ShotModels } from './face/index.ts';
 import { weightedMeanEmbedding } from './quality/average-embeddings.ts';
+import { cosine } from './face/measure-eer.ts';
 import { gateFaceQuality } from './quality/gate-face-quality.ts';
 import { TrackEvidence } from './quality/track-evidence.ts';
 import { FaceTracker, type Track } from './track/track-faces.ts';
@@ -49,6 +50,18 @@ export interface ObservedFrame {
 
 /** The protocol allows 256 cannot-link ids; a crowd beyond that is not worth the bytes. */
 const MAX_CANNOT_LINKS = 256;
+/**
+ * Two kept shots at least this far apart give the observation's shot_cosine (a genuine pair for
+ * label-free calibration): frames a few hundred ms apart are near copies of each other and would
+ * make the false-non-match rate look better than it is.
+ */
+const MIN_SHOT_GAP_MS = 1_000;
+
+/** A kept shot's crops and when its frame was taken. */
+interface KeptShot {
+  crops: FaceCrops;
+  tMs: number;
+}
 
 /**
  * Long-lived per camera. Per frame it runs detection, landmarks, alignment and the quality
@@ -59,7 +72,7 @@ const MAX_CANNOT_LINKS = 256;
  */
 export class FaceTrackObserver {
   private readonly tracker: FaceTracker;
-  private readonly evidence = new Map<string, TrackEvidence<FaceCrops>>();
+  private readonly evidence = new Map<string, TrackEvidence<KeptShot>>();
   private readonly shotModels: ShotModels;
 
   constructor(
@@ -84,7 +97,7 @@ export class FaceTrackObserver {
     );
     const rejectedFrames: string[] = [];
     faces.forEach((face, i) => {
-      const rejected = this.offerShot(trackIds[i], face);
+      const rejected = this.offerShot(trackIds[i], face, tMs);
       if (rejected) rejectedFrames.push(rejected);
     });
     return { faces: faces.length, rejectedFrames, outcomes: this.finish(closed) };
@@ -95,26 +108,26 @@ export class FaceTrackObserver {
     return this.finish(this.tracker.closeAll());
   }
 
-  private offerShot(trackId: string, face: DescribedFace): string | null {
+  private offerShot(trackId: string, face: DescribedFace, tMs: number): string | null {
     let evidence = this.evidence.get(trackId);
     if (!evidence) this.evidence.set(trackId, (evidence = new TrackEvidence(this.opts.config.quality.bestShots)));
     const gate = gateFaceQuality(face, this.opts.config.quality);
     evidence.note(face, gate.pass ? null : gate.reason);
     if (!gate.pass) return gate.reason;
-    evidence.shots.offer(gate.score, face.quality, () => face.keep());
+    evidence.shots.offer(gate.score, face.quality, () => ({ crops: face.keep(), tMs }));
     return null;
   }
 
   private finish(tracks: Track[]): Promise<TrackOutcome[]> {
     const ended = tracks.map((track) => {
-      const evidence = this.evidence.get(track.id) ?? new TrackEvidence<FaceCrops>(1);
+      const evidence = this.evidence.get(track.id) ?? new TrackEvidence<KeptShot>(1);
       this.evidence.delete(track.id);
       return { track, evidence };
     });
     return Promise.all(ended.map(({ track, evidence }) => this.conclude(track, evidence)));
   }
 
-  private async conclude(track: Track, evidence: TrackEvidence<FaceCrops>): Promise<TrackOutcome> {
+  private async conclude(track: Track, evidence: TrackEvidence<KeptShot>): Promise<TrackOutcome> {
     const { quality, staticFace, liveness } = this.opts.config;
     const shots = evidence.shots.kept;
     const dropped = (reason: TrackDropReason): TrackOutcome => ({ kind: 'dropped', trackId: track.id, reason, frames: track.hits });
@@ -123,16 +136,16 @@ export class FaceTrackObserver {
     if (shots.length === 0) return this.unidentified(track, evidence) ?? dropped('low_quality');
     let pLive: number | undefined;
     if (liveness.action !== 'off') {
-      const scores = await Promise.all(shots.map((shot) => this.shotModels.scoreLiveness(shot.payload.liveness())));
+      const scores = await Promise.all(shots.map((shot) => this.shotModels.scoreLiveness(shot.payload.crops.liveness())));
       pLive = scores.reduce((sum, p) => sum + p, 0) / shots.length;
       if (liveness.action === 'drop' && pLive < liveness.minLive) return dropped('spoof');
     }
-    const embeddings = await Promise.all(shots.map((shot) => this.shotModels.embedAligned(shot.payload.aligned())));
+    const embeddings = await Promise.all(shots.map((shot) => this.shotModels.embedAligned(shot.payload.crops.aligned())));
     const embedding = weightedMeanEmbedding(
       embeddings,
       shots.map((s) => s.score),
     );
-    const observation = buildObservation({ embedding, quality: shots.reduce((s, shot) => s + shot.quality, 0) / shots.length }, { ...this.context(track), liveness: pLive });
+    const observation = buildObservation({ embedding, quality: shots.reduce((s, shot) => s + shot.quality, 0) / shots.length }, { ...this.context(track), liveness: pLive, shotCosine: shotCosine(shots.map((shot) => shot.payload.tMs), embeddings) });
     return { kind: 'observation', observation, frames: track.hits };
   }
 
@@ -140,7 +153,7 @@ export class FaceTrackObserver {
    * A track whose face never passed the gate is still a person, if it was seen long and clearly
    * enough to be one (ingest.unidentified): an observation without an embedding. Else null.
    */
-  private unidentified(track: Track, evidence: TrackEvidence<FaceCrops>): TrackOutcome | null {
+  private unidentified(track: Track, evidence: TrackEvidence<KeptShot>): TrackOutcome | null {
     const rule = this.opts.config.unidentified;
     if (!rule.count || track.hits < rule.minFrames || evidence.bestDetectorScore < rule.minDetectorScore) return null;
     const reason = evidence.unidentifiedReason();
@@ -158,4 +171,12 @@ export class FaceTrackObserver {
       cannotLinkTrackIds: [...track.concurrent].slice(0, MAX_CANNOT_LINKS),
     };
   }
+}
+
+/** Cosine between the earliest and the latest kept shot, when they are MIN_SHOT_GAP_MS apart. */
+function shotCosine(times: number[], embeddings: Float32Array[]): number | undefined {
+  const first = times.indexOf(Math.min(...times));
+  const last = times.indexOf(Math.max(...times));
+  if (times.length < 2 || times[last] - times[first] < MIN_SHOT_GAP_MS) return undefined;
+  return Math.max(-1, Math.min(1, cosine(embeddings[first], embeddings[last])));
 }

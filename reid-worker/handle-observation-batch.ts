@@ -4,7 +4,7 @@ import { isRetriable } from '../common/is-retriable.ts';
 import type { Logger } from '../common/logger.ts';
 import { batchSeconds, observationsTotal } from '../common/metrics.ts';
 import { ContractError, decodeFaceObservation, isUnidentified, type FaceObservation, type MessageLimits, type Sighting } from '../schemas/index.ts';
-import type { Identity, IdentityStore, ProcessedObservation } from '../identity-registry/index.ts';
+import type { Identity, IdentitySplit, IdentityStore, ProcessedObservation } from '../identity-registry/index.ts';
 import { toSighting } from './match/assign-identity.ts';
 import { BatchAssigner } from './match/batch-assigner.ts';
 import type { MatchPolicy } from './match/match-observation.ts';
@@ -15,6 +15,7 @@ import type { ExclusionTemplateCache } from './exclusion/exclusion-template-cach
 import type { SiteRefresher } from './erasure/refresh-site-state.ts';
 import type { RegistryLock } from './erasure/registry-lock.ts';
 import type { SiteReclusterer } from './merges/site-reclusterer.ts';
+import type { CalibrationCollector } from './calibration/collect-calibration-pairs.ts';
 import { isolateFailures } from './isolate-failures.ts';
 
 /**
@@ -31,11 +32,15 @@ export interface SightingSteps {
   updateVisits(sightings: Sighting[]): Promise<void>;
   /** 3. Onto the sightings topic: last, so an integrating application only hears of what is stored. */
   publishSightings(sightings: Sighting[]): Promise<void>;
+  /** 4. The label-free calibration pairs of these sightings (see CalibrationCollector): after 1, so each observation's pairs are written once it is stored. */
+  recordCalibration?(sightings: Sighting[]): Promise<void>;
 }
 
 export interface BatchHandlerDeps {
   limits: MessageLimits;
   policy: MatchPolicy;
+  /** A camera's own policy (per-camera thresholds); unset: `policy` everywhere. */
+  policyFor?: (siteId: string, cameraId: string) => MatchPolicy;
   sites: SiteStateCache;
   store: IdentityStore;
   steps: SightingSteps;
@@ -49,8 +54,10 @@ export interface BatchHandlerDeps {
   refresher?: SiteRefresher;
   /** The feature model this worker's identities come from: embeddings of another model never compare. */
   modelId?: string;
-  /** 4. The periodic re-clustering pass, run per site after the steps: it re-keys the sightings they saved. */
+  /** 5. The periodic re-clustering pass, run per site after the steps: it re-keys the sightings they saved. */
   reclusterer?: Pick<SiteReclusterer, 'afterBatch'>;
+  /** Label-free calibration: sees every newly assigned observation (step 4 writes its pairs). */
+  calibration?: Pick<CalibrationCollector, 'observe'>;
 }
 
 /** A decoded observation with the message it came in: a failure dead-letters the original bytes. */
@@ -70,35 +77,62 @@ function groupBySite(observations: FaceObservation[]): Map<string, FaceObservati
 }
 
 /** Assigns one site's observations; a redelivered observation reuses its first assignment. */
-async function assignSite(deps: BatchHandlerDeps, siteId: string, observations: FaceObservation[]): Promise<Sighting[]> {
+async function assignSite(
+  deps: BatchHandlerDeps,
+  siteId: string,
+  observations: FaceObservation[],
+): Promise<Sighting[]> {
   await deps.refresher?.refresh(siteId);
   const state = await deps.sites.get(siteId);
   const templates = deps.exclusion ? await deps.exclusion.templates.get(siteId) : [];
-  const earlier = await deps.store.findProcessed(siteId, observations.map((o) => o.observationId));
+  const earlier = await deps.store.findProcessed(
+    siteId,
+    observations.map((o) => o.observationId),
+  );
   const changed = new Map<string, Identity>();
   const processed = new Map<string, ProcessedObservation>();
   const sightings: Sighting[] = [];
+  const splits: IdentitySplit[] = [];
   try {
     // One index search for the batch; decisions stay in order (see BatchAssigner).
-    const assigner = new BatchAssigner(state, observations.filter((_, i) => !earlier[i]), deps.policy);
+    const assigner = new BatchAssigner(
+      state,
+      observations.filter((_, i) => !earlier[i]),
+      deps.policy,
+    );
     observations.forEach((obs, i) => {
       const before = earlier[i] ?? processed.get(obs.observationId);
       if (before) {
         observationsTotal.inc({ outcome: 'redelivered' });
-        sightings.push({ ...toSighting(obs, before.identityId, before.similarity, before.isNewIdentity), label: before.label ?? '' });
+        sightings.push({
+          ...toSighting(obs, before.identityId, before.similarity, before.isNewIdentity),
+          label: before.label ?? '',
+        });
         return;
       }
       const excluded = deps.exclusion && matchExclusion(obs.embedding, templates, deps.exclusion.minCosine);
       if (excluded) {
         // Staff keep no identity of their own: the template is who they are, and the label keeps them out of footfall.
         observationsTotal.inc({ outcome: 'excluded' });
-        const p = { observationId: obs.observationId, identityId: excluded.templateId, similarity: excluded.similarity, isNewIdentity: false, label: excluded.label };
+        const p = {
+          observationId: obs.observationId,
+          identityId: excluded.templateId,
+          similarity: excluded.similarity,
+          isNewIdentity: false,
+          label: excluded.label,
+        };
         processed.set(obs.observationId, p);
         sightings.push({ ...toSighting(obs, p.identityId, p.similarity, false), label: p.label });
         return;
       }
-      const { identity, sighting } = assigner.assign(obs);
+      const { identity, sighting, split } = assigner.assign(obs, deps.policyFor?.(obs.siteId, obs.cameraId));
+      deps.calibration?.observe(state, obs, identity.identityId);
       observationsTotal.inc({ outcome: sighting.isNewIdentity ? 'new_identity' : 'matched' });
+      if (split) {
+        changed.set(split.from, split.fromIdentity);
+        const { from, to, observationIds, firstMovedMs, similarity } = split;
+        splits.push({ from, to, observationIds, firstMovedMs, similarity, splitAtMs: obs.tEndMs });
+      }
       changed.set(identity.identityId, identity);
       processed.set(obs.observationId, {
         observationId: obs.observationId,
@@ -109,7 +143,17 @@ async function assignSite(deps: BatchHandlerDeps, siteId: string, observations: 
       sightings.push(sighting);
     });
     assigner.finish();
-    await deps.store.save(siteId, [...changed.values()], [...processed.values()]);
+    // A split in this batch may move sightings this batch already assigned, and change identities it saved earlier.
+    for (const split of splits) {
+      const moved = new Set(split.observationIds);
+      for (const s of sightings) if (moved.has(s.observationId)) s.identityId = split.to;
+      for (const p of processed.values()) if (moved.has(p.observationId)) p.identityId = split.to;
+    }
+    for (const id of changed.keys()) changed.set(id, state.get(id) ?? changed.get(id)!);
+    await deps.store.save(siteId, [...changed.values()], [...processed.values()], {
+      cannotLinks: state.takeNewCannotLinks(),
+      splits,
+    });
   } catch (err) {
     // The in-memory state may hold part of this batch that the registry does not: the next attempt starts from the registry.
     deps.sites.invalidate(siteId);
@@ -130,30 +174,50 @@ export function createObservationBatchHandler(deps: BatchHandlerDeps) {
 async function handleBatch(deps: BatchHandlerDeps, batch: DeliveredBatch): Promise<void> {
   const stopTimer = batchSeconds.startTimer();
   const { valid, rejected } = decodeBatch(deps, batch);
-  const failed = await isolateFailures(valid, (part) => processObservations(deps, part.map((d) => d.observation)), {
-    isRetriable,
-    groupOf: (d) => d.observation.siteId,
-  });
-  for (const { item, error } of failed) rejected.push({ topic: batch.topic, message: item.message, ...reasonOf(error), error });
+  const failed = await isolateFailures(
+    valid,
+    (part) =>
+      processObservations(
+        deps,
+        part.map((d) => d.observation),
+      ),
+    {
+      isRetriable,
+      groupOf: (d) => d.observation.siteId,
+    },
+  );
+  for (const { item, error } of failed)
+    rejected.push({ topic: batch.topic, message: item.message, ...reasonOf(error), error });
   for (const siteId of new Set(valid.map((d) => d.observation.siteId))) await recluster(deps, siteId);
   await deps.deadLetters.write(rejected);
   observationsTotal.inc({ outcome: 'rejected' }, rejected.length);
   stopTimer();
 }
 
-function decodeBatch(deps: BatchHandlerDeps, batch: DeliveredBatch): { valid: DeliveredObservation[]; rejected: DeadLetter[] } {
+function decodeBatch(
+  deps: BatchHandlerDeps,
+  batch: DeliveredBatch,
+): { valid: DeliveredObservation[]; rejected: DeadLetter[] } {
   const valid: DeliveredObservation[] = [];
   const rejected: DeadLetter[] = [];
   for (const message of batch.messages) {
     try {
       const observation = decodeFaceObservation(message.value, deps.limits);
       if (deps.modelId && observation.modelId !== deps.modelId) {
-        throw new ContractError('wrong_model', `embedding from model "${observation.modelId}", this worker matches "${deps.modelId}" embeddings`);
+        throw new ContractError(
+          'wrong_model',
+          `embedding from model "${observation.modelId}", this worker matches "${deps.modelId}" embeddings`,
+        );
       }
       valid.push({ observation, message });
     } catch (err) {
       // Decoding touches no store: whatever it throws (a bug included) would throw again.
-      rejected.push({ topic: batch.topic, message, ...reasonOf(err), ...(err instanceof ContractError ? {} : { error: err }) });
+      rejected.push({
+        topic: batch.topic,
+        message,
+        ...reasonOf(err),
+        ...(err instanceof ContractError ? {} : { error: err }),
+      });
     }
   }
   return { valid, rejected };
@@ -173,6 +237,7 @@ async function processObservations(deps: BatchHandlerDeps, all: FaceObservation[
   await deps.steps.saveSightings(sightings);
   await deps.steps.updateVisits(sightings);
   await deps.steps.publishSightings(sightings);
+  await deps.steps.recordCalibration?.(sightings);
 }
 
 /**
@@ -185,7 +250,10 @@ async function recluster(deps: BatchHandlerDeps, siteId: string): Promise<void> 
     await deps.reclusterer?.afterBatch(siteId);
   } catch (err) {
     if (isRetriable(err)) throw err;
-    deps.logger.error({ err, siteId }, "re-clustering failed: the batch's sightings are saved; pending merges are retried after the site's next batch");
+    deps.logger.error(
+      { err, siteId },
+      "re-clustering failed: the batch's sightings are saved; pending merges are retried after the site's next batch",
+    );
   }
 }
 
@@ -199,5 +267,8 @@ function reasonOf(error: unknown): Pick<DeadLetter, 'reasonCode' | 'reason'> {
   // ClickHouseError keeps the name 'Error'; its class and `type` (e.g. VIOLATED_CONSTRAINT) say more.
   const name = error.name === 'Error' ? error.constructor.name : error.name;
   const type = (error as { type?: unknown }).type;
-  return { reasonCode: 'processing_error', reason: `${name}${typeof type === 'string' ? ` ${type}` : ''}: ${error.message}` };
+  return {
+    reasonCode: 'processing_error',
+    reason: `${name}${typeof type === 'string' ? ` ${type}` : ''}: ${error.message}`,
+  };
 }

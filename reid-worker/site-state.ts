@@ -1,5 +1,6 @@
 /** The worker's in-memory state of the sites it owns: identities, their index and recent constraints. */
 import type { Identity, IdentitySnapshot, IdentityStore } from '../identity-registry/index.ts';
+import { cosine } from '../ingest/face/measure-eer.ts';
 import type { FaceObservation } from '../schemas/index.ts';
 import { DEFAULT_INDEX_OPTIONS, type IndexOptions } from './index/choose-index-layout.ts';
 import type { CentroidCodec } from './index/code-ivf-binding.ts';
@@ -7,8 +8,10 @@ import { IdentityTable } from './index/identity-table.ts';
 import type { Neighbour } from './index/neighbour.ts';
 import { SiteVectorIndex } from './index/site-vector-index.ts';
 import { mergeIdentities } from './match/merge-identities.ts';
-import { resolvePolicy, type MatchPolicy } from './match/match-policy.ts';
+import { resolvePolicy, shiftFor, type GalleryContext, type MatchPolicy } from './match/match-policy.ts';
 import { planMerges, type CandidatePair, type MergeEvent } from './match/plan-merges.ts';
+import type { Member } from './match/split-identity.ts';
+import { RecentMembers } from './match/recent-members.ts';
 
 /**
  * How long a track's identity is remembered for cannot-link checks. A cannot-link names tracks
@@ -18,6 +21,12 @@ import { planMerges, type CandidatePair, type MergeEvent } from './match/plan-me
 const RECENT_TRACK_MS = 10 * 60_000;
 /** Neighbours a re-clustering pass looks at per changed identity (itself included). */
 const RECLUSTER_K = 4;
+/**
+ * Cannot-links are kept in the registry only between identities within reach of a merge: merges
+ * need ≥ 0.5, so two identities further apart than 0.3 never meet again, and most faces sharing
+ * a frame are strangers far apart (their constraint would only fill Redis).
+ */
+const PERSIST_CANNOT_LINK_MIN_COSINE = 0.3;
 
 /** A merge event plus the surviving identity as it is now, for the registry to save. */
 export interface AppliedMerge extends MergeEvent {
@@ -45,6 +54,12 @@ export class SiteState {
   private readonly cannotLinks = new Map<string, Set<string>>();
   private readonly provisional = new Set<string>();
   private readonly dirty = new Set<string>();
+  /** Each identity's recent sightings, for split repair (worker memory only, like the centroids). */
+  private readonly members = new RecentMembers();
+  private newCannotLinks: Array<[string, string]> = [];
+  /** Identity → last seen, in the order they were last seen (roughly: a rebuild loads them sorted). */
+  private readonly lastSeen = new Map<string, number>();
+  private latestMs = 0;
 
   constructor(
     readonly siteId: string,
@@ -71,7 +86,15 @@ export class SiteState {
     if (row === undefined) return undefined;
     const centroid = this.index.decode(this.index.codesOf(Float64Array.of(row)));
     const t = this.table;
-    return { siteId: this.siteId, identityId, centroid, weight: t.weight[row], sightings: t.sightings[row], firstSeenMs: t.firstSeenMs[row], lastSeenMs: t.lastSeenMs[row] };
+    return {
+      siteId: this.siteId,
+      identityId,
+      centroid,
+      weight: t.weight[row],
+      sightings: t.sightings[row],
+      firstSeenMs: t.firstSeenMs[row],
+      lastSeenMs: t.lastSeenMs[row],
+    };
   }
 
   /**
@@ -89,6 +112,7 @@ export class SiteState {
     this.table.lastSeenMs[row] = identity.lastSeenMs;
     this.pending.set(identity.identityId, { identity: stored, code });
     this.dirty.add(identity.identityId);
+    this.seen(identity.identityId, identity.lastSeenMs);
     return stored;
   }
 
@@ -119,7 +143,10 @@ export class SiteState {
   async load(snapshot: IdentitySnapshot): Promise<void> {
     if (this.size > 0) throw new Error('load needs an empty site state');
     const n = snapshot.identityIds.length;
-    if (n > 0 && snapshot.dim !== this.dim) throw new Error(`site ${this.siteId} holds ${snapshot.dim}-d centroids, this worker matches ${this.dim}-d embeddings`);
+    if (n > 0 && snapshot.dim !== this.dim)
+      throw new Error(
+        `site ${this.siteId} holds ${snapshot.dim}-d centroids, this worker matches ${this.dim}-d embeddings`,
+      );
     const rows = new Float64Array(n);
     snapshot.identityIds.forEach((id, i) => {
       const row = this.table.rowFor(id);
@@ -129,6 +156,10 @@ export class SiteState {
       this.table.firstSeenMs[row] = snapshot.firstSeenMs[i];
       this.table.lastSeenMs[row] = snapshot.lastSeenMs[i];
     });
+    const byLastSeen = snapshot.identityIds
+      .map((_, i) => i)
+      .sort((a, b) => snapshot.lastSeenMs[a] - snapshot.lastSeenMs[b]);
+    for (const i of byLastSeen) this.seen(snapshot.identityIds[i], snapshot.lastSeenMs[i]);
     await this.index.load(snapshot.codes, rows);
   }
 
@@ -142,6 +173,8 @@ export class SiteState {
       this.pending.delete(id);
       this.provisional.delete(id);
       this.dirty.delete(id);
+      this.members.delete(id);
+      this.lastSeen.delete(id);
       for (const other of this.cannotLinks.get(id) ?? []) this.cannotLinks.get(other)?.delete(id);
       this.cannotLinks.delete(id);
     }
@@ -178,6 +211,25 @@ export class SiteState {
     return this.searchIndex(queries, k);
   }
 
+  /** The gallery a face seen at `atMs` is compared with: every live identity, and those seen within `recentWindowMs` before it. */
+  gallery(atMs: number, recentWindowMs: number): GalleryContext {
+    const since = atMs - recentWindowMs;
+    if (recentWindowMs > 0) {
+      for (const [id, seenMs] of this.lastSeen) {
+        if (seenMs >= since) break;
+        this.lastSeen.delete(id);
+      }
+    }
+    return {
+      size: this.size,
+      recentSize: recentWindowMs > 0 ? this.lastSeen.size : 0,
+      isRecent: (id) => {
+        const row = this.table.row(id);
+        return recentWindowMs > 0 && row !== undefined && this.table.lastSeenMs[row] >= since;
+      },
+    };
+  }
+
   /** Marks an identity as minted by a deferred observation (or confirms it with `false`). */
   setProvisional(identityId: string, provisional: boolean): void {
     if (provisional) this.provisional.add(identityId);
@@ -198,7 +250,7 @@ export class SiteState {
     return out;
   }
 
-  /** Records which identity the observation's track got, and that it is not any of `others`. */
+  /** Records which identity the observation's track got (and keeps it as a member), and that it is not any of `others`. */
   rememberTrack(obs: FaceObservation, identityId: string, others: Iterable<string>): void {
     const key = trackKey(obs.cameraId, obs.trackId);
     this.recentTracks.delete(key);
@@ -207,7 +259,54 @@ export class SiteState {
       if (atMs > obs.tEndMs - RECENT_TRACK_MS) break;
       this.recentTracks.delete(k);
     }
+    this.members.add(identityId, [
+      {
+        observationId: obs.observationId,
+        cameraId: obs.cameraId,
+        trackId: obs.trackId,
+        embedding: obs.embedding,
+        quality: obs.quality,
+        tStartMs: obs.tStartMs,
+        tEndMs: obs.tEndMs,
+      },
+    ]);
     for (const other of others) this.addCannotLink(identityId, other);
+  }
+
+  /** The identity's sightings of the last day or so, oldest first. */
+  membersOf(identityId: string): readonly Member[] {
+    return this.members.of(identityId);
+  }
+
+  /** The member a camera's track became, while its identity remembers it. */
+  memberOfTrack(cameraId: string, trackId: string): { identityId: string; member: Member } | null {
+    const recent = this.recentTracks.get(trackKey(cameraId, trackId));
+    const member =
+      recent && this.membersOf(recent.identityId).find((m) => m.cameraId === cameraId && m.trackId === trackId);
+    return recent && member ? { identityId: recent.identityId, member } : null;
+  }
+
+  /** Moves members (after a split) from one identity to another, and records that the two are different people. */
+  moveMembers(from: string, to: string, observationIds: Set<string>): void {
+    const moving = this.members.take(from, observationIds);
+    this.members.add(to, moving);
+    for (const m of moving) {
+      const recent = this.recentTracks.get(trackKey(m.cameraId, m.trackId));
+      if (recent?.identityId === from) recent.identityId = to;
+    }
+    this.addCannotLink(from, to);
+  }
+
+  /** Cannot-links loaded from the registry (not queued to be saved again). */
+  loadCannotLinks(pairs: Array<[string, string]>): void {
+    for (const [a, b] of pairs) if (this.has(a) && this.has(b)) this.link(a, b);
+  }
+
+  /** Cannot-links made since the last call that the registry should keep (see PERSIST_CANNOT_LINK_MIN_COSINE). */
+  takeNewCannotLinks(): Array<[string, string]> {
+    const out = this.newCannotLinks.filter(([a, b]) => this.has(a) && this.has(b));
+    this.newCannotLinks = [];
+    return out;
   }
 
   /** Whether two identities were ever seen together (so can never be one person). */
@@ -225,9 +324,20 @@ export class SiteState {
     const changed = [...this.dirty].filter((id) => this.has(id));
     this.dirty.clear();
     if (changed.length === 0 || this.size < 2) return [];
-    const found = this.searchMany(changed.map((id) => this.get(id)!.centroid), RECLUSTER_K);
-    const pairs: CandidatePair[] = changed.flatMap((a, i) => found[i].filter((n) => n.identityId !== a).map((n) => ({ a, b: n.identityId, similarity: n.similarity })));
-    const events = planMerges(pairs, { weight: (id) => this.get(id)!.weight, isProvisional: (id) => this.isProvisional(id), cannotLink: (a, b) => this.cannotLink(a, b) }, p);
+    const found = this.searchMany(
+      changed.map((id) => this.get(id)!.centroid),
+      RECLUSTER_K,
+    );
+    const pairs: CandidatePair[] = changed.flatMap((a, i) =>
+      found[i].filter((n) => n.identityId !== a).map((n) => ({ a, b: n.identityId, similarity: n.similarity })),
+    );
+    const gallery = this.gallery(this.latestMs, p.recentWindowMs);
+    const facts = {
+      weight: (id: string) => this.weightOf(id),
+      isProvisional: (id: string) => this.isProvisional(id),
+      cannotLink: (a: string, b: string) => this.cannotLink(a, b),
+    };
+    const events = planMerges(pairs, facts, p, (a, b) => Math.max(shiftFor(p, gallery, a), shiftFor(p, gallery, b)));
     const applied = events.map((event) => this.applyMerge(event));
     this.flush();
     return applied;
@@ -244,17 +354,41 @@ export class SiteState {
   private applyMerge(event: MergeEvent): AppliedMerge {
     const merged = mergeIdentities(this.get(event.to)!, this.get(event.from)!);
     const stillProvisional = this.isProvisional(event.to) && this.isProvisional(event.from);
-    for (const other of this.cannotLinks.get(event.from) ?? []) this.addCannotLink(event.to, other);
+    for (const other of this.cannotLinks.get(event.from) ?? []) this.link(event.to, other);
     for (const recent of this.recentTracks.values()) if (recent.identityId === event.from) recent.identityId = event.to;
+    const members = this.membersOf(event.from);
     this.remove(event.from);
+    this.members.add(event.to, members);
     const identity = this.put(merged);
     this.setProvisional(event.to, stillProvisional);
     return { ...event, identity };
   }
 
   private addCannotLink(a: string, b: string): void {
+    if (a === b || this.cannotLink(a, b)) return;
+    this.link(a, b);
+    const [ia, ib] = [this.get(a), this.get(b)];
+    if (ia && ib && cosine(ia.centroid, ib.centroid) >= PERSIST_CANNOT_LINK_MIN_COSINE)
+      this.newCannotLinks.push([a, b]);
+  }
+
+  private weightOf(identityId: string): number {
+    return this.table.weight[this.table.row(identityId)!];
+  }
+
+  /** Keeps `lastSeen` in the order identities were last seen. */
+  private seen(identityId: string, lastSeenMs: number): void {
+    this.lastSeen.delete(identityId);
+    this.lastSeen.set(identityId, lastSeenMs);
+    this.latestMs = Math.max(this.latestMs, lastSeenMs);
+  }
+
+  private link(a: string, b: string): void {
     if (a === b) return;
-    for (const [x, y] of [[a, b], [b, a]]) {
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ]) {
       const set = this.cannotLinks.get(x) ?? new Set<string>();
       set.add(y);
       this.cannotLinks.set(x, set);
@@ -304,6 +438,7 @@ export class SiteStateCache {
   private async load(siteId: string): Promise<SiteState> {
     const state = new SiteState(siteId, this.dim, this.index);
     await state.load(await this.store.loadSnapshot(siteId));
+    state.loadCannotLinks(await this.store.loadCannotLinks(siteId));
     return state;
   }
 }

@@ -17,7 +17,9 @@ import type { RegistryLock } from './erasure/registry-lock.ts';
 import { MODEL_ID } from '../models/index.ts';
 import { ExclusionTemplateCache } from './exclusion/exclusion-template-cache.ts';
 import { SiteRefresher } from './erasure/refresh-site-state.ts';
-import { matchPolicyFromConfig } from './match/match-policy.ts';
+import { matchPolicyFor, matchPolicyFromConfig } from './match/match-policy.ts';
+import { CalibrationCollector } from './calibration/collect-calibration-pairs.ts';
+import { CalibrationRecorder } from './calibration/record-calibration-pairs.ts';
 import { SiteReclusterer } from './merges/site-reclusterer.ts';
 
 export interface ReidWorkerDeps {
@@ -56,6 +58,13 @@ export async function startReidWorker({
     onExpired: (site, ids) => sites.forget(site, ids),
   });
   const policy = matchPolicyFromConfig(config.matching);
+  const policyFor = (siteId: string, cameraId: string) => matchPolicyFor(config, siteId, cameraId);
+  const calibration = new CalibrationCollector();
+  const calibrationRecorder = new CalibrationRecorder(
+    clickhouse,
+    calibration,
+    (site, camera) => policyFor(site, camera).matchMinCosine,
+  );
   const visits = new VisitMaintainer(clickhouse, config, { now });
   const announce = (siteId: string, merges: IdentityMerge[]) =>
     bus.publish(
@@ -91,6 +100,7 @@ export async function startReidWorker({
   const handler = createObservationBatchHandler({
     limits: messageLimits(config, now),
     policy,
+    policyFor,
     sites,
     store,
     steps: {
@@ -98,6 +108,7 @@ export async function startReidWorker({
       saveSightings: (sightings) => insertSightings(clickhouse, sightings, (site) => retentionOf(site).sightingDays),
       updateVisits: (sightings) => visits.update(sightings),
       publishSightings: (sightings) => topic.write(sightings),
+      recordCalibration: (sightings) => calibrationRecorder.record(sightings),
     },
     deadLetters,
     registryLock,
@@ -106,6 +117,7 @@ export async function startReidWorker({
     refresher,
     modelId: MODEL_ID,
     reclusterer,
+    calibration,
   });
   const subscription = await bus.subscribe(
     {
@@ -116,6 +128,7 @@ export async function startReidWorker({
         sites.invalidate();
         templates.invalidate();
         refresher.reset();
+        calibration.forgetSites();
         return registryLock.run(() => visits.takeOverSites());
       },
     },

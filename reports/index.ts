@@ -19,5 +19,8 @@ export { queryCaptureRate, type CaptureCell, type CaptureRate } from './queries/
 export { queryUnidentifiedEntries, type UnidentifiedEntries } from './queries/unidentified-entries.ts';
 export { queryOccupancyNow, queryOccupancyOverDay, type OccupancyNow } from './queries/occupancy.ts';
 export * from './privacy/index.ts';
+export { siteErrorRates, SIMULATED_ERROR_RATES, type SiteErrorRates } from './intervals/site-error-rates.ts';
+export type { PublishedIntervals } from './intervals/publish-intervals.ts';
+export { createSiteErrorRates } from './calibration/site-error-rates-cache.ts';
 export * from './coverage/index.ts';
 export { queryCameraCoverage, type CameraCoverage } from './queries/camera-coverage.ts';

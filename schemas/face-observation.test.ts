@@ -72,6 +72,14 @@ test('unknown sites, bad ids, times and quality are rejected', () => {
   rejects(() => encodeFaceObservation(observation({ cameraId: '' }), limits), 'bad_id');
   rejects(() => encodeFaceObservation(observation({ tEndMs: 1 }), limits), 'bad_time');
   rejects(() => encodeFaceObservation(observation({ quality: 1.5 }), limits), 'bad_quality');
+  rejects(() => encodeFaceObservation(observation({ shotCosine: 1.5 }), limits), 'bad_shot_cosine');
+  rejects(() => encodeFaceObservation(observation({ shotCosine: Number.NaN }), limits), 'bad_shot_cosine');
+});
+
+test("a track's shot cosine (label-free genuine pair) travels with the observation", () => {
+  const back = decodeFaceObservation(encodeFaceObservation(observation({ shotCosine: 0.75 }), limits), limits);
+  assert.equal(back.shotCosine, 0.75);
+  assert.equal(decodeFaceObservation(encodeFaceObservation(observation(), limits), limits).shotCosine, undefined);
 });
 
 test('garbage bytes and oversized messages are rejected on decode', () => {

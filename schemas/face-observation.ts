@@ -37,6 +37,9 @@ export function validateFaceObservation(obs: FaceObservation, limits: MessageLim
   if (obs.liveness !== undefined && !(Number.isFinite(obs.liveness) && obs.liveness >= 0 && obs.liveness <= 1)) {
     throw new ContractError('bad_liveness', `liveness must be within 0..1 when present, got ${obs.liveness}`);
   }
+  if (obs.shotCosine !== undefined && !(Number.isFinite(obs.shotCosine) && obs.shotCosine >= -1 && obs.shotCosine <= 1)) {
+    throw new ContractError('bad_shot_cosine', `shot_cosine must be within -1..1 when present, got ${obs.shotCosine}`);
+  }
   if (obs.cannotLinkTrackIds.length > 256) throw new ContractError('too_many_cannot_links', 'at most 256 cannot-link track ids');
   return obs;
 }

@@ -2,6 +2,7 @@
 export { ContractError, type MessageLimits, type TimeWindow } from './check-fields.ts';
 export { messageLimits } from './message-limits.ts';
 export { siteRetentionOf, type SiteRetention } from './site-retention.ts';
+export { matchThresholdOf } from './match-threshold.ts';
 export {
   type FaceObservation,
   decodeFaceObservation,
@@ -22,7 +23,7 @@ export {
   type ApiKeyConfig,
 } from './config.schema.ts';
 export { listMigrations, type Migration } from './clickhouse/list-migrations.ts';
-export type { ErrorBody } from './http.schema.ts';
+export { calibrationQuerySchema, type CalibrationQueryParams, type ErrorBody } from './http.schema.ts';
 export {
   ingestConfigSchema,
   cameraDetection,

@@ -34,7 +34,15 @@ export interface StorePlan {
   sightings: PlannedSighting[];
 }
 
+/**
+ * `store`: entrance, one to three zones each seen 1–3 times, usually the checkout (~5.7 sightings
+ * a visit). `mall`: cameras at the entrances and along the corridors only — the entrance and two or
+ * three corridors once each (3.5 sightings a visit), so a mall-sized month stays near two million.
+ */
+export type StoreLayout = 'store' | 'mall';
+
 export interface StorePlanOptions {
+  layout?: StoreLayout;
   visitors: number;
   days: number;
   staff: number;
@@ -61,8 +69,8 @@ function pickHour(random: Random): number {
   return 20;
 }
 
-/** One visit's sightings: entrance, one to three zones (each seen 1–3 times), usually the checkout. */
-function planVisit(person: number, startMs: number, random: Random): PlannedSighting[] {
+/** One visit's sightings, by layout (see StoreLayout). */
+function planVisit(person: number, startMs: number, random: Random, layout: StoreLayout): PlannedSighting[] {
   const out: PlannedSighting[] = [];
   let t = startMs;
   const see = (cameraId: string, times: number) => {
@@ -72,6 +80,11 @@ function planVisit(person: number, startMs: number, random: Random): PlannedSigh
       t += lengthMs + randomInt(random, 20, 9 * 60) * 1000; // under the 30-min visit gap
     }
   };
+  if (layout === 'mall') {
+    see('entrance', 1);
+    for (let z = randomInt(random, 2, 3); z > 0; z--) see(ZONES[randomInt(random, 0, ZONES.length - 1)], 1);
+    return out;
+  }
   see('entrance', randomInt(random, 1, 2));
   const zones = randomInt(random, 1, 3);
   for (let z = 0; z < zones; z++) see(ZONES[randomInt(random, 0, ZONES.length - 1)], randomInt(random, 1, 3));
@@ -104,7 +117,7 @@ export function planStoreDays(o: StorePlanOptions): StorePlan {
       const bounce = random() < 0.1;
       const mine = bounce
         ? [{ person, cameraId: 'entrance', tStartMs: startMs, tEndMs: startMs + randomInt(random, 2, 20) * 1000 }]
-        : planVisit(person, startMs, random);
+        : planVisit(person, startMs, random, o.layout ?? 'store');
       sightings.push(...mine);
       const endMs = Math.max(...mine.map((s) => s.tEndMs));
       visits.push({

@@ -23,7 +23,12 @@ const SITE = { id: 'sim-store', name: 'Simulated store', tenant: 'sim', timezone
 /** On the embedded defaults in a fresh temporary data directory, removed afterwards, with a throwaway key. */
 export async function runStoreSimulation(o: StoreSimulationOptions): Promise<StoreSimulation> {
   const dataDir = mkdtempSync(join(tmpdir(), 'revisit-sim-'));
-  const config = loadConfig({ dataDir, sites: [SITE], encryption: generateEncryptionKeys() }, {});
+  // Days of stream pass in minutes here: the worker's re-clustering, paced by wall time in
+  // production (every 5 min, i.e. many times per store hour), runs after every batch instead.
+  const config = loadConfig(
+    { dataDir, sites: [SITE], encryption: generateEncryptionKeys(), matching: { reclusterEveryMs: 1 } },
+    {},
+  );
   const runtime = await openRuntime(config);
   try {
     const { plan, range } = await seedSimulatedStore(runtime, SITE, o);

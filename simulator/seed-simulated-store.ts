@@ -9,11 +9,13 @@ import { encodeCameraHeartbeat, messageLimits } from '../schemas/index.ts';
 import { localDate, localMidnightMs } from '../storage/visit-model/local-day.ts';
 import type { ReportRange } from '../reports/index.ts';
 import type { SiteConfig } from '../schemas/index.ts';
-import { addDays, planStoreDays, type StorePlan } from './plan-store-days.ts';
+import { addDays, planStoreDays, type StoreLayout, type StorePlan } from './plan-store-days.ts';
 import { type CameraOutage, plannedHeartbeats, withoutOutages } from './plan-heartbeats.ts';
 import { EmbeddingSynthesizer, type EmbeddingMode } from './synthesize-embeddings.ts';
 
 export interface SeedOptions {
+  /** Cameras and sightings per visit (default `store`). */
+  layout?: StoreLayout;
   visitors: number;
   days: number;
   seed: number;
@@ -54,6 +56,7 @@ export async function seedSimulatedStore(runtime: Runtime, site: SiteConfig, o: 
   if (lastDate > yesterday) throw new Error(`the simulated days must end by yesterday (${yesterday}), not ${lastDate}`);
   const firstDate = addDays(lastDate, 1 - o.days);
   const planned = planStoreDays({
+    layout: o.layout,
     visitors: o.visitors,
     days: o.days,
     staff: o.staff ?? 2,
@@ -101,6 +104,8 @@ export async function seedSimulatedStore(runtime: Runtime, site: SiteConfig, o: 
         return buildObservation({ embedding: embeddings.sighting(s.person), quality: 0.9 }, context);
       });
       await publisher.publish(chunk);
+      // Chunk by chunk: the drain timeout then bounds one chunk, not the whole run (slow on a busy machine).
+      await worker.drain();
       o.onProgress?.(Math.min(i + BATCH, plan.sightings.length), plan.sightings.length);
     }
     if (o.heartbeats) {

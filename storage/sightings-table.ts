@@ -78,6 +78,39 @@ export async function rekeyMergedSightings(
   });
 }
 
+/**
+ * Moves some sightings (by observation id) to another identity: split repairs, `observationId →
+ * identity`. One synchronous mutation for all of them; applied in the map's order, so a sighting
+ * moved twice ends where the last split put it.
+ */
+export async function rekeySightingsById(
+  client: ClickHouseClient,
+  siteId: string,
+  target: Map<string, string>,
+): Promise<void> {
+  if (target.size === 0) return;
+  await client.command({
+    query: `ALTER TABLE sightings UPDATE identity_id = transform(observation_id, {ids:Array(String)}, {tos:Array(String)}, identity_id)
+            WHERE site_id = {site:String} AND observation_id IN {ids:Array(String)}`,
+    query_params: { site: siteId, ids: [...target.keys()], tos: [...target.values()] },
+    clickhouse_settings: { mutations_sync: '2' },
+  });
+}
+
+/** How many identities have an unlabelled sighting ending at or after `sinceMs`: the gallery a new face meets. */
+export async function countIdentitiesSeenSince(
+  client: ClickHouseClient,
+  siteId: string,
+  sinceMs: number,
+): Promise<number> {
+  const rows = await queryRows<{ n: string | number }>(
+    client,
+    `SELECT uniqExact(identity_id) AS n FROM sightings WHERE site_id = {site:String} AND label = '' AND t_end >= fromUnixTimestamp64Milli({since:Int64}, 'UTC')`,
+    { site: siteId, since: sinceMs },
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
 /** Every unlabelled sighting of an identity (FINAL), in time order: what its visits are cut from. */
 export async function readIdentitySightings(
   client: ClickHouseClient,

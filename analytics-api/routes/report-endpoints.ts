@@ -16,6 +16,7 @@ import {
   publishTopPaths,
   publishTransitions,
   type ReportRange,
+  type SiteErrorRates,
 } from '../../reports/index.ts';
 
 /** Everything a report endpoint needs; it is also the PublishContext of reports/privacy. */
@@ -30,6 +31,8 @@ export interface ReportContext {
   minCount: number;
   /** The site's configured cameras (coverage expects each of them); unset: those heard from. */
   cameras?: string[];
+  /** The site's rates behind the error bars of visitors, visits and the returning rate. */
+  errorRates?: () => Promise<SiteErrorRates>;
 }
 
 export interface ReportEndpoint {

@@ -18,6 +18,7 @@ import {
 } from '../../reports/index.ts';
 import { localDate } from '../../storage/visit-model/local-day.ts';
 import { visitRulesFor } from '../../storage/visit-model/visit-rules.ts';
+import { createSiteErrorRates } from '../../reports/index.ts';
 import { apiError } from '../../common/http/api-error.ts';
 import { siteForPrincipal, unknownSite, sitesOf, type AuthVariables } from '../auth/require-api-key.ts';
 import { CHART_ENDPOINTS } from './chart-endpoints.ts';
@@ -26,6 +27,7 @@ import { toCsv, withSuppressedColumn } from './to-csv.ts';
 
 export function reportRoutes(config: RevisitConfig, clickhouse: ClickHouseClient, now: () => number = Date.now) {
   const app = new Hono<{ Variables: AuthVariables }>();
+  const errorRatesOf = createSiteErrorRates(clickhouse, config, now);
   app.get('/sites', (c) =>
     c.json({
       sites: sitesOf(config.sites, c.get('principal')).map(({ id, name, timezone, simulated }) => {
@@ -107,6 +109,7 @@ export function reportRoutes(config: RevisitConfig, clickhouse: ClickHouseClient
           nowMs,
           minCount: config.privacy.minCount,
           cameras: site.cameras,
+          errorRates: () => errorRatesOf(site.id),
         },
         c,
       );

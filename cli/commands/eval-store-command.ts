@@ -1,14 +1,44 @@
-/** `revisit eval store`: a simulated store with known truth through the real pipeline; prints the reports' errors. */
-import { Command, InvalidArgumentError } from 'commander';
+/** `revisit eval store`: a simulated store with known truth through the real pipeline (or the engine alone); prints the reports' errors and their error bars. */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadConfig } from '../../common/config.ts';
+import { matchPolicyFromConfig } from '../../reid-worker/match/match-policy.ts';
+import { visitRulesFor } from '../../storage/visit-model/visit-rules.ts';
+import { measureIntervalCoverage } from '../../simulator/measure-interval-coverage.ts';
+import type { StoreLayout } from '../../simulator/plan-store-days.ts';
+import {
+  replayStorePlanThroughEngine,
+  type EngineReplayOptions,
+  type EngineReplayResult,
+} from '../../simulator/replay-store-plan.ts';
 import { STORE_SMALL_FACES } from '../../simulator/plan-small-faces.ts';
 import { runStoreSimulation } from '../../simulator/run-store-simulation.ts';
 import type { StoreEvalResult } from '../../simulator/score-store-reports.ts';
+import { estimateCountIntervals } from '../../reports/intervals/estimate-count-intervals.ts';
 import { createProgressBar, ratePerSecond } from '../progress-bar.ts';
+
+interface EvalStoreOptions {
+  visitors: number;
+  days: number;
+  seed: number;
+  staff: number;
+  layout: StoreLayout;
+  perfect?: boolean;
+  engineOnly?: boolean;
+  coverageSeeds: number;
+  json?: boolean;
+}
+
+type EvalResult = Omit<StoreEvalResult, 'footfall_hourly_mae'> & {
+  footfall_hourly_mae: number | null;
+  seconds: number;
+  calibration?: EngineReplayResult['calibration'];
+};
 
 function integer(name: string, min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
     return n;
   };
 }
@@ -17,7 +47,7 @@ function pct(x: number): string {
   return `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)} %`;
 }
 
-function printTable(r: StoreEvalResult): void {
+function printTable(r: EvalResult): void {
   const rows: Array<[string, string | number, string | number]> = [
     ['unique visitors', r.unique_visitors_true, r.unique_visitors_reported],
     ['visits', r.visits_true, `${r.visits_reported} (${r.visits_unidentified_reported} seen, not identified; ${pct(r.visits_reported / r.visits_true - 1)} off)`],
@@ -27,40 +57,144 @@ function printTable(r: StoreEvalResult): void {
   ];
   console.log(`${'figure'.padEnd(18)} ${'true'.padEnd(36)} reported`);
   for (const [name, truth, got] of rows) console.log(`${name.padEnd(18)} ${String(truth).padEnd(36)} ${got}`);
-  console.log(`footfall per hour: mean absolute error ${r.footfall_hourly_mae} visits`);
+  if (r.footfall_hourly_mae !== null)
+    console.log(`footfall per hour: mean absolute error ${r.footfall_hourly_mae} visits`);
+  const c = r.calibration;
+  if (c)
+    console.log(
+      `false-match rate at ${c.threshold}: estimated without labels ${c.estimatedFmr?.toExponential(2) ?? '–'}, true ${c.trueFmr.toExponential(2)}`,
+    );
+  console.log(`ran in ${r.seconds.toFixed(1)} s`);
+}
+
+/** The simulated site as the engine-only replay and the coverage runs see it: the configured policy and visit rules. */
+function engineOptions(opts: EvalStoreOptions): Omit<EngineReplayOptions, 'seed'> {
+  const site = { id: 'sim-store', name: 'Simulated store', tenant: 'sim', timezone: 'Europe/Berlin' };
+  const config = loadConfig({ sites: [site] }, {});
+  return {
+    layout: opts.layout,
+    visitors: opts.visitors,
+    days: opts.days,
+    staff: opts.staff,
+    policy: matchPolicyFromConfig(config.matching),
+    rules: visitRulesFor(config, site.id),
+    exclusionMinCosine: config.privacy.exclusionMinCosine,
+  };
+}
+
+async function runOnce(opts: EvalStoreOptions, onProgress: (done: number, total: number) => void): Promise<EvalResult> {
+  const started = Date.now();
+  if (opts.engineOnly) {
+    const { truth, reported, calibration } = replayStorePlanThroughEngine({
+      ...engineOptions(opts),
+      seed: opts.seed,
+      onProgress,
+    });
+    const round = (x: number) => Number(x.toFixed(4));
+    return {
+      unique_visitors_true: truth.visitors,
+      unique_visitors_reported: reported.visitors,
+      visits_true: truth.visits,
+      visits_reported: reported.visits,
+      // The engine replay has no small faces: every visit is identified.
+      visits_unidentified_reported: 0,
+      identified_share_reported: 1,
+      returning_rate_true: round(truth.returningRate),
+      returning_rate_reported: round(reported.returningRate),
+      dwell_median_true_s: truth.dwellMedianS,
+      dwell_median_reported_s: reported.dwellMedianS,
+      top_path_true: truth.topPath.join(' > '),
+      top_path_reported: reported.topPath.join(' > '),
+      footfall_hourly_mae: null,
+      seconds: (Date.now() - started) / 1000,
+      calibration,
+    };
+  }
+  const { result } = await runStoreSimulation({
+    layout: opts.layout,
+    visitors: opts.visitors,
+    days: opts.days,
+    seed: opts.seed,
+    staff: opts.staff,
+    mode: opts.perfect ? 'perfect' : 'realistic',
+    // Perfect re-identification sees every face well; the realistic store has cameras that see some too small.
+    smallFaces: opts.perfect ? {} : STORE_SMALL_FACES,
+    onProgress,
+  });
+  return { ...result, seconds: (Date.now() - started) / 1000 };
 }
 
 export function evalStoreCommand(): Command {
   return new Command('store')
     .description(
-      'Simulate a store (entrance, zones, checkout; visitors who return, passers-by, enrolled staff; the entrance and checkout see some faces too small to identify) with synthetic embeddings ' +
-        'that follow the real model’s similarity spread, run it through bus → re-id worker → ClickHouse on the embedded defaults ' +
-        'in a temporary directory, and compare the reports with the truth',
+      'Simulate a store (entrance, zones, checkout; visitors who return, passers-by, enrolled staff) with synthetic embeddings ' +
+        'that follow the real model’s similarity spread on lfw_dev (its impostor tail included; the entrance and checkout see some faces too small to identify), run it through bus → re-id worker → ' +
+        'ClickHouse on the embedded defaults in a temporary directory (or through the matching engine alone), and compare the reports with the truth',
     )
-    .option('--visitors <n>', 'people in the simulated population', integer('--visitors', 1, 100_000), 200)
+    .option('--visitors <n>', 'people in the simulated population', integer('--visitors', 1, 200_000), 200)
     .option('--days <n>', 'simulated days', integer('--days', 1, 366), 7)
     .option('--seed <n>', 'random seed (same seed, same store)', integer('--seed', 0, 2 ** 31 - 1), 1)
     .option('--staff <n>', 'staff enrolled as an exclusion group', integer('--staff', 0, 100), 2)
+    .addOption(
+      new Option(
+        '--layout <layout>',
+        'store: entrance, zones, checkout (~5.7 sightings a visit); mall: entrance and corridors (3.5)',
+      )
+        .choices(['store', 'mall'])
+        .default('store'),
+    )
     .option('--perfect', 'one exact embedding per person (perfect re-identification): every error must be 0')
+    .option(
+      '--engine-only',
+      "the worker's matching engine and visit rules without bus, registry and ClickHouse (fast enough for a mall-sized month)",
+    )
+    .option(
+      '--coverage-seeds <n>',
+      'also measure the error bars: rates from 5 other stores, then how often the 90 % interval holds the truth over seeds 1..n (engine only)',
+      integer('--coverage-seeds', 0, 100),
+      0,
+    )
     .option('--json', 'print one JSON object instead of a table')
-    .action(async (opts: { visitors: number; days: number; seed: number; staff: number; perfect?: boolean; json?: boolean }) => {
+    .action(async (opts: EvalStoreOptions) => {
+      if (opts.perfect && opts.engineOnly)
+        throw new InvalidArgumentError('--perfect runs the whole pipeline; drop --engine-only');
       const bar = createProgressBar('sightings', 'sightings');
       const started = Date.now();
       let barStarted = false;
-      const { result } = await runStoreSimulation({
-        visitors: opts.visitors,
-        days: opts.days,
-        seed: opts.seed,
-        staff: opts.staff,
-        mode: opts.perfect ? 'perfect' : 'realistic',
-        // Perfect re-identification sees every face well; the realistic store has cameras that see some too small.
-        smallFaces: opts.perfect ? {} : STORE_SMALL_FACES,
-        onProgress: (done, total) => {
-          if (!barStarted) bar.start(total, 0, { faces: 0, rate: '0' }), (barStarted = true);
-          bar.update(done, { faces: done, rate: ratePerSecond(done, started) });
-        },
+      const result = await runOnce(opts, (done, total) => {
+        if (!barStarted && !opts.json) bar.start(total, 0, { faces: 0, rate: '0' }), (barStarted = true);
+        if (barStarted) bar.update(done, { faces: done, rate: ratePerSecond(done, started) });
       }).finally(() => barStarted && bar.stop());
-      if (opts.json) console.log(JSON.stringify(result));
-      else printTable(result);
+      if (opts.coverageSeeds === 0) {
+        if (opts.json) console.log(JSON.stringify(result));
+        else printTable(result);
+        return;
+      }
+      const { rates, coverage } = measureIntervalCoverage(
+        engineOptions(opts),
+        opts.coverageSeeds,
+        (done, total) => !opts.json && console.error(`coverage run ${done}/${total}`),
+      );
+      const intervals = estimateCountIntervals(
+        {
+          visitors: result.unique_visitors_reported,
+          visits: result.visits_reported,
+          returningVisits: Math.round(result.returning_rate_reported * result.visits_reported),
+        },
+        rates,
+      );
+      if (opts.json) {
+        console.log(JSON.stringify({ ...result, intervals, error_rates: rates, interval_coverage: coverage }));
+        return;
+      }
+      printTable(result);
+      const show = (name: string, i: { low: number; high: number }, digits = 0) =>
+        console.log(`${name.padEnd(18)} 90 % interval ${i.low.toFixed(digits)} … ${i.high.toFixed(digits)}`);
+      show('unique visitors', intervals.visitors);
+      show('visits', intervals.visits);
+      show('returning rate', intervals.returningRate, 4);
+      console.log(
+        `interval coverage over seeds 1..${coverage.seeds}: visitors ${coverage.visitors}, visits ${coverage.visits}, returning rate ${coverage.returning_rate} (nominal ${coverage.confidence})`,
+      );
     });
 }

@@ -14,6 +14,7 @@ import { checkDeployment } from '../../runtime/check-deployment.ts';
 import { findOwner, ownerJson } from '../../runtime/owner/owner-client.ts';
 import type { SiteConfig } from '../../schemas/index.ts';
 import { applyMigrations } from '../../storage/clickhouse/apply-migrations.ts';
+import { createSiteErrorRates } from '../../reports/index.ts';
 
 interface ReportOptions {
   site: string;
@@ -41,6 +42,7 @@ async function renderHere(config: RevisitConfig, site: SiteConfig, period: Diges
     await applyMigrations(clickhouse);
     return await renderDigestPdf(clickhouse, site, period, config.privacy.minCount, {
       cameraSilentAfterMs: config.coverage.cameraSilentAfterMs,
+      errorRates: () => createSiteErrorRates(clickhouse, config)(site.id),
     });
   } finally {
     await clickhouse.close();

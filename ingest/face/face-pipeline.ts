@@ -115,7 +115,7 @@ export class FacePipeline {
 
   /** The one face a single-subject photo is about (see pickPrimaryFace), or null when none is found. */
   async embedPrimaryFace(image: FrameImage, opts: EmbedOptions = {}): Promise<EmbeddedFace | null> {
-    return pickPrimaryFace(await this.embedFaces(image, opts)) ?? null;
+    return pickPrimaryFace(await this.embedFaces(image, opts), image) ?? null;
   }
 
   /**
@@ -125,10 +125,18 @@ export class FacePipeline {
    * nothing. Coordinates are returned in the original image's frame. Returns the primary face or null.
    */
   async embedTightCrop(image: RgbImage, opts: EmbedOptions = {}): Promise<EmbeddedFace | null> {
+    return (await this.embedTightCropFaces(image, opts))[0] ?? null;
+  }
+
+  /** Every face embedTightCrop sees in the crop, the one it picks first (the other faces: bystanders, for calibration). */
+  async embedTightCropFaces(image: RgbImage, opts: EmbedOptions = {}): Promise<EmbeddedFace[]> {
     const pad = Math.round(TIGHT_CROP_PAD * Math.max(image.width, image.height));
-    const padded = await this.embedPrimaryFace(padImage(image, pad), opts);
-    if (!padded) return this.embedPrimaryFace(image, opts);
-    return unpad(padded, pad, image);
+    const padded = padImage(image, pad);
+    const found = await this.embedFaces(padded, opts);
+    const [faces, frame] = found.length > 0 ? [found, padded] : [await this.embedFaces(image, opts), image];
+    const primary = pickPrimaryFace(faces, frame);
+    const ordered = primary ? [primary, ...faces.filter((f) => f !== primary)] : [];
+    return found.length > 0 ? ordered.map((f) => unpad(f, pad, image)) : ordered;
   }
 
   /** The model file this pipeline runs for `role` (for a detector on another thread). */

@@ -1,7 +1,7 @@
 /** Runs a labelled folder (one sub-folder per person) through the real face pipeline, skipping what it cannot use. */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeImage, type EmbeddedFace, type FacePipeline, type RgbImage } from '../../ingest/face/index.ts';
+import { decodeImage, pickPrimaryFace, type EmbeddedFace, type FacePipeline, type RgbImage } from '../../ingest/face/index.ts';
 import { listImageFiles } from '../../ingest/sources/list-image-files.ts';
 
 /** One usable photo: who it is and what the pipeline made of it. */
@@ -10,6 +10,8 @@ export interface LabelledFace {
   file: string;
   embedding: Float32Array;
   quality: number;
+  /** The other faces of the photo (bystanders, unlabelled): the same frame, so certainly other people. */
+  others?: Array<{ embedding: Float32Array; quality: number }>;
 }
 
 export interface SkippedImage {
@@ -56,19 +58,37 @@ export async function embedSubject(pipeline: FacePipeline, image: RgbImage): Pro
   return pipeline.embedPrimaryFace(image);
 }
 
-/** Embeds each labelled image in turn; unreadable images and images without a face are skipped with a reason. */
+/** The subject as embedSubject finds it (same detections, same embedding), and every other face of the photo. */
+export async function embedSubjectAndOthers(pipeline: FacePipeline, image: RgbImage): Promise<{ subject: EmbeddedFace; others: EmbeddedFace[] } | null> {
+  if (Math.max(image.width, image.height) <= CROP_MAX_SIDE) {
+    const [subject, ...others] = await pipeline.embedTightCropFaces(image);
+    return subject ? { subject, others } : null;
+  }
+  const faces = await pipeline.embedFaces(image);
+  const subject = pickPrimaryFace(faces, image);
+  return subject ? { subject, others: faces.filter((f) => f !== subject) } : null;
+}
+
+/**
+ * Embeds each labelled image in turn; unreadable images and images without a face are skipped
+ * with a reason. `withOthers` also keeps the photos' other faces (for label-free calibration).
+ */
 export async function embedLabelledFolder(
   pipeline: FacePipeline,
   dir: string,
   onProgress: (done: number, total: number, faces: number) => void = () => {},
+  withOthers = false,
 ): Promise<LabelledFaces> {
   const images = listLabelledImages(dir);
   const faces: LabelledFace[] = [];
   const skipped: SkippedImage[] = [];
   for (const [i, { file, person }] of images.entries()) {
     try {
-      const face = await embedSubject(pipeline, await decodeImage(file));
-      if (face) faces.push({ person, file, embedding: face.embedding, quality: face.quality });
+      const image = await decodeImage(file);
+      const found = withOthers ? await embedSubjectAndOthers(pipeline, image) : null;
+      const face = withOthers ? (found?.subject ?? null) : await embedSubject(pipeline, image);
+      const others = found?.others.map((f) => ({ embedding: f.embedding, quality: f.quality }));
+      if (face) faces.push({ person, file, embedding: face.embedding, quality: face.quality, ...(others ? { others } : {}) });
       else skipped.push({ file, reason: 'no face found' });
     } catch (err) {
       skipped.push({ file, reason: (err as Error).message });

@@ -77,3 +77,9 @@ export function countErrorPct(trueCount: number, createdCount: number): number {
   if (trueCount === 0) return createdCount === 0 ? 0 : 100;
   return ((createdCount - trueCount) / trueCount) * 100;
 }
+
+/** Each score averaged over runs (e.g. sighting orders). */
+export function meanScores(runs: ClusteringScores[]): ClusteringScores {
+  const keys = Object.keys(runs[0]) as Array<keyof ClusteringScores>;
+  return Object.fromEntries(keys.map((k) => [k, runs.reduce((sum, r) => sum + r[k], 0) / runs.length])) as unknown as ClusteringScores;
+}

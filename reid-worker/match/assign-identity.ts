@@ -9,7 +9,12 @@ export type { Assignment } from './batch-assigner.ts';
 export { toSighting } from './to-sighting.ts';
 
 /** Assigns one observation: a batch of one (see BatchAssigner), its change already in the index. */
-export function assignIdentity(state: SiteState, obs: FaceObservation, policy: MatchPolicy, mintId: () => string = randomUUID): Assignment {
+export function assignIdentity(
+  state: SiteState,
+  obs: FaceObservation,
+  policy: MatchPolicy,
+  mintId: () => string = randomUUID,
+): Assignment {
   const batch = new BatchAssigner(state, [obs], policy, mintId);
   const assignment = batch.assign(obs);
   batch.finish();

@@ -7,6 +7,7 @@ import type { Neighbour } from '../index/neighbour.ts';
 import type { SiteState } from '../site-state.ts';
 import { matchObservation, type MatchDecision } from './match-observation.ts';
 import { resolvePolicy, type MatchPolicy, type ResolvedPolicy } from './match-policy.ts';
+import { repairSplit, type AppliedSplit } from './repair-split.ts';
 import { toSighting } from './to-sighting.ts';
 import { observationWeight, updateCentroid } from './update-centroid.ts';
 
@@ -15,10 +16,16 @@ export interface Assignment {
   identity: Identity;
   /** How it was decided (a deferred decision is re-checked by SiteState.recluster). */
   decision: MatchDecision;
+  /** The identity this face was kept from held its person too: those sightings moved here (see repairSplit). */
+  split?: AppliedSplit;
 }
 
-/** Neighbours a decision looks at: the runner-up is what an ambiguity margin needs. */
-const SEARCH_K = 2;
+/**
+ * Neighbours a decision looks at: the runner-up is what an ambiguity margin needs, and a recent
+ * identity (MatchPolicy.recentWindowMs, compared at its small gallery's threshold) may rank
+ * below a few strangers of a large gallery.
+ */
+const SEARCH_K = 8;
 /** Extra neighbours fetched per observation, so identities changed earlier in the batch can be skipped without searching again. */
 const SPARE_K = 6;
 
@@ -58,13 +65,18 @@ export class BatchAssigner {
    * Matches the observation, never joining an identity that a face seen in the same frame already
    * has (cannot-link), and folds it in: a matched face moves the centroid (drift-capped); a
    * deferred one joins provisionally without moving it, or mints a provisional identity for the
-   * next re-clustering pass to re-check.
+   * next re-clustering pass to re-check. `policy` overrides the batch's (a camera's own
+   * threshold). Then split repair: if the nearest identity was kept from it only by the
+   * cannot-link, that identity may hold both people (repairSplit).
    */
-  assign(obs: FaceObservation): Assignment {
-    const { state, policy: p } = this;
+  assign(obs: FaceObservation, policy?: MatchPolicy): Assignment {
+    const { state } = this;
+    const p = policy ? resolvePolicy(policy) : this.policy;
     const forbidden = state.cannotLinkIdentities(obs);
-    const neighbours = this.nearest(obs, forbidden);
-    const decision = matchObservation(neighbours, p, obs.quality);
+    const found = this.nearest(obs, forbidden.size);
+    const neighbours = found.filter((n) => !forbidden.has(n.identityId)).slice(0, SEARCH_K);
+    const gallery = state.gallery(obs.tStartMs, p.recentWindowMs);
+    const decision = matchObservation(neighbours, p, obs.quality, gallery);
     const joinId = decision.kind === 'new' ? null : decision.identityId;
     let identity: Identity;
     if (joinId !== null) {
@@ -92,9 +104,14 @@ export class BatchAssigner {
       state.setProvisional(identity.identityId, decision.kind === 'deferred');
     }
     state.rememberTrack(obs, identity.identityId, forbidden);
+    const split = repairSplit(state, obs, found, forbidden, identity, p, gallery) ?? undefined;
+    if (split) {
+      identity = state.get(identity.identityId)!;
+      this.touch(split.fromIdentity);
+    }
     this.touch(identity);
     const similarity = decision.kind === 'new' || joinId === null ? 0 : decision.similarity;
-    return { identity, decision, sighting: toSighting(obs, identity.identityId, similarity, joinId === null) };
+    return { identity, decision, sighting: toSighting(obs, identity.identityId, similarity, joinId === null), ...(split ? { split } : {}) };
   }
 
   /** Hands every identity the batch changed to the index, in one call. */
@@ -102,27 +119,28 @@ export class BatchAssigner {
     this.state.flush();
   }
 
-  /** The SEARCH_K nearest identities the observation may join, as of now. */
-  private nearest(obs: FaceObservation, forbidden: Set<string>): Neighbour[] {
+  /** The nearest identities as of now, SEARCH_K plus one per cannot-link (the caller drops those). */
+  private nearest(obs: FaceObservation, forbiddenCount: number): Neighbour[] {
     const { state, touched } = this;
-    const usable = (n: Neighbour) => !touched.has(n.identityId) && !forbidden.has(n.identityId) && state.has(n.identityId);
-    const spare = SEARCH_K + SPARE_K + forbidden.size;
+    const want = SEARCH_K + forbiddenCount;
+    const usable = (n: Neighbour) => !touched.has(n.identityId) && state.has(n.identityId);
+    const spare = want + SPARE_K;
     let searched = this.upFront.get(obs) ?? { found: state.searchIndex([obs.embedding], spare)[0], k: spare };
     let fromIndex = searched.found.filter(usable);
     // Stale hits crowded the list: the index may hold more usable ones further down.
-    while (fromIndex.length < SEARCH_K && searched.found.length === searched.k && searched.k < state.index.size) {
+    while (fromIndex.length < want && searched.found.length === searched.k && searched.k < state.index.size) {
       const k = Math.min(state.index.size, searched.k * 4);
       searched = { found: state.searchIndex([obs.embedding], k)[0], k };
       fromIndex = searched.found.filter(usable);
     }
-    const candidates = fromIndex.slice(0, SEARCH_K);
+    const candidates = fromIndex.slice(0, want);
     if (this.touchedIds.length > 0) {
       const scores = innerProducts(obs.embedding, this.overlay.subarray(0, this.touchedIds.length * state.dim));
       this.touchedIds.forEach((identityId, slot) => {
-        if (!forbidden.has(identityId) && state.has(identityId)) candidates.push({ identityId, similarity: scores[slot] });
+        if (state.has(identityId)) candidates.push({ identityId, similarity: scores[slot] });
       });
     }
-    return candidates.sort((a, b) => b.similarity - a.similarity).slice(0, SEARCH_K);
+    return candidates.sort((a, b) => b.similarity - a.similarity).slice(0, want);
   }
 
   /** Records the identity's current centroid in the overlay. */

@@ -38,7 +38,8 @@ test('deferral: a low-quality face joins without deciding, or mints a provisiona
 });
 
 test('engine defaults follow the threshold and never merge below it', () => {
-  assert.equal(resolvePolicy({ matchMinCosine: 0.45 }).mergeMinCosine, 0.5);
+  assert.equal(resolvePolicy({ matchMinCosine: 0.45 }).mergeMinCosine, 0.45);
+  assert.equal(resolvePolicy({ matchMinCosine: 0.4 }).mergeMinCosine, 0.45);
   assert.equal(resolvePolicy({ matchMinCosine: 0.6 }).mergeMinCosine, 0.6);
   assert.equal(resolvePolicy({ matchMinCosine: 0.45, mergeMinCosine: 0.7 }).mergeMinCosine, 0.7);
 });

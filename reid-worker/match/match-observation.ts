@@ -1,6 +1,13 @@
 /** The assignment decision for one observation: join the nearest identity, mint a new one, or defer. */
 import type { Neighbour } from '../index/neighbour.ts';
-import { effectiveThreshold, resolvePolicy, type MatchPolicy } from './match-policy.ts';
+import {
+  effectiveThreshold,
+  NO_GALLERY,
+  resolvePolicy,
+  shiftFor,
+  type GalleryContext,
+  type MatchPolicy,
+} from './match-policy.ts';
 
 export type { MatchPolicy } from './match-policy.ts';
 
@@ -19,20 +26,36 @@ export type MatchDecision =
   | { kind: 'deferred'; reason: DeferReason; identityId: string | null; similarity: number; runnerUpId?: string };
 
 /**
- * Pure: the nearest neighbours (most similar first, identities the face cannot be already removed)
- * and the policy decide. `quality` is the observation's 0..1 quality (1 when unknown).
+ * Pure: the nearest neighbours (most similar first, identities the face cannot be already removed),
+ * the policy and the gallery decide. A neighbour counts when it reaches the threshold raised for
+ * its gallery (the recent one or all); the best that counts is the match. `quality` is the
+ * observation's 0..1 quality (1 when unknown).
  */
-export function matchObservation(neighbours: Neighbour[], policy: MatchPolicy, quality = 1): MatchDecision {
+export function matchObservation(
+  neighbours: Neighbour[],
+  policy: MatchPolicy,
+  quality = 1,
+  gallery: GalleryContext = NO_GALLERY,
+): MatchDecision {
   const p = resolvePolicy(policy);
-  const threshold = effectiveThreshold(p, quality);
-  const [best, second] = neighbours;
+  const base = effectiveThreshold(p, quality);
+  const [best, second] = neighbours.filter((n) => n.similarity >= base + shiftFor(p, gallery, n.identityId));
   const lowQuality = quality < p.deferBelowQuality;
-  if (!best || best.similarity < threshold) {
-    return lowQuality ? { kind: 'deferred', reason: 'low_quality', identityId: null, similarity: best?.similarity ?? 0 } : { kind: 'new' };
+  if (!best) {
+    return lowQuality
+      ? { kind: 'deferred', reason: 'low_quality', identityId: null, similarity: neighbours[0]?.similarity ?? 0 }
+      : { kind: 'new' };
   }
-  if (second && second.similarity >= threshold && best.similarity - second.similarity < p.ambiguityMargin) {
-    return { kind: 'deferred', reason: 'ambiguous', identityId: best.identityId, similarity: best.similarity, runnerUpId: second.identityId };
+  if (second && best.similarity - second.similarity < p.ambiguityMargin) {
+    return {
+      kind: 'deferred',
+      reason: 'ambiguous',
+      identityId: best.identityId,
+      similarity: best.similarity,
+      runnerUpId: second.identityId,
+    };
   }
-  if (lowQuality) return { kind: 'deferred', reason: 'low_quality', identityId: best.identityId, similarity: best.similarity };
+  if (lowQuality)
+    return { kind: 'deferred', reason: 'low_quality', identityId: best.identityId, similarity: best.similarity };
   return { kind: 'matched', identityId: best.identityId, similarity: best.similarity };
 }

@@ -1,10 +1,11 @@
 /** The pure re-clustering planner: thresholds, cannot-link, direction, one merge per identity per pass. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { resolvePolicy } from './match-policy.ts';
+import { mergeEvidenceThreshold, resolvePolicy } from './match-policy.ts';
 import { planMerges, type MergeFacts } from './plan-merges.ts';
 
-const policy = resolvePolicy({ matchMinCosine: 0.45, mergeMinCosine: 0.5, provisionalMergeMinCosine: 0.4 });
+// The evidence rule is off here (tested on its own below): these cases are about the planner.
+const policy = resolvePolicy({ matchMinCosine: 0.45, mergeMinCosine: 0.5, provisionalMergeMinCosine: 0.4, mergeEvidenceMargin: 1 });
 
 function facts(weights: Record<string, number>, provisional: string[] = [], cannot: Array<[string, string]> = []): MergeFacts {
   return {
@@ -48,4 +49,17 @@ test('most similar pair first, and each identity merges at most once per pass', 
     { from: 'b', to: 'c', similarity: 0.9 },
     { from: 'a', to: 'd', similarity: 0.55 },
   ]);
+});
+
+test("evidence: well-seen identities must be as close as one person's two centroids are, single faces only the merge threshold", () => {
+  const withEvidence = resolvePolicy({ matchMinCosine: 0.45, mergeMinCosine: 0.45, mergeEvidenceMargin: 0.2 });
+  assert.ok(Math.abs(mergeEvidenceThreshold(withEvidence, 1, 1) - (0.676 - 0.2)) < 1e-9);
+  assert.equal(mergeEvidenceThreshold(withEvidence, 30, 30), 0.75, 'capped');
+  assert.equal(mergeEvidenceThreshold(resolvePolicy({ matchMinCosine: 0.45, mergeEvidenceMargin: 1 }), 30, 30), -1, 'off');
+  // Two strangers' identities of 20 sightings each at 0.6: far below the 0.95 two halves of one person reach.
+  assert.deepEqual(planMerges([{ a: 'x', b: 'y', similarity: 0.6 }], facts({ x: 20, y: 20 }), withEvidence), []);
+  assert.deepEqual(planMerges([{ a: 'x', b: 'y', similarity: 0.8 }], facts({ x: 20, y: 20 }), withEvidence).length, 1);
+  // Two single faces at 0.48 merge: that is how one person's photos compare.
+  assert.deepEqual(planMerges([{ a: 'x', b: 'y', similarity: 0.48 }], facts({ x: 1, y: 1 }), withEvidence).length, 1);
+  assert.deepEqual(planMerges([{ a: 'x', b: 'y', similarity: 0.47 }], facts({ x: 1, y: 1 }), withEvidence), []);
 });

@@ -1,5 +1,5 @@
 /** The re-clustering decision: which identities are one person and should be merged (pure). */
-import type { ResolvedPolicy } from './match-policy.ts';
+import { mergeEvidenceThreshold, type ResolvedPolicy } from './match-policy.ts';
 
 /** Two identities and how similar their centroids are. */
 export interface CandidatePair {
@@ -27,16 +27,18 @@ export interface MergeFacts {
 /**
  * Greedy, most similar pair first: a pair merges when its centroids reach `mergeMinCosine`, or
  * `provisionalMergeMinCosine` when one side is provisional, and no cannot-link forbids it. The
- * lighter identity folds into the heavier one, so established ids survive. An identity takes
+ * lighter identity folds into the heavier one, so established ids survive. `shift` raises the
+ * thresholds of a pair for the gallery it belongs to (see MatchPolicy.thresholdPerDecade). An identity takes
  * part in at most one merge per pass: its centroid changes, and the next pass looks again.
  */
-export function planMerges(pairs: CandidatePair[], facts: MergeFacts, policy: ResolvedPolicy): MergeEvent[] {
+export function planMerges(pairs: CandidatePair[], facts: MergeFacts, policy: ResolvedPolicy, shift: (a: string, b: string) => number = () => 0): MergeEvent[] {
   const touched = new Set<string>();
   const events: MergeEvent[] = [];
   for (const { a, b, similarity } of [...pairs].sort((x, y) => y.similarity - x.similarity)) {
     if (a === b || touched.has(a) || touched.has(b)) continue;
     const provisional = facts.isProvisional(a) || facts.isProvisional(b);
-    const threshold = provisional ? Math.min(policy.mergeMinCosine, policy.provisionalMergeMinCosine) : policy.mergeMinCosine;
+    const base = shift(a, b) + (provisional ? Math.min(policy.mergeMinCosine, policy.provisionalMergeMinCosine) : policy.mergeMinCosine);
+    const threshold = provisional ? base : Math.max(base, mergeEvidenceThreshold(policy, facts.weight(a), facts.weight(b)));
     if (similarity < threshold || facts.cannotLink(a, b)) continue;
     const [from, to] = mergeDirection(a, b, facts);
     events.push({ from, to, similarity });

@@ -13,7 +13,9 @@ import type { VisitsTable } from '../../storage/visits-table.ts';
  * survivor's first stored sighting on is deleted and cut again by the same rules (overlapping
  * visits of the two ids become one; `returning` is recomputed), and the aggregates of every day
  * touched are rebuilt. Visits older than any stored sighting (their sightings' retention ran out)
- * keep their boundaries, re-keyed to the survivor. Idempotent: a replay after a crash converges.
+ * keep their boundaries, re-keyed to the survivor. A split gives `sinceMs` for each side: its
+ * visits from the earliest moved sighting on are cut again even where no sighting of its own is
+ * left. Idempotent: a replay after a crash converges.
  */
 export async function rebuildMergedVisits(
   client: ClickHouseClient,
@@ -21,6 +23,7 @@ export async function rebuildMergedVisits(
   site: { siteId: string; tenant: string; rules: VisitRules },
   merges: Map<string, string[]>,
   nowMs: number,
+  sinceMs: Map<string, number> = new Map(),
 ): Promise<void> {
   const { siteId, rules } = site;
   const dates = new Set<string>();
@@ -29,8 +32,8 @@ export async function rebuildMergedVisits(
     const sightings = await readIdentitySightings(client, siteId, to);
     const before = await visits.summaries(siteId, to);
     for (const v of before) dates.add(v.localDate);
-    if (sightings.length === 0) continue;
-    const firstMs = sightings[0].tStartMs;
+    if (sightings.length === 0 && !sinceMs.has(to)) continue;
+    const firstMs = Math.min(sightings[0]?.tStartMs ?? Infinity, sinceMs.get(to) ?? Infinity);
     const priorCounted = before.some((v) => v.startMs < firstMs && v.counted);
     await visits.deleteFrom(siteId, to, firstMs);
     const tracker = new SiteVisitTracker(site, rules);

@@ -124,10 +124,11 @@ export class VisitMaintainer {
   }
 
   /**
-   * Identities merged (survivor → merged ids; their sightings already carry the survivor): both
-   * sides leave memory, and the survivor's visits are cut again from its sightings.
+   * Identities merged (survivor → merged ids; their sightings already carry the survivor) or
+   * split (each side with no merged ids, `sinceMs` its earliest moved sighting): both sides leave
+   * memory, and the survivor's visits are cut again from its sightings.
    */
-  async reassign(siteId: string, merges: Map<string, string[]>): Promise<void> {
+  async reassign(siteId: string, merges: Map<string, string[]>, sinceMs?: Map<string, number>): Promise<void> {
     await this.recover();
     const tracker = this.tracker(siteId);
     const merged = new Set([...merges].flatMap(([to, froms]) => [to, ...froms]));
@@ -142,6 +143,7 @@ export class VisitMaintainer {
       { siteId, tenant: site.tenant, rules: visitRulesFor(this.config, siteId) },
       merges,
       this.now(),
+      sinceMs,
     );
   }
 

@@ -31,8 +31,13 @@ const DEFINITIONS = [
   'Returning rate: share of identified visits by someone who had visited before (at any earlier time within retention); it and the paths rest on the identified share of visits given under the new-and-returning chart.',
   'Dwell: time from the first to the last sighting of a visit. Median: half of the visits were shorter.',
   'Paths: cameras in the order a visit passed them, repeats collapsed. Transitions: moves from one camera to the next.',
-  'Accuracy: counts come from automatic face re-identification; independent tests of people counting find 93–96 % accuracy. Small changes may be noise.',
 ];
+
+/** The accuracy line of the definitions: the figures' error bars and how they were obtained. */
+function accuracyDefinition(d: DigestData): string {
+  if (!d.intervals) return 'Accuracy: counts come from automatic face re-identification; their error bars are not given while a figure is hidden.';
+  return `Accuracy: counts come from automatic face re-identification, which can merge two people or split one. The ranges under the figures are ${d.intervals.method}.`;
+}
 
 /** The privacy line of the definitions: what a hidden figure looks like and why. */
 function hiddenDefinition(minCount: number): string {
@@ -66,13 +71,16 @@ function drawTiles(doc: PDFKit.PDFDocument, d: DigestData, y: number): number {
   const h = d.headline;
   // Visitor and visit totals are hidden only for being small; a rate or a median may be hidden to protect one.
   const count = (n: number | null) => (n === null ? `< ${d.minCount}` : String(n));
+  const i = d.intervals;
+  const range = (r: { low: number; high: number } | undefined, f: (x: number) => string = String) => (r ? `\n90 % range ${f(r.low)}–${f(r.high)}` : '');
+  const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
   const tiles = [
-    { label: 'Unique visitors', value: count(h.visitors.value), change: formatChange(h.visitors, 'pct', d.comparison) },
-    { label: 'Visits', value: count(h.visits.value), change: formatChange(h.visits, 'pct', d.comparison) },
+    { label: 'Unique visitors', value: count(h.visitors.value), change: formatChange(h.visitors, 'pct', d.comparison) + range(i?.visitors) },
+    { label: 'Visits', value: count(h.visits.value), change: formatChange(h.visits, 'pct', d.comparison) + range(i?.visits) },
     {
       label: 'Returning rate',
-      value: h.returningRate.value === null ? 'hidden' : `${(100 * h.returningRate.value).toFixed(0)} %`,
-      change: formatChange(h.returningRate, 'points', d.comparison),
+      value: h.returningRate.value === null ? 'hidden' : pct(h.returningRate.value),
+      change: formatChange(h.returningRate, 'points', d.comparison) + range(i?.returningRate, pct),
     },
     {
       label: 'Median dwell',
@@ -84,7 +92,7 @@ function drawTiles(doc: PDFKit.PDFDocument, d: DigestData, y: number): number {
   const w = (CONTENT_W - 3 * gap) / 4;
   tiles.forEach((t, i) => {
     const x = MARGIN + i * (w + gap);
-    doc.roundedRect(x, y, w, 70, 6).fill('#f3f4f6');
+    doc.roundedRect(x, y, w, 82, 6).fill('#f3f4f6');
     doc
       .fillColor(MUTED)
       .font('body')
@@ -101,7 +109,7 @@ function drawTiles(doc: PDFKit.PDFDocument, d: DigestData, y: number): number {
       .fontSize(8.5)
       .text(t.change, x + 10, y + 52, { width: w - 20 });
   });
-  return y + 85;
+  return y + 97;
 }
 
 async function drawChart(
@@ -244,7 +252,7 @@ export async function buildDigestPdf(d: DigestData): Promise<Buffer> {
   if (y > 842 - MARGIN - 200) doc.addPage(), (y = MARGIN);
   doc.fillColor(INK).font('bold').fontSize(10).text('Definitions', MARGIN, y);
   doc.fillColor(MUTED).font('body').fontSize(8);
-  for (const line of [...DEFINITIONS, hiddenDefinition(d.minCount)])
+  for (const line of [...DEFINITIONS, accuracyDefinition(d), hiddenDefinition(d.minCount)])
     doc.text(line, { width: CONTENT_W, paragraphGap: 3 });
   doc.text(`Visit rules version: ${d.rulesVersions.length ? d.rulesVersions.join(', ') : 'no visits in the period'}.`, {
     width: CONTENT_W,

@@ -20,6 +20,8 @@ import {
   type PublishedTransitions,
 } from '../privacy/index.ts';
 import type { DigestPeriod } from './digest-period.ts';
+import type { PublishedIntervals } from '../intervals/publish-intervals.ts';
+import type { SiteErrorRates } from '../intervals/site-error-rates.ts';
 import { cameraStatuses, comparePeriods, periodStateOf, type Comparison, type PeriodState } from '../coverage/index.ts';
 import { publishCoveredFootfall } from '../privacy/index.ts';
 import { queryCameraCoverage } from '../queries/camera-coverage.ts';
@@ -37,6 +39,8 @@ export interface DigestData {
   /** privacy.minCount: counts from 1 to minCount − 1 are hidden. */
   minCount: number;
   headline: { visitors: Metric; visits: Metric; returningRate: Metric; medianDwellS: Metric };
+  /** 90 % intervals of the period's visitors, visits and returning rate, and how they were obtained; null when a figure is hidden. */
+  intervals: PublishedIntervals | null;
   footfall: CoveredFootfall;
   footfallBy: FootfallPeriod;
   dwell: PublishedDwell;
@@ -86,6 +90,8 @@ function busiestHours(hourly: PublishedFootfall): Array<{ hour: number; visits: 
 export interface DigestOptions {
   nowMs?: number;
   cameraSilentAfterMs?: number;
+  /** The site's rates behind the error bars (createSiteErrorRates); unset: the simulated ones. */
+  errorRates?: () => Promise<SiteErrorRates>;
 }
 
 export async function collectDigestData(
@@ -103,7 +109,7 @@ export async function collectDigestData(
     to: period.to,
     entranceCameras: site.entranceCameras,
   };
-  const x = { clickhouse: client, range, minCount, nowMs, cameras: site.cameras };
+  const x = { clickhouse: client, range, minCount, nowMs, cameras: site.cameras, errorRates: o.errorRates };
   const earlier = { ...x, range: { ...range, ...period.previous } };
   const footfallBy: FootfallPeriod = period.kind === 'day' ? 'hour' : 'day';
   const [now, before, footfall, hourly, topPaths, transitions, state, previousState, cameras] = await Promise.all([
@@ -129,6 +135,7 @@ export async function collectDigestData(
       returningRate: metric((h) => h.returning.returningVisitRate),
       medianDwellS: metric((h) => h.dwell.medianS),
     },
+    intervals: now.footfall.intervals,
     footfall,
     footfallBy,
     dwell: now.dwell,

@@ -8,6 +8,8 @@ import {
   type PublishedFootfall,
 } from '../privacy/index.ts';
 import type { DigestData } from './collect-digest-data.ts';
+import { publishIntervals } from '../intervals/publish-intervals.ts';
+import { siteErrorRates } from '../intervals/site-error-rates.ts';
 import { digestPeriod } from './digest-period.ts';
 
 const MIN_COUNT = 5;
@@ -36,6 +38,7 @@ export function digestFixture(): DigestData {
       returningRate: { value: 0.27, previous: 0.22 },
       medianDwellS: { value: 754, previous: 690 },
     },
+    intervals: publishIntervals({ visitors: 132, visits: 140, returningVisits: 38 }, siteErrorRates(null)),
     footfall: watched(
       suppressFootfall(
         {

@@ -26,4 +26,5 @@ export {
   publishTransitions,
   type PublishContext,
   type CoverageContext,
+  type WithIntervals,
 } from './publish-reports.ts';

@@ -12,6 +12,7 @@ import { queryOccupancyNow, queryOccupancyOverDay } from '../queries/occupancy.t
 import { queryTopPaths, queryTransitions } from '../queries/paths-and-transitions.ts';
 import type { ReportRange } from '../queries/report-range.ts';
 import { queryReturningVisitors } from '../queries/returning-visitors.ts';
+import type { SuppressionMarks } from './small-counts.ts';
 import { suppressCapture, type PublishedCapture } from './suppress-capture.ts';
 import { suppressFootfall, type PublishedFootfall } from './suppress-footfall.ts';
 import {
@@ -28,6 +29,8 @@ import {
   type PublishedDwell,
   type PublishedReturning,
 } from './suppress-visitor-reports.ts';
+import { publishIntervals, type PublishedIntervals } from '../intervals/publish-intervals.ts';
+import { siteErrorRates, type SiteErrorRates } from '../intervals/site-error-rates.ts';
 
 /**
  * How many top paths are ranked and suppressed together. Every output uses this one list (the
@@ -41,6 +44,19 @@ export interface PublishContext {
   clickhouse: ClickHouseClient;
   range: ReportRange;
   minCount: number;
+  /** The site's identity error rates for the error bars (site-error-rates.ts); unset: the simulated ones. */
+  errorRates?: () => Promise<SiteErrorRates>;
+}
+
+/** Unique visitors, visits and the returning rate carry their 90 % interval (null, and listed as suppressed, where a figure it is built on is hidden). */
+export type WithIntervals<T> = T & { intervals: PublishedIntervals | null };
+
+function withIntervals<T extends SuppressionMarks>(published: T, intervals: PublishedIntervals | null): WithIntervals<T> {
+  return { ...published, intervals, suppressed: intervals ? published.suppressed : [...published.suppressed, '/intervals'] };
+}
+
+async function errorRatesOf(x: PublishContext): Promise<SiteErrorRates> {
+  return x.errorRates ? x.errorRates() : siteErrorRates(null);
 }
 
 /** What a report with its coverage needs besides: the clock (hours after now are not listed) and the site's configured cameras, if any. */
@@ -60,20 +76,26 @@ export async function publishCapture(x: PublishContext): Promise<PublishedCaptur
 }
 
 /** Footfall as outputs show it: every elapsed bucket of the range, each with its camera coverage (null figures where no camera watched). */
-export async function publishCoveredFootfall(x: CoverageContext, period: FootfallPeriod): Promise<CoveredFootfall> {
-  const [published, coverage] = await Promise.all([
+export async function publishCoveredFootfall(x: CoverageContext, period: FootfallPeriod): Promise<WithIntervals<CoveredFootfall>> {
+  const [published, coverage, rates] = await Promise.all([
     publishFootfall(x, period),
     queryCameraCoverage(x.clickhouse, x.range, x.cameras),
+    errorRatesOf(x),
   ]);
-  return completeFootfallAxis(published, period, x.range, coverage, x.nowMs);
+  const covered = completeFootfallAxis(published, period, x.range, coverage, x.nowMs);
+  // No data is not a hidden figure: nothing to bound, nothing suppressed.
+  if (covered.noData) return { ...covered, intervals: null };
+  return withIntervals(covered, publishIntervals(covered.totals, rates));
 }
 
 export async function publishDwell(x: PublishContext): Promise<PublishedDwell> {
   return suppressDwell(await queryDwellDistribution(x.clickhouse, x.range), x.minCount);
 }
 
-export async function publishReturning(x: PublishContext): Promise<PublishedReturning> {
-  return suppressReturning(await queryReturningVisitors(x.clickhouse, x.range), x.minCount);
+export async function publishReturning(x: PublishContext): Promise<WithIntervals<PublishedReturning>> {
+  const [counts, rates] = await Promise.all([queryReturningVisitors(x.clickhouse, x.range), errorRatesOf(x)]);
+  const returning = suppressReturning(counts, x.minCount);
+  return withIntervals(returning, publishIntervals(returning, rates));
 }
 
 export async function publishTopPaths(x: PublishContext): Promise<PublishedTopPaths> {

@@ -7,6 +7,7 @@ import { buildDigestPdf, collectDigestData, summarizeChanges } from '../digest/i
 import { createDeliver } from './deliver-digest.ts';
 import { DigestLedger } from '../../storage/digest-runs-table.ts';
 import { DigestScheduler } from './digest-scheduler.ts';
+import { createSiteErrorRates } from '../calibration/site-error-rates-cache.ts';
 
 export interface RunningScheduler {
   stop(): void;
@@ -14,6 +15,7 @@ export interface RunningScheduler {
 
 export function startDigestScheduler(config: RevisitConfig, clickhouse: ClickHouseClient): RunningScheduler {
   const logger = createLogger('digest-scheduler');
+  const errorRatesOf = createSiteErrorRates(clickhouse, config);
   const scheduler = new DigestScheduler({
     config: config.digests,
     sites: config.sites,
@@ -21,6 +23,7 @@ export function startDigestScheduler(config: RevisitConfig, clickhouse: ClickHou
     render: async (site, period) => {
       const data = await collectDigestData(clickhouse, site, period, config.privacy.minCount, {
         cameraSilentAfterMs: config.coverage.cameraSilentAfterMs,
+        errorRates: () => errorRatesOf(site.id),
       });
       return { pdf: await buildDigestPdf(data), summary: summarizeChanges(data) };
     },

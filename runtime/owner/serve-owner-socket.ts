@@ -9,6 +9,7 @@ import type { FacePipeline } from '../../ingest/index.ts';
 import { eraseFace, normaliseErasureEmbedding } from '../../reid-worker/erasure/index.ts';
 import { enrollFaces } from '../../reid-worker/exclusion/index.ts';
 import { digestPeriod, renderDigestPdf } from '../../reports/digest/index.ts';
+import { createSiteErrorRates } from '../../reports/index.ts';
 import {
   ownerEnrollSchema,
   ownerErasureSchema,
@@ -39,6 +40,7 @@ async function body<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer
 function ownerApp({ runtime, pipeline }: OwnerDeps): Hono {
   const { config, bus, clickhouse, store, registryLock } = runtime;
   const siteOf = (id: string) => config.sites.find((s) => s.id === id);
+  const errorRatesOf = createSiteErrorRates(clickhouse, config);
   const app = new Hono();
   app.get('/v1/status', (c) => c.json({ pid: process.pid, mode: 'embedded' }));
   app.post('/v1/publish', async (c) => {
@@ -66,6 +68,7 @@ function ownerApp({ runtime, pipeline }: OwnerDeps): Hono {
       config.privacy.minCount,
       {
         cameraSilentAfterMs: config.coverage.cameraSilentAfterMs,
+        errorRates: () => errorRatesOf(site.id),
       },
     );
     // The PDF with what qualifies its figures, for `revisit report --json` and its warnings.

@@ -101,6 +101,11 @@ describe('camera worker on a video of known people', () => {
     assert.deepEqual(c1.cannotLinkTrackIds, [b2.trackId]);
     assert.deepEqual(a1.cannotLinkTrackIds, []);
     for (const o of observations) assert.ok(o.liveness !== undefined && o.liveness >= 0 && o.liveness <= 1, 'flag mode carries p(live)');
+    // Two shots of one track, a second or more apart: a genuine pair for label-free calibration.
+    const shotCosines = observations.flatMap((o) => (o.shotCosine === undefined ? [] : [o.shotCosine]));
+    t.diagnostic(`shot cosines ${shotCosines.map((c) => c.toFixed(2))}`);
+    assert.ok(shotCosines.length >= 2, 'tracks whose best shots lie a second apart carry their cosine');
+    for (const c of shotCosines) assert.ok(c >= MATCH_MIN_COSINE && c <= 1, `shot cosine ${c}`);
 
     // The poster gave nothing; the blurred face is a person, seen but not identified: no embedding.
     assert.equal(stats.drops.track_static_face, 1);
@@ -117,7 +122,7 @@ describe('camera worker on a video of known people', () => {
     // Nothing but observations leaves the worker: no file written, small messages with only the contract's fields.
     assert.deepEqual(filesAround(), before);
     for (const bytes of raw) assert.ok(bytes.length < 2600, `a ${bytes.length}-byte message is more than an embedding`);
-    for (const o of observations) assert.deepEqual(Object.keys(o).sort(), OBSERVATION_FIELDS);
+    for (const o of observations) assert.deepEqual(Object.keys(o).filter((k) => k !== 'shotCosine').sort(), OBSERVATION_FIELDS);
     assert.deepEqual(Object.keys(blurred).sort(), [...OBSERVATION_FIELDS.filter((f) => f !== 'liveness'), 'unidentified'].sort());
   });
 

@@ -73,9 +73,15 @@ function showKpi(name, value, delta, noData = false) {
   }
 }
 
+/** A figure's 90 % interval under it (the API computes it from the shown figures; null: a figure is hidden). */
+function showRange(name, range, format = String) {
+  $(`[data-range="${name}"]`).textContent = range ? `90 % range ${format(range.low)}–${format(range.high)}` : '';
+}
+
 function clearFigures() {
   for (const name of ['visitors', 'visits', 'returning', 'dwell', 'occupancy'])
     showKpi(name, '–', { text: '', dir: '' });
+  for (const name of ['visitors', 'visits', 'returning']) showRange(name, null);
   $('.charts').replaceChildren();
   delete document.body.dataset.loaded;
 }
@@ -90,6 +96,11 @@ async function showKpis(site, from, to) {
   ]);
   const n = footfall.report.minCount;
   const comparison = footfall.previous;
+  const intervals = footfall.coverage.noData ? null : footfall.report.intervals;
+  const pct = (x) => `${Math.round(100 * x)} %`;
+  showRange('visitors', intervals?.visitors);
+  showRange('visits', intervals?.visits);
+  showRange('returning', returning.report.intervals?.returningRate, pct);
   if (footfall.coverage.noData) {
     const why = { text: 'no camera reported in these dates', dir: '' };
     for (const name of ['visitors', 'visits', 'returning', 'dwell']) showKpi(name, 'No data', why, true);
@@ -140,7 +151,11 @@ async function showKpis(site, from, to) {
   $('#hidden-definition').textContent =
     `Fewer than ${n} people or visits are never shown (“< ${n}”, grey bars), nor any figure that would reveal such a count (“hidden”).`;
   $('#footnote').textContent =
-    `Visit rules ${versions.join(', ') || '–'} · counts come from automatic re-identification; independent tests of people counting find 93–96 % accuracy.`;
+    `Visit rules ${versions.join(', ') || '–'} · ${
+      intervals
+        ? `counts come from automatic re-identification, which can merge two people or split one; the ranges are ${intervals.method}`
+        : 'counts come from automatic re-identification; their ranges are not given while a figure is hidden or there is no data'
+    }.`;
   return footfall.coverage;
 }
 

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file revisit/v1/face_observation.proto.
  */
 export const file_revisit_v1_face_observation: GenFile = /*@__PURE__*/
-  fileDesc("CiFyZXZpc2l0L3YxL2ZhY2Vfb2JzZXJ2YXRpb24ucHJvdG8SCnJldmlzaXQudjEizwIKD0ZhY2VPYnNlcnZhdGlvbhIWCg5vYnNlcnZhdGlvbl9pZBgBIAEoCRIPCgdzaXRlX2lkGAIgASgJEhEKCWNhbWVyYV9pZBgDIAEoCRIQCgh0cmFja19pZBgEIAEoCRISCgp0X3N0YXJ0X21zGAUgASgDEhAKCHRfZW5kX21zGAYgASgDEhUKCWVtYmVkZGluZxgHIAMoAkICEAESDwoHcXVhbGl0eRgIIAEoAhIQCghtb2RlbF9pZBgJIAEoCRIVCg1tb2RlbF92ZXJzaW9uGAogASgJEh0KFWNhbm5vdF9saW5rX3RyYWNrX2lkcxgLIAMoCRIVCghsaXZlbmVzcxgMIAEoAkgAiAEBEjQKDHVuaWRlbnRpZmllZBgNIAEoDjIeLnJldmlzaXQudjEuVW5pZGVudGlmaWVkUmVhc29uQgsKCV9saXZlbmVzcyrHAQoSVW5pZGVudGlmaWVkUmVhc29uEiMKH1VOSURFTlRJRklFRF9SRUFTT05fVU5TUEVDSUZJRUQQABIhCh1VTklERU5USUZJRURfUkVBU09OX1RPT19TTUFMTBABEh8KG1VOSURFTlRJRklFRF9SRUFTT05fQkxVUlJFRBACEiMKH1VOSURFTlRJRklFRF9SRUFTT05fVFVSTkVEX0FXQVkQAxIjCh9VTklERU5USUZJRURfUkVBU09OX0xPV19RVUFMSVRZEARiBnByb3RvMw");
+  fileDesc("CiFyZXZpc2l0L3YxL2ZhY2Vfb2JzZXJ2YXRpb24ucHJvdG8SCnJldmlzaXQudjEi+QIKD0ZhY2VPYnNlcnZhdGlvbhIWCg5vYnNlcnZhdGlvbl9pZBgBIAEoCRIPCgdzaXRlX2lkGAIgASgJEhEKCWNhbWVyYV9pZBgDIAEoCRIQCgh0cmFja19pZBgEIAEoCRISCgp0X3N0YXJ0X21zGAUgASgDEhAKCHRfZW5kX21zGAYgASgDEhUKCWVtYmVkZGluZxgHIAMoAkICEAESDwoHcXVhbGl0eRgIIAEoAhIQCghtb2RlbF9pZBgJIAEoCRIVCg1tb2RlbF92ZXJzaW9uGAogASgJEh0KFWNhbm5vdF9saW5rX3RyYWNrX2lkcxgLIAMoCRIVCghsaXZlbmVzcxgMIAEoAkgAiAEBEjQKDHVuaWRlbnRpZmllZBgNIAEoDjIeLnJldmlzaXQudjEuVW5pZGVudGlmaWVkUmVhc29uEhgKC3Nob3RfY29zaW5lGA4gASgCSAGIAQFCCwoJX2xpdmVuZXNzQg4KDF9zaG90X2Nvc2luZSrHAQoSVW5pZGVudGlmaWVkUmVhc29uEiMKH1VOSURFTlRJRklFRF9SRUFTT05fVU5TUEVDSUZJRUQQABIhCh1VTklERU5USUZJRURfUkVBU09OX1RPT19TTUFMTBABEh8KG1VOSURFTlRJRklFRF9SRUFTT05fQkxVUlJFRBACEiMKH1VOSURFTlRJRklFRF9SRUFTT05fVFVSTkVEX0FXQVkQAxIjCh9VTklERU5USUZJRURfUkVBU09OX0xPV19RVUFMSVRZEARiBnByb3RvMw");
 
 /**
  * @generated from message revisit.v1.FaceObservation
@@ -105,6 +105,14 @@ export type FaceObservation = Message<"revisit.v1.FaceObservation"> & {
    * @generated from field: revisit.v1.UnidentifiedReason unidentified = 13;
    */
   unidentified: UnidentifiedReason;
+
+  /**
+   * Cosine between two of the track's shots taken far apart in time (certainly one person): the
+   * genuine pairs of label-free calibration. Absent when no two kept shots are far enough apart.
+   *
+   * @generated from field: optional float shot_cosine = 14;
+   */
+  shotCosine?: number | undefined;
 };
 
 /**

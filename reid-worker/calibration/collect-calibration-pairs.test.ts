@@ -1,0 +1,60 @@
+/** Which pairs the stream gives, and that each observation's pairs are handed over once. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { SiteState } from '../site-state.ts';
+import { assignIdentity } from '../match/assign-identity.ts';
+import { between, DIM, face, obs } from '../match/synthetic-faces.test-helpers.ts';
+import { CalibrationCollector } from './collect-calibration-pairs.ts';
+
+function minter() {
+  let n = 0;
+  return () => `id-${++n}`;
+}
+
+test('faces of one frame, sightings of other identities and shots of one track become pairs', () => {
+  const state = new SiteState('s', DIM);
+  const mint = minter();
+  let k = 0;
+  const collector = new CalibrationCollector(() => (k++ % 2) / 2);
+  const policy = { matchMinCosine: 0.7 };
+  const see = (o: ReturnType<typeof obs>) => {
+    const { identity } = assignIdentity(state, o, policy, mint);
+    collector.observe(state, o, identity.identityId);
+  };
+  see(obs('a', face(0, 0.05, 1), 1_000, { trackId: 'ta', cameraId: 'door' }));
+  see(
+    obs('b', between(1, 2, 1), 1_000, {
+      trackId: 'tb',
+      cameraId: 'door',
+      cannotLinkTrackIds: ['ta'],
+      shotCosine: 0.93,
+    }),
+  );
+  see(obs('a2', face(0, 0.05, 2), 5_000, { trackId: 'ta2', cameraId: 'till' }));
+
+  const pairs = collector.take(['a', 'b', 'a2']);
+  const b = pairs.filter((p) => p.atMs === 2_000);
+  assert.deepEqual(b.map((p) => [p.source, p.kind, p.cameraA, p.cameraB]).sort(), [
+    ['cross_identity', 'impostor', 'door', 'door'],
+    ['same_frame', 'impostor', 'door', 'door'],
+    ['track_shots', 'genuine', 'door', 'door'],
+  ]);
+  assert.ok(Math.abs(b.find((p) => p.source === 'track_shots')!.score - 0.93) < 1e-6);
+  // a2 is a's person: a recent sighting of its own identity is no impostor; b's is, across two cameras.
+  const a2 = pairs.filter((p) => p.atMs === 6_000);
+  assert.deepEqual(
+    a2.map((p) => [p.source, p.cameraA, p.cameraB]),
+    [['cross_identity', 'door', 'till']],
+  );
+  assert.ok(a2[0].score < 0.3);
+  assert.deepEqual(collector.take(['a', 'b', 'a2']), [], 'handed over once');
+});
+
+test('pairs wait for their sighting: an observation assigned again after a failed batch counts once', () => {
+  const state = new SiteState('s', DIM);
+  const collector = new CalibrationCollector(() => 0);
+  const o = obs('x', face(0, 0.05, 1), 1_000, { shotCosine: 0.9 });
+  collector.observe(state, o, 'id-1');
+  collector.observe(state, o, 'id-1');
+  assert.equal(collector.take(['x']).length, 1);
+});

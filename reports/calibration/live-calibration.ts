@@ -1,0 +1,122 @@
+/** The live calibration of a site: its stored score pairs read back per camera and camera pair, and what they say at each camera's threshold. */
+import type { RevisitConfig } from '../../common/config.ts';
+import { matchThresholdOf, siteRetentionOf } from '../../schemas/index.ts';
+import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
+import { readCalibrationScores, type CalibrationScoreRow } from '../../storage/calibration-scores-table.ts';
+import { countIdentitiesSeenSince } from '../../storage/sightings-table.ts';
+import {
+  estimateErrorRates,
+  suggestThreshold,
+  type ErrorRateEstimate,
+} from '../../common/calibration/estimate-error-rates.ts';
+import { addScore, binStart, BIN_WIDTH, type ScoreHistogram } from '../../common/calibration/score-histogram.ts';
+
+/** One stored row: pairs per bin of one camera pair, kind and source. */
+export type CalibrationRow = Omit<CalibrationScoreRow, 'siteId' | 'day'>;
+
+export interface ScopeCalibration extends ErrorRateEstimate {
+  /** For a gallery of the site's current size (see suggestThreshold). */
+  suggestedThreshold: number | null;
+}
+
+export interface LiveCalibration {
+  siteId: string;
+  /** UTC days read, inclusive. */
+  from: string;
+  to: string;
+  gallerySize: number;
+  /** Pairs per source: same_frame, cross_identity (impostors), track_shots (genuine). */
+  pairsBySource: Record<string, number>;
+  /** All cameras together, at the site's threshold. */
+  site: ScopeCalibration;
+  /** Pairs seen on one camera, at that camera's threshold. */
+  cameras: Array<ScopeCalibration & { cameraId: string }>;
+  /** Impostor pairs across two cameras (different viewpoints), at the site's threshold. */
+  cameraPairs: Array<
+    Pick<ErrorRateEstimate, 'threshold' | 'impostorPairs' | 'fmr' | 'fmrRange' | 'fmrCounted'> & {
+      cameraA: string;
+      cameraB: string;
+    }
+  >;
+}
+
+function histogramOf(rows: CalibrationRow[]): ScoreHistogram {
+  const h: ScoreHistogram = new Map();
+  // The bin's middle stands for its pairs: addScore files it back into the same bin.
+  for (const r of rows) addScore(h, binStart(r.bin) + BIN_WIDTH / 2, r.pairs);
+  return h;
+}
+
+/** Pure: the report from stored rows. `thresholdOf(camera)` is a camera's threshold, `siteThreshold` the site's. */
+export function summariseCalibration(
+  rows: CalibrationRow[],
+  scope: {
+    siteId: string;
+    from: string;
+    to: string;
+    gallerySize: number;
+    siteThreshold: number;
+    thresholdOf: (cameraId: string) => number;
+  },
+): LiveCalibration {
+  const estimate = (impostor: CalibrationRow[], genuine: CalibrationRow[], threshold: number): ScopeCalibration => {
+    const [i, g] = [histogramOf(impostor), histogramOf(genuine)];
+    return { ...estimateErrorRates(i, g, threshold), suggestedThreshold: suggestThreshold(i, g, scope.gallerySize) };
+  };
+  const impostors = rows.filter((r) => r.kind === 'impostor');
+  const genuine = rows.filter((r) => r.kind === 'genuine');
+  const cameras = [...new Set(rows.filter((r) => r.cameraA === r.cameraB).map((r) => r.cameraA))].sort();
+  const pairKeys = [
+    ...new Set(impostors.filter((r) => r.cameraA !== r.cameraB).map((r) => `${r.cameraA}\u0000${r.cameraB}`)),
+  ].sort();
+  const pairsBySource: Record<string, number> = {};
+  for (const r of rows) pairsBySource[r.source] = (pairsBySource[r.source] ?? 0) + r.pairs;
+  return {
+    siteId: scope.siteId,
+    from: scope.from,
+    to: scope.to,
+    gallerySize: scope.gallerySize,
+    pairsBySource,
+    site: estimate(impostors, genuine, scope.siteThreshold),
+    cameras: cameras.map((cameraId) => {
+      const own = (r: CalibrationRow) => r.cameraA === cameraId && r.cameraB === cameraId;
+      return { cameraId, ...estimate(impostors.filter(own), genuine.filter(own), scope.thresholdOf(cameraId)) };
+    }),
+    cameraPairs: pairKeys.map((key) => {
+      const [cameraA, cameraB] = key.split('\u0000');
+      const { threshold, impostorPairs, fmr, fmrRange, fmrCounted } = estimateErrorRates(
+        histogramOf(impostors.filter((r) => r.cameraA === cameraA && r.cameraB === cameraB)),
+        new Map(),
+        scope.siteThreshold,
+      );
+      return { cameraA, cameraB, threshold, impostorPairs, fmr, fmrRange, fmrCounted };
+    }),
+  };
+}
+
+/** Reads the last `days` UTC days of a site's pairs (today included) and summarises them at the configured thresholds. */
+export async function queryLiveCalibration(
+  client: ClickHouseClient,
+  config: Pick<RevisitConfig, 'matching' | 'sites' | 'privacy'>,
+  siteId: string,
+  days: number,
+  nowMs = Date.now(),
+): Promise<LiveCalibration> {
+  // The gallery a new face is compared with: identities with a sighting within the site's identity retention (what the index holds).
+  const gallerySize = await countIdentitiesSeenSince(
+    client,
+    siteId,
+    nowMs - siteRetentionOf(config)(siteId).identityMs,
+  );
+  const to = new Date(nowMs).toISOString().slice(0, 10);
+  const from = new Date(nowMs - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+  const rows = await readCalibrationScores(client, siteId, from, to);
+  return summariseCalibration(rows, {
+    siteId,
+    from,
+    to,
+    gallerySize,
+    siteThreshold: matchThresholdOf(config, siteId),
+    thresholdOf: (cameraId) => matchThresholdOf(config, siteId, cameraId),
+  });
+}
