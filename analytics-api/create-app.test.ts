@@ -31,14 +31,29 @@ before(async () => {
         { id: 'a-1', name: 'A one', tenant: 'a' },
         { id: 'b-1', name: 'B one', tenant: 'b' },
       ],
-      api: { keys: [{ tenant: 'a', sha256: hashApiKey(KEY_A) }, { tenant: 'b', sha256: hashApiKey(KEY_B) }] },
+      api: {
+        keys: [
+          { tenant: 'a', sha256: hashApiKey(KEY_A) },
+          { tenant: 'b', sha256: hashApiKey(KEY_B) },
+        ],
+      },
     },
     {},
   );
   clickhouse = await createClickHouseClient(config);
   await applyMigrations(clickhouse);
   const sighting = (id: string, identityId: string, t: number, label = '') => ({
-    observationId: id, siteId: 'a-1', cameraId: 'entrance', identityId, tStartMs: t, tEndMs: t + 2 * MIN, similarity: 0.8, isNewIdentity: false, quality: 0.9, modelId: 'm', label,
+    observationId: id,
+    siteId: 'a-1',
+    cameraId: 'entrance',
+    identityId,
+    tStartMs: t,
+    tEndMs: t + 2 * MIN,
+    similarity: 0.8,
+    isNewIdentity: false,
+    quality: 0.9,
+    modelId: 'm',
+    label,
   });
   // The worker's steps: sightings saved, then visits. p1: one visit 09:00-09:22, p2: two visits
   // (09:10, then 11:00 after a 108 min gap).
@@ -47,7 +62,12 @@ before(async () => {
     await insertSightings(clickhouse, batch);
     await visits.update(batch);
   };
-  await deliver([sighting('o1', 'p1', T0), sighting('o2', 'p1', T0 + 20 * MIN), sighting('o3', 'p2', T0 + 10 * MIN), sighting('o4', 'p2', T0 + 120 * MIN)]);
+  await deliver([
+    sighting('o1', 'p1', T0),
+    sighting('o2', 'p1', T0 + 20 * MIN),
+    sighting('o3', 'p2', T0 + 10 * MIN),
+    sighting('o4', 'p2', T0 + 120 * MIN),
+  ]);
   await deliver([sighting('o1', 'p1', T0)]); // a redelivery must not count twice
   await deliver([sighting('o5', 'staff-1', T0, 'staff')]); // staff never count
   await visits.sweep();
@@ -60,7 +80,9 @@ after(async () => {
 });
 
 const footfall = (site: string, query: string, key?: string) =>
-  app.request(`/api/v1/sites/${site}/reports/footfall?${query}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+  app.request(`/api/v1/sites/${site}/reports/footfall?${query}`, {
+    headers: key ? { authorization: `Bearer ${key}` } : {},
+  });
 
 const DAY = { siteId: 'a-1', timeZone: 'UTC', from: '2026-11-02', to: '2026-11-03' };
 
@@ -76,14 +98,34 @@ test('footfall per hour: unique visitors and visits, redeliveries not doubled, s
   assert.equal(res.status, 200);
   const body = await res.json();
   assert.deepEqual([body.site, body.timezone, body.from, body.to], ['a-1', 'UTC', '2026-11-02', '2026-11-03']);
-  assert.deepEqual(body.coverage, { coverage: null, noData: false, partial: false }, 'no heartbeats: coverage unknown, figures counted');
+  assert.deepEqual(
+    body.coverage,
+    { coverage: null, noData: false, partial: false },
+    'no heartbeats: coverage unknown, figures counted',
+  );
   const published = suppressFootfall(raw, 'hour', config.privacy.minCount);
   assert.deepEqual(body.report.totals, { ...published.totals, coverage: null });
   assert.equal(body.report.buckets.length, 24, 'the full day: every hour, with visits or not');
   const byPeriod = new Map(body.report.buckets.map((b: { period: string }) => [b.period, b]));
   assert.deepEqual(byPeriod.get('2026-11-02 09:00'), { ...published.buckets[0], coverage: null });
-  assert.deepEqual(byPeriod.get('2026-11-02 03:00'), { period: '2026-11-02 03:00', visitors: 0, visits: 0, newVisits: 0, returningVisits: 0, unidentifiedVisits: 0, coverage: null }, 'an hour without visits before any heartbeat: counted, 0');
-  assert.deepEqual([published.buckets[0].visits, body.report.totals.visits], [null, null], 'fewer than minCount: hidden');
+  assert.deepEqual(
+    byPeriod.get('2026-11-02 03:00'),
+    {
+      period: '2026-11-02 03:00',
+      visitors: 0,
+      visits: 0,
+      newVisits: 0,
+      returningVisits: 0,
+      unidentifiedVisits: 0,
+      coverage: null,
+    },
+    'an hour without visits before any heartbeat: counted, 0',
+  );
+  assert.deepEqual(
+    [published.buckets[0].visits, body.report.totals.visits],
+    [null, null],
+    'fewer than minCount: hidden',
+  );
 });
 
 test('a visit counts on the local day it started only, not again in a range that starts while it runs', async () => {
@@ -92,7 +134,7 @@ test('a visit counts on the local day it started only, not again in a range that
   assert.equal(report.totals.visits, 0);
 });
 
-test('401 without a key or with an unknown key; another tenant\'s site answers exactly like a site that does not exist', async () => {
+test("401 without a key or with an unknown key; another tenant's site answers exactly like a site that does not exist", async () => {
   for (const [res, status, code] of [
     [await footfall('a-1', 'from=2026-11-02&to=2026-11-03'), 401, 'unauthenticated'],
     [await footfall('a-1', 'from=2026-11-02&to=2026-11-03', 'nope'), 401, 'unauthenticated'],
@@ -109,7 +151,13 @@ test('401 without a key or with an unknown key; another tenant\'s site answers e
 });
 
 test('bad ranges are 400 with details; windows narrower than whole local days too (they could be differenced)', async () => {
-  for (const query of ['from=2026-11-03&to=2026-11-02', 'from=yesterday&to=2026-11-02', 'to=2026-11-02', 'from=2024-01-01&to=2026-01-01', 'from=2026-11-02T09:15:00Z&to=2026-11-03']) {
+  for (const query of [
+    'from=2026-11-03&to=2026-11-02',
+    'from=yesterday&to=2026-11-02',
+    'to=2026-11-02',
+    'from=2024-01-01&to=2026-01-01',
+    'from=2026-11-02T09:15:00Z&to=2026-11-03',
+  ]) {
     const res = await footfall('a-1', query, KEY_A);
     assert.equal(res.status, 400, query);
     const body = await res.json();
@@ -151,9 +199,12 @@ test('security headers on every response: data, refusals, misses, errors and pag
     const csp = res.headers.get('content-security-policy') ?? '';
     assert.match(csp, /frame-ancestors 'none'/, path);
     assert.doesNotMatch(csp, /unsafe-eval/, path);
-    if (path.startsWith('/api/') || path.startsWith('/bi')) assert.equal(res.headers.get('cache-control'), 'no-store', path);
+    if (path.startsWith('/api/') || path.startsWith('/bi'))
+      assert.equal(res.headers.get('cache-control'), 'no-store', path);
   }
-  const api = await withFailure.request('/api/v1/sites/a-1/reports/footfall?from=2026-11-02&to=2026-11-03', { headers: { authorization: `Bearer ${KEY_A}` } });
+  const api = await withFailure.request('/api/v1/sites/a-1/reports/footfall?from=2026-11-02&to=2026-11-03', {
+    headers: { authorization: `Bearer ${KEY_A}` },
+  });
   assert.match(api.headers.get('content-security-policy')!, /default-src 'none'/, 'API answers run nothing');
   const asset = await withFailure.request('/assets/vega.min.js');
   assert.equal(asset.headers.get('cache-control'), 'public, max-age=86400', 'static libraries may be cached');
@@ -167,7 +218,10 @@ test('route labels are patterns, never raw paths: unknown paths do not add serie
 });
 
 test('with metrics.port, /metrics has its own listener and is gone from the API port', async () => {
-  const running = await serveApi({ config: { ...config, api: { ...config.api, port: 0 }, metrics: { host: '127.0.0.1', port: 0 } }, clickhouse });
+  const running = await serveApi({
+    config: { ...config, api: { ...config.api, port: 0 }, metrics: { host: '127.0.0.1', port: 0 } },
+    clickhouse,
+  });
   try {
     assert.ok(running.metricsUrl);
     const own = await fetch(`${running.metricsUrl}/metrics`);

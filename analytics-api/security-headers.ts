@@ -14,13 +14,19 @@ export function securityHeaders(): MiddlewareHandler {
   const headers = secureHeaders({
     xFrameOptions: 'DENY',
     strictTransportSecurity: false,
-    contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'none'"],
+    },
     overwrite: false,
   });
   return async (c, next) => {
     await headers(c, async () => {
       await next();
-      if (NO_STORE_PREFIXES.some((p) => c.req.path.startsWith(p)) || !c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
+      if (NO_STORE_PREFIXES.some((p) => c.req.path.startsWith(p)) || !c.res.headers.has('cache-control'))
+        c.res.headers.set('cache-control', 'no-store');
     });
   };
 }

@@ -69,7 +69,10 @@ async function latencies(client: ClickHouseClient, label: string, rows: Row[]): 
     ['transitions (MV)', () => reports.queryTransitions(client, range)],
     ['occupancy over the day', () => reports.queryOccupancyOverDay(client, range)],
     // What the views save: visitors per hour counted straight from the month's raw sightings.
-    ['baseline: unique identities per hour, scanning sightings', () => queryRows(client, SIGHTINGS_SCAN, { from: fromMs, to: fromMs + DAYS * 86400_000 })],
+    [
+      'baseline: unique identities per hour, scanning sightings',
+      () => queryRows(client, SIGHTINGS_SCAN, { from: fromMs, to: fromMs + DAYS * 86400_000 }),
+    ],
   ];
   for (const [name, run] of cases) {
     await run(); // warm
@@ -84,31 +87,58 @@ async function sinkThroughput(client: ClickHouseClient, rows: Row[]): Promise<vo
   const config = loadConfig({ dataDir: tmpdir(), sites: [{ id: 'sink-site', name: 'Sink', tenant: 'bench' }] }, {});
   const t0 = Date.parse('2026-12-01T09:00:00Z');
   const batches = Array.from({ length: 40 }, (_, b) =>
-    Array.from({ length: 500 }, (_, i): Sighting => ({
-      observationId: `sink-${b}-${i}`, siteId: 'sink-site', cameraId: 'entrance', identityId: `p${(b * 500 + i) % 3000}`, tStartMs: t0 + (b * 500 + i) * 500,
-      tEndMs: t0 + (b * 500 + i) * 500 + 3000, similarity: 0.8, isNewIdentity: false, quality: 0.9, modelId: 'bench', label: '',
-    })),
+    Array.from(
+      { length: 500 },
+      (_, i): Sighting => ({
+        observationId: `sink-${b}-${i}`,
+        siteId: 'sink-site',
+        cameraId: 'entrance',
+        identityId: `p${(b * 500 + i) % 3000}`,
+        tStartMs: t0 + (b * 500 + i) * 500,
+        tEndMs: t0 + (b * 500 + i) * 500 + 3000,
+        similarity: 0.8,
+        isNewIdentity: false,
+        quality: 0.9,
+        modelId: 'bench',
+        label: '',
+      }),
+    ),
   );
   const visits = new VisitMaintainer(client, config);
   const n = batches.length * 500;
-  const tSightings = await timeIt(async () => { for (const b of batches) await insertSightings(client, b); });
-  const tVisits = await timeIt(async () => { for (const b of batches) await visits.update(b); });
+  const tSightings = await timeIt(async () => {
+    for (const b of batches) await insertSightings(client, b);
+  });
+  const tVisits = await timeIt(async () => {
+    for (const b of batches) await visits.update(b);
+  });
   rows.push({ sink: 'sightings insert (ReplacingMergeTree)', 'batch rows': 500, 'rows/s': n / tSightings });
   rows.push({ sink: 'visit maintainer (sessionise + insert, MVs fire)', 'batch rows': 500, 'rows/s': n / tVisits });
 }
 
 export async function benchAnalytics(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'revisit-bench-analytics-'));
-  const client = await createClickHouseClient({ dataDir, clickhouse: { username: 'default', password: '', database: 'default' } });
+  const client = await createClickHouseClient({
+    dataDir,
+    clickhouse: { username: 'default', password: '', database: 'default' },
+  });
   try {
     await applyMigrations(client);
     const rows: Row[] = [];
     await generate(client, 0, 1);
     await latencies(client, '1 site-month', rows);
     const tGen = await timeIt(() => generate(client, 1, SITES - 1));
-    const [{ sightings, visits }] = await (await client.query({ query: 'SELECT (SELECT count() FROM sightings) AS sightings, (SELECT count() FROM visits) AS visits', format: 'JSONEachRow' })).json<{ sightings: string; visits: string }>();
+    const [{ sightings, visits }] = await (
+      await client.query({
+        query: 'SELECT (SELECT count() FROM sightings) AS sightings, (SELECT count() FROM visits) AS visits',
+        format: 'JSONEachRow',
+      })
+    ).json<{ sightings: string; visits: string }>();
     await latencies(client, `${SITES} site-months`, rows);
-    printTable(`Reports on embedded chdb: one site's month, alone and among ${SITES} site-months (${Number(visits).toLocaleString('en')} visits, ${Number(sightings).toLocaleString('en')} sightings, generated in ${tGen.toFixed(0)} s); ${RUNS} runs each`, rows);
+    printTable(
+      `Reports on embedded chdb: one site's month, alone and among ${SITES} site-months (${Number(visits).toLocaleString('en')} visits, ${Number(sightings).toLocaleString('en')} sightings, generated in ${tGen.toFixed(0)} s); ${RUNS} runs each`,
+      rows,
+    );
     const sink: Row[] = [];
     await sinkThroughput(client, sink);
     printTable('Sink insert throughput, embedded chdb, 1 process', sink);

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchDemoPhotos } from '../cli/demo/fetch-demo-photos.ts';
 import { createMemoryBus } from '../common/bus/index.ts';
-import { FacePipeline, ingestVideo, ObservationPublisher, readVideoFrames, type VideoIngestStats } from '../ingest/index.ts';
+import {
+  FacePipeline,
+  ingestVideo,
+  ObservationPublisher,
+  readVideoFrames,
+  type VideoIngestStats,
+} from '../ingest/index.ts';
 import { createSession, Tensor } from '../ingest/face/onnx-session.ts';
 import { modelPath, type ModelRole } from '../models/index.ts';
 import { ingestConfigSchema } from '../schemas/index.ts';
@@ -27,7 +33,11 @@ const MIN_RAW_RUNS = 20;
 async function rawRuns(role: ModelRole, runs: number, threads: number): Promise<{ wall: number; cpu: number }> {
   const session = await createSession(modelPath(role), threads);
   const shape = INPUT_SHAPES[role];
-  const input = new Tensor('float32', Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => Math.random()), shape);
+  const input = new Tensor(
+    'float32',
+    Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => Math.random()),
+    shape,
+  );
   for (let i = 0; i < 5; i++) await session.run({ input });
   const cpu = cpuSeconds();
   const wall = await timeIt(async () => {
@@ -77,7 +87,11 @@ export async function benchIngest(): Promise<void> {
     const modes: Row[] = [];
     for (const scene of await benchScenes()) {
       const video = join(dir, `${scene.name}.mp4`);
-      const seconds = await makeFaceVideo(video, scene.segments, { width: 1280, height: 720, photoHeight: scene.photoHeight });
+      const seconds = await makeFaceVideo(video, scene.segments, {
+        width: 1280,
+        height: 720,
+        photoHeight: scene.photoHeight,
+      });
       modes.push(...(await benchDetectionModes(video)).map((r, i) => ({ scene: i === 0 ? scene.name : '', ...r })));
       const result = await benchScene(video);
       const { frames, faces, observations } = result.stats;
@@ -85,9 +99,18 @@ export async function benchIngest(): Promise<void> {
       models.push(...result.models.map((r) => ({ scene: scene.name, ...r })));
       throughput.push(...result.throughput.map((r, i) => ({ stage: i === 0 ? label : '', ...r })));
     }
-    printTable('Camera worker models: 1 inference thread each, batch 1 (the models are fixed-batch, see stack-notes); "in pipeline" includes waiting for the event loop; the median round', models);
-    printTable(`Camera worker on generated 1280×720 25 fps H.264 videos at 5 analysed fps, detection mode ${ingestConfigSchema.parse({}).detection.mode} (the default), after one untimed warm-up pass each: the round (of ${ROUNDS}) with the median steady-state ratio`, throughput);
-    printTable(`Detection modes on the same videos: frames/s from the first frame, the median of ${MODE_ROUNDS} passes after a warm-up; capture of small faces per mode: the "Capture" table`, modes);
+    printTable(
+      'Camera worker models: 1 inference thread each, batch 1 (the models are fixed-batch, see stack-notes); "in pipeline" includes waiting for the event loop; the median round',
+      models,
+    );
+    printTable(
+      `Camera worker on generated 1280×720 25 fps H.264 videos at 5 analysed fps, detection mode ${ingestConfigSchema.parse({}).detection.mode} (the default), after one untimed warm-up pass each: the round (of ${ROUNDS}) with the median steady-state ratio`,
+      throughput,
+    );
+    printTable(
+      `Detection modes on the same videos: frames/s from the first frame, the median of ${MODE_ROUNDS} passes after a warm-up; capture of small faces per mode: the "Capture" table`,
+      modes,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -127,13 +150,27 @@ async function benchScene(video: string): Promise<{ stats: VideoIngestStats; mod
   const pipeline = await FacePipeline.load({ liveness: true, onModelRun });
   const shotModels = pipeline.startShotModelsThread();
   const bus = createMemoryBus();
-  const limits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: () => true, times: { now: Date.now, maxFutureSkewMs: 3600_000, maxPastMsOf: () => 86_400_000 } };
+  const limits = {
+    embeddingDim: 512,
+    maxMessageBytes: 65_536,
+    isKnownSite: () => true,
+    times: { now: Date.now, maxFutureSkewMs: 3600_000, maxPastMsOf: () => 86_400_000 },
+  };
   const ingest = (onFirstFrame = () => {}) =>
     ingestVideo(pipeline, new ObservationPublisher(bus, 'bench', limits), {
       siteId: 'bench',
       cameraId: 'cam',
       config,
-      frames: onFirst(readVideoFrames(video, { fps, maxWidth: config.maxFrameSide, reconnect: config.reconnect, detectorModel: pipeline.modelFile('detect'), detection: config.detection }), onFirstFrame),
+      frames: onFirst(
+        readVideoFrames(video, {
+          fps,
+          maxWidth: config.maxFrameSide,
+          reconnect: config.reconnect,
+          detectorModel: pipeline.modelFile('detect'),
+          detection: config.detection,
+        }),
+        onFirstFrame,
+      ),
       shotModels,
     });
   const rounds: Round[] = [];
@@ -151,7 +188,9 @@ async function benchScene(video: string): Promise<{ stats: VideoIngestStats; mod
       const stats = await ingest(() => (startup = elapsed()));
       const wall = elapsed();
       rounds.push({ stats, wall, startup, cpu: cpuSince(cpuStart), calls, raw: await sameRunsBackToBack(calls) });
-      progress(`  ${video.split('/').pop()}: round ${r + 1}/${ROUNDS}, pipeline / raw ${steadyRatio(rounds[r]).toFixed(2)} (${(rounds[r].raw.wall / wall).toFixed(2)} with start-up)`);
+      progress(
+        `  ${video.split('/').pop()}: round ${r + 1}/${ROUNDS}, pipeline / raw ${steadyRatio(rounds[r]).toFixed(2)} (${(rounds[r].raw.wall / wall).toFixed(2)} with start-up)`,
+      );
     }
   } finally {
     await Promise.all([pipeline.close(), shotModels.close(), bus.close()]);
@@ -162,7 +201,12 @@ async function benchScene(video: string): Promise<{ stats: VideoIngestStats; mod
 
   const models: Row[] = ROLES.map((role) => {
     const c = median.calls[role] ?? { n: 0, s: 0 };
-    return { model: `${role}${role === 'detect' ? ' (detector thread)' : ''}`, 'runs in pipeline': c.n, 'ms/run in pipeline': c.n ? (1000 * c.s) / c.n : 0, 'ms/run alone': 1000 * median.raw.perRun[role] };
+    return {
+      model: `${role}${role === 'detect' ? ' (detector thread)' : ''}`,
+      'runs in pipeline': c.n,
+      'ms/run in pipeline': c.n ? (1000 * c.s) / c.n : 0,
+      'ms/run alone': 1000 * median.raw.perRun[role],
+    };
   });
   const twoThreads = await rawRuns('feature', MIN_RAW_RUNS, 2);
   models.push({ model: 'feature, 2 intra-op threads', 'ms/run alone': (1000 * twoThreads.wall) / MIN_RAW_RUNS });
@@ -174,14 +218,44 @@ async function benchScene(video: string): Promise<{ stats: VideoIngestStats; mod
   const all = `all ${ROUNDS} rounds`;
   const throughput: Row[] = [
     { run: 'full pipeline, from the first frame on', 'frames/s': frames / steady, 'faces/s': faces / steady },
-    { run: 'full pipeline, whole pass', 'frames/s': frames / wall, 'faces/s': faces / wall, 'frames/s per core': frames / cpu.total, 'faces/s per core': faces / cpu.total, 'CPU ms/frame': perFrame(cpu.total) },
+    {
+      run: 'full pipeline, whole pass',
+      'frames/s': frames / wall,
+      'faces/s': faces / wall,
+      'frames/s per core': frames / cpu.total,
+      'faces/s per core': faces / cpu.total,
+      'CPU ms/frame': perFrame(cpu.total),
+    },
     { run: '  of which ffmpeg (decode, detector view)', 'CPU ms/frame': perFrame(cpu.children) },
     { run: '  of which Node (threads: decoder, detector, analysis)', 'CPU ms/frame': perFrame(cpu.self) },
-    { run: 'raw models: the same runs back to back', 'frames/s': frames / raw.wall, 'faces/s': faces / raw.wall, 'frames/s per core': frames / raw.cpu, 'faces/s per core': faces / raw.cpu, 'CPU ms/frame': perFrame(raw.cpu) },
-    { run: 'pipeline / raw, wall clock from the first frame (target ≥ 0.85)', ratio: raw.wall / steady, [all]: range(ratios) },
-    { run: 'pipeline / raw, wall clock, whole pass', ratio: raw.wall / wall, [all]: range(rounds.map((r) => r.raw.wall / r.wall)) },
-    { run: 'pipeline / raw, per core, whole pass (decoding included)', ratio: raw.cpu / cpu.total, [all]: range(rounds.map((r) => r.raw.cpu / r.cpu.total)) },
-    { run: 'start-up of a pass: threads, detector session, ffmpeg, first frame (ms)', ms: 1000 * startup, [all]: range(rounds.map((r) => 1000 * r.startup)) },
+    {
+      run: 'raw models: the same runs back to back',
+      'frames/s': frames / raw.wall,
+      'faces/s': faces / raw.wall,
+      'frames/s per core': frames / raw.cpu,
+      'faces/s per core': faces / raw.cpu,
+      'CPU ms/frame': perFrame(raw.cpu),
+    },
+    {
+      run: 'pipeline / raw, wall clock from the first frame (target ≥ 0.85)',
+      ratio: raw.wall / steady,
+      [all]: range(ratios),
+    },
+    {
+      run: 'pipeline / raw, wall clock, whole pass',
+      ratio: raw.wall / wall,
+      [all]: range(rounds.map((r) => r.raw.wall / r.wall)),
+    },
+    {
+      run: 'pipeline / raw, per core, whole pass (decoding included)',
+      ratio: raw.cpu / cpu.total,
+      [all]: range(rounds.map((r) => r.raw.cpu / r.cpu.total)),
+    },
+    {
+      run: 'start-up of a pass: threads, detector session, ffmpeg, first frame (ms)',
+      ms: 1000 * startup,
+      [all]: range(rounds.map((r) => 1000 * r.startup)),
+    },
   ];
   return { stats, models, throughput };
 }
@@ -197,7 +271,12 @@ async function benchDetectionModes(video: string): Promise<Row[]> {
   const pipeline = await FacePipeline.load({ liveness: true });
   const shotModels = pipeline.startShotModelsThread();
   const bus = createMemoryBus();
-  const limits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: () => true, times: { now: Date.now, maxFutureSkewMs: 3600_000, maxPastMsOf: () => 86_400_000 } };
+  const limits = {
+    embeddingDim: 512,
+    maxMessageBytes: 65_536,
+    isKnownSite: () => true,
+    times: { now: Date.now, maxFutureSkewMs: 3600_000, maxPastMsOf: () => 86_400_000 },
+  };
   const rows: Row[] = [];
   try {
     for (const mode of MODES) {
@@ -207,7 +286,13 @@ async function benchDetectionModes(video: string): Promise<Row[]> {
         let first = 0;
         const start = process.hrtime.bigint();
         const cpu = cpuSeconds();
-        const frames = readVideoFrames(video, { fps: config.analysisFps, maxWidth: config.maxFrameSide, reconnect: config.reconnect, detectorModel: pipeline.modelFile('detect'), detection: config.detection });
+        const frames = readVideoFrames(video, {
+          fps: config.analysisFps,
+          maxWidth: config.maxFrameSide,
+          reconnect: config.reconnect,
+          detectorModel: pipeline.modelFile('detect'),
+          detection: config.detection,
+        });
         const counted = async function* () {
           for await (const frame of frames) {
             if (first === 0) first = Number(process.hrtime.bigint() - start) / 1e9;
@@ -215,16 +300,33 @@ async function benchDetectionModes(video: string): Promise<Row[]> {
             yield frame;
           }
         };
-        const stats = await ingestVideo(pipeline, new ObservationPublisher(bus, 'bench', limits), { siteId: 'bench', cameraId: 'cam', config, frames: counted(), shotModels });
+        const stats = await ingestVideo(pipeline, new ObservationPublisher(bus, 'bench', limits), {
+          siteId: 'bench',
+          cameraId: 'cam',
+          config,
+          frames: counted(),
+          shotModels,
+        });
         const wall = Number(process.hrtime.bigint() - start) / 1e9;
-        return { fps: stats.frames / (wall - first), runsPerFrame: runs / stats.frames, cpuMsPerFrame: (1000 * cpuSince(cpu).total) / stats.frames, faces: stats.faces / stats.frames };
+        return {
+          fps: stats.frames / (wall - first),
+          runsPerFrame: runs / stats.frames,
+          cpuMsPerFrame: (1000 * cpuSince(cpu).total) / stats.frames,
+          faces: stats.faces / stats.frames,
+        };
       };
       await pass();
       const passes = [];
       for (let r = 0; r < MODE_ROUNDS; r++) passes.push(await pass());
       const median = passes.sort((a, b) => a.fps - b.fps)[Math.floor(MODE_ROUNDS / 2)];
       progress(`  ${video.split('/').pop()}: detection ${mode}, ${median.fps.toFixed(1)} frames/s`);
-      rows.push({ mode, 'detector runs/frame': median.runsPerFrame, 'faces/frame': median.faces, 'frames/s': median.fps, 'CPU ms/frame': median.cpuMsPerFrame });
+      rows.push({
+        mode,
+        'detector runs/frame': median.runsPerFrame,
+        'faces/frame': median.faces,
+        'frames/s': median.fps,
+        'CPU ms/frame': median.cpuMsPerFrame,
+      });
     }
   } finally {
     await Promise.all([pipeline.close(), shotModels.close(), bus.close()]);

@@ -10,8 +10,18 @@ import faiss from 'faiss-node';
 import { Redis } from 'ioredis';
 import { seededRandom } from '../common/seeded-random.ts';
 import { startLocalRedis } from '../common/redis/local-redis-server.ts';
-import { CentroidCipher, RedisIdentityStore, type Identity, type ProcessedObservation } from '../identity-registry/index.ts';
-import { randomUnit, sampleSamePersonCosine, samePerson, syntheticCentroidsPacked } from '../reid-worker/index/synthetic-embeddings.ts';
+import {
+  CentroidCipher,
+  RedisIdentityStore,
+  type Identity,
+  type ProcessedObservation,
+} from '../identity-registry/index.ts';
+import {
+  randomUnit,
+  sampleSamePersonCosine,
+  samePerson,
+  syntheticCentroidsPacked,
+} from '../reid-worker/index/synthetic-embeddings.ts';
 import { BatchAssigner } from '../reid-worker/match/batch-assigner.ts';
 import { DEFAULT_SITE_INDEX, SiteState, type SiteIndexOptions } from '../reid-worker/site-state.ts';
 import type { FaceObservation } from '../schemas/index.ts';
@@ -47,7 +57,19 @@ function percentile(sorted: number[], p: number): number {
 }
 
 function observation(i: number, embedding: Float32Array): FaceObservation {
-  return { observationId: `o${i}-${randomBytes(4).toString('hex')}`, siteId: 'bench', cameraId: 'c', trackId: `t${i}`, tStartMs: T0 + i * 1000, tEndMs: T0 + i * 1000 + 500, embedding, quality: 0.9, modelId: 'm', modelVersion: '1', cannotLinkTrackIds: [] };
+  return {
+    observationId: `o${i}-${randomBytes(4).toString('hex')}`,
+    siteId: 'bench',
+    cameraId: 'c',
+    trackId: `t${i}`,
+    tStartMs: T0 + i * 1000,
+    tEndMs: T0 + i * 1000 + 500,
+    embedding,
+    quality: 0.9,
+    modelId: 'm',
+    modelVersion: '1',
+    cannotLinkTrackIds: [],
+  };
 }
 
 /** Writes n identities to the registry the way the worker saves them, in transactions of 1000. */
@@ -55,7 +77,15 @@ async function seedRegistry(store: RedisIdentityStore, centroids: Float32Array, 
   for (let at = 0; at < n; at += 1000) {
     const identities: Identity[] = [];
     for (let i = at; i < Math.min(n, at + 1000); i++) {
-      identities.push({ siteId: 'bench', identityId: `id-${i}`, centroid: centroids.subarray(i * DIM, (i + 1) * DIM), weight: 1, sightings: 1, firstSeenMs: T0, lastSeenMs: T0 });
+      identities.push({
+        siteId: 'bench',
+        identityId: `id-${i}`,
+        centroid: centroids.subarray(i * DIM, (i + 1) * DIM),
+        weight: 1,
+        sightings: 1,
+        firstSeenMs: T0,
+        lastSeenMs: T0,
+      });
     }
     await store.save('bench', identities, []);
   }
@@ -82,7 +112,12 @@ function processCpuS(): number {
  * worker's handler does. Besides wall-clock throughput, throughput per CPU second of the worker
  * plus redis-server: on a shared machine the wall clock measures the neighbours too.
  */
-async function assignBatches(state: SiteState, store: RedisIdentityStore, redis: Redis, observations: FaceObservation[]): Promise<{ obsPerS: number; obsPerCpuS: number; batchMs: number[] }> {
+async function assignBatches(
+  state: SiteState,
+  store: RedisIdentityStore,
+  redis: Redis,
+  observations: FaceObservation[],
+): Promise<{ obsPerS: number; obsPerCpuS: number; batchMs: number[] }> {
   const batchMs: number[] = [];
   const cpuBefore = processCpuS() + (await redisCpuS(redis));
   const total = await timeIt(async () => {
@@ -95,7 +130,12 @@ async function assignBatches(state: SiteState, store: RedisIdentityStore, redis:
       for (const obs of batch) {
         const { identity, sighting } = assigner.assign(obs);
         changed.set(identity.identityId, identity);
-        processed.push({ observationId: obs.observationId, identityId: identity.identityId, similarity: sighting.similarity, isNewIdentity: sighting.isNewIdentity });
+        processed.push({
+          observationId: obs.observationId,
+          identityId: identity.identityId,
+          similarity: sighting.similarity,
+          isNewIdentity: sighting.isNewIdentity,
+        });
       }
       assigner.finish();
       await store.save('bench', [...changed.values()], processed);
@@ -103,7 +143,11 @@ async function assignBatches(state: SiteState, store: RedisIdentityStore, redis:
     }
   });
   const cpuS = processCpuS() + (await redisCpuS(redis)) - cpuBefore;
-  return { obsPerS: observations.length / total, obsPerCpuS: observations.length / cpuS, batchMs: batchMs.sort((a, b) => a - b) };
+  return {
+    obsPerS: observations.length / total,
+    obsPerCpuS: observations.length / cpuS,
+    batchMs: batchMs.sort((a, b) => a - b),
+  };
 }
 
 /** One site size: registry seeded, hand-over rebuild timed, recall against exact search, then the engine and the exact baseline under the same stream. */
@@ -112,7 +156,11 @@ async function measureSize(n: number, redisUrl: string): Promise<Row> {
   const centroids = syntheticCentroidsPacked(n, DIM, n);
   const redis = new Redis(redisUrl);
   await redis.flushall();
-  const store = new RedisIdentityStore({ url: redisUrl, cipher: new CentroidCipher({ k1: randomBytes(32) }, 'k1'), keyPrefix: 'bench' });
+  const store = new RedisIdentityStore({
+    url: redisUrl,
+    cipher: new CentroidCipher({ k1: randomBytes(32) }, 'k1'),
+    keyPrefix: 'bench',
+  });
   const redisBefore = await usedMemory(redis);
   await seedRegistry(store, centroids, n);
   const redisBytes = ((await usedMemory(redis)) - redisBefore) / n;
@@ -148,7 +196,12 @@ async function measureSize(n: number, redisUrl: string): Promise<Row> {
   // The exact baseline: float32 centroids, every query against every one, same stream (shorter at scale).
   const exactState = new SiteState('bench', DIM, EXACT);
   await exactState.load(await store.loadSnapshot('bench'));
-  const exact = await assignBatches(exactState, store, redis, stream.slice(0, n >= 1_000_000 ? BATCH : n >= 100_000 ? 4 * BATCH : stream.length));
+  const exact = await assignBatches(
+    exactState,
+    store,
+    redis,
+    stream.slice(0, n >= 1_000_000 ? BATCH : n >= 100_000 ? 4 * BATCH : stream.length),
+  );
   await store.close();
   await redis.quit();
   return {
@@ -171,7 +224,10 @@ async function measureSize(n: number, redisUrl: string): Promise<Row> {
 
 /** `npm run bench -- reid [--json] [--sizes 10000,100000]`: one row per site size. */
 export async function benchReid(options: { json?: boolean; sizes?: number[] } = {}): Promise<void> {
-  const server = await startLocalRedis({ dir: mkdtempSync(join(tmpdir(), 'revisit-bench-redis-')), removeDirOnStop: true });
+  const server = await startLocalRedis({
+    dir: mkdtempSync(join(tmpdir(), 'revisit-bench-redis-')),
+    removeDirOnStop: true,
+  });
   const rows: Row[] = [];
   try {
     for (const n of options.sizes ?? SIZES) {

@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { loadConfig } from '../common/config.ts';
 import { generateEncryptionKeys } from '../identity-registry/index.ts';
 import { openRuntime } from '../runtime/open-runtime.ts';
-import { buildObservation, decodeImage, FacePipeline, listImageFiles, ObservationPublisher, type EmbeddedFace, type RgbImage } from '../ingest/index.ts';
+import {
+  buildObservation,
+  decodeImage,
+  FacePipeline,
+  listImageFiles,
+  ObservationPublisher,
+  type EmbeddedFace,
+  type RgbImage,
+} from '../ingest/index.ts';
 import { startReidWorker } from '../reid-worker/index.ts';
 import { messageLimits, decodeFaceObservation, encodeFaceObservation } from '../schemas/index.ts';
 import { facesDir } from '../test/harness/faces-dir.ts';
@@ -41,7 +49,10 @@ export async function benchSkeleton(): Promise<void> {
   const t0 = Date.now() - 86_400_000;
   const observations = Array.from({ length: 2000 }, (_, i) => {
     const face = faces[i % faces.length];
-    return buildObservation({ ...face, embedding: i < faces.length ? face.embedding : randomUnit(DIM, random) }, { siteId, cameraId: 'c', trackId: `t${i}`, tStartMs: t0 + i * 1000, tEndMs: t0 + i * 1000 });
+    return buildObservation(
+      { ...face, embedding: i < faces.length ? face.embedding : randomUnit(DIM, random) },
+      { siteId, cameraId: 'c', trackId: `t${i}`, tStartMs: t0 + i * 1000, tEndMs: t0 + i * 1000 },
+    );
   });
   let encoded: Uint8Array[] = [];
   const tEncode = await timeIt(() => (encoded = observations.map((o) => encodeFaceObservation(o, limits))));

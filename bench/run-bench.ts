@@ -13,7 +13,10 @@ import { benchLoad } from './bench-load.ts';
 import { benchBi } from './bench-bi.ts';
 import { benchFootprint } from './bench-footprint.ts';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { json: { type: 'boolean' }, sizes: { type: 'string' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { json: { type: 'boolean' }, sizes: { type: 'string' } },
+});
 const sizes = values.sizes?.split(',').map((s) => {
   const n = Number(s);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--sizes: "${s}" is not a positive integer`);
@@ -30,5 +33,7 @@ const benches: Record<string, () => Promise<void>> = {
   footprint: benchFootprint,
 };
 const unknown = positionals.filter((name) => !(name in benches));
-if (unknown.length > 0) throw new Error(`unknown bench ${unknown.join(', ')}; choose from ${Object.keys(benches).join(', ')}`);
-for (const [name, run] of Object.entries(benches)) if (positionals.length === 0 || positionals.includes(name)) await run();
+if (unknown.length > 0)
+  throw new Error(`unknown bench ${unknown.join(', ')}; choose from ${Object.keys(benches).join(', ')}`);
+for (const [name, run] of Object.entries(benches))
+  if (positionals.length === 0 || positionals.includes(name)) await run();

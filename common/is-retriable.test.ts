@@ -37,12 +37,30 @@ test('bad data and bugs are never retried', () => {
 });
 
 test('rows ClickHouse rejects are not retried; a table detached or a server overloaded is', () => {
-  const rejected = parseError("Code: 469. DB::Exception: Constraint `c` for table default.sightings is violated at row 2. (VIOLATED_CONSTRAINT) (version 25.8.1.1)");
+  const rejected = parseError(
+    'Code: 469. DB::Exception: Constraint `c` for table default.sightings is violated at row 2. (VIOLATED_CONSTRAINT) (version 25.8.1.1)',
+  );
   assert.equal(isRetriable(rejected), false);
-  assert.equal(isRetriable(parseError('Code: 27. DB::Exception: Cannot parse input: expected \'"\' before: \'x\'. (CANNOT_PARSE_INPUT_ASSERTION_FAILED)')), false);
-  assert.equal(isRetriable(parseError('Code: 60. DB::Exception: Table default.sightings does not exist. (UNKNOWN_TABLE)')), true);
-  assert.equal(isRetriable(parseError('Code: 242. DB::Exception: Table is in readonly mode. (TABLE_IS_READ_ONLY)')), true);
-  assert.equal(isRetriable(parseError('Code: 202. DB::Exception: Too many simultaneous queries. (TOO_MANY_SIMULTANEOUS_QUERIES)')), true);
+  assert.equal(
+    isRetriable(
+      parseError(
+        "Code: 27. DB::Exception: Cannot parse input: expected '\"' before: 'x'. (CANNOT_PARSE_INPUT_ASSERTION_FAILED)",
+      ),
+    ),
+    false,
+  );
+  assert.equal(
+    isRetriable(parseError('Code: 60. DB::Exception: Table default.sightings does not exist. (UNKNOWN_TABLE)')),
+    true,
+  );
+  assert.equal(
+    isRetriable(parseError('Code: 242. DB::Exception: Table is in readonly mode. (TABLE_IS_READ_ONLY)')),
+    true,
+  );
+  assert.equal(
+    isRetriable(parseError('Code: 202. DB::Exception: Too many simultaneous queries. (TOO_MANY_SIMULTANEOUS_QUERIES)')),
+    true,
+  );
   assert.equal(isRetriable(new Error('Timeout error.')), true, "@clickhouse/client's request timeout");
 });
 
@@ -52,7 +70,11 @@ test('a refused connection is retried, from Node and from ioredis', async () => 
   assert.equal((socketError as NodeJS.ErrnoException).code, 'ECONNREFUSED');
   assert.equal(isRetriable(socketError), true);
 
-  const redis = new Redis(`redis://127.0.0.1:${port}`, { maxRetriesPerRequest: 0, retryStrategy: () => 50, lazyConnect: true });
+  const redis = new Redis(`redis://127.0.0.1:${port}`, {
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => 50,
+    lazyConnect: true,
+  });
   redis.on('error', () => undefined);
   try {
     const error = await redis.get('k').then(
@@ -84,7 +106,12 @@ test("kafkajs errors carry their own flag; 'retries exceeded' counts by the erro
   const down = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092');
   assert.equal(isRetriable(down), true);
   assert.equal(isRetriable(new KafkaJSNumberOfRetriesExceeded(down, { retryCount: 5, retryTime: 3000 })), true);
-  const tooLarge = new KafkaJSProtocolError({ message: 'The request included a message larger than the max message size the server will accept', type: 'MESSAGE_TOO_LARGE', code: 10, retriable: false } as never);
+  const tooLarge = new KafkaJSProtocolError({
+    message: 'The request included a message larger than the max message size the server will accept',
+    type: 'MESSAGE_TOO_LARGE',
+    code: 10,
+    retriable: false,
+  } as never);
   assert.equal(isRetriable(tooLarge), false);
   assert.equal(isRetriable(new KafkaJSNumberOfRetriesExceeded(tooLarge, { retryCount: 0, retryTime: 0 })), false);
 });

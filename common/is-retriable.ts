@@ -1,7 +1,18 @@
 /** Whether a failure is worth retrying: a store that is unavailable, as opposed to data or code that will fail again. */
 
 /** Node socket and DNS failures: the store did not answer, whatever it would have said. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'ENOTFOUND', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /**
  * ClickHouse error types (the name in `(...)` after the message) that say the server cannot take
@@ -38,10 +49,27 @@ const TRANSIENT_CLICKHOUSE = new Set([
 ]);
 
 /** Redis error replies (their first word) that say the server cannot serve now: loading, failing over, full, not authorised. */
-const TRANSIENT_REDIS = new Set(['LOADING', 'BUSY', 'MASTERDOWN', 'READONLY', 'TRYAGAIN', 'CLUSTERDOWN', 'NOREPLICAS', 'MISCONF', 'OOM', 'NOAUTH', 'WRONGPASS']);
+const TRANSIENT_REDIS = new Set([
+  'LOADING',
+  'BUSY',
+  'MASTERDOWN',
+  'READONLY',
+  'TRYAGAIN',
+  'CLUSTERDOWN',
+  'NOREPLICAS',
+  'MISCONF',
+  'OOM',
+  'NOAUTH',
+  'WRONGPASS',
+]);
 
 /** ioredis's connection errors (commands aborted or out of retries while the server is away), and aborted or timed-out requests. */
-const CONNECTION_ERROR_NAMES = new Set(['AbortError', 'MaxRetriesPerRequestError', 'ClusterAllFailedError', 'TimeoutError']);
+const CONNECTION_ERROR_NAMES = new Set([
+  'AbortError',
+  'MaxRetriesPerRequestError',
+  'ClusterAllFailedError',
+  'TimeoutError',
+]);
 
 /** Messages of errors ioredis and @clickhouse/client raise without a code when a connection drops or times out. */
 const CLIENT_CONNECTION_MESSAGES = new Set(['Connection is closed.', 'Command timed out', 'Timeout error.']);
@@ -64,7 +92,8 @@ function isUnavailable(error: Error): boolean {
   if (typeof e.retriable === 'boolean') return e.retriable;
   if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return true;
   // ClickHouseError duck-typed: chdb's connection raises the class of its own copy of client-common.
-  if (typeof e.code === 'string' && /^\d+$/.test(e.code) && typeof e.type === 'string') return TRANSIENT_CLICKHOUSE.has(e.type);
+  if (typeof e.code === 'string' && /^\d+$/.test(e.code) && typeof e.type === 'string')
+    return TRANSIENT_CLICKHOUSE.has(e.type);
   if (e.name === 'ReplyError') return TRANSIENT_REDIS.has(e.message.split(' ', 1)[0]);
   if (CONNECTION_ERROR_NAMES.has(e.name)) return true;
   return CLIENT_CONNECTION_MESSAGES.has(e.message);

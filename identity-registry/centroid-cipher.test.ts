@@ -41,7 +41,10 @@ test('keys rotate: old blobs open with the old key id, new ones use the active k
   assert.deepEqual(Array.from(rotated.open(old, 's', 'c')), Array.from(vector));
   const fresh = rotated.seal(vector, 's', 'c');
   assert.equal(fresh.subarray(2, 2 + fresh[1]).toString(), 'k2', 'the key id travels with the blob');
-  assert.throws(() => new CentroidCipher({ k1 }, 'k1').open(fresh, 's', 'c'), (e: unknown) => e instanceof UnknownKeyError && /unknown key id "k2"/.test(e.message));
+  assert.throws(
+    () => new CentroidCipher({ k1 }, 'k1').open(fresh, 's', 'c'),
+    (e: unknown) => e instanceof UnknownKeyError && /unknown key id "k2"/.test(e.message),
+  );
 });
 
 test('version 1 blobs (sealed with the master key before per-site keys) still open', () => {
@@ -66,7 +69,11 @@ test('centroid codes seal as version 3 at a quarter of the size, and every versi
   assert.ok(sealed.length < cipher.seal(vector, 's', 's/a').length / 3);
   assert.deepEqual(new Uint8Array(cipher.openCode(sealed, 's', 's/a')), code);
   assert.deepEqual(Array.from(cipher.open(sealed, 's', 's/a')), Array.from(decodeCentroid(code, 512)));
-  assert.deepEqual(cipher.openCode(cipher.seal(vector, 's', 's/a'), 's', 's/a'), code, 'a v2 float32 blob opens as the same code');
+  assert.deepEqual(
+    cipher.openCode(cipher.seal(vector, 's', 's/a'), 's', 's/a'),
+    code,
+    'a v2 float32 blob opens as the same code',
+  );
   assert.throws(() => cipher.openCode(sealed, 's', 's/b'), 'the identity is bound as associated data');
   assert.equal(sealed.indexOf(Buffer.from(code.subarray(4, 20))), -1, 'no plaintext code bytes');
 });

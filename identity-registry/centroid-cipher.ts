@@ -47,7 +47,12 @@ export class CentroidCipher {
    * the float32 vector (v2): exclusion templates, which are few.
    */
   seal(vector: Float32Array, siteId: string, context: string): Buffer {
-    return this.sealBytes(SITE_KEY_VERSION, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), siteId, context);
+    return this.sealBytes(
+      SITE_KEY_VERSION,
+      Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength),
+      siteId,
+      context,
+    );
   }
 
   /** Seals a centroid code (v3): how identities are stored. */
@@ -81,7 +86,8 @@ export class CentroidCipher {
 
   private openBytes(blob: Buffer, siteId: string, context: string): { version: number; plain: Buffer } {
     const version = blob[0];
-    if (version !== SITE_KEY_VERSION && version !== LEGACY_VERSION && version !== CODE_VERSION) throw new Error(`unknown centroid blob version ${version}`);
+    if (version !== SITE_KEY_VERSION && version !== LEGACY_VERSION && version !== CODE_VERSION)
+      throw new Error(`unknown centroid blob version ${version}`);
     const kidEnd = 2 + blob[1];
     const kid = blob.subarray(2, kidEnd).toString('utf8');
     if (!this.keys.has(kid)) throw new UnknownKeyError(`centroid sealed with unknown key id "${kid}"`);
@@ -91,7 +97,10 @@ export class CentroidCipher {
     const decipher = createDecipheriv('aes-256-gcm', key, iv);
     decipher.setAAD(Buffer.from(context, 'utf8'));
     decipher.setAuthTag(tag);
-    return { version, plain: Buffer.concat([decipher.update(blob.subarray(kidEnd + IV_BYTES + TAG_BYTES)), decipher.final()]) };
+    return {
+      version,
+      plain: Buffer.concat([decipher.update(blob.subarray(kidEnd + IV_BYTES + TAG_BYTES)), decipher.final()]),
+    };
   }
 
   /** The master key id blobs are sealed with now. */

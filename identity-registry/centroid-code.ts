@@ -17,7 +17,11 @@ export function centroidDimOf(codeBytes: number): number {
 }
 
 /** Encodes `vector` into `out` at `offset` (or a new array). */
-export function encodeCentroid(vector: Float32Array, out: Uint8Array = new Uint8Array(centroidCodeBytes(vector.length)), offset = 0): Uint8Array {
+export function encodeCentroid(
+  vector: Float32Array,
+  out: Uint8Array = new Uint8Array(centroidCodeBytes(vector.length)),
+  offset = 0,
+): Uint8Array {
   let maxAbs = 0;
   for (let i = 0; i < vector.length; i++) maxAbs = Math.max(maxAbs, Math.abs(vector[i]));
   const scale = Math.fround(maxAbs / 127);

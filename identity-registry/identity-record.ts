@@ -30,7 +30,8 @@ export function packIdentityRecord(counters: IdentityCounters, sealedCentroid: B
 }
 
 export function unpackIdentityRecord(record: Buffer): IdentityCounters & { sealedCentroid: Buffer } {
-  if (record.length <= HEADER_BYTES || record[0] !== RECORD_FORMAT) throw new Error(`unknown identity record format ${record[0]}`);
+  if (record.length <= HEADER_BYTES || record[0] !== RECORD_FORMAT)
+    throw new Error(`unknown identity record format ${record[0]}`);
   return {
     weight: record.readDoubleLE(1),
     sightings: record.readUInt32LE(9),

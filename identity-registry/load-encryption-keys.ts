@@ -10,10 +10,14 @@ import { KeyFileError, openKeyFile, warnOfLegacyKeyFile } from './open-key-file.
 export function loadCentroidCipher(config: Pick<RevisitConfig, 'encryption' | 'dataDir'>): CentroidCipher {
   const { keys, activeKeyId, keysFile } = config.encryption;
   if (!keys && !keysFile) {
-    throw new KeyFileError('no encryption keys: set REVISIT_ENCRYPTION_KEYS, or REVISIT_KEYS_FILE to a key file outside the data directory (there is no HOME or XDG_CONFIG_HOME to put one in)');
+    throw new KeyFileError(
+      'no encryption keys: set REVISIT_ENCRYPTION_KEYS, or REVISIT_KEYS_FILE to a key file outside the data directory (there is no HOME or XDG_CONFIG_HOME to put one in)',
+    );
   }
   if (keys) warnOfLegacyKeyFile(config.dataDir);
-  const source = keys ? { keys, activeKeyId: activeKeyId ?? Object.keys(keys)[0] } : openKeyFile(keysFile!, config.dataDir);
+  const source = keys
+    ? { keys, activeKeyId: activeKeyId ?? Object.keys(keys)[0] }
+    : openKeyFile(keysFile!, config.dataDir);
   const opened = Object.fromEntries(Object.entries(source.keys).map(([kid, b64]) => [kid, Buffer.from(b64, 'base64')]));
   return new CentroidCipher(opened, source.activeKeyId);
 }

@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateEncryptionKeys, KeyFileError, openKeyFile } from './open-key-file.ts';
@@ -27,19 +36,33 @@ test('a key file open to group or others is refused, naming the file and the fix
   const { dataDir, keysFile } = place();
   openKeyFile(keysFile, dataDir);
   chmodSync(keysFile, 0o644);
-  assert.throws(() => openKeyFile(keysFile, dataDir), (err: unknown) => err instanceof KeyFileError && err.message === `key file ${keysFile} is open to group or others (mode 0644): run chmod 600 ${keysFile}`);
+  assert.throws(
+    () => openKeyFile(keysFile, dataDir),
+    (err: unknown) =>
+      err instanceof KeyFileError &&
+      err.message === `key file ${keysFile} is open to group or others (mode 0644): run chmod 600 ${keysFile}`,
+  );
   chmodSync(keysFile, 0o620);
   assert.throws(() => openKeyFile(keysFile, dataDir), /mode 0620/);
 });
 
 test('a key file inside the data directory is refused, also through a symlink', () => {
   const { root, dataDir } = place();
-  assert.throws(() => openKeyFile(join(dataDir, 'keys.json'), dataDir), (err: unknown) => err instanceof KeyFileError && /is inside the data directory/.test(err.message) && /REVISIT_KEYS_FILE/.test(err.message));
+  assert.throws(
+    () => openKeyFile(join(dataDir, 'keys.json'), dataDir),
+    (err: unknown) =>
+      err instanceof KeyFileError &&
+      /is inside the data directory/.test(err.message) &&
+      /REVISIT_KEYS_FILE/.test(err.message),
+  );
   assert.throws(() => openKeyFile(join(dataDir, 'sub', 'k.json'), dataDir), /inside the data directory/);
   mkdirSync(dataDir);
   symlinkSync(join(dataDir), join(root, 'alias'));
   assert.throws(() => openKeyFile(join(root, 'alias', 'keys.json'), dataDir), /inside the data directory/);
-  assert.doesNotThrow(() => openKeyFile(join(root, 'data-keys', 'keys.json'), dataDir), 'a sibling with a common prefix is outside');
+  assert.doesNotThrow(
+    () => openKeyFile(join(root, 'data-keys', 'keys.json'), dataDir),
+    'a sibling with a common prefix is outside',
+  );
 });
 
 test("an older version's dataDir/keys.json is moved to the key file, so its data keeps opening", () => {
@@ -62,7 +85,13 @@ test('a legacy key file whose keys the key file already holds is removed; one wi
   assert.equal(existsSync(join(dataDir, 'keys.json')), false);
 
   writeFileSync(join(dataDir, 'keys.json'), JSON.stringify(generateEncryptionKeys()));
-  assert.throws(() => openKeyFile(keysFile, dataDir), (err: unknown) => err instanceof KeyFileError && /holds keys that .* does not/.test(err.message) && /a path of its own/.test(err.message));
+  assert.throws(
+    () => openKeyFile(keysFile, dataDir),
+    (err: unknown) =>
+      err instanceof KeyFileError &&
+      /holds keys that .* does not/.test(err.message) &&
+      /a path of its own/.test(err.message),
+  );
   assert.ok(existsSync(join(dataDir, 'keys.json')), 'kept: it is the only key to that data');
 });
 
@@ -81,5 +110,8 @@ test('configured keys need no key file; neither keys nor a key file location is 
   const cipher = loadCentroidCipher({ dataDir, encryption: { ...keys, keysFile } });
   assert.equal(cipher.keyId, 'k1');
   assert.equal(existsSync(keysFile), false);
-  assert.throws(() => loadCentroidCipher({ dataDir, encryption: {} }), /no encryption keys: set REVISIT_ENCRYPTION_KEYS, or REVISIT_KEYS_FILE/);
+  assert.throws(
+    () => loadCentroidCipher({ dataDir, encryption: {} }),
+    /no encryption keys: set REVISIT_ENCRYPTION_KEYS, or REVISIT_KEYS_FILE/,
+  );
 });

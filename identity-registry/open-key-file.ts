@@ -1,6 +1,19 @@
 /** The key file: created once outside the data directory, private to its user, moved out of the data directory by older versions. */
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { createLogger } from '../common/logger.ts';
 import { keyFileSchema, type KeyFile } from '../schemas/key-file.schema.ts';
@@ -40,7 +53,10 @@ export function openKeyFile(path: string, dataDir: string): KeyFile {
 
 function readKeyFile(file: string): KeyFile {
   const mode = statSync(file).mode & 0o777;
-  if (mode & 0o077) throw new KeyFileError(`key file ${file} is open to group or others (mode ${mode.toString(8).padStart(4, '0')}): run chmod 600 ${file}`);
+  if (mode & 0o077)
+    throw new KeyFileError(
+      `key file ${file} is open to group or others (mode ${mode.toString(8).padStart(4, '0')}): run chmod 600 ${file}`,
+    );
   return parseKeyFile(file);
 }
 
@@ -52,7 +68,10 @@ function parseKeyFile(file: string): KeyFile {
     throw new KeyFileError(`cannot read key file ${file}: ${(err as Error).message}`);
   }
   const parsed = keyFileSchema.safeParse(raw);
-  if (!parsed.success) throw new KeyFileError(`key file ${file} is not a key file: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new KeyFileError(
+      `key file ${file} is not a key file: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }
 
@@ -94,13 +113,20 @@ function moveLegacyKeyFile(legacy: string, file: string): void {
     );
   }
   unlinkSync(legacy);
-  logger.warn({ from: legacy, to: file }, 'moved the encryption key file out of the data directory: back it up apart from the data');
+  logger.warn(
+    { from: legacy, to: file },
+    'moved the encryption key file out of the data directory: back it up apart from the data',
+  );
 }
 
 /** With keys configured no key file is read; one left in the data directory by an older version is flagged, not used. */
 export function warnOfLegacyKeyFile(dataDir: string): void {
   const legacy = join(dataDir, LEGACY_NAME);
-  if (existsSync(legacy)) logger.warn({ file: legacy }, 'an unused key file sits in the data directory (encryption.keys is set): move it away from the data or delete it');
+  if (existsSync(legacy))
+    logger.warn(
+      { file: legacy },
+      'an unused key file sits in the data directory (encryption.keys is set): move it away from the data or delete it',
+    );
 }
 
 /** Whether `file` lies under `dir`, symlinks resolved as far as the paths exist. */

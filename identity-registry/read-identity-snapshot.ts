@@ -29,7 +29,12 @@ interface Loaded extends IdentityCounters {
  * save), so a site is migrated the first time a worker loads it. Identities sealed under a key
  * no longer configured were crypto-shredded: they are skipped.
  */
-export async function readIdentitySnapshot(redis: Redis, cipher: CentroidCipher, siteId: string, keys: SiteKeys): Promise<IdentitySnapshot> {
+export async function readIdentitySnapshot(
+  redis: Redis,
+  cipher: CentroidCipher,
+  siteId: string,
+  keys: SiteKeys,
+): Promise<IdentitySnapshot> {
   const ids = await redis.zrange(keys.ids, '0', '-1');
   const loaded: Loaded[] = [];
   for (let at = 0; at < ids.length; at += KEYS_PER_READ) {
@@ -47,7 +52,13 @@ export async function readIdentitySnapshot(redis: Redis, cipher: CentroidCipher,
   return packSnapshot(siteId, loaded);
 }
 
-async function migrateLegacy(redis: Redis, cipher: CentroidCipher, siteId: string, keys: SiteKeys, ids: string[]): Promise<Loaded[]> {
+async function migrateLegacy(
+  redis: Redis,
+  cipher: CentroidCipher,
+  siteId: string,
+  keys: SiteKeys,
+  ids: string[],
+): Promise<Loaded[]> {
   const pipeline = redis.pipeline();
   for (const id of ids) pipeline.hgetallBuffer(keys.legacyHash(id));
   const hashes = (await pipeline.exec()) ?? [];
@@ -59,7 +70,14 @@ async function migrateLegacy(redis: Redis, cipher: CentroidCipher, siteId: strin
     if (!h.c) return; // removed between the two reads, or expired by its TTL
     const code = openOrShredded(() => cipher.openCode(h.c, siteId, keys.context(ids[i])));
     if (!code) return;
-    const loaded = { identityId: ids[i], code, weight: Number(h.w), sightings: Number(h.n), firstSeenMs: Number(h.f), lastSeenMs: Number(h.l) };
+    const loaded = {
+      identityId: ids[i],
+      code,
+      weight: Number(h.w),
+      sightings: Number(h.n),
+      firstSeenMs: Number(h.f),
+      lastSeenMs: Number(h.l),
+    };
     out.push(loaded);
     const record = packIdentityRecord(loaded, cipher.sealCode(code, siteId, keys.context(ids[i])));
     if (keys.retentionMs) tx.set(keys.record(ids[i]), record, 'PX', keys.retentionMs);
@@ -86,7 +104,10 @@ function packSnapshot(siteId: string, loaded: Loaded[]): IdentitySnapshot {
     lastSeenMs: new Float64Array(loaded.length),
   };
   loaded.forEach((l, i) => {
-    if (l.code.length !== codeBytes) throw new Error(`identity ${l.identityId} of site ${siteId} has a ${centroidDimOf(l.code.length)}-d centroid, others ${dim}-d`);
+    if (l.code.length !== codeBytes)
+      throw new Error(
+        `identity ${l.identityId} of site ${siteId} has a ${centroidDimOf(l.code.length)}-d centroid, others ${dim}-d`,
+      );
     codes.set(l.code, i * codeBytes);
     snapshot.weight[i] = l.weight;
     snapshot.sightings[i] = l.sightings;

@@ -35,7 +35,13 @@ export async function rewriteRedisPersistence(redis: Redis, timeoutMs = TIMEOUT_
   try {
     savePoints = ((await redis.config('GET', 'save')) as string[])[1] ?? '';
   } catch (err) {
-    return { complete: false, detail: [...done, `cannot tell whether Redis also writes snapshots (CONFIG GET save: ${(err as Error).message})`].join('; ') };
+    return {
+      complete: false,
+      detail: [
+        ...done,
+        `cannot tell whether Redis also writes snapshots (CONFIG GET save: ${(err as Error).message})`,
+      ].join('; '),
+    };
   }
   if (savePoints.trim() !== '') {
     const failure = await runChildJob(redis, 'BGSAVE', 'rdb_last_bgsave_status', deadline);
@@ -50,7 +56,12 @@ export async function rewriteRedisPersistence(redis: Redis, timeoutMs = TIMEOUT_
  * have forked before the removals (its file would keep them): it is waited out, then ours starts.
  * Returns null on success, else why not.
  */
-async function runChildJob(redis: Redis, command: 'BGREWRITEAOF' | 'BGSAVE', statusField: string, deadline: number): Promise<string | null> {
+async function runChildJob(
+  redis: Redis,
+  command: 'BGREWRITEAOF' | 'BGSAVE',
+  statusField: string,
+  deadline: number,
+): Promise<string | null> {
   for (;;) {
     if (!(await idleChild(redis, deadline))) return 'Redis was still busy with another rewrite at the deadline';
     try {
@@ -66,14 +77,21 @@ async function runChildJob(redis: Redis, command: 'BGREWRITEAOF' | 'BGSAVE', sta
   }
   const info = await idleChild(redis, deadline);
   if (!info) return `${command} still running at the deadline`;
-  return info[statusField] === 'ok' ? null : `${command} failed (${statusField}:${info[statusField]}; see the Redis log)`;
+  return info[statusField] === 'ok'
+    ? null
+    : `${command} failed (${statusField}:${info[statusField]}; see the Redis log)`;
 }
 
 /** Polls until no fork child runs or is scheduled; the last INFO, or null at the deadline. */
 async function idleChild(redis: Redis, deadline: number): Promise<Info | null> {
   for (;;) {
     const info = await persistenceInfo(redis);
-    if (info.aof_rewrite_in_progress === '0' && info.aof_rewrite_scheduled === '0' && info.rdb_bgsave_in_progress === '0') return info;
+    if (
+      info.aof_rewrite_in_progress === '0' &&
+      info.aof_rewrite_scheduled === '0' &&
+      info.rdb_bgsave_in_progress === '0'
+    )
+      return info;
     if (Date.now() >= deadline) return null;
     await sleep(POLL_MS);
   }
@@ -81,5 +99,7 @@ async function idleChild(redis: Redis, deadline: number): Promise<Info | null> {
 
 async function persistenceInfo(redis: Redis): Promise<Info> {
   const text = await redis.info('persistence');
-  return Object.fromEntries(text.split('\r\n').flatMap((line) => (line.includes(':') ? [line.split(':', 2) as [string, string]] : [])));
+  return Object.fromEntries(
+    text.split('\r\n').flatMap((line) => (line.includes(':') ? [line.split(':', 2) as [string, string]] : [])),
+  );
 }

@@ -21,7 +21,10 @@ export interface ObservationContext {
 }
 
 /** The observation of one face (or one track's averaged face, or a track seen but not identified): a fresh id, the embedding, no pixels. */
-export function buildObservation(face: Pick<EmbeddedFace, 'embedding' | 'quality'>, ctx: ObservationContext): FaceObservation {
+export function buildObservation(
+  face: Pick<EmbeddedFace, 'embedding' | 'quality'>,
+  ctx: ObservationContext,
+): FaceObservation {
   return {
     observationId: randomUUID(),
     siteId: ctx.siteId,

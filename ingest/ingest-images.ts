@@ -21,7 +21,11 @@ export interface IngestSummary {
   skipped: Array<{ file: string; reason: string }>;
 }
 
-export async function ingestImages(pipeline: FacePipeline, publisher: ObservationPublisher, opts: IngestImagesOptions): Promise<IngestSummary> {
+export async function ingestImages(
+  pipeline: FacePipeline,
+  publisher: ObservationPublisher,
+  opts: IngestImagesOptions,
+): Promise<IngestSummary> {
   const summary: IngestSummary = { images: 0, faces: 0, observations: 0, skipped: [] };
   for (const [i, file] of opts.files.entries()) {
     let observations: FaceObservation[] = [];

@@ -4,7 +4,12 @@ import type { Bus, OutgoingMessage } from '../common/bus/bus.ts';
 import { createLogger } from '../common/logger.ts';
 import { encodeFaceObservation, isUnidentified, type FaceObservation, type MessageLimits } from '../schemas/index.ts';
 import type { IngestConfig } from '../schemas/ingest.schema.ts';
-import { busDownObservationsTotal, cameraLabel, bufferedObservations, trackObservationsTotal } from './ingest-metrics.ts';
+import {
+  busDownObservationsTotal,
+  cameraLabel,
+  bufferedObservations,
+  trackObservationsTotal,
+} from './ingest-metrics.ts';
 
 /** What to do while the bus is unreachable (config `ingest.whenBusDown` and friends). */
 export type BusDownPolicy = Pick<IngestConfig, 'whenBusDown' | 'busDownBufferMax' | 'busDownAfterMs'>;
@@ -45,7 +50,8 @@ export class ObservationPublisher {
     // The key is the site: all cameras of a site meet in one partition, owned by one worker.
     const messages = observations.map((o) => ({ key: o.siteId, value: encodeFaceObservation(o, this.limits) }));
     // Counted here, where every source's observations pass, once they are valid (outages count apart).
-    for (const o of observations) trackObservationsTotal.inc({ camera: cameraLabel(o.siteId, o.cameraId), identified: String(!isUnidentified(o)) });
+    for (const o of observations)
+      trackObservationsTotal.inc({ camera: cameraLabel(o.siteId, o.cameraId), identified: String(!isUnidentified(o)) });
     if (!this.busDown) {
       await this.send(messages);
       return;
@@ -63,7 +69,11 @@ export class ObservationPublisher {
     this.markDown(outcome === 'stalled' ? 'unanswered' : outcome);
     if (outcome !== 'stalled') this.holdBack(messages);
     // A stalled send is still the producer's: its fate decides when the buffer may follow.
-    this.recover(outcome === 'stalled' ? sent.then((late) => (late === 'sent' ? undefined : this.holdBack(messages, true))) : Promise.resolve());
+    this.recover(
+      outcome === 'stalled'
+        ? sent.then((late) => (late === 'sent' ? undefined : this.holdBack(messages, true)))
+        : Promise.resolve(),
+    );
   }
 
   /** Observations held back while the bus is down. */
@@ -125,7 +135,10 @@ export class ObservationPublisher {
       }
       this.down = false;
       this.recovering = null;
-      this.logger.info({ topic: this.topic, dropped: this.droppedThisOutage }, 'bus answering again: held-back observations sent');
+      this.logger.info(
+        { topic: this.topic, dropped: this.droppedThisOutage },
+        'bus answering again: held-back observations sent',
+      );
     })();
   }
 }

@@ -1,7 +1,15 @@
 /** Turns a camera's frames into one observation per face track: track, gate, keep the best shots, then liveness and embedding. */
 import type { FaceObservation, IngestConfig, UnidentifiedReason } from '../schemas/index.ts';
 import { buildObservation } from './build-observation.ts';
-import type { DescribedFace, DetectedFaces, FaceCrops, FacePipeline, FrameImage, RgbImage, ShotModels } from './face/index.ts';
+import type {
+  DescribedFace,
+  DetectedFaces,
+  FaceCrops,
+  FacePipeline,
+  FrameImage,
+  RgbImage,
+  ShotModels,
+} from './face/index.ts';
 import { weightedMeanEmbedding } from './quality/average-embeddings.ts';
 import { cosine } from './face/measure-eer.ts';
 import { gateFaceQuality } from './quality/gate-face-quality.ts';
@@ -130,22 +138,42 @@ export class FaceTrackObserver {
   private async conclude(track: Track, evidence: TrackEvidence<KeptShot>): Promise<TrackOutcome> {
     const { quality, staticFace, liveness } = this.opts.config;
     const shots = evidence.shots.kept;
-    const dropped = (reason: TrackDropReason): TrackOutcome => ({ kind: 'dropped', trackId: track.id, reason, frames: track.hits });
+    const dropped = (reason: TrackDropReason): TrackOutcome => ({
+      kind: 'dropped',
+      trackId: track.id,
+      reason,
+      frames: track.hits,
+    });
     if (track.hits < quality.minTrackFrames) return dropped('too_short');
-    if (track.hits >= staticFace.minFrames && track.maxTravelSides <= staticFace.maxTravelSides) return dropped('static_face');
+    if (track.hits >= staticFace.minFrames && track.maxTravelSides <= staticFace.maxTravelSides)
+      return dropped('static_face');
     if (shots.length === 0) return this.unidentified(track, evidence) ?? dropped('low_quality');
     let pLive: number | undefined;
     if (liveness.action !== 'off') {
-      const scores = await Promise.all(shots.map((shot) => this.shotModels.scoreLiveness(shot.payload.crops.liveness())));
+      const scores = await Promise.all(
+        shots.map((shot) => this.shotModels.scoreLiveness(shot.payload.crops.liveness())),
+      );
       pLive = scores.reduce((sum, p) => sum + p, 0) / shots.length;
       if (liveness.action === 'drop' && pLive < liveness.minLive) return dropped('spoof');
     }
-    const embeddings = await Promise.all(shots.map((shot) => this.shotModels.embedAligned(shot.payload.crops.aligned())));
+    const embeddings = await Promise.all(
+      shots.map((shot) => this.shotModels.embedAligned(shot.payload.crops.aligned())),
+    );
     const embedding = weightedMeanEmbedding(
       embeddings,
       shots.map((s) => s.score),
     );
-    const observation = buildObservation({ embedding, quality: shots.reduce((s, shot) => s + shot.quality, 0) / shots.length }, { ...this.context(track), liveness: pLive, shotCosine: shotCosine(shots.map((shot) => shot.payload.tMs), embeddings) });
+    const observation = buildObservation(
+      { embedding, quality: shots.reduce((s, shot) => s + shot.quality, 0) / shots.length },
+      {
+        ...this.context(track),
+        liveness: pLive,
+        shotCosine: shotCosine(
+          shots.map((shot) => shot.payload.tMs),
+          embeddings,
+        ),
+      },
+    );
     return { kind: 'observation', observation, frames: track.hits };
   }
 
@@ -157,7 +185,10 @@ export class FaceTrackObserver {
     const rule = this.opts.config.unidentified;
     if (!rule.count || track.hits < rule.minFrames || evidence.bestDetectorScore < rule.minDetectorScore) return null;
     const reason = evidence.unidentifiedReason();
-    const observation = buildObservation({ embedding: new Float32Array(0), quality: evidence.bestQuality }, { ...this.context(track), unidentified: reason });
+    const observation = buildObservation(
+      { embedding: new Float32Array(0), quality: evidence.bestQuality },
+      { ...this.context(track), unidentified: reason },
+    );
     return { kind: 'unidentified', observation, reason, frames: track.hits };
   }
 

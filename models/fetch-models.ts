@@ -21,7 +21,9 @@ async function main(): Promise<void> {
   try {
     const report = await fetchModels();
     const { package: pkg, version } = manifest.source;
-    console.log(report.downloaded ? `downloaded ${pkg}@${version} (integrity ok)` : `all models present, nothing to download`);
+    console.log(
+      report.downloaded ? `downloaded ${pkg}@${version} (integrity ok)` : `all models present, nothing to download`,
+    );
     for (const f of report.files) console.log(`  ${f.status.padEnd(9)} ${f.dest}  (sha256 ok)`);
   } catch (err) {
     const why = err instanceof ChecksumError ? 'refusing to use the models' : 'could not fetch the models';

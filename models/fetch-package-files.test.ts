@@ -34,6 +34,9 @@ test('a tarball whose integrity differs from the pin is refused before extractio
   const dest = join(scratch, 'bad-integrity');
   const badIntegrity = `sha512-${Buffer.alloc(64).toString('base64')}`;
   const files = [{ path: landmark.path, sha256: landmark.sha256 }];
-  await assert.rejects(fetchPackageFiles({ package: pkg, version, integrity: badIntegrity, files }, dest), /checksum mismatch for tarball/);
+  await assert.rejects(
+    fetchPackageFiles({ package: pkg, version, integrity: badIntegrity, files }, dest),
+    /checksum mismatch for tarball/,
+  );
   assert.equal(existsSync(join(dest, landmark.name)), false);
 });

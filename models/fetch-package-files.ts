@@ -65,7 +65,9 @@ async function verifyIntegrity(tarball: string, integrity: string): Promise<void
   if (dash < 0 || !['sha256', 'sha384', 'sha512'].includes(algorithm)) {
     throw new Error(`unsupported integrity string "${integrity}" (expected sha512-<base64>)`);
   }
-  const actual = `${algorithm}-${createHash(algorithm).update(await readFile(tarball)).digest('base64')}`;
+  const actual = `${algorithm}-${createHash(algorithm)
+    .update(await readFile(tarball))
+    .digest('base64')}`;
   if (actual !== integrity) throw new ChecksumError(`tarball ${basename(tarball)}`, integrity, actual);
 }
 

@@ -3,7 +3,14 @@ import type { DeliveredBatch, DeliveredMessage } from '../common/bus/bus.ts';
 import { isRetriable } from '../common/is-retriable.ts';
 import type { Logger } from '../common/logger.ts';
 import { batchSeconds, observationsTotal } from '../common/metrics.ts';
-import { ContractError, decodeFaceObservation, isUnidentified, type FaceObservation, type MessageLimits, type Sighting } from '../schemas/index.ts';
+import {
+  ContractError,
+  decodeFaceObservation,
+  isUnidentified,
+  type FaceObservation,
+  type MessageLimits,
+  type Sighting,
+} from '../schemas/index.ts';
 import type { Identity, IdentitySplit, IdentityStore, ProcessedObservation } from '../identity-registry/index.ts';
 import { toSighting } from './match/assign-identity.ts';
 import { BatchAssigner } from './match/batch-assigner.ts';

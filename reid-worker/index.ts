@@ -1,6 +1,10 @@
 /** reid-worker: the matching engine. Per-site FAISS index, assignment, the batch's steps, the visit maintainer, and the bus consumer. */
 export { startReidWorker, type ReidWorkerDeps } from './start-reid-worker.ts';
-export { createObservationBatchHandler, type BatchHandlerDeps, type SightingSteps } from './handle-observation-batch.ts';
+export {
+  createObservationBatchHandler,
+  type BatchHandlerDeps,
+  type SightingSteps,
+} from './handle-observation-batch.ts';
 export { assignIdentity, type Assignment } from './match/assign-identity.ts';
 export { matchObservation, type MatchDecision, type MatchPolicy } from './match/match-observation.ts';
 export { updateCentroid } from './match/update-centroid.ts';

@@ -22,7 +22,11 @@ export interface IsolationOptions<T> {
  *
  * Each bad item among n costs at most two runs per halving, 2·log2(n); good parts run once more.
  */
-export async function isolateFailures<T>(items: T[], run: (part: T[]) => Promise<void>, options: IsolationOptions<T>): Promise<IsolatedFailure<T>[]> {
+export async function isolateFailures<T>(
+  items: T[],
+  run: (part: T[]) => Promise<void>,
+  options: IsolationOptions<T>,
+): Promise<IsolatedFailure<T>[]> {
   if (items.length === 0) return [];
   try {
     await run(items);

@@ -18,7 +18,10 @@ export class ContractError extends Error {
  * The message's fields from protobuf bytes, without the generated type's bookkeeping
  * ($typeName, $unknown); bytes that are not the message raise ContractError 'malformed'.
  */
-export function parseMessage<Desc extends DescMessage>(schema: Desc, bytes: Uint8Array): Omit<MessageShape<Desc>, '$typeName' | '$unknown'> {
+export function parseMessage<Desc extends DescMessage>(
+  schema: Desc,
+  bytes: Uint8Array,
+): Omit<MessageShape<Desc>, '$typeName' | '$unknown'> {
   let msg: MessageShape<Desc>;
   try {
     msg = fromBinary(schema, bytes);
@@ -53,7 +56,10 @@ const NORM_TOLERANCE = 1e-3;
 
 export function checkId(field: string, value: string): void {
   if (!ID_PATTERN.test(value)) {
-    throw new ContractError('bad_id', `${field} must be 1-128 characters of [A-Za-z0-9._:-], got ${JSON.stringify(value.slice(0, 40))}`);
+    throw new ContractError(
+      'bad_id',
+      `${field} must be 1-128 characters of [A-Za-z0-9._:-], got ${JSON.stringify(value.slice(0, 40))}`,
+    );
   }
 }
 
@@ -62,8 +68,10 @@ export function checkId(field: string, value: string): void {
  * cannot handle (8.7e15 made a RangeError) or that no report will ever show never reaches the worker.
  */
 export function checkTimes(tStartMs: number, tEndMs: number, siteId: string, window: TimeWindow): void {
-  if (!Number.isSafeInteger(tStartMs) || tStartMs <= 0) throw new ContractError('bad_time', `t_start_ms must be a positive epoch ms, got ${tStartMs}`);
-  if (!Number.isSafeInteger(tEndMs) || tEndMs < tStartMs) throw new ContractError('bad_time', `t_end_ms (${tEndMs}) must be ≥ t_start_ms (${tStartMs})`);
+  if (!Number.isSafeInteger(tStartMs) || tStartMs <= 0)
+    throw new ContractError('bad_time', `t_start_ms must be a positive epoch ms, got ${tStartMs}`);
+  if (!Number.isSafeInteger(tEndMs) || tEndMs < tStartMs)
+    throw new ContractError('bad_time', `t_end_ms (${tEndMs}) must be ≥ t_start_ms (${tStartMs})`);
   const now = window.now();
   const earliest = now - window.maxPastMsOf(siteId);
   const latest = now + window.maxFutureSkewMs;
@@ -77,7 +85,8 @@ export function checkTimes(tStartMs: number, tEndMs: number, siteId: string, win
 }
 
 export function checkEmbedding(embedding: ArrayLike<number>, dim: number): void {
-  if (embedding.length !== dim) throw new ContractError('bad_dimension', `embedding must have ${dim} values, got ${embedding.length}`);
+  if (embedding.length !== dim)
+    throw new ContractError('bad_dimension', `embedding must have ${dim} values, got ${embedding.length}`);
   let sq = 0;
   for (let i = 0; i < embedding.length; i++) {
     const v = embedding[i];
@@ -85,5 +94,6 @@ export function checkEmbedding(embedding: ArrayLike<number>, dim: number): void 
     sq += v * v;
   }
   const norm = Math.sqrt(sq);
-  if (Math.abs(norm - 1) > NORM_TOLERANCE) throw new ContractError('not_normalised', `embedding norm is ${norm.toFixed(4)}, expected 1`);
+  if (Math.abs(norm - 1) > NORM_TOLERANCE)
+    throw new ContractError('not_normalised', `embedding norm is ${norm.toFixed(4)}, expected 1`);
 }

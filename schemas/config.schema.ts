@@ -57,11 +57,18 @@ const siteSchema = z.object({
     .boolean()
     .optional()
     .describe('The site holds simulated data (the demo): every screen and digest says so'),
-  matchMinCosine: z.number().min(-1).max(1).optional().describe("Overrides matching.matchMinCosine for this site's cameras"),
+  matchMinCosine: z
+    .number()
+    .min(-1)
+    .max(1)
+    .optional()
+    .describe("Overrides matching.matchMinCosine for this site's cameras"),
   cameraMatchMinCosine: z
     .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/), z.number().min(-1).max(1))
     .optional()
-    .describe("Per-camera match thresholds by camera id (e.g. from `revisit calibrate --live`); a camera not listed uses its site's"),
+    .describe(
+      "Per-camera match thresholds by camera id (e.g. from `revisit calibrate --live`); a camera not listed uses its site's",
+    ),
 });
 
 /** Keys fixed in configuration (deployment automation); `revisit keys` manages the others. */
@@ -242,9 +249,30 @@ const configObjectSchema = z
           .describe(
             "How often the worker merges a site's identities whose centroids converged, after one of its batches (0 = never)",
           ),
-        galleryReferenceSize: z.number().int().min(1).max(1_000_000).default(200).describe('Gallery size (live identities) at which matchMinCosine and the merge threshold hold as they are'),
-        thresholdPerDecade: z.number().min(0).max(0.3).default(0.06).describe('Beyond galleryReferenceSize the match and merge thresholds rise by this much per tenfold more identities, so strangers are not matched more often as the site grows (0 = off; docs/calibration.md)'),
-        recentWindowMs: z.number().int().min(0).max(24 * 3_600_000).default(1_800_000).describe('Identities seen this recently form a gallery of their own, whose smaller size sets their threshold: a face is most likely someone still in the store (0 = off)'),
+        galleryReferenceSize: z
+          .number()
+          .int()
+          .min(1)
+          .max(1_000_000)
+          .default(200)
+          .describe('Gallery size (live identities) at which matchMinCosine and the merge threshold hold as they are'),
+        thresholdPerDecade: z
+          .number()
+          .min(0)
+          .max(0.3)
+          .default(0.06)
+          .describe(
+            'Beyond galleryReferenceSize the match and merge thresholds rise by this much per tenfold more identities, so strangers are not matched more often as the site grows (0 = off; docs/calibration.md)',
+          ),
+        recentWindowMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(24 * 3_600_000)
+          .default(1_800_000)
+          .describe(
+            'Identities seen this recently form a gallery of their own, whose smaller size sets their threshold: a face is most likely someone still in the store (0 = off)',
+          ),
       })
       .prefault({}),
     visits: visitRulesSchema

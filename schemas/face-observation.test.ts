@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ContractError, decodeFaceObservation, encodeFaceObservation, isUnidentified, UnidentifiedReason, type FaceObservation, type MessageLimits } from './index.ts';
+import {
+  ContractError,
+  decodeFaceObservation,
+  encodeFaceObservation,
+  isUnidentified,
+  UnidentifiedReason,
+  type FaceObservation,
+  type MessageLimits,
+} from './index.ts';
 
 const NOW = 1_764_000_010_000;
 const DAY = 86_400_000;
@@ -41,11 +49,18 @@ function rejects(fn: () => unknown, code: string) {
 test('an observation survives encode and decode unchanged', () => {
   const obs = observation();
   const back = decodeFaceObservation(encodeFaceObservation(obs, limits), limits);
-  assert.deepEqual({ ...back, embedding: Array.from(back.embedding) }, { ...obs, embedding: Array.from(obs.embedding) });
+  assert.deepEqual(
+    { ...back, embedding: Array.from(back.embedding) },
+    { ...obs, embedding: Array.from(obs.embedding) },
+  );
 });
 
 test('a person seen but not identified travels without an embedding, and only so', () => {
-  const seen = observation({ embedding: new Float32Array(0), unidentified: UnidentifiedReason.TOO_SMALL, cannotLinkTrackIds: [] });
+  const seen = observation({
+    embedding: new Float32Array(0),
+    unidentified: UnidentifiedReason.TOO_SMALL,
+    cannotLinkTrackIds: [],
+  });
   const back = decodeFaceObservation(encodeFaceObservation(seen, limits), limits);
   assert.equal(back.unidentified, UnidentifiedReason.TOO_SMALL);
   assert.equal(back.embedding.length, 0);
@@ -53,8 +68,18 @@ test('a person seen but not identified travels without an embedding, and only so
   // An identified observation decodes without the field: absent means identified.
   assert.equal('unidentified' in decodeFaceObservation(encodeFaceObservation(observation(), limits), limits), false);
   assert.equal(isUnidentified(observation()), false);
-  rejects(() => encodeFaceObservation(observation({ unidentified: UnidentifiedReason.BLURRED }), limits), 'bad_unidentified');
-  rejects(() => encodeFaceObservation(observation({ embedding: new Float32Array(0), unidentified: 99 as UnidentifiedReason }), limits), 'bad_unidentified');
+  rejects(
+    () => encodeFaceObservation(observation({ unidentified: UnidentifiedReason.BLURRED }), limits),
+    'bad_unidentified',
+  );
+  rejects(
+    () =>
+      encodeFaceObservation(
+        observation({ embedding: new Float32Array(0), unidentified: 99 as UnidentifiedReason }),
+        limits,
+      ),
+    'bad_unidentified',
+  );
   // Without the reason an empty embedding is still a bad one.
   rejects(() => encodeFaceObservation(observation({ embedding: new Float32Array(0) }), limits), 'bad_dimension');
 });
@@ -98,16 +123,32 @@ test('a decoded message is validated too: a producer that skipped checks is stil
 test('times outside the window around the checking clock are refused, on both sides, by producer and consumer', () => {
   // The integrator's upload that once stalled a partition: a RangeError in the calendar code.
   rejects(() => encodeFaceObservation(observation({ tStartMs: 8.7e15, tEndMs: 8.7e15 }), limits), 'time_out_of_window');
-  rejects(() => encodeFaceObservation(observation({ tStartMs: NOW, tEndMs: NOW + 300_001 }), limits), 'time_out_of_window');
-  rejects(() => encodeFaceObservation(observation({ tStartMs: NOW - 30 * DAY - 1, tEndMs: NOW }), limits), 'time_out_of_window');
+  rejects(
+    () => encodeFaceObservation(observation({ tStartMs: NOW, tEndMs: NOW + 300_001 }), limits),
+    'time_out_of_window',
+  );
+  rejects(
+    () => encodeFaceObservation(observation({ tStartMs: NOW - 30 * DAY - 1, tEndMs: NOW }), limits),
+    'time_out_of_window',
+  );
   encodeFaceObservation(observation({ tStartMs: NOW - 30 * DAY, tEndMs: NOW + 300_000 }), limits);
-  const farFuture = encodeFaceObservation(observation({ tStartMs: 8.7e15, tEndMs: 8.7e15 }), { ...limits, times: { ...limits.times, now: () => 8.7e15 } });
+  const farFuture = encodeFaceObservation(observation({ tStartMs: 8.7e15, tEndMs: 8.7e15 }), {
+    ...limits,
+    times: { ...limits.times, now: () => 8.7e15 },
+  });
   rejects(() => decodeFaceObservation(farFuture, limits), 'time_out_of_window');
-  assert.throws(() => decodeFaceObservation(farFuture, limits), /must lie within 2025-10-25T16:00:10\.000Z\.\.2025-11-24T16:05:10\.000Z/);
+  assert.throws(
+    () => decodeFaceObservation(farFuture, limits),
+    /must lie within 2025-10-25T16:00:10\.000Z\.\.2025-11-24T16:05:10\.000Z/,
+  );
 });
 
 test("the past bound is the site's: another site may keep less", () => {
-  const perSite = { ...limits, isKnownSite: () => true, times: { ...limits.times, maxPastMsOf: (site: string) => (site === 'short' ? DAY : 30 * DAY) } };
+  const perSite = {
+    ...limits,
+    isKnownSite: () => true,
+    times: { ...limits.times, maxPastMsOf: (site: string) => (site === 'short' ? DAY : 30 * DAY) },
+  };
   const old = { tStartMs: NOW - 2 * DAY, tEndMs: NOW - 2 * DAY };
   encodeFaceObservation(observation(old), perSite);
   rejects(() => encodeFaceObservation(observation({ ...old, siteId: 'short' }), perSite), 'time_out_of_window');

@@ -1,12 +1,26 @@
 /** FaceObservation: the contract of the face-observations topic, encoded and validated in one place. */
 import { create, toBinary } from '@bufbuild/protobuf';
-import { FaceObservationSchema, UnidentifiedReason, type FaceObservation as FaceObservationMessage } from './gen/revisit/v1/face_observation_pb.ts';
-import { checkEmbedding, checkId, checkTimes, ContractError, parseMessage, type MessageLimits } from './check-fields.ts';
+import {
+  FaceObservationSchema,
+  UnidentifiedReason,
+  type FaceObservation as FaceObservationMessage,
+} from './gen/revisit/v1/face_observation_pb.ts';
+import {
+  checkEmbedding,
+  checkId,
+  checkTimes,
+  ContractError,
+  parseMessage,
+  type MessageLimits,
+} from './check-fields.ts';
 
 export { UnidentifiedReason };
 
 /** A face observation in memory: the generated message type with numbers and a Float32Array. */
-export type FaceObservation = Omit<FaceObservationMessage, '$typeName' | '$unknown' | 'tStartMs' | 'tEndMs' | 'embedding' | 'unidentified'> & {
+export type FaceObservation = Omit<
+  FaceObservationMessage,
+  '$typeName' | '$unknown' | 'tStartMs' | 'tEndMs' | 'embedding' | 'unidentified'
+> & {
   tStartMs: number;
   tEndMs: number;
   embedding: Float32Array;
@@ -29,18 +43,24 @@ export function validateFaceObservation(obs: FaceObservation, limits: MessageLim
   checkId('model_id', obs.modelId);
   checkTimes(obs.tStartMs, obs.tEndMs, obs.siteId, limits.times);
   if (!isUnidentified(obs)) checkEmbedding(obs.embedding, limits.embeddingDim);
-  else if (!(obs.unidentified! in UnidentifiedReason)) throw new ContractError('bad_unidentified', `unknown unidentified reason ${obs.unidentified}`);
-  else if (obs.embedding.length > 0) throw new ContractError('bad_unidentified', 'an unidentified observation carries no embedding');
+  else if (!(obs.unidentified! in UnidentifiedReason))
+    throw new ContractError('bad_unidentified', `unknown unidentified reason ${obs.unidentified}`);
+  else if (obs.embedding.length > 0)
+    throw new ContractError('bad_unidentified', 'an unidentified observation carries no embedding');
   if (!Number.isFinite(obs.quality) || obs.quality < 0 || obs.quality > 1) {
     throw new ContractError('bad_quality', `quality must be within 0..1, got ${obs.quality}`);
   }
   if (obs.liveness !== undefined && !(Number.isFinite(obs.liveness) && obs.liveness >= 0 && obs.liveness <= 1)) {
     throw new ContractError('bad_liveness', `liveness must be within 0..1 when present, got ${obs.liveness}`);
   }
-  if (obs.shotCosine !== undefined && !(Number.isFinite(obs.shotCosine) && obs.shotCosine >= -1 && obs.shotCosine <= 1)) {
+  if (
+    obs.shotCosine !== undefined &&
+    !(Number.isFinite(obs.shotCosine) && obs.shotCosine >= -1 && obs.shotCosine <= 1)
+  ) {
     throw new ContractError('bad_shot_cosine', `shot_cosine must be within -1..1 when present, got ${obs.shotCosine}`);
   }
-  if (obs.cannotLinkTrackIds.length > 256) throw new ContractError('too_many_cannot_links', 'at most 256 cannot-link track ids');
+  if (obs.cannotLinkTrackIds.length > 256)
+    throw new ContractError('too_many_cannot_links', 'at most 256 cannot-link track ids');
   return obs;
 }
 

@@ -4,7 +4,9 @@ import { IdentityMergeSchema, type IdentityMerge as IdentityMergeMessage } from 
 import { parseMessage } from './check-fields.ts';
 
 /** A merge announcement in memory: the generated message type with an epoch-ms number. */
-export type IdentityMergeEvent = Omit<IdentityMergeMessage, '$typeName' | '$unknown' | 'mergedAtMs'> & { mergedAtMs: number };
+export type IdentityMergeEvent = Omit<IdentityMergeMessage, '$typeName' | '$unknown' | 'mergedAtMs'> & {
+  mergedAtMs: number;
+};
 
 export function encodeIdentityMerge(m: IdentityMergeEvent): Uint8Array {
   return toBinary(IdentityMergeSchema, create(IdentityMergeSchema, { ...m, mergedAtMs: BigInt(m.mergedAtMs) }));

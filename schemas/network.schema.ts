@@ -32,8 +32,13 @@ export function parseHostName(entry: string): string | null {
   }
 }
 
-export const networkSchema = z.string().refine((s) => parseNetwork(s) !== null, 'must be an IP address or a CIDR block such as 10.0.0.0/8 or fd00::/8');
+export const networkSchema = z
+  .string()
+  .refine((s) => parseNetwork(s) !== null, 'must be an IP address or a CIDR block such as 10.0.0.0/8 or fd00::/8');
 
 export const hostOrNetworkSchema = z
   .string()
-  .refine((s) => parseNetwork(s) !== null || parseHostName(s) !== null, 'must be a host name, an IP address or a CIDR block such as 10.0.0.0/8');
+  .refine(
+    (s) => parseNetwork(s) !== null || parseHostName(s) !== null,
+    'must be a host name, an IP address or a CIDR block such as 10.0.0.0/8',
+  );

@@ -10,7 +10,10 @@ export type Sighting = Omit<SightingMessage, '$typeName' | '$unknown' | 'tStartM
 };
 
 export function encodeSighting(s: Sighting): Uint8Array {
-  return toBinary(SightingSchema, create(SightingSchema, { ...s, tStartMs: BigInt(s.tStartMs), tEndMs: BigInt(s.tEndMs) }));
+  return toBinary(
+    SightingSchema,
+    create(SightingSchema, { ...s, tStartMs: BigInt(s.tStartMs), tEndMs: BigInt(s.tEndMs) }),
+  );
 }
 
 export function decodeSighting(bytes: Uint8Array): Sighting {

@@ -7,9 +7,27 @@ import { z } from 'zod';
  * person has been inside for ~2 s.
  */
 export const visitRulesSchema = z.object({
-  visitGapMs: z.number().int().min(60_000).max(24 * 3600_000).default(30 * 60_000).describe('A longer absence ends a visit'),
-  minVisitMs: z.number().int().min(0).max(4 * 3600_000).default(60_000).describe('Shorter visits are passers-by (bounces) and never count'),
-  entryMinMs: z.number().int().min(0).max(60_000).default(2_000).describe('A person counts as inside (occupancy) after this long'),
+  visitGapMs: z
+    .number()
+    .int()
+    .min(60_000)
+    .max(24 * 3600_000)
+    .default(30 * 60_000)
+    .describe('A longer absence ends a visit'),
+  minVisitMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(4 * 3600_000)
+    .default(60_000)
+    .describe('Shorter visits are passers-by (bounces) and never count'),
+  entryMinMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(2_000)
+    .describe('A person counts as inside (occupancy) after this long'),
   endAtLocalMidnight: z.boolean().default(true).describe("A visit ends at the site's local midnight"),
 });
 

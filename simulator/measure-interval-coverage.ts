@@ -1,6 +1,15 @@
 /** How often the error bars hold the truth: identity error rates measured on some simulated stores, intervals checked on others. */
-import { estimateCountIntervals, type CountIntervals, type IdentityErrorRates, type RateRange } from '../reports/intervals/estimate-count-intervals.ts';
-import { replayStorePlanThroughEngine, type EngineReplayOptions, type EngineReplayResult } from './replay-store-plan.ts';
+import {
+  estimateCountIntervals,
+  type CountIntervals,
+  type IdentityErrorRates,
+  type RateRange,
+} from '../reports/intervals/estimate-count-intervals.ts';
+import {
+  replayStorePlanThroughEngine,
+  type EngineReplayOptions,
+  type EngineReplayResult,
+} from './replay-store-plan.ts';
 
 /** Stores the rates are measured on: seeds far from the ones whose coverage is checked. */
 const CALIBRATION_SEEDS = [1_000_001, 1_000_002, 1_000_003, 1_000_004, 1_000_005];
@@ -36,7 +45,9 @@ export function errorRatesOf(runs: EngineReplayResult[]): IdentityErrorRates {
 /** The intervals of one run's reported figures. */
 export function intervalsOf(run: EngineReplayResult, rates: IdentityErrorRates): CountIntervals {
   const { visitors, visits, returningRate } = run.reported;
-  return estimateCountIntervals({ visitors, visits, returningVisits: Math.round(returningRate * visits) }, rates, { confidence: CONFIDENCE });
+  return estimateCountIntervals({ visitors, visits, returningVisits: Math.round(returningRate * visits) }, rates, {
+    confidence: CONFIDENCE,
+  });
 }
 
 /**
@@ -44,7 +55,11 @@ export function intervalsOf(run: EngineReplayResult, rates: IdentityErrorRates):
  * engine and counts how often the 90 % interval holds the truth. Same store size and policy
  * throughout.
  */
-export function measureIntervalCoverage(o: Omit<EngineReplayOptions, 'seed'>, seeds: number, onRun: (done: number, total: number) => void = () => {}): { rates: IdentityErrorRates; coverage: IntervalCoverage } {
+export function measureIntervalCoverage(
+  o: Omit<EngineReplayOptions, 'seed'>,
+  seeds: number,
+  onRun: (done: number, total: number) => void = () => {},
+): { rates: IdentityErrorRates; coverage: IntervalCoverage } {
   const total = CALIBRATION_SEEDS.length + seeds;
   const calibration = CALIBRATION_SEEDS.map((seed, i) => {
     const run = replayStorePlanThroughEngine({ ...o, seed });
@@ -62,5 +77,14 @@ export function measureIntervalCoverage(o: Omit<EngineReplayOptions, 'seed'>, se
     if (inside(run.truth.returningRate, i.returningRate)) returning++;
     onRun(CALIBRATION_SEEDS.length + seed, total);
   }
-  return { rates, coverage: { seeds, confidence: CONFIDENCE, visitors: visitors / seeds, visits: visits / seeds, returning_rate: returning / seeds } };
+  return {
+    rates,
+    coverage: {
+      seeds,
+      confidence: CONFIDENCE,
+      visitors: visitors / seeds,
+      visits: visits / seeds,
+      returning_rate: returning / seeds,
+    },
+  };
 }

@@ -102,20 +102,18 @@ export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineRepl
   let minted = 0;
   let merges = 0;
   for (let start = 0; start < plan.sightings.length; start += batch) {
-    const chunk = plan.sightings
-      .slice(start, start + batch)
-      .map((s, j) =>
-        buildObservation(
-          { embedding: embeddings.sighting(s.person), quality: 0.9 },
-          {
-            siteId: SITE.siteId,
-            cameraId: s.cameraId,
-            trackId: `t${start + j}`,
-            tStartMs: s.tStartMs,
-            tEndMs: s.tEndMs,
-          },
-        ),
-      );
+    const chunk = plan.sightings.slice(start, start + batch).map((s, j) =>
+      buildObservation(
+        { embedding: embeddings.sighting(s.person), quality: 0.9 },
+        {
+          siteId: SITE.siteId,
+          cameraId: s.cameraId,
+          trackId: `t${start + j}`,
+          tStartMs: s.tStartMs,
+          tEndMs: s.tEndMs,
+        },
+      ),
+    );
     // Staff are labelled, never a visit: the worker takes them out before assignment too.
     const visitors = chunk
       .map((obs, i) => ({ obs, i }))

@@ -18,7 +18,13 @@ export interface StoreSimulation {
   reports: StoreReports;
 }
 
-const SITE = { id: 'sim-store', name: 'Simulated store', tenant: 'sim', timezone: 'Europe/Berlin', entranceCameras: ['entrance'] };
+const SITE = {
+  id: 'sim-store',
+  name: 'Simulated store',
+  tenant: 'sim',
+  timezone: 'Europe/Berlin',
+  entranceCameras: ['entrance'],
+};
 
 /** On the embedded defaults in a fresh temporary data directory, removed afterwards, with a throwaway key. */
 export async function runStoreSimulation(o: StoreSimulationOptions): Promise<StoreSimulation> {

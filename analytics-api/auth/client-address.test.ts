@@ -31,8 +31,15 @@ test('over a socket the client is its peer; a forged X-Forwarded-For changes not
 test('behind a trusted proxy the hop it appended is the client', async () => {
   const { url, close } = await echoServer(['127.0.0.1']);
   try {
-    assert.equal(await (await fetch(url, { headers: { 'x-forwarded-for': '10.9.9.9, 198.51.100.1' } })).text(), '198.51.100.1');
-    assert.equal(await (await fetch(url, { headers: { 'x-forwarded-for': 'not-an-ip' } })).text(), '127.0.0.1', 'garbage stops at the proxy');
+    assert.equal(
+      await (await fetch(url, { headers: { 'x-forwarded-for': '10.9.9.9, 198.51.100.1' } })).text(),
+      '198.51.100.1',
+    );
+    assert.equal(
+      await (await fetch(url, { headers: { 'x-forwarded-for': 'not-an-ip' } })).text(),
+      '127.0.0.1',
+      'garbage stops at the proxy',
+    );
     assert.equal(await (await fetch(url)).text(), '127.0.0.1');
   } finally {
     await close();

@@ -13,9 +13,19 @@ export class BiAdmission {
   /** Admits one query of `keyId`, or throws a 429 BiError; call the returned function when it is done. */
   enter(keyId: string): () => void {
     const running = this.inFlight.get(keyId) ?? 0;
-    if (running >= this.opts.perKeyConcurrency) throw new BiError(202, 429, `too many simultaneous BI queries for this key (at most ${this.opts.perKeyConcurrency})`);
+    if (running >= this.opts.perKeyConcurrency)
+      throw new BiError(
+        202,
+        429,
+        `too many simultaneous BI queries for this key (at most ${this.opts.perKeyConcurrency})`,
+      );
     const taken = this.limiter.take(keyId);
-    if (!taken.ok) throw new BiError(201, 429, `BI quota exceeded: ${this.opts.requestsPerMinute} queries per minute per key, retry in ${taken.retryAfterS} s`);
+    if (!taken.ok)
+      throw new BiError(
+        201,
+        429,
+        `BI quota exceeded: ${this.opts.requestsPerMinute} queries per minute per key, retry in ${taken.retryAfterS} s`,
+      );
     this.inFlight.set(keyId, running + 1);
     let left = false;
     return () => {

@@ -38,9 +38,20 @@ export function biRoute(bi: BiService, resolvePrincipal: ResolvePrincipal, limit
     const key = presentedKey(c);
     const principal = key ? await resolvePrincipal(key) : null;
     if (!principal) {
-      return clickhouseError(c, new BiError(516, 401, key ? 'unknown or revoked API key' : 'authentication required: send an API key as X-ClickHouse-Key or as the basic-auth password'), 'unauthenticated');
+      return clickhouseError(
+        c,
+        new BiError(
+          516,
+          401,
+          key
+            ? 'unknown or revoked API key'
+            : 'authentication required: send an API key as X-ClickHouse-Key or as the basic-auth password',
+        ),
+        'unauthenticated',
+      );
     }
-    if (!hasRole(principal, 'viewer')) return clickhouseError(c, new BiError(497, 403, 'this key may not read BI'), 'refused');
+    if (!hasRole(principal, 'viewer'))
+      return clickhouseError(c, new BiError(497, 403, 'this key may not read BI'), 'refused');
     let leave: (() => void) | undefined;
     try {
       const request = await readBiRequest(c);
@@ -53,9 +64,18 @@ export function biRoute(bi: BiService, resolvePrincipal: ResolvePrincipal, limit
         logger.info({ keyId: principal.keyId, tenant: principal.tenant, code: err.code }, 'BI query refused');
         logger.debug({ keyId: principal.keyId, reason: redactLiterals(err.message) }, 'BI query refusal reason');
         leave();
-        return clickhouseError(c, new BiError(err.code, err.code === 62 || err.code === 73 ? 400 : 403, err.message), 'refused');
+        return clickhouseError(
+          c,
+          new BiError(err.code, err.code === 62 || err.code === 73 ? 400 : 403, err.message),
+          'refused',
+        );
       }
-      const scope = { tenant: principal.tenant, sites: sitesOf(config.sites, principal).map((s) => s.id).sort() };
+      const scope = {
+        tenant: principal.tenant,
+        sites: sitesOf(config.sites, principal)
+          .map((s) => s.id)
+          .sort(),
+      };
       const lease = await bi.pool.acquire(scope);
       let result;
       try {
@@ -67,7 +87,11 @@ export function biRoute(bi: BiService, resolvePrincipal: ResolvePrincipal, limit
       const done = leave;
       leave = undefined;
       return sendBiResult(c, {
-        lease, result, format: query.format, queryId: request.queryId, compress: request.compress,
+        lease,
+        result,
+        format: query.format,
+        queryId: request.queryId,
+        compress: request.compress,
         onDone: (ok) => {
           done();
           biQueriesTotal.inc({ outcome: ok ? 'ok' : 'failed' });
@@ -79,10 +103,14 @@ export function biRoute(bi: BiService, resolvePrincipal: ResolvePrincipal, limit
         logger.error({ keyId: principal.keyId, error: redactLiterals(String(err)) }, 'BI request failed');
         return clickhouseError(c, new BiError(1002, 500, 'internal error'), 'failed');
       }
-      if (err.code !== 159 && err.code !== 241) logger.debug({ keyId: principal.keyId, code: err.code }, 'BI query failed');
+      if (err.code !== 159 && err.code !== 241)
+        logger.debug({ keyId: principal.keyId, code: err.code }, 'BI query failed');
       else logger.info({ keyId: principal.keyId, tenant: principal.tenant, code: err.code }, 'BI query hit a limit');
       return clickhouseError(c, err, err.status === 429 ? 'limited' : err.status === 503 ? 'busy' : 'failed');
     }
   };
-  return new Hono().get('/ping', (c) => c.text('Ok.\n')).use(limitBeforeAuth(limits, refuseBi)).on(['GET', 'POST'], ['/', '/*'], handle);
+  return new Hono()
+    .get('/ping', (c) => c.text('Ok.\n'))
+    .use(limitBeforeAuth(limits, refuseBi))
+    .on(['GET', 'POST'], ['/', '/*'], handle);
 }

@@ -13,14 +13,16 @@ export function createBiApp(bi: BiService, limits: RequestLimits, keyStore?: Api
   const { config } = bi;
   const app = new Hono();
   app.use(securityHeaders());
-  app.use(bodyLimit({
-    maxSize: config.api.maxBodyBytes,
-    onError: (c) => {
-      const err = new BiError(62, 413, `request body over ${config.api.maxBodyBytes} bytes`);
-      c.header('X-ClickHouse-Exception-Code', String(err.code));
-      return c.text(clickhouseErrorText(err.code, err.message), err.status);
-    },
-  }));
+  app.use(
+    bodyLimit({
+      maxSize: config.api.maxBodyBytes,
+      onError: (c) => {
+        const err = new BiError(62, 413, `request body over ${config.api.maxBodyBytes} bytes`);
+        c.header('X-ClickHouse-Exception-Code', String(err.code));
+        return c.text(clickhouseErrorText(err.code, err.message), err.status);
+      },
+    }),
+  );
   app.route('/', biRoute(bi, createPrincipalResolver(config.api.keys, keyStore), limits));
   return app;
 }

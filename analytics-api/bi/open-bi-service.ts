@@ -29,7 +29,6 @@ export interface BiService {
   close(): Promise<void>;
 }
 
-
 /** The key file's folder (it holds nothing else: identity-registry/open-key-file.ts), or the file alone where the folder holds the code. */
 function keyFilePaths(keysFile: string | undefined, code: string): string[] {
   if (!keysFile) return [];
@@ -48,8 +47,13 @@ function keyFilePaths(keysFile: string | undefined, code: string): string[] {
 export function hiddenPaths(config: RevisitConfig, configFile = configFilePath()): string[] {
   const code = fileURLToPath(new URL('../..', import.meta.url));
   const dataDir = resolve(config.dataDir);
-  if ((code + sep).startsWith(dataDir + sep)) throw new Error(`BI engines hide ${dataDir}, which holds the code they run: use a data directory outside ${code}`);
-  return outermost([dataDir, ...keyFilePaths(config.encryption.keysFile, code), ...(configFile && existsSync(configFile) ? [configFile] : [])]);
+  if ((code + sep).startsWith(dataDir + sep))
+    throw new Error(`BI engines hide ${dataDir}, which holds the code they run: use a data directory outside ${code}`);
+  return outermost([
+    dataDir,
+    ...keyFilePaths(config.encryption.keysFile, code),
+    ...(configFile && existsSync(configFile) ? [configFile] : []),
+  ]);
 }
 
 /**
@@ -81,7 +85,11 @@ export async function openBiService(config: RevisitConfig, clickhouse: ClickHous
     config,
     pool,
     admission: new BiAdmission({ requestsPerMinute: bi.requestsPerMinute, perKeyConcurrency: bi.perKeyConcurrency }),
-    status: () => ({ isolation: isolation.kind, ...(isolation.kind === 'process' ? { missing: isolation.missing } : {}), ...pool.stats() }),
+    status: () => ({
+      isolation: isolation.kind,
+      ...(isolation.kind === 'process' ? { missing: isolation.missing } : {}),
+      ...pool.stats(),
+    }),
     close: () => pool.close(),
   };
 }

@@ -36,10 +36,12 @@ export function presentedKey(c: Context): string | undefined {
 export async function readBiRequest(c: Context): Promise<BiRequest> {
   const database = c.req.query('database') ?? c.req.header('x-clickhouse-database');
   if (database && database !== 'default') throw new BiError(81, 404, 'unknown database: only default can be read');
-  if (c.req.query('decompress') === '1') throw new BiError(48, 400, 'compressed request bodies are not accepted (send decompress=0)');
+  if (c.req.query('decompress') === '1')
+    throw new BiError(48, 400, 'compressed request bodies are not accepted (send decompress=0)');
   const body = c.req.method === 'POST' ? await c.req.text() : '';
   const text = [c.req.query('query') ?? '', body].filter((s) => s.trim() !== '').join('\n');
-  if (Buffer.byteLength(text) > MAX_QUERY_BYTES) throw new BiError(62, 413, `query is larger than ${MAX_QUERY_BYTES} bytes`);
+  if (Buffer.byteLength(text) > MAX_QUERY_BYTES)
+    throw new BiError(62, 413, `query is larger than ${MAX_QUERY_BYTES} bytes`);
   if (text.trim() === '') throw new BiError(62, 400, 'empty query');
   const queryId = c.req.query('query_id') ?? c.req.header('x-clickhouse-query-id') ?? '';
   return {

@@ -62,10 +62,22 @@ export function sendBiResult(c: Context, { lease, result, format, queryId, compr
   c.header('X-ClickHouse-Query-Id', queryId);
   c.header('X-ClickHouse-Timezone', 'UTC');
   c.header('X-ClickHouse-Server-Display-Name', 'revisit-bi');
-  c.header('X-ClickHouse-Summary', JSON.stringify({
-    read_rows: String(result.rowsRead), read_bytes: '0', written_rows: '0', written_bytes: '0', total_rows_to_read: String(result.rowsRead),
-    result_rows: '0', result_bytes: String(result.bytes), elapsed_ns: String(Math.round(result.elapsedS * 1e9)),
-  }));
-  c.header('Content-Type', compress ? 'application/octet-stream' : (CONTENT_TYPES[format] ?? 'text/plain; charset=UTF-8'));
+  c.header(
+    'X-ClickHouse-Summary',
+    JSON.stringify({
+      read_rows: String(result.rowsRead),
+      read_bytes: '0',
+      written_rows: '0',
+      written_bytes: '0',
+      total_rows_to_read: String(result.rowsRead),
+      result_rows: '0',
+      result_bytes: String(result.bytes),
+      elapsed_ns: String(Math.round(result.elapsedS * 1e9)),
+    }),
+  );
+  c.header(
+    'Content-Type',
+    compress ? 'application/octet-stream' : (CONTENT_TYPES[format] ?? 'text/plain; charset=UTF-8'),
+  );
   return c.body(body);
 }

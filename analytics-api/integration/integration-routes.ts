@@ -8,7 +8,12 @@ import { createMiddleware } from 'hono/factory';
 import type { RevisitConfig } from '../../common/config.ts';
 import type { FacePipeline } from '../../ingest/index.ts';
 import { decodeUpload } from '../../ingest/upload/index.ts';
-import { eraseFace, ErasureRequestError, normaliseErasureEmbedding, type EraseFaceDeps } from '../../reid-worker/erasure/index.ts';
+import {
+  eraseFace,
+  ErasureRequestError,
+  normaliseErasureEmbedding,
+  type EraseFaceDeps,
+} from '../../reid-worker/erasure/index.ts';
 import { apiError } from '../../common/http/api-error.ts';
 import { requireRole, siteForPrincipal, unknownSite, type AuthVariables } from '../auth/require-api-key.ts';
 import { limitConcurrentUploads } from './limit-concurrent-uploads.ts';
@@ -39,7 +44,10 @@ export function integrationRoutes(config: RevisitConfig, deps: IntegrationDeps) 
     ownSite,
     requireRole('admin'),
     uploadSlots,
-    bodyLimit({ maxSize: maxImage, onError: (c) => apiError(c, 413, 'payload_too_large', `body exceeds ${maxImage} bytes`) }),
+    bodyLimit({
+      maxSize: maxImage,
+      onError: (c) => apiError(c, 413, 'payload_too_large', `body exceeds ${maxImage} bytes`),
+    }),
     async (c) => {
       const siteId = c.req.param('site');
       const type = c.req.header('content-type') ?? '';
@@ -61,7 +69,10 @@ export function integrationRoutes(config: RevisitConfig, deps: IntegrationDeps) 
       } else {
         return apiError(c, 415, 'unsupported_media_type', 'send a face image (image/*) or JSON {"embedding": [...]}');
       }
-      const result = await eraseFace({ siteId, embedding }, { ...deps.erasure, minCosine: config.privacy.erasureMinCosine });
+      const result = await eraseFace(
+        { siteId, embedding },
+        { ...deps.erasure, minCosine: config.privacy.erasureMinCosine },
+      );
       return c.json({
         site: result.siteId,
         identitiesRemoved: result.identities.length,

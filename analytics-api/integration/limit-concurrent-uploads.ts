@@ -9,7 +9,8 @@ export function limitConcurrentUploads(maxPerKey: number) {
   return createMiddleware<{ Variables: AuthVariables }>(async (c, next) => {
     const key = c.get('principal').keyId;
     const running = inFlight.get(key) ?? 0;
-    if (running >= maxPerKey) return apiError(c, 429, 'too_many_uploads', `at most ${maxPerKey} image uploads at a time per API key`);
+    if (running >= maxPerKey)
+      return apiError(c, 429, 'too_many_uploads', `at most ${maxPerKey} image uploads at a time per API key`);
     inFlight.set(key, running + 1);
     try {
       await next();

@@ -53,7 +53,11 @@ export class FileApiKeyStore implements ApiKeyStore {
     const keys = this.read();
     const found = keys.find((k) => k.record.id === id);
     if (!found) return false;
-    this.write(keys.map((k) => (k === found ? { ...k, record: { ...k.record, revokedAtMs: k.record.revokedAtMs ?? nowMs } } : k)));
+    this.write(
+      keys.map((k) =>
+        k === found ? { ...k, record: { ...k.record, revokedAtMs: k.record.revokedAtMs ?? nowMs } } : k,
+      ),
+    );
     return true;
   }
 

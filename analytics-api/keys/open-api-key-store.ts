@@ -6,5 +6,7 @@ import { FileApiKeyStore } from './file-api-key-store.ts';
 import { RedisApiKeyStore } from './redis-api-key-store.ts';
 
 export function openApiKeyStore(config: Pick<RevisitConfig, 'redis' | 'dataDir'>): ApiKeyStore {
-  return config.redis.url ? new RedisApiKeyStore(config.redis.url, config.redis.keyPrefix) : new FileApiKeyStore(join(config.dataDir, 'api-keys.json'));
+  return config.redis.url
+    ? new RedisApiKeyStore(config.redis.url, config.redis.keyPrefix)
+    : new FileApiKeyStore(join(config.dataDir, 'api-keys.json'));
 }

@@ -36,10 +36,12 @@ export class RedisApiKeyStore implements ApiKeyStore {
 
   async listStored(): Promise<StoredApiKey[]> {
     const ids = (await this.redis.smembers(`${this.prefix}:apikeys`)).sort();
-    const stored = await Promise.all(ids.map(async (id) => {
-      const [raw, sha256] = await this.redis.hmget(this.recordKey(id), 'record', 'sha256');
-      return raw && sha256 ? { record: apiKeyRecordSchema.parse(JSON.parse(raw)), sha256 } : null;
-    }));
+    const stored = await Promise.all(
+      ids.map(async (id) => {
+        const [raw, sha256] = await this.redis.hmget(this.recordKey(id), 'record', 'sha256');
+        return raw && sha256 ? { record: apiKeyRecordSchema.parse(JSON.parse(raw)), sha256 } : null;
+      }),
+    );
     return stored.filter((k): k is StoredApiKey => k !== null);
   }
 
@@ -51,7 +53,11 @@ export class RedisApiKeyStore implements ApiKeyStore {
   async revoke(id: string, nowMs = Date.now()): Promise<boolean> {
     const record = await this.get(id);
     if (!record) return false;
-    await this.redis.hset(this.recordKey(id), 'record', JSON.stringify({ ...record, revokedAtMs: record.revokedAtMs ?? nowMs }));
+    await this.redis.hset(
+      this.recordKey(id),
+      'record',
+      JSON.stringify({ ...record, revokedAtMs: record.revokedAtMs ?? nowMs }),
+    );
     return true;
   }
 

@@ -10,7 +10,13 @@ const scrape = (app: ReturnType<typeof metricsRoute>, authorization?: string) =>
 test('with a token: no token, a wrong one or another scheme is 401; the token opens it, on any host', async () => {
   for (const host of ['127.0.0.1', '0.0.0.0']) {
     const app = metricsRoute({ token: TOKEN, host: '127.0.0.1' }, host);
-    for (const auth of [undefined, 'Bearer wrong-token-wrong-token-x', `Basic ${TOKEN}`, `Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(1)}`]) {
+    for (const auth of [
+      undefined,
+      'Bearer wrong-token-wrong-token-x',
+      `Basic ${TOKEN}`,
+      `Bearer ${TOKEN}x`,
+      `Bearer ${TOKEN.slice(1)}`,
+    ]) {
       const res = await scrape(app, auth);
       assert.equal(res.status, 401, `${host} ${auth}`);
       assert.equal((await res.json()).error.code, 'unauthenticated');
@@ -22,7 +28,8 @@ test('with a token: no token, a wrong one or another scheme is 401; the token op
 });
 
 test('without a token: open on a loopback listener, 403 on a public one', async () => {
-  for (const host of ['127.0.0.1', '::1', 'localhost']) assert.equal((await scrape(metricsRoute({ host: '127.0.0.1' }, host))).status, 200, host);
+  for (const host of ['127.0.0.1', '::1', 'localhost'])
+    assert.equal((await scrape(metricsRoute({ host: '127.0.0.1' }, host))).status, 200, host);
   for (const host of ['0.0.0.0', '::', '10.0.0.5']) {
     const res = await scrape(metricsRoute({ host: '127.0.0.1' }, host));
     assert.equal(res.status, 403, host);

@@ -19,7 +19,10 @@ export function metricsRoute(metrics: RevisitConfig['metrics'], listenHost: stri
   const expected = metrics.token === undefined ? null : sha256(metrics.token);
   const open = expected === null && isLoopbackHost(listenHost);
   if (expected === null && !open) {
-    createLogger('metrics').warn({ listenHost }, '/metrics answers 403 here: set metrics.token (REVISIT_METRICS_TOKEN) or metrics.port on a loopback host');
+    createLogger('metrics').warn(
+      { listenHost },
+      '/metrics answers 403 here: set metrics.token (REVISIT_METRICS_TOKEN) or metrics.port on a loopback host',
+    );
   }
   app.get('/metrics', async (c) => {
     if (expected) {
@@ -29,7 +32,12 @@ export function metricsRoute(metrics: RevisitConfig['metrics'], listenHost: stri
         return apiError(c, 401, 'unauthenticated', 'send "Authorization: Bearer <metrics.token>"');
       }
     } else if (!open) {
-      return apiError(c, 403, 'forbidden', `metrics on ${listenHost} need metrics.token (REVISIT_METRICS_TOKEN), or metrics.port on a loopback host`);
+      return apiError(
+        c,
+        403,
+        'forbidden',
+        `metrics on ${listenHost} need metrics.token (REVISIT_METRICS_TOKEN), or metrics.port on a loopback host`,
+      );
     }
     return c.text(await metricsRegistry.metrics(), 200, { 'content-type': metricsRegistry.contentType });
   });

@@ -17,9 +17,19 @@ export function toCsv(rows: Array<Record<string, unknown>>): string {
  * The rows with a last column `suppressed`: the names of the row's hidden fields (their cells are
  * empty), from the report's JSON Pointers under `table` — what JSON marks, CSV marks too.
  */
-export function withSuppressedColumn(rows: Array<Record<string, unknown>>, suppressed: string[], table: string): Array<Record<string, unknown>> {
+export function withSuppressedColumn(
+  rows: Array<Record<string, unknown>>,
+  suppressed: string[],
+  table: string,
+): Array<Record<string, unknown>> {
   return rows.map((row, i) => {
     const prefix = `${table}/${i}/`;
-    return { ...row, suppressed: suppressed.filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length)).join(' ') };
+    return {
+      ...row,
+      suppressed: suppressed
+        .filter((p) => p.startsWith(prefix))
+        .map((p) => p.slice(prefix.length))
+        .join(' '),
+    };
   });
 }

@@ -50,8 +50,16 @@ function pct(x: number): string {
 function printTable(r: EvalResult): void {
   const rows: Array<[string, string | number, string | number]> = [
     ['unique visitors', r.unique_visitors_true, r.unique_visitors_reported],
-    ['visits', r.visits_true, `${r.visits_reported} (${r.visits_unidentified_reported} seen, not identified; ${pct(r.visits_reported / r.visits_true - 1)} off)`],
-    ['returning rate', r.returning_rate_true, `${r.returning_rate_reported} (rests on the ${Math.round(100 * r.identified_share_reported)} % of visits identified)`],
+    [
+      'visits',
+      r.visits_true,
+      `${r.visits_reported} (${r.visits_unidentified_reported} seen, not identified; ${pct(r.visits_reported / r.visits_true - 1)} off)`,
+    ],
+    [
+      'returning rate',
+      r.returning_rate_true,
+      `${r.returning_rate_reported} (rests on the ${Math.round(100 * r.identified_share_reported)} % of visits identified)`,
+    ],
     ['median dwell (s)', r.dwell_median_true_s, r.dwell_median_reported_s],
     ['top path', r.top_path_true, r.top_path_reported],
   ];

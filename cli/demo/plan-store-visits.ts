@@ -25,7 +25,13 @@ const MINUTE = 60_000;
  * Every person visits on day 0 between 09:00 and 19:00; about `returnShare` of them come back on
  * day 1. A visit passes the entrance, usually an aisle camera, and the checkout, minutes apart.
  */
-export function planStoreVisits(people: number, days: number, firstDayMs: number, random: Random, returnShare = 0.4): StorePlan {
+export function planStoreVisits(
+  people: number,
+  days: number,
+  firstDayMs: number,
+  random: Random,
+  returnShare = 0.4,
+): StorePlan {
   const sightings: PlannedSighting[] = [];
   const visitorsPerDay = Array.from({ length: days }, () => 0);
   let visits = 0;

@@ -6,8 +6,14 @@ import { RetryBackoff } from './retry-backoff.ts';
 test('retry backoff doubles per failure up to the cap, per partition, and warns once per outage', () => {
   const backoff = new RetryBackoff({ initialMs: 100, maxMs: 1000 });
   const delays = Array.from({ length: 6 }, () => backoff.failed(0));
-  assert.deepEqual(delays.map((d) => d.delayMs), [100, 200, 400, 800, 1000, 1000]);
-  assert.deepEqual(delays.map((d) => d.outageStarted), [true, false, false, false, false, false]);
+  assert.deepEqual(
+    delays.map((d) => d.delayMs),
+    [100, 200, 400, 800, 1000, 1000],
+  );
+  assert.deepEqual(
+    delays.map((d) => d.outageStarted),
+    [true, false, false, false, false, false],
+  );
   assert.equal(backoff.failed(1).delayMs, 100, 'another partition has its own streak');
   assert.equal(backoff.succeeded(0), 6, 'the success ends a streak of 6');
   assert.equal(backoff.succeeded(0), 0);

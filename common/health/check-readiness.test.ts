@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { checkReadiness } from './check-readiness.ts';
 
 test('ready only when every dependency answers; a failing or silent one is unavailable, named', async () => {
-  assert.deepEqual(await checkReadiness({ kafka: async () => undefined, redis: async () => 'PONG' }), { ready: true, checks: { kafka: 'ok', redis: 'ok' } });
+  assert.deepEqual(await checkReadiness({ kafka: async () => undefined, redis: async () => 'PONG' }), {
+    ready: true,
+    checks: { kafka: 'ok', redis: 'ok' },
+  });
   const report = await checkReadiness(
     {
       kafka: () => Promise.reject(new Error('ECONNREFUSED')),

@@ -35,6 +35,8 @@ export async function checkReadiness(readiness: Readiness, timeoutMs = CHECK_TIM
       }
     }),
   );
-  const checks = Object.fromEntries(names.map((name, i) => [name, outcomes[i] ? ('ok' as const) : ('unavailable' as const)]));
+  const checks = Object.fromEntries(
+    names.map((name, i) => [name, outcomes[i] ? ('ok' as const) : ('unavailable' as const)]),
+  );
   return { ready: outcomes.every(Boolean), checks };
 }

@@ -64,12 +64,20 @@ export class OutboundGuard {
    * not allowed. The socket connects to exactly the addresses checked here, so a DNS answer that
    * changes between validation and connection (rebinding) cannot slip through.
    */
-  readonly lookup = (hostname: string, options: LookupOneOptions | LookupAllOptions, callback: LookupCallback): void => {
+  readonly lookup = (
+    hostname: string,
+    options: LookupOneOptions | LookupAllOptions,
+    callback: LookupCallback,
+  ): void => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, []);
       const trusted = this.hosts.has(hostname.toLowerCase());
       const refused = trusted ? undefined : addresses.find((a) => !this.addressAllowed(a.address));
-      if (refused) return callback(new OutboundRefusedError(`${hostname} resolves to ${refused.address}, not a public address`), []);
+      if (refused)
+        return callback(
+          new OutboundRefusedError(`${hostname} resolves to ${refused.address}, not a public address`),
+          [],
+        );
       if (options.all) return callback(null, addresses);
       const [first] = addresses;
       callback(null, first.address, first.family);

@@ -53,7 +53,8 @@ const local = (port: number) => [
 
 test('without a guard every local spelling reaches the listener (so the refusals below are not vacuous)', async () => {
   hook.received.length = 0;
-  for (const url of local(hook.port)) assert.equal((await postJson(url, { n: 1 }, { timeoutMs: 5000 })).status, 204, url);
+  for (const url of local(hook.port))
+    assert.equal((await postJson(url, { n: 1 }, { timeoutMs: 5000 })).status, 204, url);
   assert.equal(hook.received.length, local(hook.port).length);
 });
 
@@ -64,8 +65,20 @@ test('the guard refuses loopback in every spelling, also a host name resolving t
     await assert.rejects(postJson(url, { n: 1 }, { timeoutMs: 5000, guard }), /refused|not a public address/, url);
   }
   assert.deepEqual(hook.received, []);
-  assert.equal(guard.refusal(`http://localhost:${hook.port}/`), null, 'a name passes the URL check: only connect time knows its address');
-  for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://[fe80::1]/', 'http://10.0.0.1/', 'http://100.64.0.1/', 'http://[fd00::1]/', 'http://0.0.0.0/', 'http://[::ffff:a9fe:a9fe]/']) {
+  assert.equal(
+    guard.refusal(`http://localhost:${hook.port}/`),
+    null,
+    'a name passes the URL check: only connect time knows its address',
+  );
+  for (const url of [
+    'http://169.254.169.254/latest/meta-data/',
+    'http://[fe80::1]/',
+    'http://10.0.0.1/',
+    'http://100.64.0.1/',
+    'http://[fd00::1]/',
+    'http://0.0.0.0/',
+    'http://[::ffff:a9fe:a9fe]/',
+  ]) {
     assert.match(guard.refusal(url) ?? '', /not a public address/, url);
   }
 });
@@ -74,15 +87,22 @@ test('https only unless http is allowed; other schemes and non-URLs never', () =
   const strict = new OutboundGuard({ allowHttp: false, allowList: [] });
   assert.equal(strict.refusal('https://hooks.example.com/x'), null);
   assert.match(strict.refusal('http://hooks.example.com/x') ?? '', /https/);
-  for (const url of ['ftp://example.com/', 'file:///etc/passwd', 'gopher://example.com/', 'not a url']) assert.notEqual(strict.refusal(url), null, url);
+  for (const url of ['ftp://example.com/', 'file:///etc/passwd', 'gopher://example.com/', 'not a url'])
+    assert.notEqual(strict.refusal(url), null, url);
 });
 
 test('an allow-listed network or host name does receive the callback', async () => {
   hook.received.length = 0;
   const byNetwork = new OutboundGuard({ allowHttp: true, allowList: ['127.0.0.0/8'] });
-  assert.equal((await postJson(`http://127.0.0.1:${hook.port}/net`, { n: 2 }, { timeoutMs: 5000, guard: byNetwork })).status, 204);
+  assert.equal(
+    (await postJson(`http://127.0.0.1:${hook.port}/net`, { n: 2 }, { timeoutMs: 5000, guard: byNetwork })).status,
+    204,
+  );
   const byName = new OutboundGuard({ allowHttp: true, allowList: ['localhost'] });
-  assert.equal((await postJson(`http://localhost:${hook.port}/name`, { n: 3 }, { timeoutMs: 5000, guard: byName })).status, 204);
+  assert.equal(
+    (await postJson(`http://localhost:${hook.port}/name`, { n: 3 }, { timeoutMs: 5000, guard: byName })).status,
+    204,
+  );
   assert.deepEqual(hook.received, ['/net {"n":2}', '/name {"n":3}']);
 });
 
@@ -96,10 +116,17 @@ test('a redirect is an answer, never followed: the redirect target receives noth
 });
 
 test('errors and redacted URLs carry no credentials, path or query (webhook services keep secrets in the path)', async () => {
-  assert.equal(redactUrl('https://user:s3cret@hooks.example.com/services/T0/B0/XyZ?token=abc'), 'https://hooks.example.com');
+  assert.equal(
+    redactUrl('https://user:s3cret@hooks.example.com/services/T0/B0/XyZ?token=abc'),
+    'https://hooks.example.com',
+  );
   const closed = await listen(() => ({ status: 204 }));
   await new Promise<void>((r) => closed.server.close(() => r()));
-  const err = await postJson(`http://user:s3cret@127.0.0.1:${closed.port}/services/XyZ?token=abc`, {}, { timeoutMs: 5000 }).catch((e: Error) => e);
+  const err = await postJson(
+    `http://user:s3cret@127.0.0.1:${closed.port}/services/XyZ?token=abc`,
+    {},
+    { timeoutMs: 5000 },
+  ).catch((e: Error) => e);
   assert.ok(err instanceof Error);
   assert.doesNotMatch(err.message, /s3cret|token|abc|user|XyZ/);
   assert.match(err.message, /ECONNREFUSED/);

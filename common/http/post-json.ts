@@ -31,7 +31,8 @@ export function postJson(url: string, body: unknown, opts: PostJsonOptions): Pro
   const refusal = opts.guard?.refusal(url);
   if (refusal) return Promise.reject(new Error(`POST ${where} refused: ${refusal}`));
   const target = new URL(url);
-  if (target.protocol !== 'http:' && target.protocol !== 'https:') return Promise.reject(new Error(`POST ${where} refused: not an http(s) URL`));
+  if (target.protocol !== 'http:' && target.protocol !== 'https:')
+    return Promise.reject(new Error(`POST ${where} refused: not an http(s) URL`));
   const payload = Buffer.from(JSON.stringify(body));
   const options: RequestOptions = {
     method: 'POST',
@@ -46,7 +47,13 @@ export function postJson(url: string, body: unknown, opts: PostJsonOptions): Pro
       res.resume();
       resolve({ status: res.statusCode ?? 0 });
     });
-    req.on('error', (err) => reject(new Error(`POST ${where} failed: ${err.name === 'AbortError' ? `no answer within ${opts.timeoutMs} ms` : err.message}`)));
+    req.on('error', (err) =>
+      reject(
+        new Error(
+          `POST ${where} failed: ${err.name === 'AbortError' ? `no answer within ${opts.timeoutMs} ms` : err.message}`,
+        ),
+      ),
+    );
     req.end(payload);
   });
 }

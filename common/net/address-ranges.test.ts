@@ -5,23 +5,62 @@ import { addressSet, clientNetwork, inAddressSet, isLoopbackHost, isPublicAddres
 
 test('loopback, private, CGNAT, link-local, metadata, multicast and unspecified are not public, in v4, v6 and IPv4-mapped forms', () => {
   for (const address of [
-    '127.0.0.1', '127.255.255.254', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '100.64.0.1', '100.127.255.255',
-    '169.254.169.254', '0.0.0.0', '224.0.0.1', '239.255.255.250', '255.255.255.255',
-    '::1', '::', 'fc00::1', 'fd12:3456::1', 'fe80::1', 'ff02::1', 'fec0::1',
-    '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:169.254.169.254', '::ffff:10.0.0.1', '::ffff:a9fe:a9fe', '::127.0.0.1',
-    '64:ff9b:1::a00:1', '2002:7f00:1::', '2001:0:4136:e378::1', 'fe80::1%eth0',
+    '127.0.0.1',
+    '127.255.255.254',
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '100.64.0.1',
+    '100.127.255.255',
+    '169.254.169.254',
+    '0.0.0.0',
+    '224.0.0.1',
+    '239.255.255.250',
+    '255.255.255.255',
+    '::1',
+    '::',
+    'fc00::1',
+    'fd12:3456::1',
+    'fe80::1',
+    'ff02::1',
+    'fec0::1',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '::ffff:169.254.169.254',
+    '::ffff:10.0.0.1',
+    '::ffff:a9fe:a9fe',
+    '::127.0.0.1',
+    '64:ff9b:1::a00:1',
+    '2002:7f00:1::',
+    '2001:0:4136:e378::1',
+    'fe80::1%eth0',
     // The well-known NAT64 prefix: a NAT64 gateway forwards to the embedded IPv4 address.
-    '64:ff9b::7f00:1', '64:ff9b::127.0.0.1', '64:ff9b::a9fe:a9fe', '64:ff9b::a00:5', '64:FF9B:0:0:0:0:c0a8:101',
+    '64:ff9b::7f00:1',
+    '64:ff9b::127.0.0.1',
+    '64:ff9b::a9fe:a9fe',
+    '64:ff9b::a00:5',
+    '64:FF9B:0:0:0:0:c0a8:101',
   ]) {
     assert.equal(isPublicAddress(address), false, address);
   }
 });
 
 test('public addresses are public, whatever their form; non-addresses are not', () => {
-  for (const address of ['8.8.8.8', '1.1.1.1', '100.128.0.1', '172.32.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808', '64:ff9b::8.8.4.4']) {
+  for (const address of [
+    '8.8.8.8',
+    '1.1.1.1',
+    '100.128.0.1',
+    '172.32.0.1',
+    '2606:4700:4700::1111',
+    '::ffff:8.8.8.8',
+    '64:ff9b::808:808',
+    '64:ff9b::8.8.4.4',
+  ]) {
     assert.equal(isPublicAddress(address), true, address);
   }
-  for (const notAddress of ['localhost', '2130706433', '0x7f.1', '', 'example.com']) assert.equal(isPublicAddress(notAddress), false, notAddress);
+  for (const notAddress of ['localhost', '2130706433', '0x7f.1', '', 'example.com'])
+    assert.equal(isPublicAddress(notAddress), false, notAddress);
 });
 
 test('configured sets hold addresses and blocks, and refuse anything else', () => {
@@ -32,7 +71,8 @@ test('configured sets hold addresses and blocks, and refuse anything else', () =
   assert.equal(inAddressSet(set, '192.0.2.7'), true);
   assert.equal(inAddressSet(set, '192.0.2.8'), false);
   assert.equal(inAddressSet(set, 'not-an-ip'), false);
-  for (const bad of ['10.0.0.0/33', '10.0.0/8', 'example.com', '::1/129', '10.0.0.0/x', '10.0.0.0/8/8']) assert.throws(() => addressSet([bad]), /not an IP address/, bad);
+  for (const bad of ['10.0.0.0/33', '10.0.0/8', 'example.com', '::1/129', '10.0.0.0/x', '10.0.0.0/8/8'])
+    assert.throws(() => addressSet([bad]), /not an IP address/, bad);
 });
 
 test('loopback listen hosts', () => {

@@ -21,6 +21,9 @@ test('a shared directory like /tmp is refused, not closed to everyone', () => {
   const shared = join(mkdtempSync(join(tmpdir(), 'revisit-private-')), 'shared');
   mkdirSync(shared);
   chmodSync(shared, 0o1777);
-  assert.throws(() => makePrivateDir(shared), /is a shared directory \(sticky bit, like \/tmp\): give Revisit a directory of its own/);
+  assert.throws(
+    () => makePrivateDir(shared),
+    /is a shared directory \(sticky bit, like \/tmp\): give Revisit a directory of its own/,
+  );
   assert.equal(mode(shared), 0o1777);
 });

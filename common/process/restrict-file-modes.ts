@@ -18,6 +18,7 @@ export function restrictNewFileModes(): void {
  */
 export function makePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (statSync(dir).mode & 0o1000) throw new Error(`${dir} is a shared directory (sticky bit, like /tmp): give Revisit a directory of its own`);
+  if (statSync(dir).mode & 0o1000)
+    throw new Error(`${dir} is a shared directory (sticky bit, like /tmp): give Revisit a directory of its own`);
   chmodSync(dir, 0o700);
 }

@@ -35,7 +35,11 @@ export interface TetheredProcess {
  * Runs `command args` with its stdout and stderr going to `logFd`. If this process dies, the
  * service gets SIGTERM and `cleanupDir` (if given) is removed once the service is gone.
  */
-export function spawnTethered(command: string, args: string[], options: { logFd: number | 'ignore'; cleanupDir?: string }): TetheredProcess {
+export function spawnTethered(
+  command: string,
+  args: string[],
+  options: { logFd: number | 'ignore'; cleanupDir?: string },
+): TetheredProcess {
   const child = spawn('sh', ['-c', TETHER, 'tether', command, ...args], {
     stdio: ['pipe', options.logFd, options.logFd],
     // Its own process group, so kill() reaches the service and the watchdog, not just sh.

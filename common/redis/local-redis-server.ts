@@ -49,14 +49,35 @@ export async function startLocalRedis(options: LocalRedisOptions): Promise<Local
   makePrivateDir(dir);
   const socket = join(dir, 'redis.sock');
   if (Buffer.byteLength(socket) > MAX_SOCKET_PATH_BYTES) {
-    throw new Error(`redis socket path ${socket} is ${Buffer.byteLength(socket)} bytes, Unix sockets allow ${MAX_SOCKET_PATH_BYTES}: use a shorter data directory path`);
+    throw new Error(
+      `redis socket path ${socket} is ${Buffer.byteLength(socket)} bytes, Unix sockets allow ${MAX_SOCKET_PATH_BYTES}: use a shorter data directory path`,
+    );
   }
   // redis-server replaces a socket file on start: a live one means another process serves this directory.
   if (existsSync(socket) && (await command(socket, ['PING']).catch(() => '')) === '+PONG') {
     throw new Error(`a redis-server already serves ${dir} (another revisit process on the same data directory?)`);
   }
-  const args = ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--save', '', '--daemonize', 'no', '--dir', dir, '--logfile', join(dir, 'redis.log')];
-  args.push(...(options.appendOnly ? ['--appendonly', 'yes', '--appendfsync', options.fsyncAlways ? 'always' : 'everysec'] : ['--appendonly', 'no']));
+  const args = [
+    '--port',
+    '0',
+    '--unixsocket',
+    socket,
+    '--unixsocketperm',
+    '700',
+    '--save',
+    '',
+    '--daemonize',
+    'no',
+    '--dir',
+    dir,
+    '--logfile',
+    join(dir, 'redis.log'),
+  ];
+  args.push(
+    ...(options.appendOnly
+      ? ['--appendonly', 'yes', '--appendfsync', options.fsyncAlways ? 'always' : 'everysec']
+      : ['--appendonly', 'no']),
+  );
   const cleanupDir = options.removeDirOnStop ? dir : undefined;
 
   let server: TetheredProcess | undefined;
@@ -75,7 +96,9 @@ export async function startLocalRedis(options: LocalRedisOptions): Promise<Local
     } catch (error) {
       const log = readTail(join(dir, 'redis.log'));
       await shutdown(true);
-      throw new Error(`redis-server did not start on ${socket}: ${(error as Error).message} (is redis-server installed? run scripts/setup.sh)\n--- redis log tail ---\n${log}`);
+      throw new Error(
+        `redis-server did not start on ${socket}: ${(error as Error).message} (is redis-server installed? run scripts/setup.sh)\n--- redis log tail ---\n${log}`,
+      );
     }
   };
   const shutdown = async (crash: boolean) => {

@@ -72,7 +72,14 @@ export function alignmentMap(points5: ReadonlyArray<readonly [number, number]>):
   // The output pixel (u, v) reads the inverse transform's point: the inverse of [[a,-b],[b,a]]
   // is [[a,b],[-b,a]] / (a²+b²), applied to (u − tx, v − ty).
   const det = a * a + b * b;
-  return { xu: a / det, xv: b / det, x0: -(a * tx + b * ty) / det, yu: -b / det, yv: a / det, y0: (b * tx - a * ty) / det };
+  return {
+    xu: a / det,
+    xv: b / det,
+    x0: -(a * tx + b * ty) / det,
+    yu: -b / det,
+    yv: a / det,
+    y0: (b * tx - a * ty) / det,
+  };
 }
 
 /**
@@ -87,7 +94,11 @@ export function warpAligned(image: FrameImage, map: AffineMap): Float32Array {
  * A square of the aligned crop, grey only (on a video frame, the Y plane alone): `size` samples
  * every `step` aligned pixels (default 1) from (`offset`, `offset`), for the quality checks.
  */
-export function warpAlignedGrey(image: FrameImage, map: AffineMap, window: { offset: number; size: number; step?: number }): Float32Array {
+export function warpAlignedGrey(
+  image: FrameImage,
+  map: AffineMap,
+  window: { offset: number; size: number; step?: number },
+): Float32Array {
   const { offset, size, step = 1 } = window;
   const stepped = {
     xu: map.xu * step,

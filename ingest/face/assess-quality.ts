@@ -31,7 +31,7 @@ export function sharpnessWindow(aligned: AffineMap): { offset: number; size: num
   const step = Math.max(1, 1 / spacing);
   const size = Math.max(8, Math.round((WINDOW_SIDE - 1) / step) + 1);
   // Centred where the 112 px window is.
-  const offset = SHARPNESS_MARGIN - 1 + ((WINDOW_SIDE - 1) - (size - 1) * step) / 2;
+  const offset = SHARPNESS_MARGIN - 1 + (WINDOW_SIDE - 1 - (size - 1) * step) / 2;
   return { offset, size, step };
 }
 
@@ -43,7 +43,12 @@ export function sharpnessWindow(aligned: AffineMap): { offset: number; size: num
  *   detector  = the detector's face probability;
  * a geometric mean so that any one bad ingredient pulls the score down.
  */
-export function assessQuality(windowGrey: Float32Array, windowSize: number, boxSide: number, detectorScore: number): { quality: number; parts: QualityParts } {
+export function assessQuality(
+  windowGrey: Float32Array,
+  windowSize: number,
+  boxSide: number,
+  detectorScore: number,
+): { quality: number; parts: QualityParts } {
   const size = Math.max(0, Math.min(1, boxSide / FULL_SIZE_PX));
   const v = laplacianVariance(windowGrey, windowSize);
   const sharpness = v / (v + HALF_SHARPNESS);

@@ -64,10 +64,16 @@ export async function detectFaces(
   opts: DetectOptions = {},
 ): Promise<DetectedFace[]> {
   const view = opts.detectorView;
-  if (view && (view.width !== IN_W || view.height !== IN_H)) throw new Error(`detector view must be ${IN_W}×${IN_H}, got ${view.width}×${view.height}`);
+  if (view && (view.width !== IN_W || view.height !== IN_H))
+    throw new Error(`detector view must be ${IN_W}×${IN_H}, got ${view.width}×${view.height}`);
   if (!view && isYuv420(image)) throw new Error('a YUV video frame needs its detector view (VideoFrame.detectorView)');
   const rgb = view?.data ?? resampleRegion(image as RgbImage, 0, 0, image.width, image.height, IN_W, IN_H);
-  const candidates = await detectInView(session, rgb, { x: 0, y: 0, width: image.width, height: image.height }, opts.minScore ?? DEFAULT_MIN_SCORE);
+  const candidates = await detectInView(
+    session,
+    rgb,
+    { x: 0, y: 0, width: image.width, height: image.height },
+    opts.minScore ?? DEFAULT_MIN_SCORE,
+  );
   return suppressOverlaps(candidates.slice(0, opts.topK ?? DEFAULT_TOP_K), opts.nmsIou ?? DEFAULT_NMS_IOU);
 }
 
@@ -85,7 +91,12 @@ export interface ImageRegion {
  * `boxes` output is already decoded to normalised corners — the package's prior-box decoding is
  * dead code — so it only needs scaling to the region.
  */
-export async function detectInView(session: InferenceSession, rgb: Uint8Array | Float32Array, region: ImageRegion, minScore: number): Promise<DetectedFace[]> {
+export async function detectInView(
+  session: InferenceSession,
+  rgb: Uint8Array | Float32Array,
+  region: ImageRegion,
+  minScore: number,
+): Promise<DetectedFace[]> {
   const plane = IN_W * IN_H;
   const input = spareInputs.pop() ?? new Float32Array(3 * plane);
   for (let i = 0; i < plane; i++) {

@@ -21,9 +21,18 @@ const rgb: RgbImage = { width: W, height: H, data: noise(W * H * 3, 4) };
 /** A face's maps: eyes, nose and mouth corners around (cx, cy), `size` pixels wide, turned by `angle`. */
 function faceAt(image: FrameImage, cx: number, cy: number, size: number, angle: number): CropMaps {
   const [c, s] = [Math.cos(angle), Math.sin(angle)];
-  const points = [[-0.3, -0.2], [0.3, -0.2], [0, 0.05], [-0.25, 0.3], [0.25, 0.3]].map(([x, y]): [number, number] => [cx + size * (c * x - s * y), cy + size * (s * x + c * y)]);
+  const points = [
+    [-0.3, -0.2],
+    [0.3, -0.2],
+    [0, 0.05],
+    [-0.25, 0.3],
+    [0.25, 0.3],
+  ].map(([x, y]): [number, number] => [cx + size * (c * x - s * y), cy + size * (s * x + c * y)]);
   const half = size / 2;
-  return { aligned: alignmentMap(points), liveness: livenessMap(image, { x1: cx - half, y1: cy - half, x2: cx + half, y2: cy + half, score: 0.9 }) };
+  return {
+    aligned: alignmentMap(points),
+    liveness: livenessMap(image, { x1: cx - half, y1: cy - half, x2: cx + half, y2: cy + half, score: 0.9 }),
+  };
 }
 
 const placements: Array<[string, number, number, number, number]> = [
@@ -36,11 +45,21 @@ const placements: Array<[string, number, number, number, number]> = [
   // farthest points shows on some of them (the edge handling then reads the cut as an edge).
   ...Array.from({ length: 40 }, (_, i): [string, number, number, number, number] => {
     const r = noise(4, 100 + i);
-    return [`at random spot ${i}`, 60 + (r[0] / 255) * 80, 50 + (r[1] / 255) * 50, 12 + (r[2] / 255) * 20, (r[3] / 255 - 0.5) * 1.2];
+    return [
+      `at random spot ${i}`,
+      60 + (r[0] / 255) * 80,
+      50 + (r[1] / 255) * 50,
+      12 + (r[2] / 255) * 20,
+      (r[3] / 255 - 0.5) * 1.2,
+    ];
   }),
 ];
 
-function assertSameCrops(kept: FaceCrops, live: { aligned: Float32Array; liveness: Float32Array }, label: string): void {
+function assertSameCrops(
+  kept: FaceCrops,
+  live: { aligned: Float32Array; liveness: Float32Array },
+  label: string,
+): void {
   for (const crop of ['aligned', 'liveness'] as const) {
     const [a, b] = [kept[crop](), live[crop]];
     assert.equal(a.length, b.length);
@@ -50,7 +69,10 @@ function assertSameCrops(kept: FaceCrops, live: { aligned: Float32Array; livenes
   }
 }
 
-for (const [kind, image] of [['video frame (YUV 4:2:0)', yuv], ['photo (RGB)', rgb]] as const) {
+for (const [kind, image] of [
+  ['video frame (YUV 4:2:0)', yuv],
+  ['photo (RGB)', rgb],
+] as const) {
   test(`crops kept from a ${kind} equal the frame's own, edges included, after the frame is overwritten`, () => {
     for (const [label, cx, cy, size, angle] of placements) {
       const maps = faceAt(image, cx, cy, size, angle);

@@ -56,7 +56,12 @@ const TAP_MARGIN = 4;
 function tapWindow(image: FrameImage, crops: Array<[AffineMap, number]>): Window {
   let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const [m, size] of crops) {
-    for (const [u, v] of [[0, 0], [size - 1, 0], [0, size - 1], [size - 1, size - 1]]) {
+    for (const [u, v] of [
+      [0, 0],
+      [size - 1, 0],
+      [0, size - 1],
+      [size - 1, size - 1],
+    ]) {
       const x = m.xu * u + m.xv * v + m.x0;
       const y = m.yu * u + m.yv * v + m.y0;
       [minX, minY, maxX, maxY] = [Math.min(minX, x), Math.min(minY, y), Math.max(maxX, x), Math.max(maxY, y)];
@@ -85,8 +90,17 @@ function copyWindow(image: FrameImage, w: Window): FrameImage {
   const cw = (w.width + 1) >> 1;
   const ch = (w.height + 1) >> 1;
   const bytes = new Uint8Array(w.width * w.height + 2 * cw * ch);
-  const plane = (src: Uint8Array, stride: number, left: number, top: number, width: number, height: number, at: number) => {
-    for (let r = 0; r < height; r++) bytes.set(src.subarray((top + r) * stride + left, (top + r) * stride + left + width), at + r * width);
+  const plane = (
+    src: Uint8Array,
+    stride: number,
+    left: number,
+    top: number,
+    width: number,
+    height: number,
+    at: number,
+  ) => {
+    for (let r = 0; r < height; r++)
+      bytes.set(src.subarray((top + r) * stride + left, (top + r) * stride + left + width), at + r * width);
     return bytes.subarray(at, at + width * height);
   };
   const chromaStride = (image.width + 1) >> 1;

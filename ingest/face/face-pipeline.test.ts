@@ -33,7 +33,10 @@ describe('FacePipeline on real faces', () => {
     const faces = await pipeline.embedFaces(image);
     assert.ok(faces.length >= 1);
     for (let i = 1; i < faces.length; i++) {
-      assert.ok(faces[i - 1].box.width * faces[i - 1].box.height >= faces[i].box.width * faces[i].box.height, 'largest first');
+      assert.ok(
+        faces[i - 1].box.width * faces[i - 1].box.height >= faces[i].box.width * faces[i].box.height,
+        'largest first',
+      );
     }
     const [face] = faces;
     assert.equal(face.embedding.length, 512);
@@ -54,9 +57,18 @@ describe('FacePipeline on real faces', () => {
 
   test('unreadable input fails with an error naming the file and the reason', async () => {
     const missing = facesDir('no-such-dir', 'nope.jpg');
-    await assert.rejects(decodeImage(missing), (err: Error) => err.message.includes(missing) && /ENOENT/.test(err.message));
-    await assert.rejects(decodeImage(Buffer.from('this is not an image'), { name: 'upload-42' }), /cannot decode image upload-42: /);
-    await assert.rejects(decodeImage(Buffer.from('P5\n92 112\n255\n\x00\x01')), /cannot decode image <buffer>: truncated PGM data/);
+    await assert.rejects(
+      decodeImage(missing),
+      (err: Error) => err.message.includes(missing) && /ENOENT/.test(err.message),
+    );
+    await assert.rejects(
+      decodeImage(Buffer.from('this is not an image'), { name: 'upload-42' }),
+      /cannot decode image upload-42: /,
+    );
+    await assert.rejects(
+      decodeImage(Buffer.from('P5\n92 112\n255\n\x00\x01')),
+      /cannot decode image <buffer>: truncated PGM data/,
+    );
   });
 
   test('PGM faces decode to RGB at their own size', async () => {
@@ -68,7 +80,9 @@ describe('FacePipeline on real faces', () => {
     const { embeddings, labels, msPerImage } = await embedSet('deepface', (img) => pipeline.embedPrimaryFace(img));
     const scores = scorePairs(embeddings, labels);
     const result = equalErrorRate(scores);
-    t.diagnostic(`deepface: ${embeddings.length} images, ${scores.genuine.length} genuine / ${scores.impostor.length} impostor pairs, EER ${(100 * result.eer).toFixed(2)} % at cosine ${result.threshold.toFixed(3)}, ${msPerImage.toFixed(0)} ms/image`);
+    t.diagnostic(
+      `deepface: ${embeddings.length} images, ${scores.genuine.length} genuine / ${scores.impostor.length} impostor pairs, EER ${(100 * result.eer).toFixed(2)} % at cosine ${result.threshold.toFixed(3)}, ${msPerImage.toFixed(0)} ms/image`,
+    );
     assert.ok(result.eer <= 0.01, `EER ${result.eer}`);
   });
 
@@ -76,7 +90,9 @@ describe('FacePipeline on real faces', () => {
     const { embeddings, labels, msPerImage } = await embedSet('orl', (img) => pipeline.embedTightCrop(img));
     const scores = scorePairs(embeddings, labels);
     const result = equalErrorRate(scores);
-    t.diagnostic(`orl: ${embeddings.length} images, ${scores.genuine.length} genuine / ${scores.impostor.length} impostor pairs, EER ${(100 * result.eer).toFixed(2)} % at cosine ${result.threshold.toFixed(3)}, ${msPerImage.toFixed(0)} ms/image`);
+    t.diagnostic(
+      `orl: ${embeddings.length} images, ${scores.genuine.length} genuine / ${scores.impostor.length} impostor pairs, EER ${(100 * result.eer).toFixed(2)} % at cosine ${result.threshold.toFixed(3)}, ${msPerImage.toFixed(0)} ms/image`,
+    );
     assert.ok(result.eer <= 0.05, `EER ${result.eer}`);
   });
 });

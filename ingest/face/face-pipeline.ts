@@ -71,7 +71,13 @@ export class FacePipeline {
     const faces: EmbeddedFace[] = [];
     for (const described of await this.describeFaces(image, opts)) {
       const { box, detectorScore, landmarks5, quality, crops } = described;
-      const face: EmbeddedFace = { box, detectorScore, landmarks5, embedding: await this.embedAligned(crops.aligned()), quality };
+      const face: EmbeddedFace = {
+        box,
+        detectorScore,
+        landmarks5,
+        embedding: await this.embedAligned(crops.aligned()),
+        quality,
+      };
       if (opts.liveness) face.liveness = await this.scoreLiveness(crops.liveness());
       faces.push(face);
     }
@@ -96,7 +102,12 @@ export class FacePipeline {
       const landmarks5 = fivePoints(await estimateLandmarks(this.landmark, image, d));
       const maps = { aligned: alignmentMap(landmarks5), liveness: livenessMap(image, d) };
       const window = sharpnessWindow(maps.aligned);
-      const { quality, parts } = assessQuality(warpAlignedGrey(image, maps.aligned, window), window.size, Math.sqrt(area(d)), d.score);
+      const { quality, parts } = assessQuality(
+        warpAlignedGrey(image, maps.aligned, window),
+        window.size,
+        Math.sqrt(area(d)),
+        d.score,
+      );
       const face = { box: clipBox(d, image), detectorScore: d.score, landmarks5, quality, qualityParts: parts };
       faces.push({ ...face, crops: faceCrops(image, maps), keep: () => keepFaceCrops(image, maps) });
     }
@@ -149,7 +160,10 @@ export class FacePipeline {
    * as the pipeline does: a video worker concludes ended tracks there while it analyses frames.
    */
   startShotModelsThread(): ShotModelsThread {
-    return ShotModelsThread.start({ feature: this.modelFile('feature'), liveness: this.modelFile('liveness') }, this.options.onModelRun);
+    return ShotModelsThread.start(
+      { feature: this.modelFile('feature'), liveness: this.modelFile('liveness') },
+      this.options.onModelRun,
+    );
   }
 
   /** Releases the ONNX sessions. */

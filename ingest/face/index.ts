@@ -1,5 +1,14 @@
 /** Public API of the face pipeline: decode an image, get aligned, embedded faces, measure verification. */
-export type { DescribedFace, EmbeddedFace, FaceBox, FaceCrops, FrameImage, QualityParts, RgbImage, Yuv420Image } from './face-types.ts';
+export type {
+  DescribedFace,
+  EmbeddedFace,
+  FaceBox,
+  FaceCrops,
+  FrameImage,
+  QualityParts,
+  RgbImage,
+  Yuv420Image,
+} from './face-types.ts';
 export { DETECTOR_INPUT_SIZE, type DetectedFace, type DetectedFaces } from './detect-faces.ts';
 export { decodeImage, TooManyPixelsError, type DecodeOptions } from './decode-image.ts';
 export { sniffImageFormat, type UploadFormat } from './sniff-image-format.ts';

@@ -22,7 +22,10 @@ test('scorePairs splits all unordered pairs by label and lets impostor pairs be 
   const e = [new Float32Array([1, 0]), new Float32Array([1, 0]), new Float32Array([0, 1])];
   const all = scorePairs(e, ['a', 'a', 'b']);
   assert.deepEqual(all, { genuine: [1], impostor: [0, 0] });
-  assert.deepEqual(scorePairs(e, ['a', 'a', 'b'], (i) => i === 0), { genuine: [1], impostor: [0] });
+  assert.deepEqual(
+    scorePairs(e, ['a', 'a', 'b'], (i) => i === 0),
+    { genuine: [1], impostor: [0] },
+  );
 });
 
 test('EER refuses an empty class', () => {

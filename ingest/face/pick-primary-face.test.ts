@@ -5,7 +5,13 @@ import type { EmbeddedFace } from './face-types.ts';
 import { pickPrimaryFace } from './pick-primary-face.ts';
 
 function face(detectorScore: number, x: number, y: number, side: number): EmbeddedFace {
-  return { box: { x, y, width: side, height: side }, detectorScore, landmarks5: [], embedding: new Float32Array(0), quality: 1 };
+  return {
+    box: { x, y, width: side, height: side },
+    detectorScore,
+    landmarks5: [],
+    embedding: new Float32Array(0),
+    quality: 1,
+  };
 }
 
 const frame = { width: 250, height: 250 };

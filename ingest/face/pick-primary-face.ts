@@ -10,8 +10,13 @@ import type { EmbeddedFace } from './face-types.ts';
  * bystander's face is as confident as the subject's and larger, and scoring that face as the
  * subject cost 0.7 points of re-id BCubed F1 (0.9854 → 0.9919 at matchMinCosine 0.45).
  */
-export function pickPrimaryFace(faces: EmbeddedFace[], frame?: { width: number; height: number }): EmbeddedFace | undefined {
-  const nearTieBetter = frame ? (a: EmbeddedFace, b: EmbeddedFace) => offCentre(a, frame) < offCentre(b, frame) : (a: EmbeddedFace, b: EmbeddedFace) => boxArea(a) > boxArea(b);
+export function pickPrimaryFace(
+  faces: EmbeddedFace[],
+  frame?: { width: number; height: number },
+): EmbeddedFace | undefined {
+  const nearTieBetter = frame
+    ? (a: EmbeddedFace, b: EmbeddedFace) => offCentre(a, frame) < offCentre(b, frame)
+    : (a: EmbeddedFace, b: EmbeddedFace) => boxArea(a) > boxArea(b);
   let best: EmbeddedFace | undefined;
   for (const face of faces) {
     if (!best || face.detectorScore > best.detectorScore + 0.01) best = face;
@@ -25,5 +30,8 @@ function boxArea(face: EmbeddedFace): number {
 }
 
 function offCentre(face: EmbeddedFace, frame: { width: number; height: number }): number {
-  return Math.hypot(face.box.x + face.box.width / 2 - frame.width / 2, face.box.y + face.box.height / 2 - frame.height / 2);
+  return Math.hypot(
+    face.box.x + face.box.width / 2 - frame.width / 2,
+    face.box.y + face.box.height / 2 - frame.height / 2,
+  );
 }

@@ -19,7 +19,14 @@ export interface AffineMap {
  * INTER_LINEAR does (no area averaging: 4 taps per output pixel, however large the region) —
  * as the model packages preprocess, at a cost that does not grow with the face.
  */
-export function regionMap(left: number, top: number, width: number, height: number, outW: number, outH: number): AffineMap {
+export function regionMap(
+  left: number,
+  top: number,
+  width: number,
+  height: number,
+  outW: number,
+  outH: number,
+): AffineMap {
   const sx = width / outW;
   const sy = height / outH;
   return { xu: sx, xv: 0, x0: left + 0.5 * sx - 0.5, yu: 0, yv: sy, y0: top + 0.5 * sy - 0.5 };
@@ -31,7 +38,8 @@ export function sampleAffine(img: FrameImage, map: AffineMap, outW: number, outH
   if (isYuv420(img)) yuvRgb(img, map, outW, outH, out);
   else {
     for (let v = 0; v < outH; v++) {
-      for (let u = 0; u < outW; u++) rgbAt(img, map.xu * u + map.xv * v + map.x0, map.yu * u + map.yv * v + map.y0, out, 3 * (v * outW + u));
+      for (let u = 0; u < outW; u++)
+        rgbAt(img, map.xu * u + map.xv * v + map.x0, map.yu * u + map.yv * v + map.y0, out, 3 * (v * outW + u));
     }
   }
   return out;
@@ -135,7 +143,12 @@ function inside(x: number, y: number, w: number, h: number): boolean {
 
 /** Whether a whole output maps inside the frame: an affine image of a rectangle lies within its corners' hull. */
 function mapsInside(m: AffineMap, outW: number, outH: number, w: number, h: number): boolean {
-  for (const [u, v] of [[0, 0], [outW - 1, 0], [0, outH - 1], [outW - 1, outH - 1]]) {
+  for (const [u, v] of [
+    [0, 0],
+    [outW - 1, 0],
+    [0, outH - 1],
+    [outW - 1, outH - 1],
+  ]) {
     if (!inside(m.xu * u + m.xv * v + m.x0, m.yu * u + m.yv * v + m.y0, w, h)) return false;
   }
   return true;
@@ -154,7 +167,12 @@ function yuvAt(img: Yuv420Image, x: number, y: number, out: Float32Array, o: num
   const fy = y - y0;
   let sum = 0;
   let weight = 0;
-  for (const [dx, dy, tapWeight] of [[0, 0, (1 - fx) * (1 - fy)], [1, 0, fx * (1 - fy)], [0, 1, (1 - fx) * fy], [1, 1, fx * fy]]) {
+  for (const [dx, dy, tapWeight] of [
+    [0, 0, (1 - fx) * (1 - fy)],
+    [1, 0, fx * (1 - fy)],
+    [0, 1, (1 - fx) * fy],
+    [1, 1, fx * fy],
+  ]) {
     const [tx, ty] = [x0 + dx, y0 + dy];
     if (tapWeight === 0 || tx < 0 || ty < 0 || tx >= w || ty >= h) continue;
     sum += tapWeight * img.y[ty * w + tx];

@@ -15,7 +15,9 @@ export interface ShotModelFiles {
 
 export type ShotModelRole = keyof ShotModelFiles;
 export type ToShotModels = { kind: 'run'; id: number; role: ShotModelRole; input: Float32Array } | { kind: 'close' };
-export type FromShotModels = { id: number; embedding?: Float32Array; pLive?: number; seconds: number } | { id: number; error: string };
+export type FromShotModels =
+  | { id: number; embedding?: Float32Array; pLive?: number; seconds: number }
+  | { id: number; error: string };
 
 const files = workerData as ShotModelFiles;
 const port = parentPort!;

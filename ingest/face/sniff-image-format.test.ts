@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sniffImageFormat } from './sniff-image-format.ts';
 
-const bytes = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
+const bytes = (...parts: Array<string | number[]>) =>
+  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
 
 test('JPEG, PNG and WebP by their signatures', () => {
   assert.equal(sniffImageFormat(bytes([0xff, 0xd8, 0xff, 0xe0], 'rest')), 'jpeg');

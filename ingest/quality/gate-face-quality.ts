@@ -32,7 +32,8 @@ export function gateFaceQuality(face: DescribedFace, opts: QualityGateOptions): 
   if (face.qualityParts.sharpness < opts.minSharpness) return { pass: false, reason: 'blurred' };
   if (face.detectorScore < opts.minDetectorScore) return { pass: false, reason: 'low_detector_score' };
   const pose = estimatePose(face.landmarks5);
-  if (Math.abs(pose.yaw) > opts.maxYaw || Math.abs(pose.pitch) > opts.maxPitch) return { pass: false, reason: 'turned_away' };
+  if (Math.abs(pose.yaw) > opts.maxYaw || Math.abs(pose.pitch) > opts.maxPitch)
+    return { pass: false, reason: 'turned_away' };
   if (face.quality < opts.minQuality) return { pass: false, reason: 'low_quality' };
   const frontal = (1 - Math.abs(pose.yaw) / (2 * opts.maxYaw)) * (1 - Math.abs(pose.pitch) / (2 * opts.maxPitch));
   return { pass: true, score: face.quality * frontal };

@@ -19,7 +19,11 @@ export type DecoderSettings = Omit<FfmpegFramesOptions, 'signal' | 'onSkipped' |
 export type ToDecoder = { kind: 'release'; buffers: ArrayBuffer[] } | { kind: 'stop' };
 
 /** The frame stream, in order: frames, skip counts, then one 'ended' or 'failed'. */
-export type FromDecoder = { kind: 'frame'; frame: DecodedFrame; detected?: DetectedFaces } | { kind: 'skipped'; count: number } | { kind: 'failed'; message: string } | { kind: 'ended' };
+export type FromDecoder =
+  | { kind: 'frame'; frame: DecodedFrame; detected?: DetectedFaces }
+  | { kind: 'skipped'; count: number }
+  | { kind: 'failed'; message: string }
+  | { kind: 'ended' };
 
 const settings = workerData as DecoderSettings;
 const control = parentPort!;
@@ -42,7 +46,12 @@ control.on('message', (message: ToDecoder) => {
 
 try {
   const { output: _, ...ffmpegSettings } = settings;
-  const frames = spawnFfmpegFrames(settings.source, { ...ffmpegSettings, buffers, signal: stop.signal, onSkipped: (count) => post({ kind: 'skipped', count }) });
+  const frames = spawnFfmpegFrames(settings.source, {
+    ...ffmpegSettings,
+    buffers,
+    signal: stop.signal,
+    onSkipped: (count) => post({ kind: 'skipped', count }),
+  });
   for await (const frame of frames) {
     while (credits === 0 && !stop.signal.aborted) await new Promise<void>((resolve) => (wake = resolve));
     if (stop.signal.aborted) break;

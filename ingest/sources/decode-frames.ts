@@ -34,16 +34,34 @@ export type DecodeOptions = Omit<FfmpegFramesOptions, 'buffers' | 'tileScale'> &
  * detector model). A frame's pixels are valid until the next frame is asked for: then its
  * buffers go back to the decoder for reuse.
  */
-export async function* decodeFrames(source: string, opts: DecodeOptions): AsyncGenerator<DecodedFrame & { detected?: DetectedFaces }> {
+export async function* decodeFrames(
+  source: string,
+  opts: DecodeOptions,
+): AsyncGenerator<DecodedFrame & { detected?: DetectedFaces }> {
   const { signal, onSkipped, detectorModel, detection = WHOLE_FRAME, ...ffmpeg } = opts;
   const thread = (file: string) => new URL(file, import.meta.url);
   const channel = detectorModel ? new MessageChannel() : null;
   // The tile view only when a detector will cut it into tiles.
   const tileScale = detectorModel && detection.mode !== 'full' ? detection.tileScale : undefined;
-  const decoderSettings: DecoderSettings = { ...ffmpeg, tileScale, source, inFlight: IN_FLIGHT, output: channel?.port1 };
+  const decoderSettings: DecoderSettings = {
+    ...ffmpeg,
+    tileScale,
+    source,
+    inFlight: IN_FLIGHT,
+    output: channel?.port1,
+  };
   const decoder = startTsWorker(thread('./decode-frames-thread.ts'), decoderSettings, channel ? [channel.port1] : []);
-  const detectorSettings = (port: MessagePort, modelFile: string): DetectorSettings => ({ input: port, modelFile, detection });
-  const detector = channel && detectorModel ? startTsWorker(thread('./detect-faces-thread.ts'), detectorSettings(channel.port2, detectorModel), [channel.port2]) : null;
+  const detectorSettings = (port: MessagePort, modelFile: string): DetectorSettings => ({
+    input: port,
+    modelFile,
+    detection,
+  });
+  const detector =
+    channel && detectorModel
+      ? startTsWorker(thread('./detect-faces-thread.ts'), detectorSettings(channel.port2, detectorModel), [
+          channel.port2,
+        ])
+      : null;
   const workers = detector ? [decoder, detector] : [decoder];
   const exited = Promise.all(workers.map((w) => once(w, 'exit')));
   const send = (message: ToDecoder, transfer: ArrayBuffer[] = []) => decoder.postMessage(message, transfer);

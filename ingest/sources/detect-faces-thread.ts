@@ -23,7 +23,13 @@ const { input, modelFile, detection } = workerData as DetectorSettings;
 const out = parentPort!;
 const post = (message: FromDecoder, transfer: ArrayBuffer[] = []) => out.postMessage(message, transfer);
 let seconds = 0;
-const detector = createSession(modelFile).then((session) => new TiledFaceDetector(timeRuns(session, (s) => (seconds += s)), detection));
+const detector = createSession(modelFile).then(
+  (session) =>
+    new TiledFaceDetector(
+      timeRuns(session, (s) => (seconds += s)),
+      detection,
+    ),
+);
 // A model that cannot load is reported by the first frame that needs it, not as a crash.
 detector.catch(() => undefined);
 let failed = false;

@@ -13,6 +13,7 @@ export class FrameBufferPool {
 
   /** Hands a buffer back; nothing may read it afterwards. Giving one twice is harmless. */
   give(buffer: ArrayBufferLike): void {
-    if (this.free.length < this.keep && !this.free.includes(buffer as ArrayBuffer)) this.free.push(buffer as ArrayBuffer);
+    if (this.free.length < this.keep && !this.free.includes(buffer as ArrayBuffer))
+      this.free.push(buffer as ArrayBuffer);
   }
 }

@@ -28,7 +28,8 @@ export function ppmFrames(): FrameFormat<RgbImage> {
       const [magic, w, h, max] = found.fields;
       const width = Number(w);
       const height = Number(h);
-      if (magic !== 'P6' || max !== '255' || !(width > 0) || !(height > 0)) throw new Error(`not an 8-bit P6 frame (header "${found.fields.join(' ')}")`);
+      if (magic !== 'P6' || max !== '255' || !(width > 0) || !(height > 0))
+        throw new Error(`not an 8-bit P6 frame (header "${found.fields.join(' ')}")`);
       return { length: found.length, bytes: width * height * 3, build: (data) => ({ width, height, data }) };
     },
   };

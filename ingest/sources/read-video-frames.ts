@@ -51,7 +51,17 @@ export async function* readVideoFrames(source: string, opts: ReadVideoOptions): 
   const live = isStreamUrl(source);
   const frameMs = 1000 / opts.fps;
   const startMs = opts.startMs ?? Date.now();
-  const ffmpegOpts = { fps: opts.fps, maxWidth: opts.maxWidth, viewSize: DETECTOR_INPUT_SIZE, live, stallTimeoutMs: opts.reconnect.stallTimeoutMs, signal: opts.signal, detectorModel: opts.detectorModel, detection: opts.detection, onSkipped: (n: number) => dropsTotal.inc({ reason: 'frame_analysis_behind' }, n) };
+  const ffmpegOpts = {
+    fps: opts.fps,
+    maxWidth: opts.maxWidth,
+    viewSize: DETECTOR_INPUT_SIZE,
+    live,
+    stallTimeoutMs: opts.reconnect.stallTimeoutMs,
+    signal: opts.signal,
+    detectorModel: opts.detectorModel,
+    detection: opts.detection,
+    onSkipped: (n: number) => dropsTotal.inc({ reason: 'frame_analysis_behind' }, n),
+  };
   let index = 0;
   let failures = 0;
   let delayMs = opts.reconnect.initialDelayMs;
@@ -61,7 +71,14 @@ export async function* readVideoFrames(source: string, opts: ReadVideoOptions): 
     try {
       for await (const { image, view, tileView, detected } of decodeFrames(source, ffmpegOpts)) {
         gotFrame = true;
-        yield { image, detectorView: view, tileView, detected, tMs: live ? Date.now() : Math.round(startMs + index * frameMs), index: index++ };
+        yield {
+          image,
+          detectorView: view,
+          tileView,
+          detected,
+          tMs: live ? Date.now() : Math.round(startMs + index * frameMs),
+          index: index++,
+        };
       }
       if (!live) {
         if (index === 0) throw new Error(`no video frames in ${source}`);
@@ -77,7 +94,8 @@ export async function* readVideoFrames(source: string, opts: ReadVideoOptions): 
       delayMs = opts.reconnect.initialDelayMs;
     }
     failures++;
-    if (failures >= opts.reconnect.maxFailures) throw new Error(`giving up on ${source} after ${failures} failed attempts: ${reason}`);
+    if (failures >= opts.reconnect.maxFailures)
+      throw new Error(`giving up on ${source} after ${failures} failed attempts: ${reason}`);
     sourceRestartsTotal.inc();
     opts.onReconnect?.(failures, delayMs, reason);
     await sleep(delayMs, undefined, { signal: opts.signal }).catch(() => undefined);

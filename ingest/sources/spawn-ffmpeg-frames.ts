@@ -81,12 +81,40 @@ function ffmpegArgs(source: string, opts: FfmpegFramesOptions): string[] {
   const { width, height } = opts.viewSize;
   const s = opts.tileScale;
   const outputs = s ? '[full][toview][totiles]' : '[full][toview]';
-  const tiles = s ? `;[totiles]scale='max(1,trunc(iw/${s}))':'max(1,trunc(ih/${s}))':flags=area,format=rgb24[tiles]` : '';
+  const tiles = s
+    ? `;[totiles]scale='max(1,trunc(iw/${s}))':'max(1,trunc(ih/${s}))':flags=area,format=rgb24[tiles]`
+    : '';
   const graph = `[0:v]fps=${opts.fps},scale='min(iw,${opts.maxWidth})':-2,format=yuv420p,split=${s ? 3 : 2}${outputs};[toview]scale=${width}:${height}:flags=area,format=rgb24[view]${tiles}`;
   const skip = opts.fps <= SKIP_DISPOSABLE_BELOW_FPS ? ['-skip_frame', 'noref'] : [];
   return [
-    ...['-loglevel', 'error', '-nostdin', '-threads', '1', ...skip, '-i', source, '-an', '-sn', '-filter_complex', graph],
-    ...['-map', '[full]', '-f', 'yuv4mpegpipe', 'pipe:1', '-map', '[view]', '-f', 'image2pipe', '-c:v', 'ppm', 'pipe:3'],
+    ...[
+      '-loglevel',
+      'error',
+      '-nostdin',
+      '-threads',
+      '1',
+      ...skip,
+      '-i',
+      source,
+      '-an',
+      '-sn',
+      '-filter_complex',
+      graph,
+    ],
+    ...[
+      '-map',
+      '[full]',
+      '-f',
+      'yuv4mpegpipe',
+      'pipe:1',
+      '-map',
+      '[view]',
+      '-f',
+      'image2pipe',
+      '-c:v',
+      'ppm',
+      'pipe:3',
+    ],
     ...(s ? ['-map', '[tiles]', '-f', 'image2pipe', '-c:v', 'ppm', 'pipe:4'] : []),
   ];
 }
@@ -99,9 +127,19 @@ export async function* spawnFfmpegFrames(source: string, opts: FfmpegFramesOptio
   const stdio = opts.tileScale ? ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe', 'pipe'];
   const child = spawn('ffmpeg', ffmpegArgs(source, opts), { stdio: stdio as Array<'ignore' | 'pipe'> });
   const take = (bytes: number) => opts.buffers.take(bytes);
-  const full: Channel<Yuv420Image> = { stream: child.stdio[1] as Readable, splitter: new FrameStreamSplitter(y4mFrames(), take), pending: [] };
-  const view: Channel<RgbImage> = { stream: child.stdio[3] as Readable, splitter: new FrameStreamSplitter(ppmFrames(), take), pending: [] };
-  const tiles: Channel<RgbImage> | null = opts.tileScale ? { stream: child.stdio[4] as Readable, splitter: new FrameStreamSplitter(ppmFrames(), take), pending: [] } : null;
+  const full: Channel<Yuv420Image> = {
+    stream: child.stdio[1] as Readable,
+    splitter: new FrameStreamSplitter(y4mFrames(), take),
+    pending: [],
+  };
+  const view: Channel<RgbImage> = {
+    stream: child.stdio[3] as Readable,
+    splitter: new FrameStreamSplitter(ppmFrames(), take),
+    pending: [],
+  };
+  const tiles: Channel<RgbImage> | null = opts.tileScale
+    ? { stream: child.stdio[4] as Readable, splitter: new FrameStreamSplitter(ppmFrames(), take), pending: [] }
+    : null;
   const channels: Array<Channel<Yuv420Image> | Channel<RgbImage>> = tiles ? [full, view, tiles] : [full, view];
   const queue: DecodedFrame[] = [];
   let stderr = '';
@@ -117,10 +155,16 @@ export async function* spawnFfmpegFrames(source: string, opts: FfmpegFramesOptio
     child.kill('SIGKILL');
     notify();
   };
-  let stallTimer = setTimeout(() => fail(new Error(`no frame from ${source} within ${opts.stallTimeoutMs} ms`)), opts.stallTimeoutMs);
+  let stallTimer = setTimeout(
+    () => fail(new Error(`no frame from ${source} within ${opts.stallTimeoutMs} ms`)),
+    opts.stallTimeoutMs,
+  );
   const armStall = () => {
     clearTimeout(stallTimer);
-    stallTimer = setTimeout(() => fail(new Error(`${source} stalled: no frame for ${opts.stallTimeoutMs} ms`)), opts.stallTimeoutMs);
+    stallTimer = setTimeout(
+      () => fail(new Error(`${source} stalled: no frame for ${opts.stallTimeoutMs} ms`)),
+      opts.stallTimeoutMs,
+    );
   };
   const onAbort = () => {
     ended = true;
@@ -138,7 +182,11 @@ export async function* spawnFfmpegFrames(source: string, opts: FfmpegFramesOptio
     // ffmpeg writes the outputs frame by frame, so the i-th frames of the channels belong together.
     let paired = 0;
     while (channels.every((c) => c.pending.length > 0)) {
-      queue.push({ image: full.pending.shift()!, view: view.pending.shift()!, ...(tiles ? { tileView: tiles.pending.shift()! } : {}) });
+      queue.push({
+        image: full.pending.shift()!,
+        view: view.pending.shift()!,
+        ...(tiles ? { tileView: tiles.pending.shift()! } : {}),
+      });
       paired++;
     }
     if (paired > 0) armStall();
@@ -147,8 +195,7 @@ export async function* spawnFfmpegFrames(source: string, opts: FfmpegFramesOptio
         const skipped = queue.splice(0, queue.length - MAX_QUEUED);
         for (const frame of skipped) frameBuffers(frame).forEach((b) => opts.buffers.give(b));
         opts.onSkipped?.(skipped.length);
-      }
-      else {
+      } else {
         for (const c of channels) c.stream.pause();
         // ffmpeg waits for us now: a slow reader is not a stalled file.
         clearTimeout(stallTimer);
@@ -158,9 +205,13 @@ export async function* spawnFfmpegFrames(source: string, opts: FfmpegFramesOptio
     if (channel.pending.length > MAX_QUEUED) channel.stream.pause();
     if (paired > 0) notify();
   };
-  for (const channel of channels) channel.stream.on('data', (chunk: Buffer) => onData(channel as Channel<unknown>, chunk));
+  for (const channel of channels)
+    channel.stream.on('data', (chunk: Buffer) => onData(channel as Channel<unknown>, chunk));
   child.stdio[2]!.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString('utf8')).split('\n').slice(-STDERR_LINES - 1).join('\n');
+    stderr = (stderr + chunk.toString('utf8'))
+      .split('\n')
+      .slice(-STDERR_LINES - 1)
+      .join('\n');
   });
   child.on('error', (err) => fail(new Error(`cannot start ffmpeg: ${err.message}`)));
   child.on('close', (code, signal) => {

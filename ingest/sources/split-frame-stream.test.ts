@@ -12,7 +12,12 @@ function ppm(width: number, height: number, fill: number): Buffer {
 /** One 4:2:0 frame: Y filled with `fill`, U with fill+1, V with fill+2 (chroma rounded up for odd sizes). */
 function y4mFrame(width: number, height: number, fill: number): Buffer {
   const chroma = Math.ceil(width / 2) * Math.ceil(height / 2);
-  return Buffer.concat([Buffer.from('FRAME\n'), Buffer.alloc(width * height, fill), Buffer.alloc(chroma, fill + 1), Buffer.alloc(chroma, fill + 2)]);
+  return Buffer.concat([
+    Buffer.from('FRAME\n'),
+    Buffer.alloc(width * height, fill),
+    Buffer.alloc(chroma, fill + 1),
+    Buffer.alloc(chroma, fill + 2),
+  ]);
 }
 
 /** Every chunking of `stream`, from single bytes to the whole. */
@@ -29,26 +34,41 @@ test('PPM frames split at every chunk size come out whole and in order, sizes fr
   for (const chunks of chunkings(stream)) {
     const splitter = new FrameStreamSplitter(ppmFrames());
     const frames = chunks.flatMap((c) => splitter.push(c));
-    assert.deepEqual(frames.map((f) => [f.width, f.height, f.data.length, f.data[0], f.data.at(-1)]), [
-      [4, 3, 36, 1, 1],
-      [2, 5, 30, 2, 2],
-      [4, 3, 36, 3, 3],
-    ], `chunk size ${chunks[0].length}`);
+    assert.deepEqual(
+      frames.map((f) => [f.width, f.height, f.data.length, f.data[0], f.data.at(-1)]),
+      [
+        [4, 3, 36, 1, 1],
+        [2, 5, 30, 2, 2],
+        [4, 3, 36, 3, 3],
+      ],
+      `chunk size ${chunks[0].length}`,
+    );
     assert.equal(splitter.partialBytes, 0);
   }
 });
 
 test('YUV4MPEG2 frames split at every chunk size come out as Y, U and V planes of the header size (odd sizes too)', () => {
-  for (const [w, h] of [[4, 2], [5, 3]]) {
-    const stream = Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${h} F5:1 Ip A1:1 C420jpeg XYSCSS=420JPEG\n`), y4mFrame(w, h, 10), y4mFrame(w, h, 20)]);
+  for (const [w, h] of [
+    [4, 2],
+    [5, 3],
+  ]) {
+    const stream = Buffer.concat([
+      Buffer.from(`YUV4MPEG2 W${w} H${h} F5:1 Ip A1:1 C420jpeg XYSCSS=420JPEG\n`),
+      y4mFrame(w, h, 10),
+      y4mFrame(w, h, 20),
+    ]);
     for (const chunks of chunkings(stream)) {
       const splitter = new FrameStreamSplitter(y4mFrames());
       const frames = chunks.flatMap((c) => splitter.push(c));
       const chroma = Math.ceil(w / 2) * Math.ceil(h / 2);
-      assert.deepEqual(frames.map((f) => [f.width, f.height, f.y.length, f.u.length, f.v.length, f.y[0], f.u[0], f.v.at(-1)]), [
-        [w, h, w * h, chroma, chroma, 10, 11, 12],
-        [w, h, w * h, chroma, chroma, 20, 21, 22],
-      ], `${w}×${h}, chunk size ${chunks[0].length}`);
+      assert.deepEqual(
+        frames.map((f) => [f.width, f.height, f.y.length, f.u.length, f.v.length, f.y[0], f.u[0], f.v.at(-1)]),
+        [
+          [w, h, w * h, chroma, chroma, 10, 11, 12],
+          [w, h, w * h, chroma, chroma, 20, 21, 22],
+        ],
+        `${w}×${h}, chunk size ${chunks[0].length}`,
+      );
       assert.equal(splitter.partialBytes, 0);
     }
   }

@@ -43,7 +43,8 @@ export class FrameStreamSplitter<T> {
         const head = Buffer.concat(this.pending);
         const header = this.format.parseHeader(head);
         if (!header) {
-          if (head.length > this.format.maxHeaderBytes) throw new Error('not a frame stream of the expected format (bad header)');
+          if (head.length > this.format.maxHeaderBytes)
+            throw new Error('not a frame stream of the expected format (bad header)');
           this.pending = [head];
           continue;
         }

@@ -34,7 +34,10 @@ test('a track unseen for more than maxMissedFrames closes; a face coming back la
   assert.deepEqual(tracker.update([], 400).closed, []);
   assert.deepEqual(tracker.update([], 600).closed, [], 'two missed frames are tolerated');
   const { closed } = tracker.update([], 800);
-  assert.deepEqual(closed.map((t) => t.id), [first]);
+  assert.deepEqual(
+    closed.map((t) => t.id),
+    [first],
+  );
   assert.notEqual(tracker.update([box(100)], 1000).trackIds[0], first);
 });
 

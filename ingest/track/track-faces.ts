@@ -184,5 +184,8 @@ function continueTrack(track: Track, box: FaceBox, tMs: number): void {
   track.lastSeenMs = tMs;
   track.hits++;
   track.missed = 0;
-  track.maxTravelSides = Math.max(track.maxTravelSides, Math.hypot(centreX(box) - track.start.x, centreY(box) - track.start.y) / side);
+  track.maxTravelSides = Math.max(
+    track.maxTravelSides,
+    Math.hypot(centreX(box) - track.start.x, centreY(box) - track.start.y) / side,
+  );
 }

@@ -3,7 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { apiError } from '../../common/http/api-error.ts';
-import { ContractError, embeddingUploadSchema, faceUploadQuerySchema, type IngestConfig, type MessageLimits } from '../../schemas/index.ts';
+import {
+  ContractError,
+  embeddingUploadSchema,
+  faceUploadQuerySchema,
+  type IngestConfig,
+  type MessageLimits,
+} from '../../schemas/index.ts';
 import { buildObservation } from '../build-observation.ts';
 import { MODEL_ID } from '../../models/index.ts';
 import type { FacePipeline } from '../face/index.ts';
@@ -52,45 +58,63 @@ export function createUploadApp(deps: UploadAppDeps) {
   });
 
   const maxImage = deps.config.upload.maxImageBytes;
-  app.post('/sites/:site/cameras/:camera/faces', bodyLimit({ maxSize: maxImage, onError: tooLarge(maxImage) }), async (c) => {
-    const type = c.req.header('content-type') ?? '';
-    if (!type.startsWith('image/')) return apiError(c, 415, 'unsupported_media_type', `expected an image/* body, got "${type || 'none'}"`);
-    const query = faceUploadQuerySchema.safeParse(c.req.query());
-    if (!query.success) return apiError(c, 400, 'bad_request', 'invalid query', query.error.issues);
-    const badCallback = checkCallback(c, deps, query.data.callbackUrl);
-    if (badCallback) return badCallback;
-    const decoded = await decodeUpload(Buffer.from(await c.req.arrayBuffer()), deps.config.upload.maxPixels, 'upload');
-    if (!decoded.ok) {
-      dropsTotal.inc({ reason: `upload_${decoded.code}` });
-      return apiError(c, decoded.status, decoded.code, decoded.message);
-    }
-    const face = await deps.pipeline.embedTightCrop(decoded.image);
-    if (!face) {
-      dropsTotal.inc({ reason: 'upload_no_face' });
-      return apiError(c, 422, 'no_face', 'no face found in the image');
-    }
-    return publish(c, deps, face.embedding, face.quality, query.data);
-  });
+  app.post(
+    '/sites/:site/cameras/:camera/faces',
+    bodyLimit({ maxSize: maxImage, onError: tooLarge(maxImage) }),
+    async (c) => {
+      const type = c.req.header('content-type') ?? '';
+      if (!type.startsWith('image/'))
+        return apiError(c, 415, 'unsupported_media_type', `expected an image/* body, got "${type || 'none'}"`);
+      const query = faceUploadQuerySchema.safeParse(c.req.query());
+      if (!query.success) return apiError(c, 400, 'bad_request', 'invalid query', query.error.issues);
+      const badCallback = checkCallback(c, deps, query.data.callbackUrl);
+      if (badCallback) return badCallback;
+      const decoded = await decodeUpload(
+        Buffer.from(await c.req.arrayBuffer()),
+        deps.config.upload.maxPixels,
+        'upload',
+      );
+      if (!decoded.ok) {
+        dropsTotal.inc({ reason: `upload_${decoded.code}` });
+        return apiError(c, decoded.status, decoded.code, decoded.message);
+      }
+      const face = await deps.pipeline.embedTightCrop(decoded.image);
+      if (!face) {
+        dropsTotal.inc({ reason: 'upload_no_face' });
+        return apiError(c, 422, 'no_face', 'no face found in the image');
+      }
+      return publish(c, deps, face.embedding, face.quality, query.data);
+    },
+  );
 
   const maxJson = deps.config.upload.maxJsonBytes;
-  app.post('/sites/:site/cameras/:camera/embeddings', bodyLimit({ maxSize: maxJson, onError: tooLarge(maxJson) }), async (c) => {
-    let json: unknown;
-    try {
-      json = await c.req.json();
-    } catch {
-      return apiError(c, 400, 'bad_request', 'body must be JSON');
-    }
-    const body = embeddingUploadSchema.safeParse(json);
-    if (!body.success) return apiError(c, 400, 'bad_request', 'invalid embedding upload', body.error.issues);
-    if (body.data.modelId !== MODEL_ID) {
-      return apiError(c, 422, 'model_mismatch', `embeddings must come from model "${MODEL_ID}", got "${body.data.modelId}"`);
-    }
-    const badCallback = checkCallback(c, deps, body.data.callbackUrl);
-    if (badCallback) return badCallback;
-    const embedding = normalise(body.data.embedding);
-    if (!embedding) return apiError(c, 400, 'bad_request', 'embedding is all zeros');
-    return publish(c, deps, embedding, body.data.quality, body.data);
-  });
+  app.post(
+    '/sites/:site/cameras/:camera/embeddings',
+    bodyLimit({ maxSize: maxJson, onError: tooLarge(maxJson) }),
+    async (c) => {
+      let json: unknown;
+      try {
+        json = await c.req.json();
+      } catch {
+        return apiError(c, 400, 'bad_request', 'body must be JSON');
+      }
+      const body = embeddingUploadSchema.safeParse(json);
+      if (!body.success) return apiError(c, 400, 'bad_request', 'invalid embedding upload', body.error.issues);
+      if (body.data.modelId !== MODEL_ID) {
+        return apiError(
+          c,
+          422,
+          'model_mismatch',
+          `embeddings must come from model "${MODEL_ID}", got "${body.data.modelId}"`,
+        );
+      }
+      const badCallback = checkCallback(c, deps, body.data.callbackUrl);
+      if (badCallback) return badCallback;
+      const embedding = normalise(body.data.embedding);
+      if (!embedding) return apiError(c, 400, 'bad_request', 'embedding is all zeros');
+      return publish(c, deps, embedding, body.data.quality, body.data);
+    },
+  );
 
   return app;
 }
@@ -113,7 +137,10 @@ async function publish(
   const { site, camera } = c.req.param() as { site: string; camera: string };
   const trackId = extra.trackId ?? `upload-${randomUUID()}`;
   const t = extra.tMs ?? Date.now();
-  const observation = buildObservation({ embedding, quality }, { siteId: site, cameraId: camera, trackId, tStartMs: t, tEndMs: t });
+  const observation = buildObservation(
+    { embedding, quality },
+    { siteId: site, cameraId: camera, trackId, tStartMs: t, tEndMs: t },
+  );
   try {
     await deps.publisher.publish([observation]);
   } catch (err) {
@@ -121,7 +148,12 @@ async function publish(
     throw err;
   }
   if (extra.callbackUrl) deps.callbacks!.expect(observation.observationId, extra.callbackUrl);
-  const accepted: UploadAccepted = { observationId: observation.observationId, trackId, status: 'queued', callback: Boolean(extra.callbackUrl) };
+  const accepted: UploadAccepted = {
+    observationId: observation.observationId,
+    trackId,
+    status: 'queued',
+    callback: Boolean(extra.callbackUrl),
+  };
   return c.json(accepted, 202);
 }
 

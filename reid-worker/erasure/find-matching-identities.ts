@@ -11,7 +11,11 @@ export interface IdentityMatch {
  * split into several identities must lose all of them. A scan, not the index: erasure is rare and
  * must not depend on the state of any worker's index.
  */
-export function findMatchingIdentities(embedding: Float32Array, identities: readonly Identity[], minCosine: number): IdentityMatch[] {
+export function findMatchingIdentities(
+  embedding: Float32Array,
+  identities: readonly Identity[],
+  minCosine: number,
+): IdentityMatch[] {
   const out: IdentityMatch[] = [];
   for (const it of identities) {
     let dot = 0;
@@ -28,7 +32,8 @@ export class ErasureRequestError extends Error {
 
 /** Checks a submitted embedding and returns it L2-normalised (callers may send raw model output). */
 export function normaliseErasureEmbedding(values: unknown, dim: number): Float32Array {
-  if (!Array.isArray(values) && !(values instanceof Float32Array)) throw new ErasureRequestError('embedding must be an array of numbers');
+  if (!Array.isArray(values) && !(values instanceof Float32Array))
+    throw new ErasureRequestError('embedding must be an array of numbers');
   if (values.length !== dim) throw new ErasureRequestError(`embedding must have ${dim} values, got ${values.length}`);
   const v = Float32Array.from(values as ArrayLike<number>, (x) => (typeof x === 'number' ? x : Number.NaN));
   if (v.some((x) => !Number.isFinite(x))) throw new ErasureRequestError('embedding values must be finite numbers');

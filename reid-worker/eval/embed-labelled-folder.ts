@@ -1,7 +1,13 @@
 /** Runs a labelled folder (one sub-folder per person) through the real face pipeline, skipping what it cannot use. */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeImage, pickPrimaryFace, type EmbeddedFace, type FacePipeline, type RgbImage } from '../../ingest/face/index.ts';
+import {
+  decodeImage,
+  pickPrimaryFace,
+  type EmbeddedFace,
+  type FacePipeline,
+  type RgbImage,
+} from '../../ingest/face/index.ts';
 import { listImageFiles } from '../../ingest/sources/list-image-files.ts';
 
 /** One usable photo: who it is and what the pipeline made of it. */
@@ -37,7 +43,9 @@ const CROP_MAX_SIDE = 320;
 export function listLabelledImages(dir: string): Array<{ file: string; person: string }> {
   let people: string[];
   try {
-    people = readdirSync(dir).filter((name) => statSync(join(dir, name)).isDirectory()).sort();
+    people = readdirSync(dir)
+      .filter((name) => statSync(join(dir, name)).isDirectory())
+      .sort();
   } catch {
     throw new Error(`faces folder not found: ${dir}`);
   }
@@ -48,7 +56,8 @@ export function listLabelledImages(dir: string): Array<{ file: string; person: s
       return []; // a person folder without images contributes nothing
     }
   });
-  if (out.length === 0) throw new Error(`no labelled images under ${dir}: expected one sub-folder of images per person`);
+  if (out.length === 0)
+    throw new Error(`no labelled images under ${dir}: expected one sub-folder of images per person`);
   return out;
 }
 
@@ -59,7 +68,10 @@ export async function embedSubject(pipeline: FacePipeline, image: RgbImage): Pro
 }
 
 /** The subject as embedSubject finds it (same detections, same embedding), and every other face of the photo. */
-export async function embedSubjectAndOthers(pipeline: FacePipeline, image: RgbImage): Promise<{ subject: EmbeddedFace; others: EmbeddedFace[] } | null> {
+export async function embedSubjectAndOthers(
+  pipeline: FacePipeline,
+  image: RgbImage,
+): Promise<{ subject: EmbeddedFace; others: EmbeddedFace[] } | null> {
   if (Math.max(image.width, image.height) <= CROP_MAX_SIDE) {
     const [subject, ...others] = await pipeline.embedTightCropFaces(image);
     return subject ? { subject, others } : null;
@@ -88,7 +100,8 @@ export async function embedLabelledFolder(
       const found = withOthers ? await embedSubjectAndOthers(pipeline, image) : null;
       const face = withOthers ? (found?.subject ?? null) : await embedSubject(pipeline, image);
       const others = found?.others.map((f) => ({ embedding: f.embedding, quality: f.quality }));
-      if (face) faces.push({ person, file, embedding: face.embedding, quality: face.quality, ...(others ? { others } : {}) });
+      if (face)
+        faces.push({ person, file, embedding: face.embedding, quality: face.quality, ...(others ? { others } : {}) });
       else skipped.push({ file, reason: 'no face found' });
     } catch (err) {
       skipped.push({ file, reason: (err as Error).message });

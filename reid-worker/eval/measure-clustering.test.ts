@@ -9,7 +9,17 @@ function close(actual: number, expected: number, what: string): void {
 
 test('a perfect clustering scores 1 everywhere and 0 % count error', () => {
   const s = scoreClustering(['a', 'a', 'b'], ['x', 'x', 'y']);
-  assert.deepEqual(s, { true_ids: 2, created_ids: 2, pairwise_precision: 1, pairwise_recall: 1, pairwise_f1: 1, bcubed_precision: 1, bcubed_recall: 1, bcubed_f1: 1, count_error_pct: 0 });
+  assert.deepEqual(s, {
+    true_ids: 2,
+    created_ids: 2,
+    pairwise_precision: 1,
+    pairwise_recall: 1,
+    pairwise_f1: 1,
+    bcubed_precision: 1,
+    bcubed_recall: 1,
+    bcubed_f1: 1,
+    count_error_pct: 0,
+  });
 });
 
 test('a split: truth {1,2,3,4} one person, predicted {1,2}{3}{4}', () => {

@@ -36,7 +36,8 @@ function countBy(labels: string[]): Map<string, number> {
  * true (recall) cluster size, averaged over items.
  */
 export function scoreClustering(truth: string[], predicted: string[]): ClusteringScores {
-  if (truth.length !== predicted.length) throw new Error(`labels differ in length: ${truth.length} true vs ${predicted.length} predicted`);
+  if (truth.length !== predicted.length)
+    throw new Error(`labels differ in length: ${truth.length} true vs ${predicted.length} predicted`);
   const trueSizes = countBy(truth);
   const predSizes = countBy(predicted);
   const cells = countBy(truth.map((t, i) => JSON.stringify([t, predicted[i]])));
@@ -81,5 +82,7 @@ export function countErrorPct(trueCount: number, createdCount: number): number {
 /** Each score averaged over runs (e.g. sighting orders). */
 export function meanScores(runs: ClusteringScores[]): ClusteringScores {
   const keys = Object.keys(runs[0]) as Array<keyof ClusteringScores>;
-  return Object.fromEntries(keys.map((k) => [k, runs.reduce((sum, r) => sum + r[k], 0) / runs.length])) as unknown as ClusteringScores;
+  return Object.fromEntries(
+    keys.map((k) => [k, runs.reduce((sum, r) => sum + r[k], 0) / runs.length]),
+  ) as unknown as ClusteringScores;
 }

@@ -65,7 +65,13 @@ export function replaySightings(faces: LabelledFace[], opts: ReplayOptions): Rep
   for (const [i, face] of order.entries()) {
     t += 5_000 + Math.floor(random() * 55_000);
     const camera = `cam-${1 + Math.floor(random() * cameras)}`;
-    const obs = buildObservation(face, { siteId: SITE, cameraId: camera, trackId: `t${i}`, tStartMs: t, tEndMs: t + 2_000 });
+    const obs = buildObservation(face, {
+      siteId: SITE,
+      cameraId: camera,
+      trackId: `t${i}`,
+      tStartMs: t,
+      tEndMs: t + 2_000,
+    });
     const { identity, decision } = assignIdentity(state, obs, opts.policy, () => `id-${++n}`);
     if (decision.kind === 'deferred') deferred++;
     assigned.push(identity.identityId);
@@ -78,5 +84,12 @@ export function replaySightings(faces: LabelledFace[], opts: ReplayOptions): Rep
     while (mergedInto.has(at)) at = mergedInto.get(at)!;
     return at;
   };
-  return { scores: scoreClustering(order.map((f) => f.person), assigned.map(resolve)), merges, deferred };
+  return {
+    scores: scoreClustering(
+      order.map((f) => f.person),
+      assigned.map(resolve),
+    ),
+    merges,
+    deferred,
+  };
 }

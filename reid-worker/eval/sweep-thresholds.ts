@@ -29,7 +29,12 @@ function shareAtLeast(sorted: number[], threshold: number): number {
 }
 
 /** One row per threshold; each re-id run is averaged over `seeds` (different sighting orders). */
-export function sweepThresholds(faces: LabelledFace[], pairs: PairScores, thresholds: number[], seeds: number[]): ThresholdRow[] {
+export function sweepThresholds(
+  faces: LabelledFace[],
+  pairs: PairScores,
+  thresholds: number[],
+  seeds: number[],
+): ThresholdRow[] {
   const genuine = [...pairs.genuine].sort((a, b) => a - b);
   const impostor = [...pairs.impostor].sort((a, b) => a - b);
   return thresholds.map((threshold) => {

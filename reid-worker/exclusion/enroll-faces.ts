@@ -32,7 +32,8 @@ export interface EnrollResult {
 
 /** Embeds each photo's primary face, averages them, and saves the template sealed with the site's key. */
 export async function enrollFaces(req: EnrollRequest, deps: EnrollDeps): Promise<EnrollResult> {
-  if (!LABEL.test(req.label)) throw new EnrolmentError(`label "${req.label}" must be a lower-case word (a-z, 0-9, _ or -, at most 32)`);
+  if (!LABEL.test(req.label))
+    throw new EnrolmentError(`label "${req.label}" must be a lower-case word (a-z, 0-9, _ or -, at most 32)`);
   const embeddings: Float32Array[] = [];
   const skipped: EnrollResult['skipped'] = [];
   for (const [i, file] of req.files.entries()) {

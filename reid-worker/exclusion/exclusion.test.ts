@@ -34,6 +34,9 @@ test('averageEmbeddings is the normalised mean', () => {
 test('buildTemplate refuses photos that are not of one person, and accepts one photo', () => {
   const same = [unit([1, 0.1, 0]), unit([1, -0.1, 0]), unit([1, 0, 0.1])];
   assert.ok(buildTemplate(same, 0.5)[0] > 0.99);
-  assert.throws(() => buildTemplate([...same, unit([0, 0, 1])], 0.5), (e: unknown) => e instanceof EnrolmentError && /#4/.test(e.message) && !/#1/.test(e.message));
+  assert.throws(
+    () => buildTemplate([...same, unit([0, 0, 1])], 0.5),
+    (e: unknown) => e instanceof EnrolmentError && /#4/.test(e.message) && !/#1/.test(e.message),
+  );
   assert.deepEqual(Array.from(buildTemplate([unit([0, 1])], 0.5)), [0, 1]);
 });

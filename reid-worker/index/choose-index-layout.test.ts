@@ -10,14 +10,21 @@ test('one list below the threshold, √n lists above, probes a tenth of them but
   assert.equal(listsFor(100_000, OPTIONS), 316);
   assert.equal(listsFor(1_000_000, OPTIONS), 1000);
   assert.equal(listsFor(2_000, { exactBelow: 1000, nprobe: 48 }), 51, 'never fewer than 39 points a list');
-  assert.deepEqual([probesFor(1, OPTIONS), probesFor(316, OPTIONS), probesFor(1000, OPTIONS), probesFor(40, OPTIONS)], [1, 48, 100, 40]);
+  assert.deepEqual(
+    [probesFor(1, OPTIONS), probesFor(316, OPTIONS), probesFor(1000, OPTIONS), probesFor(40, OPTIONS)],
+    [1, 48, 100, 40],
+  );
 });
 
 test('rebuild when the site doubled, shrank to a quarter, crossed the threshold, or its lists drifted', () => {
   const balanced = 1.1;
   assert.equal(needsRebuild(150_000, 100_000, balanced, balanced, OPTIONS), false, 'grown by half: same lists');
   assert.equal(needsRebuild(200_000, 100_000, balanced, balanced, OPTIONS), true, 'doubled');
-  assert.equal(needsRebuild(30_000, 100_000, balanced, balanced, OPTIONS), false, 'expiry only removes: lists still fit');
+  assert.equal(
+    needsRebuild(30_000, 100_000, balanced, balanced, OPTIONS),
+    false,
+    'expiry only removes: lists still fit',
+  );
   assert.equal(needsRebuild(25_000, 100_000, balanced, balanced, OPTIONS), true, 'shrunk to a quarter');
   assert.equal(needsRebuild(9_000, 12_000, balanced, balanced, OPTIONS), true, 'back below the exact threshold');
   assert.equal(needsRebuild(10_000, 5_000, 1, 1, OPTIONS), true, 'grown past the exact threshold');

@@ -24,7 +24,10 @@ export const DEFAULT_INDEX_OPTIONS: IndexOptions = { exactBelow: 10_000, nprobe:
  */
 export function listsFor(n: number, options: IndexOptions): number {
   if (n < options.exactBelow) return 1;
-  return Math.max(1, Math.min(Math.floor(n / MIN_POINTS_PER_LIST), Math.max(options.nprobe * 2, Math.round(Math.sqrt(n)))));
+  return Math.max(
+    1,
+    Math.min(Math.floor(n / MIN_POINTS_PER_LIST), Math.max(options.nprobe * 2, Math.round(Math.sqrt(n)))),
+  );
 }
 
 /** Lists probed per query: a larger site needs a larger share of its √n lists for the same recall (measured above). */
@@ -43,7 +46,13 @@ const MIN_POINTS_PER_LIST = 39;
  * equal lists, what a query pays relative to that — doubled since the build, as when the visitors
  * of a season differ from those the lists were trained on).
  */
-export function needsRebuild(n: number, builtFor: number, imbalance: number, builtImbalance: number, options: IndexOptions): boolean {
+export function needsRebuild(
+  n: number,
+  builtFor: number,
+  imbalance: number,
+  builtImbalance: number,
+  options: IndexOptions,
+): boolean {
   if (listsFor(n, options) === 1) return listsFor(builtFor, options) !== 1;
   if (listsFor(builtFor, options) === 1) return true;
   return n >= 2 * builtFor || 4 * n <= builtFor || imbalance > 2 * Math.max(1, builtImbalance);

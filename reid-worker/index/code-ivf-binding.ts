@@ -51,7 +51,12 @@ export function innerProducts(query: Float32Array, vectors: Float32Array): Float
 }
 
 /** `portable` forces the plain C++ kernel (tests compare it with the SIMD one). */
-export function createCodeIvfIndex(dim: number, nlist: number, codec: CentroidCodec, options: { portable?: boolean } = {}): CodeIvfIndex {
+export function createCodeIvfIndex(
+  dim: number,
+  nlist: number,
+  codec: CentroidCodec,
+  options: { portable?: boolean } = {},
+): CodeIvfIndex {
   const ctor = (faiss as unknown as { CodeIvfIndex?: CodeIvfConstructor }).CodeIvfIndex;
   if (!ctor) throw new Error('this faiss-node build has no CodeIvfIndex: run scripts/build-faiss.sh');
   return new ctor(dim, nlist, codec, options);

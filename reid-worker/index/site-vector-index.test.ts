@@ -19,7 +19,11 @@ function codesOf(index: SiteVectorIndex, packed: Float32Array): Uint8Array {
 }
 
 /** Sightings like real ones (same-person cosine as measured) of random identities, and exact float32 top-1 ids. */
-function queriesWithTruth(packed: Float32Array, count: number, seed: number): { queries: Float32Array; truth: number[] } {
+function queriesWithTruth(
+  packed: Float32Array,
+  count: number,
+  seed: number,
+): { queries: Float32Array; truth: number[] } {
   const random = seededRandom(seed);
   const n = packed.length / DIM;
   const queries = new Float32Array(count * DIM);
@@ -39,7 +43,10 @@ for (const { name, n, exactBelow, minRecall } of [
   test(`recall@1 against exact float32 search: ${name}`, async () => {
     const packed = syntheticCentroidsPacked(n, DIM, 11);
     const index = new SiteVectorIndex(DIM, 'int8', { exactBelow, nprobe: 48 });
-    await index.load(codesOf(index, packed), Float64Array.from({ length: n }, (_, i) => i));
+    await index.load(
+      codesOf(index, packed),
+      Float64Array.from({ length: n }, (_, i) => i),
+    );
     assert.equal(index.layout().nlist > 1, exactBelow < n);
     const { queries, truth } = queriesWithTruth(packed, 500, 12);
     const { labels } = index.search(queries, 1);
@@ -71,14 +78,20 @@ test('upserts and removals made while a rebuild runs are all in the index that t
   const packed = syntheticCentroidsPacked(n + 200, DIM, 31);
   const index = new SiteVectorIndex(DIM, 'int8', { exactBelow: 2000, nprobe: 48 });
   // Loaded exact (1 list, built for 1500), then grown past 2000: the index switches to lists in the background.
-  await index.load(codesOf(index, packed.subarray(0, 1500 * DIM)), Float64Array.from({ length: 1500 }, (_, i) => i));
+  await index.load(
+    codesOf(index, packed.subarray(0, 1500 * DIM)),
+    Float64Array.from({ length: 1500 }, (_, i) => i),
+  );
   const rows = Float64Array.from({ length: n - 1500 }, (_, i) => 1500 + i);
   index.upsert(rows, codesOf(index, packed.subarray(1500 * DIM, n * DIM)));
   assert.equal(index.layout().rebuilding, true);
   // Meanwhile: row 7 moves to a new centroid, row 8 goes, rows n..n+199 arrive.
   index.upsert(Float64Array.of(7), codesOf(index, packed.subarray(n * DIM, (n + 1) * DIM)));
   index.remove(Float64Array.of(8));
-  index.upsert(Float64Array.from({ length: 199 }, (_, i) => n + 1 + i), codesOf(index, packed.subarray((n + 1) * DIM, (n + 200) * DIM)));
+  index.upsert(
+    Float64Array.from({ length: 199 }, (_, i) => n + 1 + i),
+    codesOf(index, packed.subarray((n + 1) * DIM, (n + 200) * DIM)),
+  );
   await index.settled();
   assert.ok(index.layout().nlist > 1);
   assert.equal(index.size, n - 1 + 199);
@@ -94,15 +107,24 @@ test('when new identities all fall into a few lists (the visitors drifted), the 
   const n = 4000;
   const packed = syntheticCentroidsPacked(n, DIM, 42);
   const index = new SiteVectorIndex(DIM, 'int8', { exactBelow: 1000, nprobe: 8 });
-  await index.load(codesOf(index, packed), Float64Array.from({ length: n }, (_, i) => i));
+  await index.load(
+    codesOf(index, packed),
+    Float64Array.from({ length: n }, (_, i) => i),
+  );
   // 2,000 newcomers close to one face crowd the few lists nearest to it; the site grows by half, not double.
   const centre = syntheticCentroidsPacked(1, DIM, 43);
   const crowd = new Float32Array(2000 * DIM);
   for (let i = 0; i < 2000; i++) crowd.set(samePerson(centre, 0.97, random), i * DIM);
-  index.upsert(Float64Array.from({ length: 2000 }, (_, i) => n + i), codesOf(index, crowd));
+  index.upsert(
+    Float64Array.from({ length: 2000 }, (_, i) => n + i),
+    codesOf(index, crowd),
+  );
   assert.equal(index.layout().rebuilding, false, 'not checked yet');
   // Returning visitors (same centroids) bring the changes to the next check.
-  index.upsert(Float64Array.from({ length: 2100 }, (_, i) => i), codesOf(index, packed.subarray(0, 2100 * DIM)));
+  index.upsert(
+    Float64Array.from({ length: 2100 }, (_, i) => i),
+    codesOf(index, packed.subarray(0, 2100 * DIM)),
+  );
   assert.equal(index.layout().rebuilding, true, 'the imbalance triggered a rebuild');
   await index.settled();
   assert.equal(index.size, n + 2000);

@@ -1,8 +1,20 @@
 /** A site's centroids in one FAISS index keyed by identity row: exact while small, an inverted file above, rebuilt in the background as the site changes. */
 import { createLogger } from '../../common/logger.ts';
 import { centroidCodeBytes, decodeCentroid, encodeCentroid } from '../../identity-registry/centroid-code.ts';
-import { createCodeIvfIndex, type CentroidCodec, type CodeIvfIndex, type CodeSearchResult } from './code-ivf-binding.ts';
-import { imbalanceFactor, listsFor, needsRebuild, probesFor, TRAINING_POINTS_PER_LIST, type IndexOptions } from './choose-index-layout.ts';
+import {
+  createCodeIvfIndex,
+  type CentroidCodec,
+  type CodeIvfIndex,
+  type CodeSearchResult,
+} from './code-ivf-binding.ts';
+import {
+  imbalanceFactor,
+  listsFor,
+  needsRebuild,
+  probesFor,
+  TRAINING_POINTS_PER_LIST,
+  type IndexOptions,
+} from './choose-index-layout.ts';
 
 /** What the index looks like now, for metrics, tests and the bench. */
 export interface IndexLayout {
@@ -52,7 +64,13 @@ export class SiteVectorIndex {
 
   layout(): IndexLayout {
     const nlist = this.index.nlist;
-    return { codec: this.codec, nlist, nprobe: probesFor(nlist, this.options), size: this.size, rebuilding: this.rebuild !== null };
+    return {
+      codec: this.codec,
+      nlist,
+      nprobe: probesFor(nlist, this.options),
+      size: this.size,
+      rebuilding: this.rebuild !== null,
+    };
   }
 
   /**
@@ -61,7 +79,10 @@ export class SiteVectorIndex {
    */
   async load(int8Codes: Uint8Array, rows: Float64Array): Promise<void> {
     if (this.size > 0 || this.rebuild) throw new Error('load needs an empty, idle index');
-    this.index = await this.buildIndex(this.codec === 'int8' ? int8Codes : this.asFloatCodes(int8Codes, rows.length), rows);
+    this.index = await this.buildIndex(
+      this.codec === 'int8' ? int8Codes : this.asFloatCodes(int8Codes, rows.length),
+      rows,
+    );
   }
 
   /** Adds or replaces the codes of these rows. */
@@ -117,11 +138,14 @@ export class SiteVectorIndex {
 
   private changed(count: number): void {
     this.changesSinceCheck += count;
-    const crossed = (this.size < this.options.exactBelow) !== (this.builtFor < this.options.exactBelow);
+    const crossed = this.size < this.options.exactBelow !== this.builtFor < this.options.exactBelow;
     if (this.changesSinceCheck < CHANGES_BETWEEN_CHECKS && !crossed) return;
     this.changesSinceCheck = 0;
     if (this.rebuild) return;
-    if (needsRebuild(this.size, this.builtFor, imbalanceFactor(this.index.listSizes()), this.builtImbalance, this.options)) this.startRebuild();
+    if (
+      needsRebuild(this.size, this.builtFor, imbalanceFactor(this.index.listSizes()), this.builtImbalance, this.options)
+    )
+      this.startRebuild();
   }
 
   private startRebuild(): void {
@@ -158,7 +182,13 @@ export class SiteVectorIndex {
 
   private asFloatCodes(int8Codes: Uint8Array, n: number): Uint8Array {
     const out = new Float32Array(n * this.dim);
-    for (let i = 0; i < n; i++) decodeCentroid(int8Codes, this.dim, i * centroidCodeBytes(this.dim), out.subarray(i * this.dim, (i + 1) * this.dim));
+    for (let i = 0; i < n; i++)
+      decodeCentroid(
+        int8Codes,
+        this.dim,
+        i * centroidCodeBytes(this.dim),
+        out.subarray(i * this.dim, (i + 1) * this.dim),
+      );
     return new Uint8Array(out.buffer);
   }
 

@@ -40,7 +40,12 @@ test('cannot-link: a face never joins the identity another face of the same fram
   // The constraint is remembered: re-clustering never merges the two, however close their centroids.
   assert.deepEqual(state.recluster({ matchMinCosine: 0.5, mergeMinCosine: 0.5 }), []);
   // Only the same camera's tracks are meant: on another camera the same track id is someone else.
-  const elsewhere = assignIdentity(state, obs('x', between(0, 1, 0.99), 20, { cameraId: 'other', cannotLinkTrackIds: ['t1'] }), policy, mint);
+  const elsewhere = assignIdentity(
+    state,
+    obs('x', between(0, 1, 0.99), 20, { cameraId: 'other', cannotLinkTrackIds: ['t1'] }),
+    policy,
+    mint,
+  );
   assert.equal(elsewhere.identity.identityId, first.identity.identityId);
 });
 
@@ -72,7 +77,10 @@ test('deferral: a low-quality face joins without moving the centroid, or mints a
   assert.ok(state.isProvisional(stray.identity.identityId));
   // ...which the next pass folds into the established identity at the relaxed provisional threshold.
   const merges = state.recluster(policy);
-  assert.deepEqual(merges.map(({ from, to }) => ({ from, to })), [{ from: stray.identity.identityId, to: a.identity.identityId }]);
+  assert.deepEqual(
+    merges.map(({ from, to }) => ({ from, to })),
+    [{ from: stray.identity.identityId, to: a.identity.identityId }],
+  );
   assert.equal(state.has(stray.identity.identityId), false);
   assert.equal(state.index.size, 1);
   assert.equal(merges[0].identity.sightings, 3);

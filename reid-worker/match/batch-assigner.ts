@@ -57,7 +57,10 @@ export class BatchAssigner {
     if (observations.length === 0) return;
     state.flush();
     const k = SEARCH_K + SPARE_K + Math.max(0, ...observations.map((o) => state.cannotLinkIdentities(o).size));
-    const found = state.searchIndex(observations.map((o) => o.embedding), k);
+    const found = state.searchIndex(
+      observations.map((o) => o.embedding),
+      k,
+    );
     observations.forEach((o, i) => this.upFront.set(o, { found: found[i], k }));
   }
 
@@ -84,7 +87,9 @@ export class BatchAssigner {
       const moves = decision.kind === 'matched';
       identity = state.put({
         ...prev,
-        centroid: moves ? updateCentroid(prev.centroid, prev.weight, obs.embedding, obs.quality, p.maxDriftCosine) : prev.centroid,
+        centroid: moves
+          ? updateCentroid(prev.centroid, prev.weight, obs.embedding, obs.quality, p.maxDriftCosine)
+          : prev.centroid,
         weight: moves ? prev.weight + observationWeight(obs.quality) : prev.weight,
         sightings: prev.sightings + 1,
         firstSeenMs: Math.min(prev.firstSeenMs, obs.tStartMs),
@@ -111,7 +116,12 @@ export class BatchAssigner {
     }
     this.touch(identity);
     const similarity = decision.kind === 'new' || joinId === null ? 0 : decision.similarity;
-    return { identity, decision, sighting: toSighting(obs, identity.identityId, similarity, joinId === null), ...(split ? { split } : {}) };
+    return {
+      identity,
+      decision,
+      sighting: toSighting(obs, identity.identityId, similarity, joinId === null),
+      ...(split ? { split } : {}),
+    };
   }
 
   /** Hands every identity the batch changed to the index, in one call. */

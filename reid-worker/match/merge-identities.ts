@@ -5,7 +5,8 @@ import { normalise } from './update-centroid.ts';
 /** The identity `into` becomes after absorbing `from` (which keeps nothing of its own). */
 export function mergeIdentities(into: Identity, from: Identity): Identity {
   const centroid = new Float32Array(into.centroid.length);
-  for (let i = 0; i < centroid.length; i++) centroid[i] = into.centroid[i] * into.weight + from.centroid[i] * from.weight;
+  for (let i = 0; i < centroid.length; i++)
+    centroid[i] = into.centroid[i] * into.weight + from.centroid[i] * from.weight;
   normalise(centroid);
   return {
     ...into,

@@ -31,14 +31,23 @@ export interface MergeFacts {
  * thresholds of a pair for the gallery it belongs to (see MatchPolicy.thresholdPerDecade). An identity takes
  * part in at most one merge per pass: its centroid changes, and the next pass looks again.
  */
-export function planMerges(pairs: CandidatePair[], facts: MergeFacts, policy: ResolvedPolicy, shift: (a: string, b: string) => number = () => 0): MergeEvent[] {
+export function planMerges(
+  pairs: CandidatePair[],
+  facts: MergeFacts,
+  policy: ResolvedPolicy,
+  shift: (a: string, b: string) => number = () => 0,
+): MergeEvent[] {
   const touched = new Set<string>();
   const events: MergeEvent[] = [];
   for (const { a, b, similarity } of [...pairs].sort((x, y) => y.similarity - x.similarity)) {
     if (a === b || touched.has(a) || touched.has(b)) continue;
     const provisional = facts.isProvisional(a) || facts.isProvisional(b);
-    const base = shift(a, b) + (provisional ? Math.min(policy.mergeMinCosine, policy.provisionalMergeMinCosine) : policy.mergeMinCosine);
-    const threshold = provisional ? base : Math.max(base, mergeEvidenceThreshold(policy, facts.weight(a), facts.weight(b)));
+    const base =
+      shift(a, b) +
+      (provisional ? Math.min(policy.mergeMinCosine, policy.provisionalMergeMinCosine) : policy.mergeMinCosine);
+    const threshold = provisional
+      ? base
+      : Math.max(base, mergeEvidenceThreshold(policy, facts.weight(a), facts.weight(b)));
     if (similarity < threshold || facts.cannotLink(a, b)) continue;
     const [from, to] = mergeDirection(a, b, facts);
     events.push({ from, to, similarity });

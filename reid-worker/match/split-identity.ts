@@ -44,13 +44,19 @@ function meanOf(members: Member[], dim: number): Float32Array {
  * splits only when the halves are further apart than a merge would join (otherwise `other` was
  * merely someone who looks alike, and the cannot-link alone is the repair).
  */
-export function divideMembers(members: Member[], keep: Member, other: Float32Array): { moved: Member[]; similarity: number } {
+export function divideMembers(
+  members: Member[],
+  keep: Member,
+  other: Float32Array,
+): { moved: Member[]; similarity: number } {
   const dim = other.length;
   let a = keep.embedding;
   let b = other;
   let moved: Member[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const next = members.filter((m) => m.observationId !== keep.observationId && cosine(m.embedding, b) > cosine(m.embedding, a));
+    const next = members.filter(
+      (m) => m.observationId !== keep.observationId && cosine(m.embedding, b) > cosine(m.embedding, a),
+    );
     const stay = members.filter((m) => !next.includes(m));
     a = meanOf(stay, dim);
     b = next.length > 0 ? meanOf([...next, { ...keep, embedding: other, quality: 1 }], dim) : other;
@@ -65,7 +71,13 @@ export function divideMembers(members: Member[], keep: Member, other: Float32Arr
  * still a member is recomputed as the quality-weighted mean of its members; an older one (some
  * sightings no member list remembers) adjusts its running mean by the moved embeddings instead.
  */
-export function moveMembers(from: Identity, to: Identity, moved: Member[], fromMembers: readonly Member[], toMembers: readonly Member[]): { from: Identity; to: Identity } {
+export function moveMembers(
+  from: Identity,
+  to: Identity,
+  moved: Member[],
+  fromMembers: readonly Member[],
+  toMembers: readonly Member[],
+): { from: Identity; to: Identity } {
   const movedIds = new Set(moved.map((m) => m.observationId));
   const staying = fromMembers.filter((m) => !movedIds.has(m.observationId));
   const movedWeight = moved.reduce((w, m) => w + observationWeight(m.quality), 0);
@@ -90,7 +102,13 @@ export function moveMembers(from: Identity, to: Identity, moved: Member[], fromM
 }
 
 /** The centroid from the members when they are every sighting, else the running mean ± the moved embeddings. */
-function refold(identity: Identity, members: Member[], remembered: number, moved: Member[], sign: 1 | -1): { centroid: Float32Array } {
+function refold(
+  identity: Identity,
+  members: Member[],
+  remembered: number,
+  moved: Member[],
+  sign: 1 | -1,
+): { centroid: Float32Array } {
   const dim = identity.centroid.length;
   if (remembered >= identity.sightings && members.length > 0) return { centroid: meanOf(members, dim) };
   const sum = identity.centroid.map((x) => x * identity.weight);

@@ -18,6 +18,24 @@ export function between(a: number, b: number, cos: number): Float32Array {
   return unit(Array.from({ length: DIM }, (_, i) => (i === a ? cos : i === b ? Math.sqrt(1 - cos * cos) : 0)));
 }
 
-export function obs(id: string, embedding: Float32Array, t: number, extra: Partial<FaceObservation> = {}): FaceObservation {
-  return { observationId: id, siteId: 's', cameraId: 'c', trackId: id, tStartMs: t, tEndMs: t + 1000, embedding, quality: 0.9, modelId: 'm', modelVersion: '1', cannotLinkTrackIds: [], ...extra };
+export function obs(
+  id: string,
+  embedding: Float32Array,
+  t: number,
+  extra: Partial<FaceObservation> = {},
+): FaceObservation {
+  return {
+    observationId: id,
+    siteId: 's',
+    cameraId: 'c',
+    trackId: id,
+    tStartMs: t,
+    tEndMs: t + 1000,
+    embedding,
+    quality: 0.9,
+    modelId: 'm',
+    modelVersion: '1',
+    cannotLinkTrackIds: [],
+    ...extra,
+  };
 }

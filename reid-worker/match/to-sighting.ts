@@ -1,7 +1,12 @@
 /** The sighting row an assigned observation becomes. */
 import type { FaceObservation, Sighting } from '../../schemas/index.ts';
 
-export function toSighting(obs: FaceObservation, identityId: string, similarity: number, isNewIdentity: boolean): Sighting {
+export function toSighting(
+  obs: FaceObservation,
+  identityId: string,
+  similarity: number,
+  isNewIdentity: boolean,
+): Sighting {
   return {
     observationId: obs.observationId,
     siteId: obs.siteId,

@@ -12,7 +12,13 @@ export function observationWeight(quality: number): number {
  * `maxDriftCosine` (-1 = no cap) bounds how far one observation can turn the centroid: beyond it
  * the result stops on the great circle towards the mean, so one bad face cannot drag an identity.
  */
-export function updateCentroid(centroid: Float32Array, weight: number, embedding: Float32Array, quality: number, maxDriftCosine = -1): Float32Array {
+export function updateCentroid(
+  centroid: Float32Array,
+  weight: number,
+  embedding: Float32Array,
+  quality: number,
+  maxDriftCosine = -1,
+): Float32Array {
   const w = observationWeight(quality);
   const mean = new Float32Array(centroid.length);
   for (let i = 0; i < mean.length; i++) mean[i] = centroid[i] * weight + embedding[i] * w;

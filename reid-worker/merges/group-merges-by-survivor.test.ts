@@ -7,6 +7,12 @@ const m = (from: string, to: string) => ({ from, to, similarity: 0.9, mergedAtMs
 
 test('independent merges stay apart; a chain ends at its last survivor', () => {
   assert.deepEqual(groupMergesBySurvivor([]), new Map());
-  assert.deepEqual(groupMergesBySurvivor([m('a', 'b'), m('c', 'd')]), new Map([['b', ['a']], ['d', ['c']]]));
+  assert.deepEqual(
+    groupMergesBySurvivor([m('a', 'b'), m('c', 'd')]),
+    new Map([
+      ['b', ['a']],
+      ['d', ['c']],
+    ]),
+  );
   assert.deepEqual(groupMergesBySurvivor([m('a', 'b'), m('b', 'c'), m('d', 'c')]), new Map([['c', ['a', 'b', 'd']]]));
 });

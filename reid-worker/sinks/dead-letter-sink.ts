@@ -30,12 +30,30 @@ export class DeadLetterSink {
     );
     await insertDeadLetters(
       this.client,
-      letters.map((l) => ({ topic: l.topic, partition: l.message.partition, offset: l.message.offset, key: l.message.key, reasonCode: l.reasonCode, reason: l.reason, payload: l.message.value })),
+      letters.map((l) => ({
+        topic: l.topic,
+        partition: l.message.partition,
+        offset: l.message.offset,
+        key: l.message.key,
+        reasonCode: l.reasonCode,
+        reason: l.reason,
+        payload: l.message.value,
+      })),
     );
     for (const l of letters) {
       deadLettersTotal.inc({ reason: l.reasonCode });
       // Once per dead letter, after it is stored; the payload (an embedding) is never logged.
-      this.logger.warn({ topic: l.topic, partition: l.message.partition, offset: l.message.offset, reason: l.reasonCode, detail: l.reason, err: l.error }, 'message rejected to dead letters');
+      this.logger.warn(
+        {
+          topic: l.topic,
+          partition: l.message.partition,
+          offset: l.message.offset,
+          reason: l.reasonCode,
+          detail: l.reason,
+          err: l.error,
+        },
+        'message rejected to dead letters',
+      );
     }
   }
 }

@@ -12,6 +12,9 @@ export class SightingTopicSink {
   async write(sightings: Sighting[]): Promise<void> {
     if (sightings.length === 0) return;
     // Redelivered batches publish again: consumers treat the observation id as the key.
-    await this.bus.publish(this.topic, sightings.map((s) => ({ key: s.siteId, value: encodeSighting(s) })));
+    await this.bus.publish(
+      this.topic,
+      sightings.map((s) => ({ key: s.siteId, value: encodeSighting(s) })),
+    );
   }
 }

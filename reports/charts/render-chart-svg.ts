@@ -4,7 +4,10 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 
 /** A fixed width replaces 'container', which only means something inside a web page. */
 export async function renderChartSvg(spec: TopLevelSpec, width = 520): Promise<string> {
-  const fixed = { ...spec, width: (spec as { width?: unknown }).width === 'container' ? width : (spec as { width?: number }).width } as TopLevelSpec;
+  const fixed = {
+    ...spec,
+    width: (spec as { width?: unknown }).width === 'container' ? width : (spec as { width?: number }).width,
+  } as TopLevelSpec;
   const view = new View(parse(compile(fixed).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

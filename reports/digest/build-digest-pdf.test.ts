@@ -37,7 +37,10 @@ test('the digest has the headline, the summary, charts on every page, definition
   // The error bars and how they were obtained, instead of an unsourced accuracy claim.
   const flat = text.replace(/\s+/g, ' ');
   assert.match(flat, /90 % range 1\d\d–1\d\d/);
-  assert.match(flat, /The ranges under the figures are 90 % intervals from the rates of the re-identification engine measured against the truth in simulated stores/);
+  assert.match(
+    flat,
+    /The ranges under the figures are 90 % intervals from the rates of the re-identification engine measured against the truth in simulated stores/,
+  );
   assert.equal(flat.includes('93–96'), false);
   execFileSync('pdftoppm', ['-png', '-r', '40', pdf, join(dir, 'page')]);
   for (let i = 1; i <= pages; i++) {

@@ -35,7 +35,8 @@ const DEFINITIONS = [
 
 /** The accuracy line of the definitions: the figures' error bars and how they were obtained. */
 function accuracyDefinition(d: DigestData): string {
-  if (!d.intervals) return 'Accuracy: counts come from automatic face re-identification; their error bars are not given while a figure is hidden.';
+  if (!d.intervals)
+    return 'Accuracy: counts come from automatic face re-identification; their error bars are not given while a figure is hidden.';
   return `Accuracy: counts come from automatic face re-identification, which can merge two people or split one. The ranges under the figures are ${d.intervals.method}.`;
 }
 
@@ -72,11 +73,20 @@ function drawTiles(doc: PDFKit.PDFDocument, d: DigestData, y: number): number {
   // Visitor and visit totals are hidden only for being small; a rate or a median may be hidden to protect one.
   const count = (n: number | null) => (n === null ? `< ${d.minCount}` : String(n));
   const i = d.intervals;
-  const range = (r: { low: number; high: number } | undefined, f: (x: number) => string = String) => (r ? `\n90 % range ${f(r.low)}–${f(r.high)}` : '');
+  const range = (r: { low: number; high: number } | undefined, f: (x: number) => string = String) =>
+    r ? `\n90 % range ${f(r.low)}–${f(r.high)}` : '';
   const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
   const tiles = [
-    { label: 'Unique visitors', value: count(h.visitors.value), change: formatChange(h.visitors, 'pct', d.comparison) + range(i?.visitors) },
-    { label: 'Visits', value: count(h.visits.value), change: formatChange(h.visits, 'pct', d.comparison) + range(i?.visits) },
+    {
+      label: 'Unique visitors',
+      value: count(h.visitors.value),
+      change: formatChange(h.visitors, 'pct', d.comparison) + range(i?.visitors),
+    },
+    {
+      label: 'Visits',
+      value: count(h.visits.value),
+      change: formatChange(h.visits, 'pct', d.comparison) + range(i?.visits),
+    },
     {
       label: 'Returning rate',
       value: h.returningRate.value === null ? 'hidden' : pct(h.returningRate.value),

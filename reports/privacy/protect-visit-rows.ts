@@ -49,12 +49,18 @@ export function protectVisitGroup(rows: VisitRow[], total: VisitRowState): boole
   let changed = false;
   const hidden = rows.filter((r) => r.state === 'hidden');
   if (hidden.length === 1 && total !== 'hidden') {
-    const pick = fewest(rows.filter((r) => r.state !== 'hidden'), () => 0);
+    const pick = fewest(
+      rows.filter((r) => r.state !== 'hidden'),
+      () => 0,
+    );
     if (pick) (pick.state = 'hidden'), (changed = true);
   }
   const notShown = rows.filter((r) => r.state !== 'shown');
   if (notShown.length === 1 && total === 'shown') {
-    const pick = fewest(rows.filter((r) => r.state === 'shown'), (r) => (r.counts.newVisits === 0 || r.counts.returningVisits === 0 ? 1 : 0));
+    const pick = fewest(
+      rows.filter((r) => r.state === 'shown'),
+      (r) => (r.counts.newVisits === 0 || r.counts.returningVisits === 0 ? 1 : 0),
+    );
     if (pick) (pick.state = 'split'), (changed = true);
   }
   return changed;
@@ -96,7 +102,12 @@ export interface ParentRow {
  * them is hidden too, and the group step then hides a second. Repeats until nothing changes and
  * returns the rows' states, which are `final` for the level below.
  */
-export function protectVisitLevel(rows: VisitCounts[], parentOf: number[], parents: ParentRow[], minCount: number): VisitRowState[] {
+export function protectVisitLevel(
+  rows: VisitCounts[],
+  parentOf: number[],
+  parents: ParentRow[],
+  minCount: number,
+): VisitRowState[] {
   const states: VisitRow[] = rows.map((counts) => ({ counts, state: visitRowState(counts, minCount) }));
   const children = parents.map((_, p) => states.filter((_, i) => parentOf[i] === p));
   for (let changed = true; changed; ) {

@@ -51,8 +51,15 @@ export interface PublishContext {
 /** Unique visitors, visits and the returning rate carry their 90 % interval (null, and listed as suppressed, where a figure it is built on is hidden). */
 export type WithIntervals<T> = T & { intervals: PublishedIntervals | null };
 
-function withIntervals<T extends SuppressionMarks>(published: T, intervals: PublishedIntervals | null): WithIntervals<T> {
-  return { ...published, intervals, suppressed: intervals ? published.suppressed : [...published.suppressed, '/intervals'] };
+function withIntervals<T extends SuppressionMarks>(
+  published: T,
+  intervals: PublishedIntervals | null,
+): WithIntervals<T> {
+  return {
+    ...published,
+    intervals,
+    suppressed: intervals ? published.suppressed : [...published.suppressed, '/intervals'],
+  };
 }
 
 async function errorRatesOf(x: PublishContext): Promise<SiteErrorRates> {
@@ -76,7 +83,10 @@ export async function publishCapture(x: PublishContext): Promise<PublishedCaptur
 }
 
 /** Footfall as outputs show it: every elapsed bucket of the range, each with its camera coverage (null figures where no camera watched). */
-export async function publishCoveredFootfall(x: CoverageContext, period: FootfallPeriod): Promise<WithIntervals<CoveredFootfall>> {
+export async function publishCoveredFootfall(
+  x: CoverageContext,
+  period: FootfallPeriod,
+): Promise<WithIntervals<CoveredFootfall>> {
   const [published, coverage, rates] = await Promise.all([
     publishFootfall(x, period),
     queryCameraCoverage(x.clickhouse, x.range, x.cameras),

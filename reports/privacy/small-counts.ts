@@ -62,8 +62,12 @@ export interface SumCell {
 export function protectSum(total: SumCell, parts: SumCell[]): boolean {
   if ([total, ...parts].filter((c) => c.hidden).length !== 1) return false;
   const open = parts.filter((p) => !p.hidden && p.published !== false);
-  const smallest = open.reduce<SumCell | undefined>((best, p) => (p.value > 0 && (!best || p.value < best.value) ? p : best), undefined);
-  const pick = smallest ?? open.find((p) => p.value === 0) ?? (!total.hidden && total.published !== false ? total : undefined);
+  const smallest = open.reduce<SumCell | undefined>(
+    (best, p) => (p.value > 0 && (!best || p.value < best.value) ? p : best),
+    undefined,
+  );
+  const pick =
+    smallest ?? open.find((p) => p.value === 0) ?? (!total.hidden && total.published !== false ? total : undefined);
   if (!pick) return false;
   pick.hidden = true;
   return true;

@@ -2,7 +2,14 @@
 import type { FootfallBucket, FootfallByPeriod, FootfallPeriod } from '../queries/footfall-by-period.ts';
 import { digestPeriod } from '../digest/digest-period.ts';
 import { HiddenFigures, isSmall, type SuppressionMarks } from './small-counts.ts';
-import { protectVisitLevel, sumVisits, visitRowState, type ParentRow, type VisitCounts, type VisitRowState } from './protect-visit-rows.ts';
+import {
+  protectVisitLevel,
+  sumVisits,
+  visitRowState,
+  type ParentRow,
+  type VisitCounts,
+  type VisitRowState,
+} from './protect-visit-rows.ts';
 
 type Counts = Omit<FootfallBucket, 'period'>;
 type Nullable<T> = { [K in keyof T]: T[K] extends number ? number | null : T[K] };
@@ -61,7 +68,11 @@ export function suppressFootfall(f: FootfallInput, period: FootfallPeriod, minCo
   }
 
   const hidden = new HiddenFigures(minCount);
-  const publish = (c: FootfallInput['totals'], state: VisitRowState, ...at: Array<string | number>): Nullable<Counts> => ({
+  const publish = (
+    c: FootfallInput['totals'],
+    state: VisitRowState,
+    ...at: Array<string | number>
+  ): Nullable<Counts> => ({
     visitors: hidden.figure(c.visitors, state === 'hidden' || isSmall(c.visitors, minCount), ...at, 'visitors'),
     visits: hidden.figure(c.visits, state === 'hidden', ...at, 'visits'),
     newVisits: hidden.figure(c.newVisits, state !== 'shown', ...at, 'newVisits'),

@@ -14,17 +14,60 @@ const paths = (list: Array<[string, number]>, visits = list.reduce((s, [, n]) =>
 
 test('a small path count is hidden with its share and covered by the next smallest listed path', () => {
   // Three paths listed (limit 3): the rest of the visits (8) went other ways.
-  const out = suppressTopPaths(paths([['e>a>c', 20], ['e>c', 9], ['e', 2]], 39), 3, K);
-  assert.deepEqual(out.paths.map((p) => [p.visits, p.share]), [[20, 20 / 39], [null, null], [null, null]]);
+  const out = suppressTopPaths(
+    paths(
+      [
+        ['e>a>c', 20],
+        ['e>c', 9],
+        ['e', 2],
+      ],
+      39,
+    ),
+    3,
+    K,
+  );
+  assert.deepEqual(
+    out.paths.map((p) => [p.visits, p.share]),
+    [
+      [20, 20 / 39],
+      [null, null],
+      [null, null],
+    ],
+  );
   assert.deepEqual(out.suppressed, ['/paths/1/visits', '/paths/1/share', '/paths/2/visits', '/paths/2/share']);
 });
 
 test('every path listed: a hidden path is covered within each camera pair it shares; a small transition is hidden', () => {
   // e>c>x (3) is covered by e>c (9) for the total; e→c (24) is passed by e>c>a, e>c and e>c>x: two of them hidden, it gives nothing.
-  const out = suppressTopPaths(paths([['e>a>c', 20], ['e>c>a', 12], ['e>c', 9], ['e>c>x', 3]]), 10, K);
-  assert.deepEqual(out.paths.map((p) => p.visits), [20, 12, null, null]);
-  const t = suppressTransitions({ nodes: ['c', 'e'], links: [{ from: 'e', to: 'c', visits: 12 }, { from: 'c', to: 'e', visits: 2 }], rulesVersions: [] }, K);
-  assert.deepEqual(t.links.map((l) => l.visits), [12, null]);
+  const out = suppressTopPaths(
+    paths([
+      ['e>a>c', 20],
+      ['e>c>a', 12],
+      ['e>c', 9],
+      ['e>c>x', 3],
+    ]),
+    10,
+    K,
+  );
+  assert.deepEqual(
+    out.paths.map((p) => p.visits),
+    [20, 12, null, null],
+  );
+  const t = suppressTransitions(
+    {
+      nodes: ['c', 'e'],
+      links: [
+        { from: 'e', to: 'c', visits: 12 },
+        { from: 'c', to: 'e', visits: 2 },
+      ],
+      rulesVersions: [],
+    },
+    K,
+  );
+  assert.deepEqual(
+    t.links.map((l) => l.visits),
+    [12, null],
+  );
 });
 
 /** A random list of paths through four cameras, most common first. */
@@ -39,8 +82,23 @@ function randomPaths(seed: number): Array<[string, number]> {
 }
 
 test('a small rest (visits of the paths not listed) is covered like a small path', () => {
-  const out = suppressTopPaths(paths([['e>b', 24], ['e>c', 19], ['e>a', 18]], 65), 3, K);
-  assert.deepEqual(out.paths.map((p) => p.visits), [24, 19, null], '65 − 24 − 19 − 18 would say that 4 visits went another way');
+  const out = suppressTopPaths(
+    paths(
+      [
+        ['e>b', 24],
+        ['e>c', 19],
+        ['e>a', 18],
+      ],
+      65,
+    ),
+    3,
+    K,
+  );
+  assert.deepEqual(
+    out.paths.map((p) => p.visits),
+    [24, 19, null],
+    '65 − 24 − 19 − 18 would say that 4 visits went another way',
+  );
 });
 
 test('random path lists, complete or cut at the limit: no small path count follows from the total and the listed paths', () => {
@@ -48,7 +106,14 @@ test('random path lists, complete or cut at the limit: no small path count follo
     const all = randomPaths(seed);
     const limit = 3 + (seed % 8);
     const list = all.slice(0, limit);
-    const out = suppressTopPaths(paths(list, all.reduce((s, [, n]) => s + n, 0)), limit, K);
+    const out = suppressTopPaths(
+      paths(
+        list,
+        all.reduce((s, [, n]) => s + n, 0),
+      ),
+      limit,
+      K,
+    );
     const rest = all.slice(limit).map(([p]) => p);
     const known = new Map<string, number>(out.visits === null ? [] : [['total', out.visits]]);
     out.paths.forEach((p, i) => p.visits !== null && known.set(list[i][0], p.visits));
@@ -60,10 +125,25 @@ test('random path lists, complete or cut at the limit: no small path count follo
 });
 
 test('occupancy: fewer than minCount people inside is hidden, now and per step; nobody inside is 0', () => {
-  const out = suppressOccupancy({ people: 3, unidentified: 0, atMs: 1 }, [{ at: '09:00', people: 0 }, { at: '09:15', people: 4 }, { at: '09:30', people: 6 }], K);
+  const out = suppressOccupancy(
+    { people: 3, unidentified: 0, atMs: 1 },
+    [
+      { at: '09:00', people: 0 },
+      { at: '09:15', people: 4 },
+      { at: '09:30', people: 6 },
+    ],
+    K,
+  );
   assert.deepEqual(out.now, { people: null, unidentified: null, atMs: 1 });
-  assert.deepEqual(out.overDay.map((o) => o.people), [0, null, 6]);
+  assert.deepEqual(
+    out.overDay.map((o) => o.people),
+    [0, null, 6],
+  );
   assert.deepEqual(out.suppressed, ['/now/people', '/now/unidentified', '/overDay/1/people']);
   const seen = suppressOccupancy({ people: 12, unidentified: 2, atMs: 1 }, [], K);
-  assert.deepEqual(seen.now, { people: 12, unidentified: null, atMs: 1 }, 'the people seen but not identified are a count of their own');
+  assert.deepEqual(
+    seen.now,
+    { people: 12, unidentified: null, atMs: 1 },
+    'the people seen but not identified are a count of their own',
+  );
 });

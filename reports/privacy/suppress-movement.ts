@@ -28,11 +28,16 @@ export function suppressTopPaths(p: TopPaths, limit: number, minCount: number): 
   const cells: SumCell[] = p.paths.map((x) => ({ value: x.visits, hidden: few || isSmall(x.visits, minCount) }));
   const listed = p.paths.reduce((s, x) => s + x.visits, 0);
   const sums: Array<{ total: SumCell; parts: SumCell[] }> = [
-    { total: { value: p.visits, hidden: few }, parts: [...cells, { value: p.visits - listed, hidden: isSmall(p.visits - listed, minCount), published: false }] },
+    {
+      total: { value: p.visits, hidden: few },
+      parts: [...cells, { value: p.visits - listed, hidden: isSmall(p.visits - listed, minCount), published: false }],
+    },
   ];
   if (p.paths.length < limit) {
     const through = new Map<string, SumCell[]>();
-    p.paths.forEach((x, i) => pairsOf(x.path).forEach((pair) => through.set(pair, [...(through.get(pair) ?? []), cells[i]])));
+    p.paths.forEach((x, i) =>
+      pairsOf(x.path).forEach((pair) => through.set(pair, [...(through.get(pair) ?? []), cells[i]])),
+    );
     for (const parts of through.values()) {
       const value = parts.reduce((s, c) => s + c.value, 0);
       sums.push({ total: { value, hidden: isSmall(value, minCount), published: false }, parts });
@@ -62,7 +67,11 @@ export interface PublishedTransitions extends SuppressionMarks {
 /** Transitions: a small count is hidden. No sum of transitions is published (a visit makes several). */
 export function suppressTransitions(t: Transitions, minCount: number): PublishedTransitions {
   const hidden = new HiddenFigures(minCount);
-  const links = t.links.map((l, i) => ({ from: l.from, to: l.to, visits: hidden.figure(l.visits, isSmall(l.visits, minCount), 'links', i, 'visits') }));
+  const links = t.links.map((l, i) => ({
+    from: l.from,
+    to: l.to,
+    visits: hidden.figure(l.visits, isSmall(l.visits, minCount), 'links', i, 'visits'),
+  }));
   return { nodes: t.nodes, links, rulesVersions: t.rulesVersions, ...hidden.marks() };
 }
 
@@ -76,15 +85,27 @@ export interface PublishedOccupancy extends SuppressionMarks {
  * Occupancy: a small number of people inside is hidden, now and per step. Steps overlap the same
  * visits, so no sum of them is a published count.
  */
-export function suppressOccupancy(now: OccupancyNow, overDay: Array<{ at: string; people: number }>, minCount: number): PublishedOccupancy {
+export function suppressOccupancy(
+  now: OccupancyNow,
+  overDay: Array<{ at: string; people: number }>,
+  minCount: number,
+): PublishedOccupancy {
   const hidden = new HiddenFigures(minCount);
   return {
     now: {
       people: hidden.figure(now.people, isSmall(now.people, minCount), 'now', 'people'),
-      unidentified: hidden.figure(now.unidentified, isSmall(now.unidentified, minCount) || isSmall(now.people, minCount), 'now', 'unidentified'),
+      unidentified: hidden.figure(
+        now.unidentified,
+        isSmall(now.unidentified, minCount) || isSmall(now.people, minCount),
+        'now',
+        'unidentified',
+      ),
       atMs: now.atMs,
     },
-    overDay: overDay.map((o, i) => ({ at: o.at, people: hidden.figure(o.people, isSmall(o.people, minCount), 'overDay', i, 'people') })),
+    overDay: overDay.map((o, i) => ({
+      at: o.at,
+      people: hidden.figure(o.people, isSmall(o.people, minCount), 'overDay', i, 'people'),
+    })),
     ...hidden.marks(),
   };
 }

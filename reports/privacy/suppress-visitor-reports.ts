@@ -33,7 +33,11 @@ export function suppressDwell(d: DwellDistribution, minCount: number): Published
     p75S: stat('p75S'),
     p90S: stat('p90S'),
     meanS: stat('meanS'),
-    histogram: d.histogram.map((h, i) => ({ fromMin: h.fromMin, upToMin: h.upToMin, visits: hidden.figure(h.visits, bands[i].hidden, 'histogram', i, 'visits') })),
+    histogram: d.histogram.map((h, i) => ({
+      fromMin: h.fromMin,
+      upToMin: h.upToMin,
+      visits: hidden.figure(h.visits, bands[i].hidden, 'histogram', i, 'visits'),
+    })),
     rulesVersions: d.rulesVersions,
     ...hidden.marks(),
   };
@@ -61,7 +65,12 @@ export interface PublishedReturning extends SuppressionMarks {
  * first visit and a return in the same period). Any of them small gives itself away from the
  * other figures, so both are hidden. The BI view bi_visitors_daily applies the same test.
  */
-export function visitorSplitIsHidden(visitors: number, newVisitors: number, returningVisitors: number, minCount: number): boolean {
+export function visitorSplitIsHidden(
+  visitors: number,
+  newVisitors: number,
+  returningVisitors: number,
+  minCount: number,
+): boolean {
   const groups = [visitors - returningVisitors, visitors - newVisitors, newVisitors + returningVisitors - visitors];
   return isSmall(visitors, minCount) || groups.some((g) => isSmall(g, minCount));
 }
@@ -74,7 +83,10 @@ export function visitorSplitIsHidden(visitors: number, newVisitors: number, retu
  * visits − visitors, so they hide with either; their mean and median need minCount pairs.
  */
 export function suppressReturning(r: ReturningVisitors, minCount: number): PublishedReturning {
-  const visitState = visitRowState({ visits: r.visits, newVisits: r.visits - r.returningVisits, returningVisits: r.returningVisits }, minCount);
+  const visitState = visitRowState(
+    { visits: r.visits, newVisits: r.visits - r.returningVisits, returningVisits: r.returningVisits },
+    minCount,
+  );
   const visitsHidden = visitState === 'hidden';
   const visitorsHidden = visitsHidden || isSmall(r.visitors, minCount);
   const splitHidden = visitorsHidden || visitorSplitIsHidden(r.visitors, r.newVisitors, r.returningVisitors, minCount);
@@ -93,7 +105,10 @@ export function suppressReturning(r: ReturningVisitors, minCount: number): Publi
     returningVisits: hidden.figure(r.returningVisits, visitState !== 'shown', 'returningVisits'),
     returningVisitRate: hidden.figure(r.returningVisitRate, visitState !== 'shown', 'returningVisitRate'),
     returningVisitorRate: hidden.figure(r.returningVisitorRate, splitHidden, 'returningVisitorRate'),
-    frequency: frequency.map((f, i) => ({ visits: f.visits, visitors: hidden.figure(f.visitors, frequencyHidden, 'frequency', i, 'visitors') })),
+    frequency: frequency.map((f, i) => ({
+      visits: f.visits,
+      visitors: hidden.figure(f.visitors, frequencyHidden, 'frequency', i, 'visitors'),
+    })),
     daysBetweenVisits: {
       pairs: hidden.figure(r.daysBetweenVisits.pairs, pairsHidden, 'daysBetweenVisits', 'pairs'),
       mean: hidden.figure(r.daysBetweenVisits.mean, gapsHidden, 'daysBetweenVisits', 'mean'),

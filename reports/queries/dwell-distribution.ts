@@ -44,7 +44,11 @@ export async function queryDwellDistribution(client: ClickHouseClient, range: Re
     p75S: q[2],
     p90S: q[3],
     meanS: stats.mean ?? 0,
-    histogram: EDGES_MIN.map((fromMin, i) => ({ fromMin, upToMin: EDGES_MIN[i + 1] ?? null, visits: byBand.get(i + 1) ?? 0 })),
+    histogram: EDGES_MIN.map((fromMin, i) => ({
+      fromMin,
+      upToMin: EDGES_MIN[i + 1] ?? null,
+      visits: byBand.get(i + 1) ?? 0,
+    })),
     rulesVersions,
   };
 }

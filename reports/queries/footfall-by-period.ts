@@ -78,7 +78,11 @@ function bucket(r: Raw, unidentified = 0): FootfallBucket {
 }
 
 /** Footfall of a site over local days, bucketed by local hour, day or ISO week. */
-export async function queryFootfall(client: ClickHouseClient, range: ReportRange, period: FootfallPeriod): Promise<FootfallByPeriod> {
+export async function queryFootfall(
+  client: ClickHouseClient,
+  range: ReportRange,
+  period: FootfallPeriod,
+): Promise<FootfallByPeriod> {
   const params = rangeParams(range);
   const [rows, [totals], rulesVersions, { byPeriod, ...unidentified }] = await Promise.all([
     queryRows<Raw>(client, BUCKET_SQL[period], params),

@@ -20,7 +20,10 @@ const STEP_S = 900;
  * at least `entryMinMs` (an entry counts after ~2 s inside), and the people seen at an entrance
  * but not identified who are likely still inside. Staff never have visits.
  */
-export async function queryOccupancyNow(client: ClickHouseClient, q: { siteId: string; nowMs: number; visitGapMs: number; entryMinMs: number; entranceCameras?: string[] }): Promise<OccupancyNow> {
+export async function queryOccupancyNow(
+  client: ClickHouseClient,
+  q: { siteId: string; nowMs: number; visitGapMs: number; entryMinMs: number; entranceCameras?: string[] },
+): Promise<OccupancyNow> {
   const unidentified = queryUnidentifiedInside(client, q);
   const [row] = await queryRows<{ people: string }>(
     client,
@@ -35,7 +38,10 @@ export async function queryOccupancyNow(client: ClickHouseClient, q: { siteId: s
 }
 
 /** People inside per 15 minutes of local time (a visit counts in every step it overlaps), counted visits only. */
-export async function queryOccupancyOverDay(client: ClickHouseClient, range: ReportRange): Promise<Array<{ at: string; people: number }>> {
+export async function queryOccupancyOverDay(
+  client: ClickHouseClient,
+  range: ReportRange,
+): Promise<Array<{ at: string; people: number }>> {
   const rows = await queryRows<{ at: string; people: string }>(
     client,
     // WITH FILL adds the empty steps: a chart must show the store empty, not interpolate across the night.

@@ -28,11 +28,23 @@ export async function queryTopPaths(client: ClickHouseClient, range: ReportRange
        GROUP BY path ORDER BY visits DESC, path LIMIT {limit:UInt32}`,
       params,
     ),
-    queryRows<{ visits: string }>(client, `SELECT count() AS visits FROM (${COUNTED_VISITS}) WHERE status = 'closed'`, params),
+    queryRows<{ visits: string }>(
+      client,
+      `SELECT count() AS visits FROM (${COUNTED_VISITS}) WHERE status = 'closed'`,
+      params,
+    ),
     rulesVersionsIn(client, range),
   ]);
   const visits = Number(total.visits);
-  return { visits, paths: rows.map((r) => ({ path: r.path, visits: Number(r.visits), share: visits > 0 ? Number(r.visits) / visits : 0 })), rulesVersions };
+  return {
+    visits,
+    paths: rows.map((r) => ({
+      path: r.path,
+      visits: Number(r.visits),
+      share: visits > 0 ? Number(r.visits) / visits : 0,
+    })),
+    rulesVersions,
+  };
 }
 
 /** Camera-to-camera transitions over the range, from the transitions aggregate. */
@@ -57,7 +69,11 @@ export async function queryTransitions(client: ClickHouseClient, range: ReportRa
  * How many visits reached each step of a camera funnel in order (ClickHouse's windowFunnel over
  * each visit's collapsed path): e.g. entrance → zone-a → checkout.
  */
-export async function queryPathFunnel(client: ClickHouseClient, range: ReportRange, steps: string[]): Promise<Array<{ step: string; visits: number }>> {
+export async function queryPathFunnel(
+  client: ClickHouseClient,
+  range: ReportRange,
+  steps: string[],
+): Promise<Array<{ step: string; visits: number }>> {
   if (steps.length < 2 || steps.length > 8) throw new Error('a funnel has 2 to 8 steps');
   const conditions = steps.map((_, i) => `camera = {step${i}:String}`).join(', ');
   const stepParams = Object.fromEntries(steps.map((s, i) => [`step${i}`, s]));
@@ -71,5 +87,8 @@ export async function queryPathFunnel(client: ClickHouseClient, range: ReportRan
     { ...rangeParams(range), ...stepParams },
   );
   const atLevel = new Map(rows.map((r) => [Number(r.level), Number(r.visits)]));
-  return steps.map((step, i) => ({ step, visits: [...atLevel].filter(([level]) => level > i).reduce((sum, [, n]) => sum + n, 0) }));
+  return steps.map((step, i) => ({
+    step,
+    visits: [...atLevel].filter(([level]) => level > i).reduce((sum, [, n]) => sum + n, 0),
+  }));
 }

@@ -26,7 +26,13 @@ export interface ReturningVisitors {
 export async function queryReturningVisitors(client: ClickHouseClient, range: ReportRange): Promise<ReturningVisitors> {
   const params = rangeParams(range);
   const [[totals], frequency, [gaps], rulesVersions] = await Promise.all([
-    queryRows<{ visitors: string; new_visitors: string; visits: string; returning_visits: string; returning_visitors: string }>(
+    queryRows<{
+      visitors: string;
+      new_visitors: string;
+      visits: string;
+      returning_visits: string;
+      returning_visitors: string;
+    }>(
       client,
       `SELECT uniqExact(identity_id) AS visitors, uniqExactIf(identity_id, returning = 0) AS new_visitors, count() AS visits,
               countIf(returning = 1) AS returning_visits, uniqExactIf(identity_id, returning = 1) AS returning_visitors

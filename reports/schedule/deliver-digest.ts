@@ -19,7 +19,11 @@ export type Deliver = (file: DigestFile, delivery: Delivery) => Promise<void>;
 
 /** A readable name for where a delivery goes, used in the ledger and logs: a webhook by its origin only (no credentials, no secret path). */
 export function describeDelivery(d: Delivery): string {
-  return d.kind === 'folder' ? `folder:${d.dir}` : d.kind === 'email' ? `email:${d.to.join(',')}` : `webhook:${redactUrl(d.url)}`;
+  return d.kind === 'folder'
+    ? `folder:${d.dir}`
+    : d.kind === 'email'
+      ? `email:${d.to.join(',')}`
+      : `webhook:${redactUrl(d.url)}`;
 }
 
 export interface DeliverOptions {
@@ -61,10 +65,18 @@ export function createDeliver({ smtp, folderRoot }: DeliverOptions): Deliver {
         return;
       }
       case 'webhook': {
-        const body = { site: file.site.id, period: file.period, subject, summary: file.summary, filename: file.filename, pdfBase64: file.pdf.toString('base64') };
+        const body = {
+          site: file.site.id,
+          period: file.period,
+          subject,
+          summary: file.summary,
+          filename: file.filename,
+          pdfBase64: file.pdf.toString('base64'),
+        };
         // Never redirected: a 3xx would re-post the PDF wherever the answer points.
         const { status } = await postJson(delivery.url, body, { timeoutMs: WEBHOOK_TIMEOUT_MS });
-        if (status >= 300 && status < 400) throw new Error(`webhook ${redactUrl(delivery.url)} answered ${status}: redirects are not followed`);
+        if (status >= 300 && status < 400)
+          throw new Error(`webhook ${redactUrl(delivery.url)} answered ${status}: redirects are not followed`);
         if (status < 200 || status >= 300) throw new Error(`webhook ${redactUrl(delivery.url)} answered ${status}`);
       }
     }

@@ -47,7 +47,14 @@ export class DigestScheduler {
         const state = await this.deps.ledger.get(runKey);
         if (state?.status === 'sent' || (state && state.attempts >= this.deps.config.maxAttempts)) continue;
         const attempts = (state?.attempts ?? 0) + 1;
-        const record = { runKey, siteId: site.id, periodKind: plan.period.kind, periodFrom: plan.period.from, destination: describeDelivery(delivery), attempts };
+        const record = {
+          runKey,
+          siteId: site.id,
+          periodKind: plan.period.kind,
+          periodFrom: plan.period.from,
+          destination: describeDelivery(delivery),
+          attempts,
+        };
         try {
           rendered ??= await this.deps.render(site, plan.period);
           const filename = `digest-${site.id}-${plan.period.kind}-${plan.period.from}.pdf`;
@@ -59,7 +66,10 @@ export class DigestScheduler {
           await this.deps.ledger.record({ ...record, status: 'failed', lastError: error });
           const gaveUp = attempts >= this.deps.config.maxAttempts;
           // Never silent: every failure is logged; the last one loudly, since nobody will retry it.
-          this.deps.logger[gaveUp ? 'error' : 'warn']({ runKey, attempts, error }, gaveUp ? 'digest delivery failed for good' : 'digest delivery failed, will retry');
+          this.deps.logger[gaveUp ? 'error' : 'warn'](
+            { runKey, attempts, error },
+            gaveUp ? 'digest delivery failed for good' : 'digest delivery failed, will retry',
+          );
           outcomes.push({ runKey, status: gaveUp ? 'gave_up' : 'failed', error });
         }
       }

@@ -2,7 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planDigestRun } from './plan-digest-run.ts';
 
-const daily = { site: 's', period: 'day' as const, cron: '0 7 * * *', deliver: [{ kind: 'folder' as const, dir: '/tmp' }] };
+const daily = {
+  site: 's',
+  period: 'day' as const,
+  cron: '0 7 * * *',
+  deliver: [{ kind: 'folder' as const, dir: '/tmp' }],
+};
 
 test("a daily 07:00 run covers the site's previous local day, across a DST change", () => {
   // Berlin leaves summer time on 2026-10-25: 07:00 is 05:00Z before and 06:00Z after.

@@ -1,6 +1,17 @@
 /** Folder delivery on disk: inside the configured root only, never through a symlink, and never a half-written PDF. */
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { basename, join, sep } from 'node:path';
 
 /**
@@ -12,7 +23,8 @@ import { basename, join, sep } from 'node:path';
  * swapping a checked directory for a link during the write; keep the root private to Revisit.
  */
 export function writeDigestFile(root: string, relDir: string, name: string, bytes: Uint8Array): string {
-  if (basename(name) !== name || name.startsWith('.')) throw new Error(`not a plain file name: ${JSON.stringify(name)}`);
+  if (basename(name) !== name || name.startsWith('.'))
+    throw new Error(`not a plain file name: ${JSON.stringify(name)}`);
   mkdirSync(root, { recursive: true, mode: 0o750 });
   let dir = realpathSync(root);
   for (const part of relDir.split(sep).filter((p) => p && p !== '.')) {

@@ -32,7 +32,12 @@ function call(socketPath: string, path: string, body?: unknown): Promise<OwnerAn
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   return new Promise((done, fail) => {
     const req = request(
-      { socketPath, path, method: payload ? 'POST' : 'GET', headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {} },
+      {
+        socketPath,
+        path,
+        method: payload ? 'POST' : 'GET',
+        headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -84,10 +89,14 @@ export function ownerBus(owner: OwnerClient): Bus {
   return {
     async publish(topic, messages) {
       if (messages.length === 0) return;
-      await ownerJson(owner, '/v1/publish', { topic, messages: messages.map((m) => ({ key: m.key, value: Buffer.from(m.value).toString('base64') })) });
+      await ownerJson(owner, '/v1/publish', {
+        topic,
+        messages: messages.map((m) => ({ key: m.key, value: Buffer.from(m.value).toString('base64') })),
+      });
     },
     ping: async () => void (await ownerJson(owner, '/v1/status')),
-    subscribe: () => Promise.reject(new Error('the embedded owner only takes observations; its own worker consumes them')),
+    subscribe: () =>
+      Promise.reject(new Error('the embedded owner only takes observations; its own worker consumes them')),
     close: async () => undefined,
   };
 }

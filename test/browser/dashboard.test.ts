@@ -121,7 +121,10 @@ test('enter a key, see the store, switch site and dates: charts render and numbe
   assert.match((await page.textContent('#definitions'))!, /Fewer than 5 people or visits are never shown/);
   // Error bars under the tiles and how they were obtained, not an unsourced accuracy claim.
   assert.match((await page.textContent('[data-range="visitors"]'))!, /^90 % range \d+–\d+$/);
-  assert.match((await page.textContent('#footnote'))!, /the ranges are 90 % intervals from the rates of the re-identification engine/);
+  assert.match(
+    (await page.textContent('#footnote'))!,
+    /the ranges are 90 % intervals from the rates of the re-identification engine/,
+  );
   assert.doesNotMatch((await page.textContent('#footnote'))!, /93–96/);
   assert.deepEqual(errors, [], 'no script errors');
   assert.deepEqual(

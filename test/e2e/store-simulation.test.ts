@@ -6,7 +6,10 @@ import { runStoreSimulation } from '../../simulator/run-store-simulation.ts';
 
 test('perfect re-identification: every report equals the truth (staff and passers-by excluded)', async () => {
   const { result, plan } = await runStoreSimulation({ visitors: 80, days: 4, seed: 11, staff: 2, mode: 'perfect' });
-  assert.ok(plan.visits.some((v) => v.bounce), 'the plan has passers-by');
+  assert.ok(
+    plan.visits.some((v) => v.bounce),
+    'the plan has passers-by',
+  );
   assert.ok(result.visits_true > 50);
   assert.equal(result.unique_visitors_reported, result.unique_visitors_true);
   assert.equal(result.visits_reported, result.visits_true);
@@ -22,16 +25,35 @@ test('realistic embeddings: errors are printed and bounded', async (t) => {
   const rel = (got: number, truth: number) => Math.abs(got - truth) / truth;
   assert.ok(rel(result.unique_visitors_reported, result.unique_visitors_true) <= 0.1, 'unique visitors within 10 %');
   assert.ok(rel(result.visits_reported, result.visits_true) <= 0.1, 'visits within 10 %');
-  assert.ok(Math.abs(result.returning_rate_reported - result.returning_rate_true) <= 0.1, 'returning rate within 10 points');
+  assert.ok(
+    Math.abs(result.returning_rate_reported - result.returning_rate_true) <= 0.1,
+    'returning rate within 10 points',
+  );
   assert.ok(rel(result.dwell_median_reported_s, result.dwell_median_true_s) <= 0.15, 'median dwell within 15 %');
   assert.ok(result.footfall_hourly_mae <= 1, 'hourly footfall off by at most one visit on average');
 });
 
 test('cameras that see some faces too small: footfall stays within 2 % of the truth and says what the returning rate rests on', async (t) => {
-  const { result } = await runStoreSimulation({ visitors: 150, days: 5, seed: 3, staff: 2, mode: 'realistic', smallFaces: STORE_SMALL_FACES });
+  const { result } = await runStoreSimulation({
+    visitors: 150,
+    days: 5,
+    seed: 3,
+    staff: 2,
+    mode: 'realistic',
+    smallFaces: STORE_SMALL_FACES,
+  });
   t.diagnostic(JSON.stringify(result));
   assert.ok(result.visits_unidentified_reported > 0, 'some visits are of people seen but not identified');
-  assert.ok(Math.abs(result.visits_reported - result.visits_true) / result.visits_true <= 0.02, `visits ${result.visits_reported} vs ${result.visits_true}`);
-  assert.ok(result.identified_share_reported > 0.8 && result.identified_share_reported < 1, `identified share ${result.identified_share_reported}`);
-  assert.equal(result.identified_share_reported, Number(((result.visits_reported - result.visits_unidentified_reported) / result.visits_reported).toFixed(4)));
+  assert.ok(
+    Math.abs(result.visits_reported - result.visits_true) / result.visits_true <= 0.02,
+    `visits ${result.visits_reported} vs ${result.visits_true}`,
+  );
+  assert.ok(
+    result.identified_share_reported > 0.8 && result.identified_share_reported < 1,
+    `identified share ${result.identified_share_reported}`,
+  );
+  assert.equal(
+    result.identified_share_reported,
+    Number(((result.visits_reported - result.visits_unidentified_reported) / result.visits_reported).toFixed(4)),
+  );
 });

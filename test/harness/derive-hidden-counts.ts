@@ -36,7 +36,8 @@ export function deriveHidden(relations: Relation[], known: ReadonlyMap<string, n
   let next = 0;
   for (let col = 0; col < unknown.length && next < rows.length; col++) {
     let best = next;
-    for (let r = next + 1; r < rows.length; r++) if (Math.abs(rows[r].coefficients[col]) > Math.abs(rows[best].coefficients[col])) best = r;
+    for (let r = next + 1; r < rows.length; r++)
+      if (Math.abs(rows[r].coefficients[col]) > Math.abs(rows[best].coefficients[col])) best = r;
     if (Math.abs(rows[best].coefficients[col]) < EPS) continue;
     [rows[next], rows[best]] = [rows[best], rows[next]];
     const p = rows[next];
@@ -54,7 +55,8 @@ export function deriveHidden(relations: Relation[], known: ReadonlyMap<string, n
   }
   const derived = new Map<string, number>();
   for (const { row, col } of pivots) {
-    if (rows[row].coefficients.every((c, j) => j === col || Math.abs(c) < EPS)) derived.set(unknown[col], Math.round(rows[row].rhs * 1e6) / 1e6);
+    if (rows[row].coefficients.every((c, j) => j === col || Math.abs(c) < EPS))
+      derived.set(unknown[col], Math.round(rows[row].rhs * 1e6) / 1e6);
   }
   return derived;
 }

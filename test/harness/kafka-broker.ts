@@ -82,7 +82,15 @@ async function startOnce(options: KafkaBrokerOptions): Promise<KafkaBroker> {
   idBytes[0] &= 0x7f;
   const clusterId = idBytes.toString('base64url');
   try {
-    await promisify(execFile)('java', [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', serverProperties]);
+    await promisify(execFile)('java', [
+      ...jvm,
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      clusterId,
+      '-c',
+      serverProperties,
+    ]);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`Kafka storage format failed: ${(error as Error).message}`);
@@ -195,7 +203,10 @@ async function waitUntilAnswering(broker: TetheredProcess, brokers: string[]): P
     if (!broker.running()) throw new Error(`broker ${await broker.exited}`);
     try {
       // A half-started broker can accept a connection and not answer: bound every attempt.
-      await Promise.race([pingKafka(brokers), sleep(PING_TIMEOUT_MS).then(() => Promise.reject(new Error('ping timed out')))]);
+      await Promise.race([
+        pingKafka(brokers),
+        sleep(PING_TIMEOUT_MS).then(() => Promise.reject(new Error('ping timed out'))),
+      ]);
       return;
     } catch (error) {
       lastError = (error as Error).message;

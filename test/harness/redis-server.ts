@@ -13,5 +13,10 @@ export interface RedisServerOptions {
 
 export function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'revisit-redis-'));
-  return startLocalRedis({ dir, appendOnly: options.appendOnly, fsyncAlways: options.appendOnly, removeDirOnStop: true });
+  return startLocalRedis({
+    dir,
+    appendOnly: options.appendOnly,
+    fsyncAlways: options.appendOnly,
+    removeDirOnStop: true,
+  });
 }

@@ -15,7 +15,13 @@ import { type Sighting } from '../../schemas/index.ts';
 import { applyMigrations } from '../../storage/clickhouse/apply-migrations.ts';
 
 /** Keys: every site of sim, only s2 of sim, the other tenant, and sim keys with the higher roles. */
-export const SMALL_KEYS = { all: 'small-key-sim-all', s2only: 'small-key-sim-s2', other: 'small-key-other', integrator: 'small-key-sim-integrator', admin: 'small-key-sim-admin' } as const;
+export const SMALL_KEYS = {
+  all: 'small-key-sim-all',
+  s2only: 'small-key-sim-s2',
+  other: 'small-key-other',
+  integrator: 'small-key-sim-integrator',
+  admin: 'small-key-sim-admin',
+} as const;
 
 export interface SmallCountsStore {
   config: RevisitConfig;
@@ -33,11 +39,33 @@ const FIRST_DAY = Date.parse('2026-10-05T00:00:00Z'); // a Monday, long past: ev
 const HOURLY = [0, 0, 1, 1, 1, 2, 2, 3, 4, 5, 6, 7, 9, 12, 16];
 
 /** One visit: entrance, maybe the aisle, then the checkout, minutes apart (a visit lasts ≥ 2 min). */
-function visitSightings(random: Random, site: string, identity: string, startMs: number, seq: { n: number }): Sighting[] {
-  const cameras = ['entrance', ...(random() < 0.6 ? ['aisle'] : []), ...(random() < 0.85 ? ['checkout'] : ['aisle', 'entrance'])];
+function visitSightings(
+  random: Random,
+  site: string,
+  identity: string,
+  startMs: number,
+  seq: { n: number },
+): Sighting[] {
+  const cameras = [
+    'entrance',
+    ...(random() < 0.6 ? ['aisle'] : []),
+    ...(random() < 0.85 ? ['checkout'] : ['aisle', 'entrance']),
+  ];
   let t = startMs;
   return cameras.map((cameraId) => {
-    const s = { observationId: `${site}-o${seq.n++}`, siteId: site, cameraId, identityId: identity, tStartMs: t, tEndMs: t + 2000, similarity: 0.9, isNewIdentity: false, quality: 0.9, modelId: 'm', label: '' };
+    const s = {
+      observationId: `${site}-o${seq.n++}`,
+      siteId: site,
+      cameraId,
+      identityId: identity,
+      tStartMs: t,
+      tEndMs: t + 2000,
+      similarity: 0.9,
+      isNewIdentity: false,
+      quality: 0.9,
+      modelId: 'm',
+      label: '',
+    };
     t += randomInt(random, 2, 9) * MIN;
     return s;
   });
@@ -60,7 +88,8 @@ function hourPlan(random: Random, d: number, busy: number): Array<{ hour: number
   const odd = 10 + (d % 6);
   return Array.from({ length: 6 }, (_, i) => {
     const hour = 10 + i;
-    if (hour === odd) return d % 3 === 2 ? { hour, fresh: 1, back: 1 } : { hour, fresh: 7 + randomInt(random, 0, 3), back: 2 };
+    if (hour === odd)
+      return d % 3 === 2 ? { hour, fresh: 1, back: 1 } : { hour, fresh: 7 + randomInt(random, 0, 3), back: 2 };
     return { hour, fresh: 6 + randomInt(random, 0, 4), back: 5 + randomInt(random, 0, 2) };
   });
 }
@@ -81,7 +110,8 @@ function planSite(site: string, days: number, busy: number, seed: number): Sight
         const start = FIRST_DAY + d * 86_400_000 + hour * 3_600_000 + randomInt(random, 0, 30) * MIN;
         out.push(...visitSightings(random, site, identity, start, seq));
         // A few come back after lunch: a second visit the same day (a first visit and a return, for some).
-        if (d % 3 === 0 && hour < 14 && random() < 0.06) out.push(...visitSightings(random, site, identity, start + 4 * 3_600_000, seq));
+        if (d % 3 === 0 && hour < 14 && random() < 0.06)
+          out.push(...visitSightings(random, site, identity, start + 4 * 3_600_000, seq));
         if (!seen.includes(identity)) seen.push(identity);
       }
     }
@@ -116,7 +146,9 @@ export async function startSmallCountsStore(overrides: { minCount?: number } = {
   try {
     await applyMigrations(clickhouse);
     const sink = new VisitMaintainer(clickhouse, config);
-    const sightings = [...planSite('s1', 14, 1, 7), ...planSite('s2', 3, 0.5, 8), ...planSite('x1', 3, 2, 9)].sort((a, b) => a.tStartMs - b.tStartMs);
+    const sightings = [...planSite('s1', 14, 1, 7), ...planSite('s2', 3, 0.5, 8), ...planSite('x1', 3, 2, 9)].sort(
+      (a, b) => a.tStartMs - b.tStartMs,
+    );
     for (let i = 0; i < sightings.length; i += 500) await sink.update(sightings.slice(i, i + 500));
     await sink.sweep();
     const days = Array.from({ length: 14 }, (_, d) => new Date(FIRST_DAY + d * 86_400_000).toISOString().slice(0, 10));

@@ -41,14 +41,21 @@ if (interrupted) {
 
 const broker: KafkaBroker = kafka.value;
 const redisServer: RedisServer = redis.value;
-console.error(`services: kafka ${broker.brokers.join(',')}, redis ${redisServer.url} (up in ${Date.now() - started} ms)`);
+console.error(
+  `services: kafka ${broker.brokers.join(',')}, redis ${redisServer.url} (up in ${Date.now() - started} ms)`,
+);
 
 // Tests never write into the real home: a CLI started without REVISIT_KEYS_FILE puts its
 // default key file into this run's own configuration directory.
 const configHome = mkdtempSync(join(tmpdir(), 'revisit-test-config-'));
 const child = spawn(cmd, args, {
   stdio: 'inherit',
-  env: { ...process.env, XDG_CONFIG_HOME: configHome, [KAFKA_BROKERS_ENV]: broker.brokers.join(','), [REDIS_URL_ENV]: redisServer.url },
+  env: {
+    ...process.env,
+    XDG_CONFIG_HOME: configHome,
+    [KAFKA_BROKERS_ENV]: broker.brokers.join(','),
+    [REDIS_URL_ENV]: redisServer.url,
+  },
 });
 let signalsSeen = 0;
 forward = (signal) => {

@@ -30,18 +30,35 @@ let biService: BiService;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'revisit-bi-'));
-  config = loadConfig({
-    dataDir: dir,
-    sites: [{ id: 'a-1', name: 'A', tenant: 'a' }, { id: 'b-1', name: 'B', tenant: 'b' }],
-    api: { port: 0, keys: [{ tenant: 'a', sha256: hashApiKey(KEY_A) }, { tenant: 'b', sha256: hashApiKey(KEY_B) }] },
-    bi: { port: 'off' },
-  }, {});
+  config = loadConfig(
+    {
+      dataDir: dir,
+      sites: [
+        { id: 'a-1', name: 'A', tenant: 'a' },
+        { id: 'b-1', name: 'B', tenant: 'b' },
+      ],
+      api: {
+        port: 0,
+        keys: [
+          { tenant: 'a', sha256: hashApiKey(KEY_A) },
+          { tenant: 'b', sha256: hashApiKey(KEY_B) },
+        ],
+      },
+      bi: { port: 'off' },
+    },
+    {},
+  );
   clickhouse = await createClickHouseClient(config);
   await applyMigrations(clickhouse);
   const sink = new VisitMaintainer(clickhouse, config);
   // Tenant a: 7 visitors at 09:00 (shown), 3 at 11:00 and 2 at 12:00 (suppressed; two small hours,
   // so 09:00 needs no cover against the day's total). Tenant b: 9 at 09:00.
-  await sink.update([...visitors('a-1', 'a9', 7, T0), ...visitors('a-1', 'a11', 3, T0 + 2 * 3600_000), ...visitors('a-1', 'a12', 2, T0 + 3 * 3600_000), ...visitors('b-1', 'b9', 9, T0)]);
+  await sink.update([
+    ...visitors('a-1', 'a9', 7, T0),
+    ...visitors('a-1', 'a11', 3, T0 + 2 * 3600_000),
+    ...visitors('a-1', 'a12', 2, T0 + 3 * 3600_000),
+    ...visitors('b-1', 'b9', 9, T0),
+  ]);
   await sink.sweep();
   biService = await openBiService(config, clickhouse);
   app = createApp({ config, clickhouse, bi: biService });
@@ -60,22 +77,41 @@ test('clickhouse-connect (Python) queries the views: tenant-scoped, small cells 
   const { stdout } = await promisify(execFile)('python3', [script, new URL(api.url).port, KEY_A], { timeout: 60_000 });
   const out = JSON.parse(stdout);
   assert.deepEqual(out.hourly_columns, ['site_id', 'd', 'local_hour', 'visitors', 'visits']);
-  assert.deepEqual(out.hourly, [['a-1', '2026-11-02', 9, 7, 7], ['a-1', '2026-11-02', 11, null, null], ['a-1', '2026-11-02', 12, null, null]]);
+  assert.deepEqual(out.hourly, [
+    ['a-1', '2026-11-02', 9, 7, 7],
+    ['a-1', '2026-11-02', 11, null, null],
+    ['a-1', '2026-11-02', 12, null, null],
+  ]);
   assert.equal(out.daily_rate, 0);
-  assert.deepEqual(out.tables, ['bi_camera_transitions_daily', 'bi_dwell_daily', 'bi_footfall_hourly', 'bi_visitors_daily']);
-  for (const step of ['drop', 'raw_visits', 'system']) assert.match(out[step], /^refused: .*(only SELECT|is not readable here)/, step);
+  assert.deepEqual(out.tables, [
+    'bi_camera_transitions_daily',
+    'bi_dwell_daily',
+    'bi_footfall_hourly',
+    'bi_visitors_daily',
+  ]);
+  for (const step of ['drop', 'raw_visits', 'system'])
+    assert.match(out[step], /^refused: .*(only SELECT|is not readable here)/, step);
   assert.equal(out.insert, 'refused');
 });
 
-const bi = (query: string, init: RequestInit = {}, params = '') => app.request(`/bi/?query=${encodeURIComponent(query)}${params}`, init);
+const bi = (query: string, init: RequestInit = {}, params = '') =>
+  app.request(`/bi/?query=${encodeURIComponent(query)}${params}`, init);
 const withKey = (key: string): RequestInit => ({ headers: { 'X-ClickHouse-User': 'bi', 'X-ClickHouse-Key': key } });
 
 test('the HTTP interface: key headers, POST bodies, default_format; no key or a bad key is 401', async () => {
-  const res = await bi('SELECT site_id, visitors FROM bi_footfall_hourly WHERE visitors IS NOT NULL', withKey(KEY_B), '&default_format=JSONEachRow');
+  const res = await bi(
+    'SELECT site_id, visitors FROM bi_footfall_hourly WHERE visitors IS NOT NULL',
+    withKey(KEY_B),
+    '&default_format=JSONEachRow',
+  );
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('x-clickhouse-format'), 'JSONEachRow');
   assert.deepEqual(await res.text(), '{"site_id":"b-1","visitors":9}\n');
-  const post = await app.request('/bi/', { method: 'POST', body: 'SELECT count() FROM bi_footfall_hourly FORMAT TabSeparated', ...withKey(KEY_B) });
+  const post = await app.request('/bi/', {
+    method: 'POST',
+    body: 'SELECT count() FROM bi_footfall_hourly FORMAT TabSeparated',
+    ...withKey(KEY_B),
+  });
   assert.equal(await post.text(), '1\n');
   assert.equal((await bi('SELECT 1')).status, 401);
   assert.equal((await bi('SELECT 1', withKey('nope'))).status, 401);
@@ -95,10 +131,26 @@ test('a CTE hiding a raw table and a comma join with one are refused; the file-r
 });
 
 test('suppression: no BI view ever returns a count from 1 to the minimum − 1 (a zero is shown)', async () => {
-  for (const [view, cols] of [['bi_footfall_hourly', ['visitors', 'visits', 'new_visits', 'returning_visits']], ['bi_visitors_daily', ['visitors', 'visits', 'new_visitors']], ['bi_camera_transitions_daily', ['visits']], ['bi_dwell_daily', ['visits']]] as const) {
+  for (const [view, cols] of [
+    ['bi_footfall_hourly', ['visitors', 'visits', 'new_visits', 'returning_visits']],
+    ['bi_visitors_daily', ['visitors', 'visits', 'new_visitors']],
+    ['bi_camera_transitions_daily', ['visits']],
+    ['bi_dwell_daily', ['visits']],
+  ] as const) {
     for (const key of [KEY_A, KEY_B]) {
-      const rows = (await (await bi(`SELECT ${cols.join(', ')} FROM ${view}`, withKey(key), '&default_format=JSONEachRow')).text()).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-      for (const row of rows) for (const c of cols) assert.ok(row[c] === null || Number(row[c]) === 0 || Number(row[c]) >= config.bi.minCount, `${view}.${c} = ${row[c]}`);
+      const rows = (
+        await (await bi(`SELECT ${cols.join(', ')} FROM ${view}`, withKey(key), '&default_format=JSONEachRow')).text()
+      )
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+      for (const row of rows)
+        for (const c of cols)
+          assert.ok(
+            row[c] === null || Number(row[c]) === 0 || Number(row[c]) >= config.bi.minCount,
+            `${view}.${c} = ${row[c]}`,
+          );
     }
   }
 });
@@ -106,7 +158,11 @@ test('suppression: no BI view ever returns a count from 1 to the minimum − 1 (
 test('what drivers send: /ping, settings in the URL ignored, query_id echoed, database other than default and compressed bodies refused', async () => {
   assert.equal(await (await app.request('/bi/ping')).text(), 'Ok.\n');
   const sql = 'SELECT site_id FROM bi_footfall_hourly ORDER BY local_hour';
-  const res = await bi(sql, withKey(KEY_A), '&default_format=TabSeparated&readonly=0&max_result_rows=1&result_overflow_mode=break&session_id=s1&wait_end_of_query=1&enable_http_compression=1&query_id=q-42');
+  const res = await bi(
+    sql,
+    withKey(KEY_A),
+    '&default_format=TabSeparated&readonly=0&max_result_rows=1&result_overflow_mode=break&session_id=s1&wait_end_of_query=1&enable_http_compression=1&query_id=q-42',
+  );
   assert.equal(await res.text(), 'a-1\na-1\na-1\n', 'max_result_rows=1 from the client changed nothing');
   assert.equal(res.headers.get('x-clickhouse-query-id'), 'q-42');
   const other = await bi(sql, withKey(KEY_A), '&database=system');
@@ -118,7 +174,9 @@ test('what drivers send: /ping, settings in the URL ignored, query_id echoed, da
 test('compress=1 answers in ClickHouse compressed blocks holding exactly the plain answer', async () => {
   const sql = 'SELECT * FROM bi_footfall_hourly ORDER BY local_hour';
   const plain = Buffer.from(await (await bi(sql, withKey(KEY_A), '&default_format=JSONEachRow')).arrayBuffer());
-  const framed = Buffer.from(await (await bi(sql, withKey(KEY_A), '&default_format=JSONEachRow&compress=1')).arrayBuffer());
+  const framed = Buffer.from(
+    await (await bi(sql, withKey(KEY_A), '&default_format=JSONEachRow&compress=1')).arrayBuffer(),
+  );
   assert.equal(framed[16], 0x82, 'LZ4 method byte');
   const size = framed.readUInt32LE(17);
   assert.equal(16 + size, framed.length, 'one block');
@@ -135,7 +193,10 @@ test('the BI listener sends the security headers, and its failed logins count ag
     assert.equal(await ping.text(), 'Ok.\n');
     assert.equal(ping.headers.get('x-content-type-options'), 'nosniff');
     assert.match(ping.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
-    const badLogin = () => fetch(`${both.biUrl}/?query=${encodeURIComponent('SELECT 1')}`, { headers: { 'X-ClickHouse-Key': 'rv_nope_nope' } });
+    const badLogin = () =>
+      fetch(`${both.biUrl}/?query=${encodeURIComponent('SELECT 1')}`, {
+        headers: { 'X-ClickHouse-Key': 'rv_nope_nope' },
+      });
     assert.equal((await badLogin()).status, 401);
     assert.equal((await badLogin()).status, 401);
     const spent = await badLogin();

@@ -27,24 +27,48 @@ let api: RunningApi;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'revisit-bi-jdbc-'));
-  const config = loadConfig({
-    dataDir: dir,
-    sites: [{ id: 'a-1', name: 'A', tenant: 'a' }, { id: 'b-1', name: 'B', tenant: 'b' }],
-    api: { port: 0, keys: [{ tenant: 'a', sha256: hashApiKey(KEY) }] },
-    bi: { port: 0 },
-  }, {});
+  const config = loadConfig(
+    {
+      dataDir: dir,
+      sites: [
+        { id: 'a-1', name: 'A', tenant: 'a' },
+        { id: 'b-1', name: 'B', tenant: 'b' },
+      ],
+      api: { port: 0, keys: [{ tenant: 'a', sha256: hashApiKey(KEY) }] },
+      bi: { port: 0 },
+    },
+    {},
+  );
   clickhouse = await createClickHouseClient(config);
   await applyMigrations(clickhouse);
-  const sightings = (site: string, n: number): Sighting[] => Array.from({ length: n }, (_, i) => [0, 600_000].map((dt, k) => ({
-    observationId: `${site}-${i}-${k}`, siteId: site, cameraId: k ? 'checkout' : 'entrance', identityId: `${site}-${i}`,
-    tStartMs: T0 + i * 1000 + dt, tEndMs: T0 + i * 1000 + dt + 2000, similarity: 0.9, isNewIdentity: false, quality: 0.9, modelId: 'm', label: '',
-  }))).flat();
+  const sightings = (site: string, n: number): Sighting[] =>
+    Array.from({ length: n }, (_, i) =>
+      [0, 600_000].map((dt, k) => ({
+        observationId: `${site}-${i}-${k}`,
+        siteId: site,
+        cameraId: k ? 'checkout' : 'entrance',
+        identityId: `${site}-${i}`,
+        tStartMs: T0 + i * 1000 + dt,
+        tEndMs: T0 + i * 1000 + dt + 2000,
+        similarity: 0.9,
+        isNewIdentity: false,
+        quality: 0.9,
+        modelId: 'm',
+        label: '',
+      })),
+    ).flat();
   const sink = new VisitMaintainer(clickhouse, config);
   await sink.update([...sightings('a-1', 7), ...sightings('b-1', 9)]);
   await sink.sweep();
   api = await serveApi({ config, clickhouse });
   mkdirSync(join(JDBC_DIR, 'classes'), { recursive: true });
-  await run('javac', ['-d', join(JDBC_DIR, 'classes'), '-cp', join(JDBC_DIR, 'libs/*'), join(JDBC_DIR, 'BiJdbcClient.java')]);
+  await run('javac', [
+    '-d',
+    join(JDBC_DIR, 'classes'),
+    '-cp',
+    join(JDBC_DIR, 'libs/*'),
+    join(JDBC_DIR, 'BiJdbcClient.java'),
+  ]);
 });
 
 after(async () => {
@@ -55,11 +79,33 @@ after(async () => {
 
 test('the JDBC driver connects to the BI listener with an API key, sees only the BI tables and reads bi_visitors_daily', async () => {
   const url = `jdbc:clickhouse://${new URL(api.biUrl!).host}/default`;
-  const { stdout } = await run('java', ['-cp', `${join(JDBC_DIR, 'libs/*')}:${join(JDBC_DIR, 'classes')}`, 'BiJdbcClient', url, KEY], { timeout: 120_000 });
+  const { stdout } = await run(
+    'java',
+    ['-cp', `${join(JDBC_DIR, 'libs/*')}:${join(JDBC_DIR, 'classes')}`, 'BiJdbcClient', url, KEY],
+    { timeout: 120_000 },
+  );
   const out = JSON.parse(stdout.trim().split('\n').at(-1)!);
   assert.match(out.product, /^ClickHouse \d+\./);
-  assert.deepEqual(out.tables, ['default.bi_camera_transitions_daily', 'default.bi_dwell_daily', 'default.bi_footfall_hourly', 'default.bi_visitors_daily']);
-  assert.deepEqual(out.columns, ['site_id', 'local_date', 'visitors', 'new_visitors', 'returning_visitors', 'visits', 'returning_visits', 'returning_visit_rate']);
+  assert.deepEqual(out.tables, [
+    'default.bi_camera_transitions_daily',
+    'default.bi_dwell_daily',
+    'default.bi_footfall_hourly',
+    'default.bi_visitors_daily',
+  ]);
+  assert.deepEqual(out.columns, [
+    'site_id',
+    'local_date',
+    'visitors',
+    'new_visitors',
+    'returning_visitors',
+    'visits',
+    'returning_visits',
+    'returning_visit_rate',
+  ]);
   assert.deepEqual(out.visitors_daily, [['a-1', '2026-11-02', 7]], "tenant a's row only");
-  assert.match(out.raw, /^error: Code: \d+\. DB::Exception: .*\(REVISIT_BI\)/, 'a raw table is refused with a Revisit error');
+  assert.match(
+    out.raw,
+    /^error: Code: \d+\. DB::Exception: .*\(REVISIT_BI\)/,
+    'a raw table is refused with a Revisit error',
+  );
 });

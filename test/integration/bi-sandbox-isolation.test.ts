@@ -48,7 +48,12 @@ before(async () => {
   process.env.REVISIT_BI_TEST_SECRET = CANARY;
   isolation = await detectBiIsolation('namespaces');
   const config = loadConfig({ dataDir, bi: { limits: { maxExecutionSeconds: 3, killMarginSeconds: 2 } } }, {});
-  sandbox = await BiSandbox.start({ isolation, hidden: hiddenPaths(config, configFile), limits: config.bi.limits, logger: createLogger('test') });
+  sandbox = await BiSandbox.start({
+    isolation,
+    hidden: hiddenPaths(config, configFile),
+    limits: config.bi.limits,
+    logger: createLogger('test'),
+  });
   const table = (name: string) => ({ name, tsv: Buffer.from('site_id\tvisits\nString\tNullable(UInt64)\ns1\t7\n') });
   await sandbox.load(BI_TABLES.map(table));
 });
@@ -66,7 +71,8 @@ async function run(sql: string): Promise<string> {
   try {
     const result = await sandbox.query(sql, 'TabSeparated', false);
     const parts: Buffer[] = [];
-    for (let piece = await sandbox.read(result.id); piece; piece = await sandbox.read(result.id)) parts.push(Buffer.from(piece));
+    for (let piece = await sandbox.read(result.id); piece; piece = await sandbox.read(result.id))
+      parts.push(Buffer.from(piece));
     return Buffer.concat(parts).toString();
   } catch (err) {
     assert.ok(err instanceof BiError, String(err));
@@ -75,8 +81,16 @@ async function run(sql: string): Promise<string> {
 }
 
 test('the data directory is empty and the configuration file blank inside: no file function reads the canary (a key file)', async () => {
-  assert.match(await run("SELECT file('/etc/hostname')"), /\S/, 'file() itself works: absence below is the sandbox, not a broken function');
-  for (const sql of [`SELECT file('${canaryFile}')`, `SELECT * FROM file('${canaryFile}', 'RawBLOB')`, `SELECT file('${dataDir}/clickhouse/metadata/default.sql')`]) {
+  assert.match(
+    await run("SELECT file('/etc/hostname')"),
+    /\S/,
+    'file() itself works: absence below is the sandbox, not a broken function',
+  );
+  for (const sql of [
+    `SELECT file('${canaryFile}')`,
+    `SELECT * FROM file('${canaryFile}', 'RawBLOB')`,
+    `SELECT file('${dataDir}/clickhouse/metadata/default.sql')`,
+  ]) {
     const out = await run(sql);
     assert.match(out, /^error /, sql);
     assert.ok(!out.includes(CANARY), sql);
@@ -87,23 +101,45 @@ test('the data directory is empty and the configuration file blank inside: no fi
 });
 
 test('no network: url() and a TCP connect from inside never reach a local listener', async () => {
-  for (const sql of [`SELECT * FROM url('http://127.0.0.1:${port}/', 'RawBLOB')`, `SELECT * FROM url('http://localhost:${port}/x', 'CSV', 'a String')`]) {
+  for (const sql of [
+    `SELECT * FROM url('http://127.0.0.1:${port}/', 'RawBLOB')`,
+    `SELECT * FROM url('http://localhost:${port}/x', 'CSV', 'a String')`,
+  ]) {
     assert.match(await run(sql), /^error /, sql);
   }
   // Code running in the same sandbox (as a bug in the engine would) gets no route to the host either.
   const probeDir = mkdtempSync(join(tmpdir(), 'revisit-bi-iso-probe-'));
-  const [cmd, ...args] = sandboxArgv((isolation as { unshare: string }).unshare, probeDir, [dataDir], [
-    process.execPath, '-e', `require('net').connect(${port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(3))`,
-  ]);
-  const probe = await promisify(execFile)(cmd, args, { env: {} }).then(() => 0, (err: { code?: number }) => err.code);
+  const [cmd, ...args] = sandboxArgv(
+    (isolation as { unshare: string }).unshare,
+    probeDir,
+    [dataDir],
+    [
+      process.execPath,
+      '-e',
+      `require('net').connect(${port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(3))`,
+    ],
+  );
+  const probe = await promisify(execFile)(cmd, args, { env: {} }).then(
+    () => 0,
+    (err: { code?: number }) => err.code,
+  );
   rmSync(probeDir, { recursive: true, force: true });
   assert.equal(probe, 3, 'the connect failed inside');
   assert.equal(connections, 0, 'the listener saw no connection');
 });
 
 test('only the four BI tables exist, and nothing can be written', async () => {
-  const tables = (await run("SELECT database, name FROM system.tables WHERE database NOT IN ('system', 'INFORMATION_SCHEMA', 'information_schema') ORDER BY name")).trim().split('\n');
-  assert.deepEqual(tables, BI_TABLES.map((t) => `default\t${t}`));
+  const tables = (
+    await run(
+      "SELECT database, name FROM system.tables WHERE database NOT IN ('system', 'INFORMATION_SCHEMA', 'information_schema') ORDER BY name",
+    )
+  )
+    .trim()
+    .split('\n');
+  assert.deepEqual(
+    tables,
+    BI_TABLES.map((t) => `default\t${t}`),
+  );
   const outfile = join(tmpdir(), `revisit-bi-outfile-${CANARY}`);
   assert.match(await run(`SELECT 1 INTO OUTFILE '${outfile}'`), /^error /);
   assert.equal(existsSync(outfile), false, 'INTO OUTFILE (which readonly does not stop) hit a read-only filesystem');
@@ -117,7 +153,12 @@ test('an engine starts when the configuration file sits beside the key file (/et
   writeFileSync(keysFile, CANARY);
   writeFileSync(besideKeys, CANARY);
   const config = loadConfig({ dataDir, encryption: { keysFile } }, {});
-  const engine = await BiSandbox.start({ isolation, hidden: hiddenPaths(config, besideKeys), limits: config.bi.limits, logger: createLogger('test') });
+  const engine = await BiSandbox.start({
+    isolation,
+    hidden: hiddenPaths(config, besideKeys),
+    limits: config.bi.limits,
+    logger: createLogger('test'),
+  });
   try {
     for (const file of [keysFile, besideKeys]) {
       const result = await engine.query(`SELECT file('${file}')`, 'TabSeparated', false).then(
@@ -137,7 +178,11 @@ test("the engine's environment and process table hold no secret of the API proce
   assert.doesNotMatch(env, /^error/);
   assert.doesNotMatch(env, /REVISIT_/);
   assert.ok(!env.includes(CANARY));
-  assert.match(await run(`SELECT file('/proc/${process.pid}/environ')`), /^error /, "the API's process is not visible (own pid namespace)");
+  assert.match(
+    await run(`SELECT file('/proc/${process.pid}/environ')`),
+    /^error /,
+    "the API's process is not visible (own pid namespace)",
+  );
 });
 
 test('without namespaces (bi.isolation = process) engines are plain children, and status and metric say what is missing', async () => {
@@ -147,11 +192,19 @@ test('without namespaces (bi.isolation = process) engines are plain children, an
     const status = service.status();
     assert.equal(status.isolation, 'process');
     assert.match(status.missing!, /network, the data and key directories/);
-    assert.match(await metricsRegistry.getSingleMetricAsString('revisit_bi_engine_isolated'), /^revisit_bi_engine_isolated 0$/m);
+    assert.match(
+      await metricsRegistry.getSingleMetricAsString('revisit_bi_engine_isolated'),
+      /^revisit_bi_engine_isolated 0$/m,
+    );
   } finally {
     await service.close();
   }
-  const plain = await BiSandbox.start({ isolation: await detectBiIsolation('process'), hidden: [], limits: config.bi.limits, logger: createLogger('test') });
+  const plain = await BiSandbox.start({
+    isolation: await detectBiIsolation('process'),
+    hidden: [],
+    limits: config.bi.limits,
+    logger: createLogger('test'),
+  });
   try {
     const result = await plain.query("SELECT file('/proc/self/environ')", 'TabSeparated', false);
     const env = Buffer.from((await plain.read(result.id))!).toString();
@@ -166,7 +219,10 @@ test('an engine still busy past max_execution_time plus the margin is killed, an
   const engine = await BiSandbox.start({ isolation, hidden: [dataDir], limits, logger: createLogger('test') });
   // One function call over one 30M-element array: the engine checks its time limit between blocks, never inside.
   const long = 'SELECT length(arrayFilter(x -> sipHash64(x, x, x, x, x, x, x, x) = 0, range(toUInt32(30000000))))';
-  await assert.rejects(engine.query(long, 'TabSeparated', false), (e: unknown) => e instanceof BiError && e.code === 159 && e.engineLost);
+  await assert.rejects(
+    engine.query(long, 'TabSeparated', false),
+    (e: unknown) => e instanceof BiError && e.code === 159 && e.engineLost,
+  );
   await engine.exited;
   assert.equal(engine.running, false);
 });

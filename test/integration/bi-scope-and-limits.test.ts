@@ -25,16 +25,37 @@ let app: ReturnType<typeof createApp>;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'revisit-bi-scope-'));
-  const config = loadConfig({
-    dataDir: dir,
-    sites: [{ id: 'a-1', name: 'A1', tenant: 'a' }, { id: 'a-2', name: 'A2', tenant: 'a' }, { id: 'b-1', name: 'B1', tenant: 'b' }],
-    api: { keys: [{ tenant: 'a', sha256: hashApiKey(KEYS.aAll) }, { tenant: 'a', sha256: hashApiKey(KEYS.aOne), sites: ['a-1'] }, { tenant: 'b', sha256: hashApiKey(KEYS.b) }] },
-    bi: { port: 'off', isolation: 'namespaces', limits: { maxExecutionSeconds: 5, killMarginSeconds: 3, maxResultRows: MAX_RESULT_ROWS } },
-  }, {});
+  const config = loadConfig(
+    {
+      dataDir: dir,
+      sites: [
+        { id: 'a-1', name: 'A1', tenant: 'a' },
+        { id: 'a-2', name: 'A2', tenant: 'a' },
+        { id: 'b-1', name: 'B1', tenant: 'b' },
+      ],
+      api: {
+        keys: [
+          { tenant: 'a', sha256: hashApiKey(KEYS.aAll) },
+          { tenant: 'a', sha256: hashApiKey(KEYS.aOne), sites: ['a-1'] },
+          { tenant: 'b', sha256: hashApiKey(KEYS.b) },
+        ],
+      },
+      bi: {
+        port: 'off',
+        isolation: 'namespaces',
+        limits: { maxExecutionSeconds: 5, killMarginSeconds: 3, maxResultRows: MAX_RESULT_ROWS },
+      },
+    },
+    {},
+  );
   clickhouse = await createClickHouseClient(config);
   await applyMigrations(clickhouse);
   const sink = new VisitMaintainer(clickhouse, config);
-  await sink.update([...visitors('a-1', 'a1', 7, T0), ...visitors('a-2', 'a2', 6, T0 + 3600_000), ...visitors('b-1', 'b1', 9, T0)]);
+  await sink.update([
+    ...visitors('a-1', 'a1', 7, T0),
+    ...visitors('a-2', 'a2', 6, T0 + 3600_000),
+    ...visitors('b-1', 'b1', 9, T0),
+  ]);
   await sink.sweep();
   // 60 days × 12 hours of visits at a-2: ~720 hourly rows, enough for a cross join no limit lets finish.
   await clickhouse.command({
@@ -52,8 +73,16 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const query = (sql: string, key: string) => app.request(`/bi/?default_format=JSONEachRow&query=${encodeURIComponent(sql)}`, { headers: { 'X-ClickHouse-Key': key } });
-const rows = async (sql: string, key: string) => (await (await query(sql, key)).text()).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const query = (sql: string, key: string) =>
+  app.request(`/bi/?default_format=JSONEachRow&query=${encodeURIComponent(sql)}`, {
+    headers: { 'X-ClickHouse-Key': key },
+  });
+const rows = async (sql: string, key: string) =>
+  (await (await query(sql, key)).text())
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 test("a key limited to one site sees only that site's rows; another tenant's never", async () => {
   const sites = 'SELECT DISTINCT site_id FROM bi_footfall_hourly ORDER BY site_id';
@@ -62,18 +91,30 @@ test("a key limited to one site sees only that site's rows; another tenant's nev
   assert.deepEqual(await rows(sites, KEYS.b), [{ site_id: 'b-1' }]);
   for (const view of ['bi_visitors_daily', 'bi_dwell_daily', 'bi_camera_transitions_daily']) {
     const seen = (await rows(`SELECT DISTINCT site_id FROM ${view}`, KEYS.aOne)).map((r) => r.site_id);
-    assert.ok(seen.every((s) => s === 'a-1'), `${view}: ${seen}`);
+    assert.ok(
+      seen.every((s) => s === 'a-1'),
+      `${view}: ${seen}`,
+    );
   }
-  assert.deepEqual(await rows("SELECT visitors FROM bi_footfall_hourly WHERE site_id = 'a-1'", KEYS.aOne), [{ visitors: 7 }]);
+  assert.deepEqual(await rows("SELECT visitors FROM bi_footfall_hourly WHERE site_id = 'a-1'", KEYS.aOne), [
+    { visitors: 7 },
+  ]);
 });
 
 test('a huge result ends in a generic limit error, never as a long or truncated answer', async () => {
   // The result cap stops these; on a loaded machine the memory or time cap may come first: any limit, never an answer.
-  for (const sql of ['SELECT * FROM bi_footfall_hourly a CROSS JOIN bi_footfall_hourly b', 'SELECT a.site_id FROM bi_footfall_hourly a, bi_footfall_hourly b, bi_footfall_hourly c']) {
+  for (const sql of [
+    'SELECT * FROM bi_footfall_hourly a CROSS JOIN bi_footfall_hourly b',
+    'SELECT a.site_id FROM bi_footfall_hourly a, bi_footfall_hourly b, bi_footfall_hourly c',
+  ]) {
     const res = await query(sql, KEYS.aAll);
     assert.equal(res.status, 500, sql);
     assert.match(res.headers.get('x-clickhouse-exception-code')!, /^(396|241|159)$/, sql);
-    assert.match(await res.text(), /^Code: (396|241|159)\. DB::Exception: (result|memory|time) limit exceeded \([a-z_, ]+\)\. \(REVISIT_BI\)\n$/, sql);
+    assert.match(
+      await res.text(),
+      /^Code: (396|241|159)\. DB::Exception: (result|memory|time) limit exceeded \([a-z_, ]+\)\. \(REVISIT_BI\)\n$/,
+      sql,
+    );
   }
   const multiplier = await query('SELECT arrayJoin(range(20000000))', KEYS.aAll);
   assert.equal(multiplier.status, 403, 'a row multiplier over a computed array never reaches an engine');
@@ -83,10 +124,15 @@ test('a huge result ends in a generic limit error, never as a long or truncated 
 });
 
 test("while a heavy BI query runs, another tenant's report and /readyz answer; the heavy one ends in a generic limit error", async () => {
-  const heavy = query('SELECT count() FROM bi_footfall_hourly a CROSS JOIN bi_footfall_hourly b CROSS JOIN bi_footfall_hourly c CROSS JOIN bi_footfall_hourly d', KEYS.aAll);
+  const heavy = query(
+    'SELECT count() FROM bi_footfall_hourly a CROSS JOIN bi_footfall_hourly b CROSS JOIN bi_footfall_hourly c CROSS JOIN bi_footfall_hourly d',
+    KEYS.aAll,
+  );
   for (let i = 0; i < 600 && bi.status().busy === 0; i++) await sleep(50);
   assert.equal(bi.status().busy, 1, 'the heavy query holds its engine');
-  const report = await app.request('/api/v1/sites/b-1/reports/footfall?from=2026-11-02&to=2026-11-03&granularity=day', { headers: { Authorization: `Bearer ${KEYS.b}` } });
+  const report = await app.request('/api/v1/sites/b-1/reports/footfall?from=2026-11-02&to=2026-11-03&granularity=day', {
+    headers: { Authorization: `Bearer ${KEYS.b}` },
+  });
   assert.equal(report.status, 200);
   const body = await report.json();
   assert.equal(body.report.totals.visitors, 9);
@@ -95,7 +141,17 @@ test("while a heavy BI query runs, another tenant's report and /readyz answer; t
   assert.equal(ready.status, 200);
   assert.equal((await ready.json()).bi.isolation, 'namespaces');
   const res = await heavy;
-  assert.ok(['159', '241'].includes(res.headers.get('x-clickhouse-exception-code')!), `code ${res.headers.get('x-clickhouse-exception-code')}`);
-  assert.match(await res.text(), /^Code: (159|241)\. DB::Exception: (time|memory) limit exceeded \((max_execution_time|max_memory_usage)\)\. \(REVISIT_BI\)\n$/);
-  assert.deepEqual(await rows("SELECT visitors FROM bi_footfall_hourly WHERE site_id = 'a-1'", KEYS.aAll), [{ visitors: 7 }], 'the scope answers again afterwards');
+  assert.ok(
+    ['159', '241'].includes(res.headers.get('x-clickhouse-exception-code')!),
+    `code ${res.headers.get('x-clickhouse-exception-code')}`,
+  );
+  assert.match(
+    await res.text(),
+    /^Code: (159|241)\. DB::Exception: (time|memory) limit exceeded \((max_execution_time|max_memory_usage)\)\. \(REVISIT_BI\)\n$/,
+  );
+  assert.deepEqual(
+    await rows("SELECT visitors FROM bi_footfall_hourly WHERE site_id = 'a-1'", KEYS.aAll),
+    [{ visitors: 7 }],
+    'the scope answers again afterwards',
+  );
 });

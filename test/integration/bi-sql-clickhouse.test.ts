@@ -9,7 +9,12 @@ import { join } from 'node:path';
 import { createClickHouseClient, type ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { loadConfig } from '../../common/config.ts';
 import { ATTACK_CORPUS, TABLE_FUNCTIONS } from '../../analytics-api/bi/sql/attack-corpus.ts';
-import { ALLOWED_AGGREGATE_FUNCTIONS, ALLOWED_SCALAR_FUNCTIONS, ALLOWED_TYPES, BI_TABLES } from '../../analytics-api/bi/sql/bi-allow-list.ts';
+import {
+  ALLOWED_AGGREGATE_FUNCTIONS,
+  ALLOWED_SCALAR_FUNCTIONS,
+  ALLOWED_TYPES,
+  BI_TABLES,
+} from '../../analytics-api/bi/sql/bi-allow-list.ts';
 import { checkBiQuery } from '../../analytics-api/bi/sql/check-bi-query.ts';
 import { DRIVER_QUERIES } from '../../analytics-api/bi/sql/driver-queries.ts';
 import { parseStatement } from '../../analytics-api/bi/sql/parse-sql.ts';
@@ -29,19 +34,32 @@ const BI_TABLE_DDL = [
 let dir: string;
 let clickhouse: ClickHouseClient;
 
-const text = async (query: string, query_params?: Record<string, string>) => (await clickhouse.query({ query, query_params, format: 'TabSeparatedRaw' })).text();
+const text = async (query: string, query_params?: Record<string, string>) =>
+  (await clickhouse.query({ query, query_params, format: 'TabSeparatedRaw' })).text();
 const column = async (query: string) => (await text(query)).split('\n').filter(Boolean);
 const explainAst = (sql: string) => text(`EXPLAIN AST ${sql}`);
-const stringValue = async (select: string) => (await (await clickhouse.query({ query: `SELECT * FROM (${select}) AS s`, format: 'JSONCompactEachRow' })).json<[string]>())[0][0];
-const passing = [...ATTACK_CORPUS.filter((c) => c.expect === 'passes').map((c) => c.sql), ...DRIVER_QUERIES.filter((d) => d.expect === 'passes').map((d) => d.sql)];
+const stringValue = async (select: string) =>
+  (
+    await (
+      await clickhouse.query({ query: `SELECT * FROM (${select}) AS s`, format: 'JSONCompactEachRow' })
+    ).json<[string]>()
+  )[0][0];
+const passing = [
+  ...ATTACK_CORPUS.filter((c) => c.expect === 'passes').map((c) => c.sql),
+  ...DRIVER_QUERIES.filter((d) => d.expect === 'passes').map((d) => d.sql),
+];
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'revisit-bi-sql-'));
   clickhouse = await createClickHouseClient(loadConfig({ dataDir: dir }, {}));
-  for (const ddl of BI_TABLE_DDL) await clickhouse.command({ query: `CREATE TABLE ${ddl} ENGINE = MergeTree ORDER BY (site_id, local_date)` });
-  for (const table of BI_TABLES) await clickhouse.command({ query: `INSERT INTO ${table} (site_id, local_date) VALUES ('s-1', '2026-11-02')` });
+  for (const ddl of BI_TABLE_DDL)
+    await clickhouse.command({ query: `CREATE TABLE ${ddl} ENGINE = MergeTree ORDER BY (site_id, local_date)` });
+  for (const table of BI_TABLES)
+    await clickhouse.command({ query: `INSERT INTO ${table} (site_id, local_date) VALUES ('s-1', '2026-11-02')` });
   for (const raw of ['visits', 'sightings']) {
-    await clickhouse.command({ query: `CREATE TABLE ${raw} (tenant String, site_id String, identity_id String) ENGINE = MergeTree ORDER BY identity_id` });
+    await clickhouse.command({
+      query: `CREATE TABLE ${raw} (tenant String, site_id String, identity_id String) ENGINE = MergeTree ORDER BY identity_id`,
+    });
     await clickhouse.command({ query: `INSERT INTO ${raw} VALUES ('${CANARY}', '${CANARY}', '${CANARY}')` });
   }
 });
@@ -56,13 +74,18 @@ test('the corpus names every table function of the engine', async () => {
 });
 
 test('every allowed function and type exists in the engine under the listed spelling; no allowed function is a table function', async () => {
-  const functions = await column("SELECT concat(name, '\\t', toString(case_insensitive), '\\t', toString(is_aggregate)) FROM system.functions");
-  const byName = new Map(functions.map((l) => l.split('\t')).map(([name, ci, agg]) => [name, { ci: ci === '1', aggregate: agg === '1' }]));
+  const functions = await column(
+    "SELECT concat(name, '\\t', toString(case_insensitive), '\\t', toString(is_aggregate)) FROM system.functions",
+  );
+  const byName = new Map(
+    functions.map((l) => l.split('\t')).map(([name, ci, agg]) => [name, { ci: ci === '1', aggregate: agg === '1' }]),
+  );
   const insensitive = new Set([...byName].filter(([, f]) => f.ci).map(([n]) => n.toLowerCase()));
   for (const name of ALLOWED_SCALAR_FUNCTIONS) assert.ok(byName.has(name) || insensitive.has(name.toLowerCase()), name);
   for (const name of ALLOWED_AGGREGATE_FUNCTIONS) assert.ok(byName.get(name)?.aggregate, name);
-  for (const name of [...ALLOWED_SCALAR_FUNCTIONS, ...ALLOWED_AGGREGATE_FUNCTIONS]) assert.ok(!TABLE_FUNCTIONS.includes(name), name);
-  const types = new Set(await column("SELECT if(case_insensitive, lower(name), name) FROM system.data_type_families"));
+  for (const name of [...ALLOWED_SCALAR_FUNCTIONS, ...ALLOWED_AGGREGATE_FUNCTIONS])
+    assert.ok(!TABLE_FUNCTIONS.includes(name), name);
+  const types = new Set(await column('SELECT if(case_insensitive, lower(name), name) FROM system.data_type_families'));
   for (const type of ALLOWED_TYPES) assert.ok(types.has(type) || types.has(type.toLowerCase()), type);
 });
 
@@ -100,9 +123,19 @@ test('every printed query of the corpus and of the drivers is valid ClickHouse S
 });
 
 test('what ClickHouse reads from a printed string is the value the lexer decoded', async () => {
-  for (const literal of ["'it''s'", String.raw`'a\'b\\c'`, String.raw`'\n\t\r\0\b\f\a\v\e'`, String.raw`'\x41\x7f'`, "'é ✓ \u200d \u2028 ｆｉｌｅ'", "'`\"'"]) {
+  for (const literal of [
+    "'it''s'",
+    String.raw`'a\'b\\c'`,
+    String.raw`'\n\t\r\0\b\f\a\v\e'`,
+    String.raw`'\x41\x7f'`,
+    "'é ✓ \u200d \u2028 ｆｉｌｅ'",
+    "'`\"'",
+  ]) {
     const { query } = parseStatement(`SELECT ${literal}`);
-    const value = query.kind === 'select' && query.items[0].expr.kind === 'string' ? query.items[0].expr.value : assert.fail(literal);
+    const value =
+      query.kind === 'select' && query.items[0].expr.kind === 'string'
+        ? query.items[0].expr.value
+        : assert.fail(literal);
     assert.equal(await stringValue(printQuery(query)), value, literal);
     assert.equal(await stringValue(`SELECT ${quoteString(value)}`), value, literal);
   }
@@ -122,7 +155,9 @@ test('the printed queries run where raw tables sit beside the BI tables, and ret
     assert.ok(!out.includes(CANARY), printed);
   }
   assert.ok(ran >= passing.length - 5, `${ran} of ${passing.length} ran`);
-  const tables = await column(checkBiQuery("SELECT name FROM system.tables WHERE database LIKE '%' ORDER BY name", {}).sql);
+  const tables = await column(
+    checkBiQuery("SELECT name FROM system.tables WHERE database LIKE '%' ORDER BY name", {}).sql,
+  );
   assert.deepEqual(tables, [...BI_TABLES].sort());
   const columnTables = await column(checkBiQuery('SELECT DISTINCT table FROM system.columns ORDER BY table', {}).sql);
   assert.deepEqual(columnTables, [...BI_TABLES].sort());

@@ -19,7 +19,10 @@ function ffmpegChildren(): number[] {
     .filter((pid) => {
       try {
         const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const [comm, rest] = [stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), stat.slice(stat.lastIndexOf(')') + 2).split(' ')];
+        const [comm, rest] = [
+          stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+          stat.slice(stat.lastIndexOf(')') + 2).split(' '),
+        ];
         return comm === 'ffmpeg' && Number(rest[1]) === process.pid;
       } catch {
         return false; // gone meanwhile
@@ -33,7 +36,12 @@ describe('decoder thread', () => {
   let video: string;
   let pipeline: FacePipeline;
   const frames = (source: string, detect: boolean) =>
-    readVideoFrames(source, { fps: 5, maxWidth: 1280, reconnect: ingestConfigSchema.parse({}).reconnect, detectorModel: detect ? pipeline.modelFile('detect') : undefined });
+    readVideoFrames(source, {
+      fps: 5,
+      maxWidth: 1280,
+      reconnect: ingestConfigSchema.parse({}).reconnect,
+      detectorModel: detect ? pipeline.modelFile('detect') : undefined,
+    });
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'revisit-decode-'));
@@ -66,10 +74,19 @@ describe('decoder thread', () => {
     const detection = { ...ingestConfigSchema.parse({}).detection, mode: 'tiles' as const };
     const here = new TiledFaceDetector(session, detection);
     let frames = 0;
-    for await (const frame of readVideoFrames(video, { fps: 5, maxWidth: 1280, reconnect: ingestConfigSchema.parse({}).reconnect, detectorModel: pipeline.modelFile('detect'), detection })) {
+    for await (const frame of readVideoFrames(video, {
+      fps: 5,
+      maxWidth: 1280,
+      reconnect: ingestConfigSchema.parse({}).reconnect,
+      detectorModel: pipeline.modelFile('detect'),
+      detection,
+    })) {
       assert.deepEqual([frame.tileView?.width, frame.tileView?.height], [320, 180], 'the 640×360 frame at scale 2');
       assert.equal(frame.detected?.runs, 2, 'the whole frame and one 320×180 tile');
-      assert.deepEqual(frame.detected.faces, (await here.detect(frame.image, frame.detectorView, frame.tileView)).faces);
+      assert.deepEqual(
+        frame.detected.faces,
+        (await here.detect(frame.image, frame.detectorView, frame.tileView)).faces,
+      );
       frames++;
     }
     await session.release();
@@ -82,7 +99,8 @@ describe('decoder thread', () => {
     for await (const frame of frames(video, false)) {
       assert.equal(frame.detected, undefined, 'no detector asked for, none run');
       assert.equal(frame.image.y.length, frame.image.width * frame.image.height);
-      if (previous) assert.deepEqual([previous.y.length, previous.view.length], [0, 0], 'the previous frame was handed back');
+      if (previous)
+        assert.deepEqual([previous.y.length, previous.view.length], [0, 0], 'the previous frame was handed back');
       previous = { y: frame.image.y, view: frame.detectorView.data };
       count++;
     }
@@ -90,7 +108,12 @@ describe('decoder thread', () => {
   });
 
   test('a detector that cannot start fails the source with the reason, and leaves nothing running', async () => {
-    const reader = readVideoFrames(video, { fps: 5, maxWidth: 1280, reconnect: ingestConfigSchema.parse({}).reconnect, detectorModel: join(dir, 'missing.onnx') });
+    const reader = readVideoFrames(video, {
+      fps: 5,
+      maxWidth: 1280,
+      reconnect: ingestConfigSchema.parse({}).reconnect,
+      detectorModel: join(dir, 'missing.onnx'),
+    });
     await assert.rejects(async () => {
       for await (const _ of reader) void _;
     }, /face detector: model file .*missing\.onnx is missing/);

@@ -20,7 +20,14 @@ test('a weekly digest: headline equals the API, the PDF has pages, numbers and n
   const data = await collectDigestData(store.runtime.clickhouse, site, period, store.runtime.config.privacy.minCount);
   const app = createApp({ config: store.runtime.config, clickhouse: store.runtime.clickhouse });
   const api = async (report: string) =>
-    (await (await app.request(`/api/v1/sites/${site.id}/reports/${report}?from=${period.from}&to=${period.to}&granularity=day`, { headers: { authorization: `Bearer ${KEYS.all}` } })).json()).report;
+    (
+      await (
+        await app.request(
+          `/api/v1/sites/${site.id}/reports/${report}?from=${period.from}&to=${period.to}&granularity=day`,
+          { headers: { authorization: `Bearer ${KEYS.all}` } },
+        )
+      ).json()
+    ).report;
   const [footfall, returning, dwell] = [await api('footfall'), await api('returning'), await api('dwell')];
   assert.ok(footfall.totals.visits > 0, 'the seeded days fall in this week');
   assert.equal(data.headline.visitors.value, footfall.totals.visitors);

@@ -1,7 +1,17 @@
 // Scheduled digests with a fake clock across DST changes, delivered to a real local SMTP server.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +42,10 @@ const mails: Array<{ to: string[]; digest: string; raw: string }> = [];
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'revisit-digests-'));
-  clickhouse = await createClickHouseClient({ dataDir: dir, clickhouse: { username: 'default', password: '', database: 'default' } });
+  clickhouse = await createClickHouseClient({
+    dataDir: dir,
+    clickhouse: { username: 'default', password: '', database: 'default' },
+  });
   await applyMigrations(clickhouse);
   smtpPort = await findFreePort();
   smtp = new SMTPServer({
@@ -60,7 +73,10 @@ after(async () => {
 
 function scheduler(
   schedules: DigestSchedule[],
-  deliver = createDeliver({ smtp: { host: '127.0.0.1', port: smtpPort, secure: false, from: 'digests@revisit.test' }, folderRoot: dir }),
+  deliver = createDeliver({
+    smtp: { host: '127.0.0.1', port: smtpPort, secure: false, from: 'digests@revisit.test' },
+    folderRoot: dir,
+  }),
   logger: Logger = createLogger('test-digests'),
 ) {
   return new DigestScheduler({
@@ -82,7 +98,15 @@ test('a week of daily digests across DST changes: exactly one per site and day, 
   const folder = join(dir, 'out');
   const schedules: DigestSchedule[] = [
     { site: 'berlin', period: 'day', cron: '0 7 * * *', deliver: [{ kind: 'email', to: ['berlin@shop.test'] }] },
-    { site: 'nyc', period: 'day', cron: '30 6 * * *', deliver: [{ kind: 'email', to: ['nyc@shop.test'] }, { kind: 'folder', dir: folder }] },
+    {
+      site: 'nyc',
+      period: 'day',
+      cron: '30 6 * * *',
+      deliver: [
+        { kind: 'email', to: ['nyc@shop.test'] },
+        { kind: 'folder', dir: folder },
+      ],
+    },
   ];
   let s = scheduler(schedules);
   const start = Date.parse('2026-10-22T12:00:00Z');
@@ -97,13 +121,18 @@ test('a week of daily digests across DST changes: exactly one per site and day, 
   const expected = (site: string) => Array.from({ length: 10 }, (_, i) => `digest-${site}-day-2026-10-${21 + i}.pdf`);
   assert.deepEqual(days('berlin'), expected('berlin'));
   assert.deepEqual(days('nyc'), expected('nyc'));
-  assert.ok(mails.every((m) => /Content-Type: application\/pdf/i.test(m.raw)), 'the PDF is attached');
+  assert.ok(
+    mails.every((m) => /Content-Type: application\/pdf/i.test(m.raw)),
+    'the PDF is attached',
+  );
   assert.deepEqual(readdirSync(join(folder, 'nyc')).sort(), expected('nyc'));
 });
 
 test('missed runs are caught up once, not one by one', async () => {
   const sent = mails.length;
-  const s = scheduler([{ site: 'late', period: 'day', cron: '0 5 * * *', deliver: [{ kind: 'email', to: ['late@shop.test'] }] }]);
+  const s = scheduler([
+    { site: 'late', period: 'day', cron: '0 5 * * *', deliver: [{ kind: 'email', to: ['late@shop.test'] }] },
+  ]);
   await s.tick(Date.parse('2026-11-10T12:00:00Z')); // the scheduler was down for days
   await s.tick(Date.parse('2026-11-10T13:00:00Z'));
   const late = mails.slice(sent);
@@ -122,13 +151,30 @@ test('a failing webhook is retried on later ticks, recorded, and given up after 
   const port = await findFreePort();
   await new Promise<void>((r) => hook.listen(port, '127.0.0.1', r));
   try {
-    const s = scheduler([
-      { site: 'late', period: 'week', cron: '0 6 * * 1', deliver: [{ kind: 'webhook', url: `http://127.0.0.1:${port}/digest`, allowHttp: true }, { kind: 'email', to: ['nobody@shop.test'] }] },
-    ], createDeliver({ folderRoot: dir }));
+    const s = scheduler(
+      [
+        {
+          site: 'late',
+          period: 'week',
+          cron: '0 6 * * 1',
+          deliver: [
+            { kind: 'webhook', url: `http://127.0.0.1:${port}/digest`, allowHttp: true },
+            { kind: 'email', to: ['nobody@shop.test'] },
+          ],
+        },
+      ],
+      createDeliver({ folderRoot: dir }),
+    );
     const t = Date.parse('2026-11-16T08:00:00Z');
     const outcomes = [await s.tick(t), await s.tick(t + 60_000), await s.tick(t + 120_000), await s.tick(t + 180_000)];
-    assert.deepEqual(outcomes.map((o) => o.find((x) => x.runKey.endsWith('#0'))?.status), ['failed', 'failed', 'sent', undefined]);
-    assert.deepEqual(outcomes.map((o) => o.find((x) => x.runKey.endsWith('#1'))?.status), ['failed', 'failed', 'gave_up', undefined]);
+    assert.deepEqual(
+      outcomes.map((o) => o.find((x) => x.runKey.endsWith('#0'))?.status),
+      ['failed', 'failed', 'sent', undefined],
+    );
+    assert.deepEqual(
+      outcomes.map((o) => o.find((x) => x.runKey.endsWith('#1'))?.status),
+      ['failed', 'failed', 'gave_up', undefined],
+    );
     const ledger = (await new DigestLedger(clickhouse).list('late')).filter((r) => r.periodKind === 'week');
     const email = ledger.find((r) => r.runKey.endsWith('#1'))!;
     assert.equal(email.status, 'failed');
@@ -162,7 +208,11 @@ test('a webhook that answers 307 gets nothing more: the redirect target receives
   const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
   try {
     const url = `http://hook-user:s3cret-pass@127.0.0.1:${redirector.port}/services/T0/B0/path-secret?token=query-secret`;
-    const s = scheduler([{ site: 'late', period: 'month', cron: '0 6 1 * *', deliver: [{ kind: 'webhook', url, allowHttp: true }] }], createDeliver({ folderRoot: dir }), logger);
+    const s = scheduler(
+      [{ site: 'late', period: 'month', cron: '0 6 1 * *', deliver: [{ kind: 'webhook', url, allowHttp: true }] }],
+      createDeliver({ folderRoot: dir }),
+      logger,
+    );
     const [outcome] = await s.tick(Date.parse('2026-12-01T08:00:00Z'));
     assert.equal(outcome.status, 'failed');
     assert.match(outcome.error!, /answered 307: redirects are not followed/);
@@ -172,7 +222,8 @@ test('a webhook that answers 307 gets nothing more: the redirect target receives
     assert.equal(row.destination, `webhook:http://127.0.0.1:${redirector.port}`);
     const seen = [row.destination, row.lastError, outcome.error!, ...lines].join('\n');
     assert.ok(lines.length > 0, 'the failure was logged');
-    for (const secret of ['hook-user', 's3cret-pass', 'path-secret', 'query-secret', '/services/']) assert.ok(!seen.includes(secret), secret);
+    for (const secret of ['hook-user', 's3cret-pass', 'path-secret', 'query-secret', '/services/'])
+      assert.ok(!seen.includes(secret), secret);
   } finally {
     elsewhere.close();
     redirector.close();
@@ -187,7 +238,10 @@ test('folder delivery never writes through a symlink: not as the folder, not as 
   symlinkSync(outside, join(root, 'linked'));
   symlinkSync(outside, join(root, 'shared', 'late'));
   const deliverTo = async (folder: string, t: string) => {
-    const s = scheduler([{ site: 'late', period: 'day', cron: '0 5 * * *', deliver: [{ kind: 'folder', dir: folder }] }], createDeliver({ folderRoot: root }));
+    const s = scheduler(
+      [{ site: 'late', period: 'day', cron: '0 5 * * *', deliver: [{ kind: 'folder', dir: folder }] }],
+      createDeliver({ folderRoot: root }),
+    );
     return (await s.tick(Date.parse(t)))[0];
   };
   const viaLink = await deliverTo('linked', '2026-12-03T06:00:00Z');
@@ -212,6 +266,10 @@ test('folder delivery never writes through a symlink: not as the folder, not as 
   assert.equal(lstatSync(written).isSymbolicLink(), false);
   assert.equal(readFileSync(written).subarray(0, 5).toString(), '%PDF-');
   assert.equal(readFileSync(victim, 'utf8'), 'keep me');
-  assert.deepEqual(readdirSync(join(root, 'plain', 'late')), ['digest-late-day-2026-12-05.pdf'], 'no temporary file left behind');
+  assert.deepEqual(
+    readdirSync(join(root, 'plain', 'late')),
+    ['digest-late-day-2026-12-05.pdf'],
+    'no temporary file left behind',
+  );
   assert.equal(existsSync(join(outside, 'late')), false);
 });

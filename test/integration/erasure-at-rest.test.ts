@@ -38,7 +38,14 @@ let redis: Redis;
 before(async () => {
   root = mkdtempSync(join(tmpdir(), 'revisit-at-rest-'));
   // The embedded defaults; only the key file moves from the user's home into this test's root.
-  config = loadConfig({ dataDir: join(root, 'data'), encryption: { keysFile: join(root, 'config', 'revisit', 'keys.json') }, sites: [{ id: SITE, name: SITE, tenant: 't1' }] }, {});
+  config = loadConfig(
+    {
+      dataDir: join(root, 'data'),
+      encryption: { keysFile: join(root, 'config', 'revisit', 'keys.json') },
+      sites: [{ id: SITE, name: SITE, tenant: 't1' }],
+    },
+    {},
+  );
   runtime = await openRuntime(config);
   worker = await startReidWorker(runtime);
   pipeline = await FacePipeline.load();
@@ -58,7 +65,11 @@ async function ingest(files: string[], cameraId: string): Promise<string[]> {
   const summary = await ingestImages(pipeline, publisher, { siteId: SITE, cameraId, files });
   assert.equal(summary.skipped.length, 0);
   await worker.drain();
-  const rows = await runtime.clickhouse.query({ query: 'SELECT DISTINCT identity_id FROM sightings FINAL WHERE camera_id = {c:String}', query_params: { c: cameraId }, format: 'JSONEachRow' });
+  const rows = await runtime.clickhouse.query({
+    query: 'SELECT DISTINCT identity_id FROM sightings FINAL WHERE camera_id = {c:String}',
+    query_params: { c: cameraId },
+    format: 'JSONEachRow',
+  });
   return (await rows.json<{ identity_id: string }>()).map((r) => r.identity_id);
 }
 
@@ -124,7 +135,10 @@ interface Needle {
 
 /** Windows of a byte sequence at every STRIDE, and its tail. */
 function windows(what: string, bytes: Buffer): Needle[] {
-  const starts = new Set([...Array.from({ length: Math.floor((bytes.length - WINDOW) / STRIDE) + 1 }, (_, i) => i * STRIDE), bytes.length - WINDOW]);
+  const starts = new Set([
+    ...Array.from({ length: Math.floor((bytes.length - WINDOW) / STRIDE) + 1 }, (_, i) => i * STRIDE),
+    bytes.length - WINDOW,
+  ]);
   return [...starts].map((s) => ({ what: `${what} bytes ${s}..${s + WINDOW}`, bytes: bytes.subarray(s, s + WINDOW) }));
 }
 
@@ -154,8 +168,15 @@ function scan(needles: Needle[]): Array<{ what: string; file: string }> {
 test('after an erasure no version of the erased centroid, sealed or plain, is left in any file; the kept one is still found', async () => {
   const person = personImages('deepface', 'p04');
   // Separate batches: every save seals a new version of the centroid into the append-only file.
-  const erasedIds = new Set([...(await ingest(person.slice(0, 2), 'cam-a')), ...(await ingest(person.slice(2, 3), 'cam-b')), ...(await ingest(person.slice(3, 4), 'cam-c'))]);
-  const keptIds = new Set([...(await ingest(personImages('deepface', 'p05').slice(0, 2), 'cam-d')), ...(await ingest(personImages('deepface', 'p05').slice(2, 3), 'cam-e'))]);
+  const erasedIds = new Set([
+    ...(await ingest(person.slice(0, 2), 'cam-a')),
+    ...(await ingest(person.slice(2, 3), 'cam-b')),
+    ...(await ingest(person.slice(3, 4), 'cam-c')),
+  ]);
+  const keptIds = new Set([
+    ...(await ingest(personImages('deepface', 'p05').slice(0, 2), 'cam-d')),
+    ...(await ingest(personImages('deepface', 'p05').slice(2, 3), 'cam-e')),
+  ]);
   assert.equal(keptIds.size, 1);
   const [keptId] = keptIds;
   assert.ok(!erasedIds.has(keptId));
@@ -166,33 +187,65 @@ test('after an erasure no version of the erased centroid, sealed or plain, is le
   for (const id of erasedIds) {
     for (const [v, sealed] of sealedVersions(id).entries()) {
       versions++;
-      erasedNeedles.push(...windows(`${id} v${v} sealed`, sealed), ...plainNeedles(`${id} v${v} plain`, cipher.open(sealed, SITE, `${SITE}/${id}`), cipher.openCode(sealed, SITE, `${SITE}/${id}`)));
+      erasedNeedles.push(
+        ...windows(`${id} v${v} sealed`, sealed),
+        ...plainNeedles(
+          `${id} v${v} plain`,
+          cipher.open(sealed, SITE, `${SITE}/${id}`),
+          cipher.openCode(sealed, SITE, `${SITE}/${id}`),
+        ),
+      );
     }
   }
   assert.ok(versions >= 3, `every save left a version in the append-only file (found ${versions})`);
   const current = sealedOf((await redis.getBuffer(recordKey([...erasedIds][0])))!);
-  assert.ok(current && erasedNeedles.some((n) => current.includes(n.bytes)), 'the live blob is one of the versions found');
+  assert.ok(
+    current && erasedNeedles.some((n) => current.includes(n.bytes)),
+    'the live blob is one of the versions found',
+  );
 
   const sealedOnly = erasedNeedles.filter((n) => n.what.includes('sealed'));
   const plainOnly = erasedNeedles.filter((n) => n.what.includes('plain'));
   const before = new Set(scan(sealedOnly).map((f) => f.what));
-  assert.equal(before.size, sealedOnly.length, 'before the erasure the scan finds every sealed version in the append-only file');
+  assert.equal(
+    before.size,
+    sealedOnly.length,
+    'before the erasure the scan finds every sealed version in the append-only file',
+  );
   assert.deepEqual(scan(plainOnly), [], 'a plain centroid is never on disk, not even before');
 
   const face = await pipeline.embedPrimaryFace(await decodeImage(person[4]));
-  const result = await eraseFace({ siteId: SITE, embedding: face!.embedding }, { store: runtime.store, clickhouse: runtime.clickhouse, registryLock: runtime.registryLock, minCosine: config.privacy.erasureMinCosine });
+  const result = await eraseFace(
+    { siteId: SITE, embedding: face!.embedding },
+    {
+      store: runtime.store,
+      clickhouse: runtime.clickhouse,
+      registryLock: runtime.registryLock,
+      minCosine: config.privacy.erasureMinCosine,
+    },
+  );
   assert.deepEqual(new Set(result.identities.map((m) => m.identityId)), erasedIds);
   assert.deepEqual(result.disk, { complete: true, detail: 'append-only file rewritten' });
 
   assert.deepEqual(scan(erasedNeedles), [], 'no byte sequence of the erased centroids remains');
   const kept = sealedOf((await redis.getBuffer(recordKey(keptId)))!);
   const keptFound = scan(windows('kept sealed', kept));
-  assert.ok(keptFound.length > 0 && keptFound.every((f) => f.file.startsWith('data/redis/appendonlydir/')), 'the kept identity is still in the rewritten file');
-  assert.deepEqual(scan(plainNeedles('kept plain', (await runtime.store.loadSite(SITE))[0].centroid)), [], 'its plain centroid is not on disk');
+  assert.ok(
+    keptFound.length > 0 && keptFound.every((f) => f.file.startsWith('data/redis/appendonlydir/')),
+    'the kept identity is still in the rewritten file',
+  );
+  assert.deepEqual(
+    scan(plainNeedles('kept plain', (await runtime.store.loadSite(SITE))[0].centroid)),
+    [],
+    'its plain centroid is not on disk',
+  );
 });
 
 test('the data directory is 0700 with files 0600, the private Redis has no TCP port and no snapshots', async () => {
-  const loose = [config.dataDir, ...readdirSync(config.dataDir, { recursive: true }).map((p) => join(config.dataDir, String(p)))].flatMap((path) => {
+  const loose = [
+    config.dataDir,
+    ...readdirSync(config.dataDir, { recursive: true }).map((p) => join(config.dataDir, String(p))),
+  ].flatMap((path) => {
     const st = lstatSync(path);
     if (st.isSymbolicLink()) return [];
     const mode = st.mode & 0o777;
@@ -209,7 +262,10 @@ test('the data directory is 0700 with files 0600, the private Redis has no TCP p
 test('the key file lives outside the data directory, private, and is refused once it is not', () => {
   const keysFile = config.encryption.keysFile!;
   assert.ok(relative(config.dataDir, keysFile).startsWith('..'));
-  assert.deepEqual(filesUnder(config.dataDir).filter((f) => f.endsWith('keys.json')), []);
+  assert.deepEqual(
+    filesUnder(config.dataDir).filter((f) => f.endsWith('keys.json')),
+    [],
+  );
   assert.equal(statSync(keysFile).mode & 0o777, 0o600);
   assert.equal(statSync(dirname(keysFile)).mode & 0o777, 0o700);
   chmodSync(keysFile, 0o644);

@@ -43,10 +43,13 @@ async function redisDump(): Promise<string[]> {
     for (const key of await client.keys('*')) {
       const type = await client.type(key);
       const values =
-        type === 'string' ? [await client.get(key)]
-        : type === 'zset' ? await client.zrange(key, '0', '-1')
-        : type === 'set' ? await client.smembers(key)
-        : Object.values(await client.hgetall(key));
+        type === 'string'
+          ? [await client.get(key)]
+          : type === 'zset'
+            ? await client.zrange(key, '0', '-1')
+            : type === 'set'
+              ? await client.smembers(key)
+              : Object.values(await client.hgetall(key));
       out.push(key, ...values.map(String));
     }
     return out;
@@ -68,18 +71,31 @@ test('erasing a face removes every identity of that person, their sightings and 
   const face = await env.pipeline.embedPrimaryFace(await decodeImage(person[3]));
   const result = await eraseFace(
     { siteId: SITE, embedding: face!.embedding },
-    { store: env.runtime.store, clickhouse: env.runtime.clickhouse, registryLock: env.runtime.registryLock, minCosine: env.runtime.config.privacy.erasureMinCosine },
+    {
+      store: env.runtime.store,
+      clickhouse: env.runtime.clickhouse,
+      registryLock: env.runtime.registryLock,
+      minCosine: env.runtime.config.privacy.erasureMinCosine,
+    },
   );
-  assert.deepEqual(new Set(result.identities.map((m) => m.identityId)), personIds, 'exactly the person\'s identities');
+  assert.deepEqual(new Set(result.identities.map((m) => m.identityId)), personIds, "exactly the person's identities");
   assert.equal(result.rowsDeleted.sightings, 3);
   assert.equal(result.disk.complete, true, result.disk.detail);
 
-  const left = await env.runtime.clickhouse.query({ query: 'SELECT observation_id, identity_id FROM sightings', format: 'JSONEachRow' });
+  const left = await env.runtime.clickhouse.query({
+    query: 'SELECT observation_id, identity_id FROM sightings',
+    format: 'JSONEachRow',
+  });
   const leftRows = await left.json<{ observation_id: string; identity_id: string }>();
-  assert.deepEqual(leftRows.map((r) => r.observation_id).sort(), keptRows.map((r) => r.observation_id).sort(), 'only the other person\'s sightings remain');
+  assert.deepEqual(
+    leftRows.map((r) => r.observation_id).sort(),
+    keptRows.map((r) => r.observation_id).sort(),
+    "only the other person's sightings remain",
+  );
   const dump = (await redisDump()).join('\n');
   for (const id of personIds) assert.ok(!dump.includes(id), `Redis still names ${id}`);
-  for (const r of erasedRows) assert.ok(!dump.includes(r.observation_id), `Redis still holds the marker of ${r.observation_id}`);
+  for (const r of erasedRows)
+    assert.ok(!dump.includes(r.observation_id), `Redis still holds the marker of ${r.observation_id}`);
   for (const r of keptRows) assert.ok(dump.includes(r.identity_id), 'the other person is untouched');
 
   await ingest(person.slice(4, 5), 'cam-d');
@@ -93,7 +109,9 @@ test('revisit forget: clear errors for an unknown site and a bad embedding file'
     const bad = join(dir, 'e.json');
     writeFileSync(bad, JSON.stringify([1, 2, 3]));
     const run = (args: string[]) =>
-      promisify(execFile)(process.execPath, [CLI, 'forget', ...args], { env: { ...process.env, REVISIT_DATA_DIR: join(dir, 'data'), REVISIT_KEYS_FILE: join(dir, 'keys.json') } }).then(
+      promisify(execFile)(process.execPath, [CLI, 'forget', ...args], {
+        env: { ...process.env, REVISIT_DATA_DIR: join(dir, 'data'), REVISIT_KEYS_FILE: join(dir, 'keys.json') },
+      }).then(
         () => ({ code: 0, stderr: '' }),
         (err: { code: number; stderr: string }) => err,
       );
@@ -118,13 +136,24 @@ test('revisit enroll and forget end to end on the embedded deployment', async ()
   const env = { ...process.env, REVISIT_DATA_DIR: join(dir, 'data'), REVISIT_KEYS_FILE: join(dir, 'keys.json') };
   const cli = (...args: string[]) => promisify(execFile)(process.execPath, [CLI, ...args], { env });
   try {
-    const enrolled = await cli('enroll', '--site', 'demo-store', '--label', 'staff', ...personImages('deepface', 'p07').slice(0, 2));
+    const enrolled = await cli(
+      'enroll',
+      '--site',
+      'demo-store',
+      '--label',
+      'staff',
+      ...personImages('deepface', 'p07').slice(0, 2),
+    );
     assert.match(enrolled.stdout, /enrolled [0-9a-f-]{36} as staff at demo-store from 2 photo\(s\)/);
     await cli('ingest', '--site', 'demo-store', '--camera', 'c1', '--source', photos);
     const forgot = JSON.parse((await cli('forget', '--site', 'demo-store', '--image', person[2], '--json')).stdout);
     assert.ok(forgot.identities.length >= 1);
     assert.equal(forgot.rowsDeleted.sightings, 2, 'both sightings of the person');
-    assert.deepEqual(forgot.disk, { complete: true, detail: 'append-only file rewritten' }, 'the private Redis rewrote its file');
+    assert.deepEqual(
+      forgot.disk,
+      { complete: true, detail: 'append-only file rewritten' },
+      'the private Redis rewrote its file',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -33,7 +33,11 @@ after(async () => {
 
 test('an identity is one sealed record of under 800 bytes of Redis memory, and the snapshot returns its code', async () => {
   const centroid = randomUnit(512, seededRandom(1));
-  await store.save('s', [{ siteId: 's', identityId: 'a', centroid, weight: 1.5, sightings: 3, firstSeenMs: 10, lastSeenMs: 20 }], []);
+  await store.save(
+    's',
+    [{ siteId: 's', identityId: 'a', centroid, weight: 1.5, sightings: 3, firstSeenMs: 10, lastSeenMs: 20 }],
+    [],
+  );
   assert.deepEqual((await redis.keys('r:{s}:*')).sort(), ['r:{s}:ids', 'r:{s}:rec:a']);
   const bytes = Number(await redis.call('MEMORY', 'USAGE', 'r:{s}:rec:a'));
   assert.ok(bytes < 800, `${bytes} bytes`);
@@ -42,12 +46,22 @@ test('an identity is one sealed record of under 800 bytes of Redis memory, and t
   assert.deepEqual(snapshot.identityIds, ['a']);
   assert.equal(snapshot.dim, 512);
   assert.deepEqual(snapshot.codes, encodeCentroid(centroid));
-  assert.deepEqual([snapshot.weight[0], snapshot.sightings[0], snapshot.firstSeenMs[0], snapshot.lastSeenMs[0]], [1.5, 3, 10, 20]);
+  assert.deepEqual(
+    [snapshot.weight[0], snapshot.sightings[0], snapshot.firstSeenMs[0], snapshot.lastSeenMs[0]],
+    [1.5, 3, 10, 20],
+  );
 });
 
 test('an identity saved in the old hash layout (float32 v2 blob) loads, and is rewritten as a record', async () => {
   const centroid = randomUnit(512, seededRandom(2));
-  await redis.hset('r:{s}:id:old', { c: cipher.seal(centroid, 's', 's/old'), k: 'k1', w: '2', n: '4', f: '5', l: '30' });
+  await redis.hset('r:{s}:id:old', {
+    c: cipher.seal(centroid, 's', 's/old'),
+    k: 'k1',
+    w: '2',
+    n: '4',
+    f: '5',
+    l: '30',
+  });
   await redis.zadd('r:{s}:ids', 30, 'old');
   const loaded = (await store.loadSite('s')).find((i) => i.identityId === 'old');
   assert.ok(loaded);

@@ -10,7 +10,6 @@ import { personImages } from '../harness/faces-dir.ts';
 import { makeFaceVideo } from '../fixtures/make-face-video.ts';
 import { findFreePort } from '../../common/process/find-free-port.ts';
 
-
 const reconnect = { initialDelayMs: 200, maxDelayMs: 1000, maxFailures: 20, stallTimeoutMs: 3000 };
 
 describe('RTSP camera source', () => {
@@ -22,7 +21,25 @@ describe('RTSP camera source', () => {
   let publisher: ChildProcess | null = null;
 
   const startPublisher = () => {
-    publisher = spawn('ffmpeg', ['-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', '-i', video, '-c', 'copy', '-f', 'rtsp', publishUrl], { stdio: 'ignore' });
+    publisher = spawn(
+      'ffmpeg',
+      [
+        '-loglevel',
+        'error',
+        '-nostdin',
+        '-re',
+        '-stream_loop',
+        '-1',
+        '-i',
+        video,
+        '-c',
+        'copy',
+        '-f',
+        'rtsp',
+        publishUrl,
+      ],
+      { stdio: 'ignore' },
+    );
   };
   /** Stops the camera's stream the way ffmpeg stops on Ctrl-C (TEARDOWN): the server then accepts a new ANNOUNCE on the mount. */
   const stopPublisher = async () => {
@@ -42,7 +59,18 @@ describe('RTSP camera source', () => {
     await makeFaceVideo(video, [{ images: [personImages('faces94_subset', 'anpage')[0]], seconds: 4, motion: 'pan' }]);
     const [serverPort, clientPort] = [await findFreePort(), await findFreePort()];
     const rtpPortStart = 20_000 + 2 * Math.floor(Math.random() * 10_000);
-    server = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/run-rtsp-server.ts', String(serverPort), String(clientPort), String(rtpPortStart)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    server = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'test/fixtures/run-rtsp-server.ts',
+        String(serverPort),
+        String(clientPort),
+        String(rtpPortStart),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise<void>((resolve, reject) => {
       server.stdout!.once('data', () => resolve());
       server.once('exit', (code) => reject(new Error(`RTSP server exited with ${code}`)));
@@ -86,7 +114,9 @@ describe('RTSP camera source', () => {
       } else if (reconnects.length > 0 && ++framesAfter === 5) stop.abort();
     }
     clearTimeout(deadline);
-    t.diagnostic(`${framesBefore} frames, then ${reconnects.length} reconnect attempts (${[...new Set(reconnects)].join(" / ")}), then ${framesAfter} frames`);
+    t.diagnostic(
+      `${framesBefore} frames, then ${reconnects.length} reconnect attempts (${[...new Set(reconnects)].join(' / ')}), then ${framesAfter} frames`,
+    );
     assert.ok(framesBefore >= 5);
     assert.ok(reconnects.length >= 1, 'the drop was noticed');
     assert.equal(framesAfter, 5, 'frames flow again after the publisher is back');

@@ -5,14 +5,25 @@ import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { createMemoryBus } from '../../common/bus/index.ts';
 import type { Bus } from '../../common/bus/bus.ts';
-import { createUploadApp, FacePipeline, IdentityCallbacks, ObservationPublisher, type IdentityCallbackBody } from '../../ingest/index.ts';
+import {
+  createUploadApp,
+  FacePipeline,
+  IdentityCallbacks,
+  ObservationPublisher,
+  type IdentityCallbackBody,
+} from '../../ingest/index.ts';
 import { MODEL_ID, MODEL_VERSION } from '../../models/index.ts';
 import { decodeFaceObservation, ingestConfigSchema, type FaceObservation } from '../../schemas/index.ts';
 import sharp from 'sharp';
 import { makePngBomb } from '../fixtures/make-png-bomb.ts';
 import { personImages } from '../harness/faces-dir.ts';
 
-const limits = { embeddingDim: 512, maxMessageBytes: 65_536, isKnownSite: (s: string) => s === 'site-1', times: { now: Date.now, maxFutureSkewMs: 300_000, maxPastMsOf: () => 86_400_000 } };
+const limits = {
+  embeddingDim: 512,
+  maxMessageBytes: 65_536,
+  isKnownSite: (s: string) => s === 'site-1',
+  times: { now: Date.now, maxFutureSkewMs: 300_000, maxPastMsOf: () => 86_400_000 },
+};
 const MAX_IMAGE = 200_000;
 
 describe('upload endpoint', () => {
@@ -20,7 +31,12 @@ describe('upload endpoint', () => {
   let bus: Bus;
   const published: FaceObservation[] = [];
   // The test's callback listener is local: the allow-list admits it by name only, so literal loopback addresses stay refused.
-  const callbacks = new IdentityCallbacks({ ttlMs: 60_000, maxPending: 1000, timeoutMs: 5000, policy: { allowHttp: true, allowList: ['localhost'] } });
+  const callbacks = new IdentityCallbacks({
+    ttlMs: 60_000,
+    maxPending: 1000,
+    timeoutMs: 5000,
+    policy: { allowHttp: true, allowList: ['localhost'] },
+  });
   let app: ReturnType<typeof createUploadApp>;
 
   before(async () => {
@@ -30,7 +46,13 @@ describe('upload endpoint', () => {
       for (const m of b.messages) published.push(decodeFaceObservation(m.value, limits));
     });
     const config = ingestConfigSchema.parse({ upload: { maxImageBytes: MAX_IMAGE } });
-    app = createUploadApp({ pipeline, publisher: new ObservationPublisher(bus, 'obs', limits), limits, config, callbacks });
+    app = createUploadApp({
+      pipeline,
+      publisher: new ObservationPublisher(bus, 'obs', limits),
+      limits,
+      config,
+      callbacks,
+    });
   });
   after(async () => {
     await bus.close();
@@ -38,10 +60,19 @@ describe('upload endpoint', () => {
   });
 
   const postImage = (body: string | Uint8Array, type: string, path = '/sites/site-1/cameras/door/faces') =>
-    app.request(path, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': type } });
+    app.request(path, {
+      method: 'POST',
+      body: typeof body === 'string' ? body : new Uint8Array(body),
+      headers: { 'content-type': type },
+    });
   const postJson = (body: unknown) =>
-    app.request('/sites/site-1/cameras/door/embeddings', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-  const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error.code;
+    app.request('/sites/site-1/cameras/door/embeddings', {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    });
+  const errorCode = async (res: Response) =>
+    ((await res.json()) as { error: { code: string; message: string } }).error.code;
 
   test('a face crop becomes one observation of that face; the answer names it', async () => {
     const res = await postImage(readFileSync(personImages('faces94_subset', 'anpage')[0]), 'image/jpeg');
@@ -67,7 +98,17 @@ describe('upload endpoint', () => {
     const huge = await postImage(Buffer.alloc(MAX_IMAGE + 1, 1), 'image/jpeg');
     assert.equal(huge.status, 413);
     assert.equal(await errorCode(huge), 'payload_too_large');
-    const blank = await postImage(Buffer.from(await import('sharp').then((s) => s.default({ create: { width: 200, height: 200, channels: 3, background: '#888' } }).png().toBuffer())), 'image/png');
+    const blank = await postImage(
+      Buffer.from(
+        await import('sharp').then((s) =>
+          s
+            .default({ create: { width: 200, height: 200, channels: 3, background: '#888' } })
+            .png()
+            .toBuffer(),
+        ),
+      ),
+      'image/png',
+    );
     assert.equal(blank.status, 422);
     assert.equal(await errorCode(blank), 'no_face');
     const unknown = await postImage(Buffer.from('x'), 'image/jpeg', '/sites/nowhere/cameras/door/faces');
@@ -77,11 +118,17 @@ describe('upload endpoint', () => {
 
   test('formats are decided by the bytes: a face as JPEG, PNG or WebP is accepted; SVG, GIF, TIFF and the rest get 415 whatever the Content-Type claims', async () => {
     const jpeg = readFileSync(personImages('faces94_subset', 'anpage')[1]);
-    for (const [format, bytes] of [['jpeg', jpeg], ['png', await sharp(jpeg).png().toBuffer()], ['webp', await sharp(jpeg).webp().toBuffer()]] as const) {
+    for (const [format, bytes] of [
+      ['jpeg', jpeg],
+      ['png', await sharp(jpeg).png().toBuffer()],
+      ['webp', await sharp(jpeg).webp().toBuffer()],
+    ] as const) {
       const res = await postImage(bytes, 'image/jpeg');
       assert.equal(res.status, 202, format);
     }
-    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="4000" height="4000"><rect width="4000" height="4000"/></svg>');
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="4000" height="4000"><rect width="4000" height="4000"/></svg>',
+    );
     const refused: Array<[string, Buffer]> = [
       ['svg', svg],
       ['svg with an XML prolog', Buffer.concat([Buffer.from('<?xml version="1.0"?>'), svg])],
@@ -111,7 +158,12 @@ describe('upload endpoint', () => {
 
   test('embeddings: a raw model output is normalised and published; wrong shapes, NaN-like values and other models are refused', async () => {
     const raw = Array.from({ length: 512 }, (_, i) => Math.sin(i) * 3);
-    const ok = await postJson({ embedding: raw, modelId: MODEL_ID, modelVersion: MODEL_VERSION, trackId: 'app-track-1' });
+    const ok = await postJson({
+      embedding: raw,
+      modelId: MODEL_ID,
+      modelVersion: MODEL_VERSION,
+      trackId: 'app-track-1',
+    });
     assert.equal(ok.status, 202);
     await waitFor(() => published.some((o) => o.trackId === 'app-track-1'));
     assert.ok(Math.abs(Math.hypot(...published.find((o) => o.trackId === 'app-track-1')!.embedding) - 1) < 1e-4);
@@ -123,9 +175,18 @@ describe('upload endpoint', () => {
     const other = await postJson({ embedding: raw, modelId: 'someone-elses-model', modelVersion: '1' });
     assert.equal(other.status, 422);
     assert.equal(await errorCode(other), 'model_mismatch');
-    const notJson = await app.request('/sites/site-1/cameras/door/embeddings', { method: 'POST', body: '{', headers: { 'content-type': 'application/json' } });
+    const notJson = await app.request('/sites/site-1/cameras/door/embeddings', {
+      method: 'POST',
+      body: '{',
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(notJson.status, 400);
-    const big = await postJson({ embedding: Array.from({ length: 4096 }, () => 0.123456789), modelId: MODEL_ID, modelVersion: MODEL_VERSION, pad: 'x'.repeat(70_000) });
+    const big = await postJson({
+      embedding: Array.from({ length: 4096 }, () => 0.123456789),
+      modelId: MODEL_ID,
+      modelVersion: MODEL_VERSION,
+      pad: 'x'.repeat(70_000),
+    });
     assert.equal(big.status, 413);
   });
 
@@ -142,16 +203,40 @@ describe('upload endpoint', () => {
     await new Promise<void>((resolve) => server.listen(0, '::', resolve));
     const url = `http://localhost:${(server.address() as { port: number }).port}/revisit-result`;
     try {
-      const bad = await postJson({ embedding: Array(512).fill(1), modelId: MODEL_ID, modelVersion: MODEL_VERSION, callbackUrl: 'ftp://example.com/x' });
+      const bad = await postJson({
+        embedding: Array(512).fill(1),
+        modelId: MODEL_ID,
+        modelVersion: MODEL_VERSION,
+        callbackUrl: 'ftp://example.com/x',
+      });
       assert.equal(bad.status, 400);
-      const res = await postJson({ embedding: Array(512).fill(1), modelId: MODEL_ID, modelVersion: MODEL_VERSION, callbackUrl: url });
+      const res = await postJson({
+        embedding: Array(512).fill(1),
+        modelId: MODEL_ID,
+        modelVersion: MODEL_VERSION,
+        callbackUrl: url,
+      });
       assert.equal(res.status, 202);
       const { observationId, callback } = (await res.json()) as { observationId: string; callback: boolean };
       assert.equal(callback, true);
       // What the re-id side does with the sighting of that observation:
-      const sighting = { observationId, siteId: 'site-1', cameraId: 'door', identityId: 'anon-42', tStartMs: 1, tEndMs: 1, similarity: 0.8, isNewIdentity: false, quality: 1, modelId: MODEL_ID, label: '' };
+      const sighting = {
+        observationId,
+        siteId: 'site-1',
+        cameraId: 'door',
+        identityId: 'anon-42',
+        tStartMs: 1,
+        tEndMs: 1,
+        similarity: 0.8,
+        isNewIdentity: false,
+        quality: 1,
+        modelId: MODEL_ID,
+        label: '',
+      };
       assert.equal(await callbacks.deliver(sighting), true);
-      assert.deepEqual(received, [{ observationId, siteId: 'site-1', identityId: 'anon-42', isNewIdentity: false, similarity: 0.8, label: '' }]);
+      assert.deepEqual(received, [
+        { observationId, siteId: 'site-1', identityId: 'anon-42', isNewIdentity: false, similarity: 0.8, label: '' },
+      ]);
       assert.equal(await callbacks.deliver(sighting), false, 'delivered once');
     } finally {
       server.close();
@@ -166,16 +251,39 @@ describe('upload endpoint', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '::', resolve));
     const port = (server.address() as { port: number }).port;
-    const strict = new IdentityCallbacks({ ttlMs: 60_000, maxPending: 1000, timeoutMs: 5000, policy: { allowHttp: true, allowList: [] } });
-    const strictApp = createUploadApp({ pipeline, publisher: new ObservationPublisher(bus, 'obs', limits), limits, config: ingestConfigSchema.parse({}), callbacks: strict });
+    const strict = new IdentityCallbacks({
+      ttlMs: 60_000,
+      maxPending: 1000,
+      timeoutMs: 5000,
+      policy: { allowHttp: true, allowList: [] },
+    });
+    const strictApp = createUploadApp({
+      pipeline,
+      publisher: new ObservationPublisher(bus, 'obs', limits),
+      limits,
+      config: ingestConfigSchema.parse({}),
+      callbacks: strict,
+    });
     const upload = (callbackUrl: string) =>
       strictApp.request('/sites/site-1/cameras/door/embeddings', {
         method: 'POST',
-        body: JSON.stringify({ embedding: Array(512).fill(1), modelId: MODEL_ID, modelVersion: MODEL_VERSION, callbackUrl }),
+        body: JSON.stringify({
+          embedding: Array(512).fill(1),
+          modelId: MODEL_ID,
+          modelVersion: MODEL_VERSION,
+          callbackUrl,
+        }),
         headers: { 'content-type': 'application/json' },
       });
     try {
-      for (const url of [`http://127.0.0.1:${port}/a`, `http://[::ffff:127.0.0.1]:${port}/b`, `http://2130706433:${port}/c`, 'http://169.254.169.254/latest/meta-data/', 'http://[fe80::1]/', 'http://10.1.2.3/']) {
+      for (const url of [
+        `http://127.0.0.1:${port}/a`,
+        `http://[::ffff:127.0.0.1]:${port}/b`,
+        `http://2130706433:${port}/c`,
+        'http://169.254.169.254/latest/meta-data/',
+        'http://[fe80::1]/',
+        'http://10.1.2.3/',
+      ]) {
         const res = await upload(url);
         assert.equal(res.status, 400, url);
         const { error } = (await res.json()) as { error: { code: string; message: string } };
@@ -185,7 +293,19 @@ describe('upload endpoint', () => {
       const named = await upload(`http://localhost:${port}/d`);
       assert.equal(named.status, 202, 'a host name is only resolved when the callback is sent');
       const { observationId } = (await named.json()) as { observationId: string };
-      const sighting = { observationId, siteId: 'site-1', cameraId: 'door', identityId: 'anon-7', tStartMs: 1, tEndMs: 1, similarity: 0.8, isNewIdentity: false, quality: 1, modelId: MODEL_ID, label: '' };
+      const sighting = {
+        observationId,
+        siteId: 'site-1',
+        cameraId: 'door',
+        identityId: 'anon-7',
+        tStartMs: 1,
+        tEndMs: 1,
+        similarity: 0.8,
+        isNewIdentity: false,
+        quality: 1,
+        modelId: MODEL_ID,
+        label: '',
+      };
       assert.equal(await strict.deliver(sighting), false);
       assert.deepEqual(received, [], 'the local listener received nothing');
     } finally {

@@ -63,7 +63,11 @@ after(async () => {
 });
 
 const post = (path: string, key: string | undefined, body: BodyInit, type: string) =>
-  app.request(path, { method: 'POST', body, headers: { 'content-type': type, ...(key ? { authorization: `Bearer ${key}` } : {}) } });
+  app.request(path, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': type, ...(key ? { authorization: `Bearer ${key}` } : {}) },
+  });
 
 async function callbackFor(observationId: string): Promise<Record<string, unknown>> {
   for (let i = 0; i < 200; i++) {
@@ -76,10 +80,20 @@ async function callbackFor(observationId: string): Promise<Record<string, unknow
 
 test('posted faces are re-identified and their anonymous ids come back by callback', async () => {
   const [a, b] = personImages('deepface', 'p02');
-  const first = await post(`/api/v1/sites/s1/cameras/door/faces?callbackUrl=${encodeURIComponent(hookUrl)}`, KEYS.integrator, readFileSync(a), 'image/jpeg');
+  const first = await post(
+    `/api/v1/sites/s1/cameras/door/faces?callbackUrl=${encodeURIComponent(hookUrl)}`,
+    KEYS.integrator,
+    readFileSync(a),
+    'image/jpeg',
+  );
   assert.equal(first.status, 202);
   const { observationId: o1 } = await first.json();
-  const second = await post(`/api/v1/sites/s1/cameras/till/faces?callbackUrl=${encodeURIComponent(hookUrl)}`, KEYS.integrator, readFileSync(b), 'image/jpeg');
+  const second = await post(
+    `/api/v1/sites/s1/cameras/till/faces?callbackUrl=${encodeURIComponent(hookUrl)}`,
+    KEYS.integrator,
+    readFileSync(b),
+    'image/jpeg',
+  );
   const { observationId: o2 } = await second.json();
   const [c1, c2] = [await callbackFor(o1), await callbackFor(o2)];
   assert.equal(c1.isNewIdentity, true);
@@ -91,17 +105,38 @@ test('posted faces are re-identified and their anonymous ids come back by callba
 test('uploads need an integrator key of the site; ready embeddings are accepted too', async () => {
   const embedding = Array.from({ length: 512 }, (_, i) => Math.sin(i));
   const json = JSON.stringify({ embedding, quality: 0.8, modelId: MODEL_ID, modelVersion: MODEL_VERSION });
-  assert.equal((await post('/api/v1/sites/s1/cameras/door/embeddings', undefined, json, 'application/json')).status, 401);
-  assert.equal((await post('/api/v1/sites/s1/cameras/door/embeddings', KEYS.viewer, json, 'application/json')).status, 403);
-  assert.equal((await post('/api/v1/sites/s1/cameras/door/embeddings', KEYS.other, json, 'application/json')).status, 404, "another tenant's site looks like no site");
-  assert.equal((await post('/api/v1/sites/zz/cameras/door/embeddings', KEYS.integrator, json, 'application/json')).status, 404);
-  assert.equal((await post('/api/v1/sites/s1/cameras/door/embeddings', KEYS.integrator, json, 'application/json')).status, 202);
+  assert.equal(
+    (await post('/api/v1/sites/s1/cameras/door/embeddings', undefined, json, 'application/json')).status,
+    401,
+  );
+  assert.equal(
+    (await post('/api/v1/sites/s1/cameras/door/embeddings', KEYS.viewer, json, 'application/json')).status,
+    403,
+  );
+  assert.equal(
+    (await post('/api/v1/sites/s1/cameras/door/embeddings', KEYS.other, json, 'application/json')).status,
+    404,
+    "another tenant's site looks like no site",
+  );
+  assert.equal(
+    (await post('/api/v1/sites/zz/cameras/door/embeddings', KEYS.integrator, json, 'application/json')).status,
+    404,
+  );
+  assert.equal(
+    (await post('/api/v1/sites/s1/cameras/door/embeddings', KEYS.integrator, json, 'application/json')).status,
+    202,
+  );
 });
 
 test('one key has at most ingest.upload.maxConcurrentPerKey (2) image uploads decoding at once; another key is not held up', async () => {
   const photo = readFileSync(personImages('deepface', 'p03')[0]);
   const upload = (key: string) => post('/api/v1/sites/s1/cameras/door/faces', key, photo, 'image/jpeg');
-  const burst = await Promise.all([upload(KEYS.integrator), upload(KEYS.integrator), upload(KEYS.integrator), upload(KEYS.admin)]);
+  const burst = await Promise.all([
+    upload(KEYS.integrator),
+    upload(KEYS.integrator),
+    upload(KEYS.integrator),
+    upload(KEYS.admin),
+  ]);
   const statuses = burst.map((r) => r.status);
   assert.deepEqual(statuses.slice(0, 3).sort(), [202, 202, 429]);
   assert.equal(statuses[3], 202, 'the other key has its own slots');
@@ -116,8 +151,15 @@ test('an admin erases a face: its identity and sightings are gone; others may no
   assert.equal((await post('/api/v1/sites/s1/erasure', KEYS.integrator, photo, 'image/jpeg')).status, 403);
   assert.equal((await post('/api/v1/sites/s1/erasure', KEYS.other, photo, 'image/jpeg')).status, 404);
   assert.equal((await post('/api/v1/sites/s1/erasure', KEYS.admin, 'hello', 'text/plain')).status, 415);
-  assert.equal((await post('/api/v1/sites/s1/erasure', KEYS.admin, JSON.stringify({ embedding: [1, 2] }), 'application/json')).status, 400);
-  assert.equal((await post('/api/v1/sites/s1/erasure', KEYS.admin, Buffer.from('not a jpeg'), 'image/jpeg')).status, 415);
+  assert.equal(
+    (await post('/api/v1/sites/s1/erasure', KEYS.admin, JSON.stringify({ embedding: [1, 2] }), 'application/json'))
+      .status,
+    400,
+  );
+  assert.equal(
+    (await post('/api/v1/sites/s1/erasure', KEYS.admin, Buffer.from('not a jpeg'), 'image/jpeg')).status,
+    415,
+  );
   assert.equal((await post('/api/v1/sites/s1/erasure', KEYS.admin, makePngBomb(16000), 'image/png')).status, 413);
   await env.worker.drain();
   const identityId = callbacks[0].identityId as string;
@@ -125,8 +167,19 @@ test('an admin erases a face: its identity and sightings are gone; others may no
   assert.equal(res.status, 200);
   const body = await res.json();
   assert.ok(body.identitiesRemoved >= 1);
-  assert.deepEqual(body.disk, { complete: true, detail: 'Redis keeps nothing on disk' }, 'the answer says what reached the disk (this Redis persists nothing)');
-  const left = await env.runtime.clickhouse.query({ query: 'SELECT count() AS n FROM sightings WHERE identity_id = {id:String}', query_params: { id: identityId }, format: 'JSONEachRow' });
+  assert.deepEqual(
+    body.disk,
+    { complete: true, detail: 'Redis keeps nothing on disk' },
+    'the answer says what reached the disk (this Redis persists nothing)',
+  );
+  const left = await env.runtime.clickhouse.query({
+    query: 'SELECT count() AS n FROM sightings WHERE identity_id = {id:String}',
+    query_params: { id: identityId },
+    format: 'JSONEachRow',
+  });
   assert.equal(Number((await left.json<{ n: string }>())[0].n), 0);
-  assert.equal((await env.runtime.store.loadSite('s1')).some((i) => i.identityId === identityId), false);
+  assert.equal(
+    (await env.runtime.store.loadSite('s1')).some((i) => i.identityId === identityId),
+    false,
+  );
 });

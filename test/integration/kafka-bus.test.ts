@@ -13,5 +13,11 @@ after(async () => {
 });
 
 runBusContract('kafka', ({ numPartitions, retryBackoffMs, retryBackoffMaxMs }) =>
-  createKafkaBus({ brokers: kafka.brokers, clientId: uniqueName('bus-contract'), numPartitions, retryBackoffMs, retryBackoffMaxMs }),
+  createKafkaBus({
+    brokers: kafka.brokers,
+    clientId: uniqueName('bus-contract'),
+    numPartitions,
+    retryBackoffMs,
+    retryBackoffMaxMs,
+  }),
 );

@@ -24,7 +24,10 @@ export async function openEmbeddedWorker(overrides: RevisitConfigInput, now?: ()
   const dataDir = mkdtempSync(join(tmpdir(), 'revisit-privacy-'));
   // Its own server rather than the run's: the tests read every key of the keyspace.
   const redis = await startLocalRedis({ dir: join(dataDir, 'redis') });
-  const config = loadConfig({ dataDir, redis: { url: redis.url }, encryption: generateEncryptionKeys(), ...overrides }, {});
+  const config = loadConfig(
+    { dataDir, redis: { url: redis.url }, encryption: generateEncryptionKeys(), ...overrides },
+    {},
+  );
   const runtime = await openRuntime(config);
   const worker = await startReidWorker({ ...runtime, now });
   return {
@@ -49,7 +52,11 @@ export interface FaceWorker extends EmbeddedWorker {
 export async function openFaceWorker(siteId: string, now?: () => number): Promise<FaceWorker> {
   const env = await openEmbeddedWorker({ sites: [{ id: siteId, name: siteId, tenant: 't1', timezone: 'UTC' }] }, now);
   const pipeline = await FacePipeline.load();
-  const publisher = new ObservationPublisher(env.runtime.bus, env.runtime.config.topics.observations, messageLimits(env.runtime.config, now));
+  const publisher = new ObservationPublisher(
+    env.runtime.bus,
+    env.runtime.config.topics.observations,
+    messageLimits(env.runtime.config, now),
+  );
   return {
     ...env,
     pipeline,

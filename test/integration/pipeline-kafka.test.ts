@@ -93,7 +93,12 @@ test('identities in Redis hold no plaintext vector', async () => {
     const keys = await client.keys(`${runtime.config.redis.keyPrefix}:*`);
     for (const key of keys) {
       const type = await client.type(key);
-      const values = type === 'hash' ? Object.values(await client.hgetallBuffer(key)) : type === 'string' ? [await client.getBuffer(key)] : [];
+      const values =
+        type === 'hash'
+          ? Object.values(await client.hgetallBuffer(key))
+          : type === 'string'
+            ? [await client.getBuffer(key)]
+            : [];
       for (const v of values) assert.equal(v?.indexOf(probe) ?? -1, -1, `plaintext centroid bytes in ${key}`);
     }
   } finally {
@@ -104,9 +109,21 @@ test('identities in Redis hold no plaintext vector', async () => {
 /** Encodes without validation: what a buggy or hostile producer could put on the topic. */
 function rawObservation(embedding: number[], observationId: string): Uint8Array {
   const now = BigInt(Date.now());
-  return toBinary(FaceObservationSchema, create(FaceObservationSchema, {
-    observationId, siteId: SITE, cameraId: 'cam-x', trackId: 't', tStartMs: now, tEndMs: now, embedding, quality: 0.5, modelId: 'm', modelVersion: '1',
-  }));
+  return toBinary(
+    FaceObservationSchema,
+    create(FaceObservationSchema, {
+      observationId,
+      siteId: SITE,
+      cameraId: 'cam-x',
+      trackId: 't',
+      tStartMs: now,
+      tEndMs: now,
+      embedding,
+      quality: 0.5,
+      modelId: 'm',
+      modelVersion: '1',
+    }),
+  );
 }
 
 test('malformed messages go to dead letters with a reason and the stream goes on', async () => {
@@ -115,7 +132,19 @@ test('malformed messages go to dead letters with a reason and the stream goes on
   nan[7] = Number.NaN;
   const now = Date.now();
   const valid = encodeFaceObservation(
-    { observationId: 'good-after-bad', siteId: SITE, cameraId: 'cam-x', trackId: 't', tStartMs: now, tEndMs: now, embedding: good.embedding, quality: 0.5, modelId: MODEL_ID, modelVersion: '1', cannotLinkTrackIds: [] },
+    {
+      observationId: 'good-after-bad',
+      siteId: SITE,
+      cameraId: 'cam-x',
+      trackId: 't',
+      tStartMs: now,
+      tEndMs: now,
+      embedding: good.embedding,
+      quality: 0.5,
+      modelId: MODEL_ID,
+      modelVersion: '1',
+      cannotLinkTrackIds: [],
+    },
     messageLimits(runtime.config),
   );
   await runtime.bus.publish(runtime.config.topics.observations, [
@@ -125,10 +154,16 @@ test('malformed messages go to dead letters with a reason and the stream goes on
     { key: SITE, value: valid },
   ]);
   await worker.drain();
-  const dead = await runtime.clickhouse.query({ query: 'SELECT reason_code, reason FROM dead_letters', format: 'JSONEachRow' });
+  const dead = await runtime.clickhouse.query({
+    query: 'SELECT reason_code, reason FROM dead_letters',
+    format: 'JSONEachRow',
+  });
   const rows = await dead.json<{ reason_code: string; reason: string }>();
   assert.deepEqual(rows.map((r) => r.reason_code).sort(), ['bad_dimension', 'malformed', 'non_finite']);
   assert.ok(rows.every((r) => r.reason.length > 0));
-  const sighted = await runtime.clickhouse.query({ query: "SELECT count() AS n FROM sightings FINAL WHERE observation_id = 'good-after-bad'", format: 'JSONEachRow' });
+  const sighted = await runtime.clickhouse.query({
+    query: "SELECT count() AS n FROM sightings FINAL WHERE observation_id = 'good-after-bad'",
+    format: 'JSONEachRow',
+  });
   assert.equal(Number((await sighted.json<{ n: string }>())[0].n), 1);
 });

@@ -42,7 +42,12 @@ before(async () => {
       ],
       // One partition: both tenants' sites share it, as sites do whenever there are more sites than partitions.
       kafka: { brokers: kafka.brokers, partitions: 1, groupId: uniqueName('reid') },
-      topics: { observations: topic, deadLetters: `${topic}.dlq`, sightings: `${topic}.sightings`, merges: `${topic}.merges` },
+      topics: {
+        observations: topic,
+        deadLetters: `${topic}.dlq`,
+        sightings: `${topic}.sightings`,
+        merges: `${topic}.merges`,
+      },
       redis: { url: redis.url, keyPrefix: uniqueName('pk') },
       encryption: generateEncryptionKeys(),
     },
@@ -50,7 +55,9 @@ before(async () => {
   );
   runtime = await openRuntime(config);
   // A row ClickHouse itself rejects: the poison is real data meeting a real constraint, no stand-in sink.
-  await runtime.clickhouse.command({ query: "ALTER TABLE sightings ADD CONSTRAINT no_poison CHECK observation_id != 'poison-1'" });
+  await runtime.clickhouse.command({
+    query: "ALTER TABLE sightings ADD CONSTRAINT no_poison CHECK observation_id != 'poison-1'",
+  });
   worker = await startReidWorker(runtime);
 });
 
@@ -63,39 +70,77 @@ after(async () => {
 
 function observation(siteId: string, observationId: string, minutesAgo: number): FaceObservation {
   const t = Date.now() - minutesAgo * 60_000;
-  return { ...buildObservation({ embedding: randomUnit(512, random), quality: 0.9 }, { siteId, cameraId: 'door', trackId: observationId, tStartMs: t, tEndMs: t + 2000 }), observationId };
+  return {
+    ...buildObservation(
+      { embedding: randomUnit(512, random), quality: 0.9 },
+      { siteId, cameraId: 'door', trackId: observationId, tStartMs: t, tEndMs: t + 2000 },
+    ),
+    observationId,
+  };
 }
 
 async function rows<T>(query: string, params: Record<string, unknown> = {}): Promise<T[]> {
   return (await runtime.clickhouse.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
 }
 
-const publish = (values: Array<{ key: string; value: Uint8Array }>) => runtime.bus.publish(runtime.config.topics.observations, values);
-const encode = (o: FaceObservation) => ({ key: o.siteId, value: encodeFaceObservation(o, messageLimits(runtime.config)) });
+const publish = (values: Array<{ key: string; value: Uint8Array }>) =>
+  runtime.bus.publish(runtime.config.topics.observations, values);
+const encode = (o: FaceObservation) => ({
+  key: o.siteId,
+  value: encodeFaceObservation(o, messageLimits(runtime.config)),
+});
 
-test("a message that makes a sink throw is dead-lettered; the other tenant's next observation on the partition is assigned", { timeout: 120_000 }, async () => {
+test("a message that makes a sink throw is dead-lettered; the other tenant's next observation on the partition is assigned", {
+  timeout: 120_000,
+}, async () => {
   const poison = encode(observation(SHOP, 'poison-1', 30));
   const next = observation(OTHER_TENANT, 'next-1', 29);
   await publish([poison, encode(observation(SHOP, 'good-1', 31)), encode(next)]);
   await worker.drain();
 
-  const sighted = await rows<{ observation_id: string; identity_id: string }>('SELECT observation_id, identity_id FROM sightings FINAL ORDER BY observation_id');
-  assert.deepEqual(sighted.map((r) => r.observation_id), ['good-1', 'next-1'], 'the rest of the partition landed');
-  assert.ok(sighted.every((r) => r.identity_id.length > 0), 'the next observation was assigned an identity');
-  const [letter] = await rows<{ reason_code: string; reason: string; payload_sha256: string }>("SELECT reason_code, reason, payload_sha256 FROM dead_letters WHERE message_key = 'shop-t1'");
+  const sighted = await rows<{ observation_id: string; identity_id: string }>(
+    'SELECT observation_id, identity_id FROM sightings FINAL ORDER BY observation_id',
+  );
+  assert.deepEqual(
+    sighted.map((r) => r.observation_id),
+    ['good-1', 'next-1'],
+    'the rest of the partition landed',
+  );
+  assert.ok(
+    sighted.every((r) => r.identity_id.length > 0),
+    'the next observation was assigned an identity',
+  );
+  const [letter] = await rows<{ reason_code: string; reason: string; payload_sha256: string }>(
+    "SELECT reason_code, reason, payload_sha256 FROM dead_letters WHERE message_key = 'shop-t1'",
+  );
   assert.equal(letter.reason_code, 'processing_error');
   assert.match(letter.reason, /^ClickHouseError VIOLATED_CONSTRAINT: Constraint `no_poison`/);
   assert.equal(letter.payload_sha256, createHash('sha256').update(poison.value).digest('hex'));
 });
 
-test("a far-future time is dead-lettered with its reason; the other tenant's next observation is assigned", { timeout: 120_000 }, async () => {
+test("a far-future time is dead-lettered with its reason; the other tenant's next observation is assigned", {
+  timeout: 120_000,
+}, async () => {
   const base = observation(SHOP, 'far-1', 0);
-  const far = toBinary(FaceObservationSchema, create(FaceObservationSchema, { ...base, tStartMs: 8_700_000_000_000_000n, tEndMs: 8_700_000_000_000_000n, embedding: Array.from(base.embedding) }));
+  const far = toBinary(
+    FaceObservationSchema,
+    create(FaceObservationSchema, {
+      ...base,
+      tStartMs: 8_700_000_000_000_000n,
+      tEndMs: 8_700_000_000_000_000n,
+      embedding: Array.from(base.embedding),
+    }),
+  );
   await publish([{ key: SHOP, value: far }, encode(observation(OTHER_TENANT, 'next-2', 5))]);
   await worker.drain();
 
-  const [letter] = await rows<{ reason_code: string }>('SELECT reason_code FROM dead_letters WHERE payload_sha256 = {sha:String}', { sha: createHash('sha256').update(far).digest('hex') });
+  const [letter] = await rows<{ reason_code: string }>(
+    'SELECT reason_code FROM dead_letters WHERE payload_sha256 = {sha:String}',
+    { sha: createHash('sha256').update(far).digest('hex') },
+  );
   assert.equal(letter.reason_code, 'time_out_of_window');
-  const [next] = await rows<{ identity_id: string }>("SELECT identity_id FROM sightings FINAL WHERE observation_id = 'next-2'");
+  const [next] = await rows<{ identity_id: string }>(
+    "SELECT identity_id FROM sightings FINAL WHERE observation_id = 'next-2'",
+  );
   assert.ok(next?.identity_id, 'assigned');
 });

@@ -8,7 +8,12 @@ import { Redis } from 'ioredis';
 import type { Subscription } from '../../common/bus/bus.ts';
 import { buildObservation, ObservationPublisher } from '../../ingest/index.ts';
 import { startReidWorker } from '../../reid-worker/index.ts';
-import { messageLimits, decodeIdentityMerge, type FaceObservation, type IdentityMergeEvent } from '../../schemas/index.ts';
+import {
+  messageLimits,
+  decodeIdentityMerge,
+  type FaceObservation,
+  type IdentityMergeEvent,
+} from '../../schemas/index.ts';
 import { mergeIdentities } from '../../reid-worker/match/merge-identities.ts';
 import { VISIT_AGGREGATES } from '../../storage/visit-aggregates-table.ts';
 import { queryFootfall, queryReturningVisitors, type ReportRange } from '../../reports/index.ts';
@@ -38,8 +43,17 @@ function face(axis: number, x: number): Float32Array {
   return v.map((c) => c / norm);
 }
 
-function observation(siteId: string, embedding: Float32Array, cameraId: string, fromS: number, toS: number): FaceObservation {
-  return buildObservation({ embedding, quality: 1 }, { siteId, cameraId, trackId: `${cameraId}-${fromS}`, tStartMs: T0 + fromS * SEC, tEndMs: T0 + toS * SEC });
+function observation(
+  siteId: string,
+  embedding: Float32Array,
+  cameraId: string,
+  fromS: number,
+  toS: number,
+): FaceObservation {
+  return buildObservation(
+    { embedding, quality: 1 },
+    { siteId, cameraId, trackId: `${cameraId}-${fromS}`, tStartMs: T0 + fromS * SEC, tEndMs: T0 + toS * SEC },
+  );
 }
 
 async function deliver(...observations: FaceObservation[]): Promise<void> {
@@ -52,8 +66,16 @@ async function rows<T>(query: string, params: Record<string, unknown> = {}): Pro
 }
 
 const range = (siteId: string): ReportRange => ({ siteId, timeZone: 'UTC', from: DAY, to: NEXT_DAY });
-const sightingIds = (siteId: string) => rows<{ observation_id: string; identity_id: string }>('SELECT observation_id, identity_id FROM sightings FINAL WHERE site_id = {s:String} ORDER BY t_start', { s: siteId });
-const visitRows = (siteId: string) => rows<{ identity_id: string; returning: number; counted: number; cameras: string[] }>('SELECT identity_id, returning, counted, cameras FROM visits FINAL WHERE site_id = {s:String} ORDER BY start', { s: siteId });
+const sightingIds = (siteId: string) =>
+  rows<{ observation_id: string; identity_id: string }>(
+    'SELECT observation_id, identity_id FROM sightings FINAL WHERE site_id = {s:String} ORDER BY t_start',
+    { s: siteId },
+  );
+const visitRows = (siteId: string) =>
+  rows<{ identity_id: string; returning: number; counted: number; cameras: string[] }>(
+    'SELECT identity_id, returning, counted, cameras FROM visits FINAL WHERE site_id = {s:String} ORDER BY start',
+    { s: siteId },
+  );
 
 before(async () => {
   env = await openEmbeddedWorker(
@@ -66,11 +88,18 @@ before(async () => {
     },
     () => clock,
   );
-  publisher = new ObservationPublisher(env.runtime.bus, env.runtime.config.topics.observations, messageLimits(env.runtime.config));
+  publisher = new ObservationPublisher(
+    env.runtime.bus,
+    env.runtime.config.topics.observations,
+    messageLimits(env.runtime.config),
+  );
   redis = new Redis(env.redisUrl);
-  announcements = await env.runtime.bus.subscribe({ topic: env.runtime.config.topics.merges, groupId: 'integrator' }, async (batch) => {
-    for (const m of batch.messages) announced.push(decodeIdentityMerge(m.value));
-  });
+  announcements = await env.runtime.bus.subscribe(
+    { topic: env.runtime.config.topics.merges, groupId: 'integrator' },
+    async (batch) => {
+      for (const m of batch.messages) announced.push(decodeIdentityMerge(m.value));
+    },
+  );
 });
 
 after(async () => {
@@ -88,54 +117,97 @@ test('a split person is merged by the periodic pass: one identity, one visitor, 
   await deliver(second);
   const split = await sightingIds(site);
   assert.equal(new Set(split.map((s) => s.identity_id)).size, 2, 'the strict threshold split the person');
-  assert.equal((await queryFootfall(env.runtime.clickhouse, range(site), 'day')).totals.visitors, 2, 'before the merge the reports count two people');
+  assert.equal(
+    (await queryFootfall(env.runtime.clickhouse, range(site), 'day')).totals.visitors,
+    2,
+    'before the merge the reports count two people',
+  );
 
   // A third face pulls one centroid to cos 0.87 of the other; the pass is due (2 min ≥ 60 s).
   clock += 120 * SEC;
   await deliver(observation(site, face(0, 0), 'checkout', 300, 310));
 
-  const [merge, ...more] = await rows<{ merged_identity_id: string; identity_id: string; similarity: number }>('SELECT merged_identity_id, identity_id, similarity FROM identity_merges FINAL WHERE site_id = {s:String}', { s: site });
+  const [merge, ...more] = await rows<{ merged_identity_id: string; identity_id: string; similarity: number }>(
+    'SELECT merged_identity_id, identity_id, similarity FROM identity_merges FINAL WHERE site_id = {s:String}',
+    { s: site },
+  );
   assert.equal(more.length, 0);
   assert.ok(merge, 'the merge is recorded in identity_merges');
   const { merged_identity_id: from, identity_id: to } = merge;
   assert.deepEqual(new Set([from, to]), new Set(split.map((s) => s.identity_id)));
   assert.ok(merge.similarity >= 0.85);
   await announcements.drain();
-  assert.deepEqual(announced.map((a) => [a.siteId, a.fromIdentityId, a.intoIdentityId, a.mergedAtMs]), [[site, from, to, clock]], 'integrators are told: re-point the merged id');
+  assert.deepEqual(
+    announced.map((a) => [a.siteId, a.fromIdentityId, a.intoIdentityId, a.mergedAtMs]),
+    [[site, from, to, clock]],
+    'integrators are told: re-point the merged id',
+  );
   assert.ok(Math.abs(announced[0].similarity - merge.similarity) < 1e-6);
 
   const identities = await env.runtime.store.loadSite(site);
-  assert.deepEqual(identities.map((i) => i.identityId), [to], 'one identity left in Redis');
+  assert.deepEqual(
+    identities.map((i) => i.identityId),
+    [to],
+    'one identity left in Redis',
+  );
   assert.equal(identities[0].sightings, 3);
   const prefix = env.runtime.config.redis.keyPrefix;
   assert.equal(await redis.exists(`${prefix}:{${site}}:rec:${from}`), 0);
   assert.deepEqual(await env.runtime.store.pendingMerges(site), [], 'nothing left pending');
 
-  assert.deepEqual((await sightingIds(site)).map((s) => s.identity_id), [to, to, to], 'every sighting of the person carries the survivor');
+  assert.deepEqual(
+    (await sightingIds(site)).map((s) => s.identity_id),
+    [to, to, to],
+    'every sighting of the person carries the survivor',
+  );
   const visits = await visitRows(site);
-  assert.deepEqual(visits.map((v) => [v.identity_id, v.returning, v.counted]), [[to, 0, 1]], 'the two overlapping visits became one new visit');
+  assert.deepEqual(
+    visits.map((v) => [v.identity_id, v.returning, v.counted]),
+    [[to, 0, 1]],
+    'the two overlapping visits became one new visit',
+  );
   assert.deepEqual(visits[0].cameras, ['entrance', 'zone', 'checkout']);
   const footfall = await queryFootfall(env.runtime.clickhouse, range(site), 'day');
-  assert.deepEqual(footfall.totals, { visitors: 1, visits: 1, newVisits: 1, returningVisits: 0, unidentifiedVisits: 0 });
+  assert.deepEqual(footfall.totals, {
+    visitors: 1,
+    visits: 1,
+    newVisits: 1,
+    returningVisits: 0,
+    unidentifiedVisits: 0,
+  });
   assert.equal((await queryFootfall(env.runtime.clickhouse, range(site), 'hour')).totals.visitors, 1);
   assert.equal((await queryReturningVisitors(env.runtime.clickhouse, range(site))).visitors, 1);
 
   // The merged id's observation comes again (a redelivery after a crash): it answers with the survivor.
   const mergedAway = split.find((s) => s.identity_id === from)!.observation_id;
   await deliver([first, second].find((o) => o.observationId === mergedAway)!);
-  assert.deepEqual((await env.runtime.store.loadSite(site)).map((i) => i.identityId), [to], 'the redelivery did not recreate the merged identity');
-  assert.deepEqual((await sightingIds(site)).map((s) => s.identity_id), [to, to, to]);
+  assert.deepEqual(
+    (await env.runtime.store.loadSite(site)).map((i) => i.identityId),
+    [to],
+    'the redelivery did not recreate the merged identity',
+  );
+  assert.deepEqual(
+    (await sightingIds(site)).map((s) => s.identity_id),
+    [to, to, to],
+  );
   assert.equal((await visitRows(site)).length, 1);
   assert.equal((await queryFootfall(env.runtime.clickhouse, range(site), 'day')).totals.visitors, 1);
 });
 
 test('a merge a crash left between Redis and ClickHouse is finished by the next worker', async () => {
   const site = 'store-2';
-  await deliver(observation(site, face(3, 0.5), 'entrance', 1000, 1200), observation(site, face(4, 0.5), 'zone', 1030, 1250));
+  await deliver(
+    observation(site, face(3, 0.5), 'entrance', 1000, 1200),
+    observation(site, face(4, 0.5), 'zone', 1030, 1250),
+  );
   const [a, b] = await env.runtime.store.loadSite(site);
   assert.ok(a && b, 'two identities');
   // What a crash right after the registry transaction leaves behind: Redis merged, ClickHouse not.
-  await env.runtime.store.applyMerges(site, [mergeIdentities(b, a)], [{ from: a.identityId, to: b.identityId, similarity: 0.8, mergedAtMs: clock }]);
+  await env.runtime.store.applyMerges(
+    site,
+    [mergeIdentities(b, a)],
+    [{ from: a.identityId, to: b.identityId, similarity: 0.8, mergedAtMs: clock }],
+  );
   assert.equal(new Set((await sightingIds(site)).map((s) => s.identity_id)).size, 2);
   await env.worker.stop();
   restarted = await startReidWorker({ ...env.runtime, now: () => clock });
@@ -143,16 +215,28 @@ test('a merge a crash left between Redis and ClickHouse is finished by the next 
   await deliver(observation(site, face(4, 0.5), 'checkout', 1300, 1310));
   assert.deepEqual(await env.runtime.store.pendingMerges(site), []);
   assert.deepEqual(new Set((await sightingIds(site)).map((s) => s.identity_id)), new Set([b.identityId]));
-  assert.deepEqual((await visitRows(site)).map((v) => v.identity_id), [b.identityId]);
+  assert.deepEqual(
+    (await visitRows(site)).map((v) => v.identity_id),
+    [b.identityId],
+  );
   assert.equal((await queryFootfall(env.runtime.clickhouse, range(site), 'day')).totals.visitors, 1);
-  const merges = await rows<{ identity_id: string }>('SELECT identity_id FROM identity_merges FINAL WHERE site_id = {s:String} AND merged_identity_id = {m:String}', { s: site, m: a.identityId });
+  const merges = await rows<{ identity_id: string }>(
+    'SELECT identity_id FROM identity_merges FINAL WHERE site_id = {s:String} AND merged_identity_id = {m:String}',
+    { s: site, m: a.identityId },
+  );
   assert.deepEqual(merges, [{ identity_id: b.identityId }]);
   await announcements.drain();
-  assert.deepEqual(announced.filter((m) => m.siteId === site).map((m) => [m.fromIdentityId, m.intoIdentityId]), [[a.identityId, b.identityId]], 'the finished merge is announced too');
+  assert.deepEqual(
+    announced.filter((m) => m.siteId === site).map((m) => [m.fromIdentityId, m.intoIdentityId]),
+    [[a.identityId, b.identityId]],
+    'the finished merge is announced too',
+  );
 });
 
 test('every materialized view on visits feeds a table the merge rebuilds', async () => {
-  const views = await rows<{ create_table_query: string }>("SELECT create_table_query FROM system.tables WHERE database = currentDatabase() AND engine = 'MaterializedView'");
+  const views = await rows<{ create_table_query: string }>(
+    "SELECT create_table_query FROM system.tables WHERE database = currentDatabase() AND engine = 'MaterializedView'",
+  );
   const targets = views
     .filter((v) => /\bFROM\s+(?:`?\w+`?\.)?`?visits`?(?:\s|$)/i.test(v.create_table_query))
     .map((v) => /\bTO\s+(?:`?\w+`?\.)?`?(\w+)`?/i.exec(v.create_table_query)![1]);

@@ -58,8 +58,15 @@ test('every report answers with the numbers of the simulated truth', async () =>
   assert.ok(Math.abs(returning.returningVisitRate - store.truth.returningRate) < 1e-9);
   // Error bars next to the figures, and how they were obtained: the worker stored label-free pairs, so the site's own false-match estimate scales the simulated rates.
   const inside = (x: number, r: { low: number; high: number }) => r.low <= x && x <= r.high;
-  assert.ok(inside(footfall.totals.visitors, footfall.intervals.visitors) && inside(footfall.totals.visits, footfall.intervals.visits), JSON.stringify(footfall.intervals));
-  assert.ok(inside(returning.returningVisitRate, returning.intervals.returningRate), JSON.stringify(returning.intervals));
+  assert.ok(
+    inside(footfall.totals.visitors, footfall.intervals.visitors) &&
+      inside(footfall.totals.visits, footfall.intervals.visits),
+    JSON.stringify(footfall.intervals),
+  );
+  assert.ok(
+    inside(returning.returningVisitRate, returning.intervals.returningRate),
+    JSON.stringify(returning.intervals),
+  );
   assert.equal(returning.intervals.source, 'site-calibrated');
   assert.match(returning.intervals.method, /this site's false-match rate estimated without labels/);
   const dwell = (await (await get(`/api/v1/sites/s1/reports/dwell?${range}`, KEYS.all)).json()).report;

@@ -21,13 +21,19 @@ let redis: Redis;
 before(async () => {
   env = await openEmbeddedWorker(
     {
-      sites: [{ id: SITE, name: 'Store 1', tenant: 't1', timezone: 'UTC', retentionDays: 1, sightingRetentionDays: 30 }],
+      sites: [
+        { id: SITE, name: 'Store 1', tenant: 't1', timezone: 'UTC', retentionDays: 1, sightingRetentionDays: 30 },
+      ],
       privacy: { retentionSweepMs: 60_000 },
     },
     () => clock,
   );
   pipeline = await FacePipeline.load();
-  publisher = new ObservationPublisher(env.runtime.bus, env.runtime.config.topics.observations, messageLimits(env.runtime.config, () => clock));
+  publisher = new ObservationPublisher(
+    env.runtime.bus,
+    env.runtime.config.topics.observations,
+    messageLimits(env.runtime.config, () => clock),
+  );
   redis = new Redis(env.redisUrl);
 });
 
@@ -39,11 +45,17 @@ after(async () => {
 
 /** Ingests one photo seen at the fake clock's now; returns the identity it was given. */
 async function identityAt(file: string): Promise<string> {
-  const summary = await ingestImages(pipeline, publisher, { siteId: SITE, cameraId: 'cam-1', files: [file], timeOf: () => clock });
+  const summary = await ingestImages(pipeline, publisher, {
+    siteId: SITE,
+    cameraId: 'cam-1',
+    files: [file],
+    timeOf: () => clock,
+  });
   assert.equal(summary.observations, 1);
   await env.worker.drain();
   const rows = await env.runtime.clickhouse.query({
-    query: 'SELECT identity_id, retention_days FROM sightings FINAL WHERE t_start = fromUnixTimestamp64Milli({t:Int64})',
+    query:
+      'SELECT identity_id, retention_days FROM sightings FINAL WHERE t_start = fromUnixTimestamp64Milli({t:Int64})',
     query_params: { t: clock },
     format: 'JSONEachRow',
   });
@@ -67,20 +79,43 @@ test('within retention the same face keeps its id; after it, the old identity is
   assert.notEqual(later, first, 'after the retention period the same face is a new visitor');
   assert.equal(await redis.exists(key), 0, 'the expired identity is gone from Redis');
   assert.deepEqual(await redis.zrange(`${env.runtime.config.redis.keyPrefix}:{${SITE}}:ids`, '0', '-1'), [later]);
-  assert.deepEqual((await env.runtime.store.loadSite(SITE)).map((i) => i.identityId), [later]);
+  assert.deepEqual(
+    (await env.runtime.store.loadSite(SITE)).map((i) => i.identityId),
+    [later],
+  );
 });
 
 test('sightings older than their retention are dropped by the table TTL; recent ones stay', async () => {
   const days = (n: number) => Date.now() - n * 24 * HOUR_MS;
   const sighting = (observationId: string, siteId: string, t: number) => ({
-    observationId, siteId, cameraId: 'c', identityId: 'x', tStartMs: t, tEndMs: t, similarity: 0, isNewIdentity: true, quality: 1, modelId: 'm', label: '',
+    observationId,
+    siteId,
+    cameraId: 'c',
+    identityId: 'x',
+    tStartMs: t,
+    tEndMs: t,
+    similarity: 0,
+    isNewIdentity: true,
+    quality: 1,
+    modelId: 'm',
+    label: '',
   });
   await insertSightings(
     env.runtime.clickhouse,
-    [sighting('ttl-old', SITE, days(31)), sighting('ttl-recent', SITE, days(29)), sighting('ttl-short', 'short', days(8))],
+    [
+      sighting('ttl-old', SITE, days(31)),
+      sighting('ttl-recent', SITE, days(29)),
+      sighting('ttl-short', 'short', days(8)),
+    ],
     (site) => (site === 'short' ? 7 : 30),
   );
   await env.runtime.clickhouse.command({ query: 'OPTIMIZE TABLE sightings FINAL' });
-  const rows = await env.runtime.clickhouse.query({ query: "SELECT observation_id FROM sightings WHERE observation_id LIKE 'ttl-%'", format: 'JSONEachRow' });
-  assert.deepEqual((await rows.json<{ observation_id: string }>()).map((r) => r.observation_id), ['ttl-recent']);
+  const rows = await env.runtime.clickhouse.query({
+    query: "SELECT observation_id FROM sightings WHERE observation_id LIKE 'ttl-%'",
+    format: 'JSONEachRow',
+  });
+  assert.deepEqual(
+    (await rows.json<{ observation_id: string }>()).map((r) => r.observation_id),
+    ['ttl-recent'],
+  );
 });

@@ -65,7 +65,11 @@ before(async () => {
   worker = await startReidWorker(runtime);
   // The camera side is another process in production: its own producer, buffering while Kafka is away.
   cameraBus = createKafkaBus({ brokers: broker.brokers, clientId: 'faults-camera', numPartitions: 3 });
-  publisher = new ObservationPublisher(cameraBus, topic, messageLimits(config), { whenBusDown: 'buffer', busDownBufferMax: 10_000, busDownAfterMs: 1000 });
+  publisher = new ObservationPublisher(cameraBus, topic, messageLimits(config), {
+    whenBusDown: 'buffer',
+    busDownBufferMax: 10_000,
+    busDownAfterMs: 1000,
+  });
 });
 
 after(async () => {
@@ -90,8 +94,17 @@ function observations(siteId: string, seed: number): FaceObservation[] {
     for (let p = 0; p < PEOPLE; p++) {
       const t = t0 + round * 60_000 + p * 1000;
       out.push({
-        observationId: `${siteId}_p${p}_r${round}`, siteId, cameraId: `cam-${round % 2}`, trackId: `t-${p}-${round}`, tStartMs: t, tEndMs: t + 500,
-        embedding: samePerson(people[p], 0.9, random), quality: 0.9, modelId: MODEL_ID, modelVersion: MODEL_VERSION, cannotLinkTrackIds: [],
+        observationId: `${siteId}_p${p}_r${round}`,
+        siteId,
+        cameraId: `cam-${round % 2}`,
+        trackId: `t-${p}-${round}`,
+        tStartMs: t,
+        tEndMs: t + 500,
+        embedding: samePerson(people[p], 0.9, random),
+        quality: 0.9,
+        modelId: MODEL_ID,
+        modelVersion: MODEL_VERSION,
+        cannotLinkTrackIds: [],
       });
     }
   }
@@ -150,14 +163,29 @@ async function assertExactlyOnce(t: TestContext, fault: string, siteId: string, 
   const sightings = await count(`SELECT count() AS n FROM sightings FINAL WHERE ${where}`);
   const unique = await count(`SELECT uniqExact(observation_id) AS n FROM sightings WHERE ${where}`);
   const rawRows = await count(`SELECT count() AS n FROM sightings WHERE ${where}`);
-  const twoIdentities = await count(`SELECT count() AS n FROM (SELECT observation_id FROM sightings WHERE ${where} GROUP BY observation_id HAVING uniqExact(identity_id) > 1)`);
+  const twoIdentities = await count(
+    `SELECT count() AS n FROM (SELECT observation_id FROM sightings WHERE ${where} GROUP BY observation_id HAVING uniqExact(identity_id) > 1)`,
+  );
   const identities = await count(`SELECT uniqExact(identity_id) AS n FROM sightings FINAL WHERE ${where}`);
   const visits = await count(`SELECT count() AS n FROM visits FINAL WHERE ${where}`);
   const visitIds = await count(`SELECT uniqExact(visit_id) AS n FROM visits WHERE ${where}`);
   const visitSightings = await count(`SELECT sum(sightings) AS n FROM visits FINAL WHERE ${where}`);
   const folded = await foldedSightings(redis, keyPrefix, siteId);
 
-  const row = { fault, sent: PER_SITE, 'handled at fault': injected.atFault, 'fault s': injected.faultMs / 1000, 'camera buffered': injected.cameraBuffered, sightings, 'rows (raw)': rawRows, 'two ids': twoIdentities, identities, visits, 'visit sightings': visitSightings, 'registry n': folded };
+  const row = {
+    fault,
+    sent: PER_SITE,
+    'handled at fault': injected.atFault,
+    'fault s': injected.faultMs / 1000,
+    'camera buffered': injected.cameraBuffered,
+    sightings,
+    'rows (raw)': rawRows,
+    'two ids': twoIdentities,
+    identities,
+    visits,
+    'visit sightings': visitSightings,
+    'registry n': folded,
+  };
   outcomes.push(row);
   t.diagnostic(JSON.stringify(row));
   assert.equal(sightings, PER_SITE, 'sightings FINAL equal what was sent');
@@ -170,20 +198,26 @@ async function assertExactlyOnce(t: TestContext, fault: string, siteId: string, 
   assert.equal(folded, PER_SITE, 'each observation folded into its identity exactly once');
 }
 
-test('Kafka broker restarted mid-stream: the camera buffers, the worker resumes, nothing lost or doubled', { timeout: 90_000 }, async (t) => {
+test('Kafka broker restarted mid-stream: the camera buffers, the worker resumes, nothing lost or doubled', {
+  timeout: 90_000,
+}, async (t) => {
   const injected = await streamWithFault(SITES[0], 1, () => broker.restart());
   await assertExactlyOnce(t, 'Kafka broker restart', SITES[0], injected);
   assert.ok(injected.cameraBuffered > 0, 'the camera side buffered while the broker was down');
 });
 
-test('Redis SIGKILLed, down 3 s and restarted (AOF, fsync always) mid-stream: batches retried, nothing lost or doubled', { timeout: 90_000 }, async (t) => {
+test('Redis SIGKILLed, down 3 s and restarted (AOF, fsync always) mid-stream: batches retried, nothing lost or doubled', {
+  timeout: 90_000,
+}, async (t) => {
   const injected = await streamWithFault(SITES[1], 2, async () => {
     await redisServer.restart({ crash: true, downMs: 3000 });
   });
   await assertExactlyOnce(t, 'Redis SIGKILL, down 3 s (AOF)', SITES[1], injected);
 });
 
-test('ClickHouse sightings table detached for 4 s mid-stream: the sink fails, batches back off and land once', { timeout: 90_000 }, async (t) => {
+test('ClickHouse sightings table detached for 4 s mid-stream: the sink fails, batches back off and land once', {
+  timeout: 90_000,
+}, async (t) => {
   const injected = await streamWithFault(SITES[2], 3, async () => {
     await runtime.clickhouse.command({ query: 'DETACH TABLE sightings' });
     await sleep(4000);

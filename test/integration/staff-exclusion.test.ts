@@ -25,7 +25,8 @@ async function ingest(files: string[], cameraId: string, tMs: number): Promise<v
 
 async function sightingsOf(cameraId: string): Promise<Array<{ identity_id: string; label: string }>> {
   const rows = await env.runtime.clickhouse.query({
-    query: 'SELECT identity_id, label FROM sightings FINAL WHERE site_id = {site:String} AND camera_id = {camera:String} ORDER BY observation_id',
+    query:
+      'SELECT identity_id, label FROM sightings FINAL WHERE site_id = {site:String} AND camera_id = {camera:String} ORDER BY observation_id',
     query_params: { site: SITE, camera: cameraId },
     format: 'JSONEachRow',
   });
@@ -36,7 +37,11 @@ test('an enrolled staff member is labelled, gets no identity, and is not counted
   const staff = personImages('deepface', 'p01');
   const { template, skipped } = await enrollFaces(
     { siteId: SITE, label: 'staff', files: staff.slice(0, 3) },
-    { pipeline: env.pipeline, store: env.runtime.store, minAgreementCosine: env.runtime.config.matching.matchMinCosine },
+    {
+      pipeline: env.pipeline,
+      store: env.runtime.store,
+      minAgreementCosine: env.runtime.config.matching.matchMinCosine,
+    },
   );
   assert.equal(skipped.length, 0);
   assert.equal(template.images, 3);
@@ -46,14 +51,25 @@ test('an enrolled staff member is labelled, gets no identity, and is not counted
 
   const staffRows = await sightingsOf('cam-staff');
   assert.equal(staffRows.length, 2);
-  assert.ok(staffRows.every((r) => r.label === 'staff' && r.identity_id === template.templateId), JSON.stringify(staffRows));
+  assert.ok(
+    staffRows.every((r) => r.label === 'staff' && r.identity_id === template.templateId),
+    JSON.stringify(staffRows),
+  );
   const [customer] = await sightingsOf('cam-customer');
   assert.equal(customer.label, '');
   assert.equal(await env.runtime.store.countIdentities(SITE), 1, 'only the customer became an identity');
 
   // Every report counts from the visits table: staff sightings make no visit there.
-  const visits = await env.runtime.clickhouse.query({ query: 'SELECT identity_id FROM visits FINAL WHERE site_id = {site:String}', query_params: { site: SITE }, format: 'JSONEachRow' });
-  assert.deepEqual(await visits.json(), [{ identity_id: customer.identity_id }], 'three sightings, two of them staff: one visitor, one visit');
+  const visits = await env.runtime.clickhouse.query({
+    query: 'SELECT identity_id FROM visits FINAL WHERE site_id = {site:String}',
+    query_params: { site: SITE },
+    format: 'JSONEachRow',
+  });
+  assert.deepEqual(
+    await visits.json(),
+    [{ identity_id: customer.identity_id }],
+    'three sightings, two of them staff: one visitor, one visit',
+  );
 });
 
 test('the template is sealed with the site key: no plaintext vector in Redis, key id stored', async () => {
@@ -82,7 +98,19 @@ test('a removed enrolment stops labelling at once, also for a worker that alread
 /** Encodes without validation: what a misconfigured camera could publish. */
 function raw(fields: { siteId: string; modelId: string; observationId: string }): Uint8Array {
   const embedding = Array.from({ length: 512 }, (_, i) => (i === 0 ? 1 : 0));
-  return toBinary(FaceObservationSchema, create(FaceObservationSchema, { ...fields, cameraId: 'c', trackId: 't', tStartMs: BigInt(T), tEndMs: BigInt(T), embedding, quality: 0.5, modelVersion: '1' }));
+  return toBinary(
+    FaceObservationSchema,
+    create(FaceObservationSchema, {
+      ...fields,
+      cameraId: 'c',
+      trackId: 't',
+      tStartMs: BigInt(T),
+      tEndMs: BigInt(T),
+      embedding,
+      quality: 0.5,
+      modelVersion: '1',
+    }),
+  );
 }
 
 test('an unknown site and another model go to dead letters with their reason', async () => {
@@ -91,10 +119,23 @@ test('an unknown site and another model go to dead letters with their reason', a
     { key: SITE, value: raw({ siteId: SITE, modelId: 'arcface-r100', observationId: 'dl-model' }) },
   ]);
   await env.worker.drain();
-  const rows = await (await env.runtime.clickhouse.query({ query: 'SELECT reason_code, reason FROM dead_letters ORDER BY reason_code', format: 'JSONEachRow' })).json<{ reason_code: string; reason: string }>();
-  assert.deepEqual(rows.map((r) => r.reason_code), ['unknown_site', 'wrong_model']);
+  const rows = await (
+    await env.runtime.clickhouse.query({
+      query: 'SELECT reason_code, reason FROM dead_letters ORDER BY reason_code',
+      format: 'JSONEachRow',
+    })
+  ).json<{ reason_code: string; reason: string }>();
+  assert.deepEqual(
+    rows.map((r) => r.reason_code),
+    ['unknown_site', 'wrong_model'],
+  );
   assert.match(rows[0].reason, /nowhere/);
   assert.match(rows[1].reason, /arcface-r100.*fr_feature/);
-  const sighted = await (await env.runtime.clickhouse.query({ query: "SELECT count() AS n FROM sightings WHERE observation_id LIKE 'dl-%'", format: 'JSONEachRow' })).json<{ n: string }>();
+  const sighted = await (
+    await env.runtime.clickhouse.query({
+      query: "SELECT count() AS n FROM sightings WHERE observation_id LIKE 'dl-%'",
+      format: 'JSONEachRow',
+    })
+  ).json<{ n: string }>();
   assert.equal(Number(sighted[0].n), 0);
 });

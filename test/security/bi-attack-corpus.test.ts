@@ -7,7 +7,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ATTACK_CORPUS, type AttackCase } from '../../analytics-api/bi/sql/attack-corpus.ts';
-import { biChannels, notGenericEngineError, notOwnRowsOnly, notRefusedWith, refusedByHttpServer, type BiChannel } from './bi-channels.ts';
+import {
+  biChannels,
+  notGenericEngineError,
+  notOwnRowsOnly,
+  notRefusedWith,
+  refusedByHttpServer,
+  type BiChannel,
+} from './bi-channels.ts';
 import { startAttackTarget, type AttackTarget } from './start-attack-target.ts';
 
 let target: AttackTarget;
@@ -30,7 +37,13 @@ function aimedAttacks(files: string[], port: number): AttackCase[] {
     `SELECT * FROM bi_visitors_daily WHERE site_id = \`file\`('${p}')`,
     `SELECT * FROM bi_visitors_daily AS v, file('${p}', 'RawBLOB') AS f`,
   ]);
-  const local = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `[::ffff:127.0.0.1]:${port}`, `2130706433:${port}`];
+  const local = [
+    `127.0.0.1:${port}`,
+    `localhost:${port}`,
+    `[::1]:${port}`,
+    `[::ffff:127.0.0.1]:${port}`,
+    `2130706433:${port}`,
+  ];
   const reaches = local.flatMap((host) => [
     `SELECT * FROM url('http://${host}/', 'RawBLOB')`,
     `SELECT * FROM \`url\`('http://${host}/x', 'CSV', 'a String')`,
@@ -57,7 +70,10 @@ interface Replayed {
 
 /** Replays `cases` over one channel, judging each answer. */
 async function replay(channel: BiChannel, cases: readonly AttackCase[]): Promise<Replayed> {
-  const out: Replayed = { wrong: [], outcomes: { refused: 0, 'refused 431': 0, 'own rows': 0, 'generic engine error': 0 } };
+  const out: Replayed = {
+    wrong: [],
+    outcomes: { refused: 0, 'refused 431': 0, 'own rows': 0, 'generic engine error': 0 },
+  };
   for (const c of cases) {
     const probe = await channel.send(c.sql);
     let outcome: keyof Replayed['outcomes'];
@@ -74,8 +90,33 @@ async function replay(channel: BiChannel, cases: readonly AttackCase[]): Promise
 
 test('the corpus covers what issue 14 lists, and the attacker key sees its own rows through every channel', async () => {
   assert.ok(ATTACK_CORPUS.length >= 800, `${ATTACK_CORPUS.length} entries`);
-  for (const what of ['table function file', 'table function `url`', 'table function "redis"', 'table function default.s3', 'scalar file', 'scalar dictGet', 'scalar joinGet', 'system.tables (restricted)', 'INFORMATION_SCHEMA.TABLES', 'comma join with a raw table', 'CTE named like a BI table over a raw table', 'scalar subquery on a raw table', 'SETTINGS', 'SET', 'INTO OUTFILE', 'an unlisted format', 'two statements', 'block comment before a raw table', 'fullwidth function name', 'deep parentheses', 'huge token count']) {
-    assert.ok(ATTACK_CORPUS.some((c) => c.name === what), what);
+  for (const what of [
+    'table function file',
+    'table function `url`',
+    'table function "redis"',
+    'table function default.s3',
+    'scalar file',
+    'scalar dictGet',
+    'scalar joinGet',
+    'system.tables (restricted)',
+    'INFORMATION_SCHEMA.TABLES',
+    'comma join with a raw table',
+    'CTE named like a BI table over a raw table',
+    'scalar subquery on a raw table',
+    'SETTINGS',
+    'SET',
+    'INTO OUTFILE',
+    'an unlisted format',
+    'two statements',
+    'block comment before a raw table',
+    'fullwidth function name',
+    'deep parentheses',
+    'huge token count',
+  ]) {
+    assert.ok(
+      ATTACK_CORPUS.some((c) => c.name === what),
+      what,
+    );
   }
   for (const channel of biChannels(target, target.keys.attacker)) {
     const probe = await channel.send('SELECT site_id, sum(visitors) AS v FROM bi_visitors_daily GROUP BY site_id');
@@ -89,14 +130,24 @@ for (const [i, name] of ['API /bi/ GET', 'API /bi/ POST', 'BI listener GET', 'BI
     const channel = biChannels(target, target.keys.attacker)[i];
     const before = target.probed();
     const { wrong, outcomes } = await replay(channel, ATTACK_CORPUS);
-    assert.equal(target.probed() - before, ATTACK_CORPUS.length, 'every entry was sent and its answer checked for canaries');
+    assert.equal(
+      target.probed() - before,
+      ATTACK_CORPUS.length,
+      'every entry was sent and its answer checked for canaries',
+    );
     assert.deepEqual(wrong, [], `${wrong.length} of ${ATTACK_CORPUS.length} entries answered wrongly`);
     t.diagnostic(JSON.stringify(outcomes));
   });
 }
 
 test("attacks aimed at this deployment's canary, key and configuration files and at a local listener are refused on every channel", async () => {
-  const files = [...target.canaryFiles, target.keysFile, target.configFile, join(target.dataDir, 'api-keys.json'), join(target.dataDir, 'redis', 'appendonlydir')];
+  const files = [
+    ...target.canaryFiles,
+    target.keysFile,
+    target.configFile,
+    join(target.dataDir, 'api-keys.json'),
+    join(target.dataDir, 'redis', 'appendonlydir'),
+  ];
   const cases = aimedAttacks(files, target.listener.port);
   for (const channel of biChannels(target, target.keys.attacker)) {
     const { wrong, outcomes } = await replay(channel, cases);

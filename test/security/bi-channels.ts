@@ -22,8 +22,10 @@ const RAW_COLUMNS = /identity_id|visit_id|observation_id|t_start|is_new_identity
 
 export function biChannels(target: AttackTarget, key: string): BiChannel[] {
   const basic = `Basic ${Buffer.from(`bi:${key}`).toString('base64')}`;
-  const get = (base: string, headers: Record<string, string>) => (sql: string) => target.probe(`${base}?default_format=JSONEachRow&query=${encodeURIComponent(sql)}`, { headers });
-  const post = (base: string, headers: Record<string, string>) => (sql: string) => target.probe(`${base}?default_format=JSONEachRow`, { method: 'POST', body: sql, headers });
+  const get = (base: string, headers: Record<string, string>) => (sql: string) =>
+    target.probe(`${base}?default_format=JSONEachRow&query=${encodeURIComponent(sql)}`, { headers });
+  const post = (base: string, headers: Record<string, string>) => (sql: string) =>
+    target.probe(`${base}?default_format=JSONEachRow`, { method: 'POST', body: sql, headers });
   return [
     { name: 'API /bi/ GET (X-ClickHouse-Key)', send: get(`${target.apiUrl}/bi/`, { 'X-ClickHouse-Key': key }) },
     { name: 'API /bi/ POST (X-ClickHouse-Key)', send: post(`${target.apiUrl}/bi/`, { 'X-ClickHouse-Key': key }) },
@@ -35,7 +37,10 @@ export function biChannels(target: AttackTarget, key: string): BiChannel[] {
 /** JSONEachRow lines of a 200 answer. */
 export function rowsOf(probe: Probe): Array<Record<string, unknown>> {
   assert.equal(probe.status, 200, `BI answered ${probe.status}: ${probe.text.slice(0, 300)}`);
-  return probe.text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return probe.text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 /** Why a 200 answer to the attacker is more than its own site's aggregates, or null. */
@@ -59,8 +64,11 @@ export function notOwnRowsOnly(probe: Probe): string | null {
 /** Why a refusal is not ClickHouse's error shape with the expected code, or null. */
 export function notRefusedWith(probe: Probe, code: number): string | null {
   const got = probe.headers.get('x-clickhouse-exception-code');
-  if (probe.status < 400 || got !== String(code)) return `expected a refusal with code ${code}, got ${probe.status} with code ${got}: ${probe.text.slice(0, 200)}`;
-  return ERROR_BODY.exec(probe.text)?.[1] === got ? null : `error body not in ClickHouse's shape: ${probe.text.slice(0, 200)}`;
+  if (probe.status < 400 || got !== String(code))
+    return `expected a refusal with code ${code}, got ${probe.status} with code ${got}: ${probe.text.slice(0, 200)}`;
+  return ERROR_BODY.exec(probe.text)?.[1] === got
+    ? null
+    : `error body not in ClickHouse's shape: ${probe.text.slice(0, 200)}`;
 }
 
 /** Why an engine failure of a checked query says more than its code's one generic reason, or null. */
@@ -68,7 +76,9 @@ export function notGenericEngineError(probe: Probe): string | null {
   const code = Number(probe.headers.get('x-clickhouse-exception-code'));
   if (!code) return `no error code on a ${probe.status}: ${probe.text.slice(0, 200)}`;
   const generic = engineError(code);
-  return probe.text === clickhouseErrorText(generic.code, generic.message) ? null : `not the generic text of code ${code}: ${probe.text.slice(0, 200)}`;
+  return probe.text === clickhouseErrorText(generic.code, generic.message)
+    ? null
+    : `not the generic text of code ${code}: ${probe.text.slice(0, 200)}`;
 }
 
 /** A GET whose request line is past node's header limit never reaches the app: 431 is its refusal. */

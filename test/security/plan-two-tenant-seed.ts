@@ -45,16 +45,30 @@ export function planTwoTenantSeed(runId: string, canaryIds: [string, string], no
   const visit = (siteId: string, identityId: string, startMs: number) => {
     for (const [k, cameraId] of ['entrance', 'checkout'].entries()) {
       sightings.push({
-        observationId: `ob${runId}-${siteId}-${identityId}-${startMs}-${k}`, siteId, cameraId, identityId,
-        tStartMs: startMs + k * 10 * MIN, tEndMs: startMs + k * 10 * MIN + 2000, similarity: 0.9, isNewIdentity: false, quality: 0.9, modelId: 'm', label: '',
+        observationId: `ob${runId}-${siteId}-${identityId}-${startMs}-${k}`,
+        siteId,
+        cameraId,
+        identityId,
+        tStartMs: startMs + k * 10 * MIN,
+        tEndMs: startMs + k * 10 * MIN + 2000,
+        similarity: 0.9,
+        isNewIdentity: false,
+        quality: 0.9,
+        modelId: 'm',
+        label: '',
       });
     }
   };
   const person = (site: string, name: string) => `${identityPrefix}-${site}-${name}`;
   const historyDays = 60;
-  for (let d = historyDays + 2; d > 2; d--) for (let h = 8; h < 20; h++) visit(OWN_SITE, person(OWN_SITE, `h${d}-${h}`), midnight(d) + h * HOUR);
-  ['r0', 'r1', 'w0', 'w1', 'w2', 'w3'].forEach((n, i) => visit(OWN_SITE, person(OWN_SITE, n), midnight(2) + 10 * HOUR + i * MIN));
-  ['v0', 'v1', 'v2', 'v3', 'v4', 'r0', 'r1'].forEach((n, i) => visit(OWN_SITE, person(OWN_SITE, n), midnight(1) + 9 * HOUR + i * MIN));
+  for (let d = historyDays + 2; d > 2; d--)
+    for (let h = 8; h < 20; h++) visit(OWN_SITE, person(OWN_SITE, `h${d}-${h}`), midnight(d) + h * HOUR);
+  ['r0', 'r1', 'w0', 'w1', 'w2', 'w3'].forEach((n, i) =>
+    visit(OWN_SITE, person(OWN_SITE, n), midnight(2) + 10 * HOUR + i * MIN),
+  );
+  ['v0', 'v1', 'v2', 'v3', 'v4', 'r0', 'r1'].forEach((n, i) =>
+    visit(OWN_SITE, person(OWN_SITE, n), midnight(1) + 9 * HOUR + i * MIN),
+  );
   ['v5', 'v6', 'v7'].forEach((n, i) => visit(OWN_SITE, person(OWN_SITE, n), midnight(1) + 11 * HOUR + i * MIN));
   for (let i = 0; i < 7; i++) visit('acme-south', person('acme-south', `s${i}`), midnight(1) + 10 * HOUR + i * MIN);
   visit('acme-south', canaryIds[0], midnight(1) + 10 * HOUR + 30 * MIN);

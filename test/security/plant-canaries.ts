@@ -28,7 +28,11 @@ export function plantCanaryFiles(dataDir: string, keysDir: string): CanaryFile[]
   const files = [
     { path: join(dataDir, 'canary.txt'), token: canaryToken('cfdata'), mode: 0o600 },
     { path: join(keysDir, 'canary.txt'), token: canaryToken('cfkeys'), mode: 0o600 },
-    { path: join(tmpdir(), `revisit-canary-${randomBytes(6).toString('hex')}.txt`), token: canaryToken('cftmp'), mode: 0o644 },
+    {
+      path: join(tmpdir(), `revisit-canary-${randomBytes(6).toString('hex')}.txt`),
+      token: canaryToken('cftmp'),
+      mode: 0o644,
+    },
   ];
   for (const f of files) writeFileSync(f.path, `${f.token}\n`, { mode: f.mode });
   return files.map(({ path, token }) => ({ path, token }));

@@ -23,15 +23,21 @@ before(async () => {
   target = await startAttackTarget({
     // A public bind: /metrics must refuse without a token, whoever asks.
     api: { host: '0.0.0.0', requestsPerMinute: API_PER_MINUTE, failedAuthPerMinute: FAILED_AUTH_PER_MINUTE },
-    bi: { requestsPerMinute: BI_PER_MINUTE, perKeyConcurrency: 2, limits: { maxExecutionSeconds: 3, killMarginSeconds: 2 } },
+    bi: {
+      requestsPerMinute: BI_PER_MINUTE,
+      perKeyConcurrency: 2,
+      limits: { maxExecutionSeconds: 3, killMarginSeconds: 2 },
+    },
   });
 });
 
 after(async () => target?.remove());
 
 const junk = () => randomBytes(6).toString('hex');
-const randomAddress = () => `${1 + (randomBytes(1)[0] % 220)}.${randomBytes(1)[0]}.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
-const biQuery = (base: string, sql: string, headers: Record<string, string>) => target.probe(`${base}?query=${encodeURIComponent(sql)}`, { headers });
+const randomAddress = () =>
+  `${1 + (randomBytes(1)[0] % 220)}.${randomBytes(1)[0]}.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
+const biQuery = (base: string, sql: string, headers: Record<string, string>) =>
+  target.probe(`${base}?query=${encodeURIComponent(sql)}`, { headers });
 
 /** Allowed requests of a token bucket over `elapsedMs`: the bucket, plus what refilled meanwhile. */
 const allowance = (perMinute: number, elapsedMs: number) => perMinute + Math.ceil((elapsedMs * perMinute) / 60_000);
@@ -49,10 +55,17 @@ test("a cross join ends in a limit error, a key's third query at once is refused
   const heavy = [1, 2, 3].map(() => biQuery(`${target.biUrl}/`, HEAVY, key));
   await sleep(1000);
   const { day1, day2 } = target.seed;
-  const report = await target.probe(`${target.apiUrl}/api/v1/sites/bolt-central/reports/footfall?from=${day2}&to=${new Date().toISOString().slice(0, 10)}&granularity=day`, { headers: { authorization: `Bearer ${target.keys.tenantB}` } });
+  const report = await target.probe(
+    `${target.apiUrl}/api/v1/sites/bolt-central/reports/footfall?from=${day2}&to=${new Date().toISOString().slice(0, 10)}&granularity=day`,
+    { headers: { authorization: `Bearer ${target.keys.tenantB}` } },
+  );
   assert.equal(report.status, 200, report.text);
   assert.equal(JSON.parse(report.text).report.totals.visitors, 9);
-  const bolt = await biQuery(`${target.apiUrl}/bi/`, `SELECT visitors FROM bi_visitors_daily WHERE local_date = '${day1}'`, { 'X-ClickHouse-Key': target.keys.tenantB });
+  const bolt = await biQuery(
+    `${target.apiUrl}/bi/`,
+    `SELECT visitors FROM bi_visitors_daily WHERE local_date = '${day1}'`,
+    { 'X-ClickHouse-Key': target.keys.tenantB },
+  );
   assert.equal(bolt.text, '9\n');
   assert.equal((await target.probe(`${target.apiUrl}/readyz`)).status, 200);
   const ended = await Promise.all(heavy);
@@ -60,17 +73,43 @@ test("a cross join ends in a limit error, a key's third query at once is refused
   t.diagnostic(`heavy queries ended with codes ${codes.join(', ')}`);
   assert.equal(codes.filter((c) => c === '202').length, 1, `one refused as a third query in flight: ${codes}`);
   for (const p of ended.filter((e) => e.headers.get('x-clickhouse-exception-code') !== '202')) {
-    assert.ok(LIMIT_CODES.includes(p.headers.get('x-clickhouse-exception-code')!), `a limit stopped it: ${p.status} ${p.text}`);
+    assert.ok(
+      LIMIT_CODES.includes(p.headers.get('x-clickhouse-exception-code')!),
+      `a limit stopped it: ${p.status} ${p.text}`,
+    );
   }
 });
 
 test('the BI rate limit is per key, whatever carries the key and wherever it is sent', async () => {
   const key = target.keys.attacker;
   const carriers: Array<[string, (sql: string) => Promise<Probe>]> = [
-    ['BI listener, header', (sql) => biQuery(`${target.biUrl}/`, sql, { 'X-ClickHouse-Key': key, 'X-Forwarded-For': randomAddress() })],
-    ['BI listener, basic auth', (sql) => biQuery(`${target.biUrl}/`, sql, { Authorization: `Basic ${Buffer.from(`${junk()}:${key}`).toString('base64')}` })],
-    ['/bi/, password=', (sql) => target.probe(`${target.apiUrl}/bi/?password=${encodeURIComponent(key)}&user=${junk()}&query=${encodeURIComponent(sql)}`)],
-    ['/bi/, header and junk Authorization', (sql) => biQuery(`${target.apiUrl}/bi/`, sql, { 'X-ClickHouse-Key': key, Authorization: `Bearer ${junk()}`, 'X-Real-IP': randomAddress() })],
+    [
+      'BI listener, header',
+      (sql) => biQuery(`${target.biUrl}/`, sql, { 'X-ClickHouse-Key': key, 'X-Forwarded-For': randomAddress() }),
+    ],
+    [
+      'BI listener, basic auth',
+      (sql) =>
+        biQuery(`${target.biUrl}/`, sql, {
+          Authorization: `Basic ${Buffer.from(`${junk()}:${key}`).toString('base64')}`,
+        }),
+    ],
+    [
+      '/bi/, password=',
+      (sql) =>
+        target.probe(
+          `${target.apiUrl}/bi/?password=${encodeURIComponent(key)}&user=${junk()}&query=${encodeURIComponent(sql)}`,
+        ),
+    ],
+    [
+      '/bi/, header and junk Authorization',
+      (sql) =>
+        biQuery(`${target.apiUrl}/bi/`, sql, {
+          'X-ClickHouse-Key': key,
+          Authorization: `Bearer ${junk()}`,
+          'X-Real-IP': randomAddress(),
+        }),
+    ],
   ];
   const started = Date.now();
   let admitted = 0;
@@ -113,17 +152,37 @@ test('the API rate limit is per key id: a junk Authorization beside X-API-Key, h
   }
   assert.ok(admitted <= allowance(API_PER_MINUTE, Date.now() - started), `${admitted} requests admitted`);
   assert.deepEqual([...limited].sort(), carriers.map(([n]) => n).sort(), 'every carrier was limited');
-  assert.equal((await target.probe(`${target.apiUrl}/api/v1/sites`, { headers: { authorization: `Bearer ${target.keys.tenantB}` } })).status, 200);
+  assert.equal(
+    (
+      await target.probe(`${target.apiUrl}/api/v1/sites`, {
+        headers: { authorization: `Bearer ${target.keys.tenantB}` },
+      })
+    ).status,
+    200,
+  );
 });
 
 test('failed logins are limited per address before any key is checked, whatever headers claim; the BI listener shares the budget', async () => {
   const statuses: number[] = [];
   for (let i = 0; i <= FAILED_AUTH_PER_MINUTE; i++) {
-    const headers = { authorization: `Bearer rv_${junk()}_${junk()}`, 'x-forwarded-for': randomAddress(), 'x-real-ip': randomAddress(), 'forwarded': `for=${randomAddress()}` };
+    const headers = {
+      authorization: `Bearer rv_${junk()}_${junk()}`,
+      'x-forwarded-for': randomAddress(),
+      'x-real-ip': randomAddress(),
+      forwarded: `for=${randomAddress()}`,
+    };
     statuses.push((await target.probe(`${target.apiUrl}/api/v1/sites`, { headers })).status);
   }
   assert.deepEqual(statuses, [...Array(FAILED_AUTH_PER_MINUTE).fill(401), 429]);
-  assert.equal((await target.probe(`${target.apiUrl}/api/v1/sites`, { headers: { authorization: `Bearer ${target.keys.tenantB}` } })).status, 429, 'not even a valid key from this address');
+  assert.equal(
+    (
+      await target.probe(`${target.apiUrl}/api/v1/sites`, {
+        headers: { authorization: `Bearer ${target.keys.tenantB}` },
+      })
+    ).status,
+    429,
+    'not even a valid key from this address',
+  );
   const bi = await biQuery(`${target.biUrl}/`, 'SELECT 1', { 'X-ClickHouse-Key': target.keys.tenantB });
   assert.equal(bi.status, 429);
   assert.equal(bi.headers.get('x-clickhouse-exception-code'), '201');

@@ -15,7 +15,14 @@ import { promisify } from 'node:util';
 import { generateApiKey, hashApiKey } from '../../analytics-api/keys/api-key-string.ts';
 import type { RevisitConfigInput } from '../../schemas/index.ts';
 import { startServeProcess, type ServeProcess } from '../harness/start-serve-process.ts';
-import { canaryToken, plantCanaryFiles, removeCanaryFiles, startCanaryListener, type CanaryFile, type CanaryListener } from './plant-canaries.ts';
+import {
+  canaryToken,
+  plantCanaryFiles,
+  removeCanaryFiles,
+  startCanaryListener,
+  type CanaryFile,
+  type CanaryListener,
+} from './plant-canaries.ts';
 import { OWN_SITE, planTwoTenantSeed, SITES, type SeedPlan } from './plan-two-tenant-seed.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -66,7 +73,9 @@ export interface AttackTarget {
 
 /** What no answer or log line may hold, each with a name for the failure message (never the secret itself). */
 function secretsOf(files: CanaryFile[], seed: SeedPlan, keys: AttackKeys, keysFile: string): Array<[string, string]> {
-  const masterKeys = Object.values((JSON.parse(readFileSync(keysFile, 'utf8')) as { keys?: Record<string, string> }).keys ?? {});
+  const masterKeys = Object.values(
+    (JSON.parse(readFileSync(keysFile, 'utf8')) as { keys?: Record<string, string> }).keys ?? {},
+  );
   assert.ok(masterKeys.length > 0, 'the key file holds the master key');
   return [
     ...files.map((f): [string, string] => [`the token of canary file ${f.path}`, f.token]),
@@ -82,7 +91,9 @@ function writeTargetsState(): string {
 }
 
 /** Seeds, creates the attacker's key with the CLI, starts serve. `overrides` go into the configuration file. */
-export async function startAttackTarget(overrides: Pick<RevisitConfigInput, 'api' | 'bi' | 'ingest' | 'metrics'> = {}): Promise<AttackTarget> {
+export async function startAttackTarget(
+  overrides: Pick<RevisitConfigInput, 'api' | 'bi' | 'ingest' | 'metrics'> = {},
+): Promise<AttackTarget> {
   const runId = randomBytes(8).toString('hex');
   const dataDir = mkdtempSync(join(tmpdir(), 'revisit-attack-data-'));
   // The layout of /etc/revisit/: configuration and key file side by side, outside the data directory.
@@ -93,25 +104,40 @@ export async function startAttackTarget(overrides: Pick<RevisitConfigInput, 'api
   const files = plantCanaryFiles(dataDir, secretsDir);
   const nowMs = Date.now();
   const seed = planTwoTenantSeed(runId, [canaryToken('cnry'), canaryToken('cnry')], nowMs);
-  const fixed = { tenantA: generateApiKey().key, tenantB: generateApiKey().key, integrator: generateApiKey().key, admin: generateApiKey().key };
-  writeFileSync(configFile, JSON.stringify({
-    dataDir,
-    sites: SITES,
-    ...overrides,
-    api: {
-      host: '127.0.0.1',
-      port: 0,
-      ...overrides.api,
-      keys: [
-        { tenant: 'acme', sha256: hashApiKey(fixed.tenantA) },
-        { tenant: 'bolt', sha256: hashApiKey(fixed.tenantB) },
-        { tenant: 'acme', sha256: hashApiKey(fixed.integrator), role: 'integrator' },
-        { tenant: 'acme', sha256: hashApiKey(fixed.admin), role: 'admin' },
-      ],
-    },
-    bi: { port: 0, ...overrides.bi },
-  }));
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: secretsDir, REVISIT_CONFIG: configFile, REVISIT_KEYS_FILE: keysFile, LOG_LEVEL: 'debug', OMP_NUM_THREADS: '1' };
+  const fixed = {
+    tenantA: generateApiKey().key,
+    tenantB: generateApiKey().key,
+    integrator: generateApiKey().key,
+    admin: generateApiKey().key,
+  };
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      dataDir,
+      sites: SITES,
+      ...overrides,
+      api: {
+        host: '127.0.0.1',
+        port: 0,
+        ...overrides.api,
+        keys: [
+          { tenant: 'acme', sha256: hashApiKey(fixed.tenantA) },
+          { tenant: 'bolt', sha256: hashApiKey(fixed.tenantB) },
+          { tenant: 'acme', sha256: hashApiKey(fixed.integrator), role: 'integrator' },
+          { tenant: 'acme', sha256: hashApiKey(fixed.admin), role: 'admin' },
+        ],
+      },
+      bi: { port: 0, ...overrides.bi },
+    }),
+  );
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: secretsDir,
+    REVISIT_CONFIG: configFile,
+    REVISIT_KEYS_FILE: keysFile,
+    LOG_LEVEL: 'debug',
+    OMP_NUM_THREADS: '1',
+  };
   const run = (args: string[]) => promisify(execFile)(process.execPath, args, { env, cwd: ROOT, timeout: 120_000 });
   let serve: ServeProcess | undefined;
   const remove = async () => {
@@ -133,7 +159,8 @@ export async function startAttackTarget(overrides: Pick<RevisitConfigInput, 'api
     const secrets = secretsOf(files, seed, keys, keysFile);
     const leakIn = (text: string) => secrets.find(([, s]) => text.includes(s))?.[0];
     // The detector itself: it must see the secrets where they are.
-    for (const file of [...files.map((f) => f.path), keysFile]) assert.ok(leakIn(readFileSync(file, 'utf8')), `the detector misses what ${file} holds`);
+    for (const file of [...files.map((f) => f.path), keysFile])
+      assert.ok(leakIn(readFileSync(file, 'utf8')), `the detector misses what ${file} holds`);
     let probed = 0;
     const running = serve;
     return {
@@ -164,7 +191,10 @@ export async function startAttackTarget(overrides: Pick<RevisitConfigInput, 'api
           const leak = leakIn(line);
           assert.equal(leak, undefined, `${leak} in a line of serve's log: ${line.slice(0, 300)}`);
         }
-        assert.ok(lines.some((l) => l.includes('"level":20')), 'the log was at debug level');
+        assert.ok(
+          lines.some((l) => l.includes('"level":20')),
+          'the log was at debug level',
+        );
         assert.equal(listener.connections(), 0, 'the canary listener received a connection');
         assert.equal(writeTargetsState(), writesBefore, 'a file named by a write attempt appeared or changed');
       },

@@ -21,7 +21,11 @@ function pool(over: { maxEngines?: number; maxQueued?: number; refreshMs?: numbe
   let t = 0;
   const started: FakeEngine[] = [];
   const p = new BiEnginePool<FakeEngine>({
-    maxEngines: over.maxEngines ?? 2, maxQueued: over.maxQueued ?? 4, queueWaitMs: 60_000, refreshMs: over.refreshMs ?? 1000, idleMs: 60_000,
+    maxEngines: over.maxEngines ?? 2,
+    maxQueued: over.maxQueued ?? 4,
+    queueWaitMs: 60_000,
+    refreshMs: over.refreshMs ?? 1000,
+    idleMs: 60_000,
     start: async () => {
       const e = new FakeEngine();
       started.push(e);

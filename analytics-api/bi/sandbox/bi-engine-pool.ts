@@ -64,18 +64,29 @@ export class BiEnginePool<E extends PooledEngine> {
   acquire(scope: BiScope): Promise<BiLease<E>> {
     if (this.closed) return Promise.reject(busyError());
     return new Promise((resolve, reject) => {
-      const waiter: Waiter<E> = { key: JSON.stringify([scope.tenant, scope.sites]), scope, resolve, reject, timer: undefined as unknown as NodeJS.Timeout };
+      const waiter: Waiter<E> = {
+        key: JSON.stringify([scope.tenant, scope.sites]),
+        scope,
+        resolve,
+        reject,
+        timer: undefined as unknown as NodeJS.Timeout,
+      };
       waiter.timer = setTimeout(() => this.dropWaiter(waiter), this.opts.queueWaitMs);
       this.queue.push(waiter);
       this.pump();
       // Still queued after a pump: it waits, if the queue has room.
-      if (this.queue.filter((w) => w !== waiter).length >= this.opts.maxQueued && this.queue.includes(waiter)) this.dropWaiter(waiter);
+      if (this.queue.filter((w) => w !== waiter).length >= this.opts.maxQueued && this.queue.includes(waiter))
+        this.dropWaiter(waiter);
     });
   }
 
   /** Engines alive, busy, and queries waiting: for /readyz and metrics. */
   stats(): { engines: number; busy: number; queued: number } {
-    return { engines: this.entries.size, busy: [...this.entries.values()].filter((e) => e.busy).length, queued: this.queue.length };
+    return {
+      engines: this.entries.size,
+      busy: [...this.entries.values()].filter((e) => e.busy).length,
+      queued: this.queue.length,
+    };
   }
 
   async close(): Promise<void> {

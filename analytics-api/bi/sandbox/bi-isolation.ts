@@ -9,9 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-export type BiIsolation =
-  | { kind: 'namespaces'; unshare: string }
-  | { kind: 'process'; missing: string };
+export type BiIsolation = { kind: 'namespaces'; unshare: string } | { kind: 'process'; missing: string };
 
 /** What a plain child process lacks, for the warning, the metric and /readyz. */
 export const PROCESS_ONLY_MISSING =
@@ -37,11 +35,31 @@ for m in $(awk '{print $5}' /proc/self/mountinfo); do
 done
 exec "$@"`;
 
-const UNSHARE_FLAGS = ['--user', '--map-root-user', '--net', '--mount', '--pid', '--fork', '--mount-proc', '--kill-child'];
+const UNSHARE_FLAGS = [
+  '--user',
+  '--map-root-user',
+  '--net',
+  '--mount',
+  '--pid',
+  '--fork',
+  '--mount-proc',
+  '--kill-child',
+];
 
 /** The argv that runs `command` confined: unshare, then SANDBOX_SH. */
 export function sandboxArgv(unshare: string, engineDir: string, hidden: string[], command: string[]): string[] {
-  return [unshare, ...UNSHARE_FLAGS, '/bin/sh', '-c', SANDBOX_SH, 'revisit-bi-sandbox', engineDir, ...hidden, '--', ...command];
+  return [
+    unshare,
+    ...UNSHARE_FLAGS,
+    '/bin/sh',
+    '-c',
+    SANDBOX_SH,
+    'revisit-bi-sandbox',
+    engineDir,
+    ...hidden,
+    '--',
+    ...command,
+  ];
 }
 
 /** Tries the real set-up once with a trivial command. `mode` from config: `process` skips the test. */
@@ -56,7 +74,12 @@ export async function detectBiIsolation(mode: 'auto' | 'namespaces' | 'process')
       await promisify(execFile)(cmd, args, { timeout: 10_000, env: { PATH: '/usr/bin:/bin' } });
       return { kind: 'namespaces', unshare };
     } catch (err) {
-      reason = `namespaces are not available here (${String((err as { stderr?: string }).stderr ?? (err as Error).message).trim().split('\n')[0].slice(0, 200)})`;
+      reason = `namespaces are not available here (${String(
+        (err as { stderr?: string }).stderr ?? (err as Error).message,
+      )
+        .trim()
+        .split('\n')[0]
+        .slice(0, 200)})`;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

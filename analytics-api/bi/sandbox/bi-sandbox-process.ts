@@ -7,7 +7,11 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from 'chdb';
 import { biLimitsSchema, type BiLimits } from '../../../schemas/bi-config.schema.ts';
-import { biSandboxRequestSchema, type BiSandboxReply, type BiSandboxRequest } from '../../../schemas/bi-sandbox.schema.ts';
+import {
+  biSandboxRequestSchema,
+  type BiSandboxReply,
+  type BiSandboxRequest,
+} from '../../../schemas/bi-sandbox.schema.ts';
 import { COMPRESSED_BLOCK_BYTES, frameCompressedBlock } from '../compression/frame-compressed-blocks.ts';
 
 /** Pieces of an uncompressed result handed over per read: small enough to keep the API's memory flat. */
@@ -18,14 +22,22 @@ const COLUMN_TYPE = /^[A-Za-z0-9_(), ']+$/;
 /** The settings of the reading connection, fixed at connect: with readonly = 1 no query can change them. */
 function readerArgs(l: BiLimits): string[] {
   return [
-    `--max_execution_time=${l.maxExecutionSeconds}`, `--max_memory_usage=${l.maxMemoryBytes}`, `--max_rows_to_read=${l.maxRowsToRead}`,
-    `--max_result_rows=${l.maxResultRows}`, `--max_result_bytes=${l.maxResultBytes}`, '--result_overflow_mode=throw',
-    `--max_threads=${l.maxThreads}`, '--readonly=1',
+    `--max_execution_time=${l.maxExecutionSeconds}`,
+    `--max_memory_usage=${l.maxMemoryBytes}`,
+    `--max_rows_to_read=${l.maxRowsToRead}`,
+    `--max_result_rows=${l.maxResultRows}`,
+    `--max_result_bytes=${l.maxResultBytes}`,
+    '--result_overflow_mode=throw',
+    `--max_threads=${l.maxThreads}`,
+    '--readonly=1',
   ];
 }
 
 class EngineFailure extends Error {
-  constructor(readonly code: number, detail: string) {
+  constructor(
+    readonly code: number,
+    detail: string,
+  ) {
     super(detail);
   }
 }
@@ -54,14 +66,26 @@ async function load(tables: Array<{ name: string; tsv: Uint8Array }>): Promise<n
     const namesEnd = text.indexOf('\n');
     const typesEnd = text.indexOf('\n', namesEnd + 1);
     const names = text.subarray(0, namesEnd).toString().split('\t');
-    const types = text.subarray(namesEnd + 1, typesEnd).toString().split('\t');
-    if (namesEnd < 0 || typesEnd < 0 || names.length !== types.length || !names.every((n) => COLUMN_NAME.test(n)) || !types.every((t) => COLUMN_TYPE.test(t))) {
+    const types = text
+      .subarray(namesEnd + 1, typesEnd)
+      .toString()
+      .split('\t');
+    if (
+      namesEnd < 0 ||
+      typesEnd < 0 ||
+      names.length !== types.length ||
+      !names.every((n) => COLUMN_NAME.test(n)) ||
+      !types.every((t) => COLUMN_TYPE.test(t))
+    ) {
       throw new EngineFailure(1002, `export of ${name} has no valid header`);
     }
     admin.query(`DROP TABLE IF EXISTS default.${name} SYNC`);
-    admin.query(`CREATE TABLE default.${name} (${names.map((n, i) => `\`${n}\` ${types[i]}`).join(', ')}) ENGINE = Memory`);
+    admin.query(
+      `CREATE TABLE default.${name} (${names.map((n, i) => `\`${n}\` ${types[i]}`).join(', ')}) ENGINE = Memory`,
+    );
     const body = text.subarray(typesEnd + 1);
-    if (body.length > 0) rows += (await admin.insert({ table: `default.${name}`, values: body, format: 'TabSeparated' })).rowsWritten;
+    if (body.length > 0)
+      rows += (await admin.insert({ table: `default.${name}`, values: body, format: 'TabSeparated' })).rowsWritten;
   }
   return rows;
 }

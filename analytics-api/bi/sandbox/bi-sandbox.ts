@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../../common/logger.ts';
 import type { BiLimits } from '../../../schemas/bi-config.schema.ts';
-import { biSandboxReplySchema, type BiSandboxReply, type BiSandboxRequest } from '../../../schemas/bi-sandbox.schema.ts';
+import {
+  biSandboxReplySchema,
+  type BiSandboxReply,
+  type BiSandboxRequest,
+} from '../../../schemas/bi-sandbox.schema.ts';
 import { BiError, engineError, killedForTime, redactLiterals } from '../bi-error.ts';
 import { sandboxArgv, type BiIsolation } from './bi-isolation.ts';
 
@@ -58,7 +62,8 @@ export class BiSandbox {
         this.alive = false;
         rmSync(dir, { recursive: true, force: true });
         const why = signal ? `killed by ${signal}` : `exit code ${code}`;
-        if (code !== 0 && signal !== 'SIGKILL') opts.logger.warn({ why, stderr: redactLiterals(this.stderrTail) }, 'BI engine exited');
+        if (code !== 0 && signal !== 'SIGKILL')
+          opts.logger.warn({ why, stderr: redactLiterals(this.stderrTail) }, 'BI engine exited');
         for (const w of [this.ready, ...this.waiting.values()]) {
           clearTimeout(w?.timer);
           w?.reject(lost(why));
@@ -73,7 +78,8 @@ export class BiSandbox {
   static async start(opts: BiSandboxOptions): Promise<BiSandbox> {
     const dir = mkdtempSync(join(tmpdir(), 'revisit-bi-engine-'));
     const node = [process.execPath, '--import', import.meta.resolve('tsx'), CHILD, dir, JSON.stringify(opts.limits)];
-    const [cmd, ...args] = opts.isolation.kind === 'namespaces' ? sandboxArgv(opts.isolation.unshare, dir, opts.hidden, node) : node;
+    const [cmd, ...args] =
+      opts.isolation.kind === 'namespaces' ? sandboxArgv(opts.isolation.unshare, dir, opts.hidden, node) : node;
     // No inherited environment: secrets (REVISIT_*) stay in this process. TMPDIR: the engine's own directory.
     const child = spawn(cmd, args, {
       cwd: '/',
@@ -85,7 +91,11 @@ export class BiSandbox {
     });
     const sandbox = new BiSandbox(child, dir, opts);
     await new Promise<BiSandboxReply>((resolve, reject) => {
-      sandbox.ready = { resolve, reject, timer: setTimeout(() => (sandbox.kill(), reject(lost('no start-up'))), START_TIMEOUT_MS) };
+      sandbox.ready = {
+        resolve,
+        reject,
+        timer: setTimeout(() => (sandbox.kill(), reject(lost('no start-up'))), START_TIMEOUT_MS),
+      };
     });
     return sandbox;
   }
@@ -96,14 +106,22 @@ export class BiSandbox {
 
   /** Replaces the engine's tables with these exports (TabSeparatedWithNamesAndTypes). */
   async load(tables: Array<{ name: string; tsv: Uint8Array }>): Promise<number> {
-    const reply = await this.request({ kind: 'load', id: this.nextId++, tables }, IO_TIMEOUT_MS, lost('load timed out'));
+    const reply = await this.request(
+      { kind: 'load', id: this.nextId++, tables },
+      IO_TIMEOUT_MS,
+      lost('load timed out'),
+    );
     return reply.kind === 'loaded' ? reply.rows : 0;
   }
 
   /** Runs a read; the engine is killed if it is still busy past max_execution_time plus the margin. */
   async query(sql: string, format: string, compress: boolean): Promise<BiQueryResult> {
     const { maxExecutionSeconds, killMarginSeconds } = this.opts.limits;
-    const reply = await this.request({ kind: 'query', id: this.nextId++, sql, format, compress }, (maxExecutionSeconds + killMarginSeconds) * 1000, killedForTime());
+    const reply = await this.request(
+      { kind: 'query', id: this.nextId++, sql, format, compress },
+      (maxExecutionSeconds + killMarginSeconds) * 1000,
+      killedForTime(),
+    );
     if (reply.kind !== 'result') throw engineError(1002);
     return { id: reply.id, bytes: reply.bytes, rowsRead: reply.rowsRead, elapsedS: reply.elapsedS };
   }

@@ -30,20 +30,29 @@ function tablesRead(node: unknown, out: string[] = []): string[] {
 
 function stringLiterals(sql: string): string[] {
   try {
-    return tokenizeSql(sql).filter((t) => t.kind === 'string' && t.value.length >= 3).map((t) => t.value);
+    return tokenizeSql(sql)
+      .filter((t) => t.kind === 'string' && t.value.length >= 3)
+      .map((t) => t.value);
   } catch {
     return [];
   }
 }
 
 test('the reader of trees sees every table, except inside the verbatim restricted subqueries', () => {
-  assert.deepEqual(tablesRead(parseStatement('SELECT * FROM a, (SELECT * FROM default.b) JOIN system.tables USING x').query), ['a', 'default.b', 'system.tables']);
-  assert.deepEqual(tablesRead(checkBiTree('SELECT * FROM system.tables, bi_dwell_daily', {}).query), ['bi_dwell_daily']);
+  assert.deepEqual(
+    tablesRead(parseStatement('SELECT * FROM a, (SELECT * FROM default.b) JOIN system.tables USING x').query),
+    ['a', 'default.b', 'system.tables'],
+  );
+  assert.deepEqual(tablesRead(checkBiTree('SELECT * FROM system.tables, bi_dwell_daily', {}).query), [
+    'bi_dwell_daily',
+  ]);
 });
 
 test('the corpus covers every table function, plain, backquoted, double-quoted, qualified, joined and as a scalar', () => {
   for (const f of TABLE_FUNCTIONS) {
-    const sqls = ATTACK_CORPUS.filter((c) => c.sql.includes(`${f}(`) || c.sql.includes(`${f}\`(`) || c.sql.includes(`${f.toUpperCase()}"(`)).map((c) => c.sql);
+    const sqls = ATTACK_CORPUS.filter(
+      (c) => c.sql.includes(`${f}(`) || c.sql.includes(`${f}\`(`) || c.sql.includes(`${f.toUpperCase()}"(`),
+    ).map((c) => c.sql);
     assert.ok(sqls.length >= 7, f);
   }
 });
@@ -54,7 +63,11 @@ test('every corpus entry is refused with its code, or passes reading only BI tab
   for (const c of ATTACK_CORPUS) {
     if (c.expect === 'passes') {
       const { query } = checkBiTree(c.sql, {});
-      for (const table of tablesRead(query)) assert.ok((BI_TABLES as readonly string[]).includes(table) || /^_cte_\d+$/.test(table), `${c.name}: reads ${table}`);
+      for (const table of tablesRead(query))
+        assert.ok(
+          (BI_TABLES as readonly string[]).includes(table) || /^_cte_\d+$/.test(table),
+          `${c.name}: reads ${table}`,
+        );
       passed++;
       continue;
     }
@@ -66,7 +79,8 @@ test('every corpus entry is refused with its code, or passes reading only BI tab
     }
     assert.ok(err instanceof BiQueryError, `${c.name}: ${err ? String(err) : 'accepted'}`);
     assert.equal(err.code, c.expect, `${c.name}: ${err.message}`);
-    for (const literal of stringLiterals(c.sql)) assert.ok(!err.message.includes(literal), `${c.name}: the reason quotes a string of the query`);
+    for (const literal of stringLiterals(c.sql))
+      assert.ok(!err.message.includes(literal), `${c.name}: the reason quotes a string of the query`);
     refused++;
   }
   assert.equal(refused + passed, ATTACK_CORPUS.length);
@@ -80,6 +94,7 @@ test('the printed SQL of every passing entry parses back to the tree it was prin
     assert.deepEqual(parseStatement(printed).query, query, c.name);
     const again = checkBiAst(parseStatement(printed).query);
     // Metadata tables are restricted again (a subquery in a subquery); everything else is a fixed point.
-    if (tablesRead(query).length === tablesRead(again).length && !/`system`/.test(printed)) assert.deepEqual(again, query, c.name);
+    if (tablesRead(query).length === tablesRead(again).length && !/`system`/.test(printed))
+      assert.deepEqual(again, query, c.name);
   }
 });

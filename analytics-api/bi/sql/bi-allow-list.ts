@@ -9,8 +9,22 @@ export { BI_TABLES };
 
 /** Output formats the endpoint serves (what common clients ask for). */
 export const BI_FORMATS = [
-  'JSON', 'JSONCompact', 'JSONEachRow', 'JSONCompactEachRow', 'JSONStringsEachRow', 'TabSeparated', 'TabSeparatedWithNames',
-  'TabSeparatedWithNamesAndTypes', 'TSV', 'TSVWithNames', 'TSVWithNamesAndTypes', 'CSV', 'CSVWithNames', 'RowBinaryWithNamesAndTypes', 'Native', 'Pretty',
+  'JSON',
+  'JSONCompact',
+  'JSONEachRow',
+  'JSONCompactEachRow',
+  'JSONStringsEachRow',
+  'TabSeparated',
+  'TabSeparatedWithNames',
+  'TabSeparatedWithNamesAndTypes',
+  'TSV',
+  'TSVWithNames',
+  'TSVWithNamesAndTypes',
+  'CSV',
+  'CSVWithNames',
+  'RowBinaryWithNamesAndTypes',
+  'Native',
+  'Pretty',
 ] as const;
 export type BiFormat = (typeof BI_FORMATS)[number];
 
@@ -50,7 +64,8 @@ version currentDatabase currentUser
 `;
 
 /** Number conversions, each also with its -OrZero and -OrNull variants. */
-const CONVERSIONS = 'toInt8 toInt16 toInt32 toInt64 toUInt8 toUInt16 toUInt32 toUInt64 toFloat32 toFloat64 toDecimal32 toDecimal64 toDecimal128 toDate toDate32 toDateTime toDateTime64';
+const CONVERSIONS =
+  'toInt8 toInt16 toInt32 toInt64 toUInt8 toUInt16 toUInt32 toUInt64 toFloat32 toFloat64 toDecimal32 toDecimal64 toDecimal128 toDate toDate32 toDateTime toDateTime64';
 
 /** Aggregate functions; each may carry the combinators below (`countIf`, `sumOrNull`, `uniqIfOrNull`). */
 const AGGREGATE_FUNCTIONS = `
@@ -60,7 +75,11 @@ stddevPop stddevSamp varPop varSamp corr covarPop covarSamp groupArray groupUniq
 `;
 const COMBINATORS = ['If', 'Distinct', 'OrNull', 'OrDefault'];
 /** Aggregates that take parameters: `quantile(0.9)(x)`, `topK(10)(x)`, `groupArray(100)(x)`. */
-const PARAMETRIC = new Set(words('quantile quantiles quantileExact quantilesExact quantileTDigest quantilesTDigest median medianExact topK groupArray groupUniqArray'));
+const PARAMETRIC = new Set(
+  words(
+    'quantile quantiles quantileExact quantilesExact quantileTDigest quantilesTDigest median medianExact topK groupArray groupUniqArray',
+  ),
+);
 
 /**
  * `arrayJoin` multiplies rows; it is allowed once per query and only over an array literal of
@@ -68,9 +87,12 @@ const PARAMETRIC = new Set(words('quantile quantiles quantileExact quantilesExac
  */
 export const ARRAY_JOIN = 'arrayJoin';
 
-
 /** Every scalar function name allowed, canonical spelling. */
-export const ALLOWED_SCALAR_FUNCTIONS: readonly string[] = [...words(SCALAR_FUNCTIONS), ...words(CONVERSIONS).flatMap((f) => [f, `${f}OrZero`, `${f}OrNull`]), ARRAY_JOIN];
+export const ALLOWED_SCALAR_FUNCTIONS: readonly string[] = [
+  ...words(SCALAR_FUNCTIONS),
+  ...words(CONVERSIONS).flatMap((f) => [f, `${f}OrZero`, `${f}OrNull`]),
+  ARRAY_JOIN,
+];
 /** Every aggregate function name allowed without combinators, canonical spelling. */
 export const ALLOWED_AGGREGATE_FUNCTIONS: readonly string[] = words(AGGREGATE_FUNCTIONS);
 

@@ -6,7 +6,14 @@
  */
 import { ARRAY_JOIN, lookupFunction, lookupType } from './bi-allow-list.ts';
 import { BiQueryError, safeName } from './bi-query-error.ts';
-import { childScope, fromSubqueryScope, registerSubquery, resolvePath, resolveTable, type Scope } from './resolve-relations.ts';
+import {
+  childScope,
+  fromSubqueryScope,
+  registerSubquery,
+  resolvePath,
+  resolveTable,
+  type Scope,
+} from './resolve-relations.ts';
 import type { Expr, FromClause, Query, Relation, SelectQuery, TypeArg, TypeExpr, WithItem } from './sql-ast.ts';
 
 const LITERALS = new Set(['number', 'string', 'null', 'bool']);
@@ -31,7 +38,8 @@ class BiQueryChecker {
   query(q: Query, outer: Scope | undefined): Query {
     if (q.kind === 'select') return this.select(q, outer).query;
     const [first, ...rest] = q.members;
-    const head = first.kind === 'select' ? this.select(first, outer) : { query: this.query(first, outer), scope: undefined };
+    const head =
+      first.kind === 'select' ? this.select(first, outer) : { query: this.query(first, outer), scope: undefined };
     // ClickHouse propagates the WITH of a union's first SELECT to the other members.
     const restScope: Scope | undefined = head.scope ? { ctes: head.scope.ctes, relations: [], parent: outer } : outer;
     return { kind: 'union', members: [head.query, ...rest.map((m) => this.query(m, restScope))], modes: q.modes };
@@ -63,7 +71,11 @@ class BiQueryChecker {
   private from(f: FromClause, scope: Scope): FromClause {
     const first = this.relation(f.first, scope);
     const relations = f.joins.map((j) => this.relation(j.relation, scope));
-    const joins = f.joins.map((j, i) => ({ ...j, relation: relations[i], ...(j.on ? { on: this.expr(j.on, scope) } : {}) }));
+    const joins = f.joins.map((j, i) => ({
+      ...j,
+      relation: relations[i],
+      ...(j.on ? { on: this.expr(j.on, scope) } : {}),
+    }));
     return { kind: 'from', first, joins };
   }
 
@@ -73,7 +85,10 @@ class BiQueryChecker {
     const checked: SelectQuery = { kind: 'select', with: [], distinct: q.distinct, items: [] };
     if (q.from) checked.from = this.from(q.from, scope);
     checked.with = withItems.map((w) => (w.kind === 'alias' ? { ...w, expr: this.expr(w.expr, scope) } : w));
-    checked.items = q.items.map((i) => ({ ...i, expr: i.expr.kind === 'star' ? this.star(i.expr, scope) : this.expr(i.expr, scope) }));
+    checked.items = q.items.map((i) => ({
+      ...i,
+      expr: i.expr.kind === 'star' ? this.star(i.expr, scope) : this.expr(i.expr, scope),
+    }));
     if (q.where) checked.where = this.expr(q.where, scope);
     if (q.groupBy) checked.groupBy = { ...q.groupBy, items: q.groupBy.items.map((e) => this.expr(e, scope)) };
     if (q.having) checked.having = this.expr(q.having, scope);
@@ -98,8 +113,10 @@ class BiQueryChecker {
     }
     if (e.params && !fn.parametric) throw new BiQueryError(62, `function ${fn.name} takes no parameters`);
     if (e.distinct && !fn.aggregate) throw new BiQueryError(62, `function ${fn.name} takes no DISTINCT`);
-    if (e.params && !e.params.every((p) => p.kind === 'number')) throw new BiQueryError(62, `the parameters of ${fn.name} must be numbers`);
-    const countStar = fn.name === 'count' && e.args.length === 1 && e.args[0].kind === 'star' && e.args[0].qualifier.length === 0;
+    if (e.params && !e.params.every((p) => p.kind === 'number'))
+      throw new BiQueryError(62, `the parameters of ${fn.name} must be numbers`);
+    const countStar =
+      fn.name === 'count' && e.args.length === 1 && e.args[0].kind === 'star' && e.args[0].qualifier.length === 0;
     const args = countStar ? e.args : e.args.map((a) => this.expr(a, scope));
     return { kind: 'call', name: fn.name, ...(e.params ? { params: e.params } : {}), args, distinct: e.distinct };
   }
@@ -129,7 +146,8 @@ class BiQueryChecker {
         return { ...e, left: sub(e.left), right: sub(e.right) };
       case 'in': {
         // ClickHouse reads `x IN (name)` and `x IN (db.name)` as a table.
-        if (e.values?.length === 1 && e.values[0].kind === 'column') throw new BiQueryError(60, 'IN takes a list of values or a subquery, not a name');
+        if (e.values?.length === 1 && e.values[0].kind === 'column')
+          throw new BiQueryError(60, 'IN takes a list of values or a subquery, not a name');
         const set = e.query ? { query: this.query(e.query, childScope(scope)) } : { values: (e.values ?? []).map(sub) };
         return { kind: 'in', negated: e.negated, operand: sub(e.operand), ...set };
       }

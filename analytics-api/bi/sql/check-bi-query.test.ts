@@ -20,9 +20,15 @@ const refusal = (text: string) => {
 };
 
 test('a SELECT on a BI table is printed anew: every name quoted, every table aliased, FORMAT taken off', () => {
-  const q = checkBiQuery("select local_date, SUM(visits) v from DEFAULT.bi_footfall_hourly where site_id = 's;1' group by local_date FORMAT jsoneachrow;", {});
+  const q = checkBiQuery(
+    "select local_date, SUM(visits) v from DEFAULT.bi_footfall_hourly where site_id = 's;1' group by local_date FORMAT jsoneachrow;",
+    {},
+  );
   assert.equal(q.format, 'JSONEachRow');
-  assert.equal(q.sql, "SELECT `local_date`, `sum`(`visits`) AS `v` FROM `bi_footfall_hourly` AS `bi_footfall_hourly` WHERE (`site_id` = 's;1') GROUP BY `local_date`");
+  assert.equal(
+    q.sql,
+    "SELECT `local_date`, `sum`(`visits`) AS `v` FROM `bi_footfall_hourly` AS `bi_footfall_hourly` WHERE (`site_id` = 's;1') GROUP BY `local_date`",
+  );
 });
 
 test('the format: FORMAT clause, else default_format, else TabSeparated; only listed formats', () => {
@@ -42,17 +48,32 @@ test('CTEs are renamed, so a name resolved to a CTE can never reach a table', ()
 });
 
 test('CTE scopes: a CTE does not see itself, a sibling subquery does not see another subquery`s CTE, names are case-sensitive', () => {
-  assert.match(refusal('WITH visits AS (SELECT * FROM visits) SELECT * FROM visits'), /^60: table visits is not readable/);
-  assert.match(refusal('SELECT * FROM (WITH visits AS (SELECT 1) SELECT * FROM visits) a, (SELECT * FROM visits) b'), /^60: table visits/);
+  assert.match(
+    refusal('WITH visits AS (SELECT * FROM visits) SELECT * FROM visits'),
+    /^60: table visits is not readable/,
+  );
+  assert.match(
+    refusal('SELECT * FROM (WITH visits AS (SELECT 1) SELECT * FROM visits) a, (SELECT * FROM visits) b'),
+    /^60: table visits/,
+  );
   assert.match(refusal('WITH Visits AS (SELECT 1) SELECT * FROM visits'), /^60: table visits/);
-  assert.match(refusal('SELECT (WITH sightings AS (SELECT 1) SELECT 1), (SELECT * FROM sightings)'), /^60: table sightings/);
+  assert.match(
+    refusal('SELECT (WITH sightings AS (SELECT 1) SELECT 1), (SELECT * FROM sightings)'),
+    /^60: table sightings/,
+  );
   assert.match(refusal('WITH 1 AS visits SELECT * FROM visits'), /^60: table visits/);
 });
 
 test('metadata tables become subqueries that show only the default database and the BI tables; qualified columns follow', () => {
   const printed = sql('SELECT system.tables.name, t.engine, tables.comment FROM system.tables AS t');
-  assert.match(printed, /^SELECT `t`\.`name`, `t`\.`engine`, `t`\.`comment` FROM \(SELECT .* FROM `system`\.`tables` WHERE \(\(`database` = 'default'\) AND \(`name` IN \('bi_footfall_hourly', 'bi_visitors_daily', 'bi_dwell_daily', 'bi_camera_transitions_daily'\)\)\)\) AS `t`$/);
-  assert.match(sql('SELECT name FROM SYSTEM.Databases'), /FROM `system`\.`databases` WHERE \(`name` = 'default'\)\) AS `databases`$/);
+  assert.match(
+    printed,
+    /^SELECT `t`\.`name`, `t`\.`engine`, `t`\.`comment` FROM \(SELECT .* FROM `system`\.`tables` WHERE \(\(`database` = 'default'\) AND \(`name` IN \('bi_footfall_hourly', 'bi_visitors_daily', 'bi_dwell_daily', 'bi_camera_transitions_daily'\)\)\)\) AS `t`$/,
+  );
+  assert.match(
+    sql('SELECT name FROM SYSTEM.Databases'),
+    /FROM `system`\.`databases` WHERE \(`name` = 'default'\)\) AS `databases`$/,
+  );
   for (const [text, reason] of [
     ['SELECT * FROM system.processes', /^60: table system.processes is not readable/],
     ['SELECT * FROM system.one', /^60: table system.one/],
@@ -67,9 +88,38 @@ test('metadata tables become subqueries that show only the default database and 
 });
 
 test('functions: only listed names, matched case-insensitively and after unquoting, printed in their listed spelling', () => {
-  assert.equal(sql('SELECT COUNT(), `Sum`(x), "uniqexact"(y), countIf(z), SUMIFORNULL(x, y), quantile(0.9)(x), IF(a, 1, 2) FROM bi_dwell_daily').split(' FROM ')[0],
-    'SELECT `count`(), `sum`(`x`), `uniqExact`(`y`), `countIf`(`z`), `sumIfOrNull`(`x`, `y`), `quantile`(0.9)(`x`), `if`(`a`, 1, 2)');
-  for (const f of ['file', '`file`', '"FILE"', 'url', 's3', 'remote', 'dictGet', 'dictGetString', 'joinGet', 'getSetting', 'hostName', 'filesystemFree', 'in', 'globalIn', 'format', 'sleep', 'throwIf', 'runningAccumulate', 'hasColumnInTable', '`ﬁle`', '`fıle`', '`ｆｉｌｅ`', '`fi\u200dle`', '`file `']) {
+  assert.equal(
+    sql(
+      'SELECT COUNT(), `Sum`(x), "uniqexact"(y), countIf(z), SUMIFORNULL(x, y), quantile(0.9)(x), IF(a, 1, 2) FROM bi_dwell_daily',
+    ).split(' FROM ')[0],
+    'SELECT `count`(), `sum`(`x`), `uniqExact`(`y`), `countIf`(`z`), `sumIfOrNull`(`x`, `y`), `quantile`(0.9)(`x`), `if`(`a`, 1, 2)',
+  );
+  for (const f of [
+    'file',
+    '`file`',
+    '"FILE"',
+    'url',
+    's3',
+    'remote',
+    'dictGet',
+    'dictGetString',
+    'joinGet',
+    'getSetting',
+    'hostName',
+    'filesystemFree',
+    'in',
+    'globalIn',
+    'format',
+    'sleep',
+    'throwIf',
+    'runningAccumulate',
+    'hasColumnInTable',
+    '`ﬁle`',
+    '`fıle`',
+    '`ｆｉｌｅ`',
+    '`fi\u200dle`',
+    '`file `',
+  ]) {
     assert.match(refusal(`SELECT ${f}('x')`), /^446: function .* is not allowed/, f);
   }
   assert.match(refusal('SELECT sum(0.5)(x)'), /^62: /);
@@ -79,7 +129,11 @@ test('functions: only listed names, matched case-insensitively and after unquoti
 
 test('no listed function is a table function, a dictionary or file reader, or an environment probe', () => {
   for (const name of [...ALLOWED_SCALAR_FUNCTIONS, ...ALLOWED_AGGREGATE_FUNCTIONS]) {
-    assert.doesNotMatch(name, /^(file|url|s3|remote|dict|joinGet|getSetting|hostName|fqdn|filesystem|input|executable|mysql|postgresql|redis|numbers|zeros|generate|merge|view|values|cluster|sleep|throwIf)|^format$/i, name);
+    assert.doesNotMatch(
+      name,
+      /^(file|url|s3|remote|dict|joinGet|getSetting|hostName|fqdn|filesystem|input|executable|mysql|postgresql|redis|numbers|zeros|generate|merge|view|values|cluster|sleep|throwIf)|^format$/i,
+      name,
+    );
     assert.equal(lookupFunction(name)?.name, name);
   }
 });
@@ -92,7 +146,10 @@ test('arrayJoin only over an array of literals, once per query', () => {
 });
 
 test('types are listed; IN never takes a bare name; * only as an item or in count(*)', () => {
-  assert.match(sql('SELECT CAST(x AS nullable(varchar)), y::lowcardinality(String) FROM bi_dwell_daily'), /CAST\(`x` AS Nullable\(VARCHAR\)\), CAST\(`y` AS LowCardinality\(String\)\)/);
+  assert.match(
+    sql('SELECT CAST(x AS nullable(varchar)), y::lowcardinality(String) FROM bi_dwell_daily'),
+    /CAST\(`x` AS Nullable\(VARCHAR\)\), CAST\(`y` AS LowCardinality\(String\)\)/,
+  );
   assert.match(refusal('SELECT CAST(x AS AggregateFunction(uniq, String))'), /^50: type AggregateFunction/);
   assert.match(refusal('SELECT 1 IN (visits)'), /^60: IN takes a list of values or a subquery/);
   assert.match(refusal('SELECT 1 IN ((system.one))'), /^60: IN takes/);

@@ -21,7 +21,8 @@ export interface CheckedBiTree {
 
 function checkFormat(name: string): BiFormat {
   const format = BI_FORMATS.find((f) => foldCase(f) === foldCase(name));
-  if (!format) throw new BiQueryError(73, `format ${safeName(name)} is not served here; use one of ${BI_FORMATS.join(', ')}`);
+  if (!format)
+    throw new BiQueryError(73, `format ${safeName(name)} is not served here; use one of ${BI_FORMATS.join(', ')}`);
   return format;
 }
 
@@ -30,7 +31,8 @@ function checkFormat(name: string): BiFormat {
  * (the `/bi/` route binding tables to views on the shared engine, tests). Throws BiQueryError.
  */
 export function checkBiTree(text: string, opts: { defaultFormat?: string }): CheckedBiTree {
-  if (Buffer.byteLength(text) > MAX_QUERY_BYTES) throw new BiQueryError(62, `query is larger than ${MAX_QUERY_BYTES} bytes`);
+  if (Buffer.byteLength(text) > MAX_QUERY_BYTES)
+    throw new BiQueryError(62, `query is larger than ${MAX_QUERY_BYTES} bytes`);
   const parsed = parseStatement(text);
   const format = checkFormat(parsed.format ?? opts.defaultFormat ?? 'TabSeparated');
   return { query: checkBiAst(parsed.query), format };

@@ -12,7 +12,11 @@ test('every driver query passes or is refused with its expected code', () => {
     if (q.expect === 'passes') {
       assert.doesNotThrow(() => checkBiQuery(q.sql, {}), `${q.driver} ${q.call}`);
     } else {
-      assert.throws(() => checkBiQuery(q.sql, {}), (err: unknown) => err instanceof BiQueryError && err.code === q.expect, `${q.driver} ${q.call}`);
+      assert.throws(
+        () => checkBiQuery(q.sql, {}),
+        (err: unknown) => err instanceof BiQueryError && err.code === q.expect,
+        `${q.driver} ${q.call}`,
+      );
     }
   }
 });
@@ -20,8 +24,10 @@ test('every driver query passes or is refused with its expected code', () => {
 test('the printed driver queries read system tables only through the restricted subqueries', () => {
   for (const q of DRIVER_QUERIES.filter((d) => d.expect === 'passes')) {
     const { sql } = checkBiQuery(q.sql, {});
-    for (const read of sql.matchAll(/FROM `system`\.`(\w+)` (WHERE|\))/g)) assert.ok(['tables', 'columns', 'databases', 'settings', 'functions'].includes(read[1]), read[0]);
-    if (/`system`\.`(tables|columns)`/.test(sql)) assert.match(sql, /'default'\) AND \(`(name|table)` IN \('bi_footfall_hourly'/, q.call);
+    for (const read of sql.matchAll(/FROM `system`\.`(\w+)` (WHERE|\))/g))
+      assert.ok(['tables', 'columns', 'databases', 'settings', 'functions'].includes(read[1]), read[0]);
+    if (/`system`\.`(tables|columns)`/.test(sql))
+      assert.match(sql, /'default'\) AND \(`(name|table)` IN \('bi_footfall_hourly'/, q.call);
   }
 });
 

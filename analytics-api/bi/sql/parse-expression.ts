@@ -8,7 +8,16 @@ import type { ChainOp, ComparisonOp, Expr, TypeArg, TypeExpr } from './sql-ast.t
 import type { TokenStream } from './token-stream.ts';
 
 const INTERVAL_UNITS = ['SECOND', 'MINUTE', 'HOUR', 'DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR'];
-const COMPARISONS: Record<string, ComparisonOp> = { '=': '=', '==': '=', '!=': '!=', '<>': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+const COMPARISONS: Record<string, ComparisonOp> = {
+  '=': '=',
+  '==': '=',
+  '!=': '!=',
+  '<>': '!=',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
+};
 
 /** Whether a subquery starts at `ahead`: SELECT, WITH, or a parenthesised one. */
 export function startsQuery(s: TokenStream, ahead = 0): boolean {
@@ -220,7 +229,8 @@ function parseNameOrCall(s: TokenStream): Expr {
     parts.push(s.name(true));
   }
   if (!s.isPunct('(')) return { kind: 'column', parts };
-  if (parts.length > 1) throw new BiQueryError(446, `function ${safeName(parts.join('.'))} is not allowed: functions cannot be qualified`);
+  if (parts.length > 1)
+    throw new BiQueryError(446, `function ${safeName(parts.join('.'))} is not allowed: functions cannot be qualified`);
   return s.nested(() => {
     s.next();
     let distinct = s.acceptWords('DISTINCT');

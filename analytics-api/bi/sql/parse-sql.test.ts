@@ -24,42 +24,112 @@ test('every clause of a SELECT', () => {
     'WITH d AS (SELECT 1), 2 AS two SELECT DISTINCT a AS x, b y, t.* FROM default.bi_visitors_daily AS t LEFT OUTER JOIN (SELECT 1) s USING (a, b) ' +
       'WHERE a > 1 GROUP BY a, b WITH ROLLUP WITH TOTALS HAVING count() > 1 ORDER BY x DESC NULLS LAST, y LIMIT 5, 10',
   );
-  assert.deepEqual(q.with.map((w) => [w.kind, w.name]), [['cte', 'd'], ['alias', 'two']]);
+  assert.deepEqual(
+    q.with.map((w) => [w.kind, w.name]),
+    [
+      ['cte', 'd'],
+      ['alias', 'two'],
+    ],
+  );
   assert.equal(q.distinct, true);
-  assert.deepEqual(q.items.map((i) => i.alias), ['x', 'y', undefined]);
+  assert.deepEqual(
+    q.items.map((i) => i.alias),
+    ['x', 'y', undefined],
+  );
   assert.deepEqual(q.items[2].expr, { kind: 'star', qualifier: ['t'] });
   assert.deepEqual(q.from!.first, { kind: 'table', database: 'default', name: 'bi_visitors_daily', alias: 't' });
-  assert.deepEqual([q.from!.joins[0].type, q.from!.joins[0].using, q.from!.joins[0].relation.alias], ['LEFT', ['a', 'b'], 's']);
+  assert.deepEqual(
+    [q.from!.joins[0].type, q.from!.joins[0].using, q.from!.joins[0].relation.alias],
+    ['LEFT', ['a', 'b'], 's'],
+  );
   assert.deepEqual([q.groupBy!.modifier, q.groupBy!.totals], ['ROLLUP', true]);
-  assert.deepEqual(q.orderBy!.map((o) => [o.direction, o.nulls]), [['DESC', 'LAST'], [undefined, undefined]]);
+  assert.deepEqual(
+    q.orderBy!.map((o) => [o.direction, o.nulls]),
+    [
+      ['DESC', 'LAST'],
+      [undefined, undefined],
+    ],
+  );
   assert.deepEqual(q.limit, { kind: 'limit', count: '10', offset: '5' });
 });
 
 test('comma joins and every explicit join type are kept, each relation with its own alias', () => {
-  const q = select('SELECT 1 FROM a x, b, c CROSS JOIN d INNER JOIN e ON 1 RIGHT JOIN f ON 1 FULL JOIN g ON 1 JOIN h USING k');
-  assert.deepEqual(q.from!.joins.map((j) => [j.type, j.relation.kind === 'table' && j.relation.name]), [
-    ['COMMA', 'b'], ['COMMA', 'c'], ['CROSS', 'd'], ['INNER', 'e'], ['RIGHT', 'f'], ['FULL', 'g'], ['INNER', 'h'],
-  ]);
+  const q = select(
+    'SELECT 1 FROM a x, b, c CROSS JOIN d INNER JOIN e ON 1 RIGHT JOIN f ON 1 FULL JOIN g ON 1 JOIN h USING k',
+  );
+  assert.deepEqual(
+    q.from!.joins.map((j) => [j.type, j.relation.kind === 'table' && j.relation.name]),
+    [
+      ['COMMA', 'b'],
+      ['COMMA', 'c'],
+      ['CROSS', 'd'],
+      ['INNER', 'e'],
+      ['RIGHT', 'f'],
+      ['FULL', 'g'],
+      ['INNER', 'h'],
+    ],
+  );
   assert.equal(q.from!.first.alias, 'x');
 });
 
 test('precedence: ?: < OR < AND < NOT < IS NULL < BETWEEN < comparison < || < + - < * / % < unary minus < [] ::', () => {
-  assert.deepEqual(where('a OR b AND NOT c'), { kind: 'logical', op: 'OR', operands: [col('a'), { kind: 'logical', op: 'AND', operands: [col('b'), { kind: 'not', operand: col('c') }] }] });
-  assert.deepEqual(where('NOT a IS NULL'), { kind: 'not', operand: { kind: 'isNull', negated: false, operand: col('a') } });
+  assert.deepEqual(where('a OR b AND NOT c'), {
+    kind: 'logical',
+    op: 'OR',
+    operands: [col('a'), { kind: 'logical', op: 'AND', operands: [col('b'), { kind: 'not', operand: col('c') }] }],
+  });
+  assert.deepEqual(where('NOT a IS NULL'), {
+    kind: 'not',
+    operand: { kind: 'isNull', negated: false, operand: col('a') },
+  });
   assert.deepEqual(where('a + b * c = d || e'), {
-    kind: 'compare', op: '=',
-    left: { kind: 'chain', first: col('a'), rest: [{ op: '+', operand: { kind: 'chain', first: col('b'), rest: [{ op: '*', operand: col('c') }] } }] },
+    kind: 'compare',
+    op: '=',
+    left: {
+      kind: 'chain',
+      first: col('a'),
+      rest: [{ op: '+', operand: { kind: 'chain', first: col('b'), rest: [{ op: '*', operand: col('c') }] } }],
+    },
     right: { kind: 'chain', first: col('d'), rest: [{ op: '||', operand: col('e') }] },
   });
-  assert.deepEqual(where('a - b - c'), { kind: 'chain', first: col('a'), rest: [{ op: '-', operand: col('b') }, { op: '-', operand: col('c') }] });
-  assert.deepEqual(where('x BETWEEN 1 AND 2 AND y'), { kind: 'logical', op: 'AND', operands: [{ kind: 'between', negated: false, operand: col('x'), low: num('1'), high: num('2') }, col('y')] });
-  assert.deepEqual(where('a OR b ? 1 : 2'), { kind: 'ternary', condition: { kind: 'logical', op: 'OR', operands: [col('a'), col('b')] }, then: num('1'), otherwise: num('2') });
-  assert.deepEqual(where('-x[1]::Int8'), { kind: 'negate', operand: { kind: 'cast', operand: { kind: 'element', operand: col('x'), index: num('1') }, type: { kind: 'type', name: 'Int8', args: [] } } });
+  assert.deepEqual(where('a - b - c'), {
+    kind: 'chain',
+    first: col('a'),
+    rest: [
+      { op: '-', operand: col('b') },
+      { op: '-', operand: col('c') },
+    ],
+  });
+  assert.deepEqual(where('x BETWEEN 1 AND 2 AND y'), {
+    kind: 'logical',
+    op: 'AND',
+    operands: [{ kind: 'between', negated: false, operand: col('x'), low: num('1'), high: num('2') }, col('y')],
+  });
+  assert.deepEqual(where('a OR b ? 1 : 2'), {
+    kind: 'ternary',
+    condition: { kind: 'logical', op: 'OR', operands: [col('a'), col('b')] },
+    then: num('1'),
+    otherwise: num('2'),
+  });
+  assert.deepEqual(where('-x[1]::Int8'), {
+    kind: 'negate',
+    operand: {
+      kind: 'cast',
+      operand: { kind: 'element', operand: col('x'), index: num('1') },
+      type: { kind: 'type', name: 'Int8', args: [] },
+    },
+  });
   assert.deepEqual(where('-1 = - 2'), { kind: 'compare', op: '=', left: num('-1'), right: num('-2') });
-  assert.deepEqual(where('-1[1]'), { kind: 'element', operand: num('-1'), index: num('1') }, 'a minus before a number is part of the literal, as in ClickHouse');
+  assert.deepEqual(
+    where('-1[1]'),
+    { kind: 'element', operand: num('-1'), index: num('1') },
+    'a minus before a number is part of the literal, as in ClickHouse',
+  );
   assert.deepEqual(where('-(1)'), { kind: 'negate', operand: num('1') });
   assert.deepEqual(
-    (where("a == 1 AND b <> 2 AND c NOT LIKE 'x'") as Extract<Expr, { kind: 'logical' }>).operands.map((o) => o.kind === 'compare' && o.op),
+    (where("a == 1 AND b <> 2 AND c NOT LIKE 'x'") as Extract<Expr, { kind: 'logical' }>).operands.map(
+      (o) => o.kind === 'compare' && o.op,
+    ),
     ['=', '!=', 'NOT LIKE'],
   );
 });
@@ -67,12 +137,22 @@ test('precedence: ?: < OR < AND < NOT < IS NULL < BETWEEN < comparison < || < + 
 test('expressions: calls, parametric aggregates, DISTINCT, CASE, CAST, INTERVAL, arrays, tuples, IN, scalar subqueries', () => {
   const [quantile, countDistinct, cases, cast, interval, array, tuple, inList, inQuery, scalar] = select(
     "SELECT quantile(0.5)(x), count(DISTINCT y), CASE WHEN a THEN 1 ELSE 2 END, CAST(x AS Nullable(Decimal(10, 2))), INTERVAL 1 DAY, [1, 'a'], (1, 2), " +
-      "x NOT IN (1, 2), x IN (SELECT 1), (SELECT max(v) FROM t)",
+      'x NOT IN (1, 2), x IN (SELECT 1), (SELECT max(v) FROM t)',
   ).items.map((i) => i.expr);
-  assert.deepEqual(quantile, { kind: 'call', name: 'quantile', params: [num('0.5')], args: [col('x')], distinct: false });
+  assert.deepEqual(quantile, {
+    kind: 'call',
+    name: 'quantile',
+    params: [num('0.5')],
+    args: [col('x')],
+    distinct: false,
+  });
   assert.deepEqual(countDistinct, { kind: 'call', name: 'count', args: [col('y')], distinct: true });
   assert.equal(cases.kind, 'case');
-  assert.deepEqual(cast, { kind: 'cast', operand: col('x'), type: { kind: 'type', name: 'Nullable', args: [{ kind: 'type', name: 'Decimal', args: [num('10'), num('2')] }] } });
+  assert.deepEqual(cast, {
+    kind: 'cast',
+    operand: col('x'),
+    type: { kind: 'type', name: 'Nullable', args: [{ kind: 'type', name: 'Decimal', args: [num('10'), num('2')] }] },
+  });
   assert.deepEqual(interval, { kind: 'call', name: 'toIntervalDay', args: [num('1')], distinct: false });
   assert.deepEqual(array, { kind: 'array', items: [num('1'), { kind: 'string', value: 'a' }] });
   assert.deepEqual(tuple, { kind: 'tuple', items: [num('1'), num('2')] });
@@ -82,7 +162,9 @@ test('expressions: calls, parametric aggregates, DISTINCT, CASE, CAST, INTERVAL,
 });
 
 test('UNION ALL / DISTINCT, parenthesised members, FORMAT and trailing semicolons', () => {
-  const { query, format } = parseStatement('(SELECT 1) UNION ALL SELECT 2 UNION DISTINCT SELECT 3 FORMAT JSONEachRow;;');
+  const { query, format } = parseStatement(
+    '(SELECT 1) UNION ALL SELECT 2 UNION DISTINCT SELECT 3 FORMAT JSONEachRow;;',
+  );
   assert.equal(format, 'JSONEachRow');
   assert.deepEqual(query.kind === 'union' && [query.members.length, query.modes], [3, ['ALL', 'DISTINCT']]);
 });

@@ -1,7 +1,19 @@
 /** Recursive descent over one BI statement: SELECT/UNION with WITH, FROM/JOIN, WHERE, GROUP BY, HAVING, ORDER BY, LIMIT, FORMAT. */
 import { BiQueryError, safeName } from './bi-query-error.ts';
 import { parseExpression, startsQuery } from './parse-expression.ts';
-import type { FromClause, GroupBy, Join, JoinType, Limit, OrderItem, Query, Relation, SelectItem, SelectQuery, WithItem } from './sql-ast.ts';
+import type {
+  FromClause,
+  GroupBy,
+  Join,
+  JoinType,
+  Limit,
+  OrderItem,
+  Query,
+  Relation,
+  SelectItem,
+  SelectQuery,
+  WithItem,
+} from './sql-ast.ts';
 import { TokenStream } from './token-stream.ts';
 import { tokenizeSql } from './tokenize-sql.ts';
 
@@ -57,9 +69,18 @@ function parseRelation(s: TokenStream): Relation {
   const first = s.name(s.isPunct('(', 1) || s.isPunct('.', 1));
   const database = s.acceptPunct('.') ? first : undefined;
   const name = database === undefined ? first : s.name(true);
-  if (s.isPunct('(')) throw new BiQueryError(446, `table function ${safeName(database === undefined ? name : `${database}.${name}`)} is not allowed: no table functions in a BI query`);
+  if (s.isPunct('('))
+    throw new BiQueryError(
+      446,
+      `table function ${safeName(database === undefined ? name : `${database}.${name}`)} is not allowed: no table functions in a BI query`,
+    );
   const alias = s.alias();
-  return { kind: 'table', ...(database === undefined ? {} : { database }), name, ...(alias === undefined ? {} : { alias }) };
+  return {
+    kind: 'table',
+    ...(database === undefined ? {} : { database }),
+    name,
+    ...(alias === undefined ? {} : { alias }),
+  };
 }
 
 const JOIN_WORDS: Array<[JoinType, string[]]> = [
@@ -93,7 +114,8 @@ function parseFrom(s: TokenStream): FromClause {
   const from: FromClause = { kind: 'from', first: parseRelation(s), joins: [] };
   for (let join = parseJoin(s); join; join = parseJoin(s)) {
     from.joins.push(join);
-    if (from.joins.length >= MAX_FROM_RELATIONS) throw new BiQueryError(168, `at most ${MAX_FROM_RELATIONS} tables may be joined in one FROM`);
+    if (from.joins.length >= MAX_FROM_RELATIONS)
+      throw new BiQueryError(168, `at most ${MAX_FROM_RELATIONS} tables may be joined in one FROM`);
   }
   return from;
 }
@@ -132,7 +154,12 @@ function parseLimit(s: TokenStream): Limit {
 }
 
 function parseSelect(s: TokenStream): SelectQuery {
-  const query: SelectQuery = { kind: 'select', with: s.acceptWords('WITH') ? parseWith(s) : [], distinct: false, items: [] };
+  const query: SelectQuery = {
+    kind: 'select',
+    with: s.acceptWords('WITH') ? parseWith(s) : [],
+    distinct: false,
+    items: [],
+  };
   s.expectWords('SELECT');
   query.distinct = s.acceptWords('DISTINCT');
   do query.items.push(parseSelectItem(s));
@@ -198,6 +225,7 @@ export function parseStatement(sql: string): ParsedStatement {
     if (!s.done()) throw new BiQueryError(62, 'one statement per request: multi-statements are not allowed');
   }
   if (!s.done()) throw s.error('expected the end of the query');
-  if (depthOf(query) > MAX_AST_DEPTH) throw new BiQueryError(167, `query is nested more than ${MAX_AST_DEPTH} levels deep`);
+  if (depthOf(query) > MAX_AST_DEPTH)
+    throw new BiQueryError(167, `query is nested more than ${MAX_AST_DEPTH} levels deep`);
   return format === undefined ? { query } : { query, format };
 }

@@ -5,7 +5,6 @@ import { parseStatement } from './parse-sql.ts';
 import { PRINTER_CASES } from './printer-cases.ts';
 import { printQuery, quoteIdentifier, quoteString } from './print-sql.ts';
 
-
 test('the printed SQL of every case parses back to the same tree', () => {
   for (const sql of PRINTER_CASES) {
     const { query } = parseStatement(sql);
@@ -31,5 +30,8 @@ test('canonical spellings: keywords upper-case, == and <> as = and !=, OUTER dro
 
 test('the relation option prints a table reference its own way', () => {
   const { query } = parseStatement('SELECT * FROM bi_visitors_daily AS v JOIN system.one USING (x)');
-  assert.equal(printQuery(query, { relation: (name) => `${quoteIdentifier(name)}(p = 1)` }), 'SELECT * FROM `bi_visitors_daily`(p = 1) AS `v` INNER JOIN `system`.`one` USING (`x`)');
+  assert.equal(
+    printQuery(query, { relation: (name) => `${quoteIdentifier(name)}(p = 1)` }),
+    'SELECT * FROM `bi_visitors_daily`(p = 1) AS `v` INNER JOIN `system`.`one` USING (`x`)',
+  );
 });

@@ -113,7 +113,8 @@ class Printer {
         return `(${this.list(e.items)})`;
       case 'element': {
         // `-1[1]` would read back as -(1[1]).
-        const operand = e.operand.kind === 'number' && e.operand.text.startsWith('-') ? `(${e.operand.text})` : this.expr(e.operand);
+        const operand =
+          e.operand.kind === 'number' && e.operand.text.startsWith('-') ? `(${e.operand.text})` : this.expr(e.operand);
         return `${operand}[${this.expr(e.index)}]`;
       }
       case 'subquery':
@@ -131,7 +132,11 @@ class Printer {
   from(f: FromClause): string {
     const joins = f.joins.map((j) => {
       if (j.type === 'COMMA') return `, ${this.relation(j.relation)}`;
-      const condition = j.on ? ` ON ${this.expr(j.on)}` : j.using ? ` USING (${j.using.map(quoteIdentifier).join(', ')})` : '';
+      const condition = j.on
+        ? ` ON ${this.expr(j.on)}`
+        : j.using
+          ? ` USING (${j.using.map(quoteIdentifier).join(', ')})`
+          : '';
       return ` ${j.type} JOIN ${this.relation(j.relation)}${condition}`;
     });
     return ` FROM ${this.relation(f.first)}${joins.join('')}`;
@@ -140,29 +145,47 @@ class Printer {
   select(q: SelectQuery): string {
     const out: string[] = [];
     if (q.with.length) {
-      const items = q.with.map((w) => (w.kind === 'cte' ? `${quoteIdentifier(w.name)} AS (${this.query(w.query)})` : `${this.expr(w.expr)} AS ${quoteIdentifier(w.name)}`));
+      const items = q.with.map((w) =>
+        w.kind === 'cte'
+          ? `${quoteIdentifier(w.name)} AS (${this.query(w.query)})`
+          : `${this.expr(w.expr)} AS ${quoteIdentifier(w.name)}`,
+      );
       out.push(`WITH ${items.join(', ')} `);
     }
-    const items = q.items.map((i) => (i.alias === undefined ? this.expr(i.expr) : `${this.expr(i.expr)} AS ${quoteIdentifier(i.alias)}`));
+    const items = q.items.map((i) =>
+      i.alias === undefined ? this.expr(i.expr) : `${this.expr(i.expr)} AS ${quoteIdentifier(i.alias)}`,
+    );
     out.push(`SELECT ${q.distinct ? 'DISTINCT ' : ''}${items.join(', ')}`);
     if (q.from) out.push(this.from(q.from));
     if (q.where) out.push(` WHERE ${this.expr(q.where)}`);
     if (q.groupBy) {
       const g = q.groupBy;
-      out.push(` GROUP BY ${this.list(g.items)}${g.modifier ? ` WITH ${g.modifier}` : ''}${g.totals ? ' WITH TOTALS' : ''}`);
+      out.push(
+        ` GROUP BY ${this.list(g.items)}${g.modifier ? ` WITH ${g.modifier}` : ''}${g.totals ? ' WITH TOTALS' : ''}`,
+      );
     }
     if (q.having) out.push(` HAVING ${this.expr(q.having)}`);
     if (q.orderBy) {
-      const items = q.orderBy.map((o) => `${this.expr(o.expr)}${o.direction ? ` ${o.direction}` : ''}${o.nulls ? ` NULLS ${o.nulls}` : ''}`);
+      const items = q.orderBy.map(
+        (o) => `${this.expr(o.expr)}${o.direction ? ` ${o.direction}` : ''}${o.nulls ? ` NULLS ${o.nulls}` : ''}`,
+      );
       out.push(` ORDER BY ${items.join(', ')}`);
     }
-    if (q.limit) out.push(` LIMIT ${printNumber(q.limit.count)}${q.limit.offset === undefined ? '' : ` OFFSET ${printNumber(q.limit.offset)}`}`);
+    if (q.limit)
+      out.push(
+        ` LIMIT ${printNumber(q.limit.count)}${q.limit.offset === undefined ? '' : ` OFFSET ${printNumber(q.limit.offset)}`}`,
+      );
     return out.join('');
   }
 
   query(q: Query): string {
     if (q.kind === 'select') return this.select(q);
-    return q.members.map((m, i) => `${i ? ` UNION ${q.modes[i - 1]} ` : ''}${m.kind === 'union' ? `(${this.query(m)})` : this.select(m)}`).join('');
+    return q.members
+      .map(
+        (m, i) =>
+          `${i ? ` UNION ${q.modes[i - 1]} ` : ''}${m.kind === 'union' ? `(${this.query(m)})` : this.select(m)}`,
+      )
+      .join('');
   }
 }
 

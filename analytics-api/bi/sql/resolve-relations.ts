@@ -52,17 +52,22 @@ export function resolveTable(rel: Extract<Relation, { kind: 'table' }>, scope: S
   }
   if (db === undefined || db === 'default') {
     const table = BI.get(foldCase(name));
-    if (table === undefined) throw new BiQueryError(60, `table ${safeName(name)} is not readable here; BI tables: ${BI_TABLES.join(', ')}`);
+    if (table === undefined)
+      throw new BiQueryError(60, `table ${safeName(name)} is not readable here; BI tables: ${BI_TABLES.join(', ')}`);
     scope.relations.push({ alias: alias ?? table, table: { name: table, database: 'default', cte: false } });
     return { kind: 'table', name: table, alias: alias ?? table };
   }
   if (db === 'system') {
     const restricted = METADATA.get(foldCase(name));
     if (!restricted) throw new BiQueryError(60, `table system.${safeName(name)} is not readable here`);
-    scope.relations.push({ alias: alias ?? foldCase(name), table: { name: foldCase(name), database: 'system', cte: false } });
+    scope.relations.push({
+      alias: alias ?? foldCase(name),
+      table: { name: foldCase(name), database: 'system', cte: false },
+    });
     return { kind: 'subquery', query: structuredClone(restricted), alias: alias ?? foldCase(name) };
   }
-  if (db === 'information_schema') throw new BiQueryError(60, `table ${safeName(`${database}.${name}`)} is not readable here`);
+  if (db === 'information_schema')
+    throw new BiQueryError(60, `table ${safeName(`${database}.${name}`)} is not readable here`);
   throw new BiQueryError(81, `database ${safeName(database!)} is not readable here`);
 }
 
@@ -88,12 +93,18 @@ export function resolvePath(parts: string[], scope: Scope, column: boolean): str
   // Like ClickHouse: an alias wins over a table name, an inner scope over an outer one.
   for (let s: Scope | undefined = scope; s; s = s.parent) {
     if (s.relations.some((r) => r.alias === parts[0])) return parts;
-    const qualified = s.relations.find((r) => qualifierLength >= 2 && r.table?.database === foldCase(parts[0]) && tableMatches(r, parts[1]));
+    const qualified = s.relations.find(
+      (r) => qualifierLength >= 2 && r.table?.database === foldCase(parts[0]) && tableMatches(r, parts[1]),
+    );
     if (qualified) return [qualified.alias, ...parts.slice(2)];
     const named = s.relations.find((r) => tableMatches(r, parts[0]));
     if (named) return [named.alias, ...parts.slice(1)];
   }
-  if (qualifierLength >= 2) throw new BiQueryError(47, `unknown identifier ${safeName(parts.join('.'))}: a qualified name must name a table of the query`);
+  if (qualifierLength >= 2)
+    throw new BiQueryError(
+      47,
+      `unknown identifier ${safeName(parts.join('.'))}: a qualified name must name a table of the query`,
+    );
   return parts;
 }
 

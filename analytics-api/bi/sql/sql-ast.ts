@@ -51,7 +51,9 @@ export interface Join {
   using?: string[];
 }
 
-export type Relation = { kind: 'table'; database?: string; name: string; alias?: string } | { kind: 'subquery'; query: Query; alias?: string };
+export type Relation =
+  | { kind: 'table'; database?: string; name: string; alias?: string }
+  | { kind: 'subquery'; query: Query; alias?: string };
 
 export interface GroupBy {
   kind: 'groupBy';
@@ -115,4 +117,9 @@ export interface TypeExpr {
   args: TypeArg[];
 }
 
-export type TypeArg = TypeExpr | { kind: 'number'; text: string } | { kind: 'string'; value: string } | { kind: 'namedType'; name: string; type: TypeExpr } | { kind: 'enumValue'; name: string; value: string };
+export type TypeArg =
+  | TypeExpr
+  | { kind: 'number'; text: string }
+  | { kind: 'string'; value: string }
+  | { kind: 'namedType'; name: string; type: TypeExpr }
+  | { kind: 'enumValue'; name: string; value: string };

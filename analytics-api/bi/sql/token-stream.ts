@@ -12,9 +12,11 @@ const MAX_NESTING = 256;
 
 /** Words that end an expression or a relation, so they are never taken as an alias without AS. */
 const RESERVED = new Set(
-  ('SELECT FROM WHERE GROUP HAVING ORDER LIMIT OFFSET UNION EXCEPT INTERSECT FORMAT JOIN INNER LEFT RIGHT FULL CROSS OUTER ON USING AS WITH ' +
+  (
+    'SELECT FROM WHERE GROUP HAVING ORDER LIMIT OFFSET UNION EXCEPT INTERSECT FORMAT JOIN INNER LEFT RIGHT FULL CROSS OUTER ON USING AS WITH ' +
     'SETTINGS INTO AND OR NOT IN IS BETWEEN LIKE ILIKE CASE WHEN THEN ELSE END ASC DESC NULLS FIRST LAST DISTINCT ALL BY FINAL SAMPLE ' +
-    'PREWHERE ARRAY GLOBAL ANY ASOF SEMI ANTI PASTE WINDOW QUALIFY INTERVAL OVER TOTALS ROLLUP CUBE COLLATE').split(' '),
+    'PREWHERE ARRAY GLOBAL ANY ASOF SEMI ANTI PASTE WINDOW QUALIFY INTERVAL OVER TOTALS ROLLUP CUBE COLLATE'
+  ).split(' '),
 );
 
 /** How a token is named in an error: words and operators as written, literals only by kind. */
@@ -116,6 +118,9 @@ export class TokenStream {
   /** A syntax error at the current token, naming it only if that is safe. */
   error(what: string): BiQueryError {
     const t = this.peek();
-    return new BiQueryError(62, `syntax error at ${t ? `position ${t.pos}` : 'the end'}: ${what}, found ${describe(t)}`);
+    return new BiQueryError(
+      62,
+      `syntax error at ${t ? `position ${t.pos}` : 'the end'}: ${what}, found ${describe(t)}`,
+    );
   }
 }

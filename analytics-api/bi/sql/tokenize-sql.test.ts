@@ -16,19 +16,46 @@ const refusal = (sql: string) => {
 };
 
 test('words, quoted names, strings, numbers and operators', () => {
-  assert.deepEqual(values("SELECT `a b`, \"c\"\"d\", 'it''s', 1.5e3, 0x1F, .5 FROM t WHERE x <> 1 AND y::Int8 || z"), [
-    'word:SELECT', 'quoted:a b', 'punct:,', 'quoted:c"d', 'punct:,', "string:it's", 'punct:,', 'number:1.5e3', 'punct:,', 'number:0x1f', 'punct:,', 'number:.5',
-    'word:FROM', 'word:t', 'word:WHERE', 'word:x', 'punct:<>', 'number:1', 'word:AND', 'word:y', 'punct:::', 'word:Int8', 'punct:||', 'word:z',
+  assert.deepEqual(values('SELECT `a b`, "c""d", \'it\'\'s\', 1.5e3, 0x1F, .5 FROM t WHERE x <> 1 AND y::Int8 || z'), [
+    'word:SELECT',
+    'quoted:a b',
+    'punct:,',
+    'quoted:c"d',
+    'punct:,',
+    "string:it's",
+    'punct:,',
+    'number:1.5e3',
+    'punct:,',
+    'number:0x1f',
+    'punct:,',
+    'number:.5',
+    'word:FROM',
+    'word:t',
+    'word:WHERE',
+    'word:x',
+    'punct:<>',
+    'number:1',
+    'word:AND',
+    'word:y',
+    'punct:::',
+    'word:Int8',
+    'punct:||',
+    'word:z',
   ]);
 });
 
 test('escapes decode to the characters ClickHouse reads', () => {
-  assert.deepEqual(values(String.raw`'a\nb\t\\\'\x41\0'`), ['string:a\nb\t\\\'A\0']);
+  assert.deepEqual(values(String.raw`'a\nb\t\\\'\x41\0'`), ["string:a\nb\t\\'A\0"]);
   assert.deepEqual(values('`we\\`ird`'), ['quoted:we`ird']);
 });
 
 test('comments are dropped: --, # , #!, nested block comments', () => {
-  assert.deepEqual(values('SELECT /* a /* b */ c */ 1 -- x\n, 2 # y\n#!z\n'), ['word:SELECT', 'number:1', 'punct:,', 'number:2']);
+  assert.deepEqual(values('SELECT /* a /* b */ c */ 1 -- x\n, 2 # y\n#!z\n'), [
+    'word:SELECT',
+    'number:1',
+    'punct:,',
+    'number:2',
+  ]);
 });
 
 test('a dot after a name is an operator, not the start of a number', () => {
@@ -62,5 +89,12 @@ test('refusals never quote the text of a literal', () => {
 
 test('the token count is bounded', () => {
   assert.equal(tokenizeSql(Array(MAX_TOKENS).fill('1').join(' ')).length, MAX_TOKENS);
-  assert.match(refusal(Array(MAX_TOKENS + 1).fill('1').join(' ')), /^168: query has more than/);
+  assert.match(
+    refusal(
+      Array(MAX_TOKENS + 1)
+        .fill('1')
+        .join(' '),
+    ),
+    /^168: query has more than/,
+  );
 });

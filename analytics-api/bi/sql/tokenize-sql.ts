@@ -17,7 +17,33 @@ export interface Token {
 /** Most tokens a query may have: bounds the parser's work whatever the input. */
 export const MAX_TOKENS = 4000;
 
-const PUNCT = ['<=', '>=', '!=', '<>', '==', '||', '::', '->', '(', ')', ',', '.', ';', '*', '+', '-', '/', '%', '=', '<', '>', '?', ':', '[', ']'];
+const PUNCT = [
+  '<=',
+  '>=',
+  '!=',
+  '<>',
+  '==',
+  '||',
+  '::',
+  '->',
+  '(',
+  ')',
+  ',',
+  '.',
+  ';',
+  '*',
+  '+',
+  '-',
+  '/',
+  '%',
+  '=',
+  '<',
+  '>',
+  '?',
+  ':',
+  '[',
+  ']',
+];
 const NUMBER = /0x[0-9a-f]+|\d+(?:\.\d*)?(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?/iy;
 const WORD = /[A-Za-z_][A-Za-z0-9_]*/y;
 /** ClickHouse's whitespace; a Unicode space (U+00A0, U+2000…) is not one and is refused. */
@@ -29,7 +55,21 @@ function matchAt(re: RegExp, sql: string, at: number): string | undefined {
   re.lastIndex = at;
   return re.exec(sql)?.[0];
 }
-const ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', '0': '\0', a: '\x07', v: '\v', e: '\x1b', '\\': '\\', "'": "'", '"': '"', '`': '`' };
+const ESCAPES: Record<string, string> = {
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  '0': '\0',
+  a: '\x07',
+  v: '\v',
+  e: '\x1b',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '`': '`',
+};
 
 function describeChar(c: string): string {
   return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -111,13 +151,16 @@ export function tokenizeSql(sql: string): Token[] {
     const c = sql[i];
     if (c === "'" || c === '"' || c === '`') {
       const { value, end } = readQuoted(sql, i, c);
-      if (c !== "'" && /[\x00-\x1f\x7f]/.test(value)) throw new BiQueryError(62, `control character in a quoted identifier at position ${i}`);
+      if (c !== "'" && /[\x00-\x1f\x7f]/.test(value))
+        throw new BiQueryError(62, `control character in a quoted identifier at position ${i}`);
       out.push({ kind: c === "'" ? 'string' : 'quoted', value, pos: i });
       i = end;
       continue;
     }
     const prev = out.at(-1);
-    const afterName = prev !== undefined && (prev.kind === 'word' || prev.kind === 'quoted' || prev.value === ')' || prev.value === ']');
+    const afterName =
+      prev !== undefined &&
+      (prev.kind === 'word' || prev.kind === 'quoted' || prev.value === ')' || prev.value === ']');
     const number = c === '.' && afterName ? undefined : matchAt(NUMBER, sql, i);
     if (number) {
       if (matchAt(NAME_CHAR, sql, i + number.length)) throw new BiQueryError(62, `malformed number at position ${i}`);
@@ -132,7 +175,11 @@ export function tokenizeSql(sql: string): Token[] {
       continue;
     }
     const p = PUNCT.find((op) => sql.startsWith(op, i));
-    if (!p) throw new BiQueryError(62, `character ${describeChar(c)} is not allowed at position ${i} (outside quotes: ASCII SQL only; no query parameters or heredocs)`);
+    if (!p)
+      throw new BiQueryError(
+        62,
+        `character ${describeChar(c)} is not allowed at position ${i} (outside quotes: ASCII SQL only; no query parameters or heredocs)`,
+      );
     out.push({ kind: 'punct', value: p, pos: i });
     i += p.length;
   }

@@ -150,12 +150,11 @@ async function showKpis(site, from, to) {
   const versions = [...new Set([...footfall.report.rulesVersions, ...dwell.report.rulesVersions])];
   $('#hidden-definition').textContent =
     `Fewer than ${n} people or visits are never shown (“< ${n}”, grey bars), nor any figure that would reveal such a count (“hidden”).`;
-  $('#footnote').textContent =
-    `Visit rules ${versions.join(', ') || '–'} · ${
-      intervals
-        ? `counts come from automatic re-identification, which can merge two people or split one; the ranges are ${intervals.method}`
-        : 'counts come from automatic re-identification; their ranges are not given while a figure is hidden or there is no data'
-    }.`;
+  $('#footnote').textContent = `Visit rules ${versions.join(', ') || '–'} · ${
+    intervals
+      ? `counts come from automatic re-identification, which can merge two people or split one; the ranges are ${intervals.method}`
+      : 'counts come from automatic re-identification; their ranges are not given while a figure is hidden or there is no data'
+  }.`;
   return footfall.coverage;
 }
 

@@ -7,13 +7,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { createClickHouseClient, type ClickHouseClient } from '../../../storage/clickhouse/create-clickhouse-client.ts';
-import { biDefinerStatements, biKeyDropStatements, biKeyName, biKeyStatements, type BiKeySqlInput } from './render-bi-key-sql.ts';
+import {
+  biDefinerStatements,
+  biKeyDropStatements,
+  biKeyName,
+  biKeyStatements,
+  type BiKeySqlInput,
+} from './render-bi-key-sql.ts';
 
 let dir: string;
 let client: ClickHouseClient;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'revisit-bisql-'));
-  client = await createClickHouseClient({ dataDir: dir, clickhouse: { username: 'default', password: '', database: 'default' } });
+  client = await createClickHouseClient({
+    dataDir: dir,
+    clickhouse: { username: 'default', password: '', database: 'default' },
+  });
 });
 after(async () => {
   await client.close();
@@ -21,20 +30,48 @@ after(async () => {
 });
 
 async function formatted(sql: string): Promise<string> {
-  const [row] = await (await client.query({ query: 'SELECT formatQuery({q:String}) AS f', query_params: { q: sql }, format: 'JSONEachRow' })).json<{ f: string }>();
+  const [row] = await (
+    await client.query({
+      query: 'SELECT formatQuery({q:String}) AS f',
+      query_params: { q: sql },
+      format: 'JSONEachRow',
+    })
+  ).json<{ f: string }>();
   return row.f;
 }
 
-const KEY: BiKeySqlInput = { name: 'k0a1b2c3d', tenant: 'acme', sites: ['s1', 'store-2'], passwordSha256: createHash('sha256').update('rv_0a1b2c3d_secret').digest('hex'), minCount: 5 };
+const KEY: BiKeySqlInput = {
+  name: 'k0a1b2c3d',
+  tenant: 'acme',
+  sites: ['s1', 'store-2'],
+  passwordSha256: createHash('sha256').update('rv_0a1b2c3d_secret').digest('hex'),
+  minCount: 5,
+};
 
 test('definer, profile, quota and a key: every statement parses', async () => {
-  const all = [...biDefinerStatements(), ...biKeyStatements(KEY), ...biKeyStatements({ ...KEY, name: 'cabc', sites: '*' }), ...biKeyDropStatements(KEY.name)];
+  const all = [
+    ...biDefinerStatements(),
+    ...biKeyStatements(KEY),
+    ...biKeyStatements({ ...KEY, name: 'cabc', sites: '*' }),
+    ...biKeyDropStatements(KEY.name),
+  ];
   for (const sql of all) assert.ok((await formatted(sql)).length > 0, sql);
   const definer = (await Promise.all(biDefinerStatements().map(formatted))).join('\n');
-  for (const limit of ["readonly = 1 CONST", 'max_execution_time = 30 CONST', 'max_memory_usage = 1000000000 CONST', 'max_rows_to_read = 200000000 CONST', 'max_result_rows = 1000000 CONST', 'max_result_bytes = 200000000 CONST', "result_overflow_mode = 'throw' CONST"]) {
+  for (const limit of [
+    'readonly = 1 CONST',
+    'max_execution_time = 30 CONST',
+    'max_memory_usage = 1000000000 CONST',
+    'max_rows_to_read = 200000000 CONST',
+    'max_result_rows = 1000000 CONST',
+    'max_result_bytes = 200000000 CONST',
+    "result_overflow_mode = 'throw' CONST",
+  ]) {
     assert.ok(definer.includes(limit), `profile: ${limit}`);
   }
-  assert.match(definer, /CREATE QUOTA IF NOT EXISTS revisit_bi_quota KEYED BY user_name FOR INTERVAL 1 minute MAX queries = 60, errors = 20, result_rows = 2000000, read_rows = 500000000, execution_time = 120/);
+  assert.match(
+    definer,
+    /CREATE QUOTA IF NOT EXISTS revisit_bi_quota KEYED BY user_name FOR INTERVAL 1 minute MAX queries = 60, errors = 20, result_rows = 2000000, read_rows = 500000000, execution_time = 120/,
+  );
   assert.match(definer, /TO revisit_bi_reader/);
 });
 
@@ -43,11 +80,21 @@ test("a key's views and row policy fix its tenant, minimum count and sites; a ke
   const views = statements.filter((s) => s.startsWith('CREATE OR REPLACE VIEW'));
   assert.equal(views.length, 4);
   for (const v of views) assert.match(v, /\(tenant = 'acme', min_count = 5\) WHERE site_id IN \('s1', 'store-2'\)$/);
-  assert.ok(statements.some((s) => /ROW POLICY .* USING tenant = 'acme' AND site_id IN \('s1', 'store-2'\) TO bi_k0a1b2c3d$/s.test(s)));
-  assert.ok(statements.some((s) => s.includes(`IDENTIFIED WITH sha256_hash BY '${KEY.passwordSha256}'`) && s.includes("SETTINGS PROFILE 'revisit_bi_readonly'")));
+  assert.ok(
+    statements.some((s) =>
+      /ROW POLICY .* USING tenant = 'acme' AND site_id IN \('s1', 'store-2'\) TO bi_k0a1b2c3d$/s.test(s),
+    ),
+  );
+  assert.ok(
+    statements.some(
+      (s) =>
+        s.includes(`IDENTIFIED WITH sha256_hash BY '${KEY.passwordSha256}'`) &&
+        s.includes("SETTINGS PROFILE 'revisit_bi_readonly'"),
+    ),
+  );
   assert.ok(statements.includes('GRANT revisit_bi_reader TO bi_k0a1b2c3d'), 'the role carries the quota');
   const everySite = biKeyStatements({ ...KEY, sites: '*' });
-  assert.ok(everySite.filter((s) => s.startsWith('CREATE OR REPLACE VIEW')).every((s) => s.endsWith("min_count = 5)")));
+  assert.ok(everySite.filter((s) => s.startsWith('CREATE OR REPLACE VIEW')).every((s) => s.endsWith('min_count = 5)')));
   assert.ok(everySite.some((s) => /USING tenant = 'acme' TO bi_k0a1b2c3d$/.test(s)));
 });
 

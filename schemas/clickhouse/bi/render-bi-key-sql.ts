@@ -9,7 +9,8 @@ import { splitStatements } from '../list-migrations.ts';
 const read = (file: string) => readFileSync(new URL(file, import.meta.url), 'utf8');
 
 /** The tables behind the BI views: the row policy of a key's user covers each. */
-const POLICY_TABLES = 'default.visits, default.footfall_hourly, default.visitors_daily, default.camera_transitions_daily';
+const POLICY_TABLES =
+  'default.visits, default.footfall_hourly, default.visitors_daily, default.camera_transitions_daily';
 
 export interface BiKeySqlInput {
   /** The key's name in SQL (`biKeyName`): its database is revisit_bi_<name>, its user bi_<name>. */
@@ -40,11 +41,15 @@ const SITE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 /** Every value goes into SQL only after these checks: none of them can close a quoted literal or an identifier. */
 function check(input: BiKeySqlInput): void {
-  if (!/^[a-z0-9_]{1,40}$/.test(input.name)) throw new Error(`BI key name "${input.name}" must be 1–40 lower-case letters, digits or _`);
-  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(input.tenant)) throw new Error(`tenant "${input.tenant}" must be letters, digits or _ . : - to be written into SQL`);
-  if (input.sites !== '*' && (input.sites.length === 0 || !input.sites.every((s) => SITE_ID.test(s)))) throw new Error(`sites ${JSON.stringify(input.sites)} must be site ids (letters, digits, . _ : -)`);
+  if (!/^[a-z0-9_]{1,40}$/.test(input.name))
+    throw new Error(`BI key name "${input.name}" must be 1–40 lower-case letters, digits or _`);
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(input.tenant))
+    throw new Error(`tenant "${input.tenant}" must be letters, digits or _ . : - to be written into SQL`);
+  if (input.sites !== '*' && (input.sites.length === 0 || !input.sites.every((s) => SITE_ID.test(s))))
+    throw new Error(`sites ${JSON.stringify(input.sites)} must be site ids (letters, digits, . _ : -)`);
   if (!/^[0-9a-f]{64}$/.test(input.passwordSha256)) throw new Error('passwordSha256 must be 64 lower-case hex digits');
-  if (!Number.isInteger(input.minCount) || input.minCount < 2 || input.minCount > 1000) throw new Error('minCount must be an integer from 2 to 1000');
+  if (!Number.isInteger(input.minCount) || input.minCount < 2 || input.minCount > 1000)
+    throw new Error('minCount must be an integer from 2 to 1000');
 }
 
 /** The statements that give one API key its BI access on a server; throws for any value that is not plainly safe in SQL. */
@@ -63,6 +68,11 @@ export function biKeyStatements(input: BiKeySqlInput): string[] {
 
 /** The statements that take a revoked key's BI access away again. */
 export function biKeyDropStatements(name: string): string[] {
-  if (!/^[a-z0-9_]{1,40}$/.test(name)) throw new Error(`BI key name "${name}" must be 1–40 lower-case letters, digits or _`);
-  return [`DROP USER IF EXISTS bi_${name}`, `DROP ROW POLICY IF EXISTS bi_${name}_rows ON ${POLICY_TABLES}`, `DROP DATABASE IF EXISTS revisit_bi_${name}`];
+  if (!/^[a-z0-9_]{1,40}$/.test(name))
+    throw new Error(`BI key name "${name}" must be 1–40 lower-case letters, digits or _`);
+  return [
+    `DROP USER IF EXISTS bi_${name}`,
+    `DROP ROW POLICY IF EXISTS bi_${name}_rows ON ${POLICY_TABLES}`,
+    `DROP DATABASE IF EXISTS revisit_bi_${name}`,
+  ];
 }
