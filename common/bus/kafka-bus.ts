@@ -57,8 +57,8 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
 
   const topicsReady = new Map<string, Promise<void>>();
   const subscriptions = new Set<Subscription>();
-  /** Groups whose consumer crashed and that kafkajs will not restart: the process is not ready. */
-  const crashed = new Set<string>();
+  /** Groups whose consumer crashed and is being started again: the process is not ready. */
+  const down = new Set<string>();
   const producer = lazyConnected(() =>
     kafka.producer({
       // Explicit Java-compatible partitioner; also silences kafkajs's partitioner-change warning.
@@ -103,7 +103,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     },
 
     async ping(): Promise<void> {
-      if (crashed.size > 0) throw new Error(`consumer of ${[...crashed].join(', ')} stopped and will not restart`);
+      if (down.size > 0) throw new Error(`consumer of ${[...down].join(', ')} is down and restarting`);
       await pingKafka(options.brokers);
     },
 
@@ -117,7 +117,8 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
           retryBackoffMaxMs,
           maxWaitTimeInMs,
           sessionTimeoutMs,
-          onDead: (group) => crashed.add(group),
+          onDown: (group) => down.add(group),
+          onUp: (group) => down.delete(group),
         }),
       );
       const { topic, groupId } = subscribeOptions;

@@ -18,8 +18,10 @@ const EMPTY = new Uint8Array(0);
 
 export interface ConsumerSettings {
   logger: Logger;
-  /** The consumer crashed and kafkajs will not restart it. */
-  onDead: (groupId: string) => void;
+  /** The consumer crashed and kafkajs gave up on it: it is being started again, and the process is not ready meanwhile. */
+  onDown: (groupId: string) => void;
+  /** The consumer joined its group (again). */
+  onUp: (groupId: string) => void;
   retryBackoffMs: number;
   retryBackoffMaxMs: number;
   maxWaitTimeInMs: number;
@@ -31,7 +33,7 @@ export async function startConsumer(
   kafka: Kafka,
   { topic, groupId, onAssigned, startAt }: SubscribeOptions,
   handler: BatchHandler,
-  { logger, retryBackoffMs, retryBackoffMaxMs, maxWaitTimeInMs, sessionTimeoutMs, onDead }: ConsumerSettings,
+  { logger, retryBackoffMs, retryBackoffMaxMs, maxWaitTimeInMs, sessionTimeoutMs, onDown, onUp }: ConsumerSettings,
 ): Promise<{ stop(): Promise<void> }> {
   const stopping = new AbortController();
   // kafkajs's heartbeat default (3 s) must stay below the session timeout.
@@ -47,16 +49,35 @@ export async function startConsumer(
   const backoff = new RetryBackoff({ initialMs: retryBackoffMs, maxMs: retryBackoffMaxMs });
   const assignment = assignmentGate(onAssigned, logger);
   const lag = partitionLag(groupId, topic);
-  // kafkajs restarts a consumer after retriable failures (a broker outage); one it gives up on makes the process unready.
+  const relaunch = restarter(
+    async () => {
+      await consumer.connect();
+      await consumer.run(runOptions);
+      // A stop that came while this start was under way must still leave the group.
+      if (stopping.signal.aborted) await consumer.disconnect();
+    },
+    {
+      initialMs: retryBackoffMs,
+      maxMs: retryBackoffMaxMs,
+      signal: stopping.signal,
+      onRetry: (error) => logger.debug({ err: error, topic, groupId }, 'consumer restart failed: trying again'),
+    },
+  );
+  // kafkajs restarts a consumer after retriable failures, but gives up on some errors of a broker
+  // outage (no group coordinator after its retries is "non-retriable"): a worker would stay down
+  // until restarted by hand. It is started again here, with backoff, and the process is unready meanwhile.
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (payload.restart || stopping.signal.aborted) return;
-    logger.error({ err: payload.error, topic, groupId }, 'consumer stopped and will not restart: restart the process');
-    onDead(groupId);
+    logger.warn({ err: payload.error, topic, groupId }, 'consumer stopped by kafkajs: starting it again');
+    onDown(groupId);
+    relaunch.schedule();
   });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     const partitions = payload.memberAssignment[topic] ?? [];
     lag.keepOnly(partitions);
     logger.info({ topic, groupId, partitions }, 'partitions assigned');
+    relaunch.reset();
+    onUp(groupId);
     assignment.assign(partitions);
   });
 
@@ -116,11 +137,12 @@ export async function startConsumer(
     lag.set(partition, BigInt(batch.highWatermark) - BigInt(last) - 1n);
   };
 
+  const runOptions = { autoCommit: false, eachBatchAutoResolve: false, eachBatch };
   await consumer.connect();
   try {
     // A new group starts at the beginning unless told otherwise: observations published before the first worker came up count.
     await consumer.subscribe({ topics: [topic], fromBeginning: startAt !== 'latest' });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+    await consumer.run(runOptions);
   } catch (error) {
     await consumer.disconnect();
     throw error;
@@ -187,6 +209,39 @@ function partitionLag(group: string, topic: string) {
         owned.delete(partition);
         consumerLag.remove({ group, topic, partition: String(partition) });
       }
+    },
+  };
+}
+
+/**
+ * Runs `start` after a pause that doubles per call in a row (from `initialMs` up to `maxMs`) until
+ * it resolves; `reset` (the consumer is back) starts the doubling over. Nothing runs once `signal` aborts.
+ */
+function restarter(
+  start: () => Promise<unknown>,
+  {
+    initialMs,
+    maxMs,
+    signal,
+    onRetry,
+  }: { initialMs: number; maxMs: number; signal: AbortSignal; onRetry: (error: unknown) => void },
+) {
+  let delayMs = initialMs;
+  const schedule = (): void => {
+    const pause = delayMs;
+    delayMs = Math.min(delayMs * 2, maxMs);
+    sleep(pause, undefined, { signal })
+      .then(start)
+      .catch((error: unknown) => {
+        if (signal.aborted) return;
+        onRetry(error);
+        schedule();
+      });
+  };
+  return {
+    schedule,
+    reset() {
+      delayMs = initialMs;
     },
   };
 }

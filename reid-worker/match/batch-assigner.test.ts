@@ -3,31 +3,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { seededRandom } from '../../common/seeded-random.ts';
 import type { Identity } from '../../identity-registry/index.ts';
-import type { FaceObservation } from '../../schemas/index.ts';
 import { randomUnit, samePerson, syntheticCentroids } from '../index/synthetic-embeddings.ts';
 import { SiteState } from '../site-state.ts';
 import { assignIdentity } from './assign-identity.ts';
 import { BatchAssigner } from './batch-assigner.ts';
+import { obs as observation } from './synthetic-faces.test-helpers.ts';
 
 const DIM = 64;
 const DAY = 86_400_000;
 const POLICY = { matchMinCosine: 0.5 };
-
-function observation(id: string, embedding: Float32Array, t: number): FaceObservation {
-  return {
-    observationId: id,
-    siteId: 's',
-    cameraId: 'c',
-    trackId: id,
-    tStartMs: t,
-    tEndMs: t + 1000,
-    embedding,
-    quality: 0.9,
-    modelId: 'm',
-    modelVersion: '1',
-    cannotLinkTrackIds: [],
-  };
-}
 
 function identity(identityId: string, centroid: Float32Array, lastSeenMs: number): Identity {
   return { siteId: 's', identityId, centroid, weight: 1, sightings: 1, firstSeenMs: lastSeenMs, lastSeenMs };

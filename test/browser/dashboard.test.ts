@@ -5,12 +5,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
-import { serveApi, type RunningApi } from '../../analytics-api/index.ts';
+import type { RunningApi } from '../../analytics-api/index.ts';
 import { launchChromium } from '../harness/launch-chromium.ts';
-import { KEYS, startSeededDeployment, type SeededDeployment } from '../harness/seeded-store.ts';
+import { KEYS, serveSeededApi, startSeededDeployment, type SeededDeployment } from '../harness/seeded-store.ts';
 
 const CHARTS = ['footfall', 'new-vs-returning', 'dwell', 'paths', 'transitions', 'occupancy', 'capture'];
-// Without the background-networking flags Chromium keeps dialling Google, which this machine refuses.
 
 let store: SeededDeployment;
 let api: RunningApi;
@@ -18,11 +17,7 @@ let browser: Browser;
 
 before(async () => {
   store = await startSeededDeployment();
-  const config = store.runtime.config;
-  api = await serveApi({
-    config: { ...config, api: { ...config.api, port: 0 }, bi: { ...config.bi, port: 0 } },
-    clickhouse: store.runtime.clickhouse,
-  });
+  api = await serveSeededApi(store);
   browser = await launchChromium();
 });
 

@@ -5,11 +5,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { serveApi, type RunningApi } from '../../analytics-api/index.ts';
+import type { RunningApi } from '../../analytics-api/index.ts';
 import { addDays } from '../../simulator/plan-store-days.ts';
 import { localDate, localMidnightMs } from '../../storage/visit-model/local-day.ts';
 import { launchChromium } from '../harness/launch-chromium.ts';
-import { KEYS, startSeededDeployment, type SeededDeployment } from '../harness/seeded-store.ts';
+import { KEYS, serveSeededApi, startSeededDeployment, type SeededDeployment } from '../harness/seeded-store.ts';
 
 // axe-core is evaluated through the DevTools protocol, which the page's CSP does not govern, so the page is checked
 // exactly as a user gets it: under the strict CSP, with every style the CSP would block left out.
@@ -39,11 +39,7 @@ before(async () => {
     },
     { heartbeats: { outages: [outage] } },
   );
-  const config = store.runtime.config;
-  api = await serveApi({
-    config: { ...config, api: { ...config.api, port: 0 }, bi: { ...config.bi, port: 0 } },
-    clickhouse: store.runtime.clickhouse,
-  });
+  api = await serveSeededApi(store);
   browser = await launchChromium();
 });
 

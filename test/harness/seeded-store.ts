@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../common/config.ts';
 import { generateEncryptionKeys } from '../../identity-registry/index.ts';
 import { openRuntime, type Runtime } from '../../runtime/open-runtime.ts';
-import { hashApiKey } from '../../analytics-api/index.ts';
+import { hashApiKey, serveApi, type RunningApi } from '../../analytics-api/index.ts';
 import { truthOf } from '../../simulator/score-store-reports.ts';
 import { seedSimulatedStore, type SeededStore, type SeedOptions } from '../../simulator/seed-simulated-store.ts';
 import type { RevisitConfigInput } from '../../schemas/index.ts';
@@ -74,4 +74,13 @@ export async function startSeededDeployment(
     await runtime.close();
     throw err;
   }
+}
+
+/** The seeded deployment's API on a free port (BI listener too), for browser tests. */
+export function serveSeededApi(store: SeededDeployment): Promise<RunningApi> {
+  const config = store.runtime.config;
+  return serveApi({
+    config: { ...config, api: { ...config.api, port: 0 }, bi: { ...config.bi, port: 0 } },
+    clickhouse: store.runtime.clickhouse,
+  });
 }

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { createClickHouseClient, type ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { loadConfig } from '../../common/config.ts';
-import { type Sighting } from '../../schemas/index.ts';
+import { twoCameraVisitors } from '../harness/two-camera-visitors.ts';
 import { applyMigrations } from '../../storage/clickhouse/apply-migrations.ts';
 import { VisitMaintainer } from '../../reid-worker/visits/visit-maintainer.ts';
 import { hashApiKey, serveApi, type RunningApi } from '../../analytics-api/index.ts';
@@ -41,24 +41,8 @@ before(async () => {
   );
   clickhouse = await createClickHouseClient(config);
   await applyMigrations(clickhouse);
-  const sightings = (site: string, n: number): Sighting[] =>
-    Array.from({ length: n }, (_, i) =>
-      [0, 600_000].map((dt, k) => ({
-        observationId: `${site}-${i}-${k}`,
-        siteId: site,
-        cameraId: k ? 'checkout' : 'entrance',
-        identityId: `${site}-${i}`,
-        tStartMs: T0 + i * 1000 + dt,
-        tEndMs: T0 + i * 1000 + dt + 2000,
-        similarity: 0.9,
-        isNewIdentity: false,
-        quality: 0.9,
-        modelId: 'm',
-        label: '',
-      })),
-    ).flat();
   const sink = new VisitMaintainer(clickhouse, config);
-  await sink.update([...sightings('a-1', 7), ...sightings('b-1', 9)]);
+  await sink.update([...twoCameraVisitors('a-1', 'a-1', 7, T0), ...twoCameraVisitors('b-1', 'b-1', 9, T0)]);
   await sink.sweep();
   api = await serveApi({ config, clickhouse });
   mkdirSync(join(JDBC_DIR, 'classes'), { recursive: true });
