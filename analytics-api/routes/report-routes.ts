@@ -4,6 +4,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { validator } from 'hono/validator';
+import type { ZodType } from 'zod';
 import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import type { RevisitConfig } from '../../common/config.ts';
 import { digestQuerySchema, reportQuerySchema } from '../../schemas/report-query.schema.ts';
@@ -57,19 +58,7 @@ export function reportRoutes(config: RevisitConfig, clickhouse: ClickHouseClient
     return c.json({ site: site.id, silentAfterMs, cameras: cameraStatuses(coverage, now(), silentAfterMs) });
   });
 
-  const query = validator('query', (value, c) => {
-    const parsed = reportQuerySchema.safeParse(value);
-    if (!parsed.success) {
-      return apiError(
-        c,
-        400,
-        'bad_request',
-        'invalid query parameters',
-        parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
-      );
-    }
-    return parsed.data;
-  });
+  const query = validQuery(reportQuerySchema);
 
   /** The common part of every site endpoint: validated query, site scope, the report context. */
   const siteEndpoint = (
@@ -115,18 +104,7 @@ export function reportRoutes(config: RevisitConfig, clickhouse: ClickHouseClient
       );
     });
 
-  const digestQuery = validator('query', (value, c) => {
-    const parsed = digestQuerySchema.safeParse(value);
-    if (!parsed.success)
-      return apiError(
-        c,
-        400,
-        'bad_request',
-        'invalid query parameters',
-        parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
-      );
-    return parsed.data;
-  });
+  const digestQuery = validQuery(digestQuerySchema);
   // The PDF digest of a period, as `revisit report` and the scheduler make it.
   app.get('/sites/:site/digest', digestQuery, async (c) => {
     const site = siteForPrincipal(config.sites, c.req.param('site'), c.get('principal'));
@@ -186,4 +164,20 @@ export function reportRoutes(config: RevisitConfig, clickhouse: ClickHouseClient
     siteEndpoint(`/sites/:site/charts/${chart.name}`, async (ctx, c) => c.json(await chart.spec(ctx)));
   }
   return app;
+}
+
+/** A query validator for `schema`: 400 naming each field's problem, else the parsed query. */
+function validQuery<T>(schema: ZodType<T>) {
+  return validator('query', (value, c) => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success)
+      return apiError(
+        c,
+        400,
+        'bad_request',
+        'invalid query parameters',
+        parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+      );
+    return parsed.data;
+  });
 }
