@@ -55,21 +55,21 @@ export function intervalsOf(run: EngineReplayResult, rates: IdentityErrorRates):
  * engine and counts how often the 90 % interval holds the truth. Same store size and policy
  * throughout.
  */
-export function measureIntervalCoverage(
+export async function measureIntervalCoverage(
   o: Omit<EngineReplayOptions, 'seed'>,
   seeds: number,
   onRun: (done: number, total: number) => void = () => {},
-): { rates: IdentityErrorRates; coverage: IntervalCoverage } {
+): Promise<{ rates: IdentityErrorRates; coverage: IntervalCoverage }> {
   const total = CALIBRATION_SEEDS.length + seeds;
-  const calibration = CALIBRATION_SEEDS.map((seed, i) => {
-    const run = replayStorePlanThroughEngine({ ...o, seed });
-    onRun(i + 1, total);
-    return run;
-  });
+  const calibration: EngineReplayResult[] = [];
+  for (const seed of CALIBRATION_SEEDS) {
+    calibration.push(await replayStorePlanThroughEngine({ ...o, seed }));
+    onRun(calibration.length, total);
+  }
   const rates = errorRatesOf(calibration);
   let [visitors, visits, returning] = [0, 0, 0];
   for (let seed = 1; seed <= seeds; seed++) {
-    const run = replayStorePlanThroughEngine({ ...o, seed });
+    const run = await replayStorePlanThroughEngine({ ...o, seed });
     const i = intervalsOf(run, rates);
     const inside = (x: number, r: { low: number; high: number }) => x >= r.low && x <= r.high;
     if (inside(run.truth.visitors, i.visitors)) visitors++;

@@ -5,7 +5,7 @@ import type { ExclusionTemplate } from '../identity-registry/index.ts';
 import { matchExclusion } from '../reid-worker/exclusion/match-exclusion.ts';
 import { BatchAssigner } from '../reid-worker/match/batch-assigner.ts';
 import { resolvePolicy, type MatchPolicy } from '../reid-worker/match/match-policy.ts';
-import { CalibrationCollector, type CalibrationPair } from '../reid-worker/calibration/collect-calibration-pairs.ts';
+import { CalibrationCollector } from '../reid-worker/calibration/collect-calibration-pairs.ts';
 import { estimateFmr } from '../common/calibration/estimate-error-rates.ts';
 import { addScore, type ScoreHistogram } from '../common/calibration/score-histogram.ts';
 import { cosine } from '../ingest/face/measure-eer.ts';
@@ -68,8 +68,11 @@ const TRUTH_SAMPLE = 5_000;
  * every earlier sighting (as the worker re-keys them), and the visits are cut at the end from each
  * final identity's sightings by the worker's own SiteVisitTracker. Embeddings are drawn in the
  * synthesizer's subspace only: the cosines are the same as in 512 dimensions, the search 4× cheaper.
+ * Between batches the event loop runs: an index rebuild the site's growth started (exact → inverted
+ * file, see SiteVectorIndex) takes over there, as in the worker — which keeps answering from the
+ * old index while it builds; the replay waits for it instead, so that a seed gives the same run.
  */
-export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineReplayResult {
+export async function replayStorePlanThroughEngine(o: EngineReplayOptions): Promise<EngineReplayResult> {
   const started = Date.now();
   const random = seededRandom(o.seed);
   const plan = planStoreDays({
@@ -98,6 +101,7 @@ export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineRepl
   // Its own random: calibration must not change the store's draws.
   const sampling = seededRandom(o.seed + 0x5eed);
   const collector = new CalibrationCollector(sampling);
+  const impostors: ScoreHistogram = new Map();
   const sample: Array<{ embedding: Float32Array; person: number }> = [];
   let minted = 0;
   let merges = 0;
@@ -136,7 +140,12 @@ export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineRepl
     });
     assigner.finish();
     for (const e of state.recluster(o.policy)) mergedInto.set(e.from, e.to), merges++;
+    // The batch is written: its pairs, once (the worker's CalibrationRecorder).
+    for (const p of collector.take(visitors.map(({ obs }) => obs.observationId)))
+      if (p.kind === 'impostor') addScore(impostors, p.score);
     o.onProgress?.(Math.min(start + batch, plan.sightings.length), plan.sightings.length);
+    await state.index.settled();
+    await new Promise((resolve) => setImmediate(resolve));
   }
   const survivor = (id: string): string => {
     while (mergedInto.has(id)) id = mergedInto.get(id)!;
@@ -167,19 +176,17 @@ export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineRepl
     errors: measureIdentityErrors(plan, [...rows.values()], (row) =>
       firstSighting.get(`${row.identityId}|${row.startMs}`),
     ),
-    calibration: checkCalibration(collector.take(personOf.keys()), sample, resolvePolicy(o.policy).matchMinCosine),
+    calibration: checkCalibration(impostors, sample, resolvePolicy(o.policy).matchMinCosine),
     seconds: (Date.now() - started) / 1000,
   };
 }
 
 /** The estimator's false-match rate from the stream's pairs (no labels), and the rate all pairs of different people in a sample of sightings really have. */
 function checkCalibration(
-  pairs: CalibrationPair[],
+  impostors: ScoreHistogram,
   sample: Array<{ embedding: Float32Array; person: number }>,
   threshold: number,
 ): EngineReplayResult['calibration'] {
-  const impostors: ScoreHistogram = new Map();
-  for (const p of pairs) if (p.kind === 'impostor') addScore(impostors, p.score);
   let [above, total] = [0, 0];
   for (let i = 0; i < sample.length; i++) {
     for (let j = i + 1; j < sample.length; j++) {

@@ -93,7 +93,7 @@ function engineOptions(opts: EvalStoreOptions): Omit<EngineReplayOptions, 'seed'
 async function runOnce(opts: EvalStoreOptions, onProgress: (done: number, total: number) => void): Promise<EvalResult> {
   const started = Date.now();
   if (opts.engineOnly) {
-    const { truth, reported, calibration } = replayStorePlanThroughEngine({
+    const { truth, reported, calibration } = await replayStorePlanThroughEngine({
       ...engineOptions(opts),
       seed: opts.seed,
       onProgress,
@@ -166,19 +166,21 @@ export function evalStoreCommand(): Command {
     .action(async (opts: EvalStoreOptions) => {
       if (opts.perfect && opts.engineOnly)
         throw new InvalidArgumentError('--perfect runs the whole pipeline; drop --engine-only');
-      const bar = createProgressBar('sightings', 'sightings');
+      // On stderr, --json too: a mall-sized month runs for an hour, its memory is part of what it measures.
+      const bar = createProgressBar('sightings', 'sightings', '{rate} sightings/s | rss {rss} MB');
       const started = Date.now();
       let barStarted = false;
+      const rss = () => Math.round(process.memoryUsage.rss() / 2 ** 20);
       const result = await runOnce(opts, (done, total) => {
-        if (!barStarted && !opts.json) bar.start(total, 0, { faces: 0, rate: '0' }), (barStarted = true);
-        if (barStarted) bar.update(done, { faces: done, rate: ratePerSecond(done, started) });
+        if (!barStarted) bar.start(total, 0, { rate: '0', rss: rss() }), (barStarted = true);
+        bar.update(done, { rate: ratePerSecond(done, started), rss: rss() });
       }).finally(() => barStarted && bar.stop());
       if (opts.coverageSeeds === 0) {
         if (opts.json) console.log(JSON.stringify(result));
         else printTable(result);
         return;
       }
-      const { rates, coverage } = measureIntervalCoverage(
+      const { rates, coverage } = await measureIntervalCoverage(
         engineOptions(opts),
         opts.coverageSeeds,
         (done, total) => !opts.json && console.error(`coverage run ${done}/${total}`),

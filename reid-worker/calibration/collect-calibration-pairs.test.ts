@@ -58,3 +58,35 @@ test('pairs wait for their sighting: an observation assigned again after a faile
   collector.observe(state, o, 'id-1');
   assert.equal(collector.take(['x']).length, 1);
 });
+
+test('a busy site draws fewer cross-identity pairs per sighting, by its previous hour; a quiet one all of them', () => {
+  const HOUR = 3_600_000;
+  const state = new SiteState('s', DIM);
+  const collector = new CalibrationCollector(() => 0.5);
+  let n = 0;
+  // Each sighting its own identity: every recent sighting is another identity's.
+  const see = (t: number): number => {
+    const id = `id-${++n}`;
+    state.put({
+      siteId: 's',
+      identityId: id,
+      centroid: face(n % DIM, 0.05, n),
+      weight: 1,
+      sightings: 1,
+      firstSeenMs: t,
+      lastSeenMs: t,
+    });
+    const o = obs(`o-${n}`, face(n % DIM, 0.05, n), t);
+    collector.observe(state, o, id);
+    return collector.take([o.observationId]).filter((p) => p.source === 'cross_identity').length;
+  };
+  const quiet = Array.from({ length: 500 }, (_, i) => see(i * 1_000));
+  assert.equal(quiet.at(-1), 128, 'a full ring gives every pair');
+  assert.equal(see(HOUR + 1_000), 128, '500 sightings an hour: all 128 pairs in the next hour');
+  for (let i = 0; i < 1_999; i++) see(HOUR + 2_000 + i);
+  // 2,000 sightings in that hour: 128,000 pairs an hour are 64 a sighting.
+  assert.equal(see(2 * HOUR + 1_000), 64);
+  assert.equal(see(2 * HOUR + 2_000), 64);
+  // A late sighting of the hour before counts in this one, and changes nothing.
+  assert.equal(see(HOUR + 3_000_000), 64);
+});

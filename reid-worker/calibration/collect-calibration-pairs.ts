@@ -33,6 +33,15 @@ const RING_SIZE = 2_000;
  * left the estimate 1.0–2.3× the labelled rate over seeds 1–5, 128 gives 1.4–1.5×.
  */
 const CROSS_PAIRS = 128;
+/**
+ * Cross-identity pairs a site gets per hour of stream time, about: ~1.5 million a 12-hour day,
+ * several times what the tail fit needs. A busy site (a mall sees ~6,000 sightings an hour) draws
+ * fewer per sighting, by its previous hour's count — 128 each would cost the worker 0.1 ms a
+ * sighting and hold millions of pairs a day for nothing. A small store (a few hundred an hour) and
+ * the lfw_dev replay stay at CROSS_PAIRS.
+ */
+const CROSS_PAIRS_PER_HOUR = 128_000;
+const HOUR_MS = 3_600_000;
 /** Observations whose pairs wait for their sighting to be written (a failed batch's stay until evicted). */
 const MAX_PENDING = 20_000;
 
@@ -50,6 +59,8 @@ interface RingEntry {
 export class CalibrationCollector {
   private readonly rings = new Map<string, RingEntry[]>();
   private readonly pending = new Map<string, CalibrationPair[]>();
+  /** Per site: the stream hour being counted, its sightings so far, and the pairs per sighting set from the hour before. */
+  private readonly hours = new Map<string, { hour: number; sightings: number; perSighting: number }>();
 
   constructor(private readonly random: () => number = Math.random) {}
 
@@ -65,7 +76,8 @@ export class CalibrationCollector {
       if (other) add(obs.cameraId, 'impostor', 'same_frame', cosine(obs.embedding, other.member.embedding));
     }
     const ring = this.rings.get(obs.siteId) ?? [];
-    for (let i = 0; i < Math.min(CROSS_PAIRS, ring.length); i++) {
+    const crossPairs = Math.min(this.crossPairsFor(obs), ring.length);
+    for (let i = 0; i < crossPairs; i++) {
       const entry = ring[Math.floor(this.random() * ring.length)];
       // Merged away or expired since: no longer a separate identity.
       if (entry.identityId === identityId || !state.has(entry.identityId)) continue;
@@ -81,6 +93,22 @@ export class CalibrationCollector {
       if (this.pending.size <= MAX_PENDING) break;
       this.pending.delete(id);
     }
+  }
+
+  /** How many cross-identity pairs this sighting draws: CROSS_PAIRS, fewer on a busy site (CROSS_PAIRS_PER_HOUR; a fraction is drawn as a chance). */
+  private crossPairsFor(obs: FaceObservation): number {
+    const hour = Math.floor(obs.tEndMs / HOUR_MS);
+    const counted = this.hours.get(obs.siteId) ?? { hour, sightings: 0, perSighting: CROSS_PAIRS };
+    // A late sighting of an hour already past counts in the current one.
+    if (hour > counted.hour && counted.sightings > 0) {
+      counted.perSighting = Math.min(CROSS_PAIRS, CROSS_PAIRS_PER_HOUR / counted.sightings);
+      counted.hour = hour;
+      counted.sightings = 0;
+    }
+    counted.sightings++;
+    this.hours.set(obs.siteId, counted);
+    const whole = Math.floor(counted.perSighting);
+    return whole === counted.perSighting ? whole : whole + (this.random() < counted.perSighting - whole ? 1 : 0);
   }
 
   /** The pairs of these (written) observations, once. */
@@ -99,5 +127,6 @@ export class CalibrationCollector {
   forgetSites(): void {
     this.rings.clear();
     this.pending.clear();
+    this.hours.clear();
   }
 }
