@@ -16,7 +16,7 @@ import type { VisitRow } from '../storage/visit-model/visit-row.ts';
 import type { Sighting } from '../schemas/index.ts';
 import { planStoreDays, type StoreLayout, type StorePlan } from './plan-store-days.ts';
 import { measureIdentityErrors, type IdentityErrorCounts } from './measure-identity-errors.ts';
-import { truthOf } from './score-store-reports.ts';
+import { rankPaths, truthOf } from './score-store-reports.ts';
 import { EmbeddingSynthesizer, SUBSPACE_DIM } from './synthesize-embeddings.ts';
 
 export interface EngineReplayOptions {
@@ -41,6 +41,8 @@ export interface VisitSummary {
   returningRate: number;
   dwellMedianS: number;
   topPath: string[];
+  /** Every path with its visits, most first. */
+  paths: Array<{ path: string[]; visits: number }>;
 }
 
 export interface EngineReplayResult {
@@ -169,6 +171,7 @@ export async function replayStorePlanThroughEngine(o: EngineReplayOptions): Prom
       returningRate: t.returningRate,
       dwellMedianS: t.dwellMedianS,
       topPath: t.topPath,
+      paths: t.paths,
     },
     reported: summariseVisits([...rows.values()]),
     identities: state.size,
@@ -209,14 +212,13 @@ export function summariseVisits(rows: VisitRow[]): VisitSummary {
     const key = path.join('\u0000');
     paths.set(key, { path, visits: (paths.get(key)?.visits ?? 0) + 1 });
   }
-  const top = [...paths.values()].sort(
-    (a, b) => b.visits - a.visits || a.path.join('>').localeCompare(b.path.join('>')),
-  )[0];
+  const ranked = rankPaths(paths.values());
   return {
     visitors: new Set(counted.map((r) => r.identityId)).size,
     visits: counted.length,
     returningRate: counted.length > 0 ? counted.filter((r) => r.returning).length / counted.length : 0,
     dwellMedianS: dwell.length > 0 ? dwell[Math.floor(dwell.length / 2)] : 0,
-    topPath: top?.path ?? [],
+    topPath: ranked[0]?.path ?? [],
+    paths: ranked,
   };
 }

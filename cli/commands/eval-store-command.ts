@@ -12,7 +12,7 @@ import {
 } from '../../simulator/replay-store-plan.ts';
 import { STORE_SMALL_FACES } from '../../simulator/plan-small-faces.ts';
 import { runStoreSimulation } from '../../simulator/run-store-simulation.ts';
-import type { StoreEvalResult } from '../../simulator/score-store-reports.ts';
+import { showPaths, topPathTrueGap, type StoreEvalResult } from '../../simulator/score-store-reports.ts';
 import { estimateCountIntervals } from '../../reports/intervals/estimate-count-intervals.ts';
 import { createProgressBar, ratePerSecond } from '../progress-bar.ts';
 
@@ -33,6 +33,13 @@ type EvalResult = Omit<StoreEvalResult, 'footfall_hourly_mae'> & {
   seconds: number;
   calibration?: EngineReplayResult['calibration'];
 };
+
+/**
+ * A reported top path whose true visits are within this share of the true top path's is a
+ * near-tie: the acceptance lets visit counts be 1 % off, so it cannot demand the order of two
+ * paths closer than that (the layouts' zones are alike, see docs/calibration.md).
+ */
+const NEAR_TIE = 0.01;
 
 function integer(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -61,10 +68,21 @@ function printTable(r: EvalResult): void {
       `${r.returning_rate_reported} (rests on the ${Math.round(100 * r.identified_share_reported)} % of visits identified)`,
     ],
     ['median dwell (s)', r.dwell_median_true_s, r.dwell_median_reported_s],
-    ['top path', r.top_path_true, r.top_path_reported],
+    ...r.top_paths_true.map((truth, i): [string, string, string] => {
+      const got = r.top_paths_reported[i];
+      return [
+        i === 0 ? 'top paths (visits)' : '',
+        `${truth.path} (${truth.visits})`,
+        got ? `${got.path} (${got.visits})` : '–',
+      ];
+    }),
   ];
   console.log(`${'figure'.padEnd(18)} ${'true'.padEnd(36)} reported`);
   for (const [name, truth, got] of rows) console.log(`${name.padEnd(18)} ${String(truth).padEnd(36)} ${got}`);
+  if (r.top_path_true_gap > 0)
+    console.log(
+      `the reported top path has ${pct(-r.top_path_true_gap)} the true top path's visits in the truth: ${r.top_path_true_gap <= NEAR_TIE ? 'a near-tie' : 'not a tie'}`,
+    );
   if (r.footfall_hourly_mae !== null)
     console.log(`footfall per hour: mean absolute error ${r.footfall_hourly_mae} visits`);
   const c = r.calibration;
@@ -113,6 +131,9 @@ async function runOnce(opts: EvalStoreOptions, onProgress: (done: number, total:
       dwell_median_reported_s: reported.dwellMedianS,
       top_path_true: truth.topPath.join(' > '),
       top_path_reported: reported.topPath.join(' > '),
+      top_paths_true: showPaths(truth.paths),
+      top_paths_reported: showPaths(reported.paths),
+      top_path_true_gap: topPathTrueGap(truth.paths, reported.topPath),
       footfall_hourly_mae: null,
       seconds: (Date.now() - started) / 1000,
       calibration,
