@@ -9,7 +9,8 @@ import { CalibrationCollector } from '../reid-worker/calibration/collect-calibra
 import { estimateFmr } from '../common/calibration/estimate-error-rates.ts';
 import { addScore, type ScoreHistogram } from '../common/calibration/score-histogram.ts';
 import { cosine } from '../ingest/face/measure-eer.ts';
-import { SiteState } from '../reid-worker/site-state.ts';
+import { SiteState, type SiteIndexOptions } from '../reid-worker/site-state.ts';
+import type { IndexLayout } from '../reid-worker/index/site-vector-index.ts';
 import { SiteVisitTracker } from '../storage/visit-model/site-visit-tracker.ts';
 import type { VisitRules } from '../storage/visit-model/visit-rules.ts';
 import type { VisitRow } from '../storage/visit-model/visit-row.ts';
@@ -31,6 +32,8 @@ export interface EngineReplayOptions {
   exclusionMinCosine: number;
   /** Sightings per bus batch: one batched search, then a re-clustering pass, as the worker does per batch. */
   batch?: number;
+  /** The site's index layout (default: the worker's). */
+  index?: SiteIndexOptions;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -50,6 +53,8 @@ export interface EngineReplayResult {
   truth: VisitSummary;
   reported: VisitSummary;
   identities: number;
+  /** The index the run ended with: exact below 10,000 identities, an inverted file above. */
+  index: IndexLayout;
   merges: number;
   /** What the engine got wrong, by the simulator's truth. */
   errors: IdentityErrorCounts;
@@ -95,7 +100,7 @@ export async function replayStorePlanThroughEngine(o: EngineReplayOptions): Prom
     images: 1,
     enrolledMs: 0,
   }));
-  const state = new SiteState(SITE.siteId, SUBSPACE_DIM);
+  const state = new SiteState(SITE.siteId, SUBSPACE_DIM, o.index);
   const mergedInto = new Map<string, string>();
   const sightings: Sighting[] = [];
   const personOf = new Map<string, number>();
@@ -175,6 +180,7 @@ export async function replayStorePlanThroughEngine(o: EngineReplayOptions): Prom
     },
     reported: summariseVisits([...rows.values()]),
     identities: state.size,
+    index: state.index.layout(),
     merges,
     errors: measureIdentityErrors(plan, [...rows.values()], (row) =>
       firstSighting.get(`${row.identityId}|${row.startMs}`),

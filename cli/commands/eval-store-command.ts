@@ -32,6 +32,8 @@ type EvalResult = Omit<StoreEvalResult, 'footfall_hourly_mae'> & {
   footfall_hourly_mae: number | null;
   seconds: number;
   calibration?: EngineReplayResult['calibration'];
+  /** Engine only: the index the run ended with and the identities it held. */
+  index?: EngineReplayResult['index'];
 };
 
 /**
@@ -90,6 +92,10 @@ function printTable(r: EvalResult): void {
     console.log(
       `false-match rate at ${c.threshold}: estimated without labels ${c.estimatedFmr?.toExponential(2) ?? '–'}, true ${c.trueFmr.toExponential(2)}`,
     );
+  if (r.index)
+    console.log(
+      `index at the end: ${r.index.size} identities, ${r.index.nlist === 1 ? 'exact' : `${r.index.nlist} lists, ${r.index.nprobe} probed`} (${r.index.codec})`,
+    );
   console.log(`ran in ${r.seconds.toFixed(1)} s`);
 }
 
@@ -111,7 +117,7 @@ function engineOptions(opts: EvalStoreOptions): Omit<EngineReplayOptions, 'seed'
 async function runOnce(opts: EvalStoreOptions, onProgress: (done: number, total: number) => void): Promise<EvalResult> {
   const started = Date.now();
   if (opts.engineOnly) {
-    const { truth, reported, calibration } = await replayStorePlanThroughEngine({
+    const { truth, reported, calibration, index } = await replayStorePlanThroughEngine({
       ...engineOptions(opts),
       seed: opts.seed,
       onProgress,
@@ -137,6 +143,7 @@ async function runOnce(opts: EvalStoreOptions, onProgress: (done: number, total:
       footfall_hourly_mae: null,
       seconds: (Date.now() - started) / 1000,
       calibration,
+      index,
     };
   }
   const { result } = await runStoreSimulation({
