@@ -68,8 +68,8 @@ export function showPaths(ranked: CountedPath[]): PathVisits[] {
 export function topPathTrueGap(truth: CountedPath[], reportedTop: string[] | undefined): number {
   const [top] = truth;
   const key = (path: string[]) => path.join('\u0000');
-  if (!top || reportedTop === undefined || key(reportedTop) === key(top.path)) return 0;
-  const got = truth.find((p) => key(p.path) === key(reportedTop))?.visits ?? 0;
+  if (!top || (reportedTop !== undefined && key(reportedTop) === key(top.path))) return 0;
+  const got = reportedTop === undefined ? 0 : (truth.find((p) => key(p.path) === key(reportedTop))?.visits ?? 0);
   return round((top.visits - got) / top.visits);
 }
 

@@ -16,6 +16,8 @@ test('perfect re-identification: every report equals the truth (staff and passer
   assert.equal(result.returning_rate_reported, result.returning_rate_true);
   assert.equal(result.dwell_median_reported_s, result.dwell_median_true_s);
   assert.equal(result.top_path_reported, result.top_path_true);
+  assert.deepEqual(result.top_paths_reported, result.top_paths_true);
+  assert.equal(result.top_path_true_gap, 0);
   assert.equal(result.footfall_hourly_mae, 0);
 });
 
