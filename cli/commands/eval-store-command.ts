@@ -83,7 +83,7 @@ function printTable(r: EvalResult): void {
   for (const [name, truth, got] of rows) console.log(`${name.padEnd(18)} ${String(truth).padEnd(36)} ${got}`);
   if (r.top_path_true_gap > 0)
     console.log(
-      `the reported top path has ${pct(-r.top_path_true_gap)} the true top path's visits in the truth: ${r.top_path_true_gap <= NEAR_TIE ? 'a near-tie' : 'not a tie'}`,
+      `in the truth the reported top path has ${(100 * r.top_path_true_gap).toFixed(2)} % fewer visits than the true one: ${r.top_path_true_gap <= NEAR_TIE ? `a near-tie (within ${100 * NEAR_TIE} %)` : 'another path'}`,
     );
   if (r.footfall_hourly_mae !== null)
     console.log(`footfall per hour: mean absolute error ${r.footfall_hourly_mae} visits`);

@@ -37,7 +37,7 @@ const CROSS_PAIRS = 128;
  * Cross-identity pairs a site gets per hour of stream time, about: ~1.5 million a 12-hour day,
  * several times what the tail fit needs. A busy site (a mall sees ~6,000 sightings an hour) draws
  * fewer per sighting, by its previous hour's count — 128 each would cost the worker 0.1 ms a
- * sighting and hold millions of pairs a day for nothing. A small store (a few hundred an hour) and
+ * sighting and bin millions of pairs a day for nothing. A small store (a few hundred an hour) and
  * the lfw_dev replay stay at CROSS_PAIRS.
  */
 const CROSS_PAIRS_PER_HOUR = 128_000;
