@@ -242,6 +242,22 @@ export function evalReidCommand(): Command {
           })),
         );
       }
+      if (calibration) {
+        const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(2)} %`);
+        printTable(
+          `Label-free split rate: new identities that were missed returns, from their best scores (labels used only to score it)`,
+          calibration.map(({ seed, split: e, labelledSplitShare: l }) => ({
+            seed,
+            'new identities': e.newIdentities,
+            'in band': e.inBand,
+            'strangers expected': e.strangersInBand.toFixed(1),
+            estimated: pct(e.splitShare),
+            '~90 % range': e.splitShareRange ? `${pct(e.splitShareRange[0])}…${pct(e.splitShareRange[1])}` : '',
+            'labelled at minting': pct(l.atMinting),
+            'labelled after re-clustering': pct(l.final),
+          })),
+        );
+      }
       if (intervals) {
         const c = replayCoverage(intervals);
         printTable(

@@ -10,6 +10,12 @@ import {
   type ErrorRateEstimate,
 } from '../../common/calibration/estimate-error-rates.ts';
 import { addScore, binStart, BIN_WIDTH, type ScoreHistogram } from '../../common/calibration/score-histogram.ts';
+import {
+  estimateSplitRate,
+  parseBestScoreSource,
+  type BestScoreSample,
+  type SplitEstimate,
+} from '../../common/calibration/estimate-split-rate.ts';
 
 /** One stored row: pairs per bin of one camera pair, kind and source. */
 export type CalibrationRow = Omit<CalibrationScoreRow, 'siteId' | 'day'>;
@@ -17,6 +23,8 @@ export type CalibrationRow = Omit<CalibrationScoreRow, 'siteId' | 'day'>;
 export interface ScopeCalibration extends ErrorRateEstimate {
   /** For a gallery of the site's current size (see suggestThreshold). */
   suggestedThreshold: number | null;
+  /** Missed returns among the new identities, from their best scores and the impostor tail (estimateSplitRate). */
+  split: SplitEstimate;
 }
 
 export interface LiveCalibration {
@@ -25,7 +33,7 @@ export interface LiveCalibration {
   from: string;
   to: string;
   gallerySize: number;
-  /** Pairs per source: same_frame, cross_identity (impostors), track_shots (genuine). */
+  /** Pairs per source: same_frame, cross_identity (impostors), track_shots (genuine); best_score: new identities. */
   pairsBySource: Record<string, number>;
   /** All cameras together, at the site's threshold. */
   site: ScopeCalibration;
@@ -38,6 +46,16 @@ export interface LiveCalibration {
       cameraB: string;
     }
   >;
+}
+
+/**
+ * A stored best-score row as samples of the split estimate (its gallery and threshold are in its
+ * source). A new identity's best score was under its threshold: the bin's middle is held there.
+ */
+function bestScoreSampleOf(r: CalibrationRow): BestScoreSample[] {
+  const against = parseBestScoreSource(r.source);
+  if (!against) return [];
+  return [{ score: Math.min(binStart(r.bin) + BIN_WIDTH / 2, against.threshold - 1e-6), ...against, count: r.pairs }];
 }
 
 function histogramOf(rows: CalibrationRow[]): ScoreHistogram {
@@ -59,28 +77,44 @@ export function summariseCalibration(
     thresholdOf: (cameraId: string) => number;
   },
 ): LiveCalibration {
-  const estimate = (impostor: CalibrationRow[], genuine: CalibrationRow[], threshold: number): ScopeCalibration => {
+  const estimate = (
+    impostor: CalibrationRow[],
+    genuine: CalibrationRow[],
+    best: CalibrationRow[],
+    threshold: number,
+  ): ScopeCalibration => {
     const [i, g] = [histogramOf(impostor), histogramOf(genuine)];
-    return { ...estimateErrorRates(i, g, threshold), suggestedThreshold: suggestThreshold(i, g, scope.gallerySize) };
+    return {
+      ...estimateErrorRates(i, g, threshold),
+      suggestedThreshold: suggestThreshold(i, g, scope.gallerySize),
+      split: estimateSplitRate(best.flatMap(bestScoreSampleOf), i),
+    };
   };
   const impostors = rows.filter((r) => r.kind === 'impostor');
   const genuine = rows.filter((r) => r.kind === 'genuine');
+  const best = rows.filter((r) => r.kind === 'new_identity');
   const cameras = [...new Set(rows.filter((r) => r.cameraA === r.cameraB).map((r) => r.cameraA))].sort();
   const pairKeys = [
     ...new Set(impostors.filter((r) => r.cameraA !== r.cameraB).map((r) => `${r.cameraA}\u0000${r.cameraB}`)),
   ].sort();
   const pairsBySource: Record<string, number> = {};
-  for (const r of rows) pairsBySource[r.source] = (pairsBySource[r.source] ?? 0) + r.pairs;
+  for (const r of rows) {
+    const source = r.kind === 'new_identity' ? 'best_score' : r.source;
+    pairsBySource[source] = (pairsBySource[source] ?? 0) + r.pairs;
+  }
   return {
     siteId: scope.siteId,
     from: scope.from,
     to: scope.to,
     gallerySize: scope.gallerySize,
     pairsBySource,
-    site: estimate(impostors, genuine, scope.siteThreshold),
+    site: estimate(impostors, genuine, best, scope.siteThreshold),
     cameras: cameras.map((cameraId) => {
       const own = (r: CalibrationRow) => r.cameraA === cameraId && r.cameraB === cameraId;
-      return { cameraId, ...estimate(impostors.filter(own), genuine.filter(own), scope.thresholdOf(cameraId)) };
+      return {
+        cameraId,
+        ...estimate(impostors.filter(own), genuine.filter(own), best.filter(own), scope.thresholdOf(cameraId)),
+      };
     }),
     cameraPairs: pairKeys.map((key) => {
       const [cameraA, cameraB] = key.split('\u0000');
