@@ -7,6 +7,11 @@ import { BatchAssigner } from '../reid-worker/match/batch-assigner.ts';
 import { resolvePolicy, type MatchPolicy } from '../reid-worker/match/match-policy.ts';
 import { CalibrationCollector, type CalibrationPair } from '../reid-worker/calibration/collect-calibration-pairs.ts';
 import { estimateFmr } from '../common/calibration/estimate-error-rates.ts';
+import {
+  estimateSplitRate,
+  type BestScoreSample,
+  type SplitEstimate,
+} from '../common/calibration/estimate-split-rate.ts';
 import { addScore, type ScoreHistogram } from '../common/calibration/score-histogram.ts';
 import { cosine } from '../ingest/face/measure-eer.ts';
 import { SiteState } from '../reid-worker/site-state.ts';
@@ -51,8 +56,19 @@ export interface EngineReplayResult {
   merges: number;
   /** What the engine got wrong, by the simulator's truth. */
   errors: IdentityErrorCounts;
-  /** The label-free false-match rate at the site's threshold against the rate of the simulated faces. */
-  calibration: { threshold: number; estimatedFmr: number | null; fmrRange: [number, number] | null; trueFmr: number };
+  /**
+   * The label-free false-match rate at the site's threshold against the rate of the simulated
+   * faces; the label-free split estimate against the true share of new identities whose person
+   * had been seen before.
+   */
+  calibration: {
+    threshold: number;
+    estimatedFmr: number | null;
+    fmrRange: [number, number] | null;
+    trueFmr: number;
+    split: SplitEstimate;
+    trueSplitShare: number;
+  };
   seconds: number;
 }
 
@@ -101,6 +117,8 @@ export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineRepl
   const sample: Array<{ embedding: Float32Array; person: number }> = [];
   let minted = 0;
   let merges = 0;
+  const seen = new Set<number>();
+  let missed = 0;
   for (let start = 0; start < plan.sightings.length; start += batch) {
     const chunk = plan.sightings.slice(start, start + batch).map((s, j) =>
       buildObservation(
@@ -125,11 +143,13 @@ export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineRepl
       () => `id-${++minted}`,
     );
     visitors.forEach(({ obs, i }) => {
-      const { sighting, identity } = assigner.assign(obs);
+      const { sighting, identity, minted: against } = assigner.assign(obs);
       sightings.push(sighting);
       const person = plan.sightings[start + i].person;
       personOf.set(obs.observationId, person);
-      collector.observe(state, obs, identity.identityId);
+      collector.observe(state, obs, identity.identityId, against);
+      if (against) missed += seen.has(person) ? 1 : 0;
+      seen.add(person);
       if (sample.length < TRUTH_SAMPLE) sample.push({ embedding: obs.embedding, person });
       else if (sampling() < TRUTH_SAMPLE / sightings.length)
         sample[Math.floor(sampling() * TRUTH_SAMPLE)] = { embedding: obs.embedding, person };
@@ -167,7 +187,10 @@ export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineRepl
     errors: measureIdentityErrors(plan, [...rows.values()], (row) =>
       firstSighting.get(`${row.identityId}|${row.startMs}`),
     ),
-    calibration: checkCalibration(collector.take(personOf.keys()), sample, resolvePolicy(o.policy).matchMinCosine),
+    calibration: {
+      ...checkCalibration(collector.take(personOf.keys()), sample, resolvePolicy(o.policy).matchMinCosine),
+      trueSplitShare: missed / Math.max(1, minted),
+    },
     seconds: (Date.now() - started) / 1000,
   };
 }
@@ -177,9 +200,13 @@ function checkCalibration(
   pairs: CalibrationPair[],
   sample: Array<{ embedding: Float32Array; person: number }>,
   threshold: number,
-): EngineReplayResult['calibration'] {
+): Omit<EngineReplayResult['calibration'], 'trueSplitShare'> {
   const impostors: ScoreHistogram = new Map();
-  for (const p of pairs) if (p.kind === 'impostor') addScore(impostors, p.score);
+  const best: BestScoreSample[] = [];
+  for (const p of pairs) {
+    if (p.kind === 'impostor') addScore(impostors, p.score);
+    if (p.against) best.push({ score: p.score, ...p.against, count: 1 });
+  }
   let [above, total] = [0, 0];
   for (let i = 0; i < sample.length; i++) {
     for (let j = i + 1; j < sample.length; j++) {
@@ -189,7 +216,13 @@ function checkCalibration(
     }
   }
   const { fmr, fmrRange } = estimateFmr(impostors, threshold);
-  return { threshold, estimatedFmr: fmr, fmrRange, trueFmr: above / Math.max(1, total) };
+  return {
+    threshold,
+    estimatedFmr: fmr,
+    fmrRange,
+    trueFmr: above / Math.max(1, total),
+    split: estimateSplitRate(best, impostors),
+  };
 }
 
 /** Counted visits only, as the reports: distinct identities, visits, returning share, median dwell (ClickHouse's quantileExact), top path. */
