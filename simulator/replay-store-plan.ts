@@ -59,7 +59,7 @@ export interface EngineReplayResult {
   /**
    * The label-free false-match rate at the site's threshold against the rate of the simulated
    * faces; the label-free split estimate against the true share of new identities whose person
-   * had been seen before.
+   * had been seen before when they were minted.
    */
   calibration: {
     threshold: number;
@@ -188,7 +188,7 @@ export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineRepl
       firstSighting.get(`${row.identityId}|${row.startMs}`),
     ),
     calibration: {
-      ...checkCalibration(collector.take(personOf.keys()), sample, resolvePolicy(o.policy).matchMinCosine),
+      ...checkCalibration(collector.take(personOf.keys()), sample, resolvePolicy(o.policy).matchMinCosine, merges),
       trueSplitShare: missed / Math.max(1, minted),
     },
     seconds: (Date.now() - started) / 1000,
@@ -200,6 +200,7 @@ function checkCalibration(
   pairs: CalibrationPair[],
   sample: Array<{ embedding: Float32Array; person: number }>,
   threshold: number,
+  reclusterMerges: number,
 ): Omit<EngineReplayResult['calibration'], 'trueSplitShare'> {
   const impostors: ScoreHistogram = new Map();
   const best: BestScoreSample[] = [];
@@ -221,7 +222,7 @@ function checkCalibration(
     estimatedFmr: fmr,
     fmrRange,
     trueFmr: above / Math.max(1, total),
-    split: estimateSplitRate(best, impostors),
+    split: estimateSplitRate(best, impostors, { reclusterMerges }),
   };
 }
 

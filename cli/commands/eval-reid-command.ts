@@ -251,10 +251,12 @@ export function evalReidCommand(): Command {
             'new identities': e.newIdentities,
             'in band': e.inBand,
             'strangers expected': e.strangersInBand.toFixed(1),
-            estimated: pct(e.splitShare),
-            '~90 % range': e.splitShareRange ? `${pct(e.splitShareRange[0])}…${pct(e.splitShareRange[1])}` : '',
+            'missed at minting': pct(e.missedAtMinting === null ? null : e.missedAtMinting / e.newIdentities),
             'labelled at minting': pct(l.atMinting),
-            'labelled after re-clustering': pct(l.final),
+            're-clustering merges': e.reclusterMerges,
+            'still apart': pct(e.splitShare),
+            '~90 % range': e.splitShareRange ? `${pct(e.splitShareRange[0])}…${pct(e.splitShareRange[1])}` : '',
+            'labelled still apart': pct(l.final),
           })),
         );
       }

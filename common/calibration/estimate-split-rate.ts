@@ -20,9 +20,11 @@ export interface SplitEstimate {
   strangersInBand: number;
   /** Share of missed returns whose best score falls in the band (the genuine model). */
   bandShare: number;
-  /** Estimated missed returns among the new identities; null without enough samples. */
-  splits: number | null;
-  /** `splits` over `newIdentities`, with a ~90 % range. */
+  /** Estimated missed returns among the new identities when they were minted; null without enough samples. */
+  missedAtMinting: number | null;
+  /** Re-clustering merges in the same window: each folded an identity into another, most of them a missed return repaired. */
+  reclusterMerges: number;
+  /** The missed returns still standing (missed at minting less the re-clustering merges) over `newIdentities`, with a ~90 % range. */
   splitShare: number | null;
   splitShareRange: [number, number] | null;
 }
@@ -67,16 +69,21 @@ function genuineInBand(genuine: TailGaussian, threshold: number, band: number): 
 /**
  * The excess of new identities in the band over what the impostor tail predicts for strangers
  * counts the missed returns there; divided by the genuine model's share in the band, all of them.
- * The range combines the count's Poisson error with the tail fit's range. Null below
- * MIN_NEW_IDENTITIES samples or without an impostor tail.
+ * The re-clustering pass then merges some identities into others (`reclusterMerges`, counted): a
+ * repaired split each, or two strangers joined — either way one identity fewer than minted, so the
+ * splits still standing are the missed returns less those merges (a wrong merge of strangers
+ * comes back as a visitor here; the merge rate of the intervals covers strangers joined at
+ * matching). The range combines the band count's Poisson error with the tail fit's range. Null
+ * below MIN_NEW_IDENTITIES samples or without an impostor tail.
  */
 export function estimateSplitRate(
   samples: BestScoreSample[],
   impostors: ScoreHistogram,
-  opts: { band?: number; genuine?: TailGaussian } = {},
+  opts: { band?: number; genuine?: TailGaussian; reclusterMerges?: number } = {},
 ): SplitEstimate {
   const band = opts.band ?? SPLIT_BAND;
   const genuine = opts.genuine ?? GENUINE_PRIOR;
+  const reclusterMerges = opts.reclusterMerges ?? 0;
   const newIdentities = samples.reduce((a, s) => a + s.count, 0);
   const inBand = samples
     .filter((s) => s.score < s.threshold && s.score >= s.threshold - band)
@@ -84,25 +91,24 @@ export function estimateSplitRate(
   const meanThreshold = samples.reduce((a, s) => a + s.count * s.threshold, 0) / Math.max(1, newIdentities);
   const bandShare = genuineInBand(genuine, meanThreshold, band);
   const tail = fitImpostorTail(impostors);
-  const empty = { newIdentities, inBand, bandShare, splits: null, splitShare: null, splitShareRange: null };
-  if (!tail || newIdentities < MIN_NEW_IDENTITIES) return { ...empty, strangersInBand: 0 };
+  const empty = { newIdentities, inBand, bandShare, reclusterMerges, missedAtMinting: null };
+  if (!tail || newIdentities < MIN_NEW_IDENTITIES)
+    return { ...empty, strangersInBand: 0, splitShare: null, splitShareRange: null };
   const expected = (g: TailGaussian) => samples.reduce((a, s) => a + s.count * strangerInBand(g, s, band), 0);
   const strangersInBand = expected(tail.fit);
   const [low, high] = [expected(tail.low), expected(tail.high)].sort((a, b) => a - b);
   // Strangers are the new identities less the splits: their expected share in the band is taken from the rest.
   const meanStranger = strangersInBand / newIdentities;
   const perSplit = Math.max(1e-9, bandShare - meanStranger);
-  const splits = Math.max(0, (inBand - strangersInBand) / perSplit);
+  const missed = (inBand - strangersInBand) / perSplit;
   const sd = Math.sqrt(Math.max(1, inBand) + ((high - low) / (2 * Z90)) ** 2) / perSplit;
-  const share = (n: number) => Math.min(1, Math.max(0, n) / newIdentities);
+  const share = (n: number) => Math.min(1, Math.max(0, n - reclusterMerges) / newIdentities);
   return {
-    newIdentities,
-    inBand,
+    ...empty,
     strangersInBand,
-    bandShare,
-    splits,
-    splitShare: share(splits),
-    splitShareRange: [share((inBand - strangersInBand) / perSplit - Z90 * sd), share(splits + Z90 * sd)],
+    missedAtMinting: Math.max(0, missed),
+    splitShare: share(missed),
+    splitShareRange: [share(missed - Z90 * sd), share(missed + Z90 * sd)],
   };
 }
 

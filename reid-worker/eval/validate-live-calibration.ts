@@ -27,7 +27,7 @@ export interface LiveCalibrationCheck {
   labelledFmr: number;
   /** estimated / labelled: within 0.5..2 is the acceptance. */
   ratio: number | null;
-  /** The label-free split estimate from the new identities of the photos' subjects (bystanders are strangers of the gallery). */
+  /** The label-free split estimate from the new identities of the photos' subjects and the re-clustering merges of those (bystanders are strangers of the gallery). */
   split: SplitEstimate;
   /**
    * With the labels: the share of the subjects' new identities whose person had been seen before —
@@ -61,6 +61,7 @@ export function validateLiveCalibration(
   const collector = new CalibrationCollector(random);
   const observed: string[] = [];
   const subjects = new Set<string>();
+  const subjectMinted = new Set<string>();
   // Labels, for scoring only: each subject sighting's person and identity, and whether it minted one.
   const sightings: Array<{ person: string; identityId: string; minted: boolean }> = [];
   const mergedInto = new Map<string, string>();
@@ -91,6 +92,7 @@ export function validateLiveCalibration(
       observed.push(obs.observationId);
       if (!('subject' in face)) return;
       subjects.add(obs.observationId);
+      if (a.minted) subjectMinted.add(a.identity.identityId);
       sightings.push({ person: photo.person, identityId: a.identity.identityId, minted: a.minted !== undefined });
     });
     if ((k + 1) % RECLUSTER_EVERY === 0) recluster();
@@ -123,7 +125,10 @@ export function validateLiveCalibration(
     fmrRange,
     labelledFmr,
     ratio: fmr !== null && labelledFmr > 0 ? fmr / labelledFmr : null,
-    split: estimateSplitRate(best, impostors),
+    // The check's figures count subjects only: so do the merges that repair their identities.
+    split: estimateSplitRate(best, impostors, {
+      reclusterMerges: [...mergedInto.keys()].filter((id) => subjectMinted.has(id)).length,
+    }),
     labelledSplitShare: labelledSplits(sightings, mergedInto),
   };
 }

@@ -7,7 +7,14 @@ import { publishIntervals } from '../intervals/publish-intervals.ts';
 import { SIMULATED_ERROR_RATES, siteErrorRates } from '../intervals/site-error-rates.ts';
 import { summariseCalibration, type CalibrationRow } from './live-calibration.ts';
 
-const SCOPE = { siteId: 's', from: '2025-01-01', to: '2025-01-07', gallerySize: 900, siteThreshold: 0.45 };
+const SCOPE = {
+  siteId: 's',
+  from: '2025-01-01',
+  to: '2025-01-07',
+  gallerySize: 900,
+  reclusterMerges: 0,
+  siteThreshold: 0.45,
+};
 
 /** Impostor pairs of N(0, 0.1), binned as the worker stores them. */
 function impostorRows(n: number): CalibrationRow[] {
@@ -49,6 +56,15 @@ test("a site's intervals take the split rate its new identities measure, not the
   assert.ok(split.strangersInBand < 10, `strangers expected in the band: ${split.strangersInBand}`);
   assert.ok(split.splitShare! > 0.01 && split.splitShare! < 0.06, `split share ${split.splitShare}`);
   assert.deepEqual(c.cameras[0].split, split, 'one camera: the same estimate');
+  const repaired = summariseCalibration([...impostorRows(300_000), ...bestScoreRows(1_000, 20)], {
+    ...SCOPE,
+    reclusterMerges: 10,
+    thresholdOf: () => 0.45,
+  }).site.split;
+  assert.ok(
+    Math.abs(split.splitShare! - repaired.splitShare! - 10 / 1_020) < 1e-9,
+    'ten identities merged away since: ten splits fewer still standing',
+  );
 
   const rates = siteErrorRates(c.site, split);
   assert.deepEqual(rates.splitOfNew, {

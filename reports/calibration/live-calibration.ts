@@ -4,6 +4,7 @@ import { matchThresholdOf, siteRetentionOf } from '../../schemas/index.ts';
 import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { readCalibrationScores, type CalibrationScoreRow } from '../../storage/calibration-scores-table.ts';
 import { countIdentitiesSeenSince } from '../../storage/sightings-table.ts';
+import { countMergesBetween } from '../../storage/identity-merges-table.ts';
 import {
   estimateErrorRates,
   suggestThreshold,
@@ -33,6 +34,8 @@ export interface LiveCalibration {
   from: string;
   to: string;
   gallerySize: number;
+  /** Identities the re-clustering pass merged away in these days (subtracted from the missed returns, see estimateSplitRate). */
+  reclusterMerges: number;
   /** Pairs per source: same_frame, cross_identity (impostors), track_shots (genuine); best_score: new identities. */
   pairsBySource: Record<string, number>;
   /** All cameras together, at the site's threshold. */
@@ -73,26 +76,30 @@ export function summariseCalibration(
     from: string;
     to: string;
     gallerySize: number;
+    reclusterMerges: number;
     siteThreshold: number;
     thresholdOf: (cameraId: string) => number;
   },
 ): LiveCalibration {
-  const estimate = (
-    impostor: CalibrationRow[],
-    genuine: CalibrationRow[],
-    best: CalibrationRow[],
-    threshold: number,
-  ): ScopeCalibration => {
-    const [i, g] = [histogramOf(impostor), histogramOf(genuine)];
-    return {
-      ...estimateErrorRates(i, g, threshold),
-      suggestedThreshold: suggestThreshold(i, g, scope.gallerySize),
-      split: estimateSplitRate(best.flatMap(bestScoreSampleOf), i),
-    };
-  };
   const impostors = rows.filter((r) => r.kind === 'impostor');
   const genuine = rows.filter((r) => r.kind === 'genuine');
   const best = rows.filter((r) => r.kind === 'new_identity');
+  const newIdentities = best.reduce((a, r) => a + r.pairs, 0);
+  // Merges are the site's: a camera's share of them is its share of the new identities.
+  const estimate = (
+    impostor: CalibrationRow[],
+    genuine: CalibrationRow[],
+    own: CalibrationRow[],
+    threshold: number,
+  ): ScopeCalibration => {
+    const [i, g] = [histogramOf(impostor), histogramOf(genuine)];
+    const share = own.reduce((a, r) => a + r.pairs, 0) / Math.max(1, newIdentities);
+    return {
+      ...estimateErrorRates(i, g, threshold),
+      suggestedThreshold: suggestThreshold(i, g, scope.gallerySize),
+      split: estimateSplitRate(own.flatMap(bestScoreSampleOf), i, { reclusterMerges: scope.reclusterMerges * share }),
+    };
+  };
   const cameras = [...new Set(rows.filter((r) => r.cameraA === r.cameraB).map((r) => r.cameraA))].sort();
   const pairKeys = [
     ...new Set(impostors.filter((r) => r.cameraA !== r.cameraB).map((r) => `${r.cameraA}\u0000${r.cameraB}`)),
@@ -107,6 +114,7 @@ export function summariseCalibration(
     from: scope.from,
     to: scope.to,
     gallerySize: scope.gallerySize,
+    reclusterMerges: scope.reclusterMerges,
     pairsBySource,
     site: estimate(impostors, genuine, best, scope.siteThreshold),
     cameras: cameras.map((cameraId) => {
@@ -145,11 +153,13 @@ export async function queryLiveCalibration(
   const to = new Date(nowMs).toISOString().slice(0, 10);
   const from = new Date(nowMs - (days - 1) * 86_400_000).toISOString().slice(0, 10);
   const rows = await readCalibrationScores(client, siteId, from, to);
+  const reclusterMerges = await countMergesBetween(client, siteId, Date.parse(from), Date.parse(to) + 86_400_000);
   return summariseCalibration(rows, {
     siteId,
     from,
     to,
     gallerySize,
+    reclusterMerges,
     siteThreshold: matchThresholdOf(config, siteId),
     thresholdOf: (cameraId) => matchThresholdOf(config, siteId, cameraId),
   });
