@@ -31,9 +31,9 @@ export interface SplitEstimate {
 
 /**
  * The band under the threshold where a missed return's best score lands and a stranger's rarely
- * does. On lfw_dev (900 people, galleries up to ~1,100, threshold 0.45–0.50) a stranger's best
- * score sits around 0.3: 0.05 holds about half of the missed returns and ~1 % of the strangers,
- * where 0.1 would hold 3× the strangers for a quarter more returns (docs/calibration.md).
+ * does. On lfw_dev (900 people, galleries up to ~1,100, thresholds 0.45–0.50) a stranger's best
+ * score sits 0.1–0.25 under its threshold: 0.05 held 9 of seed 1's 20 missed returns and 24 of its
+ * 889 strangers, 0.1 would hold 14 and 110 — a worse signal to noise (docs/calibration.md).
  */
 export const SPLIT_BAND = 0.05;
 /** Fewer new identities and the count in the band is noise. */
