@@ -33,7 +33,7 @@ function impostorPairs(n: number, random: Random): ScoreHistogram {
 function stream(strangers: number, splits: number, random: Random): BestScoreSample[] {
   const out: BestScoreSample[] = [];
   const thresholdAt = (g: number) => 0.45 + 0.06 * Math.max(0, Math.log10(g / 200));
-  for (let i = 0; out.length < strangers; i++) {
+  while (out.length < strangers) {
     const gallerySize = 1 + Math.floor(random() * 2_000);
     const threshold = thresholdAt(gallerySize);
     const score = IMPOSTOR.mean + IMPOSTOR.sd * quantileNormal(random() ** (1 / gallerySize));
