@@ -65,6 +65,71 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) static void dot4Int8Vnni(
   for (int j = 0; j < 4; j++) out[j] = _mm512_reduce_add_epi32(a[j]);
 }
 
+// Four queries against one code: the code's int8 → int16 widening, the costly step, is done once
+// for the four (list by list a batch has several queries per list).
+static void dot4QueriesInt8Portable(const int16_t *const *q, const int8_t *c, size_t d, int32_t *out)
+{
+  for (int j = 0; j < 4; j++)
+  {
+    int32_t sum = 0;
+    for (size_t i = 0; i < d; i++) sum += int32_t(q[j][i]) * int32_t(c[i]);
+    out[j] = sum;
+  }
+}
+
+__attribute__((target("avx2"))) static void dot4QueriesInt8Avx2(const int16_t *const *q, const int8_t *c, size_t d, int32_t *out)
+{
+  __m256i a[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
+  for (size_t i = 0; i < d; i += 16)
+  {
+    __m256i cv = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i *>(c + i)));
+    for (int j = 0; j < 4; j++)
+      a[j] = _mm256_add_epi32(a[j], _mm256_madd_epi16(cv, _mm256_loadu_si256(reinterpret_cast<const __m256i *>(q[j] + i))));
+  }
+  for (int j = 0; j < 4; j++) out[j] = hsumAvx2(a[j]);
+}
+
+__attribute__((target("avx512f,avx512bw"))) static void dot4QueriesInt8Avx512(const int16_t *const *q, const int8_t *c, size_t d, int32_t *out)
+{
+  __m512i a[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
+  for (size_t i = 0; i < d; i += 32)
+  {
+    __m512i cv = _mm512_cvtepi8_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(c + i)));
+    for (int j = 0; j < 4; j++) a[j] = _mm512_add_epi32(a[j], _mm512_madd_epi16(cv, _mm512_loadu_si512(q[j] + i)));
+  }
+  for (int j = 0; j < 4; j++) out[j] = _mm512_reduce_add_epi32(a[j]);
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) static void dot4QueriesInt8Vnni(const int16_t *const *q, const int8_t *c, size_t d, int32_t *out)
+{
+  __m512i a[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
+  for (size_t i = 0; i < d; i += 32)
+  {
+    __m512i cv = _mm512_cvtepi8_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(c + i)));
+    for (int j = 0; j < 4; j++) a[j] = _mm512_dpwssd_epi32(a[j], cv, _mm512_loadu_si512(q[j] + i));
+  }
+  for (int j = 0; j < 4; j++) out[j] = _mm512_reduce_add_epi32(a[j]);
+}
+
+// Four queries against four codes, out[4 × query + code]: each widened code chunk and each query
+// chunk is loaded once for four products (16 accumulators stay in registers).
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) static void dot16Int8Vnni(const int16_t *const *q, const int8_t *const *c, size_t d, int32_t *out)
+{
+  __m512i a[16];
+  for (int j = 0; j < 16; j++) a[j] = _mm512_setzero_si512();
+  for (size_t i = 0; i < d; i += 32)
+  {
+    __m512i cv[4];
+    for (int j = 0; j < 4; j++) cv[j] = _mm512_cvtepi8_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i *>(c[j] + i)));
+    for (int t = 0; t < 4; t++)
+    {
+      __m512i qv = _mm512_loadu_si512(q[t] + i);
+      for (int j = 0; j < 4; j++) a[4 * t + j] = _mm512_dpwssd_epi32(a[4 * t + j], cv[j], qv);
+    }
+  }
+  for (int j = 0; j < 16; j++) out[j] = _mm512_reduce_add_epi32(a[j]);
+}
+
 // The sketch pass (code-ivf-sketch.h): a block of SKETCH_BLOCK entries stored transposed — for
 // every 4 dimensions, 4 bytes per entry, entries side by side — as uint8 (value + 128), against
 // four int8 queries. One VNNI instruction multiplies 4 dimensions of 16 entries by a broadcast
@@ -143,14 +208,19 @@ __attribute__((target("avx2,fma"))) static float dotFloatAvx2(const float *a, co
 }
 
 using Dot4Int8 = void (*)(const int16_t *, const int8_t *const *, size_t, int32_t *);
+using Dot4QueriesInt8 = void (*)(const int16_t *const *, const int8_t *, size_t, int32_t *);
+using Dot16Int8 = void (*)(const int16_t *const *, const int8_t *const *, size_t, int32_t *);
 using SketchBlock4 = uint64_t (*)(const uint8_t *, const int8_t *const *, size_t, const float *, const float *, const int32_t *, const float *, uint32_t,
                                    float *);
 using DotFloat = float (*)(const float *, const float *, size_t);
 
 struct Kernels
 {
-  /** One query against four int8 codes: the re-ranking of a shortlist. */
+  /** One query against four int8 codes (a list's last queries; the re-ranking of a shortlist). */
   Dot4Int8 int8;
+  Dot4QueriesInt8 int8Queries;
+  /** Four queries × four codes where the CPU has the registers for it (AVX-512), else null. */
+  Dot16Int8 int8Tile;
   /** The sketch pass over a block: VNNI where the CPU has it, else portable (a sketch is a quarter of the work of a code). */
   SketchBlock4 sketch;
   DotFloat float32;
@@ -162,10 +232,10 @@ static Kernels chooseKernels(size_t d, bool portableOnly)
 {
   __builtin_cpu_init();
   bool simd = !portableOnly && d % 32 == 0 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if (simd && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vnni")) return {dot4Int8Vnni, sketchBlockVnni, dotFloatAvx2, "avx512-vnni"};
-  if (simd && __builtin_cpu_supports("avx512bw")) return {dot4Int8Avx512, sketchBlockPortable, dotFloatAvx2, "avx512"};
-  if (simd) return {dot4Int8Avx2, sketchBlockPortable, dotFloatAvx2, "avx2"};
-  return {dot4Int8Portable, sketchBlockPortable, dotFloatPortable, "portable"};
+  if (simd && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vnni")) return {dot4Int8Vnni, dot4QueriesInt8Vnni, dot16Int8Vnni, sketchBlockVnni, dotFloatAvx2, "avx512-vnni"};
+  if (simd && __builtin_cpu_supports("avx512bw")) return {dot4Int8Avx512, dot4QueriesInt8Avx512, nullptr, sketchBlockPortable, dotFloatAvx2, "avx512"};
+  if (simd) return {dot4Int8Avx2, dot4QueriesInt8Avx2, nullptr, sketchBlockPortable, dotFloatAvx2, "avx2"};
+  return {dot4Int8Portable, dot4QueriesInt8Portable, nullptr, sketchBlockPortable, dotFloatPortable, "portable"};
 }
 
 } // namespace revisit

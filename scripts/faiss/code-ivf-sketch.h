@@ -1,19 +1,19 @@
-// The re-id index's first pass (code-ivf.h): every entry's vector projected onto a fixed random
-// 128-d subspace and kept as int8 beside FAISS's lists, transposed in blocks of 16 entries so one
-// VNNI instruction scores 16 of them. A query scans the sketches of the lists it probes and keeps
-// a shortlist; only the shortlist is scored on the full codes. At d = 512 the scan does a quarter
-// of the multiplications, at four times the rate (int8 × int8, no widening, no horizontal sums).
+// The first pass of the re-id index's inverted file (code-ivf.h): every entry's vector projected
+// onto the site's 128 leading directions and kept as int8 beside FAISS's lists, transposed in
+// blocks of 16 entries so that one VNNI instruction scores 16 of them. A query scans the sketches
+// of the lists it probes and keeps a shortlist; only the shortlist is scored on the full codes.
+// At d = 512 the scan does a quarter of the multiplications, at four times the rate (int8 × int8,
+// no widening, no horizontal sums).
 #pragma once
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <map>
-#include <memory>
-#include <mutex>
-#include <random>
 #include <vector>
 
+#include <faiss/VectorTransform.h>
+
+#include "code-ivf-codec.h"
 #include "code-ivf-kernels.h"
 
 namespace revisit {
@@ -21,22 +21,22 @@ namespace revisit {
 /** Entries per transposed block: one 512-bit register of int32 sums. */
 constexpr size_t SKETCH_BLOCK = 16;
 
-/**
- * Sketch dimensions for vectors of d: 128 (a random projection keeps a sighting's similarity to
- * its identity far above a stranger's, ~0.15–0.25 against a stranger's 0 ± 0.02 at d = 512), fewer
- * for small d, a multiple of 8 (the kernel takes two groups of 4 at a time).
- */
+/** Sketch dimensions for vectors of d: 128 at d = 512, all of a small d; a multiple of 8 (the kernel takes two groups of 4 at a time). */
 static size_t sketchDimFor(size_t d)
 {
   return std::min<size_t>(128, (d + 7) / 8 * 8);
 }
 
 /**
- * A fixed orthonormal projection onto sketchDim directions, the same for every index (seeded):
- * Gaussian rows, Gram–Schmidt; rows beyond d stay zero. Random directions spread any embedding's
- * energy evenly over the sketch, whatever dimensions its model favours. Stored codes are projected
- * through int16 rows with the int8 kernels (exact integer sums: every kernel gives the same
- * sketch); queries, a few per batch, through the float rows.
+ * The directions a site's vectors have most of their energy along — the leading eigenvectors of
+ * their second moment, trained with the lists (PCA of the sample and its negation: uncentred, so
+ * the direction all face embeddings share counts too). A dot product over these keeps most of
+ * the full one where embeddings concentrate in fewer dimensions than d, as a face model's do;
+ * vectors spread evenly over the sphere (the bench's synthetic identities) keep a quarter of
+ * each similarity, still ~7 standard deviations of a stranger's above it for a sighting of the
+ * person. Rows beyond d stay zero. Stored codes go through int16 rows with the int8 kernels
+ * (exact integer sums: every kernel gives the same sketch); queries, a few a batch, through the
+ * float rows.
  */
 struct SketchProjection
 {
@@ -45,40 +45,23 @@ struct SketchProjection
   std::vector<int16_t> rows16;
   float scale16 = 0;
 
-  explicit SketchProjection(size_t d) : d(d), ds(sketchDimFor(d)), rows(ds * d, 0.0f), rows16(ds * d, 0)
+  SketchProjection(size_t d, idx_t n, const float *x) : d(d), ds(sketchDimFor(d)), rows(ds * d, 0.0f), rows16(ds * d, 0)
   {
-    std::mt19937_64 random(20261206);
-    std::normal_distribution<double> normal;
-    std::vector<double> row(d);
-    for (size_t j = 0; j < std::min(ds, d); j++)
-    {
-      for (double &v : row) v = normal(random);
-      for (size_t i = 0; i < j; i++)
-      {
-        double along = 0;
-        for (size_t x = 0; x < d; x++) along += row[x] * rows[i * d + x];
-        for (size_t x = 0; x < d; x++) row[x] -= along * rows[i * d + x];
-      }
-      double norm = 0;
-      for (double v : row) norm += v * v;
-      norm = std::sqrt(norm);
-      for (size_t x = 0; x < d; x++) rows[j * d + x] = float(row[x] / norm);
-    }
+    std::vector<float> both(size_t(2 * n) * d);
+    for (size_t i = 0; i < size_t(n) * d; i++) both[i] = x[i], both[size_t(n) * d + i] = -x[i];
+    size_t out = std::min(ds, d);
+    faiss::PCAMatrix pca{int(d), int(out)};
+    pca.train(2 * n, both.data());
+    std::copy(pca.A.begin(), pca.A.begin() + out * d, rows.begin());
     float maxAbs = 0;
     for (float v : rows) maxAbs = std::max(maxAbs, std::fabs(v));
     scale16 = maxAbs / 32767.0f;
-    for (size_t i = 0; i < rows.size(); i++) rows16[i] = int16_t(std::lrint(rows[i] / scale16));
+    for (size_t i = 0; i < rows.size(); i++) rows16[i] = scale16 > 0 ? int16_t(std::lrint(rows[i] / scale16)) : 0;
   }
 
-  /** One per dimension for the process: 256 KB at d = 512, shared by every site's index. */
-  static std::shared_ptr<const SketchProjection> forDim(size_t d)
+  size_t bytes() const
   {
-    static std::mutex lock;
-    static std::map<size_t, std::shared_ptr<const SketchProjection>> made;
-    std::lock_guard<std::mutex> hold(lock);
-    auto &p = made[d];
-    if (!p) p = std::make_shared<const SketchProjection>(d);
-    return p;
+    return rows.size() * sizeof(float) + rows16.size() * sizeof(int16_t);
   }
 };
 

@@ -14,91 +14,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <vector>
 
+#include "code-ivf-codec.h"
 #include "code-ivf-kernels.h"
 #include "code-ivf-sketch.h"
 
 namespace revisit {
-
-using idx_t = faiss::Index::idx_t;
-
-enum class Codec { Int8, Float32 };
-
-// ---- the codes: int8 = [float32 scale][d × int8], x_i = scale × c_i; float32 = [d × float32] ----
-
-static size_t codeSize(Codec codec, size_t d)
-{
-  return codec == Codec::Int8 ? 4 + d : 4 * d;
-}
-
-static void decode(Codec codec, size_t d, const uint8_t *code, float *out)
-{
-  if (codec == Codec::Float32)
-  {
-    std::memcpy(out, code, 4 * d);
-    return;
-  }
-  float scale;
-  std::memcpy(&scale, code, 4);
-  const int8_t *c = reinterpret_cast<const int8_t *>(code + 4);
-  for (size_t i = 0; i < d; i++) out[i] = scale * float(c[i]);
-}
-
-// Same arithmetic as identity-registry/centroid-code.ts (the worker encodes there; this is for
-// FAISS's own add path): scale = max|x| / 127 rounded to float, c = floor(x / scale + 0.5).
-static void encode(Codec codec, size_t d, const float *x, uint8_t *code)
-{
-  if (codec == Codec::Float32)
-  {
-    std::memcpy(code, x, 4 * d);
-    return;
-  }
-  float maxAbs = 0;
-  for (size_t i = 0; i < d; i++) maxAbs = std::max(maxAbs, std::fabs(x[i]));
-  float scale = float(double(maxAbs) / 127.0);
-  std::memcpy(code, &scale, 4);
-  int8_t *c = reinterpret_cast<int8_t *>(code + 4);
-  for (size_t i = 0; i < d; i++)
-  {
-    double v = scale > 0 ? std::floor(double(x[i]) / double(scale) + 0.5) : 0;
-    c[i] = int8_t(std::max(-127.0, std::min(127.0, v)));
-  }
-}
-
-// A query as the int8 kernels want it: int16 with its own scale (the rounding moves a cosine by ~1e-5).
-struct PreparedQueries
-{
-  std::vector<int16_t> q16;
-  std::vector<float> scale;
-};
-
-static PreparedQueries prepareQueries(size_t d, idx_t n, const float *x)
-{
-  PreparedQueries p;
-  p.q16.resize(size_t(n) * d);
-  p.scale.resize(n);
-  for (idx_t i = 0; i < n; i++)
-  {
-    const float *q = x + size_t(i) * d;
-    float maxAbs = 0;
-    for (size_t j = 0; j < d; j++) maxAbs = std::max(maxAbs, std::fabs(q[j]));
-    float s = maxAbs / 32767.0f;
-    p.scale[i] = s;
-    for (size_t j = 0; j < d; j++) p.q16[size_t(i) * d + j] = s > 0 ? int16_t(std::lrint(q[j] / s)) : 0;
-  }
-  return p;
-}
-
-/**
- * Sketch-pass candidates kept per query: the sketch ranks a sighting's identity first or close to
- * it (its similarity is ~8 standard deviations above a stranger's at d = 512), so the k nearest by
- * full code are among the first 64 with room to spare; then the codes decide.
- */
-static size_t shortlistFor(idx_t k)
-{
-  return size_t(std::max<idx_t>(64, 4 * k));
-}
 
 /**
  * IndexIVF over Revisit's codes, inner product. Ids are the caller's (a direct hash map keeps
@@ -108,14 +31,18 @@ struct CodeIvf : faiss::IndexIVF
 {
   Codec codec;
   Kernels kernels;
-  std::shared_ptr<const SketchProjection> projection;
-  /** Per list, beside FAISS's codes at the same positions; none for float32 codes (the exact baseline scans them all). */
+  /** Set by training (the sketches of an inverted file of int8 codes), else null. */
+  std::unique_ptr<const SketchProjection> projection;
+  /**
+   * Per list, beside FAISS's codes at the same positions. None with one list (a small site: every
+   * code is scanned, nothing is trained) nor for float32 codes (the exact baseline).
+   */
   std::vector<SketchList> sketches;
 
   CodeIvf(size_t d, size_t nlist, Codec codec, bool portableOnly)
       : faiss::IndexIVF(new faiss::IndexFlatIP(d), d, nlist, codeSize(codec, d), faiss::METRIC_INNER_PRODUCT),
-        codec(codec), kernels(chooseKernels(d, portableOnly)), projection(SketchProjection::forDim(d)),
-        sketches(codec == Codec::Int8 ? nlist : 0)
+        codec(codec), kernels(chooseKernels(d, portableOnly)), 
+        sketches(codec == Codec::Int8 && nlist > 1 ? nlist : 0)
   {
     own_fields = true;
     // Ten passes of k-means settle the lists as well as FAISS's 25 here (recall measured in the bench).
@@ -130,17 +57,23 @@ struct CodeIvf : faiss::IndexIVF
     }
   }
 
-  // FAISS's own add path would leave the sketches behind: everything comes in through addCodes.
+  /** The lists (k-means), then the sketch directions, on the same sample. */
+  void train(idx_t n, const float *x) override
+  {
+    faiss::IndexIVF::train(n, x);
+    if (!sketches.empty()) projection = std::make_unique<const SketchProjection>(d, n, x);
+  }
+
+  // FAISS's own add path would leave the sketches behind: everything comes in through addCodes,
+  // encoded by the worker (identity-registry/centroid-code.ts).
   void add_core(idx_t, const float *, const idx_t *, const idx_t *) override
   {
     FAISS_THROW_MSG("add codes with addCodes");
   }
 
-  void encode_vectors(idx_t n, const float *x, const idx_t *list_nos, uint8_t *codes, bool include_listnos) const override
+  void encode_vectors(idx_t, const float *, const idx_t *, uint8_t *, bool) const override
   {
-    FAISS_THROW_IF_NOT_MSG(!include_listnos, "list numbers in codes are not supported");
-    for (idx_t i = 0; i < n; i++)
-      if (list_nos[i] >= 0) encode(codec, d, x + size_t(i) * d, codes + size_t(i) * code_size);
+    FAISS_THROW_MSG("codes come encoded: add them with addCodes");
   }
 
   void sa_decode(idx_t n, const uint8_t *codes, float *x) const override
@@ -170,7 +103,7 @@ struct CodeIvf : faiss::IndexIVF
     const idx_t chunk = 8192;
     std::vector<float> x(size_t(std::min(n, chunk)) * d);
     std::vector<idx_t> listNos(std::min(n, chunk));
-    const size_t ds = projection->ds;
+    const size_t ds = sketches.empty() ? 0 : projection->ds;
     std::vector<int8_t> sketch(sketches.empty() ? 0 : size_t(std::min(n, chunk)) * ds);
     std::vector<float> sketchScale(sketches.empty() ? 0 : std::min(n, chunk));
     faiss::DirectMapAdd mapAdd(direct_map, n, ids);
@@ -274,7 +207,7 @@ struct CodeIvf : faiss::IndexIVF
     }
   }
 
-  /** Bytes held: lists (by capacity), the id map and the coarse centroids. */
+  /** Bytes held: lists and sketches (by capacity), the id map, the coarse centroids and the sketch directions. */
   size_t memoryBytes() const
   {
     size_t bytes = size_t(quantizer->ntotal) * d * sizeof(float);
@@ -284,164 +217,22 @@ struct CodeIvf : faiss::IndexIVF
     // libstdc++ hash node: next pointer + key + value, in a 32-byte allocation; plus the buckets.
     bytes += direct_map.hashtable.size() * 32 + direct_map.hashtable.bucket_count() * sizeof(void *);
     for (const SketchList &sketch : sketches) bytes += sketch.capacityBytes();
+    if (projection) bytes += projection->bytes();
     return bytes;
   }
 
-  /**
-   * List by list: every query that probes a list is scanned against it while the list is in
-   * cache, so a batch reads each list from memory once instead of once per query. int8 codes:
-   * the sketches give a shortlist per query, the codes re-rank it; float32 codes (the exact
-   * baseline): every code.
-   */
+  // How a batch is answered: code-ivf-search.h.
   void search_preassigned(idx_t n, const float *x, idx_t k, const idx_t *assign, const float *, float *distances, idx_t *labels,
-                          bool store_pairs, const faiss::IVFSearchParameters *params, faiss::IndexIVFStats *) const override
-  {
-    FAISS_THROW_IF_NOT_MSG(!store_pairs, "store_pairs is not supported");
-    const size_t probes = std::min(nlist, params ? params->nprobe : nprobe);
-    using C = faiss::CMin<float, idx_t>;
-    for (idx_t i = 0; i < n; i++) faiss::heap_heapify<C>(k, distances + i * k, labels + i * k);
-    std::vector<size_t> start(nlist + 1, 0);
-    for (size_t j = 0; j < size_t(n) * probes; j++)
-      if (assign[j] >= 0) start[assign[j] + 1]++;
-    for (size_t l = 0; l < nlist; l++) start[l + 1] += start[l];
-    std::vector<idx_t> byList(start[nlist]);
-    std::vector<size_t> fill(start.begin(), start.end() - 1);
-    for (size_t j = 0; j < size_t(n) * probes; j++)
-      if (assign[j] >= 0) byList[fill[assign[j]]++] = idx_t(j / probes);
-    if (codec == Codec::Int8)
-    {
-      size_t r = shortlistFor(k);
-      std::vector<float> shortDis(size_t(n) * r);
-      std::vector<idx_t> shortLo(size_t(n) * r);
-      scanSketches(n, x, r, start, byList, shortDis.data(), shortLo.data());
-      PreparedQueries prepared = prepareQueries(d, n, x);
-      for (idx_t i = 0; i < n; i++) rerank(prepared, i, shortLo.data() + size_t(i) * r, r, k, distances + i * k, labels + i * k);
-    }
-    else
-      for (size_t l = 0; l < nlist; l++)
-        if (start[l] < start[l + 1]) scanFloatList(x, l, &byList[start[l]], start[l + 1] - start[l], k, distances, labels);
-    for (idx_t i = 0; i < n; i++) faiss::heap_reorder<C>(k, distances + i * k, labels + i * k);
-  }
-
-  /** The r best of each query by sketch, as (list, offset) pairs (faiss::lo_build), in min-heaps. */
+                          bool store_pairs, const faiss::IVFSearchParameters *params, faiss::IndexIVFStats *) const override;
   void scanSketches(idx_t n, const float *x, size_t r, const std::vector<size_t> &start, const std::vector<idx_t> &byList, float *shortDis,
-                    idx_t *shortLo) const
-  {
-    using C = faiss::CMin<float, idx_t>;
-    const size_t ds = projection->ds;
-    std::vector<int8_t> qs(size_t(n) * ds);
-    std::vector<float> qScale(n), y(ds);
-    std::vector<int32_t> bias(n);
-    for (idx_t i = 0; i < n; i++)
-    {
-      for (size_t j = 0; j < ds; j++) y[j] = kernels.float32(projection->rows.data() + j * d, x + size_t(i) * d, d);
-      qScale[i] = quantiseSketch(ds, y.data(), qs.data() + size_t(i) * ds);
-      int32_t sum = 0;
-      for (size_t j = 0; j < ds; j++) sum += qs[size_t(i) * ds + j];
-      bias[i] = 128 * sum;
-      faiss::heap_heapify<C>(r, shortDis + size_t(i) * r, shortLo + size_t(i) * r);
-    }
-    float sims[4 * SKETCH_BLOCK];
-    for (size_t l = 0; l < nlist; l++)
-    {
-      size_t size = invlists->list_size(l);
-      if (start[l] == start[l + 1] || size == 0) continue;
-      const SketchList &list = sketches[l];
-      // Block by block, each block in L1 while every query of the list passes over it, four at a time.
-      for (size_t b = 0; b * SKETCH_BLOCK < size; b++)
-      {
-        size_t left = size - b * SKETCH_BLOCK;
-        uint32_t valid = left >= SKETCH_BLOCK ? 0xFFFFu : (1u << left) - 1;
-        const uint8_t *block = list.bytes.data() + b * SKETCH_BLOCK * ds;
-        for (size_t at = start[l]; at < start[l + 1]; at += 4)
-        {
-          size_t m = std::min<size_t>(4, start[l + 1] - at);
-          const int8_t *q[4];
-          idx_t qi[4];
-          float qs4[4], threshold[4];
-          int32_t bias4[4];
-          for (size_t t = 0; t < 4; t++)
-          {
-            // A short group repeats its last query, and nothing beats an infinite threshold.
-            qi[t] = byList[at + std::min(t, m - 1)];
-            q[t] = qs.data() + size_t(qi[t]) * ds;
-            qs4[t] = qScale[qi[t]];
-            bias4[t] = bias[qi[t]];
-            threshold[t] = t < m ? shortDis[size_t(qi[t]) * r] : INFINITY;
-          }
-          uint64_t above = kernels.sketch(block, q, ds, list.scale.data() + b * SKETCH_BLOCK, qs4, bias4, threshold, valid, sims);
-          while (above)
-          {
-            int bit = __builtin_ctzll(above);
-            above &= above - 1;
-            float *heapDis = shortDis + size_t(qi[bit / 16]) * r;
-            if (sims[bit] > heapDis[0])
-              faiss::heap_replace_top<C>(r, heapDis, shortLo + size_t(qi[bit / 16]) * r, sims[bit], idx_t(faiss::lo_build(l, b * SKETCH_BLOCK + bit % 16)));
-          }
-        }
-      }
-    }
-  }
-
-  /** Scores query q's shortlist on the full codes (int16 query × int8 codes, exact sums) into its k-heap. */
-  void rerank(const PreparedQueries &p, idx_t q, const idx_t *shortLo, size_t r, idx_t k, float *heapDis, idx_t *heapIds) const
-  {
-    using C = faiss::CMin<float, idx_t>;
-    const auto *lists = arrayLists();
-    const int16_t *query = p.q16.data() + size_t(q) * d;
-    std::vector<const uint8_t *> codes;
-    std::vector<idx_t> ids;
-    for (size_t j = 0; j < r; j++)
-    {
-      if (shortLo[j] < 0) continue;
-      size_t list = faiss::lo_listno(shortLo[j]), offset = faiss::lo_offset(shortLo[j]);
-      codes.push_back(lists->codes[list].data() + offset * code_size);
-      ids.push_back(lists->ids[list][offset]);
-    }
-    const int8_t *c[4];
-    int32_t dots[4];
-    for (size_t j = 0; j < codes.size(); j += 4)
-    {
-      size_t m = std::min<size_t>(4, codes.size() - j);
-      // A short tail repeats its last code: the extra results are ignored.
-      for (size_t t = 0; t < 4; t++) c[t] = reinterpret_cast<const int8_t *>(codes[j + std::min(t, m - 1)] + 4);
-      kernels.int8(query, c, d, dots);
-      for (size_t t = 0; t < m; t++)
-      {
-        float cScale;
-        std::memcpy(&cScale, codes[j + t], 4);
-        float sim = p.scale[q] * cScale * float(dots[t]);
-        if (sim > heapDis[0]) faiss::heap_replace_top<C>(k, heapDis, heapIds, sim, ids[j + t]);
-      }
-    }
-  }
-
-  /** Every code of list l against each of its `count` queries (float32: the exact baseline). */
-  void scanFloatList(const float *x, size_t l, const idx_t *queries, size_t count, idx_t k, float *distances, idx_t *labels) const
-  {
-    using C = faiss::CMin<float, idx_t>;
-    size_t size = invlists->list_size(l);
-    if (size == 0) return;
-    faiss::InvertedLists::ScopedCodes codes(invlists, l);
-    faiss::InvertedLists::ScopedIds ids(invlists, l);
-    // A long list (exact search is one list of everything) is scanned in blocks that stay in the
-    // core's L2 cache while every query of the batch passes over them.
-    const size_t blockCodes = std::max<size_t>(1, (256 << 10) / code_size);
-    for (size_t from = 0; from < size; from += blockCodes)
-    {
-      size_t end = std::min(size, from + blockCodes);
-      for (size_t at = 0; at < count; at++)
-      {
-        const float *query = x + size_t(queries[at]) * d;
-        float *heapDis = distances + queries[at] * k;
-        for (size_t j = from; j < end; j++)
-        {
-          float sim = kernels.float32(query, reinterpret_cast<const float *>(codes.get() + j * code_size), d);
-          if (sim > heapDis[0]) faiss::heap_replace_top<C>(k, heapDis, labels + queries[at] * k, sim, ids.get()[j]);
-        }
-      }
-    }
-  }
+                    idx_t *shortLo) const;
+  void rerank(const PreparedQueries &p, idx_t q, const idx_t *shortLo, size_t r, idx_t k, float *heapDis, idx_t *heapIds) const;
+  template <typename CodeAt>
+  void scoreCodes(const PreparedQueries &p, idx_t q, CodeAt codeAt, const idx_t *ids, size_t size, idx_t k, float *heapDis, idx_t *heapIds) const;
+  void scanInt8List(const PreparedQueries &p, size_t l, const idx_t *queries, size_t count, idx_t k, float *distances, idx_t *labels) const;
+  void scanFourQueries(const PreparedQueries &p, const idx_t *queries, const uint8_t *codes, const idx_t *ids, size_t size, idx_t k, float *distances,
+                       idx_t *labels) const;
+  void scanFloatList(const float *x, size_t l, const idx_t *queries, size_t count, idx_t k, float *distances, idx_t *labels) const;
 };
 
 } // namespace revisit
