@@ -45,11 +45,9 @@ inline void CodeIvf::search_preassigned(idx_t n, const float *x, idx_t k, const 
   if (!sketches.empty())
   {
     size_t r = shortlistFor(k);
-    std::vector<float> shortDis(size_t(n) * r);
-    std::vector<idx_t> shortLo(size_t(n) * r);
-    scanSketches(n, x, r, start, byList, shortDis.data(), shortLo.data());
+    std::vector<Shortlist> shortlists = scanSketches(n, x, r, start, byList);
     PreparedQueries prepared = prepareQueries(d, n, x);
-    for (idx_t i = 0; i < n; i++) rerank(prepared, i, shortLo.data() + size_t(i) * r, r, k, distances + i * k, labels + i * k);
+    for (idx_t i = 0; i < n; i++) rerank(prepared, i, shortlists[i], k, distances + i * k, labels + i * k);
   }
   else
   {
@@ -66,12 +64,12 @@ inline void CodeIvf::search_preassigned(idx_t n, const float *x, idx_t k, const 
   for (idx_t i = 0; i < n; i++) faiss::heap_reorder<C>(k, distances + i * k, labels + i * k);
 }
 
-/** The r best of each query by sketch, as (list, offset) pairs (faiss::lo_build), in min-heaps. */
-inline void CodeIvf::scanSketches(idx_t n, const float *x, size_t r, const std::vector<size_t> &start, const std::vector<idx_t> &byList, float *shortDis,
-                  idx_t *shortLo) const
+/** The r best of each query by sketch. */
+inline std::vector<Shortlist> CodeIvf::scanSketches(idx_t n, const float *x, size_t r, const std::vector<size_t> &start,
+                                                    const std::vector<idx_t> &byList) const
 {
-  using C = faiss::CMin<float, idx_t>;
   const size_t ds = projection->ds;
+  std::vector<Shortlist> shortlists(n, Shortlist(r));
   std::vector<int8_t> qs(size_t(n) * ds);
   std::vector<float> qScale(n), y(ds);
   std::vector<int32_t> bias(n);
@@ -82,7 +80,6 @@ inline void CodeIvf::scanSketches(idx_t n, const float *x, size_t r, const std::
     int32_t sum = 0;
     for (size_t j = 0; j < ds; j++) sum += qs[size_t(i) * ds + j];
     bias[i] = 128 * sum;
-    faiss::heap_heapify<C>(r, shortDis + size_t(i) * r, shortLo + size_t(i) * r);
   }
   float sims[4 * SKETCH_BLOCK];
   for (size_t l = 0; l < nlist; l++)
@@ -90,54 +87,57 @@ inline void CodeIvf::scanSketches(idx_t n, const float *x, size_t r, const std::
     size_t size = invlists->list_size(l);
     if (start[l] == start[l + 1] || size == 0) continue;
     const SketchList &list = sketches[l];
-    // Block by block, each block in L1 while every query of the list passes over it, four at a time.
-    for (size_t b = 0; b * SKETCH_BLOCK < size; b++)
+    // Four queries at a time over every block of the list (a list's sketches stay in L1/L2
+    // cache while its groups of queries pass over them); a short group repeats its last query,
+    // and nothing beats an infinite threshold.
+    for (size_t at = start[l]; at < start[l + 1]; at += 4)
     {
-      size_t left = size - b * SKETCH_BLOCK;
-      uint32_t valid = left >= SKETCH_BLOCK ? 0xFFFFu : (1u << left) - 1;
-      const uint8_t *block = list.bytes.data() + b * SKETCH_BLOCK * ds;
-      for (size_t at = start[l]; at < start[l + 1]; at += 4)
+      size_t m = std::min<size_t>(4, start[l + 1] - at);
+      const int8_t *q[4];
+      float qs4[4], threshold[4];
+      int32_t bias4[4];
+      Shortlist *best[4];
+      for (size_t t = 0; t < 4; t++)
       {
-        size_t m = std::min<size_t>(4, start[l + 1] - at);
-        const int8_t *q[4];
-        idx_t qi[4];
-        float qs4[4], threshold[4];
-        int32_t bias4[4];
-        for (size_t t = 0; t < 4; t++)
-        {
-          // A short group repeats its last query, and nothing beats an infinite threshold.
-          qi[t] = byList[at + std::min(t, m - 1)];
-          q[t] = qs.data() + size_t(qi[t]) * ds;
-          qs4[t] = qScale[qi[t]];
-          bias4[t] = bias[qi[t]];
-          threshold[t] = t < m ? shortDis[size_t(qi[t]) * r] : INFINITY;
-        }
+        idx_t qi = byList[at + std::min(t, m - 1)];
+        q[t] = qs.data() + size_t(qi) * ds;
+        qs4[t] = qScale[qi];
+        bias4[t] = bias[qi];
+        best[t] = &shortlists[qi];
+        threshold[t] = t < m ? best[t]->threshold : INFINITY;
+      }
+      for (size_t b = 0; b * SKETCH_BLOCK < size; b++)
+      {
+        size_t left = size - b * SKETCH_BLOCK;
+        uint32_t valid = left >= SKETCH_BLOCK ? 0xFFFFu : (1u << left) - 1;
+        const uint8_t *block = list.bytes.data() + b * SKETCH_BLOCK * ds;
         uint64_t above = kernels.sketch(block, q, ds, list.scale.data() + b * SKETCH_BLOCK, qs4, bias4, threshold, valid, sims);
         while (above)
         {
           int bit = __builtin_ctzll(above);
           above &= above - 1;
-          float *heapDis = shortDis + size_t(qi[bit / 16]) * r;
-          if (sims[bit] > heapDis[0])
-            faiss::heap_replace_top<C>(r, heapDis, shortLo + size_t(qi[bit / 16]) * r, sims[bit], idx_t(faiss::lo_build(l, b * SKETCH_BLOCK + bit % 16)));
+          int t = bit / 16;
+          // The threshold may have risen since the kernel compared.
+          if (sims[bit] <= best[t]->threshold) continue;
+          best[t]->add(sims[bit], idx_t(faiss::lo_build(l, b * SKETCH_BLOCK + bit % 16)));
+          threshold[t] = best[t]->threshold;
         }
       }
     }
   }
+  for (Shortlist &best : shortlists) best.keepBest();
+  return shortlists;
 }
 
 /** Scores query q's shortlist on the full codes (int16 query × int8 codes, exact sums) into its k-heap. */
-inline void CodeIvf::rerank(const PreparedQueries &p, idx_t q, const idx_t *shortLo, size_t r, idx_t k, float *heapDis, idx_t *heapIds) const
+inline void CodeIvf::rerank(const PreparedQueries &p, idx_t q, const Shortlist &shortlist, idx_t k, float *heapDis, idx_t *heapIds) const
 {
-  using C = faiss::CMin<float, idx_t>;
   const auto *lists = arrayLists();
-  const int16_t *query = p.q16.data() + size_t(q) * d;
   std::vector<const uint8_t *> codes;
   std::vector<idx_t> ids;
-  for (size_t j = 0; j < r; j++)
+  for (const auto &item : shortlist.items)
   {
-    if (shortLo[j] < 0) continue;
-    size_t list = faiss::lo_listno(shortLo[j]), offset = faiss::lo_offset(shortLo[j]);
+    size_t list = faiss::lo_listno(item.second), offset = faiss::lo_offset(item.second);
     codes.push_back(lists->codes[list].data() + offset * code_size);
     ids.push_back(lists->ids[list][offset]);
   }

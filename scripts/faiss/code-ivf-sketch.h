@@ -131,4 +131,35 @@ struct SketchList
   }
 };
 
+/**
+ * A query's best r by sketch, as (similarity, faiss::lo_build(list, offset)). Candidates above
+ * the threshold are appended; at 2r the best r are kept (nth_element) and the threshold rises to
+ * the r-th — O(1) a candidate, where a heap of 128 paid a sift of 7 levels for each.
+ */
+struct Shortlist
+{
+  std::vector<std::pair<float, idx_t>> items;
+  float threshold = -INFINITY;
+  size_t r = 0;
+
+  explicit Shortlist(size_t r) : r(r)
+  {
+    items.reserve(2 * r);
+  }
+
+  void add(float sim, idx_t lo)
+  {
+    items.emplace_back(sim, lo);
+    if (items.size() == 2 * r) keepBest();
+  }
+
+  void keepBest()
+  {
+    if (items.size() <= r) return;
+    std::nth_element(items.begin(), items.begin() + (r - 1), items.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+    items.resize(r);
+    threshold = items[r - 1].first;
+  }
+};
+
 } // namespace revisit

@@ -231,9 +231,8 @@ struct CodeIvf : faiss::IndexIVF
   // How a batch is answered: code-ivf-search.h.
   void search_preassigned(idx_t n, const float *x, idx_t k, const idx_t *assign, const float *, float *distances, idx_t *labels,
                           bool store_pairs, const faiss::IVFSearchParameters *params, faiss::IndexIVFStats *) const override;
-  void scanSketches(idx_t n, const float *x, size_t r, const std::vector<size_t> &start, const std::vector<idx_t> &byList, float *shortDis,
-                    idx_t *shortLo) const;
-  void rerank(const PreparedQueries &p, idx_t q, const idx_t *shortLo, size_t r, idx_t k, float *heapDis, idx_t *heapIds) const;
+  std::vector<Shortlist> scanSketches(idx_t n, const float *x, size_t r, const std::vector<size_t> &start, const std::vector<idx_t> &byList) const;
+  void rerank(const PreparedQueries &p, idx_t q, const Shortlist &shortlist, idx_t k, float *heapDis, idx_t *heapIds) const;
   template <typename CodeAt>
   void scoreCodes(const PreparedQueries &p, idx_t q, CodeAt codeAt, const idx_t *ids, size_t size, idx_t k, float *heapDis, idx_t *heapIds) const;
   void scanInt8List(const PreparedQueries &p, size_t l, const idx_t *queries, size_t count, idx_t k, float *distances, idx_t *labels) const;
