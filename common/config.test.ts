@@ -225,7 +225,20 @@ test('a misspelt time zone and a cron that is not one are refused at load, namin
       digests: { schedules: [{ site: 'a', cron: 'every morning', deliver: [{ kind: 'folder' }] }] },
     }),
   );
-  assert.match(message, /sites\.0\.timezone: unknown IANA time zone "Europe\/Berln"/);
+  assert.match(
+    message,
+    /sites\.0\.timezone: unknown IANA time zone "Europe\/Berln" \(did you mean "Europe\/Berlin"\?\)/,
+  );
+  assert.match(
+    errorOf(JSON.stringify({ sites: [{ id: 'a', name: 'A', timezone: 'Berlin' }] })),
+    /did you mean "Europe\/Berlin"\?/,
+    'a bare city finds its zone',
+  );
+  assert.match(
+    errorOf(JSON.stringify({ sites: [{ id: 'a', name: 'A', timezone: 'Mars/Olympus' }] })),
+    /unknown IANA time zone "Mars\/Olympus" \(e\.g\. "Europe\/Berlin", "UTC"\)/,
+    'no suggestion when nothing is close',
+  );
   assert.match(message, /digests\.schedules\.0\.cron: not a cron expression/);
   assert.match(
     errorOf(JSON.stringify({ digests: { schedules: [{ site: 'nowhere', deliver: [{ kind: 'folder' }] }] } })),

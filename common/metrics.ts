@@ -32,6 +32,13 @@ export const consumerLag = new Gauge({
   registers: [metricsRegistry],
 });
 
+export const digestDeliveriesTotal = new Counter({
+  name: 'revisit_digest_deliveries_total',
+  help: 'Digest deliveries attempted by the scheduler, by site and outcome (sent, failed: retried later, gave_up: maxAttempts reached)',
+  labelNames: ['site', 'status'] as const,
+  registers: [metricsRegistry],
+});
+
 export const httpRequestsTotal = new Counter({
   name: 'revisit_http_requests_total',
   help: 'API requests by route and status',

@@ -1,5 +1,6 @@
 /** IdentityStore on Redis: one record per identity with its sealed centroid code, a per-site index by last sighting. */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { connectRedis, pingRedis } from '../common/redis/connect-redis.ts';
 import { centroidCodeBytes, decodeCentroid, encodeCentroid } from './centroid-code.ts';
 import type { CentroidCipher } from './centroid-cipher.ts';
 import type {
@@ -42,7 +43,7 @@ export class RedisIdentityStore implements IdentityStore {
   private readonly retentionMsOf?: (siteId: string) => number;
 
   constructor(options: RedisIdentityStoreOptions) {
-    this.redis = new Redis(options.url, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    this.redis = connectRedis(options.url);
     this.cipher = options.cipher;
     this.prefix = options.keyPrefix ?? 'rv';
     this.retentionMsOf = options.retentionMsOf;
@@ -317,7 +318,7 @@ export class RedisIdentityStore implements IdentityStore {
   }
 
   async ping(): Promise<void> {
-    await this.redis.ping();
+    await pingRedis(this.redis);
   }
 
   async close(): Promise<void> {

@@ -15,7 +15,7 @@ import type { Identity, IdentitySplit, IdentityStore, ProcessedObservation } fro
 import { toSighting } from './match/assign-identity.ts';
 import { BatchAssigner } from './match/batch-assigner.ts';
 import type { MatchPolicy } from './match/match-observation.ts';
-import type { SiteStateCache } from './site-state.ts';
+import type { SiteStateCache } from './site-state-cache.ts';
 import type { DeadLetter, DeadLetterSink } from './sinks/dead-letter-sink.ts';
 import { matchExclusion } from './exclusion/match-exclusion.ts';
 import type { ExclusionTemplateCache } from './exclusion/exclusion-template-cache.ts';

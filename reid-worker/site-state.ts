@@ -1,5 +1,5 @@
 /** The worker's in-memory state of the sites it owns: identities, their index and recent constraints. */
-import type { Identity, IdentitySnapshot, IdentityStore } from '../identity-registry/index.ts';
+import type { Identity, IdentitySnapshot } from '../identity-registry/index.ts';
 import { cosine } from '../ingest/face/measure-eer.ts';
 import type { FaceObservation } from '../schemas/index.ts';
 import { DEFAULT_INDEX_OPTIONS, type IndexOptions } from './index/choose-index-layout.ts';
@@ -398,47 +398,4 @@ export class SiteState {
 
 function trackKey(cameraId: string, trackId: string): string {
   return `${cameraId}\u0000${trackId}`;
-}
-
-/**
- * Loads a site's state on first use. After a partition move or a failed batch the state may be
- * stale, so it is dropped and rebuilt from the registry, the single source of truth.
- */
-export class SiteStateCache {
-  private readonly states = new Map<string, Promise<SiteState>>();
-
-  constructor(
-    private readonly store: IdentityStore,
-    private readonly dim: number,
-    private readonly index: SiteIndexOptions = DEFAULT_SITE_INDEX,
-  ) {}
-
-  get(siteId: string): Promise<SiteState> {
-    let state = this.states.get(siteId);
-    if (!state) {
-      state = this.load(siteId);
-      this.states.set(siteId, state);
-      state.catch(() => this.states.delete(siteId));
-    }
-    return state;
-  }
-
-  /** Removes identities from a site's state if it is loaded (they expired from the registry). */
-  async forget(siteId: string, identityIds: string[]): Promise<void> {
-    const state = this.states.get(siteId);
-    const loaded = await state?.catch(() => undefined);
-    loaded?.removeMany(identityIds);
-  }
-
-  invalidate(siteId?: string): void {
-    if (siteId === undefined) this.states.clear();
-    else this.states.delete(siteId);
-  }
-
-  private async load(siteId: string): Promise<SiteState> {
-    const state = new SiteState(siteId, this.dim, this.index);
-    await state.load(await this.store.loadSnapshot(siteId));
-    state.loadCannotLinks(await this.store.loadCannotLinks(siteId));
-    return state;
-  }
 }

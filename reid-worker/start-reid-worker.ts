@@ -6,7 +6,7 @@ import { createLogger } from '../common/logger.ts';
 import { DEFAULT_WORKER_GROUP, encodeIdentityMerge, messageLimits, siteRetentionOf } from '../schemas/index.ts';
 import type { IdentityMerge, IdentityStore } from '../identity-registry/index.ts';
 import { createObservationBatchHandler } from './handle-observation-batch.ts';
-import { SiteStateCache } from './site-state.ts';
+import { SiteStateCache } from './site-state-cache.ts';
 import { insertSightings } from '../storage/sightings-table.ts';
 import { insertUnidentifiedTracks } from '../storage/unidentified-tracks-table.ts';
 import { DeadLetterSink } from './sinks/dead-letter-sink.ts';

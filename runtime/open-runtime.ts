@@ -64,6 +64,12 @@ export async function openRuntime(config: RevisitConfig, clientId = 'revisit'): 
       retentionMsOf: (site) => retentionOf(site).identityMs,
     });
     closers.unshift(() => store.close());
+    await store.ping().catch((err: Error) => {
+      const where = config.redis.url
+        ? `the Redis server at ${redactUrl(config.redis.url)} (redis.url)`
+        : `the embedded Redis under ${config.dataDir}/redis`;
+      throw new Error(`${where}: ${err.message}`, { cause: err });
+    });
 
     const bus = openBus(config, clientId);
     closers.unshift(() => bus.close());

@@ -5,6 +5,7 @@ import { visitRulesSchema } from './visit-rules.schema.ts';
 import { digestFolderPath, digestFolderRoot, digestsConfigSchema } from './digest.schema.ts';
 import { apiRoleSchema } from './api-key.schema.ts';
 import { networkSchema } from './network.schema.ts';
+import { nearestKey } from './find-unknown-keys.ts';
 
 /** Whether this runtime's Intl can compute local times in `timeZone`: the worker cuts every visit with it. */
 function isRuntimeTimeZone(timeZone: string): boolean {
@@ -16,9 +17,21 @@ function isRuntimeTimeZone(timeZone: string): boolean {
   }
 }
 
+/** The zone a misspelt one was probably meant to be: the nearest IANA name, or the zone of the nearest city ("Berlin"). */
+function suggestTimeZone(input: string): string | undefined {
+  const zones = Intl.supportedValuesOf('timeZone');
+  const cityOf = (zone: string) => zone.split('/').pop() ?? zone;
+  const city = nearestKey(cityOf(input), zones.map(cityOf));
+  return nearestKey(input, zones) ?? zones.find((zone) => city !== undefined && cityOf(zone) === city);
+}
+
 /** Checked at load: a zone the runtime does not know would fail every batch of its site. */
 const timeZoneSchema = z.string().refine(isRuntimeTimeZone, {
-  error: (issue) => `unknown IANA time zone ${JSON.stringify(issue.input)} (e.g. "Europe/Berlin", "UTC")`,
+  error: (issue) => {
+    const input = String(issue.input);
+    const suggestion = suggestTimeZone(input);
+    return `unknown IANA time zone ${JSON.stringify(input)} (${suggestion ? `did you mean "${suggestion}"?` : 'e.g. "Europe/Berlin", "UTC"'})`;
+  },
 });
 import { biConfigSchema } from './bi-config.schema.ts';
 

@@ -1,5 +1,6 @@
 /** API keys in Redis, shared by every API process: records by id, lookup by the key's sha256. */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { connectRedis } from '../../common/redis/connect-redis.ts';
 import { apiKeyRecordSchema, type ApiKeyRecord } from '../../schemas/api-key.schema.ts';
 import { apiKeyId, generateApiKey, hashApiKey } from './api-key-string.ts';
 import type { ApiKeyStore, CreateApiKey, StoredApiKey } from './api-key-store.ts';
@@ -11,7 +12,7 @@ export class RedisApiKeyStore implements ApiKeyStore {
     url: string,
     private readonly prefix = 'rv',
   ) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 3 });
+    this.redis = connectRedis(url);
   }
 
   private recordKey(id: string): string {

@@ -5,7 +5,7 @@ import type { Logger } from '../../common/logger.ts';
 import { metricsRegistry } from '../../common/metrics.ts';
 import type { IdentityMerge, IdentitySplit, IdentityStore } from '../../identity-registry/index.ts';
 import type { MatchPolicy } from '../match/match-policy.ts';
-import type { SiteStateCache } from '../site-state.ts';
+import type { SiteStateCache } from '../site-state-cache.ts';
 import { groupMergesBySurvivor } from './group-merges-by-survivor.ts';
 import { ReclusterSchedule } from './recluster-schedule.ts';
 import { recordMerges } from '../../storage/identity-merges-table.ts';

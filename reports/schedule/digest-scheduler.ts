@@ -23,6 +23,7 @@ export interface DigestSchedulerDeps {
 
 export interface TickOutcome {
   runKey: string;
+  siteId: string;
   status: 'sent' | 'failed' | 'gave_up';
   error?: string;
 }
@@ -60,7 +61,7 @@ export class DigestScheduler {
           const filename = `digest-${site.id}-${plan.period.kind}-${plan.period.from}.pdf`;
           await this.deps.deliver({ site, period: plan.period, filename, ...rendered }, delivery);
           await this.deps.ledger.record({ ...record, status: 'sent', lastError: '' });
-          outcomes.push({ runKey, status: 'sent' });
+          outcomes.push({ runKey, siteId: site.id, status: 'sent' });
         } catch (err) {
           const error = (err as Error).message;
           await this.deps.ledger.record({ ...record, status: 'failed', lastError: error });
@@ -70,7 +71,7 @@ export class DigestScheduler {
             { runKey, attempts, error },
             gaveUp ? 'digest delivery failed for good' : 'digest delivery failed, will retry',
           );
-          outcomes.push({ runKey, status: gaveUp ? 'gave_up' : 'failed', error });
+          outcomes.push({ runKey, siteId: site.id, status: gaveUp ? 'gave_up' : 'failed', error });
         }
       }
     }

@@ -2,6 +2,7 @@
 import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import type { RevisitConfig } from '../../common/config.ts';
 import { createLogger } from '../../common/logger.ts';
+import { digestDeliveriesTotal } from '../../common/metrics.ts';
 import { digestFolderRoot } from '../../schemas/digest.schema.ts';
 import { buildDigestPdf, collectDigestData, summarizeChanges } from '../digest/index.ts';
 import { createDeliver } from './deliver-digest.ts';
@@ -38,7 +39,10 @@ export function startDigestScheduler(config: RevisitConfig, clickhouse: ClickHou
     if (running) return; // a slow render must not overlap the next tick
     running = true;
     try {
-      for (const o of await scheduler.tick(Date.now())) if (o.status === 'sent') logger.info(o, 'digest delivered');
+      for (const o of await scheduler.tick(Date.now())) {
+        digestDeliveriesTotal.inc({ site: o.siteId, status: o.status });
+        if (o.status === 'sent') logger.info(o, 'digest delivered');
+      }
     } catch (err) {
       logger.error({ err }, 'digest tick failed');
     } finally {

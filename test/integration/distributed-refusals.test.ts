@@ -1,7 +1,7 @@
 // Distributed mode cannot be half-configured: with Kafka configured, every service that reads or
 // writes analytics refuses to start without a ClickHouse URL, in one line naming the setting, and
-// opens no embedded store; an erasure that cannot reach the shared ClickHouse fails in one line
-// naming it instead of reporting success. Each command runs as the operator would start it, with
+// opens no embedded store; an erasure that cannot reach the shared ClickHouse or Redis fails in
+// one line naming it instead of reporting success. Each command runs as the operator would start it, with
 // only its own environment. The refusals come before any connection: the Kafka and Redis
 // addresses here answer nothing (distributed-deployment.test.ts runs the real thing).
 import { after, before, test } from 'node:test';
@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort } from '../../common/process/find-free-port.ts';
 import { isolatedEnv, startRevisitProcess } from '../harness/start-revisit-process.ts';
+import { startChdbHttpServer } from '../harness/chdb-http-server.ts';
 
 let dir: string;
 /** Addresses nothing listens on: a refusal must not depend on reaching them. */
@@ -28,6 +29,13 @@ before(async () => {
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A face to forget: any unit embedding (the erasure must fail before it is compared). */
+function writeFace(): string {
+  const face = join(dir, 'face.json');
+  writeFileSync(face, JSON.stringify(Array.from({ length: 512 }, (_, i) => (i === 0 ? 1 : 0))));
+  return face;
+}
 
 /** A distributed configuration: sites, Kafka, shared keys, plus `stores`. */
 function writeConfig(name: string, stores: Record<string, unknown>): string {
@@ -68,8 +76,7 @@ test('with Kafka configured, every service that reads or writes analytics refuse
 
 test('an erasure that cannot reach the shared ClickHouse says so in one line and fails, instead of reporting success', async () => {
   const config = writeConfig('unreachable', { clickhouse: { url: nowhere.clickhouse }, redis: { url: nowhere.redis } });
-  const face = join(dir, 'face.json');
-  writeFileSync(face, JSON.stringify(Array.from({ length: 512 }, (_, i) => (i === 0 ? 1 : 0))));
+  const face = writeFace();
   const forget = startRevisitProcess(
     ['forget', '--site', 'store-a', '--embedding', face, '--json'],
     isolatedEnv(join(dir, 'homes', 'forget'), config),
@@ -80,4 +87,26 @@ test('an erasure that cannot reach the shared ClickHouse says so in one line and
   const server = nowhere.clickhouse.replaceAll('.', '\\.');
   assert.match(lines[0], new RegExp(`^revisit: the ClickHouse server at ${server}/ \\(clickhouse\\.url\\): `));
   assert.doesNotMatch(forget.output(), /identitiesRemoved|rowsDeleted|erased/);
+});
+
+test('an erasure that reaches ClickHouse but not Redis names Redis and its cause in one line, and fails', async () => {
+  const clickhouse = await startChdbHttpServer();
+  try {
+    const config = writeConfig('no-redis', { clickhouse: { url: clickhouse.url }, redis: { url: nowhere.redis } });
+    const face = writeFace();
+    const forget = startRevisitProcess(
+      ['forget', '--site', 'store-a', '--embedding', face, '--json'],
+      isolatedEnv(join(dir, 'homes', 'forget-no-redis'), config),
+    );
+    assert.equal(await forget.exited, 1, forget.output());
+    const lines = forget.output().trim().split('\n');
+    assert.equal(lines.length, 1, `one line, no ioredis noise:\n${forget.output()}`);
+    const server = nowhere.redis.replaceAll('.', '\\.');
+    assert.match(
+      lines[0],
+      new RegExp(`^revisit: the Redis server at ${server} \\(redis\\.url\\): connect ECONNREFUSED`),
+    );
+  } finally {
+    await clickhouse.stop();
+  }
 });
