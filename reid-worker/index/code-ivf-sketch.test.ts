@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { seededRandom } from '../../common/seeded-random.ts';
 import { decodeCentroid, encodeCentroid } from '../../identity-registry/index.ts';
 import { createCodeIvfIndex } from './code-ivf-binding.ts';
-import { randomUnit, sampleSamePersonCosine, samePerson, syntheticCentroidsPacked } from './synthetic-embeddings.ts';
+import { randomUnit, samePerson, syntheticCentroidsPacked } from './synthetic-embeddings.ts';
 
 const DIM = 512;
 const CODE = DIM + 4;
@@ -108,7 +108,11 @@ test('after removals, moves and additions every sketch still belongs to its code
   const n = 3000;
   const packed = syntheticCentroidsPacked(n + 300, DIM, 62);
   const codes = encodeAll(packed);
-  const index = await sketched(codes.subarray(0, n * CODE), Float64Array.from({ length: n }, (_, i) => i), 8);
+  const index = await sketched(
+    codes.subarray(0, n * CODE),
+    Float64Array.from({ length: n }, (_, i) => i),
+    8,
+  );
   // Holes everywhere (a removal fills its hole with the list's last entry), the last entries among them.
   const gone = new Set<number>([n - 1, n - 2, 0]);
   while (gone.size < 900) gone.add(Math.floor(random() * n));
