@@ -132,8 +132,8 @@ async function assignSite(
         sightings.push({ ...toSighting(obs, p.identityId, p.similarity, false), label: p.label });
         return;
       }
-      const { identity, sighting, split } = assigner.assign(obs, deps.policyFor?.(obs.siteId, obs.cameraId));
-      deps.calibration?.observe(state, obs, identity.identityId);
+      const { identity, sighting, split, minted } = assigner.assign(obs, deps.policyFor?.(obs.siteId, obs.cameraId));
+      deps.calibration?.observe(state, obs, identity.identityId, minted);
       observationsTotal.inc({ outcome: sighting.isNewIdentity ? 'new_identity' : 'matched' });
       if (split) {
         changed.set(split.from, split.fromIdentity);

@@ -7,6 +7,11 @@ import { BatchAssigner } from '../reid-worker/match/batch-assigner.ts';
 import { resolvePolicy, type MatchPolicy } from '../reid-worker/match/match-policy.ts';
 import { CalibrationCollector } from '../reid-worker/calibration/collect-calibration-pairs.ts';
 import { estimateFmr } from '../common/calibration/estimate-error-rates.ts';
+import {
+  estimateSplitRate,
+  type BestScoreSample,
+  type SplitEstimate,
+} from '../common/calibration/estimate-split-rate.ts';
 import { addScore, type ScoreHistogram } from '../common/calibration/score-histogram.ts';
 import { cosine } from '../ingest/face/measure-eer.ts';
 import { SiteState, type SiteIndexOptions } from '../reid-worker/site-state.ts';
@@ -58,8 +63,19 @@ export interface EngineReplayResult {
   merges: number;
   /** What the engine got wrong, by the simulator's truth. */
   errors: IdentityErrorCounts;
-  /** The label-free false-match rate at the site's threshold against the rate of the simulated faces. */
-  calibration: { threshold: number; estimatedFmr: number | null; fmrRange: [number, number] | null; trueFmr: number };
+  /**
+   * The label-free false-match rate at the site's threshold against the rate of the simulated
+   * faces; the label-free split estimate against the true share of new identities whose person
+   * had been seen before when they were minted.
+   */
+  calibration: {
+    threshold: number;
+    estimatedFmr: number | null;
+    fmrRange: [number, number] | null;
+    trueFmr: number;
+    split: SplitEstimate;
+    trueSplitShare: number;
+  };
   seconds: number;
 }
 
@@ -109,9 +125,12 @@ export async function replayStorePlanThroughEngine(o: EngineReplayOptions): Prom
   const sampling = seededRandom(o.seed + 0x5eed);
   const collector = new CalibrationCollector(sampling);
   const impostors: ScoreHistogram = new Map();
+  const best: BestScoreSample[] = [];
   const sample: Array<{ embedding: Float32Array; person: number }> = [];
   let minted = 0;
   let merges = 0;
+  const seen = new Set<number>();
+  let missed = 0;
   for (let start = 0; start < plan.sightings.length; start += batch) {
     const chunk = plan.sightings.slice(start, start + batch).map((s, j) =>
       buildObservation(
@@ -136,11 +155,13 @@ export async function replayStorePlanThroughEngine(o: EngineReplayOptions): Prom
       () => `id-${++minted}`,
     );
     visitors.forEach(({ obs, i }) => {
-      const { sighting, identity } = assigner.assign(obs);
+      const { sighting, identity, minted: against } = assigner.assign(obs);
       sightings.push(sighting);
       const person = plan.sightings[start + i].person;
       personOf.set(obs.observationId, person);
-      collector.observe(state, obs, identity.identityId);
+      collector.observe(state, obs, identity.identityId, against);
+      if (against) missed += seen.has(person) ? 1 : 0;
+      seen.add(person);
       if (sample.length < TRUTH_SAMPLE) sample.push({ embedding: obs.embedding, person });
       else if (sampling() < TRUTH_SAMPLE / sightings.length)
         sample[Math.floor(sampling() * TRUTH_SAMPLE)] = { embedding: obs.embedding, person };
@@ -148,8 +169,10 @@ export async function replayStorePlanThroughEngine(o: EngineReplayOptions): Prom
     assigner.finish();
     for (const e of state.recluster(o.policy)) mergedInto.set(e.from, e.to), merges++;
     // The batch is written: its pairs, once (the worker's CalibrationRecorder).
-    for (const p of collector.take(visitors.map(({ obs }) => obs.observationId)))
+    for (const p of collector.take(visitors.map(({ obs }) => obs.observationId))) {
       if (p.kind === 'impostor') addScore(impostors, p.score);
+      if (p.against) best.push({ score: p.score, ...p.against, count: 1 });
+    }
     o.onProgress?.(Math.min(start + batch, plan.sightings.length), plan.sightings.length);
     await state.index.settled();
     await new Promise((resolve) => setImmediate(resolve));
@@ -185,7 +208,10 @@ export async function replayStorePlanThroughEngine(o: EngineReplayOptions): Prom
     errors: measureIdentityErrors(plan, [...rows.values()], (row) =>
       firstSighting.get(`${row.identityId}|${row.startMs}`),
     ),
-    calibration: checkCalibration(impostors, sample, resolvePolicy(o.policy).matchMinCosine),
+    calibration: {
+      ...checkCalibration(impostors, best, sample, resolvePolicy(o.policy).matchMinCosine, merges),
+      trueSplitShare: missed / Math.max(1, minted),
+    },
     seconds: (Date.now() - started) / 1000,
   };
 }
@@ -193,9 +219,11 @@ export async function replayStorePlanThroughEngine(o: EngineReplayOptions): Prom
 /** The estimator's false-match rate from the stream's pairs (no labels), and the rate all pairs of different people in a sample of sightings really have. */
 function checkCalibration(
   impostors: ScoreHistogram,
+  best: BestScoreSample[],
   sample: Array<{ embedding: Float32Array; person: number }>,
   threshold: number,
-): EngineReplayResult['calibration'] {
+  reclusterMerges: number,
+): Omit<EngineReplayResult['calibration'], 'trueSplitShare'> {
   let [above, total] = [0, 0];
   for (let i = 0; i < sample.length; i++) {
     for (let j = i + 1; j < sample.length; j++) {
@@ -205,7 +233,13 @@ function checkCalibration(
     }
   }
   const { fmr, fmrRange } = estimateFmr(impostors, threshold);
-  return { threshold, estimatedFmr: fmr, fmrRange, trueFmr: above / Math.max(1, total) };
+  return {
+    threshold,
+    estimatedFmr: fmr,
+    fmrRange,
+    trueFmr: above / Math.max(1, total),
+    split: estimateSplitRate(best, impostors, { reclusterMerges }),
+  };
 }
 
 /** Counted visits only, as the reports: distinct identities, visits, returning share, median dwell (ClickHouse's quantileExact), top path. */

@@ -9,7 +9,7 @@ export interface CalibrationScoreRow {
   day: string;
   cameraA: string;
   cameraB: string;
-  kind: 'impostor' | 'genuine';
+  kind: 'impostor' | 'genuine' | 'new_identity';
   source: string;
   bin: number;
   pairs: number;
@@ -44,7 +44,7 @@ export async function readCalibrationScores(
   const rows = await queryRows<{
     camera_a: string;
     camera_b: string;
-    kind: 'impostor' | 'genuine';
+    kind: 'impostor' | 'genuine' | 'new_identity';
     source: string;
     bin: number;
     pairs: string | number;

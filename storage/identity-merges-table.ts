@@ -1,5 +1,6 @@
 /** The `identity_merges` table: the audit record of re-clustering merges, the only place its SQL is written. */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { queryRows } from './clickhouse/query-rows.ts';
 
 /** A merge as recorded: `from` was folded into `to` (the registry's IdentityMerge has this shape). */
 export interface MergeRecord {
@@ -23,4 +24,20 @@ export async function recordMerges(client: ClickHouseClient, siteId: string, mer
       merged_at: m.mergedAtMs,
     })),
   });
+}
+
+/** How many identities of a site the re-clustering pass merged away from `fromMs` (inclusive) to `toMs` (exclusive): what the label-free split estimate subtracts. */
+export async function countMergesBetween(
+  client: ClickHouseClient,
+  siteId: string,
+  fromMs: number,
+  toMs: number,
+): Promise<number> {
+  const rows = await queryRows<{ n: string | number }>(
+    client,
+    `SELECT count() AS n FROM identity_merges FINAL WHERE site_id = {site:String}
+       AND merged_at >= fromUnixTimestamp64Milli({from:Int64}, 'UTC') AND merged_at < fromUnixTimestamp64Milli({to:Int64}, 'UTC')`,
+    { site: siteId, from: fromMs, to: toMs },
+  );
+  return Number(rows[0]?.n ?? 0);
 }

@@ -27,6 +27,7 @@ const ALL_PAIRS_UP_TO = 2_000;
 const THRESHOLDS = Array.from({ length: 13 }, (_, i) => Math.round((0.25 + 0.025 * i) * 1000) / 1000);
 
 const rate = (x: number | null) => (x === null ? '–' : x.toExponential(2));
+const percent = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(2)} %`);
 const range = (r: [number, number] | null) => (r === null ? '' : `${r[0].toExponential(1)}…${r[1].toExponential(1)}`);
 
 function printLive(c: LiveCalibration): void {
@@ -35,10 +36,10 @@ function printLive(c: LiveCalibration): void {
       Object.entries(c.pairsBySource)
         .map(([s, n]) => `${n} ${s}`)
         .join(', ') || 'none yet'
-    }), ${c.gallerySize} live identities`,
+    }), ${c.gallerySize} live identities, ${c.reclusterMerges} re-clustering merges`,
   );
   printTable(
-    'Estimated at each threshold, without labels (FMR per comparison, FNMR per face)',
+    'Estimated at each threshold, without labels (FMR per comparison, FNMR per face; still split: share of new identities that were missed returns)',
     [{ scope: 'site', ...c.site }, ...c.cameras.map((cam) => ({ scope: `camera ${cam.cameraId}`, ...cam }))].map(
       (e) => ({
         scope: e.scope,
@@ -49,6 +50,11 @@ function printLive(c: LiveCalibration): void {
         'genuine pairs': e.genuinePairs,
         FNMR: rate(e.fnmr),
         'suggested threshold': e.suggestedThreshold ?? '–',
+        'new identities': e.split.newIdentities,
+        'still split': percent(e.split.splitShare),
+        'split ~90 %': e.split.splitShareRange
+          ? `${percent(e.split.splitShareRange[0])}…${percent(e.split.splitShareRange[1])}`
+          : '',
       }),
     ),
   );

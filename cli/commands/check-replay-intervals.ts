@@ -12,19 +12,23 @@ export interface ReplayIntervalCheck {
 /**
  * Every photo is one visit; a visit is returning when its person was seen before. The reported
  * figures are the engine's (identities created on the seed's order); the rates are what a site
- * would use — the simulated ones scaled by the label-free false-match estimate of the same seed
- * (its `calibration` check) — so this measures the published intervals, not a refit.
+ * would use — the simulated ones, the merge rate scaled by the label-free false-match estimate of
+ * the same seed and the split rate its label-free estimate (its `calibration` check) — so this
+ * measures the published intervals, not a refit.
  */
 export function checkReplayIntervals(
   run: { seed: number; createdIds: number; trueIds: number; visits: number },
   calibration: LiveCalibrationCheck,
 ): ReplayIntervalCheck {
-  const rates = siteErrorRates({
-    fmr: calibration.estimatedFmr,
-    fmrRange: calibration.fmrRange,
-    threshold: calibration.threshold,
-    impostorPairs: Object.values(calibration.pairsBySource).reduce((a, b) => a + b, 0),
-  });
+  const rates = siteErrorRates(
+    {
+      fmr: calibration.estimatedFmr,
+      fmrRange: calibration.fmrRange,
+      threshold: calibration.threshold,
+      impostorPairs: (calibration.pairsBySource.same_frame ?? 0) + (calibration.pairsBySource.cross_identity ?? 0),
+    },
+    calibration.split,
+  );
   const i = publishIntervals(
     { visitors: run.createdIds, visits: run.visits, returningVisits: run.visits - run.createdIds },
     rates,

@@ -242,6 +242,24 @@ export function evalReidCommand(): Command {
           })),
         );
       }
+      if (calibration) {
+        const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(2)} %`);
+        printTable(
+          `Label-free split rate: new identities that were missed returns, from their best scores (labels used only to score it)`,
+          calibration.map(({ seed, split: e, labelledSplitShare: l }) => ({
+            seed,
+            'new identities': e.newIdentities,
+            'in band': e.inBand,
+            'strangers expected': e.strangersInBand.toFixed(1),
+            'missed at minting': pct(e.missedAtMinting === null ? null : e.missedAtMinting / e.newIdentities),
+            'labelled at minting': pct(l.atMinting),
+            're-clustering merges': e.reclusterMerges,
+            'still apart': pct(e.splitShare),
+            '~90 % range': e.splitShareRange ? `${pct(e.splitShareRange[0])}…${pct(e.splitShareRange[1])}` : '',
+            'labelled still apart': pct(l.final),
+          })),
+        );
+      }
       if (intervals) {
         const c = replayCoverage(intervals);
         printTable(

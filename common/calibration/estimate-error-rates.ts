@@ -38,7 +38,7 @@ function upperTail(t: number, mean: number, sd: number): number {
   return cumulativeNormal(-(t - mean) / sd);
 }
 
-function fitTail(histogram: ScoreHistogram, from: number, to: number, toShift = 0): { mean: number; sd: number } {
+function fitTail(histogram: ScoreHistogram, from: number, to: number, toShift = 0): TailGaussian {
   const qFrom = quantileOf(histogram, from);
   const qTo = quantileOf(histogram, Math.min(1 - 1e-9, to + toShift));
   const zFrom = quantileNormal(from);
@@ -59,14 +59,43 @@ export function estimateFmr(
   const n = totalOf(impostors);
   if (n < MIN_IMPOSTOR_PAIRS)
     return { fmr: null, fmrRange: null, fmrCounted: n > 0 ? shareAtLeast(impostors, threshold) : null };
+  const tail = fitImpostorTail(impostors)!;
+  const [low, high] = [tail.low, tail.high].map((g) => upperTail(threshold, g.mean, g.sd)).sort((a, b) => a - b);
+  return {
+    fmr: upperTail(threshold, tail.fit.mean, tail.fit.sd),
+    fmrRange: [low, high],
+    fmrCounted: shareAtLeast(impostors, threshold),
+  };
+}
+
+/** A Gaussian standing for the upper tail of single-comparison impostor scores. */
+export interface TailGaussian {
+  mean: number;
+  sd: number;
+}
+
+/**
+ * The impostor tail behind estimateFmr: `fit` on two upper quantiles, `low` and `high` refitted
+ * with the upper quantile moved down and up by its ~90 % binomial sampling error. Null without
+ * enough pairs.
+ */
+export function fitImpostorTail(
+  impostors: ScoreHistogram,
+): { fit: TailGaussian; low: TailGaussian; high: TailGaussian } | null {
+  const n = totalOf(impostors);
+  if (n < MIN_IMPOSTOR_PAIRS) return null;
   const [from, to] = n >= DEEP_TAIL_PAIRS ? [TAIL_FROM, TAIL_TO] : [0.9, 0.99];
   const se = Z90 * Math.sqrt((to * (1 - to)) / n);
-  const at = (shift: number) => {
-    const { mean, sd } = fitTail(impostors, from, to, shift);
-    return upperTail(threshold, mean, sd);
+  return {
+    fit: fitTail(impostors, from, to),
+    low: fitTail(impostors, from, to, -se),
+    high: fitTail(impostors, from, to, se),
   };
-  const [low, high] = [at(-se), at(se)].sort((a, b) => a - b);
-  return { fmr: at(0), fmrRange: [low, high], fmrCounted: shareAtLeast(impostors, threshold) };
+}
+
+/** P(score ≥ t) under a tail Gaussian, from the lower-tail function for accuracy. */
+export function tailShareAtLeast(t: number, g: TailGaussian): number {
+  return upperTail(t, g.mean, g.sd);
 }
 
 /** The false-non-match rate at `threshold`, counted, with a Wilson 90 % range. */

@@ -18,8 +18,8 @@ test('faces of one frame, sightings of other identities and shots of one track b
   const collector = new CalibrationCollector(() => (k++ % 2) / 2);
   const policy = { matchMinCosine: 0.7 };
   const see = (o: ReturnType<typeof obs>) => {
-    const { identity } = assignIdentity(state, o, policy, mint);
-    collector.observe(state, o, identity.identityId);
+    const { identity, minted } = assignIdentity(state, o, policy, mint);
+    collector.observe(state, o, identity.identityId, minted);
   };
   see(obs('a', face(0, 0.05, 1), 1_000, { trackId: 'ta', cameraId: 'door' }));
   see(
@@ -32,14 +32,24 @@ test('faces of one frame, sightings of other identities and shots of one track b
   );
   see(obs('a2', face(0, 0.05, 2), 5_000, { trackId: 'ta2', cameraId: 'till' }));
 
-  const pairs = collector.take(['a', 'b', 'a2']);
+  const first = collector.take(['a']);
+  assert.deepEqual(
+    first.map((p) => [p.source, p.score, p.against]),
+    [['best_score', -1, { gallerySize: 0, threshold: 0.7 }]],
+    'a new identity in an empty gallery: its best score is the floor',
+  );
+  const pairs = collector.take(['b', 'a2']);
   const b = pairs.filter((p) => p.atMs === 2_000);
   assert.deepEqual(b.map((p) => [p.source, p.kind, p.cameraA, p.cameraB]).sort(), [
+    ['best_score', 'new_identity', 'door', 'door'],
     ['cross_identity', 'impostor', 'door', 'door'],
     ['same_frame', 'impostor', 'door', 'door'],
     ['track_shots', 'genuine', 'door', 'door'],
   ]);
   assert.ok(Math.abs(b.find((p) => p.source === 'track_shots')!.score - 0.93) < 1e-6);
+  // a's identity is the gallery; b, seen with a in one frame, cannot be it: nothing it could have matched.
+  const bBest = b.find((p) => p.source === 'best_score')!;
+  assert.deepEqual([bBest.score, bBest.against], [-1, { gallerySize: 1, threshold: 0.7 }]);
   // a2 is a's person: a recent sighting of its own identity is no impostor; b's is, across two cameras.
   const a2 = pairs.filter((p) => p.atMs === 6_000);
   assert.deepEqual(
@@ -48,6 +58,7 @@ test('faces of one frame, sightings of other identities and shots of one track b
   );
   assert.ok(a2[0].score < 0.3);
   assert.deepEqual(collector.take(['a', 'b', 'a2']), [], 'handed over once');
+  assert.ok(!a2.some((p) => p.source === 'best_score'), 'a matched face is no new identity');
 });
 
 test('pairs wait for their sighting: an observation assigned again after a failed batch counts once', () => {
@@ -89,4 +100,24 @@ test('a busy site draws fewer cross-identity pairs per sighting, by its previous
   assert.equal(see(2 * HOUR + 2_000), 64);
   // A late sighting of the hour before counts in this one, and changes nothing.
   assert.equal(see(HOUR + 3_000_000), 64);
+});
+
+test('a face that becomes a new identity gives its best score against the gallery and the threshold it failed', () => {
+  const state = new SiteState('s', DIM);
+  const mint = minter();
+  const collector = new CalibrationCollector(() => 0);
+  const policy = { matchMinCosine: 0.7 };
+  for (const [id, embedding, t] of [
+    ['p0', between(0, 3, 1), 1_000],
+    ['p1', between(1, 3, 1), 2_000],
+    ['near', between(0, 3, 0.6), 3_000],
+  ] as const) {
+    const o = obs(id, embedding, t);
+    const { identity, minted } = assignIdentity(state, o, policy, mint);
+    collector.observe(state, o, identity.identityId, minted);
+  }
+  const best = collector.take(['near']).filter((p) => p.source === 'best_score');
+  assert.equal(best.length, 1);
+  assert.ok(Math.abs(best[0].score - 0.6) < 0.02, `best score ${best[0].score}`);
+  assert.deepEqual(best[0].against, { gallerySize: 2, threshold: 0.7 });
 });

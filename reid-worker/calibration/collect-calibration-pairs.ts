@@ -1,6 +1,7 @@
 /** Label-free score pairs from the live stream: faces of one frame (certain impostors), sightings the engine keeps apart, and shots of one track (genuine). */
 import { cosine } from '../../ingest/face/measure-eer.ts';
 import type { FaceObservation } from '../../schemas/index.ts';
+import type { MintedAgainst } from '../match/batch-assigner.ts';
 import type { SiteState } from '../site-state.ts';
 
 /**
@@ -10,9 +11,11 @@ import type { SiteState } from '../site-state.ts';
  * thousands of pairs (it counts the rare impostors the engine merged as missing, and the pairs of
  * a split person as impostors: at the threshold the two roughly cancel, see docs/calibration.md).
  * `track_shots`: two shots of one track far apart in time, scored by the camera worker.
+ * `best_score` (kind `new_identity`, no pair): a face that became a new identity and the best
+ * score it reached against the gallery — a stranger or a missed return (estimateSplitRate).
  */
-export type PairSource = 'same_frame' | 'cross_identity' | 'track_shots';
-export type PairKind = 'impostor' | 'genuine';
+export type PairSource = 'same_frame' | 'cross_identity' | 'track_shots' | 'best_score';
+export type PairKind = 'impostor' | 'genuine' | 'new_identity';
 
 export interface CalibrationPair {
   siteId: string;
@@ -23,6 +26,8 @@ export interface CalibrationPair {
   source: PairSource;
   score: number;
   atMs: number;
+  /** `best_score` only: the gallery size and threshold the new identity's face failed. */
+  against?: { gallerySize: number; threshold: number };
 }
 
 /** Recent sightings per site that new ones are compared with. */
@@ -64,12 +69,27 @@ export class CalibrationCollector {
 
   constructor(private readonly random: () => number = Math.random) {}
 
-  /** Called once an observation got its identity. */
-  observe(state: SiteState, obs: FaceObservation, identityId: string): void {
+  /** Called once an observation got its identity (`minted`: it became a new one, see Assignment). */
+  observe(state: SiteState, obs: FaceObservation, identityId: string, minted?: MintedAgainst): void {
     const pairs: CalibrationPair[] = [];
-    const add = (otherCamera: string, kind: PairKind, source: PairSource, score: number) => {
+    const add = (
+      otherCamera: string,
+      kind: PairKind,
+      source: PairSource,
+      score: number,
+      against?: CalibrationPair['against'],
+    ) => {
       const [cameraA, cameraB] = [obs.cameraId, otherCamera].sort();
-      pairs.push({ siteId: obs.siteId, cameraA, cameraB, kind, source, score, atMs: obs.tEndMs });
+      pairs.push({
+        siteId: obs.siteId,
+        cameraA,
+        cameraB,
+        kind,
+        source,
+        score,
+        atMs: obs.tEndMs,
+        ...(against && { against }),
+      });
     };
     for (const track of obs.cannotLinkTrackIds) {
       const other = state.memberOfTrack(obs.cameraId, track);
@@ -84,6 +104,10 @@ export class CalibrationCollector {
       add(entry.cameraId, 'impostor', 'cross_identity', cosine(obs.embedding, entry.embedding));
     }
     if (obs.shotCosine !== undefined) add(obs.cameraId, 'genuine', 'track_shots', obs.shotCosine);
+    if (minted) {
+      const { bestScore, gallerySize, threshold } = minted;
+      add(obs.cameraId, 'new_identity', 'best_score', bestScore, { gallerySize, threshold });
+    }
     if (ring.length < RING_SIZE) ring.push({ embedding: obs.embedding, identityId, cameraId: obs.cameraId });
     else ring[Math.floor(this.random() * RING_SIZE)] = { embedding: obs.embedding, identityId, cameraId: obs.cameraId };
     this.rings.set(obs.siteId, ring);

@@ -7,6 +7,7 @@ import type { Sighting } from '../../schemas/index.ts';
 import type { CalibrationCollector, CalibrationPair } from './collect-calibration-pairs.ts';
 import { estimateErrorRates } from '../../common/calibration/estimate-error-rates.ts';
 import { addScore, binOf, type ScoreHistogram } from '../../common/calibration/score-histogram.ts';
+import { bestScoreSource } from '../../common/calibration/estimate-split-rate.ts';
 
 const pairsTotal = new Counter({
   name: 'revisit_calibration_pairs_total',
@@ -45,14 +46,15 @@ export class CalibrationRecorder {
     for (const p of pairs) {
       const day = new Date(p.atMs).toISOString().slice(0, 10);
       const bin = binOf(p.score);
-      const key = [p.siteId, day, p.cameraA, p.cameraB, p.kind, p.source, bin].join('\u0000');
+      const source = p.against ? bestScoreSource(p.against.gallerySize, p.against.threshold) : p.source;
+      const key = [p.siteId, day, p.cameraA, p.cameraB, p.kind, source, bin].join('\u0000');
       const row = rows.get(key) ?? {
         siteId: p.siteId,
         day,
         cameraA: p.cameraA,
         cameraB: p.cameraB,
         kind: p.kind,
-        source: p.source,
+        source,
         bin,
         pairs: 0,
       };
@@ -67,7 +69,7 @@ export class CalibrationRecorder {
     const touched = new Set<string>();
     for (const p of pairs) {
       pairsTotal.inc({ site: p.siteId, kind: p.kind, source: p.source });
-      if (p.cameraA !== p.cameraB) continue;
+      if (p.cameraA !== p.cameraB || p.kind === 'new_identity') continue;
       const key = `${p.siteId}\u0000${p.cameraA}`;
       const h = this.running.get(key) ?? { impostor: new Map(), genuine: new Map() };
       addScore(h[p.kind], p.score);

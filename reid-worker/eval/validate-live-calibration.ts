@@ -3,7 +3,12 @@ import { seededRandom } from '../../common/seeded-random.ts';
 import { buildObservation } from '../../ingest/build-observation.ts';
 import { scorePairs } from '../../ingest/face/measure-eer.ts';
 import type { FaceObservation } from '../../schemas/index.ts';
-import { CalibrationCollector } from '../calibration/collect-calibration-pairs.ts';
+import { CalibrationCollector, type CalibrationPair } from '../calibration/collect-calibration-pairs.ts';
+import {
+  estimateSplitRate,
+  type BestScoreSample,
+  type SplitEstimate,
+} from '../../common/calibration/estimate-split-rate.ts';
 import { estimateFmr } from '../../common/calibration/estimate-error-rates.ts';
 import { addScore, type ScoreHistogram } from '../../common/calibration/score-histogram.ts';
 import { assignIdentity } from '../match/assign-identity.ts';
@@ -22,6 +27,13 @@ export interface LiveCalibrationCheck {
   labelledFmr: number;
   /** estimated / labelled: within 0.5..2 is the acceptance. */
   ratio: number | null;
+  /** The label-free split estimate from the new identities of the photos' subjects and the re-clustering merges of those (bystanders are strangers of the gallery). */
+  split: SplitEstimate;
+  /**
+   * With the labels: the share of the subjects' new identities whose person had been seen before —
+   * when minted, and still apart from their person's earlier identity after re-clustering.
+   */
+  labelledSplitShare: { atMinting: number; final: number };
 }
 
 const SITE = 'calibration-check';
@@ -48,14 +60,23 @@ export function validateLiveCalibration(
   const state = new SiteState(SITE, faces[0]?.embedding.length ?? 512);
   const collector = new CalibrationCollector(random);
   const observed: string[] = [];
+  const subjects = new Set<string>();
+  const subjectMinted = new Set<string>();
+  // Labels, for scoring only: each subject sighting's person and identity, and whether it minted one.
+  const sightings: Array<{ person: string; identityId: string; minted: boolean }> = [];
+  const mergedInto = new Map<string, string>();
+  const recluster = () => {
+    for (const e of state.recluster(opts.policy)) mergedInto.set(e.from, e.to);
+  };
   let minted = 0;
   let t = START_MS;
   order.forEach((photo, k) => {
     t += 5_000 + Math.floor(random() * 55_000);
     const cameraId = `cam-${1 + Math.floor(random() * 4)}`;
-    const shown = [{ embedding: photo.embedding, quality: photo.quality }, ...(photo.others ?? [])].filter(
-      (f) => f.quality >= opts.minQuality,
-    );
+    const shown = [
+      { embedding: photo.embedding, quality: photo.quality, subject: true },
+      ...(photo.others ?? []),
+    ].filter((f) => f.quality >= opts.minQuality);
     const tracks = shown.map((_, i) => `p${k}f${i}`);
     shown.forEach((face, i) => {
       const obs: FaceObservation = buildObservation(face, {
@@ -66,18 +87,28 @@ export function validateLiveCalibration(
         tEndMs: t + 2_000,
         cannotLinkTrackIds: tracks.filter((_, j) => j !== i),
       });
-      const { identity } = assignIdentity(state, obs, opts.policy, () => `id-${++minted}`);
-      collector.observe(state, obs, identity.identityId);
+      const a = assignIdentity(state, obs, opts.policy, () => `id-${++minted}`);
+      collector.observe(state, obs, a.identity.identityId, a.minted);
       observed.push(obs.observationId);
+      if (!('subject' in face)) return;
+      subjects.add(obs.observationId);
+      if (a.minted) subjectMinted.add(a.identity.identityId);
+      sightings.push({ person: photo.person, identityId: a.identity.identityId, minted: a.minted !== undefined });
     });
-    if ((k + 1) % RECLUSTER_EVERY === 0) state.recluster(opts.policy);
+    if ((k + 1) % RECLUSTER_EVERY === 0) recluster();
   });
   const impostors: ScoreHistogram = new Map();
   const pairsBySource: Record<string, number> = {};
-  for (const p of collector.take(observed)) {
+  const best: BestScoreSample[] = [];
+  const count = (p: CalibrationPair) => {
     pairsBySource[p.source] = (pairsBySource[p.source] ?? 0) + 1;
     if (p.kind === 'impostor') addScore(impostors, p.score);
+  };
+  for (const p of collector.take(subjects)) {
+    count(p);
+    if (p.against) best.push({ score: p.score, ...p.against, count: 1 });
   }
+  for (const p of collector.take(observed)) if (!p.against) count(p);
   const threshold = resolvePolicy(opts.policy).matchMinCosine;
   const { fmr, fmrRange } = estimateFmr(impostors, threshold);
   // Every pair: the rate is ~1e-5, so sampling them would leave a handful of pairs above the threshold.
@@ -94,5 +125,33 @@ export function validateLiveCalibration(
     fmrRange,
     labelledFmr,
     ratio: fmr !== null && labelledFmr > 0 ? fmr / labelledFmr : null,
+    // The check's figures count subjects only: so do the merges that repair their identities.
+    split: estimateSplitRate(best, impostors, {
+      reclusterMerges: [...mergedInto.keys()].filter((id) => subjectMinted.has(id)).length,
+    }),
+    labelledSplitShare: labelledSplits(sightings, mergedInto),
   };
+}
+
+/** Shares of the minted identities whose person was seen before: when minted, and still apart at the end. */
+function labelledSplits(
+  sightings: Array<{ person: string; identityId: string; minted: boolean }>,
+  mergedInto: Map<string, string>,
+): { atMinting: number; final: number } {
+  const resolve = (id: string): string => {
+    let at = id;
+    while (mergedInto.has(at)) at = mergedInto.get(at)!;
+    return at;
+  };
+  const seen = new Set<string>();
+  const identitiesOf = new Map<string, Set<string>>();
+  let [minted, missed] = [0, 0];
+  for (const s of sightings) {
+    if (s.minted) minted++;
+    if (s.minted && seen.has(s.person)) missed++;
+    seen.add(s.person);
+    identitiesOf.set(s.person, (identitiesOf.get(s.person) ?? new Set()).add(resolve(s.identityId)));
+  }
+  const apart = [...identitiesOf.values()].reduce((a, ids) => a + ids.size - 1, 0);
+  return { atMinting: missed / Math.max(1, minted), final: apart / Math.max(1, minted) };
 }

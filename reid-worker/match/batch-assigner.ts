@@ -6,7 +6,13 @@ import { innerProducts } from '../index/code-ivf-binding.ts';
 import type { Neighbour } from '../index/neighbour.ts';
 import type { SiteState } from '../site-state.ts';
 import { matchObservation, type MatchDecision } from './match-observation.ts';
-import { resolvePolicy, type MatchPolicy, type ResolvedPolicy } from './match-policy.ts';
+import {
+  effectiveThreshold,
+  galleryShift,
+  resolvePolicy,
+  type MatchPolicy,
+  type ResolvedPolicy,
+} from './match-policy.ts';
 import { repairSplit, type AppliedSplit } from './repair-split.ts';
 import { toSighting } from './to-sighting.ts';
 import { observationWeight, updateCentroid } from './update-centroid.ts';
@@ -18,6 +24,15 @@ export interface Assignment {
   decision: MatchDecision;
   /** The identity this face was kept from held its person too: those sightings moved here (see repairSplit). */
   split?: AppliedSplit;
+  /** A new identity: what it failed to match (the label-free split estimate reads it, see estimateSplitRate). */
+  minted?: MintedAgainst;
+}
+
+/** The best score of a face that became a new identity, the gallery it was compared with and the threshold of that gallery. */
+export interface MintedAgainst {
+  bestScore: number;
+  gallerySize: number;
+  threshold: number;
 }
 
 /**
@@ -116,11 +131,20 @@ export class BatchAssigner {
     }
     this.touch(identity);
     const similarity = decision.kind === 'new' || joinId === null ? 0 : decision.similarity;
+    const minted: MintedAgainst | null =
+      decision.kind === 'new'
+        ? {
+            bestScore: neighbours[0]?.similarity ?? -1,
+            gallerySize: gallery.size,
+            threshold: effectiveThreshold(p, obs.quality) + galleryShift(p, gallery.size),
+          }
+        : null;
     return {
       identity,
       decision,
       sighting: toSighting(obs, identity.identityId, similarity, joinId === null),
       ...(split ? { split } : {}),
+      ...(minted ? { minted } : {}),
     };
   }
 
@@ -146,9 +170,13 @@ export class BatchAssigner {
     const candidates = fromIndex.slice(0, want);
     if (this.touchedIds.length > 0) {
       const scores = innerProducts(obs.embedding, this.overlay.subarray(0, this.touchedIds.length * state.dim));
-      this.touchedIds.forEach((identityId, slot) => {
-        if (state.has(identityId)) candidates.push({ identityId, similarity: scores[slot] });
-      });
+      // Most of a batch's identities are strangers to this face: one below the want-th hit from
+      // the index (the hits are sorted) cannot make the list, so it is not looked up nor sorted.
+      const floor = candidates.length < want ? -Infinity : candidates[want - 1].similarity;
+      for (let slot = 0; slot < scores.length; slot++) {
+        const identityId = this.touchedIds[slot];
+        if (scores[slot] >= floor && state.has(identityId)) candidates.push({ identityId, similarity: scores[slot] });
+      }
     }
     return candidates.sort((a, b) => b.similarity - a.similarity).slice(0, want);
   }

@@ -4,12 +4,19 @@ import { matchThresholdOf, siteRetentionOf } from '../../schemas/index.ts';
 import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { readCalibrationScores, type CalibrationScoreRow } from '../../storage/calibration-scores-table.ts';
 import { countIdentitiesSeenSince } from '../../storage/sightings-table.ts';
+import { countMergesBetween } from '../../storage/identity-merges-table.ts';
 import {
   estimateErrorRates,
   suggestThreshold,
   type ErrorRateEstimate,
 } from '../../common/calibration/estimate-error-rates.ts';
 import { addScore, binStart, BIN_WIDTH, type ScoreHistogram } from '../../common/calibration/score-histogram.ts';
+import {
+  estimateSplitRate,
+  parseBestScoreSource,
+  type BestScoreSample,
+  type SplitEstimate,
+} from '../../common/calibration/estimate-split-rate.ts';
 
 /** One stored row: pairs per bin of one camera pair, kind and source. */
 export type CalibrationRow = Omit<CalibrationScoreRow, 'siteId' | 'day'>;
@@ -17,6 +24,8 @@ export type CalibrationRow = Omit<CalibrationScoreRow, 'siteId' | 'day'>;
 export interface ScopeCalibration extends ErrorRateEstimate {
   /** For a gallery of the site's current size (see suggestThreshold). */
   suggestedThreshold: number | null;
+  /** Missed returns among the new identities, from their best scores and the impostor tail (estimateSplitRate). */
+  split: SplitEstimate;
 }
 
 export interface LiveCalibration {
@@ -25,7 +34,9 @@ export interface LiveCalibration {
   from: string;
   to: string;
   gallerySize: number;
-  /** Pairs per source: same_frame, cross_identity (impostors), track_shots (genuine). */
+  /** Identities the re-clustering pass merged away in these days (subtracted from the missed returns, see estimateSplitRate). */
+  reclusterMerges: number;
+  /** Pairs per source: same_frame, cross_identity (impostors), track_shots (genuine); best_score: new identities. */
   pairsBySource: Record<string, number>;
   /** All cameras together, at the site's threshold. */
   site: ScopeCalibration;
@@ -38,6 +49,16 @@ export interface LiveCalibration {
       cameraB: string;
     }
   >;
+}
+
+/**
+ * A stored best-score row as samples of the split estimate (its gallery and threshold are in its
+ * source). A new identity's best score was under its threshold: the bin's middle is held there.
+ */
+function bestScoreSampleOf(r: CalibrationRow): BestScoreSample[] {
+  const against = parseBestScoreSource(r.source);
+  if (!against) return [];
+  return [{ score: Math.min(binStart(r.bin) + BIN_WIDTH / 2, against.threshold - 1e-6), ...against, count: r.pairs }];
 }
 
 function histogramOf(rows: CalibrationRow[]): ScoreHistogram {
@@ -55,32 +76,53 @@ export function summariseCalibration(
     from: string;
     to: string;
     gallerySize: number;
+    reclusterMerges: number;
     siteThreshold: number;
     thresholdOf: (cameraId: string) => number;
   },
 ): LiveCalibration {
-  const estimate = (impostor: CalibrationRow[], genuine: CalibrationRow[], threshold: number): ScopeCalibration => {
-    const [i, g] = [histogramOf(impostor), histogramOf(genuine)];
-    return { ...estimateErrorRates(i, g, threshold), suggestedThreshold: suggestThreshold(i, g, scope.gallerySize) };
-  };
   const impostors = rows.filter((r) => r.kind === 'impostor');
   const genuine = rows.filter((r) => r.kind === 'genuine');
+  const best = rows.filter((r) => r.kind === 'new_identity');
+  const newIdentities = best.reduce((a, r) => a + r.pairs, 0);
+  // Merges are the site's: a camera's share of them is its share of the new identities.
+  const estimate = (
+    impostor: CalibrationRow[],
+    genuine: CalibrationRow[],
+    own: CalibrationRow[],
+    threshold: number,
+  ): ScopeCalibration => {
+    const [i, g] = [histogramOf(impostor), histogramOf(genuine)];
+    const share = own.reduce((a, r) => a + r.pairs, 0) / Math.max(1, newIdentities);
+    return {
+      ...estimateErrorRates(i, g, threshold),
+      suggestedThreshold: suggestThreshold(i, g, scope.gallerySize),
+      split: estimateSplitRate(own.flatMap(bestScoreSampleOf), i, { reclusterMerges: scope.reclusterMerges * share }),
+    };
+  };
   const cameras = [...new Set(rows.filter((r) => r.cameraA === r.cameraB).map((r) => r.cameraA))].sort();
   const pairKeys = [
     ...new Set(impostors.filter((r) => r.cameraA !== r.cameraB).map((r) => `${r.cameraA}\u0000${r.cameraB}`)),
   ].sort();
   const pairsBySource: Record<string, number> = {};
-  for (const r of rows) pairsBySource[r.source] = (pairsBySource[r.source] ?? 0) + r.pairs;
+  for (const r of rows) {
+    const source = r.kind === 'new_identity' ? 'best_score' : r.source;
+    pairsBySource[source] = (pairsBySource[source] ?? 0) + r.pairs;
+  }
   return {
     siteId: scope.siteId,
     from: scope.from,
     to: scope.to,
     gallerySize: scope.gallerySize,
+    reclusterMerges: scope.reclusterMerges,
     pairsBySource,
-    site: estimate(impostors, genuine, scope.siteThreshold),
+    site: estimate(impostors, genuine, best, scope.siteThreshold),
     cameras: cameras.map((cameraId) => {
       const own = (r: CalibrationRow) => r.cameraA === cameraId && r.cameraB === cameraId;
-      return { cameraId, ...estimate(impostors.filter(own), genuine.filter(own), scope.thresholdOf(cameraId)) };
+      return {
+        cameraId,
+        ...estimate(impostors.filter(own), genuine.filter(own), best.filter(own), scope.thresholdOf(cameraId)),
+      };
     }),
     cameraPairs: pairKeys.map((key) => {
       const [cameraA, cameraB] = key.split('\u0000');
@@ -111,11 +153,13 @@ export async function queryLiveCalibration(
   const to = new Date(nowMs).toISOString().slice(0, 10);
   const from = new Date(nowMs - (days - 1) * 86_400_000).toISOString().slice(0, 10);
   const rows = await readCalibrationScores(client, siteId, from, to);
+  const reclusterMerges = await countMergesBetween(client, siteId, Date.parse(from), Date.parse(to) + 86_400_000);
   return summariseCalibration(rows, {
     siteId,
     from,
     to,
     gallerySize,
+    reclusterMerges,
     siteThreshold: matchThresholdOf(config, siteId),
     thresholdOf: (cameraId) => matchThresholdOf(config, siteId, cameraId),
   });

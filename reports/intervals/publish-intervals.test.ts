@@ -34,7 +34,9 @@ test("a site's label-free false-match rate scales the merge rate, within bounds"
   assert.ok(Math.abs(same.rates.merge.rate - SIMULATED_ERROR_RATES.merge.rate) < 1e-12);
   assert.ok(Math.abs(site(6.2e-5).rates.merge.rate - 2 * SIMULATED_ERROR_RATES.merge.rate) < 1e-12);
   assert.ok(Math.abs(site(1).rates.merge.rate - 5 * SIMULATED_ERROR_RATES.merge.rate) < 1e-12, 'clamped at 5×');
-  assert.deepEqual(site(6.2e-5).rates.split, SIMULATED_ERROR_RATES.split, 'splits keep the simulated rate');
+  assert.deepEqual(site(6.2e-5).rates.split, SIMULATED_ERROR_RATES.split, 'no split estimate: the simulated rate');
+  assert.equal(same.splitOfNew, null);
+  assert.match(same.method, /the split rate simulated: too few new identities yet \(0\)/);
   assert.match(same.method, /3\.1e-5 at 0\.45, 300000 pairs/);
   const wide = publishIntervals({ visitors: 2000, visits: 2600, returningVisits: 600 }, site(1.55e-4))!;
   const narrow = publishIntervals({ visitors: 2000, visits: 2600, returningVisits: 600 }, same)!;

@@ -1,6 +1,6 @@
 /** The error bars published next to unique visitors, visits and the returning rate: from shown figures only, with how they were obtained. */
 import { estimateCountIntervals } from './estimate-count-intervals.ts';
-import type { ErrorRateSource, SiteErrorRates } from './site-error-rates.ts';
+import { splitPerReturningVisit, type ErrorRateSource, type SiteErrorRates } from './site-error-rates.ts';
 
 export interface PublishedIntervals {
   confidence: number;
@@ -26,9 +26,12 @@ export interface ShownFigures {
  */
 export function publishIntervals(f: ShownFigures, e: SiteErrorRates): PublishedIntervals | null {
   if (f.visitors === null || f.visits === null || f.returningVisits === null) return null;
+  const rates = e.splitOfNew
+    ? { ...e.rates, split: splitPerReturningVisit(e.splitOfNew, f.visitors, f.returningVisits) }
+    : e.rates;
   const i = estimateCountIntervals(
     { visitors: f.visitors, visits: f.visits, returningVisits: f.returningVisits },
-    e.rates,
+    rates,
   );
   const count = (r: { low: number; high: number }) => ({ low: Math.floor(r.low), high: Math.ceil(r.high) });
   const rate = (r: { low: number; high: number }) => ({

@@ -1,6 +1,7 @@
-/** Which identity error rates a site's error bars use: the engine's rates measured in the simulator, scaled by the site's own label-free false-match estimate. */
+/** Which identity error rates a site's error bars use: the engine's rates measured in the simulator, the merge rate scaled by the site's own label-free false-match estimate, the split rate its own label-free estimate. */
 import type { ErrorRateEstimate } from '../../common/calibration/estimate-error-rates.ts';
-import type { IdentityErrorRates } from './estimate-count-intervals.ts';
+import type { SplitEstimate } from '../../common/calibration/estimate-split-rate.ts';
+import type { IdentityErrorRates, RateRange } from './estimate-count-intervals.ts';
 
 /**
  * The engine's identity error rates (mean and ~90 % range over 5 stores), measured with the
@@ -31,6 +32,11 @@ export type ErrorRateSource = 'simulated' | 'site-calibrated';
 /** The rates behind a site's error bars and how they were obtained (shown next to the figures). */
 export interface SiteErrorRates {
   rates: IdentityErrorRates;
+  /**
+   * The site's own share of new identities that were missed returns (estimateSplitRate), when it
+   * had enough of them: it replaces `rates.split` for the figures at hand (splitPerReturningVisit).
+   */
+  splitOfNew: RateRange | null;
   source: ErrorRateSource;
   /** The site's label-free false-match estimate at its threshold, when it had enough pairs. */
   siteFmr: number | null;
@@ -38,20 +44,35 @@ export interface SiteErrorRates {
 }
 
 /**
+ * A share of new identities as the share of returning visits given a new identity, for figures of
+ * `visitors` and `returningVisits`: the period's visitors stand in for its new identities (as in
+ * publishIntervals), so σ·visitors of them were returning visits the count missed.
+ */
+export function splitPerReturningVisit(splitOfNew: RateRange, visitors: number, returningVisits: number): RateRange {
+  const perVisit = (share: number) => {
+    const splits = Math.max(0, share) * visitors;
+    return splits > 0 ? splits / (returningVisits + splits) : 0;
+  };
+  return { rate: perVisit(splitOfNew.rate), low: perVisit(splitOfNew.low), high: perVisit(splitOfNew.high) };
+}
+
+/**
  * Merges of strangers grow with the false-match rate: the simulated merge share is scaled by the
  * site's estimate over the simulator's (clamped to 1/5..5, its range carried into the rate's).
- * Splits keep the simulated rate: the false-non-match side has no label-free check on photos yet,
- * and a track's shots (one moment, one camera) understate it. Without enough pairs: the simulated
- * rates as measured.
+ * Splits are the site's own, measured without labels from its new identities' best scores
+ * (estimateSplitRate); with too few of them, the simulated rate, and the method says so. Without
+ * enough impostor pairs neither can be measured: the simulated rates as measured.
  */
 export function siteErrorRates(
   site: Pick<ErrorRateEstimate, 'fmr' | 'fmrRange' | 'threshold' | 'impostorPairs'> | null,
+  split: Pick<SplitEstimate, 'splitShare' | 'splitShareRange' | 'newIdentities'> | null = null,
 ): SiteErrorRates {
   const simulated =
     'rates of the re-identification engine measured against the truth in simulated stores whose faces follow real photos (lfw_dev)';
   if (!site || site.fmr === null || site.fmrRange === null) {
     return {
       rates: SIMULATED_ERROR_RATES,
+      splitOfNew: null,
       source: 'simulated',
       siteFmr: null,
       method: `90 % intervals from the ${simulated}; this site has too few label-free score pairs yet to adjust them`,
@@ -59,6 +80,13 @@ export function siteErrorRates(
   }
   const clamp = (r: number) => Math.min(MAX_FMR_RATIO, Math.max(1 / MAX_FMR_RATIO, r / SIMULATED_ESTIMATED_FMR));
   const { merge } = SIMULATED_ERROR_RATES;
+  const measured = split?.splitShare != null && split.splitShareRange != null;
+  const splitOfNew = measured
+    ? { rate: split.splitShare!, low: split.splitShareRange![0], high: split.splitShareRange![1] }
+    : null;
+  const splits = splitOfNew
+    ? `the split rate measured the same way from the best scores of its ${split!.newIdentities} new identities (${(100 * splitOfNew.rate).toFixed(2)} % of them returning faces the engine missed)`
+    : `the split rate simulated: too few new identities yet (${split?.newIdentities ?? 0}) to measure this site's own`;
   return {
     rates: {
       ...SIMULATED_ERROR_RATES,
@@ -68,8 +96,9 @@ export function siteErrorRates(
         high: merge.high * clamp(site.fmrRange[1]),
       },
     },
+    splitOfNew,
     source: 'site-calibrated',
     siteFmr: site.fmr,
-    method: `90 % intervals from the ${simulated}, the merge rate scaled by this site's false-match rate estimated without labels from its own cameras (${site.fmr.toExponential(1)} at ${site.threshold}, ${site.impostorPairs} pairs)`,
+    method: `90 % intervals from the ${simulated}, the merge rate scaled by this site's false-match rate estimated without labels from its own cameras (${site.fmr.toExponential(1)} at ${site.threshold}, ${site.impostorPairs} pairs), ${splits}`,
   };
 }

@@ -25,7 +25,7 @@ test('the site calibration comes from the pairs the worker stored, per camera an
   const c = await res.json();
   const stored = await (
     await store.runtime.clickhouse.query({
-      query: "SELECT sum(pairs) AS n FROM calibration_scores WHERE site_id = 's1'",
+      query: "SELECT sum(pairs) AS n FROM calibration_scores WHERE site_id = 's1' AND kind = 'impostor'",
       format: 'JSONEachRow',
     })
   ).json<{ n: string }>();
@@ -40,6 +40,16 @@ test('the site calibration comes from the pairs the worker stored, per camera an
   // One exact embedding per person (perfect mode): strangers sit near cosine 0, far below the threshold.
   assert.ok(c.site.fmr >= 0 && c.site.fmr < 1e-6, `fmr ${c.site.fmr}`);
   assert.equal(c.site.fnmr, null, 'no genuine pairs without tracks');
+  // Every identity the worker minted left its best score; one exact embedding per person: no near miss.
+  assert.ok(c.pairsBySource.best_score >= store.truth.visitors, `best scores ${c.pairsBySource.best_score}`);
+  assert.equal(c.site.split.newIdentities, c.pairsBySource.best_score);
+  assert.equal(c.site.split.inBand, 0);
+  assert.equal(
+    c.site.split.splitShare,
+    null,
+    'a few dozen new identities: too few to estimate, the intervals keep the simulated rate',
+  );
+  assert.equal(c.reclusterMerges, 0);
   assert.ok(c.gallerySize >= store.truth.visitors && c.gallerySize <= store.plan.visitors, `gallery ${c.gallerySize}`);
   assert.deepEqual(
     c.cameras.map((x: { cameraId: string }) => x.cameraId),
