@@ -12,9 +12,8 @@ export interface ReplayIntervalCheck {
 /**
  * Every photo is one visit; a visit is returning when its person was seen before. The reported
  * figures are the engine's (identities created on the seed's order); the rates are what a site
- * would use — the simulated ones, the merge rate scaled by the label-free false-match estimate of
- * the same seed and the split rate its label-free estimate (its `calibration` check) — so this
- * measures the published intervals, not a refit.
+ * would use — the simulated ones, the merge and split rates the seed's label-free estimates (its
+ * `calibration` check) — so this measures the published intervals, not a refit.
  */
 export function checkReplayIntervals(
   run: { seed: number; createdIds: number; trueIds: number; visits: number },
@@ -28,6 +27,7 @@ export function checkReplayIntervals(
       impostorPairs: (calibration.pairsBySource.same_frame ?? 0) + (calibration.pairsBySource.cross_identity ?? 0),
     },
     calibration.split,
+    calibration.merge,
   );
   const i = publishIntervals(
     { visitors: run.createdIds, visits: run.visits, returningVisits: run.visits - run.createdIds },

@@ -259,6 +259,17 @@ export function evalReidCommand(): Command {
             'labelled still apart': pct(l.final),
           })),
         );
+        printTable(
+          `Label-free merge rate: strangers joined to an earlier identity at matching, from the galleries their new identities failed (labels used only to score it)`,
+          calibration.map(({ seed, merge: m, labelledMerges }) => ({
+            seed,
+            'strangers minted': m.strangersMinted.toFixed(1),
+            'joined, estimated': m.merged?.toFixed(1) ?? '–',
+            '~90 % range': m.mergedRange ? `${m.mergedRange[0].toFixed(1)}…${m.mergedRange[1].toFixed(1)}` : '',
+            labelled: labelledMerges,
+            'share of new visitors': pct(m.mergeShare),
+          })),
+        );
       }
       if (intervals) {
         const c = replayCoverage(intervals);
