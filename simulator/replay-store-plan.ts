@@ -7,6 +7,7 @@ import { BatchAssigner } from '../reid-worker/match/batch-assigner.ts';
 import { resolvePolicy, type MatchPolicy } from '../reid-worker/match/match-policy.ts';
 import { CalibrationCollector, type CalibrationPair } from '../reid-worker/calibration/collect-calibration-pairs.ts';
 import { estimateFmr } from '../common/calibration/estimate-error-rates.ts';
+import { estimateMergeRate, type MergeEstimate } from '../common/calibration/estimate-merge-rate.ts';
 import {
   estimateSplitRate,
   type BestScoreSample,
@@ -59,7 +60,8 @@ export interface EngineReplayResult {
   /**
    * The label-free false-match rate at the site's threshold against the rate of the simulated
    * faces; the label-free split estimate against the true share of new identities whose person
-   * had been seen before when they were minted.
+   * had been seen before when they were minted; the label-free merge estimate against the
+   * sightings of people never seen before that joined an identity instead of minting one.
    */
   calibration: {
     threshold: number;
@@ -68,6 +70,8 @@ export interface EngineReplayResult {
     trueFmr: number;
     split: SplitEstimate;
     trueSplitShare: number;
+    merge: MergeEstimate;
+    trueMerged: number;
   };
   seconds: number;
 }
@@ -119,6 +123,7 @@ export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineRepl
   let merges = 0;
   const seen = new Set<number>();
   let missed = 0;
+  let joined = 0;
   for (let start = 0; start < plan.sightings.length; start += batch) {
     const chunk = plan.sightings.slice(start, start + batch).map((s, j) =>
       buildObservation(
@@ -149,6 +154,7 @@ export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineRepl
       personOf.set(obs.observationId, person);
       collector.observe(state, obs, identity.identityId, against);
       if (against) missed += seen.has(person) ? 1 : 0;
+      else if (!seen.has(person)) joined++;
       seen.add(person);
       if (sample.length < TRUTH_SAMPLE) sample.push({ embedding: obs.embedding, person });
       else if (sampling() < TRUTH_SAMPLE / sightings.length)
@@ -190,6 +196,7 @@ export function replayStorePlanThroughEngine(o: EngineReplayOptions): EngineRepl
     calibration: {
       ...checkCalibration(collector.take(personOf.keys()), sample, resolvePolicy(o.policy).matchMinCosine, merges),
       trueSplitShare: missed / Math.max(1, minted),
+      trueMerged: joined,
     },
     seconds: (Date.now() - started) / 1000,
   };
@@ -201,7 +208,7 @@ function checkCalibration(
   sample: Array<{ embedding: Float32Array; person: number }>,
   threshold: number,
   reclusterMerges: number,
-): Omit<EngineReplayResult['calibration'], 'trueSplitShare'> {
+): Omit<EngineReplayResult['calibration'], 'trueSplitShare' | 'trueMerged'> {
   const impostors: ScoreHistogram = new Map();
   const best: BestScoreSample[] = [];
   for (const p of pairs) {
@@ -217,12 +224,14 @@ function checkCalibration(
     }
   }
   const { fmr, fmrRange } = estimateFmr(impostors, threshold);
+  const split = estimateSplitRate(best, impostors, { reclusterMerges });
   return {
     threshold,
     estimatedFmr: fmr,
     fmrRange,
     trueFmr: above / Math.max(1, total),
-    split: estimateSplitRate(best, impostors, { reclusterMerges }),
+    split,
+    merge: estimateMergeRate(best, impostors, { missedAtMinting: split.missedAtMinting }),
   };
 }
 

@@ -266,7 +266,8 @@ export function evalReidCommand(): Command {
             'strangers minted': m.strangersMinted.toFixed(1),
             'joined, estimated': m.merged?.toFixed(1) ?? '–',
             '~90 % range': m.mergedRange ? `${m.mergedRange[0].toFixed(1)}…${m.mergedRange[1].toFixed(1)}` : '',
-            labelled: labelledMerges,
+            'labelled, to another subject': labelledMerges.otherPerson,
+            'to a bystander': labelledMerges.bystander,
             'share of new visitors': pct(m.mergeShare),
           })),
         );

@@ -37,8 +37,13 @@ export interface LiveCalibrationCheck {
   labelledSplitShare: { atMinting: number; final: number };
   /** The label-free estimate of the subjects' strangers joined to an earlier identity at matching (from the same samples). */
   merge: MergeEstimate;
-  /** With the labels: subjects first seen that joined an earlier identity instead of minting one. */
-  labelledMerges: number;
+  /**
+   * With the labels: subjects first seen that joined an earlier identity instead of minting one —
+   * one minted by another subject (a stranger joined: the merges the estimate counts, twins and
+   * a person filed under two names among them), or by a bystander (often the same person, in a
+   * photo of someone else: no merge, and the labels cannot tell).
+   */
+  labelledMerges: { otherPerson: number; bystander: number };
 }
 
 const SITE = 'calibration-check';
@@ -70,7 +75,7 @@ export function validateLiveCalibration(
   // Labels, for scoring only: each subject sighting's person and identity, and whether it minted one.
   const sightings: Array<{ person: string; identityId: string; minted: boolean }> = [];
   const firstSeen = new Set<string>();
-  let labelledMerges = 0;
+  const labelledMerges = { otherPerson: 0, bystander: 0 };
   const mergedInto = new Map<string, string>();
   const recluster = () => {
     for (const e of state.recluster(opts.policy)) mergedInto.set(e.from, e.to);
@@ -100,7 +105,8 @@ export function validateLiveCalibration(
       if (!('subject' in face)) return;
       subjects.add(obs.observationId);
       if (a.minted) subjectMinted.add(a.identity.identityId);
-      if (!firstSeen.has(photo.person) && !a.minted) labelledMerges++;
+      if (!firstSeen.has(photo.person) && !a.minted)
+        labelledMerges[subjectMinted.has(a.identity.identityId) ? 'otherPerson' : 'bystander']++;
       firstSeen.add(photo.person);
       sightings.push({ person: photo.person, identityId: a.identity.identityId, minted: a.minted !== undefined });
     });
