@@ -61,7 +61,7 @@ test('the strangers joined to an earlier identity are found near their count, wi
   assert.ok(mean < 0.2, `mean relative error ${mean.toFixed(3)}`);
 });
 
-test('missed returns are not strangers: told how many, the estimate is the strangers\' own', () => {
+test("missed returns are not strangers: told how many, the estimate is the strangers' own", () => {
   const random = seededRandom(22);
   const { samples, merged } = stream(3_000, 600, random);
   const impostors = impostorPairs(300_000, random);

@@ -50,8 +50,7 @@ export function estimateMergeRate(
   if (!tail || newIdentities < MIN_NEW_IDENTITIES)
     return { strangersMinted, merged: null, mergedRange: null, mergeShare: null, mergeShareRange: null };
   const strangerShare = strangersMinted / newIdentities;
-  const joined = (g: TailGaussian) =>
-    strangerShare * samples.reduce((a, s) => a + s.count * joinedPerMinted(g, s), 0);
+  const joined = (g: TailGaussian) => strangerShare * samples.reduce((a, s) => a + s.count * joinedPerMinted(g, s), 0);
   const merged = joined(tail.fit);
   const [low, high] = [joined(tail.low), joined(tail.high)].sort((a, b) => a - b);
   const share = (n: number) => n / Math.max(1, strangersMinted + n);

@@ -110,5 +110,8 @@ test('stored new identities give the merge estimate too: their gallery and thres
     low: merge.mergeShareRange![0],
     high: merge.mergeShareRange![1],
   });
-  assert.match(rates.method, /merge rate measured the same way from the galleries its new identities were compared with/);
+  assert.match(
+    rates.method,
+    /merge rate measured the same way from the galleries its new identities were compared with/,
+  );
 });
