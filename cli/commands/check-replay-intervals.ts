@@ -5,6 +5,8 @@ import type { LiveCalibrationCheck } from '../../reid-worker/eval/validate-live-
 
 export interface ReplayIntervalCheck {
   seed: number;
+  /** With the labels: people first seen that the replay joined to an earlier identity (what the merge rate stands for). */
+  joinedAtMatching: number;
   visitors: { truth: number; reported: number; low: number; high: number; covered: boolean };
   returningRate: { truth: number; reported: number; low: number; high: number; covered: boolean };
 }
@@ -16,7 +18,7 @@ export interface ReplayIntervalCheck {
  * `calibration` check) — so this measures the published intervals, not a refit.
  */
 export function checkReplayIntervals(
-  run: { seed: number; createdIds: number; trueIds: number; visits: number },
+  run: { seed: number; createdIds: number; trueIds: number; visits: number; joinedAtMatching: number },
   calibration: LiveCalibrationCheck,
 ): ReplayIntervalCheck {
   const rates = siteErrorRates(
@@ -37,6 +39,7 @@ export function checkReplayIntervals(
   const inside = (x: number, r: { low: number; high: number }) => x >= r.low && x <= r.high;
   return {
     seed: run.seed,
+    joinedAtMatching: run.joinedAtMatching,
     visitors: { truth: run.trueIds, reported: run.createdIds, ...i.visitors, covered: inside(run.trueIds, i.visitors) },
     returningRate: {
       truth: rate(run.trueIds),

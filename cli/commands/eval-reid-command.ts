@@ -167,9 +167,15 @@ export function evalReidCommand(): Command {
           )
         : undefined;
       const intervals = calibration?.map((check) => {
-        const run = replaySightings(faces, { seed: check.seed, policy, index }).scores;
+        const { scores: run, joinedAtMatching } = replaySightings(faces, { seed: check.seed, policy, index });
         return checkReplayIntervals(
-          { seed: check.seed, createdIds: run.created_ids, trueIds: run.true_ids, visits: faces.length },
+          {
+            seed: check.seed,
+            createdIds: run.created_ids,
+            trueIds: run.true_ids,
+            visits: faces.length,
+            joinedAtMatching,
+          },
           check,
         );
       });
@@ -280,6 +286,7 @@ export function evalReidCommand(): Command {
             seed: r.seed,
             visitors: `${r.visitors.truth} true, ${r.visitors.reported} reported, ${r.visitors.low}–${r.visitors.high}`,
             'returning rate': `${r.returningRate.truth.toFixed(4)} true, ${r.returningRate.reported.toFixed(4)} reported, ${r.returningRate.low}–${r.returningRate.high}`,
+            'joined at matching (labelled)': r.joinedAtMatching,
           })),
         );
       }
