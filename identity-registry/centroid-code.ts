@@ -5,7 +5,7 @@
  * values, x_i ≈ scale × c_i with scale = max|x| / 127. A quarter of float32's 4·d bytes; on
  * unit-length 512-d embeddings the decoded vector keeps a cosine above 0.9999 to the original
  * (checked in centroid-code.test.ts), far below the spread of the model's same-person cosines.
- * scripts/faiss/code-ivf-index.cc decodes (and encodes) the same layout with the same arithmetic.
+ * scripts/faiss/code-ivf-codec.h decodes the same layout with the same arithmetic.
  */
 export function centroidCodeBytes(dim: number): number {
   return 4 + dim;

@@ -13,7 +13,8 @@ export interface CodeSearchResult {
 
 /**
  * FAISS's IndexIVF (inner product, spherical k-means lists, an id → position hash map) over
- * stored codes. Ids are the caller's non-negative integers. `build` trains and fills an empty
+ * stored codes; a trained int8 index also keeps a 128-d sketch of each entry, scanned first
+ * (scripts/faiss/code-ivf-sketch.h). Ids are the caller's non-negative integers. `build` trains and fills an empty
  * index on a worker thread; the other calls are synchronous and refused while it runs.
  */
 export interface CodeIvfIndex {
@@ -35,7 +36,7 @@ export interface CodeIvfIndex {
   /** The k nearest of each of the packed queries, probing `nprobe` lists. */
   search(queries: Float32Array, k: number, nprobe: number): CodeSearchResult;
   listSizes(): Uint32Array;
-  /** Bytes held by the lists (their capacity), the id map and the coarse centroids. */
+  /** Bytes held by the lists and sketches (their capacity), the id map, the coarse centroids and the sketch directions. */
   memoryBytes(): number;
 }
 

@@ -170,9 +170,13 @@ export class BatchAssigner {
     const candidates = fromIndex.slice(0, want);
     if (this.touchedIds.length > 0) {
       const scores = innerProducts(obs.embedding, this.overlay.subarray(0, this.touchedIds.length * state.dim));
-      this.touchedIds.forEach((identityId, slot) => {
-        if (state.has(identityId)) candidates.push({ identityId, similarity: scores[slot] });
-      });
+      // Most of a batch's identities are strangers to this face: one below the want-th hit from
+      // the index (the hits are sorted) cannot make the list, so it is not looked up nor sorted.
+      const floor = candidates.length < want ? -Infinity : candidates[want - 1].similarity;
+      for (let slot = 0; slot < scores.length; slot++) {
+        const identityId = this.touchedIds[slot];
+        if (scores[slot] >= floor && state.has(identityId)) candidates.push({ identityId, similarity: scores[slot] });
+      }
     }
     return candidates.sort((a, b) => b.similarity - a.similarity).slice(0, want);
   }

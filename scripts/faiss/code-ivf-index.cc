@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "code-ivf.h"
+#include "code-ivf-search.h"
 
 namespace revisit {
 
