@@ -7,6 +7,7 @@ import { BatchAssigner } from '../reid-worker/match/batch-assigner.ts';
 import { resolvePolicy, type MatchPolicy } from '../reid-worker/match/match-policy.ts';
 import { CalibrationCollector } from '../reid-worker/calibration/collect-calibration-pairs.ts';
 import { estimateFmr } from '../common/calibration/estimate-error-rates.ts';
+import { estimateMergeRate, type MergeEstimate } from '../common/calibration/estimate-merge-rate.ts';
 import {
   estimateSplitRate,
   type BestScoreSample,
@@ -66,7 +67,8 @@ export interface EngineReplayResult {
   /**
    * The label-free false-match rate at the site's threshold against the rate of the simulated
    * faces; the label-free split estimate against the true share of new identities whose person
-   * had been seen before when they were minted.
+   * had been seen before when they were minted; the label-free merge estimate against the
+   * sightings of people never seen before that joined an identity instead of minting one.
    */
   calibration: {
     threshold: number;
@@ -75,6 +77,8 @@ export interface EngineReplayResult {
     trueFmr: number;
     split: SplitEstimate;
     trueSplitShare: number;
+    merge: MergeEstimate;
+    trueMerged: number;
   };
   seconds: number;
 }
@@ -137,6 +141,7 @@ export async function replayStorePlanThroughEngine(o: EngineReplayOptions): Prom
   let merges = 0;
   const seen = new Set<number>();
   let missed = 0;
+  let joined = 0;
   for (let start = 0; start < plan.sightings.length; start += batch) {
     const chunk = plan.sightings.slice(start, start + batch).map((s, j) =>
       buildObservation(
@@ -167,6 +172,7 @@ export async function replayStorePlanThroughEngine(o: EngineReplayOptions): Prom
       personOf.set(obs.observationId, person);
       collector.observe(state, obs, identity.identityId, against);
       if (against) missed += seen.has(person) ? 1 : 0;
+      else if (!seen.has(person)) joined++;
       seen.add(person);
       if (sample.length < TRUTH_SAMPLE) sample.push({ embedding: obs.embedding, person });
       else if (sampling() < TRUTH_SAMPLE / sightings.length)
@@ -217,6 +223,7 @@ export async function replayStorePlanThroughEngine(o: EngineReplayOptions): Prom
     calibration: {
       ...checkCalibration(impostors, best, sample, resolvePolicy(o.policy).matchMinCosine, merges),
       trueSplitShare: missed / Math.max(1, minted),
+      trueMerged: joined,
     },
     seconds: (Date.now() - started) / 1000,
   };
@@ -229,7 +236,7 @@ function checkCalibration(
   sample: Array<{ embedding: Float32Array; person: number }>,
   threshold: number,
   reclusterMerges: number,
-): Omit<EngineReplayResult['calibration'], 'trueSplitShare'> {
+): Omit<EngineReplayResult['calibration'], 'trueSplitShare' | 'trueMerged'> {
   let [above, total] = [0, 0];
   for (let i = 0; i < sample.length; i++) {
     for (let j = i + 1; j < sample.length; j++) {
@@ -239,12 +246,14 @@ function checkCalibration(
     }
   }
   const { fmr, fmrRange } = estimateFmr(impostors, threshold);
+  const split = estimateSplitRate(best, impostors, { reclusterMerges });
   return {
     threshold,
     estimatedFmr: fmr,
     fmrRange,
     trueFmr: above / Math.max(1, total),
-    split: estimateSplitRate(best, impostors, { reclusterMerges }),
+    split,
+    merge: estimateMergeRate(best, impostors, { missedAtMinting: split.missedAtMinting }),
   };
 }
 

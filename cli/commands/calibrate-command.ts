@@ -39,7 +39,7 @@ function printLive(c: LiveCalibration): void {
     }), ${c.gallerySize} live identities, ${c.reclusterMerges} re-clustering merges`,
   );
   printTable(
-    'Estimated at each threshold, without labels (FMR per comparison, FNMR per face; still split: share of new identities that were missed returns)',
+    'Estimated at each threshold, without labels (FMR per comparison, FNMR per face; still split: share of new identities that were missed returns; merged: share of new visitors joined to an earlier identity)',
     [{ scope: 'site', ...c.site }, ...c.cameras.map((cam) => ({ scope: `camera ${cam.cameraId}`, ...cam }))].map(
       (e) => ({
         scope: e.scope,
@@ -54,6 +54,10 @@ function printLive(c: LiveCalibration): void {
         'still split': percent(e.split.splitShare),
         'split ~90 %': e.split.splitShareRange
           ? `${percent(e.split.splitShareRange[0])}…${percent(e.split.splitShareRange[1])}`
+          : '',
+        merged: percent(e.merge.mergeShare),
+        'merged ~90 %': e.merge.mergeShareRange
+          ? `${percent(e.merge.mergeShareRange[0])}…${percent(e.merge.mergeShareRange[1])}`
           : '',
       }),
     ),

@@ -5,6 +5,8 @@ import type { LiveCalibrationCheck } from '../../reid-worker/eval/validate-live-
 
 export interface ReplayIntervalCheck {
   seed: number;
+  /** With the labels: people first seen that the replay joined to an earlier identity (what the merge rate stands for). */
+  joinedAtMatching: number;
   visitors: { truth: number; reported: number; low: number; high: number; covered: boolean };
   returningRate: { truth: number; reported: number; low: number; high: number; covered: boolean };
 }
@@ -12,12 +14,11 @@ export interface ReplayIntervalCheck {
 /**
  * Every photo is one visit; a visit is returning when its person was seen before. The reported
  * figures are the engine's (identities created on the seed's order); the rates are what a site
- * would use — the simulated ones, the merge rate scaled by the label-free false-match estimate of
- * the same seed and the split rate its label-free estimate (its `calibration` check) — so this
- * measures the published intervals, not a refit.
+ * would use — the simulated ones, the merge and split rates the seed's label-free estimates (its
+ * `calibration` check) — so this measures the published intervals, not a refit.
  */
 export function checkReplayIntervals(
-  run: { seed: number; createdIds: number; trueIds: number; visits: number },
+  run: { seed: number; createdIds: number; trueIds: number; visits: number; joinedAtMatching: number },
   calibration: LiveCalibrationCheck,
 ): ReplayIntervalCheck {
   const rates = siteErrorRates(
@@ -28,6 +29,7 @@ export function checkReplayIntervals(
       impostorPairs: (calibration.pairsBySource.same_frame ?? 0) + (calibration.pairsBySource.cross_identity ?? 0),
     },
     calibration.split,
+    calibration.merge,
   );
   const i = publishIntervals(
     { visitors: run.createdIds, visits: run.visits, returningVisits: run.visits - run.createdIds },
@@ -37,6 +39,7 @@ export function checkReplayIntervals(
   const inside = (x: number, r: { low: number; high: number }) => x >= r.low && x <= r.high;
   return {
     seed: run.seed,
+    joinedAtMatching: run.joinedAtMatching,
     visitors: { truth: run.trueIds, reported: run.createdIds, ...i.visitors, covered: inside(run.trueIds, i.visitors) },
     returningRate: {
       truth: rate(run.trueIds),

@@ -167,9 +167,15 @@ export function evalReidCommand(): Command {
           )
         : undefined;
       const intervals = calibration?.map((check) => {
-        const run = replaySightings(faces, { seed: check.seed, policy, index }).scores;
+        const { scores: run, joinedAtMatching } = replaySightings(faces, { seed: check.seed, policy, index });
         return checkReplayIntervals(
-          { seed: check.seed, createdIds: run.created_ids, trueIds: run.true_ids, visits: faces.length },
+          {
+            seed: check.seed,
+            createdIds: run.created_ids,
+            trueIds: run.true_ids,
+            visits: faces.length,
+            joinedAtMatching,
+          },
           check,
         );
       });
@@ -259,6 +265,18 @@ export function evalReidCommand(): Command {
             'labelled still apart': pct(l.final),
           })),
         );
+        printTable(
+          `Label-free merge rate: strangers joined to an earlier identity at matching, from the galleries their new identities failed (labels used only to score it)`,
+          calibration.map(({ seed, merge: m, labelledMerges }) => ({
+            seed,
+            'strangers minted': m.strangersMinted.toFixed(1),
+            'joined, estimated': m.merged?.toFixed(1) ?? '–',
+            '~90 % range': m.mergedRange ? `${m.mergedRange[0].toFixed(1)}…${m.mergedRange[1].toFixed(1)}` : '',
+            'labelled, to another subject': labelledMerges.otherPerson,
+            'to a bystander': labelledMerges.bystander,
+            'share of new visitors': pct(m.mergeShare),
+          })),
+        );
       }
       if (intervals) {
         const c = replayCoverage(intervals);
@@ -268,6 +286,7 @@ export function evalReidCommand(): Command {
             seed: r.seed,
             visitors: `${r.visitors.truth} true, ${r.visitors.reported} reported, ${r.visitors.low}–${r.visitors.high}`,
             'returning rate': `${r.returningRate.truth.toFixed(4)} true, ${r.returningRate.reported.toFixed(4)} reported, ${r.returningRate.low}–${r.returningRate.high}`,
+            'joined at matching (labelled)': r.joinedAtMatching,
           })),
         );
       }

@@ -92,7 +92,9 @@ function printTable(r: EvalResult): void {
     console.log(
       `false-match rate at ${c.threshold}: estimated without labels ${c.estimatedFmr?.toExponential(2) ?? '–'}, true ${c.trueFmr.toExponential(2)}\n` +
         `new identities that were missed returns when minted: estimated without labels ${c.split.missedAtMinting === null ? '–' : `${((100 * c.split.missedAtMinting) / c.split.newIdentities).toFixed(2)} %`} of ${c.split.newIdentities}, true ${(100 * c.trueSplitShare).toFixed(2)} %; ` +
-        `less the ${c.split.reclusterMerges} re-clustering merges ${c.split.splitShare === null ? '–' : `${(100 * c.split.splitShare).toFixed(2)} %`}`,
+        `less the ${c.split.reclusterMerges} re-clustering merges ${c.split.splitShare === null ? '–' : `${(100 * c.split.splitShare).toFixed(2)} %`}\n` +
+        `first sightings joined to an earlier identity: estimated without labels ${c.merge.merged?.toFixed(1) ?? '–'}` +
+        `${c.merge.mergedRange ? ` (${c.merge.mergedRange[0].toFixed(1)}–${c.merge.mergedRange[1].toFixed(1)})` : ''}, true ${c.trueMerged}`,
     );
   if (r.index)
     console.log(

@@ -10,19 +10,7 @@ import {
   parseBestScoreSource,
   type BestScoreSample,
 } from './estimate-split-rate.ts';
-import { addScore, type ScoreHistogram } from './score-histogram.ts';
-
-const IMPOSTOR = { mean: 0, sd: 0.1 };
-
-function gaussian(random: Random): number {
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
-
-function impostorPairs(n: number, random: Random): ScoreHistogram {
-  const h: ScoreHistogram = new Map();
-  for (let i = 0; i < n; i++) addScore(h, IMPOSTOR.mean + IMPOSTOR.sd * gaussian(random));
-  return h;
-}
+import { gaussian, IMPOSTOR, impostorPairs } from './synthetic-scores.test-helpers.ts';
 
 /**
  * A stream of new identities: strangers whose best score is the maximum of G impostor scores

@@ -24,6 +24,8 @@ export interface ReplayResult {
   scores: ClusteringScores;
   merges: number;
   deferred: number;
+  /** With the labels: faces of a person not seen before that joined an earlier identity instead of minting one. */
+  joinedAtMatching: number;
 }
 
 const SITE = 'eval';
@@ -55,6 +57,8 @@ export function replaySightings(faces: LabelledFace[], opts: ReplayOptions): Rep
   let n = 0;
   let merges = 0;
   let deferred = 0;
+  let joinedAtMatching = 0;
+  const seen = new Set<string>();
   const recluster = (): number => {
     const events = state.recluster(opts.policy);
     for (const e of events) mergedInto.set(e.from, e.to);
@@ -72,8 +76,10 @@ export function replaySightings(faces: LabelledFace[], opts: ReplayOptions): Rep
       tStartMs: t,
       tEndMs: t + 2_000,
     });
-    const { identity, decision } = assignIdentity(state, obs, opts.policy, () => `id-${++n}`);
+    const { identity, decision, minted } = assignIdentity(state, obs, opts.policy, () => `id-${++n}`);
     if (decision.kind === 'deferred') deferred++;
+    if (!minted && !seen.has(face.person)) joinedAtMatching++;
+    seen.add(face.person);
     assigned.push(identity.identityId);
     if (every > 0 && (i + 1) % every === 0) recluster();
   }
@@ -91,5 +97,6 @@ export function replaySightings(faces: LabelledFace[], opts: ReplayOptions): Rep
     ),
     merges,
     deferred,
+    joinedAtMatching,
   };
 }

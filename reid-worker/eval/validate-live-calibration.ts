@@ -10,6 +10,7 @@ import {
   type SplitEstimate,
 } from '../../common/calibration/estimate-split-rate.ts';
 import { estimateFmr } from '../../common/calibration/estimate-error-rates.ts';
+import { estimateMergeRate, type MergeEstimate } from '../../common/calibration/estimate-merge-rate.ts';
 import { addScore, type ScoreHistogram } from '../../common/calibration/score-histogram.ts';
 import { assignIdentity } from '../match/assign-identity.ts';
 import { resolvePolicy, type MatchPolicy } from '../match/match-policy.ts';
@@ -34,6 +35,15 @@ export interface LiveCalibrationCheck {
    * when minted, and still apart from their person's earlier identity after re-clustering.
    */
   labelledSplitShare: { atMinting: number; final: number };
+  /** The label-free estimate of the subjects' strangers joined to an earlier identity at matching (from the same samples). */
+  merge: MergeEstimate;
+  /**
+   * With the labels: subjects first seen that joined an earlier identity instead of minting one —
+   * one minted by another subject (a stranger joined: the merges the estimate counts, twins and
+   * a person filed under two names among them), or by a bystander (often the same person, in a
+   * photo of someone else: no merge, and the labels cannot tell).
+   */
+  labelledMerges: { otherPerson: number; bystander: number };
 }
 
 const SITE = 'calibration-check';
@@ -64,6 +74,8 @@ export function validateLiveCalibration(
   const subjectMinted = new Set<string>();
   // Labels, for scoring only: each subject sighting's person and identity, and whether it minted one.
   const sightings: Array<{ person: string; identityId: string; minted: boolean }> = [];
+  const firstSeen = new Set<string>();
+  const labelledMerges = { otherPerson: 0, bystander: 0 };
   const mergedInto = new Map<string, string>();
   const recluster = () => {
     for (const e of state.recluster(opts.policy)) mergedInto.set(e.from, e.to);
@@ -93,6 +105,9 @@ export function validateLiveCalibration(
       if (!('subject' in face)) return;
       subjects.add(obs.observationId);
       if (a.minted) subjectMinted.add(a.identity.identityId);
+      if (!firstSeen.has(photo.person) && !a.minted)
+        labelledMerges[subjectMinted.has(a.identity.identityId) ? 'otherPerson' : 'bystander']++;
+      firstSeen.add(photo.person);
       sightings.push({ person: photo.person, identityId: a.identity.identityId, minted: a.minted !== undefined });
     });
     if ((k + 1) % RECLUSTER_EVERY === 0) recluster();
@@ -117,6 +132,10 @@ export function validateLiveCalibration(
     faces.map((f) => f.person),
   ).impostor;
   const labelledFmr = labelled.filter((s) => s >= threshold).length / Math.max(1, labelled.length);
+  // The check's figures count subjects only: so do the merges that repair their identities.
+  const split = estimateSplitRate(best, impostors, {
+    reclusterMerges: [...mergedInto.keys()].filter((id) => subjectMinted.has(id)).length,
+  });
   return {
     seed: opts.seed,
     threshold,
@@ -125,11 +144,10 @@ export function validateLiveCalibration(
     fmrRange,
     labelledFmr,
     ratio: fmr !== null && labelledFmr > 0 ? fmr / labelledFmr : null,
-    // The check's figures count subjects only: so do the merges that repair their identities.
-    split: estimateSplitRate(best, impostors, {
-      reclusterMerges: [...mergedInto.keys()].filter((id) => subjectMinted.has(id)).length,
-    }),
+    split,
     labelledSplitShare: labelledSplits(sightings, mergedInto),
+    merge: estimateMergeRate(best, impostors, { missedAtMinting: split.missedAtMinting }),
+    labelledMerges,
   };
 }
 

@@ -94,3 +94,24 @@ test('too few new identities: the simulated split rate, and the method says so',
   assert.deepEqual(rates.rates.split, SIMULATED_ERROR_RATES.split);
   assert.match(rates.method, /split rate simulated: too few new identities yet \(52\)/);
 });
+
+test('stored new identities give the merge estimate too: their gallery and threshold, the strangers among them', () => {
+  const c = summariseCalibration([...impostorRows(300_000), ...bestScoreRows(1_000, 20)], {
+    ...SCOPE,
+    thresholdOf: () => 0.45,
+  });
+  const { merge, split } = c.site;
+  assert.ok(Math.abs(merge.strangersMinted - (1_020 - split.missedAtMinting!)) < 1e-9);
+  // N(0, 0.1) at 0.49 is 4.9 sd: ~5e-7 a comparison, ~4e-4 for a gallery of ~900, well under one merge.
+  assert.ok(merge.merged! > 0.1 && merge.merged! < 1, `merged ${merge.merged}`);
+  const rates = siteErrorRates(c.site, split, merge);
+  assert.deepEqual(rates.rates.merge, {
+    rate: merge.mergeShare,
+    low: merge.mergeShareRange![0],
+    high: merge.mergeShareRange![1],
+  });
+  assert.match(
+    rates.method,
+    /merge rate measured the same way from the galleries its new identities were compared with/,
+  );
+});

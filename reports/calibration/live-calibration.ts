@@ -17,6 +17,7 @@ import {
   type BestScoreSample,
   type SplitEstimate,
 } from '../../common/calibration/estimate-split-rate.ts';
+import { estimateMergeRate, type MergeEstimate } from '../../common/calibration/estimate-merge-rate.ts';
 
 /** One stored row: pairs per bin of one camera pair, kind and source. */
 export type CalibrationRow = Omit<CalibrationScoreRow, 'siteId' | 'day'>;
@@ -26,6 +27,8 @@ export interface ScopeCalibration extends ErrorRateEstimate {
   suggestedThreshold: number | null;
   /** Missed returns among the new identities, from their best scores and the impostor tail (estimateSplitRate). */
   split: SplitEstimate;
+  /** Strangers joined to an earlier identity, from the same new identities' galleries (estimateMergeRate). */
+  merge: MergeEstimate;
 }
 
 export interface LiveCalibration {
@@ -94,10 +97,13 @@ export function summariseCalibration(
   ): ScopeCalibration => {
     const [i, g] = [histogramOf(impostor), histogramOf(genuine)];
     const share = own.reduce((a, r) => a + r.pairs, 0) / Math.max(1, newIdentities);
+    const samples = own.flatMap(bestScoreSampleOf);
+    const split = estimateSplitRate(samples, i, { reclusterMerges: scope.reclusterMerges * share });
     return {
       ...estimateErrorRates(i, g, threshold),
       suggestedThreshold: suggestThreshold(i, g, scope.gallerySize),
-      split: estimateSplitRate(own.flatMap(bestScoreSampleOf), i, { reclusterMerges: scope.reclusterMerges * share }),
+      split,
+      merge: estimateMergeRate(samples, i, { missedAtMinting: split.missedAtMinting }),
     };
   };
   const cameras = [...new Set(rows.filter((r) => r.cameraA === r.cameraB).map((r) => r.cameraA))].sort();

@@ -20,7 +20,7 @@ export function createSiteErrorRates(
     const hit = cache.get(siteId);
     if (hit && now() - hit.atMs < REFRESH_MS) return hit.rates;
     const rates = queryLiveCalibration(clickhouse, config, siteId, CALIBRATION_DAYS, now()).then((c) =>
-      siteErrorRates(c.site, c.site.split),
+      siteErrorRates(c.site, c.site.split, c.site.merge),
     );
     cache.set(siteId, { atMs: now(), rates });
     rates.catch(() => cache.delete(siteId));

@@ -42,3 +42,19 @@ test("a site's label-free false-match rate scales the merge rate, within bounds"
   const narrow = publishIntervals({ visitors: 2000, visits: 2600, returningVisits: 600 }, same)!;
   assert.ok(wide.visitors.high > narrow.visitors.high, 'more merges: more visitors may be hidden in the count');
 });
+
+test("a site's label-free merge estimate replaces the scaled simulated merge rate", () => {
+  const fmr = { fmr: 3.1e-5, fmrRange: [2.5e-5, 3.9e-5] as [number, number], threshold: 0.45, impostorPairs: 300_000 };
+  const merge = { mergeShare: 0.01, mergeShareRange: [0.008, 0.013] as [number, number] };
+  const measured = siteErrorRates(fmr, null, merge);
+  assert.deepEqual(measured.rates.merge, { rate: 0.01, low: 0.008, high: 0.013 });
+  assert.match(measured.method, /merge rate measured the same way .* \(1\.00 % of new visitors joined/);
+  const unmeasured = siteErrorRates(fmr, null, { mergeShare: null, mergeShareRange: null });
+  assert.ok(Math.abs(unmeasured.rates.merge.rate - SIMULATED_ERROR_RATES.merge.rate) < 1e-12, 'too few: scaled');
+  assert.match(unmeasured.method, /merge rate scaled by this site's false-match rate/);
+  const figures = { visitors: 2000, visits: 2600, returningVisits: 600 };
+  const high = publishIntervals(figures, measured)!;
+  const low = publishIntervals(figures, unmeasured)!;
+  assert.ok(high.visitors.low > low.visitors.low, '1 % merged, not 0.3 %: more visitors hidden in the count');
+  assert.ok(high.returningRate.high < low.returningRate.high, 'and fewer of the returning visits real');
+});

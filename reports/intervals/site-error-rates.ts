@@ -1,5 +1,6 @@
-/** Which identity error rates a site's error bars use: the engine's rates measured in the simulator, the merge rate scaled by the site's own label-free false-match estimate, the split rate its own label-free estimate. */
+/** Which identity error rates a site's error bars use: the engine's rates measured in the simulator, the merge and split rates the site's own label-free estimates. */
 import type { ErrorRateEstimate } from '../../common/calibration/estimate-error-rates.ts';
+import type { MergeEstimate } from '../../common/calibration/estimate-merge-rate.ts';
 import type { SplitEstimate } from '../../common/calibration/estimate-split-rate.ts';
 import type { IdentityErrorRates, RateRange } from './estimate-count-intervals.ts';
 
@@ -57,15 +58,17 @@ export function splitPerReturningVisit(splitOfNew: RateRange, visitors: number, 
 }
 
 /**
- * Merges of strangers grow with the false-match rate: the simulated merge share is scaled by the
- * site's estimate over the simulator's (clamped to 1/5..5, its range carried into the rate's).
- * Splits are the site's own, measured without labels from its new identities' best scores
+ * Merges are the site's own, measured without labels from the galleries and thresholds its new
+ * identities failed (estimateMergeRate); with too few of them, the simulated merge share scaled by
+ * the site's false-match estimate over the simulator's (clamped to 1/5..5, its range carried into
+ * the rate's). Splits are the site's own too, from its new identities' best scores
  * (estimateSplitRate); with too few of them, the simulated rate, and the method says so. Without
  * enough impostor pairs neither can be measured: the simulated rates as measured.
  */
 export function siteErrorRates(
   site: Pick<ErrorRateEstimate, 'fmr' | 'fmrRange' | 'threshold' | 'impostorPairs'> | null,
   split: Pick<SplitEstimate, 'splitShare' | 'splitShareRange' | 'newIdentities'> | null = null,
+  merge: Pick<MergeEstimate, 'mergeShare' | 'mergeShareRange'> | null = null,
 ): SiteErrorRates {
   const simulated =
     'rates of the re-identification engine measured against the truth in simulated stores whose faces follow real photos (lfw_dev)';
@@ -79,7 +82,7 @@ export function siteErrorRates(
     };
   }
   const clamp = (r: number) => Math.min(MAX_FMR_RATIO, Math.max(1 / MAX_FMR_RATIO, r / SIMULATED_ESTIMATED_FMR));
-  const { merge } = SIMULATED_ERROR_RATES;
+  const simulatedMerge = SIMULATED_ERROR_RATES.merge;
   const measured = split?.splitShare != null && split.splitShareRange != null;
   const splitOfNew = measured
     ? { rate: split.splitShare!, low: split.splitShareRange![0], high: split.splitShareRange![1] }
@@ -87,18 +90,24 @@ export function siteErrorRates(
   const splits = splitOfNew
     ? `the split rate measured the same way from the best scores of its ${split!.newIdentities} new identities (${(100 * splitOfNew.rate).toFixed(2)} % of them returning faces the engine missed)`
     : `the split rate simulated: too few new identities yet (${split?.newIdentities ?? 0}) to measure this site's own`;
+  const mergeMeasured = merge?.mergeShare != null && merge.mergeShareRange != null;
+  const merges = mergeMeasured
+    ? `the merge rate measured the same way from the galleries its new identities were compared with (${(100 * merge.mergeShare!).toFixed(2)} % of new visitors joined to someone seen before)`
+    : `the merge rate scaled by this site's false-match rate`;
   return {
     rates: {
       ...SIMULATED_ERROR_RATES,
-      merge: {
-        rate: merge.rate * clamp(site.fmr),
-        low: merge.low * clamp(site.fmrRange[0]),
-        high: merge.high * clamp(site.fmrRange[1]),
-      },
+      merge: mergeMeasured
+        ? { rate: merge.mergeShare!, low: merge.mergeShareRange![0], high: merge.mergeShareRange![1] }
+        : {
+            rate: simulatedMerge.rate * clamp(site.fmr),
+            low: simulatedMerge.low * clamp(site.fmrRange[0]),
+            high: simulatedMerge.high * clamp(site.fmrRange[1]),
+          },
     },
     splitOfNew,
     source: 'site-calibrated',
     siteFmr: site.fmr,
-    method: `90 % intervals from the ${simulated}, the merge rate scaled by this site's false-match rate estimated without labels from its own cameras (${site.fmr.toExponential(1)} at ${site.threshold}, ${site.impostorPairs} pairs), ${splits}`,
+    method: `90 % intervals from the ${simulated}: this site's false-match rate estimated without labels from its own cameras (${site.fmr.toExponential(1)} at ${site.threshold}, ${site.impostorPairs} pairs), ${merges}, ${splits}`,
   };
 }
