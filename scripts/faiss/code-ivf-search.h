@@ -169,27 +169,33 @@ inline void CodeIvf::scoreCodes(const PreparedQueries &p, idx_t q, CodeAt codeAt
   }
 }
 
-/** Every int8 code of list l against each of its `count` queries, four queries at a time where there are four. */
-inline void CodeIvf::scanInt8List(const PreparedQueries &p, size_t l, const idx_t *queries, size_t count, idx_t k, float *distances,
-                                  idx_t *labels) const
+/**
+ * Calls scan(from, end, codes, ids) over list l in blocks that stay in the core's L2 cache while
+ * every query of the batch passes over them: a long list (one list holds a small site, and the
+ * exact baseline is one list of everything) would otherwise be read from memory once per query.
+ */
+template <typename Scan> inline void CodeIvf::forEachBlock(size_t l, Scan scan) const
 {
   size_t size = invlists->list_size(l);
   if (size == 0) return;
   faiss::InvertedLists::ScopedCodes codes(invlists, l);
   faiss::InvertedLists::ScopedIds ids(invlists, l);
-  // A long list (one list holds a small site) is scanned in blocks that stay in the core's L2
-  // cache while every query of the batch passes over them.
   const size_t blockCodes = std::max<size_t>(1, (256 << 10) / code_size);
-  for (size_t from = 0; from < size; from += blockCodes)
-  {
-    size_t end = std::min(size, from + blockCodes);
-    const uint8_t *block = codes.get() + from * code_size;
+  for (size_t from = 0; from < size; from += blockCodes) scan(from, std::min(size, from + blockCodes), codes.get(), ids.get());
+}
+
+/** Every int8 code of list l against each of its `count` queries, four queries at a time where there are four. */
+inline void CodeIvf::scanInt8List(const PreparedQueries &p, size_t l, const idx_t *queries, size_t count, idx_t k, float *distances,
+                                  idx_t *labels) const
+{
+  forEachBlock(l, [&](size_t from, size_t end, const uint8_t *codes, const idx_t *ids) {
+    const uint8_t *block = codes + from * code_size;
     size_t at = 0;
-    for (; at + 4 <= count; at += 4) scanFourQueries(p, queries + at, block, ids.get() + from, end - from, k, distances, labels);
+    for (; at + 4 <= count; at += 4) scanFourQueries(p, queries + at, block, ids + from, end - from, k, distances, labels);
     for (; at < count; at++)
-      scoreCodes(p, queries[at], [&](size_t j) { return block + j * code_size; }, ids.get() + from, end - from, k, distances + queries[at] * k,
+      scoreCodes(p, queries[at], [&](size_t j) { return block + j * code_size; }, ids + from, end - from, k, distances + queries[at] * k,
                  labels + queries[at] * k);
-  }
+  });
 }
 
 /** Four queries against `size` contiguous int8 codes: each code widened once for the four. */
@@ -231,27 +237,18 @@ inline void CodeIvf::scanFourQueries(const PreparedQueries &p, const idx_t *quer
 inline void CodeIvf::scanFloatList(const float *x, size_t l, const idx_t *queries, size_t count, idx_t k, float *distances, idx_t *labels) const
 {
   using C = faiss::CMin<float, idx_t>;
-  size_t size = invlists->list_size(l);
-  if (size == 0) return;
-  faiss::InvertedLists::ScopedCodes codes(invlists, l);
-  faiss::InvertedLists::ScopedIds ids(invlists, l);
-  // A long list (exact search is one list of everything) is scanned in blocks that stay in the
-  // core's L2 cache while every query of the batch passes over them.
-  const size_t blockCodes = std::max<size_t>(1, (256 << 10) / code_size);
-  for (size_t from = 0; from < size; from += blockCodes)
-  {
-    size_t end = std::min(size, from + blockCodes);
+  forEachBlock(l, [&](size_t from, size_t end, const uint8_t *codes, const idx_t *ids) {
     for (size_t at = 0; at < count; at++)
     {
       const float *query = x + size_t(queries[at]) * d;
       float *heapDis = distances + queries[at] * k;
       for (size_t j = from; j < end; j++)
       {
-        float sim = kernels.float32(query, reinterpret_cast<const float *>(codes.get() + j * code_size), d);
-        if (sim > heapDis[0]) faiss::heap_replace_top<C>(k, heapDis, labels + queries[at] * k, sim, ids.get()[j]);
+        float sim = kernels.float32(query, reinterpret_cast<const float *>(codes + j * code_size), d);
+        if (sim > heapDis[0]) faiss::heap_replace_top<C>(k, heapDis, labels + queries[at] * k, sim, ids[j]);
       }
     }
-  }
+  });
 }
 
 } // namespace revisit

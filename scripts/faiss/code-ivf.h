@@ -235,6 +235,7 @@ struct CodeIvf : faiss::IndexIVF
   void rerank(const PreparedQueries &p, idx_t q, const Shortlist &shortlist, idx_t k, float *heapDis, idx_t *heapIds) const;
   template <typename CodeAt>
   void scoreCodes(const PreparedQueries &p, idx_t q, CodeAt codeAt, const idx_t *ids, size_t size, idx_t k, float *heapDis, idx_t *heapIds) const;
+  template <typename Scan> void forEachBlock(size_t l, Scan scan) const;
   void scanInt8List(const PreparedQueries &p, size_t l, const idx_t *queries, size_t count, idx_t k, float *distances, idx_t *labels) const;
   void scanFourQueries(const PreparedQueries &p, const idx_t *queries, const uint8_t *codes, const idx_t *ids, size_t size, idx_t k, float *distances,
                        idx_t *labels) const;
