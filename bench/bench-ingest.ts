@@ -123,6 +123,13 @@ export async function benchIngest(): Promise<void> {
  * rounds.
  */
 const ROUNDS = 5;
+/** What the bench's publisher checks: any site, times within a day (a video's clock starts at load). */
+const LIMITS = {
+  embeddingDim: 512,
+  maxMessageBytes: 65_536,
+  isKnownSite: () => true,
+  times: { now: Date.now, maxFutureSkewMs: 3600_000, maxPastMsOf: () => 86_400_000 },
+};
 
 const ROLES: ModelRole[] = ['detect', 'landmark', 'feature', 'liveness'];
 
@@ -150,14 +157,8 @@ async function benchScene(video: string): Promise<{ stats: VideoIngestStats; mod
   const pipeline = await FacePipeline.load({ liveness: true, onModelRun });
   const shotModels = pipeline.startShotModelsThread();
   const bus = createMemoryBus();
-  const limits = {
-    embeddingDim: 512,
-    maxMessageBytes: 65_536,
-    isKnownSite: () => true,
-    times: { now: Date.now, maxFutureSkewMs: 3600_000, maxPastMsOf: () => 86_400_000 },
-  };
   const ingest = (onFirstFrame = () => {}) =>
-    ingestVideo(pipeline, new ObservationPublisher(bus, 'bench', limits), {
+    ingestVideo(pipeline, new ObservationPublisher(bus, 'bench', LIMITS), {
       siteId: 'bench',
       cameraId: 'cam',
       config,
@@ -271,12 +272,6 @@ async function benchDetectionModes(video: string): Promise<Row[]> {
   const pipeline = await FacePipeline.load({ liveness: true });
   const shotModels = pipeline.startShotModelsThread();
   const bus = createMemoryBus();
-  const limits = {
-    embeddingDim: 512,
-    maxMessageBytes: 65_536,
-    isKnownSite: () => true,
-    times: { now: Date.now, maxFutureSkewMs: 3600_000, maxPastMsOf: () => 86_400_000 },
-  };
   const rows: Row[] = [];
   try {
     for (const mode of MODES) {
@@ -300,7 +295,7 @@ async function benchDetectionModes(video: string): Promise<Row[]> {
             yield frame;
           }
         };
-        const stats = await ingestVideo(pipeline, new ObservationPublisher(bus, 'bench', limits), {
+        const stats = await ingestVideo(pipeline, new ObservationPublisher(bus, 'bench', LIMITS), {
           siteId: 'bench',
           cameraId: 'cam',
           config,

@@ -13,7 +13,7 @@ import {
   type IdentityCallbackBody,
 } from '../../ingest/index.ts';
 import { MODEL_ID, MODEL_VERSION } from '../../models/index.ts';
-import { decodeFaceObservation, ingestConfigSchema, type FaceObservation } from '../../schemas/index.ts';
+import { decodeFaceObservation, ingestConfigSchema, type FaceObservation, type Sighting } from '../../schemas/index.ts';
 import sharp from 'sharp';
 import { makePngBomb } from '../fixtures/make-png-bomb.ts';
 import { personImages } from '../harness/faces-dir.ts';
@@ -25,6 +25,23 @@ const limits = {
   times: { now: Date.now, maxFutureSkewMs: 300_000, maxPastMsOf: () => 86_400_000 },
 };
 const MAX_IMAGE = 200_000;
+
+/** The sighting the re-id side makes of an uploaded observation at the door camera. */
+function doorSighting(observationId: string, identityId: string): Sighting {
+  return {
+    observationId,
+    siteId: 'site-1',
+    cameraId: 'door',
+    identityId,
+    tStartMs: 1,
+    tEndMs: 1,
+    similarity: 0.8,
+    isNewIdentity: false,
+    quality: 1,
+    modelId: MODEL_ID,
+    label: '',
+  };
+}
 
 describe('upload endpoint', () => {
   let pipeline: FacePipeline;
@@ -220,19 +237,7 @@ describe('upload endpoint', () => {
       const { observationId, callback } = (await res.json()) as { observationId: string; callback: boolean };
       assert.equal(callback, true);
       // What the re-id side does with the sighting of that observation:
-      const sighting = {
-        observationId,
-        siteId: 'site-1',
-        cameraId: 'door',
-        identityId: 'anon-42',
-        tStartMs: 1,
-        tEndMs: 1,
-        similarity: 0.8,
-        isNewIdentity: false,
-        quality: 1,
-        modelId: MODEL_ID,
-        label: '',
-      };
+      const sighting = doorSighting(observationId, 'anon-42');
       assert.equal(await callbacks.deliver(sighting), true);
       assert.deepEqual(received, [
         { observationId, siteId: 'site-1', identityId: 'anon-42', isNewIdentity: false, similarity: 0.8, label: '' },
@@ -293,19 +298,7 @@ describe('upload endpoint', () => {
       const named = await upload(`http://localhost:${port}/d`);
       assert.equal(named.status, 202, 'a host name is only resolved when the callback is sent');
       const { observationId } = (await named.json()) as { observationId: string };
-      const sighting = {
-        observationId,
-        siteId: 'site-1',
-        cameraId: 'door',
-        identityId: 'anon-7',
-        tStartMs: 1,
-        tEndMs: 1,
-        similarity: 0.8,
-        isNewIdentity: false,
-        quality: 1,
-        modelId: MODEL_ID,
-        label: '',
-      };
+      const sighting = doorSighting(observationId, 'anon-7');
       assert.equal(await strict.deliver(sighting), false);
       assert.deepEqual(received, [], 'the local listener received nothing');
     } finally {
