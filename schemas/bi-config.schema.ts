@@ -91,6 +91,15 @@ export const biConfigSchema = z.object({
     .describe(
       'BI engines (child processes, one per key scope: tenant + site list) alive at once; the least recently used idle one makes room',
     ),
+  maxEnginesPerTenant: z
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(2)
+    .describe(
+      "BI engines one tenant's keys may hold at once (capped at maxEngines): a tenant at its share waits for its own engines instead of taking other tenants'",
+    ),
   engineIdleSeconds: z.number().int().min(5).max(86_400).default(300).describe('An engine unused this long is stopped'),
   maxQueued: z
     .number()
@@ -99,6 +108,15 @@ export const biConfigSchema = z.object({
     .max(10_000)
     .default(32)
     .describe('BI queries that may wait for an engine; beyond, 503'),
+  maxQueuedPerTenant: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .default(8)
+    .describe(
+      'BI queries one tenant may have waiting for an engine (capped at maxQueued); beyond, 503: one tenant cannot fill the queue',
+    ),
   queueWaitSeconds: z.number().int().min(1).max(600).default(30).describe('Longest wait for an engine before 503'),
   perKeyConcurrency: z.number().int().min(1).max(64).default(2).describe('BI queries one API key may have in flight'),
   requestsPerMinute: z

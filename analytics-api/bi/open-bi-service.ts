@@ -75,6 +75,8 @@ export async function openBiService(config: RevisitConfig, clickhouse: ClickHous
   const pool = new BiEnginePool<BiSandbox>({
     maxEngines: bi.maxEngines,
     maxQueued: bi.maxQueued,
+    maxEnginesPerTenant: Math.min(bi.maxEnginesPerTenant, bi.maxEngines),
+    maxQueuedPerTenant: Math.min(bi.maxQueuedPerTenant, bi.maxQueued),
     queueWaitMs: bi.queueWaitSeconds * 1000,
     refreshMs: bi.refreshSeconds * 1000,
     idleMs: bi.engineIdleSeconds * 1000,

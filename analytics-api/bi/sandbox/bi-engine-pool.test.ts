@@ -17,12 +17,22 @@ class FakeEngine implements PooledEngine {
   }
 }
 
-function pool(over: { maxEngines?: number; maxQueued?: number; refreshMs?: number } = {}) {
+function pool(
+  over: {
+    maxEngines?: number;
+    maxQueued?: number;
+    maxEnginesPerTenant?: number;
+    maxQueuedPerTenant?: number;
+    refreshMs?: number;
+  } = {},
+) {
   let t = 0;
   const started: FakeEngine[] = [];
   const p = new BiEnginePool<FakeEngine>({
     maxEngines: over.maxEngines ?? 2,
     maxQueued: over.maxQueued ?? 4,
+    maxEnginesPerTenant: over.maxEnginesPerTenant ?? over.maxEngines ?? 2,
+    maxQueuedPerTenant: over.maxQueuedPerTenant ?? over.maxQueued ?? 4,
     queueWaitMs: 60_000,
     refreshMs: over.refreshMs ?? 1000,
     idleMs: 60_000,
@@ -100,5 +110,42 @@ test('beyond maxQueued waiters a query is refused with 503 (code 202); a broken 
   assert.equal(started.length, 2, 'the broken engine was not reused');
   assert.equal(started[0].running, false);
   next.release();
+  await p.close();
+});
+
+test("one tenant's keys of many scopes cannot take every engine: at its share it waits for its own, another tenant gets a slot", async () => {
+  const { p, started } = pool({ maxEngines: 3, maxEnginesPerTenant: 2 });
+  const a1 = await p.acquire({ tenant: 'a', sites: ['s1'] });
+  const a2 = await p.acquire({ tenant: 'a', sites: ['s2'] });
+  let a3Got = false;
+  const a3 = p.acquire({ tenant: 'a', sites: ['s3'] }).then((l) => ((a3Got = true), l));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(a3Got, false, 'tenant a holds its two engines: its third scope waits');
+  assert.equal(p.stats().engines, 2, 'the free slot was not given to tenant a');
+  const b = await p.acquire(B);
+  assert.equal(started.length, 3, "tenant b got the slot tenant a's third scope could not take");
+  b.release();
+  a1.release();
+  const third = await a3;
+  assert.equal(started[0].running, false, "tenant a's own idle engine made room, not tenant b's");
+  assert.equal(started[2].running, true, "tenant b's idle engine was kept");
+  third.release();
+  a2.release();
+  await p.close();
+});
+
+test('one tenant cannot fill the queue: beyond its share of waiters it gets 503, another tenant still queues', async () => {
+  const { p } = pool({ maxEngines: 1, maxQueued: 4, maxQueuedPerTenant: 2 });
+  const held = await p.acquire(C);
+  const waiting = [p.acquire(A), p.acquire({ tenant: 'a', sites: ['s2'] })];
+  await assert.rejects(
+    p.acquire({ tenant: 'a', sites: ['s3'] }),
+    (e: unknown) => e instanceof BiError && e.status === 503,
+  );
+  const b = p.acquire(B);
+  assert.equal(p.stats().queued, 3, "tenant b queued beside tenant a's two");
+  held.release();
+  // One engine: each waiter gets it when the one before hands it back, in order.
+  for (const next of [...waiting, b]) (await next).release();
   await p.close();
 });

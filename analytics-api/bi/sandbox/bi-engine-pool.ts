@@ -1,8 +1,10 @@
 /**
  * At most `maxEngines` BI engines, one per key scope, handed out one query at a time: a scope
  * without an engine takes a free slot or the least recently used idle engine's; when every engine
- * is busy the query waits in a bounded queue. An engine older than `refreshMs` reloads its scope
- * first; one idle for `idleMs` is stopped.
+ * is busy the query waits in a bounded queue. A tenant holds at most `maxEnginesPerTenant` engines
+ * and `maxQueuedPerTenant` waiters, so one tenant's keys cannot take every engine or the whole
+ * queue from the others. An engine older than `refreshMs` reloads its scope first; one idle for
+ * `idleMs` is stopped.
  */
 import { BiError } from '../bi-error.ts';
 import type { BiScope, BiTableExport } from '../../../storage/bi-views.ts';
@@ -17,6 +19,10 @@ export interface PooledEngine {
 export interface BiEnginePoolOptions<E extends PooledEngine> {
   maxEngines: number;
   maxQueued: number;
+  /** Engines one tenant's scopes may hold at once (at most maxEngines). */
+  maxEnginesPerTenant: number;
+  /** Waiters one tenant may have queued (at most maxQueued). */
+  maxQueuedPerTenant: number;
   queueWaitMs: number;
   refreshMs: number;
   idleMs: number;
@@ -33,6 +39,7 @@ export interface BiLease<E> {
 
 interface Entry<E> {
   key: string;
+  tenant: string;
   engine?: E;
   busy: boolean;
   loadedAtMs: number;
@@ -49,6 +56,11 @@ interface Waiter<E> {
 }
 
 const busyError = () => new BiError(202, 503, 'too many BI queries are waiting for an engine; retry later');
+
+/** The least recently used of the entries that is not serving a query, if any. */
+function leastRecentlyUsedIdle<E>(entries: Iterable<Entry<E>>): Entry<E> | undefined {
+  return [...entries].filter((e) => !e.busy).sort((a, b) => a.lastUsedMs - b.lastUsedMs)[0];
+}
 
 export class BiEnginePool<E extends PooledEngine> {
   private readonly entries = new Map<string, Entry<E>>();
@@ -74,9 +86,12 @@ export class BiEnginePool<E extends PooledEngine> {
       waiter.timer = setTimeout(() => this.dropWaiter(waiter), this.opts.queueWaitMs);
       this.queue.push(waiter);
       this.pump();
-      // Still queued after a pump: it waits, if the queue has room.
-      if (this.queue.filter((w) => w !== waiter).length >= this.opts.maxQueued && this.queue.includes(waiter))
-        this.dropWaiter(waiter);
+      // Still queued after a pump: it waits, if the queue and its tenant's share of it have room.
+      const others = this.queue.filter((w) => w !== waiter);
+      const full =
+        others.length >= this.opts.maxQueued ||
+        others.filter((w) => w.scope.tenant === scope.tenant).length >= this.opts.maxQueuedPerTenant;
+      if (full && this.queue.includes(waiter)) this.dropWaiter(waiter);
     });
   }
 
@@ -110,12 +125,16 @@ export class BiEnginePool<E extends PooledEngine> {
       let entry = this.entries.get(waiter.key);
       if (entry?.busy) continue;
       if (!entry) {
-        if (this.entries.size >= this.opts.maxEngines) {
-          const idle = [...this.entries.values()].filter((e) => !e.busy).sort((a, b) => a.lastUsedMs - b.lastUsedMs)[0];
+        const tenant = waiter.scope.tenant;
+        const own = [...this.entries.values()].filter((e) => e.tenant === tenant);
+        // A tenant at its share makes room among its own engines only; others' stay untouched.
+        const full = own.length >= this.opts.maxEnginesPerTenant || this.entries.size >= this.opts.maxEngines;
+        if (full) {
+          const idle = leastRecentlyUsedIdle(own.length >= this.opts.maxEnginesPerTenant ? own : this.entries.values());
           if (!idle) continue;
           void this.remove(idle);
         }
-        entry = { key: waiter.key, busy: false, loadedAtMs: -Infinity, lastUsedMs: this.now() };
+        entry = { key: waiter.key, tenant, busy: false, loadedAtMs: -Infinity, lastUsedMs: this.now() };
         this.entries.set(waiter.key, entry);
       }
       this.queue = this.queue.filter((w) => w !== waiter);
