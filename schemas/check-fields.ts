@@ -1,5 +1,6 @@
 /** Field checks shared by every message contract, and the error they raise. */
 import { fromBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
+import { ID_PATTERN } from './id.schema.ts';
 
 /** Why a message was rejected: a stable code for dead letters and metrics, and a readable message. */
 export class ContractError extends Error {
@@ -50,7 +51,6 @@ export interface TimeWindow {
   maxPastMsOf: (siteId: string) => number;
 }
 
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 /** Embeddings are L2-normalised by the producer; float32 rounding stays well inside this. */
 const NORM_TOLERANCE = 1e-3;
 

@@ -34,12 +34,10 @@ const timeZoneSchema = z.string().refine(isRuntimeTimeZone, {
   },
 });
 import { biConfigSchema } from './bi-config.schema.ts';
+import { idSchema } from './id.schema.ts';
 
 const siteSchema = z.object({
-  id: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/)
-    .describe('Site id, as cameras publish it'),
+  id: idSchema.describe('Site id, as cameras publish it'),
   name: z.string().min(1).describe('Display name'),
   tenant: z.string().min(1).default('default').describe('Tenant owning the site; API keys are scoped to tenants'),
   timezone: timeZoneSchema.default('UTC').describe('IANA time zone: a store day is its local day'),
@@ -53,14 +51,14 @@ const siteSchema = z.object({
     .describe('Overrides privacy.sightingRetentionDays for this site'),
   visits: visitRulesSchema.partial().optional().describe('Overrides of the visit rules for this site'),
   entranceCameras: z
-    .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/))
+    .array(idSchema)
     .max(64)
     .optional()
     .describe(
       'Cameras at the entrances, where everyone who enters is seen: the people they see but cannot identify (faces too small or poor) count in footfall as "seen, not identified" (estimated: docs/calibration.md). Unset or empty: footfall counts identified people only',
     ),
   cameras: z
-    .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/))
+    .array(idSchema)
     .max(1000)
     .optional()
     .describe(
@@ -77,7 +75,7 @@ const siteSchema = z.object({
     .optional()
     .describe("Overrides matching.matchMinCosine for this site's cameras"),
   cameraMatchMinCosine: z
-    .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/), z.number().min(-1).max(1))
+    .record(idSchema, z.number().min(-1).max(1))
     .optional()
     .describe(
       "Per-camera match thresholds by camera id (e.g. from `revisit calibrate --live`); a camera not listed uses its site's",
@@ -105,10 +103,7 @@ export const DEFAULT_CALLBACK_GROUP = 'api-callbacks';
 /** One camera run by `revisit serve` in embedded mode. */
 const cameraSchema = z.object({
   site: z.string().min(1).describe('Configured site the camera belongs to'),
-  camera: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/)
-    .describe('Camera id, as reports show it'),
+  camera: idSchema.describe('Camera id, as reports show it'),
   source: z.string().min(1).describe('A video file, or an rtsp:// or http(s):// stream (reconnected when it drops)'),
 });
 

@@ -1,5 +1,6 @@
 /** schemas: the contracts. Kafka messages (protobuf, versioned), config, and ClickHouse migrations. */
 export { ContractError, type MessageLimits, type TimeWindow } from './check-fields.ts';
+export { ID_PATTERN, ID_RULE, idSchema } from './id.schema.ts';
 export { messageLimits } from './message-limits.ts';
 export { siteRetentionOf, type SiteRetention } from './site-retention.ts';
 export { matchThresholdOf } from './match-threshold.ts';

@@ -1,6 +1,7 @@
 /** Contracts of the camera worker: its configuration section and the integrated-mode upload bodies. */
 import { z } from 'zod';
 import { hostOrNetworkSchema } from './network.schema.ts';
+import { idSchema } from './id.schema.ts';
 
 const trackingSchema = z.object({
   minIou: z
@@ -209,7 +210,7 @@ export const ingestConfigSchema = z.object({
     .prefault({})
     .describe('How the face detector looks at each frame (per camera: ingest.cameras.<id>.detection)'),
   cameras: z
-    .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/), cameraSchema)
+    .record(idSchema, cameraSchema)
     .default({})
     .describe('Settings of single cameras, by camera id, over the defaults above'),
   tracking: trackingSchema.prefault({}),
@@ -253,7 +254,6 @@ export function cameraDetection(
 /** What a config file's `ingest` section may contain: everything optional. */
 export type IngestConfigInput = z.input<typeof ingestConfigSchema>;
 
-const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be 1-128 characters of [A-Za-z0-9._:-]');
 const callbackUrlSchema = z
   .string()
   .max(2048)

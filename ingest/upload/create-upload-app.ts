@@ -7,6 +7,8 @@ import {
   ContractError,
   embeddingUploadSchema,
   faceUploadQuerySchema,
+  ID_PATTERN,
+  ID_RULE,
   type IngestConfig,
   type MessageLimits,
 } from '../../schemas/index.ts';
@@ -36,8 +38,6 @@ export interface UploadAccepted {
   callback: boolean;
 }
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-
 /**
  * Routes, relative to where the API mounts the app (auth is the mounting app's job):
  * - POST /sites/:site/cameras/:camera/faces — body: the image (Content-Type image/*); query
@@ -53,7 +53,7 @@ export function createUploadApp(deps: UploadAppDeps) {
   app.use('/sites/:site/cameras/:camera/*', async (c, next) => {
     const { site, camera } = c.req.param();
     if (!deps.limits.isKnownSite(site)) return apiError(c, 404, 'unknown_site', `unknown site "${site}"`);
-    if (!ID.test(camera)) return apiError(c, 400, 'bad_request', 'camera must be 1-128 characters of [A-Za-z0-9._:-]');
+    if (!ID_PATTERN.test(camera)) return apiError(c, 400, 'bad_request', `camera ${ID_RULE}`);
     await next();
   });
 

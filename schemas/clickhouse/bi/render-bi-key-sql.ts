@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { splitStatements } from '../list-migrations.ts';
+import { ID_PATTERN } from '../../id.schema.ts';
 
 const read = (file: string) => readFileSync(new URL(file, import.meta.url), 'utf8');
 
@@ -37,15 +38,13 @@ export function biKeyName(key: { id?: string; sha256: string }): string {
   return key.id ? `k${key.id}` : `c${key.sha256.slice(0, 12)}`;
 }
 
-const SITE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-
 /** Every value goes into SQL only after these checks: none of them can close a quoted literal or an identifier. */
 function check(input: BiKeySqlInput): void {
   if (!/^[a-z0-9_]{1,40}$/.test(input.name))
     throw new Error(`BI key name "${input.name}" must be 1–40 lower-case letters, digits or _`);
   if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(input.tenant))
     throw new Error(`tenant "${input.tenant}" must be letters, digits or _ . : - to be written into SQL`);
-  if (input.sites !== '*' && (input.sites.length === 0 || !input.sites.every((s) => SITE_ID.test(s))))
+  if (input.sites !== '*' && (input.sites.length === 0 || !input.sites.every((s) => ID_PATTERN.test(s))))
     throw new Error(`sites ${JSON.stringify(input.sites)} must be site ids (letters, digits, . _ : -)`);
   if (!/^[0-9a-f]{64}$/.test(input.passwordSha256)) throw new Error('passwordSha256 must be 64 lower-case hex digits');
   if (!Number.isInteger(input.minCount) || input.minCount < 2 || input.minCount > 1000)
