@@ -6,7 +6,9 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { queryRows } from './clickhouse/query-rows.ts';
 import { readVisitMembers } from './sightings-table.ts';
-import type { StoredVisit } from './visit-model/site-visit-tracker.ts';
+import { readUnidentifiedTracks } from './unidentified-tracks-table.ts';
+import type { UnidentifiedTrack } from './visit-model/attach-unidentified-tracks.ts';
+import type { StoredVisit, VisitMember } from './visit-model/site-visit-tracker.ts';
 import type { VisitRow, VisitStatus } from './visit-model/visit-row.ts';
 
 /**
@@ -31,9 +33,19 @@ export const STARTED_VISITS = `
 /** The open visits of a site (FINAL), counted or not yet: who may be inside. Parameter: `{site:String}`. */
 export const OPEN_VISITS = `SELECT *, path, dwell_s FROM visits FINAL WHERE site_id = {site:String} AND status = 'open'`;
 
+/**
+ * Observation ids of the unidentified tracks a site's visits took (their entry and exit, FINAL),
+ * for tracks that started in a range: those of visits started from a day before it (a visit ends
+ * by its local midnight) to its end. Parameters as COUNTED_VISITS'. Column: `id`.
+ */
+export const ATTACHED_TRACK_IDS = `
+  SELECT arrayJoin(attached_tracks) AS id FROM visits FINAL
+  WHERE site_id = {site:String} AND notEmpty(attached_tracks)
+    AND start >= fromUnixTimestamp64Milli({from_ms:Int64} - 86400000, 'UTC') AND start < fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')`;
+
 /** Non-materialized columns, for copying rows. */
 const COLUMNS =
-  'site_id, tenant, visit_id, identity_id, start, end, local_date, local_hour, cameras, sightings, returning, counted, status, rules_version, version';
+  'site_id, tenant, visit_id, identity_id, start, end, local_date, local_hour, cameras, sightings, returning, counted, status, rules_version, attached_tracks, version';
 
 interface LatestRow {
   identity_id: string;
@@ -42,17 +54,20 @@ interface LatestRow {
   end_ms: string | number;
   returning: number;
   status: VisitStatus;
+  attached_tracks: string[];
 }
 
-/** A stored visit reduced to what a rebuild needs: when it started, whether it counted, its local day. */
+/** A stored visit reduced to what a rebuild needs: when it started and ended, whether it counted, its local day, the tracks it took. */
 export interface VisitSummary {
   startMs: number;
+  endMs: number;
   counted: boolean;
   localDate: string;
+  attachedTracks: string[];
 }
 
 const LATEST_COLUMNS =
-  'identity_id, visit_id, toUnixTimestamp64Milli(start) AS start_ms, toUnixTimestamp64Milli(end) AS end_ms, returning, status';
+  'identity_id, visit_id, toUnixTimestamp64Milli(start) AS start_ms, toUnixTimestamp64Milli(end) AS end_ms, returning, status, attached_tracks';
 const SYNC = { mutations_sync: '2' } as const;
 
 /** Reads and writes visits; holds the version counter, so one process writes through one instance. */
@@ -86,6 +101,7 @@ export class VisitsTable {
         counted: r.counted ? 1 : 0,
         status: r.status,
         rules_version: r.rulesVersion,
+        attached_tracks: r.attachedTracks,
         version,
       })),
     });
@@ -122,15 +138,25 @@ export class VisitsTable {
 
   /** Every stored visit of an identity (FINAL). */
   async summaries(siteId: string, identityId: string): Promise<VisitSummary[]> {
-    const rows = await queryRows<{ start_ms: string | number; counted: number; local_date: string }>(
+    const rows = await queryRows<{
+      start_ms: string | number;
+      end_ms: string | number;
+      counted: number;
+      local_date: string;
+      attached_tracks: string[];
+    }>(
       this.client,
-      'SELECT toUnixTimestamp64Milli(start) AS start_ms, counted, toString(local_date) AS local_date FROM visits FINAL WHERE site_id = {site:String} AND identity_id = {id:String}',
+      `SELECT toUnixTimestamp64Milli(start) AS start_ms, toUnixTimestamp64Milli(end) AS end_ms, counted,
+              toString(local_date) AS local_date, attached_tracks
+       FROM visits FINAL WHERE site_id = {site:String} AND identity_id = {id:String}`,
       { site: siteId, id: identityId },
     );
     return rows.map((r) => ({
       startMs: Number(r.start_ms),
+      endMs: Number(r.end_ms),
       counted: Number(r.counted) === 1,
       localDate: r.local_date,
+      attachedTracks: r.attached_tracks,
     }));
   }
 
@@ -154,7 +180,7 @@ export class VisitsTable {
     });
   }
 
-  /** Attaches each visit's sightings (from the gap before its start to its stored end). */
+  /** Attaches each visit's sightings (from the gap before its start to its stored end) and the unidentified tracks it took. */
   private async withMembers(
     siteId: string,
     latest: LatestRow[],
@@ -171,6 +197,11 @@ export class VisitsTable {
       fromMs,
       toMs,
     );
+    const tracks = await readUnidentifiedTracks(
+      this.client,
+      siteId,
+      latest.flatMap((r) => r.attached_tracks),
+    );
     for (const r of latest) {
       const startMs = Number(r.start_ms);
       const endMs = Number(r.end_ms);
@@ -184,6 +215,7 @@ export class VisitsTable {
         returning: r.returning === 1,
         status: r.status,
         members: mine,
+        ...entryAndExit(r.attached_tracks.flatMap((id) => tracks.get(id) ?? []), mine),
       });
     }
     return out;
@@ -199,4 +231,16 @@ export async function reinsertVisits(client: ClickHouseClient, siteId: string, l
     query: `INSERT INTO visits (${COLUMNS}) SELECT ${COLUMNS} FROM visits FINAL WHERE site_id = {site:String} AND local_date IN {dates:Array(Date)}`,
     query_params: { site: siteId, dates: localDates },
   });
+}
+
+/** Which of a visit's attached tracks began it and which ended it: those before its first sighting began it. */
+function entryAndExit(
+  tracks: UnidentifiedTrack[],
+  members: VisitMember[],
+): { entry: UnidentifiedTrack | null; exit: UnidentifiedTrack | null } {
+  const firstMs = Math.min(...members.map((m) => m.tStartMs));
+  return {
+    entry: tracks.find((t) => t.tStartMs < firstMs) ?? null,
+    exit: tracks.find((t) => t.tStartMs >= firstMs) ?? null,
+  };
 }

@@ -5,7 +5,7 @@
 import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { queryRows } from '../../storage/clickhouse/query-rows.ts';
 import { UNIDENTIFIED_TRACKS } from '../../storage/unidentified-tracks-table.ts';
-import { COUNTED_VISITS, STARTED_VISITS } from '../../storage/visits-table.ts';
+import { ATTACHED_TRACK_IDS, COUNTED_VISITS, STARTED_VISITS } from '../../storage/visits-table.ts';
 import { rangeParams, type ReportRange } from './report-range.ts';
 
 /** Local period labels, as the footfall buckets name them. */
@@ -29,6 +29,9 @@ export interface UnidentifiedEntries {
   tracksPerEntry: number;
   passerByShare: number;
 }
+
+/** Over UNIDENTIFIED_TRACKS' rows: entrance tracks no visit took as its entry. */
+const UNATTACHED_AT_ENTRANCE = `camera_id IN {entrances:Array(String)} AND observation_id NOT IN (${ATTACHED_TRACK_IDS})`;
 
 const NONE: UnidentifiedEntries = {
   byPeriod: new Map(),
@@ -74,10 +77,12 @@ function estimate(
 /**
  * Over the range: max(0, U / r × (1 − b) − L), rounded, shared out over the periods in proportion
  * to the same figure per period, where
- *   U = unidentified tracks on entrance cameras;
+ *   U = unidentified tracks on entrance cameras that no visit took (a track the visits layer
+ *       joined to the visit identified next is that visit's entry: counted by its identity);
  *   r = entrance tracks per identified visit that began at an entrance: U / r are the people
  *       behind U;
- *   L = counted identified visits whose first camera is no entrance: people
+ *   L = counted identified visits whose first camera is no entrance (with no entrance track
+ *       joined to them): people
  *       who entered unrecognised and were identified inside — their entrance tracks are in U, and
  *       they are counted by their identity already;
  *   b = the share of identified visits starting at an entrance that were not
@@ -100,7 +105,7 @@ export async function queryUnidentifiedEntries(
       client,
       `SELECT period, sum(u) AS u, sum(l) AS l FROM (
          SELECT ${PERIOD_OF[period]} AS period, count() AS u, 0 AS l FROM (${UNIDENTIFIED_TRACKS})
-         WHERE camera_id IN {entrances:Array(String)} GROUP BY period
+         WHERE ${UNATTACHED_AT_ENTRANCE} GROUP BY period
          UNION ALL
          SELECT ${PERIOD_OF[period]} AS period, 0 AS u, count() AS l FROM (${COUNTED_VISITS})
          WHERE NOT has({entrances:Array(String)}, cameras[1]) GROUP BY period
@@ -169,7 +174,7 @@ export async function queryUnidentifiedInside(
   if (!(stay > 0)) return 0;
   const [window] = await queryRows<{ u: string; l: string }>(
     client,
-    `SELECT (SELECT count() FROM (${UNIDENTIFIED_TRACKS}) WHERE has({entrances:Array(String)}, camera_id)) AS u,
+    `SELECT (SELECT count() FROM (${UNIDENTIFIED_TRACKS}) WHERE ${UNATTACHED_AT_ENTRANCE}) AS u,
             (SELECT count() FROM (${STARTED_VISITS}) WHERE NOT has({entrances:Array(String)}, cameras[1])) AS l`,
     upTo(stay),
   );

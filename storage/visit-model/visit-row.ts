@@ -23,6 +23,8 @@ export interface VisitRow {
   counted: boolean;
   status: VisitStatus;
   rulesVersion: string;
+  /** Observation ids of the unidentified entrance/exit tracks the visit begins or ends with: they count in no estimate of unidentified people. */
+  attachedTracks: string[];
 }
 
 /** The id of the visit of `identityId` at `site` that started at `startMs`. */

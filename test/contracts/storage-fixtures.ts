@@ -52,6 +52,7 @@ export function visit(
     counted: true,
     status: 'open',
     rulesVersion: 'v1-contract',
+    attachedTracks: [],
     ...patch,
   };
 }
