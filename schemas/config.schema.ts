@@ -64,7 +64,7 @@ const siteSchema = z.object({
     .max(64)
     .optional()
     .describe(
-      'Cameras at the exits or checkouts, where people are seen last: a track they see but cannot identify shortly after a visit\'s last sighting ends that visit there (visits.attachWindowMs). Unset or empty: visits end at their last identified sighting',
+      "Cameras at the exits or checkouts, where people are seen last: a track they see but cannot identify shortly after a visit's last sighting ends that visit there (visits.attachWindowMs). Unset or empty: visits end at their last identified sighting",
     ),
   cameras: z
     .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/))

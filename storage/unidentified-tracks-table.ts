@@ -20,10 +20,10 @@ function reasonName(reason: UnidentifiedReason | undefined): string {
 /**
  * The unidentified tracks of a site that started in a range, deduplicated (FINAL). Parameters:
  * `{site:String}` and the range's UTC instants `{from_ms:Int64}` (inclusive) and `{to_ms:Int64}`
- * (exclusive). Columns: observation_id, camera_id, start, end, local_date, local_hour, reason, quality.
+ * (exclusive). Columns: camera_id, start, end, local_date, local_hour, reason, quality.
  */
 export const UNIDENTIFIED_TRACKS = `
-  SELECT observation_id, camera_id, start, end, local_date, local_hour, reason, quality FROM unidentified_tracks FINAL
+  SELECT camera_id, start, end, local_date, local_hour, reason, quality FROM unidentified_tracks FINAL
   WHERE site_id = {site:String}
     AND start >= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC') AND start < fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')`;
 

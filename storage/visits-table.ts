@@ -7,8 +7,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { queryRows } from './clickhouse/query-rows.ts';
 import { readVisitMembers } from './sightings-table.ts';
 import { readUnidentifiedTracks } from './unidentified-tracks-table.ts';
-import type { UnidentifiedTrack } from './visit-model/attach-unidentified-tracks.ts';
-import type { StoredVisit, VisitMember } from './visit-model/site-visit-tracker.ts';
+import type { StoredVisit } from './visit-model/site-visit-tracker.ts';
 import type { VisitRow, VisitStatus } from './visit-model/visit-row.ts';
 
 /**
@@ -33,19 +32,9 @@ export const STARTED_VISITS = `
 /** The open visits of a site (FINAL), counted or not yet: who may be inside. Parameter: `{site:String}`. */
 export const OPEN_VISITS = `SELECT *, path, dwell_s FROM visits FINAL WHERE site_id = {site:String} AND status = 'open'`;
 
-/**
- * Observation ids of the unidentified tracks a site's visits took (their entry and exit, FINAL),
- * for tracks that started in a range: those of visits started from a day before it (a visit ends
- * by its local midnight) to its end. Parameters as COUNTED_VISITS'. Column: `id`.
- */
-export const ATTACHED_TRACK_IDS = `
-  SELECT arrayJoin(attached_tracks) AS id FROM visits FINAL
-  WHERE site_id = {site:String} AND notEmpty(attached_tracks)
-    AND start >= fromUnixTimestamp64Milli({from_ms:Int64} - 86400000, 'UTC') AND start < fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')`;
-
 /** Non-materialized columns, for copying rows. */
 const COLUMNS =
-  'site_id, tenant, visit_id, identity_id, start, end, local_date, local_hour, cameras, sightings, returning, counted, status, rules_version, attached_tracks, version';
+  'site_id, tenant, visit_id, identity_id, start, end, local_date, local_hour, cameras, sightings, returning, counted, status, rules_version, entry_track, exit_track, version';
 
 interface LatestRow {
   identity_id: string;
@@ -54,20 +43,22 @@ interface LatestRow {
   end_ms: string | number;
   returning: number;
   status: VisitStatus;
-  attached_tracks: string[];
+  entry_track: string;
+  exit_track: string;
 }
 
-/** A stored visit reduced to what a rebuild needs: when it started and ended, whether it counted, its local day, the tracks it took. */
+/** A stored visit reduced to what a rebuild needs: when it started and ended, whether it counted, its local day, the unidentified tracks it took. */
 export interface VisitSummary {
   startMs: number;
   endMs: number;
   counted: boolean;
   localDate: string;
-  attachedTracks: string[];
+  /** Its entry and exit tracks' observation ids (those it has). */
+  tracks: string[];
 }
 
 const LATEST_COLUMNS =
-  'identity_id, visit_id, toUnixTimestamp64Milli(start) AS start_ms, toUnixTimestamp64Milli(end) AS end_ms, returning, status, attached_tracks';
+  'identity_id, visit_id, toUnixTimestamp64Milli(start) AS start_ms, toUnixTimestamp64Milli(end) AS end_ms, returning, status, entry_track, exit_track';
 const SYNC = { mutations_sync: '2' } as const;
 
 /** Reads and writes visits; holds the version counter, so one process writes through one instance. */
@@ -101,7 +92,8 @@ export class VisitsTable {
         counted: r.counted ? 1 : 0,
         status: r.status,
         rules_version: r.rulesVersion,
-        attached_tracks: r.attachedTracks,
+        entry_track: r.entryTrack,
+        exit_track: r.exitTrack,
         version,
       })),
     });
@@ -143,11 +135,12 @@ export class VisitsTable {
       end_ms: string | number;
       counted: number;
       local_date: string;
-      attached_tracks: string[];
+      entry_track: string;
+      exit_track: string;
     }>(
       this.client,
       `SELECT toUnixTimestamp64Milli(start) AS start_ms, toUnixTimestamp64Milli(end) AS end_ms, counted,
-              toString(local_date) AS local_date, attached_tracks
+              toString(local_date) AS local_date, entry_track, exit_track
        FROM visits FINAL WHERE site_id = {site:String} AND identity_id = {id:String}`,
       { site: siteId, id: identityId },
     );
@@ -156,7 +149,7 @@ export class VisitsTable {
       endMs: Number(r.end_ms),
       counted: Number(r.counted) === 1,
       localDate: r.local_date,
-      attachedTracks: r.attached_tracks,
+      tracks: [r.entry_track, r.exit_track].filter((id) => id !== ''),
     }));
   }
 
@@ -200,7 +193,7 @@ export class VisitsTable {
     const tracks = await readUnidentifiedTracks(
       this.client,
       siteId,
-      latest.flatMap((r) => r.attached_tracks),
+      latest.flatMap((r) => [r.entry_track, r.exit_track]).filter((id) => id !== ''),
     );
     for (const r of latest) {
       const startMs = Number(r.start_ms);
@@ -215,7 +208,8 @@ export class VisitsTable {
         returning: r.returning === 1,
         status: r.status,
         members: mine,
-        ...entryAndExit(r.attached_tracks.flatMap((id) => tracks.get(id) ?? []), mine),
+        entry: tracks.get(r.entry_track) ?? null,
+        exit: tracks.get(r.exit_track) ?? null,
       });
     }
     return out;
@@ -231,16 +225,4 @@ export async function reinsertVisits(client: ClickHouseClient, siteId: string, l
     query: `INSERT INTO visits (${COLUMNS}) SELECT ${COLUMNS} FROM visits FINAL WHERE site_id = {site:String} AND local_date IN {dates:Array(Date)}`,
     query_params: { site: siteId, dates: localDates },
   });
-}
-
-/** Which of a visit's attached tracks began it and which ended it: those before its first sighting began it. */
-function entryAndExit(
-  tracks: UnidentifiedTrack[],
-  members: VisitMember[],
-): { entry: UnidentifiedTrack | null; exit: UnidentifiedTrack | null } {
-  const firstMs = Math.min(...members.map((m) => m.tStartMs));
-  return {
-    entry: tracks.find((t) => t.tStartMs < firstMs) ?? null,
-    exit: tracks.find((t) => t.tStartMs >= firstMs) ?? null,
-  };
 }

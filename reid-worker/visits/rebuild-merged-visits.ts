@@ -40,10 +40,10 @@ export async function rebuildMergedVisits(
     // A visit begun by an entrance track starts before its first sighting: it is cut again too.
     const firstMs = Math.min(
       sightingsFromMs,
-      ...before.filter((v) => v.attachedTracks.length > 0 && v.endMs >= sightingsFromMs).map((v) => v.startMs),
+      ...before.filter((v) => v.tracks.length > 0 && v.endMs >= sightingsFromMs).map((v) => v.startMs),
     );
     const priorCounted = before.some((v) => v.startMs < firstMs && v.counted);
-    const taken = before.filter((v) => v.startMs >= firstMs).flatMap((v) => v.attachedTracks);
+    const taken = before.filter((v) => v.startMs >= firstMs).flatMap((v) => v.tracks);
     const tracks = [...(await readUnidentifiedTracks(client, siteId, taken)).values()];
     await visits.deleteFrom(siteId, to, firstMs);
     const tracker = new SiteVisitTracker(site, rules);

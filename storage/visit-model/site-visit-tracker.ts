@@ -309,7 +309,8 @@ export class SiteVisitTracker {
       counted: this.counts(visit),
       status: visit.status,
       rulesVersion: this.rulesVersion,
-      attachedTracks: [visit.entry, visit.exit].flatMap((t) => (t ? [t.observationId] : [])),
+      entryTrack: visit.entry?.observationId ?? '',
+      exitTrack: visit.exit?.observationId ?? '',
     };
   }
 }

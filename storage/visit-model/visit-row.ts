@@ -23,8 +23,10 @@ export interface VisitRow {
   counted: boolean;
   status: VisitStatus;
   rulesVersion: string;
-  /** Observation ids of the unidentified entrance/exit tracks the visit begins or ends with: they count in no estimate of unidentified people. */
-  attachedTracks: string[];
+  /** Observation id of the unidentified entrance track the visit begins with ('' none): the person entered unrecognised. */
+  entryTrack: string;
+  /** Observation id of the unidentified exit track the visit ends with ('' none). */
+  exitTrack: string;
 }
 
 /** The id of the visit of `identityId` at `site` that started at `startMs`. */

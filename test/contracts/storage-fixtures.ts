@@ -52,7 +52,8 @@ export function visit(
     counted: true,
     status: 'open',
     rulesVersion: 'v1-contract',
-    attachedTracks: [],
+    entryTrack: '',
+    exitTrack: '',
     ...patch,
   };
 }
