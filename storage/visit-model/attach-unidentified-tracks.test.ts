@@ -198,3 +198,32 @@ test('a window of 0 attaches nothing', () => {
   const [row] = tracker({ attachWindowMs: 0 }).apply([sighting('a', T0 + MIN)], [track('entrance', T0)]);
   assert.deepEqual(attached(row), []);
 });
+
+test('door tracks alone make no visit of one sighting that minted its identity count: most often a split of someone inside', () => {
+  const t = tracker();
+  const lone = { ...sighting('new', T0 + MIN), isNewIdentity: true };
+  const [minted] = t.apply([lone], [track('entrance', T0)]);
+  assert.equal(minted.startMs, T0, 'the track still begins it');
+  assert.equal(minted.counted, false);
+  const [known] = tracker().apply([sighting('known', T0 + MIN)], [track('entrance', T0)]);
+  assert.equal(known.counted, true, 'an identity seen before: a person who entered unrecognised');
+  const twice = tracker().apply(
+    [
+      { ...sighting('new2', T0 + MIN), isNewIdentity: true },
+      { ...sighting('new2', T0 + MIN + 20_000), isNewIdentity: false },
+    ],
+    [track('entrance', T0)],
+  );
+  assert.equal(twice[0].counted, true, 'seen twice: a person');
+});
+
+test('a visit counted on its exit track stays counted when a later sighting gives the track back', () => {
+  const t = tracker();
+  t.apply([sighting('a', T0)]);
+  const [ended] = t.apply([], [track('checkout', T0 + 30_000, T0 + 2 * MIN)]);
+  assert.equal(ended.counted, true);
+  const [back] = t.apply([sighting('a', T0 + 35_000)]);
+  assert.deepEqual(attached(back), []);
+  assert.equal(back.endMs - back.startMs < MIN, true, 'its identified sightings span less than the minimum');
+  assert.equal(back.counted, true, 'the aggregates never take a counted visit back');
+});
