@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Sighting } from '../../schemas/index.ts';
-import type { UnidentifiedTrack } from './attach-unidentified-tracks.ts';
+import { TrackAttacher, type UnidentifiedTrack } from './attach-unidentified-tracks.ts';
 import { SiteVisitTracker } from './site-visit-tracker.ts';
 import type { VisitRules } from './visit-rules.ts';
 import type { VisitRow } from './visit-row.ts';
@@ -226,4 +226,23 @@ test('a visit counted on its exit track stays counted when a later sighting give
   assert.deepEqual(attached(back), []);
   assert.equal(back.endMs - back.startMs < MIN, true, 'its identified sightings span less than the minimum');
   assert.equal(back.counted, true, 'the aggregates never take a counted visit back');
+});
+
+test('memory holds a window and a visit gap of tracks and visits: late deliveries still join, older ones are let go', () => {
+  const attacher = new TrackAttacher(RULES);
+  for (let k = 0; k < 3; k++) attacher.offerEntry(track('entrance', T0 + k * MIN));
+  const visit = {
+    endMs: T0,
+    localDate: '2026-11-02',
+    members: [{ cameraId: 'zone', tStartMs: T0 }],
+    entry: null,
+    exit: null,
+  };
+  attacher.watch(visit, 'a');
+  // A camera's track 20 min late, behind an exit track of later: the entrance tracks still wait.
+  attacher.attachExit(track('checkout', T0 + 20 * MIN));
+  assert.deepEqual(attacher.held, { waiting: 3, watched: 1 });
+  assert.equal(attacher.takeEntry({ cameraId: 'zone', tStartMs: T0 + 3 * MIN })?.tStartMs, T0);
+  attacher.offerEntry(track('entrance', T0 + 2 * 3600_000));
+  assert.deepEqual(attacher.held, { waiting: 1, watched: 0 });
 });

@@ -22,8 +22,8 @@ export interface AttachableVisit {
 }
 
 /**
- * Bounds the entrance tracks waiting for a visit: at ~1 track a second (a busy mall's door) a
- * 10-minute window holds 600; beyond this many the oldest go (they stay in the unidentified count).
+ * Bounds the entrance tracks waiting for a visit: at ~1 track a second (a busy mall's door) the
+ * 9-minute window and 30-minute gap they are kept hold 2,340; beyond this many the oldest go.
  */
 const MAX_WAITING = 10_000;
 
@@ -49,11 +49,13 @@ export class TrackAttacher {
   /** Visits that may still take an exit track, with their identity. */
   private readonly open = new Map<AttachableVisit, string>();
   private latestStartMs = 0;
+  /** When the watched visits were last pruned: once a window, not at every event. */
+  private prunedMs = 0;
 
   constructor(
     private readonly rules: Pick<
       VisitRules,
-      'attachWindowMs' | 'entranceCameras' | 'exitCameras' | 'timeZone' | 'endAtLocalMidnight'
+      'attachWindowMs' | 'entranceCameras' | 'exitCameras' | 'timeZone' | 'endAtLocalMidnight' | 'visitGapMs'
     >,
   ) {}
 
@@ -133,17 +135,20 @@ export class TrackAttacher {
   }
 
   /**
-   * Time moved on to `tMs` (events arrive in time order): entrance tracks that ended more than a
-   * window before it can begin no later visit, visits whose last sighting did can end at no later
-   * track. Both leave, so memory holds one window of each.
+   * Time moved on to `tMs`: entrance tracks that ended more than a window before it can begin no
+   * later visit, visits whose last sighting did can end at no later track. Cameras deliver late
+   * and batches interleave them, so both are kept a visit gap longer (the lateness sessionising
+   * tolerates too) before they leave: memory holds a window and a gap of each.
    */
   private advance(tMs: number): void {
     if (tMs <= this.latestStartMs) return;
     this.latestStartMs = tMs;
-    const horizon = tMs - this.rules.attachWindowMs;
+    const horizon = tMs - this.rules.attachWindowMs - this.rules.visitGapMs;
     let stale = 0;
     while (stale < this.waiting.length && this.waiting[stale].tEndMs < horizon) stale++;
     if (stale > 0) this.waiting.splice(0, stale);
+    if (tMs < this.prunedMs + this.rules.attachWindowMs) return;
+    this.prunedMs = tMs;
     for (const visit of this.open.keys()) if (visit.endMs < horizon) this.open.delete(visit);
   }
 
