@@ -117,6 +117,18 @@ export class TrackAttacher {
     return identityId;
   }
 
+  /**
+   * The visit was seen at `tMs`, after its exit track began: the person was still inside, so the
+   * track was someone else's leaving. It goes to another visit it may end (that one's identity is
+   * returned) or stays unidentified.
+   */
+  giveBackExit(visit: AttachableVisit, tMs: number): string | null {
+    const exit = visit.exit;
+    if (!exit || tMs < exit.tStartMs) return null;
+    visit.exit = null;
+    return this.attachExit(exit);
+  }
+
   /** Seen at a camera neither at an entrance nor an exit: someone seen only at the door was passing by, and leaves by it. */
   private seenInside(visit: AttachableVisit): boolean {
     return visit.members.some(

@@ -154,7 +154,8 @@ export class SiteVisitTracker {
       const previousBefore = identity.previous;
       const visit = this.place(identity, s);
       if (visit) {
-        this.detachExitBefore(visit, s.tStartMs, touched);
+        const other = this.attacher.giveBackExit(visit, s.tStartMs);
+        if (other) touched.add(other);
         this.attacher.watch(visit, s.identityId);
         rows.set(visit.visitId, this.toRow(s.identityId, visit));
       }
@@ -262,18 +263,6 @@ export class SiteVisitTracker {
       counted: false,
     };
     return identity.visit;
-  }
-
-  /**
-   * A sighting at `tMs` after the visit's exit track: the person was still inside, so the track
-   * was someone else's leaving. It goes to another visit that it may end, or stays unidentified.
-   */
-  private detachExitBefore(visit: TrackedVisit, tMs: number, touched: Set<string>): void {
-    const exit = visit.exit;
-    if (!exit || tMs < exit.tStartMs) return;
-    visit.exit = null;
-    const id = this.attacher.attachExit(exit);
-    if (id) touched.add(id);
   }
 
   private continues(visit: TrackedVisit, tMs: number): boolean {
