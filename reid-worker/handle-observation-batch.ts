@@ -31,12 +31,12 @@ import { isolateFailures } from './isolate-failures.ts';
  * observation, runs parts of a batch again. The batch is committed only when all succeeded.
  */
 export interface SightingSteps {
-  /** 0. People seen but not identified into `unidentified_tracks`: they have no identity, so no other step concerns them. */
+  /** 0. People seen but not identified into `unidentified_tracks`: they have no identity; only step 2 sees them again. */
   saveUnidentified(observations: FaceObservation[]): Promise<void>;
   /** 1. Into the `sightings` table: the visit maintainer re-reads them to continue a visit after a restart. */
   saveSightings(sightings: Sighting[]): Promise<void>;
-  /** 2. Into visits (the visit maintainer): after 1, so a visit restored from storage finds its sightings there. */
-  updateVisits(sightings: Sighting[]): Promise<void>;
+  /** 2. Into visits (the visit maintainer), with the unidentified observations (an entrance or exit track can join a visit): after 0 and 1, so a visit restored from storage finds its sightings and tracks there. */
+  updateVisits(sightings: Sighting[], unidentified: FaceObservation[]): Promise<void>;
   /** 3. Onto the sightings topic: last, so an integrating application only hears of what is stored. */
   publishSightings(sightings: Sighting[]): Promise<void>;
   /** 4. The label-free calibration pairs of these sightings (see CalibrationCollector): after 1, so each observation's pairs are written once it is stored. */
@@ -242,7 +242,7 @@ async function processObservations(deps: BatchHandlerDeps, all: FaceObservation[
   const sightings: Sighting[] = [];
   for (const [siteId, list] of groupBySite(observations)) sightings.push(...(await assignSite(deps, siteId, list)));
   await deps.steps.saveSightings(sightings);
-  await deps.steps.updateVisits(sightings);
+  await deps.steps.updateVisits(sightings, unidentified);
   await deps.steps.publishSightings(sightings);
   await deps.steps.recordCalibration?.(sightings);
 }

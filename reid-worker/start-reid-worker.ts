@@ -106,7 +106,7 @@ export async function startReidWorker({
     steps: {
       saveUnidentified: (observations) => insertUnidentifiedTracks(clickhouse, observations, unidentifiedSiteOf),
       saveSightings: (sightings) => insertSightings(clickhouse, sightings, (site) => retentionOf(site).sightingDays),
-      updateVisits: (sightings) => visits.update(sightings),
+      updateVisits: (sightings, unidentified) => visits.update(sightings, unidentified),
       publishSightings: (sightings) => topic.write(sightings),
       recordCalibration: (sightings) => calibrationRecorder.record(sightings),
     },

@@ -57,6 +57,13 @@ const siteSchema = z.object({
     .describe(
       'Cameras at the entrances, where everyone who enters is seen: the people they see but cannot identify (faces too small or poor) count in footfall as "seen, not identified" (estimated: docs/calibration.md). Unset or empty: footfall counts identified people only',
     ),
+  exitCameras: z
+    .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/))
+    .max(64)
+    .optional()
+    .describe(
+      "Cameras at the exits or checkouts, where people are seen last: a track they see but cannot identify shortly after a visit's last sighting ends that visit there (visits.attachWindowMs). Unset or empty: visits end at their last identified sighting",
+    ),
   cameras: z
     .array(idSchema)
     .max(1000)

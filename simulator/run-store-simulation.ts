@@ -24,6 +24,7 @@ const SITE = {
   tenant: 'sim',
   timezone: 'Europe/Berlin',
   entranceCameras: ['entrance'],
+  exitCameras: ['checkout'],
 };
 
 /** On the embedded defaults in a fresh temporary data directory, removed afterwards, with a throwaway key. */

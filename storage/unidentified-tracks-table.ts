@@ -5,6 +5,8 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { type FaceObservation, UnidentifiedReason } from '../schemas/index.ts';
+import { queryRows } from './clickhouse/query-rows.ts';
+import type { UnidentifiedTrack } from './visit-model/attach-unidentified-tracks.ts';
 import { localDate, localHour } from './visit-model/local-day.ts';
 
 /** Where a site's unidentified tracks go: its tenant, time zone and sighting retention. */
@@ -57,4 +59,35 @@ export async function insertUnidentifiedTracks(
       };
     }),
   });
+}
+
+/** Tracks by observation id (FINAL; ids whose rows are gone, e.g. past retention, are absent). */
+export async function readUnidentifiedTracks(
+  client: ClickHouseClient,
+  siteId: string,
+  observationIds: string[],
+): Promise<Map<string, UnidentifiedTrack>> {
+  if (observationIds.length === 0) return new Map();
+  const rows = await queryRows<{ observation_id: string; camera_id: string; start_ms: string; end_ms: string }>(
+    client,
+    `SELECT observation_id, camera_id, toUnixTimestamp64Milli(start) AS start_ms, toUnixTimestamp64Milli(end) AS end_ms
+     FROM unidentified_tracks FINAL WHERE site_id = {site:String} AND observation_id IN {ids:Array(String)}`,
+    { site: siteId, ids: observationIds },
+  );
+  return new Map(
+    rows.map((r) => [
+      r.observation_id,
+      {
+        observationId: r.observation_id,
+        cameraId: r.camera_id,
+        tStartMs: Number(r.start_ms),
+        tEndMs: Number(r.end_ms),
+      },
+    ]),
+  );
+}
+
+/** An unidentified observation as a track the visits can take (an entrance's or an exit's). */
+export function toUnidentifiedTrack(o: FaceObservation): UnidentifiedTrack {
+  return { observationId: o.observationId, cameraId: o.cameraId, tStartMs: o.tStartMs, tEndMs: o.tEndMs };
 }

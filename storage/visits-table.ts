@@ -6,6 +6,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { queryRows } from './clickhouse/query-rows.ts';
 import { readVisitMembers } from './sightings-table.ts';
+import { readUnidentifiedTracks } from './unidentified-tracks-table.ts';
 import type { StoredVisit } from './visit-model/site-visit-tracker.ts';
 import type { VisitRow, VisitStatus } from './visit-model/visit-row.ts';
 
@@ -33,7 +34,7 @@ export const OPEN_VISITS = `SELECT *, path, dwell_s FROM visits FINAL WHERE site
 
 /** Non-materialized columns, for copying rows. */
 const COLUMNS =
-  'site_id, tenant, visit_id, identity_id, start, end, local_date, local_hour, cameras, sightings, returning, counted, status, rules_version, version';
+  'site_id, tenant, visit_id, identity_id, start, end, local_date, local_hour, cameras, sightings, returning, counted, status, rules_version, entry_track, exit_track, version';
 
 interface LatestRow {
   identity_id: string;
@@ -42,17 +43,22 @@ interface LatestRow {
   end_ms: string | number;
   returning: number;
   status: VisitStatus;
+  entry_track: string;
+  exit_track: string;
 }
 
-/** A stored visit reduced to what a rebuild needs: when it started, whether it counted, its local day. */
+/** A stored visit reduced to what a rebuild needs: when it started and ended, whether it counted, its local day, the unidentified tracks it took. */
 export interface VisitSummary {
   startMs: number;
+  endMs: number;
   counted: boolean;
   localDate: string;
+  /** Its entry and exit tracks' observation ids (those it has). */
+  tracks: string[];
 }
 
 const LATEST_COLUMNS =
-  'identity_id, visit_id, toUnixTimestamp64Milli(start) AS start_ms, toUnixTimestamp64Milli(end) AS end_ms, returning, status';
+  'identity_id, visit_id, toUnixTimestamp64Milli(start) AS start_ms, toUnixTimestamp64Milli(end) AS end_ms, returning, status, entry_track, exit_track';
 const SYNC = { mutations_sync: '2' } as const;
 
 /** Reads and writes visits; holds the version counter, so one process writes through one instance. */
@@ -86,6 +92,8 @@ export class VisitsTable {
         counted: r.counted ? 1 : 0,
         status: r.status,
         rules_version: r.rulesVersion,
+        entry_track: r.entryTrack,
+        exit_track: r.exitTrack,
         version,
       })),
     });
@@ -122,15 +130,26 @@ export class VisitsTable {
 
   /** Every stored visit of an identity (FINAL). */
   async summaries(siteId: string, identityId: string): Promise<VisitSummary[]> {
-    const rows = await queryRows<{ start_ms: string | number; counted: number; local_date: string }>(
+    const rows = await queryRows<{
+      start_ms: string | number;
+      end_ms: string | number;
+      counted: number;
+      local_date: string;
+      entry_track: string;
+      exit_track: string;
+    }>(
       this.client,
-      'SELECT toUnixTimestamp64Milli(start) AS start_ms, counted, toString(local_date) AS local_date FROM visits FINAL WHERE site_id = {site:String} AND identity_id = {id:String}',
+      `SELECT toUnixTimestamp64Milli(start) AS start_ms, toUnixTimestamp64Milli(end) AS end_ms, counted,
+              toString(local_date) AS local_date, entry_track, exit_track
+       FROM visits FINAL WHERE site_id = {site:String} AND identity_id = {id:String}`,
       { site: siteId, id: identityId },
     );
     return rows.map((r) => ({
       startMs: Number(r.start_ms),
+      endMs: Number(r.end_ms),
       counted: Number(r.counted) === 1,
       localDate: r.local_date,
+      tracks: [r.entry_track, r.exit_track].filter((id) => id !== ''),
     }));
   }
 
@@ -154,7 +173,7 @@ export class VisitsTable {
     });
   }
 
-  /** Attaches each visit's sightings (from the gap before its start to its stored end). */
+  /** Attaches each visit's sightings (from the gap before its start to its stored end) and the unidentified tracks it took. */
   private async withMembers(
     siteId: string,
     latest: LatestRow[],
@@ -171,6 +190,11 @@ export class VisitsTable {
       fromMs,
       toMs,
     );
+    const tracks = await readUnidentifiedTracks(
+      this.client,
+      siteId,
+      latest.flatMap((r) => [r.entry_track, r.exit_track]).filter((id) => id !== ''),
+    );
     for (const r of latest) {
       const startMs = Number(r.start_ms);
       const endMs = Number(r.end_ms);
@@ -184,6 +208,8 @@ export class VisitsTable {
         returning: r.returning === 1,
         status: r.status,
         members: mine,
+        entry: tracks.get(r.entry_track) ?? null,
+        exit: tracks.get(r.exit_track) ?? null,
       });
     }
     return out;

@@ -2,8 +2,10 @@
 import type { RevisitConfig } from '../../common/config.ts';
 import { isRetriable } from '../../common/is-retriable.ts';
 import { createLogger } from '../../common/logger.ts';
-import type { Sighting } from '../../schemas/index.ts';
+import type { FaceObservation, Sighting } from '../../schemas/index.ts';
 import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
+import { toUnidentifiedTrack } from '../../storage/unidentified-tracks-table.ts';
+import type { UnidentifiedTrack } from '../../storage/visit-model/attach-unidentified-tracks.ts';
 import { SiteVisitTracker } from '../../storage/visit-model/site-visit-tracker.ts';
 import type { VisitRow } from '../../storage/visit-model/visit-row.ts';
 import { visitRulesFor } from '../../storage/visit-model/visit-rules.ts';
@@ -23,7 +25,8 @@ export interface VisitMaintainerOptions {
  * from their latest stored visit before their sightings apply. `update` runs after the sightings
  * are saved (it re-reads them to continue a visit). Visits closed by a sweep stay pending until a
  * write of them succeeds: a failed write never leaves a closed visit open in storage until the
- * next restart.
+ * next restart. The entrance tracks waiting for the visit they begin live in memory only: a
+ * takeover (partitions moved) loses those of the last attach window, which then stay unidentified.
  */
 export class VisitMaintainer {
   private readonly visits: VisitsTable;
@@ -61,26 +64,28 @@ export class VisitMaintainer {
   }
 
   /**
-   * Folds a batch's sightings into visits and writes every visit they touched (a retried batch
-   * writes them all again), then closes and writes the visits that came due. A failure of that
-   * last write does not fail the batch: those visits stay pending for the next sweep.
+   * Folds a batch's sightings and unidentified tracks (entrance and exit tracks join visits) into
+   * visits and writes every visit they touched (a retried batch writes them all again), then
+   * closes and writes the visits that came due. A failure of that last write does not fail the
+   * batch: those visits stay pending for the next sweep.
    */
-  async update(sightings: Sighting[]): Promise<void> {
+  async update(sightings: Sighting[], unidentified: FaceObservation[] = []): Promise<void> {
     await this.recover();
-    const bySite = new Map<string, Sighting[]>();
-    for (const s of sightings) {
-      if (s.label !== '') continue;
-      const list = bySite.get(s.siteId);
-      if (list) list.push(s);
-      else bySite.set(s.siteId, [s]);
-    }
+    const bySite = new Map<string, { sightings: Sighting[]; tracks: UnidentifiedTrack[] }>();
+    const of = (siteId: string) => {
+      let site = bySite.get(siteId);
+      if (!site) bySite.set(siteId, (site = { sightings: [], tracks: [] }));
+      return site;
+    };
+    for (const s of sightings) if (s.label === '') of(s.siteId).sightings.push(s);
+    for (const o of unidentified) of(o.siteId).tracks.push(toUnidentifiedTrack(o));
     const rows: VisitRow[] = [];
-    for (const [siteId, list] of bySite) {
+    for (const [siteId, batch] of bySite) {
       const tracker = this.tracker(siteId);
-      const unknown = [...new Set(list.map((s) => s.identityId))].filter((id) => !tracker.knows(id));
+      const unknown = [...new Set(batch.sightings.map((s) => s.identityId))].filter((id) => !tracker.knows(id));
       const stored = await this.visits.latestVisits(siteId, unknown, visitRulesFor(this.config, siteId).visitGapMs);
       for (const id of unknown) tracker.restore(id, stored.get(id) ?? null);
-      rows.push(...tracker.apply(list));
+      rows.push(...tracker.apply(batch.sightings, batch.tracks));
     }
     // A visit the batch touched is written in its current state: a closed state waiting for it is out of date.
     for (const r of rows) this.pending.delete(r.visitId);

@@ -40,12 +40,18 @@ const NONE: UnidentifiedEntries = {
 };
 
 /**
- * Over identified visits that began at an entrance in STARTED_VISITS' range: the share not counted
+ * Over visits: entered unrecognised, i.e. first identified somewhere else than at an entrance
+ * (their entry, if any, is an unidentified entrance track the visits layer joined to them).
+ */
+const ENTERED_UNSEEN = `(NOT has({entrances:Array(String)}, cameras[1]) OR entry_track != '')`;
+
+/**
+ * Over visits recognised at an entrance (ENTERED_UNSEEN's others) in STARTED_VISITS' range: the share not counted
  * (passers-by), and the entrance tracks each left (a person lingering in the doorway leaves
  * several). {entrances} are the entrance cameras.
  */
 const ENTRY_STATS = `SELECT countIf(counted = 0) AS passers, count() AS entered, sum(arrayCount((c) -> has({entrances:Array(String)}, c), cameras)) AS tracks
-  FROM (${STARTED_VISITS}) WHERE has({entrances:Array(String)}, cameras[1])`;
+  FROM (${STARTED_VISITS}) WHERE NOT ${ENTERED_UNSEEN}`;
 
 /** The entry figures of entryStatsSql's row: share of passers-by, entrance tracks per entry (1 with no entries). */
 function entryStats(row: { passers: string; entered: string; tracks: string }): {
@@ -74,13 +80,13 @@ function estimate(
 /**
  * Over the range: max(0, U / r × (1 − b) − L), rounded, shared out over the periods in proportion
  * to the same figure per period, where
- *   U = unidentified tracks on entrance cameras;
- *   r = entrance tracks per identified visit that began at an entrance: U / r are the people
- *       behind U;
- *   L = counted identified visits whose first camera is no entrance: people
+ *   U = unidentified tracks on entrance cameras, those the visits took as their entry included;
+ *   r = entrance tracks per visit recognised at an entrance: U / r are the people behind U;
+ *   L = counted identified visits that entered unrecognised: whose first camera is no entrance,
+ *       or whose entry is an unidentified entrance track (ENTERED_UNSEEN): people
  *       who entered unrecognised and were identified inside — their entrance tracks are in U, and
  *       they are counted by their identity already;
- *   b = the share of identified visits starting at an entrance that were not
+ *   b = the share of visits recognised at an entrance that were not
  *       counted (passers-by, shorter than the minimum visit): as many unidentified people are
  *       passers-by as identified ones.
  * Without entrance cameras there is nothing to estimate: people are counted by their identities.
@@ -103,7 +109,7 @@ export async function queryUnidentifiedEntries(
          WHERE camera_id IN {entrances:Array(String)} GROUP BY period
          UNION ALL
          SELECT ${PERIOD_OF[period]} AS period, 0 AS u, count() AS l FROM (${COUNTED_VISITS})
-         WHERE NOT has({entrances:Array(String)}, cameras[1]) GROUP BY period
+         WHERE ${ENTERED_UNSEEN} GROUP BY period
        ) GROUP BY period ORDER BY period`,
       params,
     ),
@@ -170,7 +176,7 @@ export async function queryUnidentifiedInside(
   const [window] = await queryRows<{ u: string; l: string }>(
     client,
     `SELECT (SELECT count() FROM (${UNIDENTIFIED_TRACKS}) WHERE has({entrances:Array(String)}, camera_id)) AS u,
-            (SELECT count() FROM (${STARTED_VISITS}) WHERE NOT has({entrances:Array(String)}, cameras[1])) AS l`,
+            (SELECT count() FROM (${STARTED_VISITS}) WHERE ${ENTERED_UNSEEN}) AS l`,
     upTo(stay),
   );
   return Math.round(estimate(Number(window.u), Number(window.l), entryStats(statsRow)));

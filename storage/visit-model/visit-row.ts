@@ -23,6 +23,10 @@ export interface VisitRow {
   counted: boolean;
   status: VisitStatus;
   rulesVersion: string;
+  /** Observation id of the unidentified entrance track the visit begins with ('' none): the person entered unrecognised. */
+  entryTrack: string;
+  /** Observation id of the unidentified exit track the visit ends with ('' none). */
+  exitTrack: string;
 }
 
 /** The id of the visit of `identityId` at `site` that started at `startMs`. */

@@ -52,6 +52,8 @@ export function visit(
     counted: true,
     status: 'open',
     rulesVersion: 'v1-contract',
+    entryTrack: '',
+    exitTrack: '',
     ...patch,
   };
 }

@@ -90,7 +90,7 @@ function handlerWith(guard: { write(sightings: Sighting[]): Promise<void> }) {
         await guard.write(sightings);
         await insertSightings(clickhouse, sightings);
       },
-      updateVisits: (sightings) => visits.update(sightings),
+      updateVisits: (sightings, unidentified) => visits.update(sightings, unidentified),
       publishSightings: (sightings) => topic.write(sightings),
     },
     deadLetters: new DeadLetterSink(bus, config.topics.deadLetters, clickhouse, logger),

@@ -232,7 +232,7 @@ test('after a restart, open visits are recovered: stale ones close at start-up, 
   assert.equal(now.people, 1);
 });
 
-test('people seen but not identified at the entrance: in footfall (estimated) and in the capture rate, never in returning', async () => {
+test('people seen but not identified at the entrance: in footfall (estimated) and in the capture rate, never in returning; a joined entrance track changes no count', async () => {
   const DAY4 = DAY1 + 3 * 24 * 3600_000;
   const range: ReportRange = {
     siteId: 'shop',
@@ -241,7 +241,9 @@ test('people seen but not identified at the entrance: in footfall (estimated) an
     to: '2026-11-06',
     entranceCameras: ['entrance'],
   };
-  const visits = new VisitMaintainer(clickhouse, config, { now: () => nowMs });
+  // The site lists its entrance: an unidentified entrance track can begin the visit identified next.
+  const doors = { ...config, sites: [{ ...config.sites[0], entranceCameras: ['entrance'] }] };
+  const visits = new VisitMaintainer(clickhouse, doors, { now: () => nowMs });
   const siteOf = () => ({ tenant: 't1', timeZone: TZ, retentionDays: 400 });
   const seen = (tMs: number, cameraId: string): FaceObservation => ({
     observationId: `u${seq++}`,
@@ -257,6 +259,16 @@ test('people seen but not identified at the entrance: in footfall (estimated) an
     cannotLinkTrackIds: [],
     unidentified: UnidentifiedReason.TOO_SMALL,
   });
+  // Six unidentified entrance tracks (m's and those of people never identified), one at a zone (not an entry).
+  const unidentified = [
+    seen(DAY4 + 10 * MIN, 'entrance'),
+    ...[1, 2, 3, 4, 5].map((k) => seen(DAY4 + (30 + k) * MIN, 'entrance')),
+    seen(DAY4 + 40 * MIN, 'zone'),
+  ];
+  // The worker's order: tracks saved, then given to the visits with the batch's sightings.
+  await insertUnidentifiedTracks(clickhouse, unidentified, siteOf);
+  await insertUnidentifiedTracks(clickhouse, unidentified.slice(0, 2), siteOf); // redelivered: replaced, not doubled
+  await visits.update([], unidentified);
   await deliver(visits, [
     // Identified at the entrance: g, i, j stay (counted), k is a passer-by: a quarter of the entries.
     // g lingered in the doorway: two entrance tracks, so 1.25 entrance tracks per entry.
@@ -272,19 +284,24 @@ test('people seen but not identified at the entrance: in footfall (estimated) an
     s('m', DAY4 + 12 * MIN, 'zone'),
     s('m', DAY4 + 25 * MIN, 'checkout'),
   ]);
-  // Six unidentified entrance tracks (m's and those of people never identified), one at a zone (not an entry).
-  const unidentified = [
-    seen(DAY4 + 10 * MIN, 'entrance'),
-    ...[1, 2, 3, 4, 5].map((k) => seen(DAY4 + (30 + k) * MIN, 'entrance')),
-    seen(DAY4 + 40 * MIN, 'zone'),
-  ];
-  await insertUnidentifiedTracks(clickhouse, unidentified, siteOf);
-  await insertUnidentifiedTracks(clickhouse, unidentified.slice(0, 2), siteOf); // redelivered: replaced, not doubled
   nowMs = DAY4 + 12 * 3600_000;
   await visits.sweep();
+  const [m] = await (
+    await clickhouse.query({
+      query: `SELECT cameras, entry_track, toUnixTimestamp64Milli(start) AS start_ms FROM visits FINAL
+              WHERE site_id = 'shop' AND identity_id = 'm'`,
+      format: 'JSONEachRow',
+    })
+  ).json<{ cameras: string[]; entry_track: string; start_ms: string }>();
+  assert.deepEqual(
+    [m.cameras, m.entry_track, Number(m.start_ms)],
+    [['entrance', 'zone', 'checkout'], unidentified[0].observationId, DAY4 + 10 * MIN],
+    "m's visit begins at the entrance track that ended 2 min before m was identified",
+  );
 
   const footfall = await queryFootfall(clickhouse, range, 'day');
   // 6 entrance tracks / 1.25 per entry × (1 − 1/4 passers-by) − 1 identified inside = 2.6: 3 more visits.
+  // m entered unrecognised: its joined track stays in U and m in L, as without the join.
   assert.deepEqual(footfall.totals, {
     visitors: 7,
     visits: 7,
