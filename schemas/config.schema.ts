@@ -58,7 +58,7 @@ const siteSchema = z.object({
       'Cameras at the entrances, where everyone who enters is seen: the people they see but cannot identify (faces too small or poor) count in footfall as "seen, not identified" (estimated: docs/calibration.md). Unset or empty: footfall counts identified people only',
     ),
   exitCameras: z
-    .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/))
+    .array(idSchema)
     .max(64)
     .optional()
     .describe(
