@@ -5,6 +5,7 @@ import type { FaceObservation } from '../schemas/index.ts';
 import { DEFAULT_INDEX_OPTIONS, type IndexOptions } from './index/choose-index-layout.ts';
 import type { CentroidCodec } from './index/code-ivf-binding.ts';
 import { IdentityTable } from './index/identity-table.ts';
+import { RecentRows } from './index/recent-rows.ts';
 import type { Neighbour } from './index/neighbour.ts';
 import { SiteVectorIndex } from './index/site-vector-index.ts';
 import { mergeIdentities } from './match/merge-identities.ts';
@@ -57,8 +58,8 @@ export class SiteState {
   /** Each identity's recent sightings, for split repair (worker memory only, like the centroids). */
   private readonly members = new RecentMembers();
   private newCannotLinks: Array<[string, string]> = [];
-  /** Identity → last seen, in the order they were last seen (roughly: a rebuild loads them sorted). */
-  private readonly lastSeen = new Map<string, number>();
+  /** Rows by last sighting, in the order they were seen (roughly: a rebuild loads them sorted): the recent gallery. */
+  private readonly recent = new RecentRows();
   private latestMs = 0;
 
   constructor(
@@ -112,7 +113,7 @@ export class SiteState {
     this.table.lastSeenMs[row] = identity.lastSeenMs;
     this.pending.set(identity.identityId, { identity: stored, code });
     this.dirty.add(identity.identityId);
-    this.seen(identity.identityId, identity.lastSeenMs);
+    this.seen(row, identity.lastSeenMs);
     return stored;
   }
 
@@ -159,7 +160,7 @@ export class SiteState {
     const byLastSeen = snapshot.identityIds
       .map((_, i) => i)
       .sort((a, b) => snapshot.lastSeenMs[a] - snapshot.lastSeenMs[b]);
-    for (const i of byLastSeen) this.seen(snapshot.identityIds[i], snapshot.lastSeenMs[i]);
+    for (const i of byLastSeen) this.seen(rows[i], snapshot.lastSeenMs[i]);
     await this.index.load(snapshot.codes, rows);
   }
 
@@ -174,7 +175,7 @@ export class SiteState {
       this.provisional.delete(id);
       this.dirty.delete(id);
       this.members.delete(id);
-      this.lastSeen.delete(id);
+      this.recent.forget(row);
       for (const other of this.cannotLinks.get(id) ?? []) this.cannotLinks.get(other)?.delete(id);
       this.cannotLinks.delete(id);
     }
@@ -214,15 +215,10 @@ export class SiteState {
   /** The gallery a face seen at `atMs` is compared with: every live identity, and those seen within `recentWindowMs` before it. */
   gallery(atMs: number, recentWindowMs: number): GalleryContext {
     const since = atMs - recentWindowMs;
-    if (recentWindowMs > 0) {
-      for (const [id, seenMs] of this.lastSeen) {
-        if (seenMs >= since) break;
-        this.lastSeen.delete(id);
-      }
-    }
+    if (recentWindowMs > 0) this.recent.expireBefore(since);
     return {
       size: this.size,
-      recentSize: recentWindowMs > 0 ? this.lastSeen.size : 0,
+      recentSize: recentWindowMs > 0 ? this.recent.size : 0,
       isRecent: (id) => {
         const row = this.table.row(id);
         return recentWindowMs > 0 && row !== undefined && this.table.lastSeenMs[row] >= since;
@@ -376,10 +372,8 @@ export class SiteState {
     return this.table.weight[this.table.row(identityId)!];
   }
 
-  /** Keeps `lastSeen` in the order identities were last seen. */
-  private seen(identityId: string, lastSeenMs: number): void {
-    this.lastSeen.delete(identityId);
-    this.lastSeen.set(identityId, lastSeenMs);
+  private seen(row: number, lastSeenMs: number): void {
+    this.recent.seen(row, lastSeenMs);
     this.latestMs = Math.max(this.latestMs, lastSeenMs);
   }
 
