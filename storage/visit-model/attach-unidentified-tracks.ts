@@ -41,7 +41,10 @@ const MAX_WAITING = 10_000;
  * and 7, 9-minute window): first-in-first-out gives a median dwell within +1.3…+2.3 % of the
  * truth, the nearest in time −9…−12 %. The nearest entrance track before a first sighting is often
  * the person's own second one (people linger in the doorway), and the nearest visit before an exit
- * track the one just seen in a zone, still shopping: both cut visits short.
+ * track the one just seen in a zone, still shopping: both cut visits short. Which candidate owns
+ * a track the times cannot tell in that store (a quarter of the joined checkout tracks are the
+ * owner's, as by chance): deciding once the window has passed, or by the learned walk time to the
+ * checkout, pairs no better (docs/calibration.md, "Pairing checkout tracks").
  */
 export class TrackAttacher {
   /** Unattached entrance tracks in the order they arrived. */
