@@ -2,7 +2,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Sighting } from '../schemas/index.ts';
 import { queryRows } from './clickhouse/query-rows.ts';
-import type { VisitMember } from './visit-model/site-visit-tracker.ts';
+import type { VisitMember } from './visit-model/tracked-visit.ts';
 
 /** Sightings of one identity as the visit model reads them: who, where, when. */
 interface MemberRow {

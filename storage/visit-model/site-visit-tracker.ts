@@ -2,17 +2,10 @@
 import type { Sighting } from '../../schemas/index.ts';
 import { TrackAttacher, type UnidentifiedTrack } from './attach-unidentified-tracks.ts';
 import { DeadlineQueue } from './deadline-queue.ts';
-import { localDate, localHour, nextLocalMidnightMs } from './local-day.ts';
+import { localDate, nextLocalMidnightMs } from './local-day.ts';
 import { rulesVersion, type VisitRules } from './visit-rules.ts';
 import { visitIdOf, type VisitRow, type VisitStatus } from './visit-row.ts';
-
-/** One sighting inside a visit. */
-export interface VisitMember {
-  observationId: string;
-  cameraId: string;
-  tStartMs: number;
-  tEndMs: number;
-}
+import { countsAsVisit, insertSorted, type TrackedVisit, type VisitMember, visitRowOf } from './tracked-visit.ts';
 
 /** The latest stored visit of an identity, to continue it after a restart. */
 export interface StoredVisit {
@@ -26,23 +19,6 @@ export interface StoredVisit {
   /** The unidentified tracks it began and ended with. */
   entry?: UnidentifiedTrack | null;
   exit?: UnidentifiedTrack | null;
-}
-
-interface TrackedVisit {
-  visitId: string;
-  startMs: number;
-  endMs: number;
-  localDate: string;
-  returning: boolean;
-  status: VisitStatus;
-  members: VisitMember[];
-  ids: Set<string>;
-  entry: UnidentifiedTrack | null;
-  exit: UnidentifiedTrack | null;
-  /** Its first sighting minted the identity (a face the engine had never seen). */
-  minted: boolean;
-  /** Counted once: the aggregates never take a visit back out, so it stays counted. */
-  counted: boolean;
 }
 
 interface TrackedIdentity {
@@ -157,18 +133,18 @@ export class SiteVisitTracker {
         const other = this.attacher.giveBackExit(visit, s.tStartMs);
         if (other) touched.add(other);
         this.attacher.watch(visit, s.identityId);
-        rows.set(visit.visitId, this.toRow(s.identityId, visit));
+        rows.set(visit.visitId, this.row(s.identityId, visit));
       }
       // A visit this sighting ended is written closed.
       if (identity.previous && identity.previous !== previousBefore)
-        rows.set(identity.previous.visitId, this.toRow(s.identityId, identity.previous));
+        rows.set(identity.previous.visitId, this.row(s.identityId, identity.previous));
     }
     // Rows were snapshotted as they went; refresh the still-current ones to their final state.
     for (const id of touched) {
       this.examined++;
       const visit = this.identities.get(id)?.visit;
       if (!visit) continue;
-      if (rows.has(visit.visitId) || visit.exit) rows.set(visit.visitId, this.toRow(id, visit));
+      if (rows.has(visit.visitId) || visit.exit) rows.set(visit.visitId, this.row(id, visit));
       this.schedule(id, visit);
     }
     return [...rows.values()];
@@ -183,7 +159,7 @@ export class SiteVisitTracker {
       // Skipped when a later sighting moved the end (its own entry waits) or the visit is closed already.
       if (visit?.status !== 'open' || nowMs < this.endOf(visit)) continue;
       visit.status = 'closed';
-      closed.push(this.toRow(identityId, visit));
+      closed.push(this.row(identityId, visit));
       this.schedule(identityId, visit);
     }
     for (const identityId of this.forgetting.takeDue(this.watermarkMs)) {
@@ -216,7 +192,7 @@ export class SiteVisitTracker {
 
   /** Every open visit, e.g. for occupancy. */
   openVisits(): VisitRow[] {
-    return [...this.identities].flatMap(([id, t]) => (t.visit?.status === 'open' ? [this.toRow(id, t.visit)] : []));
+    return [...this.identities].flatMap(([id, t]) => (t.visit?.status === 'open' ? [this.row(id, t.visit)] : []));
   }
 
   /** Identities held in memory. */
@@ -243,7 +219,7 @@ export class SiteVisitTracker {
     // A sighting from before the current visit's reach belongs to a visit already cut: too late.
     if (visit && s.tStartMs < visit.startMs) return null;
     if (visit) {
-      identity.hadCountedVisit ||= this.counts(visit);
+      identity.hadCountedVisit ||= countsAsVisit(visit, this.rules.minVisitMs);
       visit.status = 'closed';
       identity.previous = visit;
     }
@@ -286,51 +262,14 @@ export class SiteVisitTracker {
     else this.forgetting.add(visit.endMs + this.rules.visitGapMs + 1, identityId);
   }
 
-  /**
-   * Long enough to count: its identified sightings span the minimum visit, or with its door
-   * tracks it does and it is more than one face the engine had never seen. A lone sighting that
-   * minted an identity is most often a split of someone already inside (one noisy face); on door
-   * tracks alone such visits added 94 visits and 86 visitors to `eval store` seed 7, where a
-   * genuine lone-sighting visit is rare (docs/calibration.md).
-   */
-  private counts(visit: TrackedVisit): boolean {
-    const min = this.rules.minVisitMs;
-    const identified = visit.members.length > 0 ? visit.endMs - visit.members[0].tStartMs >= min : false;
-    const withTracks = lastMs(visit) - visit.startMs >= min && (visit.members.length > 1 || !visit.minted);
-    visit.counted ||= identified || withTracks;
-    return visit.counted;
-  }
-
-  private toRow(identityId: string, visit: TrackedVisit): VisitRow {
-    return {
-      siteId: this.site.siteId,
-      tenant: this.site.tenant,
-      visitId: visit.visitId,
+  /** The visit's row, with what the tracker knows of its site and rules. */
+  private row(identityId: string, visit: TrackedVisit): VisitRow {
+    return visitRowOf(visit, {
+      ...this.site,
       identityId,
-      startMs: visit.startMs,
-      endMs: lastMs(visit),
-      localDate: visit.localDate,
-      localHour: localHour(visit.startMs, this.rules.timeZone),
-      cameras: [visit.entry, ...visit.members, visit.exit].flatMap((m) => (m ? [m.cameraId] : [])),
-      sightings: visit.members.length,
-      returning: visit.returning,
-      counted: this.counts(visit),
-      status: visit.status,
+      timeZone: this.rules.timeZone,
+      minVisitMs: this.rules.minVisitMs,
       rulesVersion: this.rulesVersion,
-      entryTrack: visit.entry?.observationId ?? '',
-      exitTrack: visit.exit?.observationId ?? '',
-    };
+    });
   }
-}
-
-/** Where the visit ends: its exit track's end, else its last sighting's. */
-function lastMs(visit: TrackedVisit): number {
-  return Math.max(visit.endMs, visit.exit?.tEndMs ?? 0);
-}
-
-function insertSorted(visit: TrackedVisit, member: VisitMember): void {
-  let i = visit.members.length;
-  while (i > 0 && visit.members[i - 1].tStartMs > member.tStartMs) i--;
-  visit.members.splice(i, 0, member);
-  visit.ids.add(member.observationId);
 }
