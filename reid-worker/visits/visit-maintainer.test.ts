@@ -14,6 +14,7 @@ import { queryRows } from '../../storage/clickhouse/query-rows.ts';
 import { insertSightings, rekeyMergedSightings } from '../../storage/sightings-table.ts';
 import { RegistryLock } from '../erasure/registry-lock.ts';
 import { VisitMaintainer } from './visit-maintainer.ts';
+import { makeSighting } from '../../test/contracts/storage-fixtures.ts';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-11-02T08:00:00Z');
@@ -40,19 +41,14 @@ after(async () => {
 });
 
 function sighting(identityId: string, tMs: number): Sighting {
-  return {
+  return makeSighting({
     observationId: `m${seq++}`,
     siteId: 'shop',
-    cameraId: 'entrance',
     identityId,
     tStartMs: tMs,
     tEndMs: tMs + 3000,
-    similarity: 0.9,
-    isNewIdentity: false,
     quality: 0.9,
-    modelId: 'm',
-    label: '',
-  };
+  });
 }
 
 /** The worker's order: sightings saved, then visits updated. */

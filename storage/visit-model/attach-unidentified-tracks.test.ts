@@ -6,6 +6,7 @@ import { TrackAttacher, type UnidentifiedTrack } from './attach-unidentified-tra
 import { SiteVisitTracker } from './site-visit-tracker.ts';
 import type { VisitRules } from './visit-rules.ts';
 import type { VisitRow } from './visit-row.ts';
+import { makeSighting } from '../../test/contracts/storage-fixtures.ts';
 
 const MIN = 60_000;
 const WINDOW = 9 * MIN;
@@ -23,19 +24,14 @@ const RULES: VisitRules = {
 
 let seq = 0;
 function sighting(identityId: string, tMs: number, cameraId = 'zone'): Sighting {
-  return {
+  return makeSighting({
     observationId: `s${seq++}`,
-    siteId: 's1',
-    cameraId,
     identityId,
     tStartMs: tMs,
     tEndMs: tMs + 4000,
-    similarity: 0.9,
-    isNewIdentity: false,
+    cameraId,
     quality: 0.9,
-    modelId: 'm',
-    label: '',
-  };
+  });
 }
 
 function track(cameraId: string, tStartMs: number, tEndMs = tStartMs + 5000): UnidentifiedTrack {

@@ -5,6 +5,7 @@ import type { Sighting } from '../../schemas/index.ts';
 import { nextLocalMidnightMs } from './local-day.ts';
 import { SiteVisitTracker } from './site-visit-tracker.ts';
 import { rulesVersion, type VisitRules } from './visit-rules.ts';
+import { makeSighting } from '../../test/contracts/storage-fixtures.ts';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-11-02T14:00:00Z'); // 09:00 in New York
@@ -22,19 +23,15 @@ const SITE = { siteId: 's1', tenant: 't1' };
 
 let seq = 0;
 function sighting(identityId: string, tMs: number, cameraId = 'entrance', label = ''): Sighting {
-  return {
+  return makeSighting({
     observationId: `o${seq++}`,
-    siteId: 's1',
-    cameraId,
     identityId,
     tStartMs: tMs,
     tEndMs: tMs + 4000,
-    similarity: 0.9,
-    isNewIdentity: false,
-    quality: 0.9,
-    modelId: 'm',
+    cameraId,
     label,
-  };
+    quality: 0.9,
+  });
 }
 
 test('a gap longer than the visit gap starts a new visit, which is returning when the first counted', () => {

@@ -12,21 +12,26 @@ export interface ContractContext {
 export const MIN = 60_000;
 export const T0 = Date.parse('2026-11-02T09:00:00Z');
 
-/** A sighting at the entrance lasting 2 s. */
-export function sighting(siteId: string, observationId: string, identityId: string, tMs: number, label = ''): Sighting {
+/** A sighting as the worker writes it: a confident match at the entrance lasting 2 s, unless `over` says otherwise. */
+export function makeSighting(
+  over: Pick<Sighting, 'observationId' | 'identityId' | 'tStartMs'> & Partial<Sighting>,
+): Sighting {
   return {
-    observationId,
-    siteId,
+    siteId: 's1',
     cameraId: 'entrance',
-    identityId,
-    tStartMs: tMs,
-    tEndMs: tMs + 2000,
+    tEndMs: over.tStartMs + 2000,
     similarity: 0.9,
     isNewIdentity: false,
     quality: 0.8,
     modelId: 'm',
-    label,
+    label: '',
+    ...over,
   };
+}
+
+/** A sighting at the entrance lasting 2 s. */
+export function sighting(siteId: string, observationId: string, identityId: string, tMs: number, label = ''): Sighting {
+  return makeSighting({ siteId, observationId, identityId, tStartMs: tMs, label });
 }
 
 /** An open, counted visit of 10 minutes through three cameras (two of them the same). */

@@ -43,6 +43,12 @@ export async function openEmbeddedWorker(overrides: RevisitConfigInput, now?: ()
   };
 }
 
+/** A camera's publisher onto the worker's bus, checking observation times by `now` as the worker does. */
+export function publisherOf(env: EmbeddedWorker, now?: () => number): ObservationPublisher {
+  const { bus, config } = env.runtime;
+  return new ObservationPublisher(bus, config.topics.observations, messageLimits(config, now));
+}
+
 export interface FaceWorker extends EmbeddedWorker {
   pipeline: FacePipeline;
   publisher: ObservationPublisher;
@@ -52,15 +58,10 @@ export interface FaceWorker extends EmbeddedWorker {
 export async function openFaceWorker(siteId: string, now?: () => number): Promise<FaceWorker> {
   const env = await openEmbeddedWorker({ sites: [{ id: siteId, name: siteId, tenant: 't1', timezone: 'UTC' }] }, now);
   const pipeline = await FacePipeline.load();
-  const publisher = new ObservationPublisher(
-    env.runtime.bus,
-    env.runtime.config.topics.observations,
-    messageLimits(env.runtime.config, now),
-  );
   return {
     ...env,
     pipeline,
-    publisher,
+    publisher: publisherOf(env, now),
     async close() {
       await pipeline.close();
       await env.close();

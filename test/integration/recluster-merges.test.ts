@@ -8,16 +8,11 @@ import { Redis } from 'ioredis';
 import type { Subscription } from '../../common/bus/bus.ts';
 import { buildObservation, ObservationPublisher } from '../../ingest/index.ts';
 import { startReidWorker } from '../../reid-worker/index.ts';
-import {
-  messageLimits,
-  decodeIdentityMerge,
-  type FaceObservation,
-  type IdentityMergeEvent,
-} from '../../schemas/index.ts';
+import { decodeIdentityMerge, type FaceObservation, type IdentityMergeEvent } from '../../schemas/index.ts';
 import { mergeIdentities } from '../../reid-worker/match/merge-identities.ts';
 import { VISIT_AGGREGATES } from '../../storage/visit-aggregates-table.ts';
 import { queryFootfall, queryReturningVisitors, type ReportRange } from '../../reports/index.ts';
-import { openEmbeddedWorker, type EmbeddedWorker } from './open-embedded-worker.ts';
+import { openEmbeddedWorker, type EmbeddedWorker, publisherOf } from './open-embedded-worker.ts';
 
 const SEC = 1000;
 const DIM = 512;
@@ -88,11 +83,7 @@ before(async () => {
     },
     () => clock,
   );
-  publisher = new ObservationPublisher(
-    env.runtime.bus,
-    env.runtime.config.topics.observations,
-    messageLimits(env.runtime.config),
-  );
+  publisher = publisherOf(env);
   redis = new Redis(env.redisUrl);
   announcements = await env.runtime.bus.subscribe(
     { topic: env.runtime.config.topics.merges, groupId: 'integrator' },

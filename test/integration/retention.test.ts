@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { FacePipeline, ingestImages, ObservationPublisher } from '../../ingest/index.ts';
 import { insertSightings } from '../../storage/sightings-table.ts';
-import { messageLimits } from '../../schemas/index.ts';
 import { personImages } from '../harness/faces-dir.ts';
-import { openEmbeddedWorker, type EmbeddedWorker } from './open-embedded-worker.ts';
+import { openEmbeddedWorker, type EmbeddedWorker, publisherOf } from './open-embedded-worker.ts';
 
 const SITE = 'store-1';
 const HOUR_MS = 3600_000;
@@ -29,11 +28,7 @@ before(async () => {
     () => clock,
   );
   pipeline = await FacePipeline.load();
-  publisher = new ObservationPublisher(
-    env.runtime.bus,
-    env.runtime.config.topics.observations,
-    messageLimits(env.runtime.config, () => clock),
-  );
+  publisher = publisherOf(env, () => clock);
   redis = new Redis(env.redisUrl);
 });
 

@@ -4,10 +4,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildObservation, ObservationPublisher } from '../../ingest/index.ts';
-import { messageLimits } from '../../schemas/index.ts';
 import { queryFootfall, type ReportRange } from '../../reports/index.ts';
 import type { FaceObservation } from '../../schemas/index.ts';
-import { openEmbeddedWorker, type EmbeddedWorker } from './open-embedded-worker.ts';
+import { openEmbeddedWorker, type EmbeddedWorker, publisherOf } from './open-embedded-worker.ts';
 
 const SEC = 1000;
 const DIM = 512;
@@ -73,11 +72,7 @@ before(async () => {
     // The worker's clock after the last sighting: observations ahead of it are out of its time window.
     () => T0 + 3 * 3600_000,
   );
-  publisher = new ObservationPublisher(
-    env.runtime.bus,
-    env.runtime.config.topics.observations,
-    messageLimits(env.runtime.config),
-  );
+  publisher = publisherOf(env);
 });
 
 after(async () => {

@@ -4,9 +4,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildObservation, ObservationPublisher } from '../../ingest/index.ts';
-import { messageLimits, UnidentifiedReason, type FaceObservation } from '../../schemas/index.ts';
+import { UnidentifiedReason, type FaceObservation } from '../../schemas/index.ts';
 import { queryFootfall, type ReportRange } from '../../reports/index.ts';
-import { openEmbeddedWorker, type EmbeddedWorker } from './open-embedded-worker.ts';
+import { openEmbeddedWorker, type EmbeddedWorker, publisherOf } from './open-embedded-worker.ts';
 
 const SEC = 1000;
 const DIM = 512;
@@ -98,11 +98,7 @@ before(async () => {
     },
     () => clock,
   );
-  publisher = new ObservationPublisher(
-    env.runtime.bus,
-    env.runtime.config.topics.observations,
-    messageLimits(env.runtime.config),
-  );
+  publisher = publisherOf(env);
 });
 
 after(async () => {
