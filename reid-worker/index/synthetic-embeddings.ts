@@ -14,6 +14,19 @@ export function randomUnit(dim: number, random: Random): Float32Array {
 }
 
 /**
+ * A face at a chosen angle from the others, for scenes whose cosines must be exact: the unit
+ * vector along e0 + x·e_axis (axis 0: e0 itself). Two such faces on different axes are cos
+ * 1/(1+x²) apart, each 1/√(1+x²) from e0.
+ */
+export function faceOnAxis(dim: number, axis: number, x: number): Float32Array {
+  const v = new Float32Array(dim);
+  v[0] = 1;
+  if (axis > 0) v[axis] = x;
+  const norm = Math.hypot(1, axis > 0 ? x : 0);
+  return v.map((c) => c / norm);
+}
+
+/**
  * Another photo of the person with centroid `centre`: noise orthogonal to it, mixed so that the
  * cosine to the centroid is `cosine` (a sample of the measured same-person distribution).
  */

@@ -13,6 +13,7 @@ import { mergeIdentities } from '../../reid-worker/match/merge-identities.ts';
 import { VISIT_AGGREGATES } from '../../storage/visit-aggregates-table.ts';
 import { queryFootfall, queryReturningVisitors, type ReportRange } from '../../reports/index.ts';
 import { openEmbeddedWorker, type EmbeddedWorker, publisherOf } from './open-embedded-worker.ts';
+import { faceOnAxis } from '../../reid-worker/index/synthetic-embeddings.ts';
 
 const SEC = 1000;
 const DIM = 512;
@@ -29,13 +30,8 @@ let announcements: Subscription;
 /** What integrated-mode applications read on the identity-merges topic. */
 const announced: IdentityMergeEvent[] = [];
 
-/** Unit vector e0 + x·e_axis: two such faces of one person are cos 1/(1+x²) apart, each 1/√(1+x²) from e0. */
 function face(axis: number, x: number): Float32Array {
-  const v = new Float32Array(DIM);
-  v[0] = 1;
-  if (axis > 0) v[axis] = x;
-  const norm = Math.hypot(1, axis > 0 ? x : 0);
-  return v.map((c) => c / norm);
+  return faceOnAxis(DIM, axis, x);
 }
 
 function observation(

@@ -7,6 +7,7 @@ import { buildObservation, ObservationPublisher } from '../../ingest/index.ts';
 import { UnidentifiedReason, type FaceObservation } from '../../schemas/index.ts';
 import { queryFootfall, type ReportRange } from '../../reports/index.ts';
 import { openEmbeddedWorker, type EmbeddedWorker, publisherOf } from './open-embedded-worker.ts';
+import { faceOnAxis } from '../../reid-worker/index/synthetic-embeddings.ts';
 
 const SEC = 1000;
 const DIM = 512;
@@ -25,13 +26,8 @@ let clock = T0 + 400 * SEC;
 let env: EmbeddedWorker;
 let publisher: ObservationPublisher;
 
-/** Unit vector e0 + x·e_axis: two such faces of one person are cos 1/(1+x²) apart. */
 function face(axis: number, x: number): Float32Array {
-  const v = new Float32Array(DIM);
-  v[0] = 1;
-  if (axis > 0) v[axis] = x;
-  const norm = Math.hypot(1, axis > 0 ? x : 0);
-  return v.map((c) => c / norm);
+  return faceOnAxis(DIM, axis, x);
 }
 
 function context(cameraId: string, fromS: number, toS: number) {
