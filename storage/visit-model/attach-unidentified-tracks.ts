@@ -72,8 +72,8 @@ export class TrackAttacher {
 
   /**
    * A visit opens at `first` (its first identified sighting): the waiting entrance track that
-   * ended nearest before it within the window, taken out of waiting (null: none, or the visit
-   * begins at an entrance itself).
+   * ended first within the window before it (first in, first out), taken out of waiting (null:
+   * none, or the visit begins at an entrance itself).
    */
   takeEntry(first: { cameraId: string; tStartMs: number }): UnidentifiedTrack | null {
     this.advance(first.tStartMs);
@@ -97,9 +97,9 @@ export class TrackAttacher {
   }
 
   /**
-   * An exit track joins the visit whose last sighting ended nearest before it began, within the
-   * window and the same local day; returns that visit's identity (null: none, the track stays
-   * unidentified). A visit already seen last at an exit takes none.
+   * An exit track joins the visit whose last sighting ended first within the window before it
+   * began (first in, first out), on the same local day; returns that visit's identity (null: none,
+   * the track stays unidentified). A visit already seen last at an exit takes none.
    */
   attachExit(track: UnidentifiedTrack): string | null {
     if (this.rules.attachWindowMs <= 0 || !this.rules.exitCameras.includes(track.cameraId)) return null;

@@ -107,19 +107,19 @@ export class SiteVisitTracker {
    */
   apply(sightings: Sighting[], tracks: UnidentifiedTrack[] = []): VisitRow[] {
     const rows = new Map<string, VisitRow>();
-    const events = [
-      ...sightings.filter((s) => s.label === '').map((s) => ({ t: s.tStartMs, s, track: null })),
-      ...tracks.map((track) => ({ t: track.tStartMs, s: null, track })),
+    const events: Array<{ t: number; s: Sighting } | { t: number; track: UnidentifiedTrack }> = [
+      ...sightings.filter((s) => s.label === '').map((s) => ({ t: s.tStartMs, s })),
+      ...tracks.map((track) => ({ t: track.tStartMs, track })),
     ].sort((a, b) => a.t - b.t);
     const touched = new Set<string>();
-    for (const { s, track } of events) {
-      if (track) {
-        this.attacher.offerEntry(track);
-        const id = this.attacher.attachExit(track);
+    for (const event of events) {
+      if ('track' in event) {
+        this.attacher.offerEntry(event.track);
+        const id = this.attacher.attachExit(event.track);
         if (id) touched.add(id);
         continue;
       }
-      if (!s) continue;
+      const { s } = event;
       touched.add(s.identityId);
       this.watermarkMs = Math.max(this.watermarkMs, s.tEndMs);
       let identity = this.identities.get(s.identityId);
@@ -162,16 +162,16 @@ export class SiteVisitTracker {
       closed.push(this.row(identityId, visit));
       this.schedule(identityId, visit);
     }
+    const gone = new Set<string>();
     for (const identityId of this.forgetting.takeDue(this.watermarkMs)) {
       this.examined++;
       const visit = this.identities.get(identityId)?.visit;
       // Once the stream itself is past the gap, no sighting can continue the visit: forget it
       // (a returning identity is restored from storage).
-      if (visit?.status === 'closed' && this.watermarkMs > visit.endMs + this.rules.visitGapMs) {
-        this.identities.delete(identityId);
-        this.attacher.forget(new Set([identityId]));
-      }
+      if (visit?.status === 'closed' && this.watermarkMs > visit.endMs + this.rules.visitGapMs) gone.add(identityId);
     }
+    // Once per sweep: the attacher walks its watched visits for each call.
+    if (gone.size > 0) this.forget(gone);
     return closed;
   }
 
