@@ -20,6 +20,8 @@ const RULES: VisitRules = {
   attachWindowMs: WINDOW,
   entranceCameras: ['entrance'],
   exitCameras: ['checkout'],
+  pairingMinCosine: 0.15,
+  pairingMinMargin: 0.1,
 };
 
 let seq = 0;
@@ -238,7 +240,7 @@ test('memory holds a window and a visit gap of tracks and visits: late deliverie
   // A camera's track 20 min late, behind an exit track of later: the entrance tracks still wait.
   attacher.attachExit(track('checkout', T0 + 20 * MIN));
   assert.deepEqual(attacher.held, { waiting: 3, watched: 1 });
-  assert.equal(attacher.takeEntry({ cameraId: 'zone', tStartMs: T0 + 3 * MIN })?.tStartMs, T0);
+  assert.equal(attacher.takeEntry({ cameraId: 'zone', tStartMs: T0 + 3 * MIN }, 'a')?.tStartMs, T0);
   attacher.offerEntry(track('entrance', T0 + 2 * 3600_000));
   assert.deepEqual(attacher.held, { waiting: 1, watched: 0 });
 });

@@ -1,4 +1,4 @@
-/** Joins unidentified entrance and exit tracks to the visits they begin and end: pure, one track to one visit, by time. */
+/** Joins unidentified entrance and exit tracks to the visits they begin and end: pure, one track to one visit, by face when clear, else by time. */
 import { localDate } from './local-day.ts';
 import type { VisitRules } from './visit-rules.ts';
 
@@ -8,7 +8,18 @@ export interface UnidentifiedTrack {
   cameraId: string;
   tStartMs: number;
   tEndMs: number;
+  /**
+   * A too-small face's weak embedding (FaceObservation.pairingEmbedding): in memory only, to
+   * choose among the candidates; a track keeps it until it joins a visit or its window passes.
+   */
+  pairing?: Float32Array;
 }
+
+/**
+ * How close a track's pairing embedding is to an identity's face (the re-id worker's centroid):
+ * a cosine, or undefined when the identity's face is not at hand.
+ */
+export type FaceSimilarity = (identityId: string, pairing: Float32Array) => number | undefined;
 
 /** What the attacher reads and sets on a visit. */
 export interface AttachableVisit {
@@ -45,6 +56,12 @@ const MAX_WAITING = 10_000;
  * a track the times cannot tell in that store (a quarter of the joined checkout tracks are the
  * owner's, as by chance): deciding once the window has passed, or by the learned walk time to the
  * checkout, pairs no better (docs/calibration.md, "Pairing checkout tracks").
+ *
+ * A track that carries a pairing embedding (a too-small face, embedded anyway) picks by face
+ * instead, when the face is clear: the candidate whose identity is closest, if that cosine reaches
+ * `pairingMinCosine` and beats the next candidate's by `pairingMinMargin` (a candidate whose face
+ * is not at hand counts as a stranger, cosine 0). Measured on real faces shrunk to 32 px and
+ * degraded (docs/calibration.md), the margin 0.10 decides 77 % of tracks and 98.6 % of those right.
  */
 export class TrackAttacher {
   /** Unattached entrance tracks in the order they arrived. */
@@ -58,8 +75,16 @@ export class TrackAttacher {
   constructor(
     private readonly rules: Pick<
       VisitRules,
-      'attachWindowMs' | 'entranceCameras' | 'exitCameras' | 'timeZone' | 'endAtLocalMidnight' | 'visitGapMs'
+      | 'attachWindowMs'
+      | 'entranceCameras'
+      | 'exitCameras'
+      | 'timeZone'
+      | 'endAtLocalMidnight'
+      | 'visitGapMs'
+      | 'pairingMinCosine'
+      | 'pairingMinMargin'
     >,
+    private readonly similarity?: FaceSimilarity,
   ) {}
 
   /** An entrance track waits for the visit it begins; any other track is not an entry. */
@@ -71,21 +96,27 @@ export class TrackAttacher {
   }
 
   /**
-   * A visit opens at `first` (its first identified sighting): the waiting entrance track that
-   * ended first within the window before it (first in, first out), taken out of waiting (null:
-   * none, or the visit begins at an entrance itself).
+   * A visit of `identityId` opens at `first` (its first identified sighting): the waiting entrance
+   * track within the window before it whose face is clearly the identity's, else the one that
+   * ended first (first in, first out), taken out of waiting (null: none, or the visit begins at an
+   * entrance itself).
    */
-  takeEntry(first: { cameraId: string; tStartMs: number }): UnidentifiedTrack | null {
+  takeEntry(first: { cameraId: string; tStartMs: number }, identityId: string): UnidentifiedTrack | null {
     this.advance(first.tStartMs);
     if (this.rules.entranceCameras.includes(first.cameraId)) return null;
     const day = this.dayOf(first.tStartMs);
-    let best = -1;
-    for (const [i, t] of this.waiting.entries()) {
-      if (t.tEndMs > first.tStartMs || t.tEndMs < first.tStartMs - this.rules.attachWindowMs) continue;
-      if (this.dayOf(t.tStartMs) !== day) continue;
-      if (best < 0 || t.tEndMs < this.waiting[best].tEndMs) best = i;
-    }
-    return best < 0 ? null : this.waiting.splice(best, 1)[0];
+    const candidates = this.waiting.filter(
+      (t) =>
+        t.tEndMs <= first.tStartMs &&
+        t.tEndMs >= first.tStartMs - this.rules.attachWindowMs &&
+        this.dayOf(t.tStartMs) === day,
+    );
+    const chosen =
+      this.pickByFace(candidates, (t) => (t.pairing ? this.similarity?.(identityId, t.pairing) : undefined)) ??
+      firstOf(candidates, (t) => t.tEndMs);
+    if (!chosen) return null;
+    this.waiting.splice(this.waiting.indexOf(chosen), 1);
+    return withoutPairing(chosen);
   }
 
   /** The visit took a sighting: it may take an exit track after it, unless it was seen at an exit last. */
@@ -97,24 +128,29 @@ export class TrackAttacher {
   }
 
   /**
-   * An exit track joins the visit whose last sighting ended first within the window before it
-   * began (first in, first out), on the same local day; returns that visit's identity (null: none,
-   * the track stays unidentified). A visit already seen last at an exit takes none.
+   * An exit track joins, among the visits whose last sighting ended within the window before it
+   * began on the same local day, the one whose identity's face is clearly the track's, else the
+   * one whose last sighting came first (first in, first out); returns that visit's identity (null:
+   * none, the track stays unidentified). A visit already seen last at an exit takes none.
    */
   attachExit(track: UnidentifiedTrack): string | null {
     if (this.rules.attachWindowMs <= 0 || !this.rules.exitCameras.includes(track.cameraId)) return null;
     this.advance(track.tStartMs);
     const day = localDate(track.tStartMs, this.rules.timeZone);
-    let best: AttachableVisit | null = null;
+    const candidates: AttachableVisit[] = [];
     for (const visit of this.open.keys()) {
       const last = visit.members[visit.members.length - 1];
       if (visit.exit || !last || this.rules.exitCameras.includes(last.cameraId) || !this.seenInside(visit)) continue;
       if (visit.endMs > track.tStartMs || visit.endMs < track.tStartMs - this.rules.attachWindowMs) continue;
       if (this.rules.endAtLocalMidnight && visit.localDate !== day) continue;
-      if (!best || visit.endMs < best.endMs) best = visit;
+      candidates.push(visit);
     }
+    const { pairing } = track;
+    const best =
+      (pairing ? this.pickByFace(candidates, (v) => this.similarity?.(this.open.get(v)!, pairing)) : null) ??
+      firstOf(candidates, (v) => v.endMs);
     if (!best) return null;
-    best.exit = track;
+    best.exit = withoutPairing(track);
     const identityId = this.open.get(best)!;
     this.open.delete(best);
     return identityId;
@@ -130,6 +166,22 @@ export class TrackAttacher {
     if (!exit || tMs < exit.tStartMs) return null;
     visit.exit = null;
     return this.attachExit(exit);
+  }
+
+  /**
+   * The candidate whose face is clearly the track's: the highest cosine, at least
+   * `pairingMinCosine` and `pairingMinMargin` above the next (a face not at hand counts as a
+   * stranger's, 0). Null when none is clear: the caller falls back to first in, first out.
+   */
+  private pickByFace<T>(candidates: T[], scoreOf: (candidate: T) => number | undefined): T | null {
+    if (!this.similarity || candidates.length === 0) return null;
+    let [best, top, second] = [candidates[0], -Infinity, -Infinity];
+    for (const c of candidates) {
+      const score = scoreOf(c) ?? 0;
+      if (score > top) [best, top, second] = [c, score, top];
+      else if (score > second) second = score;
+    }
+    return top >= this.rules.pairingMinCosine && top - second >= this.rules.pairingMinMargin ? best : null;
   }
 
   /** Seen at a camera neither at an entrance nor an exit: someone seen only at the door was passing by, and leaves by it. */
@@ -170,4 +222,17 @@ export class TrackAttacher {
   private dayOf(tMs: number): string {
     return this.rules.endAtLocalMidnight ? localDate(tMs, this.rules.timeZone) : '';
   }
+}
+
+/** The candidate waiting longest: the least `timeOf` (first in, first out). */
+function firstOf<T>(candidates: T[], timeOf: (candidate: T) => number): T | null {
+  let first: T | null = null;
+  for (const c of candidates) if (first === null || timeOf(c) < timeOf(first)) first = c;
+  return first;
+}
+
+/** The track as a visit keeps it: its pairing embedding is dropped once it has chosen. */
+function withoutPairing(track: UnidentifiedTrack): UnidentifiedTrack {
+  const { pairing: _, ...kept } = track;
+  return kept;
 }
