@@ -15,16 +15,6 @@ import { z } from 'zod';
  */
 const ATTACH_WINDOW_MS = 9 * 60_000;
 
-/*
- * Choosing by a small face's weak embedding (docs/calibration.md, "What a weak embedding of the
- * small face gives"): on lfw_dev faces shrunk to 16–40 px, a margin of 0.10 between the best and
- * the next candidate decides 44–100 % of tracks, 89–100 % of them right (0.05 decides more, less
- * surely; 0.15 fewer). The floor keeps a stranger's face from winning where no candidate is the
- * owner: different people's cosines have a median of 0 and 0.8 % reach 0.25.
- */
-const PAIRING_MIN_MARGIN = 0.1;
-const PAIRING_MIN_COSINE = 0.15;
-
 export const visitRulesSchema = z.object({
   visitGapMs: z
     .number()
@@ -56,22 +46,6 @@ export const visitRulesSchema = z.object({
     .default(ATTACH_WINDOW_MS)
     .describe(
       'An unidentified track on an entrance camera that ended this long before a visit began elsewhere, or on an exit camera that began this long after its last sighting, joins the visit (0 = never)',
-    ),
-  pairingMinCosine: z
-    .number()
-    .min(-1)
-    .max(1)
-    .default(PAIRING_MIN_COSINE)
-    .describe(
-      "A too-small face's weak embedding picks the visit its track joins only if its cosine to that visit's identity reaches this (else first in, first out)",
-    ),
-  pairingMinMargin: z
-    .number()
-    .min(0)
-    .max(2)
-    .default(PAIRING_MIN_MARGIN)
-    .describe(
-      'and beats the next candidate visit by this much: a smaller margin decides more tracks by face, fewer of them right',
     ),
 });
 

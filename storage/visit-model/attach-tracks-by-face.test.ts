@@ -1,4 +1,4 @@
-// A too-small face's weak embedding choosing which visit its track joins: clear picks, unclear ones left to first in first out, the embedding dropped once it has chosen.
+// A too-small face's weak embedding choosing which visit its track joins: the closest face, first in first out when none can be compared, the embedding dropped once it has chosen.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Sighting } from '../../schemas/index.ts';
@@ -52,7 +52,7 @@ function twoShoppers(t: SiteVisitTracker): void {
   t.apply([sighting('a', T0), sighting('b', T0 + MIN)]);
 }
 
-test("a checkout track whose small face is clearly b's ends b's visit, not the one waiting longest", () => {
+test("a checkout track whose small face is closest to b's ends b's visit, not the one waiting longest", () => {
   const t = tracker();
   twoShoppers(t);
   const checkout = track('checkout', T0 + 3 * MIN, [0.05, 0.4, 0]);
@@ -67,28 +67,35 @@ test("a checkout track whose small face is clearly b's ends b's visit, not the o
   );
 });
 
-test('an unclear face leaves the choice to first in, first out: a margin under the rule, a cosine under the floor, no similarity', () => {
-  for (const [cosines, faces] of [
-    [[0.3, 0.35, 0], similarity], // b by 0.05 < 0.10
-    [[0, 0.12, 0], similarity], // b by 0.12, but under the 0.15 floor
-    [[0, 0.9, 0], null], // no faces at hand (a worker without centroids)
+test('the closest face wins however narrow its lead; with no face to compare, first in, first out', () => {
+  const narrow = tracker();
+  twoShoppers(narrow);
+  const close = track('checkout', T0 + 3 * MIN, [0.3, 0.32, 0]);
+  assert.deepEqual([...exitOf(narrow.apply([], [close]))], [['b', close.observationId]]);
+  for (const [identities, faces] of [
+    [['a', 'b'], null], // a worker that lends no faces
+    [['x', 'y'], similarity], // faces of neither candidate at hand
   ] as const) {
     const t = tracker(faces);
-    twoShoppers(t);
-    const checkout = track('checkout', T0 + 3 * MIN, [...cosines]);
-    assert.deepEqual([...exitOf(t.apply([], [checkout]))], [['a', checkout.observationId]], `${cosines}`);
+    t.apply([sighting(identities[0], T0), sighting(identities[1], T0 + MIN)]);
+    const checkout = track('checkout', T0 + 3 * MIN, [0, 0.9, 0]);
+    assert.deepEqual([...exitOf(t.apply([], [checkout]))], [[identities[0], checkout.observationId]], identities[0]);
   }
 });
 
-test("a candidate whose face is not at hand counts as a stranger's: a clear face elsewhere still wins", () => {
+test("a candidate whose face is not at hand counts as a stranger's: any face closer than that wins", () => {
   const t = tracker();
   t.apply([sighting('unknown', T0), sighting('b', T0 + MIN)]);
-  const checkout = track('checkout', T0 + 3 * MIN, [0, 0.3, 0]);
+  const checkout = track('checkout', T0 + 3 * MIN, [0, 0.08, 0]);
   assert.deepEqual([...exitOf(t.apply([], [checkout]))], [['b', checkout.observationId]]);
-  const weak = tracker();
-  weak.apply([sighting('unknown', T0), sighting('b', T0 + MIN)]);
-  const near = track('checkout', T0 + 3 * MIN, [0, 0.08, 0]);
-  assert.deepEqual([...exitOf(weak.apply([], [near]))], [['unknown', near.observationId]], 'under the floor: by time');
+  const far = tracker();
+  far.apply([sighting('b', T0), sighting('unknown', T0 + MIN)]);
+  const away = track('checkout', T0 + 3 * MIN, [0, -0.2, 0]);
+  assert.deepEqual(
+    [...exitOf(far.apply([], [away]))],
+    [['unknown', away.observationId]],
+    'b is farther than a stranger',
+  );
 });
 
 test("an entrance track whose small face is clearly the visit's identity begins it; the one waiting longer waits on", () => {

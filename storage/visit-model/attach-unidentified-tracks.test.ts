@@ -20,8 +20,6 @@ const RULES: VisitRules = {
   attachWindowMs: WINDOW,
   entranceCameras: ['entrance'],
   exitCameras: ['checkout'],
-  pairingMinCosine: 0.15,
-  pairingMinMargin: 0.1,
 };
 
 let seq = 0;

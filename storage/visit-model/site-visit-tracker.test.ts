@@ -18,8 +18,6 @@ const RULES: VisitRules = {
   attachWindowMs: 10 * MIN,
   entranceCameras: [],
   exitCameras: [],
-  pairingMinCosine: 0.15,
-  pairingMinMargin: 0.1,
 };
 const SITE = { siteId: 's1', tenant: 't1' };
 

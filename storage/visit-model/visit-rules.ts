@@ -32,8 +32,6 @@ export function rulesVersion(rules: VisitRules): string {
     rules.attachWindowMs,
     [...rules.entranceCameras].sort(),
     [...rules.exitCameras].sort(),
-    rules.pairingMinCosine,
-    rules.pairingMinMargin,
   ]);
   return `v${ALGORITHM}-${createHash('sha256').update(canonical).digest('hex').slice(0, 10)}`;
 }
