@@ -1,4 +1,4 @@
-/** Joins unidentified entrance and exit tracks to the visits they begin and end: pure, one track to one visit, by face when clear, else by time. */
+/** Joins unidentified entrance and exit tracks to the visits they begin and end: pure, one track to one visit, by the closest small face, else by time. */
 import { localDate } from './local-day.ts';
 import type { VisitRules } from './visit-rules.ts';
 
@@ -60,9 +60,10 @@ const MAX_WAITING = 10_000;
  * A track that carries a pairing embedding (a too-small face, embedded anyway) picks by face
  * instead: the candidate whose identity's face is closest (one not at hand counts as a stranger's,
  * cosine 0). Always the closest, however narrow its lead: first in, first out is right a quarter of
- * the time, the closest face 66–100 % (real faces shrunk to 16–40 px, docs/calibration.md). In the
- * simulated store with every identity known, waiting for a margin of 0.10 and taking the rest first
- * in, first out paired 80 % of checkout tracks to their owner, the closest face always 92 %.
+ * the time, the closest of five real faces shrunk to 16–40 px 90–100 % (clean) or 40–98 % (blurred
+ * and compressed; docs/calibration.md). In the simulated store with every identity known, waiting
+ * for a margin of 0.10 and taking the rest first in, first out paired 80 % of checkout tracks to
+ * their owner, the closest face always 92 %.
  */
 export class TrackAttacher {
   /** Unattached entrance tracks in the order they arrived. */
