@@ -13,6 +13,8 @@ export interface UnidentifiedTrack {
    * choose among the candidates; a track keeps it until it joins a visit or its window passes.
    */
   pairing?: Float32Array;
+  /** Once it joined a visit by face: the cosine of its small face to the visit's identity. */
+  faceCosine?: number;
 }
 
 /**
@@ -106,12 +108,13 @@ export class TrackAttacher {
         t.tEndMs >= first.tStartMs - this.rules.attachWindowMs &&
         this.dayOf(t.tStartMs) === day,
     );
-    const chosen =
-      this.pickByFace(candidates, (t) => (t.pairing ? this.similarity?.(identityId, t.pairing) : undefined)) ??
-      firstOf(candidates, (t) => t.tEndMs);
+    const byFace = this.pickByFace(candidates, (t) =>
+      t.pairing ? this.similarity?.(identityId, t.pairing) : undefined,
+    );
+    const chosen = byFace?.candidate ?? firstOf(candidates, (t) => t.tEndMs);
     if (!chosen) return null;
     this.waiting.splice(this.waiting.indexOf(chosen), 1);
-    return withoutPairing(chosen);
+    return joined(chosen, byFace?.cosine);
   }
 
   /** The visit took a sighting: it may take an exit track after it, unless it was seen at an exit last. */
@@ -141,11 +144,10 @@ export class TrackAttacher {
       candidates.push(visit);
     }
     const { pairing } = track;
-    const best =
-      (pairing ? this.pickByFace(candidates, (v) => this.similarity?.(this.open.get(v)!, pairing)) : null) ??
-      firstOf(candidates, (v) => v.endMs);
+    const byFace = pairing ? this.pickByFace(candidates, (v) => this.similarity?.(this.open.get(v)!, pairing)) : null;
+    const best = byFace?.candidate ?? firstOf(candidates, (v) => v.endMs);
     if (!best) return null;
-    best.exit = withoutPairing(track);
+    best.exit = joined(track, byFace?.cosine);
     const identityId = this.open.get(best)!;
     this.open.delete(best);
     return identityId;
@@ -165,9 +167,13 @@ export class TrackAttacher {
 
   /**
    * The candidate whose face is closest to the track's (a face not at hand counts as a stranger's,
-   * 0). Null when no candidate's face could be compared: the caller takes first in, first out.
+   * 0), with its cosine. Null when no candidate's face could be compared: the caller takes first
+   * in, first out.
    */
-  private pickByFace<T>(candidates: T[], scoreOf: (candidate: T) => number | undefined): T | null {
+  private pickByFace<T>(
+    candidates: T[],
+    scoreOf: (candidate: T) => number | undefined,
+  ): { candidate: T; cosine: number } | null {
     if (!this.similarity) return null;
     let [best, top, scored] = [null as T | null, -Infinity, false];
     for (const c of candidates) {
@@ -175,7 +181,7 @@ export class TrackAttacher {
       scored ||= score !== undefined;
       if ((score ?? 0) > top) [best, top] = [c, score ?? 0];
     }
-    return scored ? best : null;
+    return scored && best !== null ? { candidate: best, cosine: top } : null;
   }
 
   /** Seen at a camera neither at an entrance nor an exit: someone seen only at the door was passing by, and leaves by it. */
@@ -225,8 +231,8 @@ function firstOf<T>(candidates: T[], timeOf: (candidate: T) => number): T | null
   return first;
 }
 
-/** The track as a visit keeps it: its pairing embedding is dropped once it has chosen. */
-function withoutPairing(track: UnidentifiedTrack): UnidentifiedTrack {
+/** The track as a visit keeps it: its pairing embedding dropped once it has chosen, the cosine it chose by kept. */
+function joined(track: UnidentifiedTrack, faceCosine: number | undefined): UnidentifiedTrack {
   const { pairing: _, ...kept } = track;
-  return kept;
+  return faceCosine === undefined ? kept : { ...kept, faceCosine };
 }

@@ -29,15 +29,25 @@ export interface TrackedVisit {
 }
 
 /**
+ * A door track whose small face is this close to the visit's identity is its own: a stranger's
+ * face reaches it 0.8 % of the time (lfw_dev impostor pairs), the small faces' own median is
+ * 0.31 (docs/calibration.md, degraded 32 px).
+ */
+const OWN_FACE_MIN_COSINE = 0.25;
+
+/**
  * Long enough to count: its identified sightings span the minimum visit, or with its door
- * tracks it does and it is more than one face the engine had never seen. A lone sighting that
- * minted an identity is most often a split of someone already inside (one noisy face); on door
- * tracks alone such visits added 94 visits and 86 visitors to `eval store` seed 7, where a
- * genuine lone-sighting visit is rare (docs/calibration.md).
+ * tracks it does and it is more than one face the engine had never seen, or a door track's small
+ * face is clearly its own. A lone sighting that minted an identity is most often a split of
+ * someone already inside (one noisy face); on door tracks alone such visits added 94 visits and
+ * 86 visitors to `eval store` seed 7 (docs/calibration.md). A door track whose face is the
+ * identity's says it is a person who came in or left, not a fragment of someone inside.
  */
 export function countsAsVisit(visit: TrackedVisit, minVisitMs: number): boolean {
   const identified = visit.members.length > 0 ? visit.endMs - visit.members[0].tStartMs >= minVisitMs : false;
-  const withTracks = lastMs(visit) - visit.startMs >= minVisitMs && (visit.members.length > 1 || !visit.minted);
+  const ownDoor = [visit.entry, visit.exit].some((t) => (t?.faceCosine ?? -1) >= OWN_FACE_MIN_COSINE);
+  const withTracks =
+    lastMs(visit) - visit.startMs >= minVisitMs && (visit.members.length > 1 || !visit.minted || ownDoor);
   visit.counted ||= identified || withTracks;
   return visit.counted;
 }
