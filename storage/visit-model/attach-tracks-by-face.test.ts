@@ -126,3 +126,20 @@ test('a track keeps no embedding once it has joined a visit: the visit, its rows
   assert.equal(exitOf(rows).get('b') !== undefined, true);
   assert.notEqual(rows.find((r) => r.identityId === 'c')?.entryTrack, '');
 });
+
+test("a lone sighting that minted its identity counts on a door track whose small face is clearly its own, not on a stranger's", () => {
+  const lone = (cosines?: number[]) => {
+    const t = tracker();
+    const [row] = t.apply([{ ...sighting('a', T0 + 3 * MIN), isNewIdentity: true }], [track('entrance', T0, cosines)]);
+    return row;
+  };
+  const own = lone([0.3, 0, 0]);
+  assert.equal(own.entryTrack !== '', true);
+  assert.equal(own.counted, true, 'its own face came in: a person, not a fragment of someone inside');
+  assert.equal(lone([0.2, 0, 0]).counted, false, 'a face this weak could be anyone');
+  assert.equal(lone().counted, false, 'by time alone: most often a split of someone inside');
+  const t = tracker();
+  t.apply([{ ...sighting('b', T0), isNewIdentity: true }]);
+  const [left] = t.apply([], [track('checkout', T0 + 2 * MIN, [0, 0.4, 0])]);
+  assert.equal(left.counted, true, 'the same on its way out');
+});
