@@ -138,7 +138,8 @@ export class VisitMaintainer {
   /**
    * Identities merged (survivor → merged ids; their sightings already carry the survivor) or
    * split (each side with no merged ids, `sinceMs` its earliest moved sighting): both sides leave
-   * memory, and the survivor's visits are cut again from its sightings.
+   * memory, the survivor's visits are cut again from its sightings, and the survivors (each side of
+   * a split) come back from storage with their latest visit.
    */
   async reassign(siteId: string, merges: Map<string, string[]>, sinceMs?: Map<string, number>): Promise<void> {
     await this.recover();
@@ -149,14 +150,20 @@ export class VisitMaintainer {
     for (const [id, row] of this.pending)
       if (row.siteId === siteId && merged.has(row.identityId)) this.pending.delete(id);
     const site = this.config.sites.find((s) => s.id === siteId)!;
+    const rules = visitRulesFor(this.config, siteId);
     await rebuildMergedVisits(
       this.client,
       this.visits,
-      { siteId, tenant: site.tenant, rules: visitRulesFor(this.config, siteId) },
+      { siteId, tenant: site.tenant, rules },
       merges,
       this.now(),
       sinceMs,
     );
+    // Back in memory at once, not at their next sighting: a merge often lands between a person's
+    // last sighting and their checkout track, which must still find the visit it ends.
+    const survivors = [...merges.keys()];
+    const stored = await this.visits.latestVisits(siteId, survivors, rules.visitGapMs);
+    for (const id of survivors) tracker.restore(id, stored.get(id) ?? null);
   }
 
   /**

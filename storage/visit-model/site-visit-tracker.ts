@@ -68,7 +68,7 @@ export class SiteVisitTracker {
     return this.identities.has(identityId);
   }
 
-  /** Loads an identity's latest stored visit (null: never visited) so sightings continue it. */
+  /** Loads an identity's latest stored visit (null: never visited) so sightings and exit tracks continue it. */
   restore(identityId: string, stored: StoredVisit | null): void {
     if (!stored) {
       this.identities.set(identityId, { visit: null, previous: null, hadCountedVisit: false });
@@ -99,6 +99,8 @@ export class SiteVisitTracker {
     };
     this.identities.set(identityId, { visit, previous: null, hadCountedVisit: stored.returning });
     this.schedule(identityId, visit);
+    // Its last sighting may have come just before: a checkout track can still end it.
+    this.attacher.watch(visit, identityId);
   }
 
   /**
