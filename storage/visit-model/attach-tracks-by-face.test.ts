@@ -143,3 +143,19 @@ test("a lone sighting that minted its identity counts on a door track whose smal
   const [left] = t.apply([], [track('checkout', T0 + 2 * MIN, [0, 0.4, 0])]);
   assert.equal(left.counted, true, 'the same on its way out');
 });
+
+test('a person who lingered at the door begins their visit at their first track there, beyond the window, and uses up the later one', () => {
+  const t = tracker();
+  const stranger = track('entrance', T0 + 30_000, [0, 0, 0.02]);
+  const first = track('entrance', T0 + MIN, [0.3, 0, 0]);
+  const second = track('entrance', T0 + 6 * MIN, [0.35, 0, 0]);
+  // The first ended 11 min before the first sighting: outside the 9-minute window, but 5 before the second.
+  const [a] = t.apply([sighting('a', T0 + 12 * MIN)], [stranger, first, second]);
+  assert.deepEqual([a.entryTrack, a.startMs], [first.observationId, first.tStartMs]);
+  const [c] = t.apply([sighting('c', T0 + 13 * MIN)]);
+  assert.equal(
+    c.entryTrack,
+    '',
+    "the second track was a's: no one else begins with it, nor with the stranger's out of the window",
+  );
+});

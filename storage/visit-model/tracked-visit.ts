@@ -1,5 +1,5 @@
 /** A visit while the tracker holds it, and what it becomes: whether it counts, and its row. */
-import type { UnidentifiedTrack } from './attach-unidentified-tracks.ts';
+import { OWN_FACE_MIN_COSINE, type UnidentifiedTrack } from './attach-unidentified-tracks.ts';
 import { localHour } from './local-day.ts';
 import type { VisitRow, VisitStatus } from './visit-row.ts';
 
@@ -27,13 +27,6 @@ export interface TrackedVisit {
   /** Counted once: the aggregates never take a visit back out, so it stays counted. */
   counted: boolean;
 }
-
-/**
- * A door track whose small face is this close to the visit's identity is its own: a stranger's
- * face reaches it 0.8 % of the time (lfw_dev impostor pairs), the small faces' own median is
- * 0.31 (docs/calibration.md, degraded 32 px).
- */
-const OWN_FACE_MIN_COSINE = 0.25;
 
 /**
  * Long enough to count: its identified sightings span the minimum visit, or with its door
