@@ -13,7 +13,7 @@ const SEC = 1000;
 const DIM = 512;
 const SITE = 'till-shop';
 const T0 = Math.floor((Date.now() - 6 * 3600_000) / 3600_000) * 3600_000;
-let clock = T0 + 400 * SEC;
+const clock = T0 + 400 * SEC;
 let env: EmbeddedWorker;
 let publisher: ObservationPublisher;
 
