@@ -1,21 +1,19 @@
 // A too-small face's pairing embedding in the running worker (embedded runtime, fake clock): it
 // chooses which of two shoppers' visits the checkout track ends, and it is never an identity — an
 // identified observation carrying one is dead-lettered, and no table or registry key ever holds it.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { create, toBinary } from '@bufbuild/protobuf';
-import { buildObservation, ObservationPublisher } from '../../ingest/index.ts';
+import { buildObservation } from '../../ingest/index.ts';
 import { UnidentifiedReason, type FaceObservation } from '../../schemas/index.ts';
 import { FaceObservationSchema } from '../../schemas/gen/revisit/v1/face_observation_pb.ts';
-import { openEmbeddedWorker, type EmbeddedWorker, publisherOf } from './open-embedded-worker.ts';
+import { useEmbeddedWorker } from './open-embedded-worker.ts';
 
 const SEC = 1000;
 const DIM = 512;
 const SITE = 'till-shop';
 const T0 = Math.floor((Date.now() - 6 * 3600_000) / 3600_000) * 3600_000;
 const clock = T0 + 400 * SEC;
-let env: EmbeddedWorker;
-let publisher: ObservationPublisher;
 
 /** Person k's face: its own axis, far from everyone else's. */
 function personFace(k: number): Float32Array {
@@ -51,29 +49,15 @@ const tooSmall = (cameraId: string, fromS: number, pairingEmbedding?: Float32Arr
     { ...context(cameraId, fromS, fromS + 20), unidentified: UnidentifiedReason.TOO_SMALL, pairingEmbedding },
   );
 
-async function deliver(...observations: FaceObservation[]): Promise<void> {
-  await publisher.publish(observations);
-  await env.worker.drain();
-}
-
-async function rows<T>(query: string): Promise<T[]> {
-  return (await env.runtime.clickhouse.query({ query, query_params: { s: SITE }, format: 'JSONEachRow' })).json<T>();
-}
-
-before(async () => {
-  env = await openEmbeddedWorker(
-    {
-      sites: [{ id: SITE, name: SITE, tenant: 't1', timezone: 'UTC', exitCameras: ['checkout'] }],
-      limits: { maxFutureSkewMs: 3600_000 },
-    },
-    () => clock,
-  );
-  publisher = publisherOf(env);
-});
-
-after(async () => {
-  await env?.close();
-});
+const worker = useEmbeddedWorker(
+  SITE,
+  {
+    sites: [{ id: SITE, name: SITE, tenant: 't1', timezone: 'UTC', exitCameras: ['checkout'] }],
+    limits: { maxFutureSkewMs: 3600_000 },
+  },
+  () => clock,
+);
+const { deliver, rows } = worker;
 
 test("a checkout track's small face ends its owner's visit, not the one waiting longest; without a face, the one waiting longest", async () => {
   // Shopper 1 is seen last first: by time alone the checkout tracks would end shopper 1's visit.
@@ -115,7 +99,7 @@ test('a pairing embedding is never an identity: refused on an identified observa
       pairingEmbedding: Array.from(personFace(1)),
     }),
   );
-  await env.runtime.bus.publish(env.runtime.config.topics.observations, [{ key: SITE, value: raw }]);
+  await worker.env.runtime.bus.publish(worker.env.runtime.config.topics.observations, [{ key: SITE, value: raw }]);
   // A small face exactly shopper 1's: it may choose a visit, but never becomes a sighting of 1.
   const exact = tooSmall('zone', 320, personFace(1));
   await deliver(exact);
