@@ -6,6 +6,7 @@ import { matchPolicyFromConfig } from '../reid-worker/match/match-policy.ts';
 import { visitRulesFor } from '../storage/visit-model/visit-rules.ts';
 import { replayStorePlanThroughEngine } from './replay-store-plan.ts';
 import { STORE_SMALL_FACES } from './plan-small-faces.ts';
+import { SIMULATED_STORE_SITE } from './run-store-simulation.ts';
 
 test('a store that outgrows the exact index ends on an inverted file, and still counts its visitors', async () => {
   const site = { id: 'sim-store', name: 'Simulated store', tenant: 'sim', timezone: 'Europe/Berlin' };
@@ -36,14 +37,7 @@ test('a store that outgrows the exact index ends on an inverted file, and still 
 });
 
 test("a store's too-small door faces join visits: their weak embeddings take most checkout tracks to their owner, time alone a quarter", async () => {
-  const site = {
-    id: 'sim-store',
-    name: 'Simulated store',
-    tenant: 'sim',
-    timezone: 'Europe/Berlin',
-    entranceCameras: ['entrance'],
-    exitCameras: ['checkout'],
-  };
+  const site = SIMULATED_STORE_SITE;
   const config = loadConfig({ sites: [site] }, {});
   const replay = (pairingEmbeddings: boolean) =>
     replayStorePlanThroughEngine({
