@@ -18,6 +18,8 @@ export interface ObservationContext {
   shotCosine?: number;
   /** Why a person seen could not be identified (then the embedding is empty). */
   unidentified?: UnidentifiedReason;
+  /** A too-small face's weak embedding (only with `unidentified` TOO_SMALL): it chooses a visit, never an identity. */
+  pairingEmbedding?: Float32Array;
 }
 
 /** The observation of one face (or one track's averaged face, or a track seen but not identified): a fresh id, the embedding, no pixels. */
@@ -40,5 +42,6 @@ export function buildObservation(
     ...(ctx.liveness === undefined ? {} : { liveness: ctx.liveness }),
     ...(ctx.shotCosine === undefined ? {} : { shotCosine: ctx.shotCosine }),
     ...(ctx.unidentified === undefined ? {} : { unidentified: ctx.unidentified }),
+    ...(ctx.pairingEmbedding === undefined ? {} : { pairingEmbedding: ctx.pairingEmbedding }),
   };
 }

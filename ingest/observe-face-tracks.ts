@@ -12,7 +12,7 @@ import type {
 } from './face/index.ts';
 import { weightedMeanEmbedding } from './quality/average-embeddings.ts';
 import { cosine } from './face/measure-eer.ts';
-import { gateFaceQuality } from './quality/gate-face-quality.ts';
+import { faceSide, gateFaceQuality } from './quality/gate-face-quality.ts';
 import { TrackEvidence } from './quality/track-evidence.ts';
 import { FaceTracker, type Track } from './track/track-faces.ts';
 
@@ -76,7 +76,9 @@ interface KeptShot {
  * gate; the two expensive models (liveness, embedding) run only on each track's best K frames,
  * once the track ends, on crops made then from the kept frames' face windows (copied out, as the
  * frame buffers are reused). Memory is bounded by maxOpenTracks × K windows: a window is the
- * liveness context, 2.7 face heights square, at most ~0.8 MB on a 1280×720 frame.
+ * liveness context, 2.7 face heights square, at most ~0.8 MB on a 1280×720 frame. A track with
+ * no shot yet also keeps its best too-small face (one window of a face under minFaceSidePx, ~35
+ * kB), embedded only if the track ends unidentified as too small: its pairing embedding.
  */
 export class FaceTrackObserver {
   private readonly tracker: FaceTracker;
@@ -117,12 +119,21 @@ export class FaceTrackObserver {
   }
 
   private offerShot(trackId: string, face: DescribedFace, tMs: number): string | null {
+    const { quality } = this.opts.config;
     let evidence = this.evidence.get(trackId);
-    if (!evidence) this.evidence.set(trackId, (evidence = new TrackEvidence(this.opts.config.quality.bestShots)));
-    const gate = gateFaceQuality(face, this.opts.config.quality);
+    if (!evidence) {
+      const smallFloor = quality.pairingEmbeddings ? quality.pairingMinFaceSidePx : undefined;
+      this.evidence.set(trackId, (evidence = new TrackEvidence(quality.bestShots, smallFloor)));
+    }
+    const gate = gateFaceQuality(face, quality);
     evidence.note(face, gate.pass ? null : gate.reason);
-    if (!gate.pass) return gate.reason;
-    evidence.shots.offer(gate.score, face.quality, () => ({ crops: face.keep(), tMs }));
+    const keep = () => ({ crops: face.keep(), tMs });
+    if (!gate.pass) {
+      if (gate.reason === 'too_small') evidence.small?.offer(faceSide(face), face.quality, keep);
+      return gate.reason;
+    }
+    evidence.shots.offer(gate.score, face.quality, keep);
+    evidence.small?.close();
     return null;
   }
 
@@ -147,7 +158,7 @@ export class FaceTrackObserver {
     if (track.hits < quality.minTrackFrames) return dropped('too_short');
     if (track.hits >= staticFace.minFrames && track.maxTravelSides <= staticFace.maxTravelSides)
       return dropped('static_face');
-    if (shots.length === 0) return this.unidentified(track, evidence) ?? dropped('low_quality');
+    if (shots.length === 0) return (await this.unidentified(track, evidence)) ?? dropped('low_quality');
     let pLive: number | undefined;
     if (liveness.action !== 'off') {
       const scores = await Promise.all(
@@ -179,15 +190,18 @@ export class FaceTrackObserver {
 
   /**
    * A track whose face never passed the gate is still a person, if it was seen long and clearly
-   * enough to be one (ingest.unidentified): an observation without an embedding. Else null.
+   * enough to be one (ingest.unidentified): an observation without an embedding — too small, with
+   * its best small face's pairing embedding when it kept one (one embedding run). Else null.
    */
-  private unidentified(track: Track, evidence: TrackEvidence<KeptShot>): TrackOutcome | null {
+  private async unidentified(track: Track, evidence: TrackEvidence<KeptShot>): Promise<TrackOutcome | null> {
     const rule = this.opts.config.unidentified;
     if (!rule.count || track.hits < rule.minFrames || evidence.bestDetectorScore < rule.minDetectorScore) return null;
     const reason = evidence.unidentifiedReason();
+    const small = evidence.pairingShot();
+    const pairingEmbedding = small ? await this.shotModels.embedAligned(small.crops.aligned()) : undefined;
     const observation = buildObservation(
       { embedding: new Float32Array(0), quality: evidence.bestQuality },
-      { ...this.context(track), unidentified: reason },
+      { ...this.context(track), unidentified: reason, pairingEmbedding },
     );
     return { kind: 'unidentified', observation, reason, frames: track.hits };
   }

@@ -8,6 +8,8 @@ import { DEFAULT_SITE_INDEX, SiteState, type SiteIndexOptions } from './site-sta
  */
 export class SiteStateCache {
   private readonly states = new Map<string, Promise<SiteState>>();
+  /** The states loaded so far, for synchronous readers (the visit tracker's face lookups). */
+  private readonly loaded = new Map<string, SiteState>();
 
   constructor(
     private readonly store: IdentityStore,
@@ -18,11 +20,20 @@ export class SiteStateCache {
   get(siteId: string): Promise<SiteState> {
     let state = this.states.get(siteId);
     if (!state) {
-      state = this.load(siteId);
-      this.states.set(siteId, state);
-      state.catch(() => this.states.delete(siteId));
+      const loading = this.load(siteId);
+      this.states.set(siteId, loading);
+      loading.then(
+        (s) => this.states.get(siteId) === loading && this.loaded.set(siteId, s),
+        () => this.states.delete(siteId),
+      );
+      state = loading;
     }
     return state;
+  }
+
+  /** The site's state if it is loaded and current (undefined while it loads or after it was dropped). */
+  peek(siteId: string): SiteState | undefined {
+    return this.loaded.get(siteId);
   }
 
   /** Removes identities from a site's state if it is loaded (they expired from the registry). */
@@ -33,8 +44,13 @@ export class SiteStateCache {
   }
 
   invalidate(siteId?: string): void {
-    if (siteId === undefined) this.states.clear();
-    else this.states.delete(siteId);
+    if (siteId === undefined) {
+      this.states.clear();
+      this.loaded.clear();
+    } else {
+      this.states.delete(siteId);
+      this.loaded.delete(siteId);
+    }
   }
 
   private async load(siteId: string): Promise<SiteState> {

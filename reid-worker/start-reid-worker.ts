@@ -21,6 +21,7 @@ import { matchPolicyFor, matchPolicyFromConfig } from './match/match-policy.ts';
 import { CalibrationCollector } from './calibration/collect-calibration-pairs.ts';
 import { CalibrationRecorder } from './calibration/record-calibration-pairs.ts';
 import { SiteReclusterer } from './merges/site-reclusterer.ts';
+import { cosine } from '../ingest/face/measure-eer.ts';
 
 export interface ReidWorkerDeps {
   config: RevisitConfig;
@@ -65,7 +66,15 @@ export async function startReidWorker({
     calibration,
     (site, camera) => policyFor(site, camera).matchMinCosine,
   );
-  const visits = new VisitMaintainer(clickhouse, config, { now });
+  const visits = new VisitMaintainer(clickhouse, config, {
+    now,
+    // Read when a small face's track joins a visit: the candidates' identities are in the state
+    // the batch was just matched against. Memory only: the embedding is compared, never kept.
+    similarityOf: (siteId) => (identityId, pairing) => {
+      const centroid = sites.peek(siteId)?.get(identityId)?.centroid;
+      return centroid ? cosine(centroid, pairing) : undefined;
+    },
+  });
   const announce = (siteId: string, merges: IdentityMerge[]) =>
     bus.publish(
       config.topics.merges,

@@ -84,6 +84,36 @@ test('a person seen but not identified travels without an embedding, and only so
   rejects(() => encodeFaceObservation(observation({ embedding: new Float32Array(0) }), limits), 'bad_dimension');
 });
 
+test('only a too-small track carries a pairing embedding, checked like any embedding and never as its identity', () => {
+  const small = observation({
+    embedding: new Float32Array(0),
+    unidentified: UnidentifiedReason.TOO_SMALL,
+    cannotLinkTrackIds: [],
+    pairingEmbedding: unit(8, 3),
+  });
+  const back = decodeFaceObservation(encodeFaceObservation(small, limits), limits);
+  assert.deepEqual(Array.from(back.pairingEmbedding!), Array.from(small.pairingEmbedding!));
+  assert.equal(back.embedding.length, 0, 'it never becomes the embedding the index reads');
+  assert.equal(
+    'pairingEmbedding' in decodeFaceObservation(encodeFaceObservation(observation(), limits), limits),
+    false,
+  );
+  // On an identified observation, or a blurred one, it is refused: it could only be smuggled in.
+  rejects(() => encodeFaceObservation(observation({ pairingEmbedding: unit(8, 3) }), limits), 'bad_pairing_embedding');
+  rejects(
+    () => encodeFaceObservation({ ...small, unidentified: UnidentifiedReason.BLURRED }, limits),
+    'bad_pairing_embedding',
+  );
+  rejects(() => encodeFaceObservation({ ...small, pairingEmbedding: unit(7) }, limits), 'bad_dimension');
+  const nan = unit(8, 3);
+  nan[2] = Number.NaN;
+  rejects(() => encodeFaceObservation({ ...small, pairingEmbedding: nan }, limits), 'non_finite');
+  rejects(
+    () => encodeFaceObservation({ ...small, pairingEmbedding: unit(8, 3).map((x) => x * 2) }, limits),
+    'not_normalised',
+  );
+});
+
 test('wrong dimension, NaN and non-normalised embeddings are rejected', () => {
   rejects(() => encodeFaceObservation(observation({ embedding: unit(7) }), limits), 'bad_dimension');
   const nan = unit(8);

@@ -19,13 +19,18 @@ export { UnidentifiedReason };
 /** A face observation in memory: the generated message type with numbers and a Float32Array. */
 export type FaceObservation = Omit<
   FaceObservationMessage,
-  '$typeName' | '$unknown' | 'tStartMs' | 'tEndMs' | 'embedding' | 'unidentified'
+  '$typeName' | '$unknown' | 'tStartMs' | 'tEndMs' | 'embedding' | 'unidentified' | 'pairingEmbedding'
 > & {
   tStartMs: number;
   tEndMs: number;
   embedding: Float32Array;
   /** Present (and not UNSPECIFIED) only on a person seen but not identified: then `embedding` is empty. */
   unidentified?: UnidentifiedReason;
+  /**
+   * Only on a TOO_SMALL observation: a weak embedding of its face, used in worker memory to choose
+   * which candidate visit the track joins; never matched to the gallery, never stored.
+   */
+  pairingEmbedding?: Float32Array;
 };
 
 /** Whether the observation is a person seen but not identified (no embedding, never re-identified). */
@@ -47,6 +52,14 @@ export function validateFaceObservation(obs: FaceObservation, limits: MessageLim
     throw new ContractError('bad_unidentified', `unknown unidentified reason ${obs.unidentified}`);
   else if (obs.embedding.length > 0)
     throw new ContractError('bad_unidentified', 'an unidentified observation carries no embedding');
+  if (obs.pairingEmbedding && obs.pairingEmbedding.length > 0) {
+    if (obs.unidentified !== UnidentifiedReason.TOO_SMALL)
+      throw new ContractError(
+        'bad_pairing_embedding',
+        'only a too-small unidentified observation carries a pairing embedding',
+      );
+    checkEmbedding(obs.pairingEmbedding, limits.embeddingDim);
+  }
   if (!Number.isFinite(obs.quality) || obs.quality < 0 || obs.quality > 1) {
     throw new ContractError('bad_quality', `quality must be within 0..1, got ${obs.quality}`);
   }
@@ -74,6 +87,7 @@ export function encodeFaceObservation(obs: FaceObservation, limits: MessageLimit
       tStartMs: BigInt(obs.tStartMs),
       tEndMs: BigInt(obs.tEndMs),
       embedding: Array.from(obs.embedding),
+      pairingEmbedding: Array.from(obs.pairingEmbedding ?? []),
     }),
   );
   if (bytes.length > limits.maxMessageBytes) {
@@ -87,7 +101,7 @@ export function decodeFaceObservation(bytes: Uint8Array, limits: MessageLimits):
   if (bytes.length > limits.maxMessageBytes) {
     throw new ContractError('too_large', `message of ${bytes.length} bytes exceeds ${limits.maxMessageBytes}`);
   }
-  const { unidentified, ...fields } = parseMessage(FaceObservationSchema, bytes);
+  const { unidentified, pairingEmbedding, ...fields } = parseMessage(FaceObservationSchema, bytes);
   return validateFaceObservation(
     {
       ...fields,
@@ -95,6 +109,7 @@ export function decodeFaceObservation(bytes: Uint8Array, limits: MessageLimits):
       tEndMs: Number(fields.tEndMs),
       embedding: Float32Array.from(fields.embedding),
       ...(unidentified === UnidentifiedReason.UNSPECIFIED ? {} : { unidentified }),
+      ...(pairingEmbedding.length === 0 ? {} : { pairingEmbedding: Float32Array.from(pairingEmbedding) }),
     },
     limits,
   );

@@ -51,6 +51,20 @@ const qualitySchema = z.object({
     .describe('Quality score (size, sharpness, detector) a best shot must reach'),
   bestShots: z.number().int().min(1).max(16).default(3).describe('Frames per track kept, embedded and averaged'),
   minTrackFrames: z.number().int().min(1).default(2).describe('Shorter tracks are detector flicker, not people'),
+  pairingEmbeddings: z
+    .boolean()
+    .default(true)
+    .describe(
+      'A track seen only too small to identify carries a weak embedding of its largest face (pairing_embedding): the re-id worker uses it only to choose which of the few candidate visits the track joins, never to identify anyone or match the gallery, and keeps it in memory only; false: such tracks join by time alone (at chance)',
+    ),
+  pairingMinFaceSidePx: z
+    .number()
+    .min(8)
+    .max(40)
+    .default(16)
+    .describe(
+      'Smaller faces give no pairing embedding: measured on lfw_dev (docs/calibration.md), among 5 candidates a 16 px face picks its own visit 90 % of the time clean but 40 % blurred and compressed (chance 20 %), and the detector itself loses faces below it',
+    ),
 });
 
 const unidentifiedSchema = z.object({

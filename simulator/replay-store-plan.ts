@@ -25,6 +25,9 @@ import { planStoreDays, type StoreLayout, type StorePlan } from './plan-store-da
 import { measureIdentityErrors, type IdentityErrorCounts } from './measure-identity-errors.ts';
 import { rankPaths, truthOf } from './score-store-reports.ts';
 import { EmbeddingSynthesizer, SUBSPACE_DIM } from './synthesize-embeddings.ts';
+import { planSmallFaces, type SmallFaceShares } from './plan-small-faces.ts';
+import { type DoorTrackCounts, measureDoorTracks, personOfRows } from './measure-door-tracks.ts';
+import type { UnidentifiedTrack } from '../storage/visit-model/attach-unidentified-tracks.ts';
 
 export interface EngineReplayOptions {
   layout?: StoreLayout;
@@ -40,6 +43,13 @@ export interface EngineReplayOptions {
   batch?: number;
   /** The site's index layout (default: the worker's). */
   index?: SiteIndexOptions;
+  /**
+   * Per camera, the share of visits it sees too small to identify (default none: every face
+   * identifiable): such sightings become unidentified tracks the visit rules join to visits.
+   */
+  smallFaces?: SmallFaceShares;
+  /** Whether those tracks carry a weak pairing embedding, as capture sends them (default true). */
+  pairingEmbeddings?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -62,6 +72,8 @@ export interface EngineReplayResult {
   /** The index the run ended with: exact below 10,000 identities, an inverted file above. */
   index: IndexLayout;
   merges: number;
+  /** With small faces: the door tracks joined to visits, and how many to their owner's. */
+  doorTracks: DoorTrackCounts;
   /** What the engine got wrong, by the simulator's truth. */
   errors: IdentityErrorCounts;
   /**
@@ -142,14 +154,26 @@ export async function replayStorePlanThroughEngine(o: EngineReplayOptions): Prom
   const seen = new Set<number>();
   let missed = 0;
   let joined = 0;
+  // As seedSimulatedStore draws them: a random stream of its own.
+  const small = planSmallFaces(plan.sightings, plan.visitors, o.smallFaces ?? {}, seededRandom(o.seed + 1));
+  const tracks: UnidentifiedTrack[] = [];
+  const ownerOfTrack = new Map<string, number>();
   for (let start = 0; start < plan.sightings.length; start += batch) {
-    const chunk = plan.sightings.slice(start, start + batch).map((s, j) =>
+    const planned = plan.sightings.slice(start, start + batch).flatMap((s, j) => {
+      if (!small.has(start + j)) return [{ s, k: start + j }];
+      const pairing = embeddings.smallFace(s.person);
+      const track = { observationId: `u${start + j}`, cameraId: s.cameraId, tStartMs: s.tStartMs, tEndMs: s.tEndMs };
+      tracks.push(o.pairingEmbeddings === false ? track : { ...track, pairing });
+      ownerOfTrack.set(track.observationId, s.person);
+      return [];
+    });
+    const chunk = planned.map(({ s, k }) =>
       buildObservation(
         { embedding: embeddings.sighting(s.person), quality: 0.9 },
         {
           siteId: SITE.siteId,
           cameraId: s.cameraId,
-          trackId: `t${start + j}`,
+          trackId: `t${k}`,
           tStartMs: s.tStartMs,
           tEndMs: s.tEndMs,
         },
@@ -168,7 +192,7 @@ export async function replayStorePlanThroughEngine(o: EngineReplayOptions): Prom
     visitors.forEach(({ obs, i }) => {
       const { sighting, identity, minted: against } = assigner.assign(obs);
       sightings.push(sighting);
-      const person = plan.sightings[start + i].person;
+      const person = planned[i].s.person;
       personOf.set(obs.observationId, person);
       collector.observe(state, obs, identity.identityId, against);
       if (against) missed += seen.has(person) ? 1 : 0;
@@ -193,15 +217,16 @@ export async function replayStorePlanThroughEngine(o: EngineReplayOptions): Prom
     while (mergedInto.has(id)) id = mergedInto.get(id)!;
     return id;
   };
-  const tracker = new SiteVisitTracker(SITE, o.rules);
+  // The visits are cut at the end: a small face meets the final centroids, not those of its moment.
+  const tracker = new SiteVisitTracker(SITE, o.rules, (id, pairing) => {
+    const centroid = state.get(id)?.centroid;
+    return centroid ? cosine(centroid, pairing) : undefined;
+  });
   const rows = new Map<string, VisitRow>();
   const final = sightings.map((s) => ({ ...s, identityId: survivor(s.identityId) }));
-  for (const row of tracker.apply(final)) rows.set(row.visitId, row);
+  for (const row of tracker.apply(final, tracks)) rows.set(row.visitId, row);
   for (const row of tracker.sweep(Number.MAX_SAFE_INTEGER)) rows.set(row.visitId, row);
-  const firstSighting = new Map<string, number>();
-  for (const s of final)
-    if (!firstSighting.has(`${s.identityId}|${s.tStartMs}`))
-      firstSighting.set(`${s.identityId}|${s.tStartMs}`, personOf.get(s.observationId)!);
+  const personOfRow = personOfRows(final.map((s) => ({ ...s, person: personOf.get(s.observationId)! })));
   const t = truthOf(plan);
   return {
     plan,
@@ -217,9 +242,8 @@ export async function replayStorePlanThroughEngine(o: EngineReplayOptions): Prom
     identities: state.size,
     index: state.index.layout(),
     merges,
-    errors: measureIdentityErrors(plan, [...rows.values()], (row) =>
-      firstSighting.get(`${row.identityId}|${row.startMs}`),
-    ),
+    errors: measureIdentityErrors(plan, [...rows.values()], personOfRow),
+    doorTracks: measureDoorTracks([...rows.values()], personOfRow, ownerOfTrack),
     calibration: {
       ...checkCalibration(impostors, best, sample, resolvePolicy(o.policy).matchMinCosine, merges),
       trueSplitShare: missed / Math.max(1, minted),

@@ -18,7 +18,8 @@ export interface StoreSimulation {
   reports: StoreReports;
 }
 
-const SITE = {
+/** The simulated store's site: its entrance and checkout cameras join door tracks to visits. */
+export const SIMULATED_STORE_SITE = {
   id: 'sim-store',
   name: 'Simulated store',
   tenant: 'sim',
@@ -33,12 +34,12 @@ export async function runStoreSimulation(o: StoreSimulationOptions): Promise<Sto
   // Days of stream pass in minutes here: the worker's re-clustering, paced by wall time in
   // production (every 5 min, i.e. many times per store hour), runs after every batch instead.
   const config = loadConfig(
-    { dataDir, sites: [SITE], encryption: generateEncryptionKeys(), matching: { reclusterEveryMs: 1 } },
+    { dataDir, sites: [SIMULATED_STORE_SITE], encryption: generateEncryptionKeys(), matching: { reclusterEveryMs: 1 } },
     {},
   );
   const runtime = await openRuntime(config);
   try {
-    const { plan, range } = await seedSimulatedStore(runtime, SITE, o);
+    const { plan, range } = await seedSimulatedStore(runtime, SIMULATED_STORE_SITE, o);
     const [hourly, returning, dwell, paths] = await Promise.all([
       queryFootfall(runtime.clickhouse, range, 'hour'),
       queryReturningVisitors(runtime.clickhouse, range),

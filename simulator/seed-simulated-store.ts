@@ -25,6 +25,12 @@ export interface SeedOptions {
   mode?: EmbeddingMode;
   /** Per camera, the share of visits it sees too small to identify (published as seen, not identified); default none. */
   smallFaces?: SmallFaceShares;
+  /**
+   * Whether a too-small face carries its weak pairing embedding, as capture sends it by default
+   * (default true); false: its track joins a visit by time alone. Drawn either way, so both runs
+   * of a seed see the same faces.
+   */
+  pairingEmbeddings?: boolean;
   /** Called with (published, total) sightings. */
   onProgress?: (done: number, total: number) => void;
   /** The range of each visitor's daily chance to come (default: planStoreDays's loyal clientele). */
@@ -96,11 +102,17 @@ export async function seedSimulatedStore(runtime: Runtime, site: SiteConfig, o: 
           tStartMs: s.tStartMs,
           tEndMs: s.tEndMs,
         };
-        if (small.has(i + j))
+        if (small.has(i + j)) {
+          const pairing = embeddings.smallFace(s.person);
           return buildObservation(
             { embedding: new Float32Array(0), quality: 0.3 },
-            { ...context, unidentified: UnidentifiedReason.TOO_SMALL },
+            {
+              ...context,
+              unidentified: UnidentifiedReason.TOO_SMALL,
+              ...(o.pairingEmbeddings === false ? {} : { pairingEmbedding: pairing }),
+            },
           );
+        }
         return buildObservation({ embedding: embeddings.sighting(s.person), quality: 0.9 }, context);
       });
       await publisher.publish(chunk);

@@ -87,7 +87,11 @@ export async function readUnidentifiedTracks(
   );
 }
 
-/** An unidentified observation as a track the visits can take (an entrance's or an exit's). */
+/**
+ * An unidentified observation as a track the visits can take (an entrance's or an exit's), with
+ * its small face's pairing embedding if it has one: that stays in memory, never in this table.
+ */
 export function toUnidentifiedTrack(o: FaceObservation): UnidentifiedTrack {
-  return { observationId: o.observationId, cameraId: o.cameraId, tStartMs: o.tStartMs, tEndMs: o.tEndMs };
+  const track = { observationId: o.observationId, cameraId: o.cameraId, tStartMs: o.tStartMs, tEndMs: o.tEndMs };
+  return o.pairingEmbedding?.length ? { ...track, pairing: o.pairingEmbedding } : track;
 }

@@ -24,6 +24,8 @@ interface EvalStoreOptions {
   layout: StoreLayout;
   perfect?: boolean;
   engineOnly?: boolean;
+  /** commander's `--no-pairing-embeddings`: false when given. */
+  pairingEmbeddings: boolean;
   coverageSeeds: number;
   json?: boolean;
 }
@@ -159,6 +161,7 @@ async function runOnce(opts: EvalStoreOptions, onProgress: (done: number, total:
     mode: opts.perfect ? 'perfect' : 'realistic',
     // Perfect re-identification sees every face well; the realistic store has cameras that see some too small.
     smallFaces: opts.perfect ? {} : STORE_SMALL_FACES,
+    pairingEmbeddings: opts.pairingEmbeddings,
     onProgress,
   });
   return { ...result, seconds: (Date.now() - started) / 1000 };
@@ -187,6 +190,10 @@ export function evalStoreCommand(): Command {
     .option(
       '--engine-only',
       "the worker's matching engine and visit rules without bus, registry and ClickHouse (fast enough for a mall-sized month)",
+    )
+    .option(
+      '--no-pairing-embeddings',
+      "the too-small faces carry no weak embedding (capture's quality.pairingEmbeddings off): their tracks join visits by time alone",
     )
     .option(
       '--coverage-seeds <n>',

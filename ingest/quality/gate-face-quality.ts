@@ -27,8 +27,7 @@ export type GateResult = { pass: true; score: number } | { pass: false; reason: 
  * shots are sharp, large and frontal.
  */
 export function gateFaceQuality(face: DescribedFace, opts: QualityGateOptions): GateResult {
-  const side = Math.sqrt(face.box.width * face.box.height);
-  if (side < opts.minFaceSidePx) return { pass: false, reason: 'too_small' };
+  if (faceSide(face) < opts.minFaceSidePx) return { pass: false, reason: 'too_small' };
   if (face.qualityParts.sharpness < opts.minSharpness) return { pass: false, reason: 'blurred' };
   if (face.detectorScore < opts.minDetectorScore) return { pass: false, reason: 'low_detector_score' };
   const pose = estimatePose(face.landmarks5);
@@ -37,4 +36,9 @@ export function gateFaceQuality(face: DescribedFace, opts: QualityGateOptions): 
   if (face.quality < opts.minQuality) return { pass: false, reason: 'low_quality' };
   const frontal = (1 - Math.abs(pose.yaw) / (2 * opts.maxYaw)) * (1 - Math.abs(pose.pitch) / (2 * opts.maxPitch));
   return { pass: true, score: face.quality * frontal };
+}
+
+/** The side of the square with the area of the face's box: the size `minFaceSidePx` bounds. */
+export function faceSide(face: Pick<DescribedFace, 'box'>): number {
+  return Math.sqrt(face.box.width * face.box.height);
 }

@@ -5,7 +5,7 @@ import { createLogger } from '../../common/logger.ts';
 import type { FaceObservation, Sighting } from '../../schemas/index.ts';
 import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { toUnidentifiedTrack } from '../../storage/unidentified-tracks-table.ts';
-import type { UnidentifiedTrack } from '../../storage/visit-model/attach-unidentified-tracks.ts';
+import type { FaceSimilarity, UnidentifiedTrack } from '../../storage/visit-model/attach-unidentified-tracks.ts';
 import { SiteVisitTracker } from '../../storage/visit-model/site-visit-tracker.ts';
 import type { VisitRow } from '../../storage/visit-model/visit-row.ts';
 import { visitRulesFor } from '../../storage/visit-model/visit-rules.ts';
@@ -16,6 +16,11 @@ import { rebuildMergedVisits } from './rebuild-merged-visits.ts';
 export interface VisitMaintainerOptions {
   /** The clock of the sweep (default: wall clock). Visit boundaries never depend on it. */
   now?: () => number;
+  /**
+   * A site's faces, for a too-small face's track to choose its visit (the worker's centroids);
+   * without it such tracks join by time alone.
+   */
+  similarityOf?: (siteId: string) => FaceSimilarity;
 }
 
 /**
@@ -34,6 +39,7 @@ export class VisitMaintainer {
   /** Visits a sweep closed whose closed state is not written yet, by visit id. */
   private readonly pending = new Map<string, VisitRow>();
   private readonly now: () => number;
+  private readonly similarityOf?: (siteId: string) => FaceSimilarity;
   private recovered: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly logger = createLogger('visit-maintainer');
@@ -44,6 +50,7 @@ export class VisitMaintainer {
     options: VisitMaintainerOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.similarityOf = options.similarityOf;
     this.visits = new VisitsTable(client, this.now);
   }
 
@@ -131,7 +138,8 @@ export class VisitMaintainer {
   /**
    * Identities merged (survivor → merged ids; their sightings already carry the survivor) or
    * split (each side with no merged ids, `sinceMs` its earliest moved sighting): both sides leave
-   * memory, and the survivor's visits are cut again from its sightings.
+   * memory, the survivor's visits are cut again from its sightings, and the survivors (each side of
+   * a split) come back from storage with their latest visit.
    */
   async reassign(siteId: string, merges: Map<string, string[]>, sinceMs?: Map<string, number>): Promise<void> {
     await this.recover();
@@ -142,14 +150,20 @@ export class VisitMaintainer {
     for (const [id, row] of this.pending)
       if (row.siteId === siteId && merged.has(row.identityId)) this.pending.delete(id);
     const site = this.config.sites.find((s) => s.id === siteId)!;
+    const rules = visitRulesFor(this.config, siteId);
     await rebuildMergedVisits(
       this.client,
       this.visits,
-      { siteId, tenant: site.tenant, rules: visitRulesFor(this.config, siteId) },
+      { siteId, tenant: site.tenant, rules },
       merges,
       this.now(),
       sinceMs,
     );
+    // Back in memory at once, not at their next sighting: a merge often lands between a person's
+    // last sighting and their checkout track, which must still find the visit it ends.
+    const survivors = [...merges.keys()];
+    const stored = await this.visits.latestVisits(siteId, survivors, rules.visitGapMs);
+    for (const id of survivors) tracker.restore(id, stored.get(id) ?? null);
   }
 
   /**
@@ -175,7 +189,11 @@ export class VisitMaintainer {
     if (!tracker) {
       const site = this.config.sites.find((s) => s.id === siteId);
       if (!site) throw new Error(`unknown site "${siteId}"`);
-      tracker = new SiteVisitTracker({ siteId, tenant: site.tenant }, visitRulesFor(this.config, siteId));
+      tracker = new SiteVisitTracker(
+        { siteId, tenant: site.tenant },
+        visitRulesFor(this.config, siteId),
+        this.similarityOf?.(siteId),
+      );
       this.trackers.set(siteId, tracker);
     }
     return tracker;

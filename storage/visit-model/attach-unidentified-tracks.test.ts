@@ -190,6 +190,22 @@ test('a restored visit keeps its entry and exit tracks, and its identified end f
   assert.deepEqual(attached(row), [door.observationId], 'seen after the exit track: it was not theirs');
 });
 
+test('a visit restored from storage (after a merge) still takes the checkout track after its last sighting', () => {
+  const t = tracker();
+  t.restore('a', {
+    visitId: 'v1',
+    startMs: T0,
+    endMs: T0 + 3 * MIN,
+    returning: false,
+    status: 'open',
+    members: [{ observationId: 'm1', cameraId: 'zone', tStartMs: T0 + 2 * MIN, tEndMs: T0 + 3 * MIN }],
+  });
+  const till = track('checkout', T0 + 6 * MIN, T0 + 7 * MIN);
+  const [row] = t.apply([], [till]);
+  assert.equal(row?.visitId, 'v1');
+  assert.deepEqual(attached(row), [till.observationId]);
+});
+
 test('a window of 0 attaches nothing', () => {
   const [row] = tracker({ attachWindowMs: 0 }).apply([sighting('a', T0 + MIN)], [track('entrance', T0)]);
   assert.deepEqual(attached(row), []);
@@ -238,7 +254,7 @@ test('memory holds a window and a visit gap of tracks and visits: late deliverie
   // A camera's track 20 min late, behind an exit track of later: the entrance tracks still wait.
   attacher.attachExit(track('checkout', T0 + 20 * MIN));
   assert.deepEqual(attacher.held, { waiting: 3, watched: 1 });
-  assert.equal(attacher.takeEntry({ cameraId: 'zone', tStartMs: T0 + 3 * MIN })?.tStartMs, T0);
+  assert.equal(attacher.takeEntry({ cameraId: 'zone', tStartMs: T0 + 3 * MIN }, 'a')?.tStartMs, T0);
   attacher.offerEntry(track('entrance', T0 + 2 * 3600_000));
   assert.deepEqual(attacher.held, { waiting: 1, watched: 0 });
 });

@@ -168,7 +168,7 @@ test('closed visits are forgotten once the stream has moved past the gap', () =>
 
 test('the rules version changes with any rule', () => {
   assert.notEqual(rulesVersion(RULES), rulesVersion({ ...RULES, minVisitMs: 120_000 }));
-  assert.match(rulesVersion(RULES), /^v2-[0-9a-f]{10}$/);
+  assert.match(rulesVersion(RULES), /^v3-[0-9a-f]{10}$/);
 });
 
 test('a sweep looks only at the visits that end, never at every identity held', () => {

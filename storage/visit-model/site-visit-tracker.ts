@@ -1,6 +1,6 @@
 /** Cuts one site's sightings into visits: the pure sessionisation core, with an explicit open → closed lifecycle. */
 import type { Sighting } from '../../schemas/index.ts';
-import { TrackAttacher, type UnidentifiedTrack } from './attach-unidentified-tracks.ts';
+import { type FaceSimilarity, TrackAttacher, type UnidentifiedTrack } from './attach-unidentified-tracks.ts';
 import { DeadlineQueue } from './deadline-queue.ts';
 import { localDate, nextLocalMidnightMs } from './local-day.ts';
 import { rulesVersion, type VisitRules } from './visit-rules.ts';
@@ -56,9 +56,11 @@ export class SiteVisitTracker {
   constructor(
     private readonly site: { siteId: string; tenant: string },
     private readonly rules: VisitRules,
+    /** How close a too-small face is to an identity's (the worker's centroids): lets its track choose its visit. */
+    similarity?: FaceSimilarity,
   ) {
     this.rulesVersion = rulesVersion(rules);
-    this.attacher = new TrackAttacher(rules);
+    this.attacher = new TrackAttacher(rules, similarity);
   }
 
   /** Whether the identity's state is in memory (otherwise restore it from storage first). */
@@ -66,7 +68,7 @@ export class SiteVisitTracker {
     return this.identities.has(identityId);
   }
 
-  /** Loads an identity's latest stored visit (null: never visited) so sightings continue it. */
+  /** Loads an identity's latest stored visit (null: never visited) so sightings and exit tracks continue it. */
   restore(identityId: string, stored: StoredVisit | null): void {
     if (!stored) {
       this.identities.set(identityId, { visit: null, previous: null, hadCountedVisit: false });
@@ -97,6 +99,8 @@ export class SiteVisitTracker {
     };
     this.identities.set(identityId, { visit, previous: null, hadCountedVisit: stored.returning });
     this.schedule(identityId, visit);
+    // Its last sighting may have come just before: a checkout track can still end it.
+    this.attacher.watch(visit, identityId);
   }
 
   /**
@@ -223,7 +227,7 @@ export class SiteVisitTracker {
       visit.status = 'closed';
       identity.previous = visit;
     }
-    const entry = this.attacher.takeEntry(s);
+    const entry = this.attacher.takeEntry(s, s.identityId);
     identity.visit = {
       visitId: visitIdOf(this.site.siteId, s.identityId, s.tStartMs),
       startMs: Math.min(s.tStartMs, entry?.tStartMs ?? Infinity),

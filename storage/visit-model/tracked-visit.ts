@@ -1,5 +1,5 @@
 /** A visit while the tracker holds it, and what it becomes: whether it counts, and its row. */
-import type { UnidentifiedTrack } from './attach-unidentified-tracks.ts';
+import { OWN_FACE_MIN_COSINE, type UnidentifiedTrack } from './attach-unidentified-tracks.ts';
 import { localHour } from './local-day.ts';
 import type { VisitRow, VisitStatus } from './visit-row.ts';
 
@@ -30,14 +30,17 @@ export interface TrackedVisit {
 
 /**
  * Long enough to count: its identified sightings span the minimum visit, or with its door
- * tracks it does and it is more than one face the engine had never seen. A lone sighting that
- * minted an identity is most often a split of someone already inside (one noisy face); on door
- * tracks alone such visits added 94 visits and 86 visitors to `eval store` seed 7, where a
- * genuine lone-sighting visit is rare (docs/calibration.md).
+ * tracks it does and it is more than one face the engine had never seen, or a door track's small
+ * face is clearly its own. A lone sighting that minted an identity is most often a split of
+ * someone already inside (one noisy face); on door tracks alone such visits added 94 visits and
+ * 86 visitors to `eval store` seed 7 (docs/calibration.md). A door track whose face is the
+ * identity's says it is a person who came in or left, not a fragment of someone inside.
  */
 export function countsAsVisit(visit: TrackedVisit, minVisitMs: number): boolean {
   const identified = visit.members.length > 0 ? visit.endMs - visit.members[0].tStartMs >= minVisitMs : false;
-  const withTracks = lastMs(visit) - visit.startMs >= minVisitMs && (visit.members.length > 1 || !visit.minted);
+  const ownDoor = [visit.entry, visit.exit].some((t) => (t?.faceCosine ?? -1) >= OWN_FACE_MIN_COSINE);
+  const withTracks =
+    lastMs(visit) - visit.startMs >= minVisitMs && (visit.members.length > 1 || !visit.minted || ownDoor);
   visit.counted ||= identified || withTracks;
   return visit.counted;
 }

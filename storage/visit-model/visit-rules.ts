@@ -14,10 +14,13 @@ export interface VisitRules extends VisitRulesConfig {
   exitCameras: string[];
 }
 
-/** Bump when the meaning of a rule changes without its value changing (e.g. a new algorithm). 2: unidentified entrance/exit tracks join visits. */
-const ALGORITHM = 2;
+/**
+ * Bump when the meaning of a rule changes without its value changing (e.g. a new algorithm).
+ * 2: unidentified entrance/exit tracks join visits; 3: a too-small face's weak embedding chooses which.
+ */
+const ALGORITHM = 3;
 
-/** `v2-<10 hex>`: the algorithm generation plus a hash of every rule value, so reports can name the rules behind a number. */
+/** `v3-<10 hex>`: the algorithm generation plus a hash of every rule value, so reports can name the rules behind a number. */
 export function rulesVersion(rules: VisitRules): string {
   const canonical = JSON.stringify([
     ALGORITHM,

@@ -6,7 +6,8 @@ import { loadConfig } from '../../common/config.ts';
 import { generateEncryptionKeys } from '../../identity-registry/index.ts';
 import { openRuntime, type Runtime } from '../../runtime/open-runtime.ts';
 import type { Subscription } from '../../common/bus/bus.ts';
-import type { RevisitConfigInput } from '../../schemas/index.ts';
+import type { FaceObservation, RevisitConfigInput } from '../../schemas/index.ts';
+import { after, before } from 'node:test';
 import { startReidWorker } from '../../reid-worker/index.ts';
 import { messageLimits } from '../../schemas/index.ts';
 import { FacePipeline, ObservationPublisher } from '../../ingest/index.ts';
@@ -66,5 +67,44 @@ export async function openFaceWorker(siteId: string, now?: () => number): Promis
       await pipeline.close();
       await env.close();
     },
+  };
+}
+
+/** A test file's embedded worker: opened before its tests, closed after them. */
+export interface WorkerUnderTest {
+  /** The running deployment (once the file's `before` has run). */
+  readonly env: EmbeddedWorker;
+  /** Publishes the observations as a camera does and waits until the worker has handled them. */
+  deliver(...observations: FaceObservation[]): Promise<void>;
+  /** The rows of a query on the worker's ClickHouse, `{s:String}` bound to the site. */
+  rows<T>(query: string): Promise<T[]>;
+}
+
+/** Registers the file's `before` and `after`: one embedded worker for all its tests, on `siteId`. */
+export function useEmbeddedWorker(siteId: string, overrides: RevisitConfigInput, now?: () => number): WorkerUnderTest {
+  let opened: { env: EmbeddedWorker; publisher: ObservationPublisher } | undefined;
+  const current = () => {
+    if (!opened) throw new Error('the embedded worker opens in the before hook');
+    return opened;
+  };
+  before(async () => {
+    const env = await openEmbeddedWorker(overrides, now);
+    opened = { env, publisher: publisherOf(env) };
+  });
+  after(async () => {
+    await opened?.env.close();
+  });
+  return {
+    get env() {
+      return current().env;
+    },
+    deliver: async (...observations) => {
+      await current().publisher.publish(observations);
+      await current().env.worker.drain();
+    },
+    rows: async <T>(query: string) =>
+      (
+        await current().env.runtime.clickhouse.query({ query, query_params: { s: siteId }, format: 'JSONEachRow' })
+      ).json<T>(),
   };
 }

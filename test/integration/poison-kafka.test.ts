@@ -129,6 +129,7 @@ test("a far-future time is dead-lettered with its reason; the other tenant's nex
       tStartMs: 8_700_000_000_000_000n,
       tEndMs: 8_700_000_000_000_000n,
       embedding: Array.from(base.embedding),
+      pairingEmbedding: [],
     }),
   );
   await publish([{ key: SHOP, value: far }, encode(observation(OTHER_TENANT, 'next-2', 5))]);

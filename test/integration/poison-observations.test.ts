@@ -269,6 +269,7 @@ test('a far-future time is dead-lettered by the worker with its reason; the obse
       tStartMs: 8_700_000_000_000_000n,
       tEndMs: 8_700_000_000_000_000n,
       embedding: Array.from(good[0].embedding),
+      pairingEmbedding: [],
     }),
   );
   const tomorrow = toBinary(
@@ -279,6 +280,7 @@ test('a far-future time is dead-lettered by the worker with its reason; the obse
       tStartMs: now + 86_400_000n,
       tEndMs: now + 86_400_000n,
       embedding: Array.from(good[1].embedding),
+      pairingEmbedding: [],
     }),
   );
   await handlerWith(failingOn('none', () => new Error('unused')))(

@@ -1,12 +1,12 @@
 // Split repair in the running worker (embedded runtime: Redis, chdb): two people merged by a
 // too-loose threshold and later seen in one frame end as two identities, with their sightings,
 // visits and reports reassigned, the split audited, and the cannot-link kept in the registry.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildObservation, ObservationPublisher } from '../../ingest/index.ts';
+import { buildObservation } from '../../ingest/index.ts';
 import { queryFootfall, type ReportRange } from '../../reports/index.ts';
 import type { FaceObservation } from '../../schemas/index.ts';
-import { openEmbeddedWorker, type EmbeddedWorker, publisherOf } from './open-embedded-worker.ts';
+import { useEmbeddedWorker } from './open-embedded-worker.ts';
 
 const SEC = 1000;
 const DIM = 512;
@@ -20,8 +20,6 @@ const range: ReportRange = {
   from: DAY,
   to: new Date(T0 + 48 * 3600_000).toISOString().slice(0, 10),
 };
-let env: EmbeddedWorker;
-let publisher: ObservationPublisher;
 
 /** Person A is e0, person B is at cosine 0.4 to A; photo k adds 0.2 along its own axis (same person ≈ 0.96). */
 function photo(person: 'A' | 'B', k: number): Float32Array {
@@ -53,31 +51,17 @@ function seen(
   );
 }
 
-async function deliver(...observations: FaceObservation[]): Promise<void> {
-  await publisher.publish(observations);
-  await env.worker.drain();
-}
-
-async function rows<T>(query: string): Promise<T[]> {
-  return (await env.runtime.clickhouse.query({ query, query_params: { s: SITE }, format: 'JSONEachRow' })).json<T>();
-}
-
-before(async () => {
-  // Too loose: A and B (cosine 0.4) become one identity.
-  env = await openEmbeddedWorker(
-    {
-      sites: [{ id: SITE, name: SITE, tenant: 't1', timezone: 'UTC' }],
-      matching: { matchMinCosine: 0.3, reclusterEveryMs: 60_000 },
-    },
-    // The worker's clock after the last sighting: observations ahead of it are out of its time window.
-    () => T0 + 3 * 3600_000,
-  );
-  publisher = publisherOf(env);
-});
-
-after(async () => {
-  await env?.close();
-});
+// Too loose: A and B (cosine 0.4) become one identity.
+const worker = useEmbeddedWorker(
+  SITE,
+  {
+    sites: [{ id: SITE, name: SITE, tenant: 't1', timezone: 'UTC' }],
+    matching: { matchMinCosine: 0.3, reclusterEveryMs: 60_000 },
+  },
+  // The worker's clock after the last sighting: observations ahead of it are out of its time window.
+  () => T0 + 3 * 3600_000,
+);
+const { deliver, rows } = worker;
 
 test('two people merged by a loose threshold, later seen in one frame, end as two identities with their sightings and visits', async () => {
   const a = [seen('A', 1, 'entrance', 0), seen('A', 2, 'zone', 100), seen('A', 3, 'entrance', 7200)];
@@ -88,7 +72,7 @@ test('two people merged by a loose threshold, later seen in one frame, end as tw
   );
   assert.equal(before.length, 1, 'the loose threshold merged A and B');
   assert.equal(
-    (await queryFootfall(env.runtime.clickhouse, range, 'day')).totals.visitors,
+    (await queryFootfall(worker.env.runtime.clickhouse, range, 'day')).totals.visitors,
     1,
     'the reports count one person',
   );
@@ -124,7 +108,7 @@ test('two people merged by a loose threshold, later seen in one frame, end as tw
     [x, x, y!, y!].sort().map((id, i) => [id, 1, i % 2]),
     'each person has a first and a returning visit of their own',
   );
-  assert.deepEqual((await queryFootfall(env.runtime.clickhouse, range, 'day')).totals, {
+  assert.deepEqual((await queryFootfall(worker.env.runtime.clickhouse, range, 'day')).totals, {
     visitors: 2,
     visits: 4,
     newVisits: 2,
@@ -143,10 +127,10 @@ test('two people merged by a loose threshold, later seen in one frame, end as tw
   assert.equal(more.length, 0);
 
   // The registry: both identities, the cannot-link kept, nothing pending; an old observation redelivered answers with its new identity.
-  assert.deepEqual(new Set((await env.runtime.store.loadSite(SITE)).map((i) => i.identityId)), new Set([x, y]));
-  assert.deepEqual(await env.runtime.store.loadCannotLinks(SITE), [[x, y!].sort() as [string, string]]);
-  assert.deepEqual(await env.runtime.store.pendingSplits(SITE), []);
-  assert.deepEqual((await env.runtime.store.findProcessed(SITE, [b[0].observationId]))[0]?.identityId, y);
+  assert.deepEqual(new Set((await worker.env.runtime.store.loadSite(SITE)).map((i) => i.identityId)), new Set([x, y]));
+  assert.deepEqual(await worker.env.runtime.store.loadCannotLinks(SITE), [[x, y!].sort() as [string, string]]);
+  assert.deepEqual(await worker.env.runtime.store.pendingSplits(SITE), []);
+  assert.deepEqual((await worker.env.runtime.store.findProcessed(SITE, [b[0].observationId]))[0]?.identityId, y);
   await deliver(b[0]);
   assert.equal(
     (

@@ -1,12 +1,12 @@
 // Unidentified door tracks joining visits in the running worker (embedded runtime, fake clock): a
 // person seen too small at the entrance and at the checkout gets one visit from door to till, which
 // keeps both tracks through a re-clustering merge and counts once in footfall (not again in the estimate).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildObservation, ObservationPublisher } from '../../ingest/index.ts';
+import { buildObservation } from '../../ingest/index.ts';
 import { UnidentifiedReason, type FaceObservation } from '../../schemas/index.ts';
 import { queryFootfall, type ReportRange } from '../../reports/index.ts';
-import { openEmbeddedWorker, type EmbeddedWorker, publisherOf } from './open-embedded-worker.ts';
+import { useEmbeddedWorker } from './open-embedded-worker.ts';
 import { faceOnAxis } from '../../reid-worker/index/synthetic-embeddings.ts';
 
 const SEC = 1000;
@@ -23,8 +23,6 @@ const RANGE: ReportRange = {
   entranceCameras: ['entrance'],
 };
 let clock = T0 + 400 * SEC;
-let env: EmbeddedWorker;
-let publisher: ObservationPublisher;
 
 function face(axis: number, x: number): Float32Array {
   return faceOnAxis(DIM, axis, x);
@@ -49,21 +47,8 @@ const tooSmall = (cameraId: string, fromS: number, toS: number): FaceObservation
     { ...context(cameraId, fromS, toS), unidentified: UnidentifiedReason.TOO_SMALL },
   );
 
-async function deliver(...observations: FaceObservation[]): Promise<void> {
-  await publisher.publish(observations);
-  await env.worker.drain();
-}
-
-async function visitRows() {
-  return (
-    await env.runtime.clickhouse.query({
-      query: `SELECT identity_id, toUnixTimestamp64Milli(start) AS start_ms, toUnixTimestamp64Milli(end) AS end_ms,
-                     cameras, sightings, counted, entry_track, exit_track
-              FROM visits FINAL WHERE site_id = {s:String} ORDER BY start`,
-      query_params: { s: SITE },
-      format: 'JSONEachRow',
-    })
-  ).json<{
+function visitRows() {
+  return rows<{
     identity_id: string;
     start_ms: string;
     end_ms: string;
@@ -72,34 +57,33 @@ async function visitRows() {
     counted: number;
     entry_track: string;
     exit_track: string;
-  }>();
+  }>(
+    `SELECT identity_id, toUnixTimestamp64Milli(start) AS start_ms, toUnixTimestamp64Milli(end) AS end_ms,
+            cameras, sightings, counted, entry_track, exit_track
+     FROM visits FINAL WHERE site_id = {s:String} ORDER BY start`,
+  );
 }
 
-before(async () => {
-  env = await openEmbeddedWorker(
-    {
-      sites: [
-        {
-          id: SITE,
-          name: SITE,
-          tenant: 't1',
-          timezone: 'UTC',
-          entranceCameras: ['entrance'],
-          exitCameras: ['checkout'],
-        },
-      ],
-      // A strict threshold splits the person's first two faces (cos 0.8); a third merges them (recluster-merges.test.ts).
-      matching: { matchMinCosine: 0.85, reclusterEveryMs: 60_000 },
-      limits: { maxFutureSkewMs: 3600_000 },
-    },
-    () => clock,
-  );
-  publisher = publisherOf(env);
-});
-
-after(async () => {
-  await env?.close();
-});
+const worker = useEmbeddedWorker(
+  SITE,
+  {
+    sites: [
+      {
+        id: SITE,
+        name: SITE,
+        tenant: 't1',
+        timezone: 'UTC',
+        entranceCameras: ['entrance'],
+        exitCameras: ['checkout'],
+      },
+    ],
+    // A strict threshold splits the person's first two faces (cos 0.8); a third merges them (recluster-merges.test.ts).
+    matching: { matchMinCosine: 0.85, reclusterEveryMs: 60_000 },
+    limits: { maxFutureSkewMs: 3600_000 },
+  },
+  () => clock,
+);
+const { deliver, rows } = worker;
 
 test('a person unidentified at the entrance and the checkout: one visit from door to till, through a merge, counted once', async () => {
   const door = tooSmall('entrance', 0, 5);
@@ -131,7 +115,7 @@ test('a person unidentified at the entrance and the checkout: one visit from doo
   );
   assert.deepEqual([visits[0].entry_track, visits[0].exit_track], [door.observationId, till.observationId]);
 
-  const footfall = await queryFootfall(env.runtime.clickhouse, RANGE, 'day');
+  const footfall = await queryFootfall(worker.env.runtime.clickhouse, RANGE, 'day');
   assert.deepEqual(
     [footfall.unidentified.entranceTracks, footfall.unidentified.visitsEnteredUnseen],
     [2, 1],

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file revisit/v1/face_observation.proto.
  */
 export const file_revisit_v1_face_observation: GenFile = /*@__PURE__*/
-  fileDesc("CiFyZXZpc2l0L3YxL2ZhY2Vfb2JzZXJ2YXRpb24ucHJvdG8SCnJldmlzaXQudjEi+QIKD0ZhY2VPYnNlcnZhdGlvbhIWCg5vYnNlcnZhdGlvbl9pZBgBIAEoCRIPCgdzaXRlX2lkGAIgASgJEhEKCWNhbWVyYV9pZBgDIAEoCRIQCgh0cmFja19pZBgEIAEoCRISCgp0X3N0YXJ0X21zGAUgASgDEhAKCHRfZW5kX21zGAYgASgDEhUKCWVtYmVkZGluZxgHIAMoAkICEAESDwoHcXVhbGl0eRgIIAEoAhIQCghtb2RlbF9pZBgJIAEoCRIVCg1tb2RlbF92ZXJzaW9uGAogASgJEh0KFWNhbm5vdF9saW5rX3RyYWNrX2lkcxgLIAMoCRIVCghsaXZlbmVzcxgMIAEoAkgAiAEBEjQKDHVuaWRlbnRpZmllZBgNIAEoDjIeLnJldmlzaXQudjEuVW5pZGVudGlmaWVkUmVhc29uEhgKC3Nob3RfY29zaW5lGA4gASgCSAGIAQFCCwoJX2xpdmVuZXNzQg4KDF9zaG90X2Nvc2luZSrHAQoSVW5pZGVudGlmaWVkUmVhc29uEiMKH1VOSURFTlRJRklFRF9SRUFTT05fVU5TUEVDSUZJRUQQABIhCh1VTklERU5USUZJRURfUkVBU09OX1RPT19TTUFMTBABEh8KG1VOSURFTlRJRklFRF9SRUFTT05fQkxVUlJFRBACEiMKH1VOSURFTlRJRklFRF9SRUFTT05fVFVSTkVEX0FXQVkQAxIjCh9VTklERU5USUZJRURfUkVBU09OX0xPV19RVUFMSVRZEARiBnByb3RvMw");
+  fileDesc("CiFyZXZpc2l0L3YxL2ZhY2Vfb2JzZXJ2YXRpb24ucHJvdG8SCnJldmlzaXQudjEimAMKD0ZhY2VPYnNlcnZhdGlvbhIWCg5vYnNlcnZhdGlvbl9pZBgBIAEoCRIPCgdzaXRlX2lkGAIgASgJEhEKCWNhbWVyYV9pZBgDIAEoCRIQCgh0cmFja19pZBgEIAEoCRISCgp0X3N0YXJ0X21zGAUgASgDEhAKCHRfZW5kX21zGAYgASgDEhUKCWVtYmVkZGluZxgHIAMoAkICEAESDwoHcXVhbGl0eRgIIAEoAhIQCghtb2RlbF9pZBgJIAEoCRIVCg1tb2RlbF92ZXJzaW9uGAogASgJEh0KFWNhbm5vdF9saW5rX3RyYWNrX2lkcxgLIAMoCRIVCghsaXZlbmVzcxgMIAEoAkgAiAEBEjQKDHVuaWRlbnRpZmllZBgNIAEoDjIeLnJldmlzaXQudjEuVW5pZGVudGlmaWVkUmVhc29uEhgKC3Nob3RfY29zaW5lGA4gASgCSAGIAQESHQoRcGFpcmluZ19lbWJlZGRpbmcYDyADKAJCAhABQgsKCV9saXZlbmVzc0IOCgxfc2hvdF9jb3NpbmUqxwEKElVuaWRlbnRpZmllZFJlYXNvbhIjCh9VTklERU5USUZJRURfUkVBU09OX1VOU1BFQ0lGSUVEEAASIQodVU5JREVOVElGSUVEX1JFQVNPTl9UT09fU01BTEwQARIfChtVTklERU5USUZJRURfUkVBU09OX0JMVVJSRUQQAhIjCh9VTklERU5USUZJRURfUkVBU09OX1RVUk5FRF9BV0FZEAMSIwofVU5JREVOVElGSUVEX1JFQVNPTl9MT1dfUVVBTElUWRAEYgZwcm90bzM");
 
 /**
  * @generated from message revisit.v1.FaceObservation
@@ -113,6 +113,16 @@ export type FaceObservation = Message<"revisit.v1.FaceObservation"> & {
    * @generated from field: optional float shot_cosine = 14;
    */
   shotCosine?: number | undefined;
+
+  /**
+   * Only on a TOO_SMALL observation, and optional: a weak embedding of the track's best too-small
+   * face (L2-normalised, the model's dimension). It never identifies anyone: the worker uses it in
+   * memory only, to choose which of the few visits that could own the track it joins, and drops it.
+   * Kept apart from `embedding` so that nothing that matches embeddings can ever read it.
+   *
+   * @generated from field: repeated float pairing_embedding = 15 [packed = true];
+   */
+  pairingEmbedding: number[];
 };
 
 /**
