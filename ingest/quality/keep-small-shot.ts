@@ -11,7 +11,7 @@ interface SmallShotEntry<T> {
  * The largest face of a track the gate turned away as too small (equal sides: the higher quality
  * score, which holds sharpness and detector score), one payload at most whatever the track's
  * length. Size first, because it is what an embedding of a small face depends on most
- * (docs/calibration.md, "What a weak embedding of the small face would give"). Faces below
+ * (docs/calibration.md, "What a weak embedding of the small face gives"). Faces below
  * `minSidePx` are never kept: degraded, they pick their own visit little better than chance.
  */
 export class SmallShot<T> {
