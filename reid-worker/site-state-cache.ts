@@ -7,9 +7,8 @@ import { DEFAULT_SITE_INDEX, SiteState, type SiteIndexOptions } from './site-sta
  * stale, so it is dropped and rebuilt from the registry, the single source of truth.
  */
 export class SiteStateCache {
-  private readonly states = new Map<string, Promise<SiteState>>();
-  /** The states loaded so far, for synchronous readers (the visit tracker's face lookups). */
-  private readonly loaded = new Map<string, SiteState>();
+  /** Each site's load; `ready` once it finished, for synchronous readers (the visit tracker's faces). */
+  private readonly states = new Map<string, { loading: Promise<SiteState>; ready?: SiteState }>();
 
   constructor(
     private readonly store: IdentityStore,
@@ -18,39 +17,35 @@ export class SiteStateCache {
   ) {}
 
   get(siteId: string): Promise<SiteState> {
-    let state = this.states.get(siteId);
-    if (!state) {
-      const loading = this.load(siteId);
-      this.states.set(siteId, loading);
-      loading.then(
-        (s) => this.states.get(siteId) === loading && this.loaded.set(siteId, s),
-        () => this.states.delete(siteId),
-      );
-      state = loading;
-    }
-    return state;
+    const current = this.states.get(siteId);
+    if (current) return current.loading;
+    const entry: { loading: Promise<SiteState>; ready?: SiteState } = { loading: this.load(siteId) };
+    this.states.set(siteId, entry);
+    entry.loading.then(
+      (state) => {
+        entry.ready = state;
+      },
+      () => {
+        if (this.states.get(siteId) === entry) this.states.delete(siteId);
+      },
+    );
+    return entry.loading;
   }
 
   /** The site's state if it is loaded and current (undefined while it loads or after it was dropped). */
   peek(siteId: string): SiteState | undefined {
-    return this.loaded.get(siteId);
+    return this.states.get(siteId)?.ready;
   }
 
   /** Removes identities from a site's state if it is loaded (they expired from the registry). */
   async forget(siteId: string, identityIds: string[]): Promise<void> {
-    const state = this.states.get(siteId);
-    const loaded = await state?.catch(() => undefined);
+    const loaded = await this.states.get(siteId)?.loading.catch(() => undefined);
     loaded?.removeMany(identityIds);
   }
 
   invalidate(siteId?: string): void {
-    if (siteId === undefined) {
-      this.states.clear();
-      this.loaded.clear();
-    } else {
-      this.states.delete(siteId);
-      this.loaded.delete(siteId);
-    }
+    if (siteId === undefined) this.states.clear();
+    else this.states.delete(siteId);
   }
 
   private async load(siteId: string): Promise<SiteState> {

@@ -70,9 +70,9 @@ export async function startReidWorker({
     now,
     // Read when a small face's track joins a visit: the candidates' identities are in the state
     // the batch was just matched against. Memory only: the embedding is compared, never kept.
-    similarityOf: (siteId) => (identityId, pairing) => {
+    facesOf: (siteId) => (identityId) => {
       const centroid = sites.peek(siteId)?.get(identityId)?.centroid;
-      return centroid ? cosine(centroid, pairing) : undefined;
+      return centroid && ((pairing) => cosine(centroid, pairing));
     },
   });
   const announce = (siteId: string, merges: IdentityMerge[]) =>

@@ -218,9 +218,9 @@ export async function replayStorePlanThroughEngine(o: EngineReplayOptions): Prom
     return id;
   };
   // The visits are cut at the end: a small face meets the final centroids, not those of its moment.
-  const tracker = new SiteVisitTracker(SITE, o.rules, (id, pairing) => {
+  const tracker = new SiteVisitTracker(SITE, o.rules, (id) => {
     const centroid = state.get(id)?.centroid;
-    return centroid ? cosine(centroid, pairing) : undefined;
+    return centroid && ((pairing) => cosine(centroid, pairing));
   });
   const rows = new Map<string, VisitRow>();
   const final = sightings.map((s) => ({ ...s, identityId: survivor(s.identityId) }));

@@ -109,7 +109,7 @@ export async function seedSimulatedStore(runtime: Runtime, site: SiteConfig, o: 
             {
               ...context,
               unidentified: UnidentifiedReason.TOO_SMALL,
-              ...(o.pairingEmbeddings === false ? {} : { pairingEmbedding: pairing }),
+              pairingEmbedding: o.pairingEmbeddings === false ? undefined : pairing,
             },
           );
         }

@@ -5,7 +5,7 @@ import { createLogger } from '../../common/logger.ts';
 import type { FaceObservation, Sighting } from '../../schemas/index.ts';
 import type { ClickHouseClient } from '../../storage/clickhouse/create-clickhouse-client.ts';
 import { toUnidentifiedTrack } from '../../storage/unidentified-tracks-table.ts';
-import type { FaceSimilarity, UnidentifiedTrack } from '../../storage/visit-model/attach-unidentified-tracks.ts';
+import type { FaceOf, UnidentifiedTrack } from '../../storage/visit-model/attach-unidentified-tracks.ts';
 import { SiteVisitTracker } from '../../storage/visit-model/site-visit-tracker.ts';
 import type { VisitRow } from '../../storage/visit-model/visit-row.ts';
 import { visitRulesFor } from '../../storage/visit-model/visit-rules.ts';
@@ -20,7 +20,7 @@ export interface VisitMaintainerOptions {
    * A site's faces, for a too-small face's track to choose its visit (the worker's centroids);
    * without it such tracks join by time alone.
    */
-  similarityOf?: (siteId: string) => FaceSimilarity;
+  facesOf?: (siteId: string) => FaceOf;
 }
 
 /**
@@ -39,7 +39,7 @@ export class VisitMaintainer {
   /** Visits a sweep closed whose closed state is not written yet, by visit id. */
   private readonly pending = new Map<string, VisitRow>();
   private readonly now: () => number;
-  private readonly similarityOf?: (siteId: string) => FaceSimilarity;
+  private readonly facesOf?: (siteId: string) => FaceOf;
   private recovered: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly logger = createLogger('visit-maintainer');
@@ -50,7 +50,7 @@ export class VisitMaintainer {
     options: VisitMaintainerOptions = {},
   ) {
     this.now = options.now ?? Date.now;
-    this.similarityOf = options.similarityOf;
+    this.facesOf = options.facesOf;
     this.visits = new VisitsTable(client, this.now);
   }
 
@@ -192,7 +192,7 @@ export class VisitMaintainer {
       tracker = new SiteVisitTracker(
         { siteId, tenant: site.tenant },
         visitRulesFor(this.config, siteId),
-        this.similarityOf?.(siteId),
+        this.facesOf?.(siteId),
       );
       this.trackers.set(siteId, tracker);
     }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Sighting } from '../../schemas/index.ts';
-import type { FaceSimilarity, UnidentifiedTrack } from './attach-unidentified-tracks.ts';
+import type { FaceOf, UnidentifiedTrack } from './attach-unidentified-tracks.ts';
 import { SiteVisitTracker } from './site-visit-tracker.ts';
 import { visitRulesSchema } from '../../schemas/visit-rules.schema.ts';
 import type { VisitRules } from './visit-rules.ts';
@@ -20,8 +20,7 @@ const RULES: VisitRules = {
 
 /** Faces on axes of a tiny space: identity a is axis 0, b axis 1, c axis 2. */
 const AXIS: Record<string, number> = { a: 0, b: 1, c: 2 };
-const similarity: FaceSimilarity = (identityId, pairing) =>
-  identityId in AXIS ? pairing[AXIS[identityId]] : undefined;
+const faceOf: FaceOf = (identityId) => (identityId in AXIS ? (pairing) => pairing[AXIS[identityId]] : undefined);
 
 let seq = 0;
 function sighting(identityId: string, tMs: number, cameraId = 'zone'): Sighting {
@@ -39,7 +38,7 @@ function track(cameraId: string, tStartMs: number, cosines?: number[]): Unidenti
   };
 }
 
-function tracker(faces: FaceSimilarity | null = similarity) {
+function tracker(faces: FaceOf | null = faceOf) {
   return new SiteVisitTracker({ siteId: 's1', tenant: 't1' }, RULES, faces ?? undefined);
 }
 
@@ -74,7 +73,7 @@ test('the closest face wins however narrow its lead; with no face to compare, fi
   assert.deepEqual([...exitOf(narrow.apply([], [close]))], [['b', close.observationId]]);
   for (const [identities, faces] of [
     [['a', 'b'], null], // a worker that lends no faces
-    [['x', 'y'], similarity], // faces of neither candidate at hand
+    [['x', 'y'], faceOf], // faces of neither candidate at hand
   ] as const) {
     const t = tracker(faces);
     t.apply([sighting(identities[0], T0), sighting(identities[1], T0 + MIN)]);

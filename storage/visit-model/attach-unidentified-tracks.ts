@@ -18,10 +18,11 @@ export interface UnidentifiedTrack {
 }
 
 /**
- * How close a track's pairing embedding is to an identity's face (the re-id worker's centroid):
- * a cosine, or undefined when the identity's face is not at hand.
+ * An identity's face as the tracker uses it: a scorer of small faces' pairing embeddings (their
+ * cosine to the re-id worker's centroid), or undefined when the face is not at hand. Looked up
+ * once per identity and decision: a busy door holds hundreds of waiting tracks.
  */
-export type FaceSimilarity = (identityId: string, pairing: Float32Array) => number | undefined;
+export type FaceOf = (identityId: string) => ((pairing: Float32Array) => number) | undefined;
 
 /** What the attacher reads and sets on a visit. */
 export interface AttachableVisit {
@@ -88,7 +89,7 @@ export class TrackAttacher {
       VisitRules,
       'attachWindowMs' | 'entranceCameras' | 'exitCameras' | 'timeZone' | 'endAtLocalMidnight' | 'visitGapMs'
     >,
-    private readonly similarity?: FaceSimilarity,
+    private readonly faceOf?: FaceOf,
   ) {}
 
   /** An entrance track waits for the visit it begins; any other track is not an entry. */
@@ -115,10 +116,9 @@ export class TrackAttacher {
         t.tEndMs >= first.tStartMs - this.rules.attachWindowMs &&
         this.dayOf(t.tStartMs) === day,
     );
-    const byFace = this.pickByFace(candidates, (t) =>
-      t.pairing ? this.similarity?.(identityId, t.pairing) : undefined,
-    );
-    if (byFace) return this.takeLingering(byFace.candidate, byFace.cosine, identityId, day);
+    const face = this.faceOf?.(identityId);
+    const byFace = face ? this.pickByFace(candidates, (t) => (t.pairing ? face(t.pairing) : undefined)) : null;
+    if (face && byFace) return this.takeLingering(byFace.candidate, byFace.cosine, face, day);
     const chosen = firstOf(candidates, (t) => t.tEndMs);
     if (!chosen) return null;
     this.waiting.splice(this.waiting.indexOf(chosen), 1);
@@ -134,7 +134,12 @@ export class TrackAttacher {
    * sighting in a third of the joined visits; following the chain brings the median dwell from
    * −2.9 % to −0.3 % of the truth.
    */
-  private takeLingering(track: UnidentifiedTrack, cosine: number, identityId: string, day: string): UnidentifiedTrack {
+  private takeLingering(
+    track: UnidentifiedTrack,
+    cosine: number,
+    face: (pairing: Float32Array) => number,
+    day: string,
+  ): UnidentifiedTrack {
     let [earliest, earliestCosine] = [track, cosine];
     for (;;) {
       this.waiting.splice(this.waiting.indexOf(earliest), 1);
@@ -143,8 +148,8 @@ export class TrackAttacher {
       for (const t of this.waiting) {
         if (t.tEndMs > from.tStartMs || t.tEndMs < from.tStartMs - this.rules.attachWindowMs) continue;
         if (!t.pairing || this.dayOf(t.tStartMs) !== day || (next && next.track.tEndMs <= t.tEndMs)) continue;
-        const c = this.similarity?.(identityId, t.pairing);
-        if (c !== undefined && c >= OWN_FACE_MIN_COSINE) next = { track: t, cosine: c };
+        const c = face(t.pairing);
+        if (c >= OWN_FACE_MIN_COSINE) next = { track: t, cosine: c };
       }
       if (!next) return joined(earliest, earliestCosine);
       [earliest, earliestCosine] = [next.track, next.cosine];
@@ -178,7 +183,7 @@ export class TrackAttacher {
       candidates.push(visit);
     }
     const { pairing } = track;
-    const byFace = pairing ? this.pickByFace(candidates, (v) => this.similarity?.(this.open.get(v)!, pairing)) : null;
+    const byFace = pairing ? this.pickByFace(candidates, (v) => this.faceOf?.(this.open.get(v)!)?.(pairing)) : null;
     const best = byFace?.candidate ?? firstOf(candidates, (v) => v.endMs);
     if (!best) return null;
     best.exit = joined(track, byFace?.cosine);
@@ -208,7 +213,7 @@ export class TrackAttacher {
     candidates: T[],
     scoreOf: (candidate: T) => number | undefined,
   ): { candidate: T; cosine: number } | null {
-    if (!this.similarity) return null;
+    if (!this.faceOf) return null;
     let [best, top, scored] = [null as T | null, -Infinity, false];
     for (const c of candidates) {
       const score = scoreOf(c);

@@ -1,6 +1,6 @@
 /** Cuts one site's sightings into visits: the pure sessionisation core, with an explicit open → closed lifecycle. */
 import type { Sighting } from '../../schemas/index.ts';
-import { type FaceSimilarity, TrackAttacher, type UnidentifiedTrack } from './attach-unidentified-tracks.ts';
+import { type FaceOf, TrackAttacher, type UnidentifiedTrack } from './attach-unidentified-tracks.ts';
 import { DeadlineQueue } from './deadline-queue.ts';
 import { localDate, nextLocalMidnightMs } from './local-day.ts';
 import { rulesVersion, type VisitRules } from './visit-rules.ts';
@@ -57,10 +57,10 @@ export class SiteVisitTracker {
     private readonly site: { siteId: string; tenant: string },
     private readonly rules: VisitRules,
     /** How close a too-small face is to an identity's (the worker's centroids): lets its track choose its visit. */
-    similarity?: FaceSimilarity,
+    faceOf?: FaceOf,
   ) {
     this.rulesVersion = rulesVersion(rules);
-    this.attacher = new TrackAttacher(rules, similarity);
+    this.attacher = new TrackAttacher(rules, faceOf);
   }
 
   /** Whether the identity's state is in memory (otherwise restore it from storage first). */

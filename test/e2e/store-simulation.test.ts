@@ -35,16 +35,18 @@ test('realistic embeddings: errors are printed and bounded', async (t) => {
   assert.ok(result.footfall_hourly_mae <= 1, 'hourly footfall off by at most one visit on average');
 });
 
+/** A store whose entrance and checkout see some faces too small to identify. */
+const SMALL_FACE_STORE = {
+  visitors: 150,
+  days: 5,
+  seed: 3,
+  staff: 2,
+  mode: 'realistic',
+  smallFaces: STORE_SMALL_FACES,
+} as const;
+
 test('cameras that see some faces too small, joined by time alone: footfall stays within 2 % of the truth and says what the returning rate rests on', async (t) => {
-  const { result } = await runStoreSimulation({
-    visitors: 150,
-    days: 5,
-    seed: 3,
-    staff: 2,
-    mode: 'realistic',
-    smallFaces: STORE_SMALL_FACES,
-    pairingEmbeddings: false,
-  });
+  const { result } = await runStoreSimulation({ ...SMALL_FACE_STORE, pairingEmbeddings: false });
   t.diagnostic(JSON.stringify(result));
   // By time alone a lingerer's second entrance track is left over and stands for someone unseen.
   assert.ok(result.visits_unidentified_reported > 0, 'some visits are of people seen but not identified');
@@ -63,14 +65,7 @@ test('cameras that see some faces too small, joined by time alone: footfall stay
 });
 
 test('the same store with the small faces choosing their visits: no phantom unidentified visitors, every figure within 2 %', async (t) => {
-  const { result } = await runStoreSimulation({
-    visitors: 150,
-    days: 5,
-    seed: 3,
-    staff: 2,
-    mode: 'realistic',
-    smallFaces: STORE_SMALL_FACES,
-  });
+  const { result } = await runStoreSimulation(SMALL_FACE_STORE);
   t.diagnostic(JSON.stringify(result));
   // Every simulated visitor is identified in a zone: the entrance tracks are all theirs, none stands for someone unseen.
   assert.equal(result.visits_unidentified_reported, 0);
